@@ -1,0 +1,99 @@
+"""Explicit access checks. Every view and API call goes through these helpers.
+
+Reading public pages needs no login. Writing needs a role whose scope covers the object:
+- administrator (or Django superuser): everything;
+- provincial coordinator: places in their province, and organisations of that province;
+- hub member: their zone and its municipalities;
+- submitter: their organisation's own data;
+- viewer: reads what is public, writes nothing.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from ddm.accounts.models import Role, RoleKind
+from ddm.places.models import Level, Place
+
+
+def roles_of(user):
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_ddm_roles", None)
+    if cached is None:
+        cached = list(Role.objects.filter(user=user).select_related("province", "zone", "organisation"))
+        user._ddm_roles = cached
+    return cached
+
+
+def is_admin(user):
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or any(r.kind == RoleKind.ADMIN for r in roles_of(user))
+
+
+def _zone_of(place):
+    if place.level == Level.ZONE:
+        return place
+    if place.level in (Level.MUNICIPALITY, Level.WARD):
+        return _zone_of(place.parent)
+    return None
+
+
+def _province_id_of(place):
+    return place.province_id or (place.pk if place.level == Level.PROVINCE else None)
+
+
+def can_coordinate_place(user, place):
+    """Admin, the province's coordinator, or a hub member of the zone containing the place."""
+    if is_admin(user):
+        return True
+    zone = _zone_of(place)
+    for role in roles_of(user):
+        if role.kind == RoleKind.PROVINCIAL and role.province_id == _province_id_of(place):
+            return True
+        if role.kind == RoleKind.HUB and zone is not None and role.zone_id == zone.pk:
+            return True
+    return False
+
+
+def can_submit_for(user, organisation):
+    """May the user change this organisation's projects and budgets?"""
+    if is_admin(user):
+        return True
+    return any(r.kind == RoleKind.SUBMITTER and r.organisation_id == organisation.pk for r in roles_of(user))
+
+
+def organisations_for(user):
+    """Organisations the user may submit for (all of them for an administrator)."""
+    from ddm.accounts.models import Organisation
+
+    if is_admin(user):
+        return Organisation.objects.all()
+    ids = [r.organisation_id for r in roles_of(user) if r.kind == RoleKind.SUBMITTER]
+    return Organisation.objects.filter(pk__in=ids)
+
+
+def require_login(request):
+    if not request.user.is_authenticated:
+        raise PermissionDenied("Sign in to make changes.")
+
+
+def get_zone_for_user(request, code, write=False):
+    """The zone with this MDB code; with write=True the user must coordinate it."""
+    zone = get_object_or_404(Place.objects.zones(), code=code.upper())
+    if write:
+        require_login(request)
+        if not can_coordinate_place(request.user, zone):
+            raise PermissionDenied(f"You have no role covering {zone.code} {zone.display_name}.")
+    return zone
+
+
+def get_organisation_for_user(request, code, write=False):
+    from ddm.accounts.models import Organisation
+
+    organisation = get_object_or_404(Organisation, code=code)
+    if write:
+        require_login(request)
+        if not can_submit_for(request.user, organisation):
+            raise PermissionDenied(f"You may not submit for {organisation.name}.")
+    return organisation

@@ -1,0 +1,43 @@
+"""Set-up shared by `ddm setup`, `make run`, `make test` and the test suite's database fixture."""
+
+from django.core.management import call_command
+
+from ddm.accounts import setup as accounts_setup
+from ddm.alignment import setup as alignment_setup
+from ddm.capacity import setup as capacity_setup
+from ddm.engagement import setup as engagement_setup
+from ddm.investment import setup as investment_setup
+from ddm.oneplan import setup as oneplan_setup
+from ddm.places import setup as places_setup
+from ddm.profiles import setup as profiles_setup
+
+# Dependency order: a later step may use what an earlier one loaded.
+STEPS = [
+    ("places", places_setup),
+    ("accounts", accounts_setup),
+    ("investment", investment_setup),
+    ("profiles", profiles_setup),
+    ("alignment", alignment_setup),
+    ("oneplan", oneplan_setup),
+    ("capacity", capacity_setup),
+    ("engagement", engagement_setup),
+]
+
+
+def load_reference(echo):
+    for _name, step in STEPS:
+        step.load_reference(echo)
+
+
+def load_demo(echo):
+    for _name, step in STEPS:
+        step.load_demo(echo)
+
+
+def run_setup(echo, demo=True, migrate=True):
+    if migrate:
+        call_command("migrate", interactive=False, verbosity=0)
+        echo("database: migrated")
+    load_reference(echo)
+    if demo:
+        load_demo(echo)

@@ -1,0 +1,98 @@
+"""The `ddm` console script: `ddm <noun> <verb>` or `ddm <verb>`.
+
+Exit codes: 0 success, 1 a domain failure (bad input, not found), 2 a usage error.
+User errors are one line on stderr, never a traceback.
+"""
+
+import os
+import sys
+
+import click
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ddm.settings")
+django.setup()
+
+from ddm import commands_support as support  # noqa: E402
+from ddm.alignment import commands as alignment_commands  # noqa: E402
+from ddm.capacity import commands as capacity_commands  # noqa: E402
+from ddm.engagement import commands as engagement_commands  # noqa: E402
+from ddm.investment import commands as investment_commands  # noqa: E402
+from ddm.oneplan import commands as oneplan_commands  # noqa: E402
+from ddm.places import commands as places_commands  # noqa: E402
+from ddm.profiles import commands as profiles_commands  # noqa: E402
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="ddm-hub")
+def cli():
+    """DDM Hub: places, profiles, investment and One Plans of the 52 IGR Impact Zones."""
+
+
+@cli.group(name="import")
+def import_group():
+    """Import data files (projects, indicators, skills audits)."""
+
+
+@cli.group(name="report")
+def report_group():
+    """Reports over the register (quantum, alignment, skills)."""
+
+
+@cli.command()
+@click.option("--no-demo", is_flag=True, help="Load reference data only, no demo data.")
+def setup(no_demo):
+    """Migrate the database and load reference (and demo) data. Safe to run again."""
+    from ddm.bootstrap import run_setup
+
+    run_setup(support.echo_err, demo=not no_demo)
+
+
+@cli.command()
+@click.option("--addr", default="127.0.0.1:8000", show_default=True, help="Address and port to serve on.")
+@click.option("--no-worker", is_flag=True, help="Do not start the background job worker.")
+def serve(addr, no_worker):
+    """Serve the app (and run background jobs) for local use."""
+    from ddm.commands_support import serve as run_server
+
+    run_server(addr, worker=not no_worker)
+
+
+@cli.command()
+def check():
+    """Run Django's system checks (settings, models, URLs)."""
+    from django.core.management import call_command
+
+    call_command("check", fail_level="ERROR")
+
+
+@cli.command()
+@click.option("--username", prompt=True)
+@click.option("--email", default="", help="Optional e-mail address.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              envvar="DDM_ADMIN_PASSWORD", help="Or set DDM_ADMIN_PASSWORD.")
+def createadmin(username, email, password):
+    """Create a national administrator (a Django superuser with the administrator role)."""
+    from ddm.accounts.services import create_admin
+
+    try:
+        create_admin(username, email, password)
+    except ValueError as exc:
+        support.fail(str(exc))
+    support.echo_err(f"administrator {username} created")
+
+
+for _module in (places_commands, investment_commands, profiles_commands, alignment_commands,
+                oneplan_commands, capacity_commands, engagement_commands):
+    _module.register(cli, import_group, report_group)
+
+
+def main():
+    try:
+        cli(standalone_mode=True)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""Helpers shared by every app's `ddm` commands: errors, JSON output, serving."""
+
+import json
+import subprocess
+import sys
+from decimal import Decimal
+
+import click
+
+
+class DomainError(click.ClickException):
+    """A user-facing failure (bad input, not found): one line on stderr, exit code 1."""
+
+    exit_code = 1
+
+    def show(self, file=None):
+        click.echo(f"Error: {self.format_message()}", err=True)
+
+
+def fail(message):
+    raise DomainError(message)
+
+
+def echo_err(message):
+    click.echo(message, err=True)
+
+
+def _default(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def echo_json(data):
+    """Print data as JSON (Decimals as strings: money never goes through float)."""
+    click.echo(json.dumps(data, indent=2, default=_default, ensure_ascii=False))
+
+
+def serve(addr, worker=True):
+    from django.core.management import call_command
+
+    process = None
+    if worker:
+        # django-tasks' database backend runs jobs (long imports) in a separate process.
+        process = subprocess.Popen([sys.executable, "-m", "django", "db_worker"], env=_django_env())
+    try:
+        call_command("runserver", addr, "--noreload", "--insecure")
+    finally:
+        if process is not None:
+            process.terminate()
+
+
+def _django_env():
+    import os
+
+    env = dict(os.environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "ddm.settings")
+    return env

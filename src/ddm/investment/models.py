@@ -1,0 +1,200 @@
+"""The investment register: projects of every sphere, their locations and budget lines.
+
+Money is Decimal Rand. A budget line keeps the financial-year span as stated; annual views
+apportion multi-year lines evenly and say so. A location's resolved municipality/zone/province
+are stored so that totals per zone are one indexed query.
+"""
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class Sector(models.TextChoices):
+    WATER = "water", "Water"
+    SANITATION = "sanitation", "Sanitation"
+    ENERGY = "energy", "Electricity and energy"
+    TRANSPORT = "transport", "Roads and transport"
+    HUMAN_SETTLEMENTS = "human_settlements", "Human settlements"
+    EDUCATION = "education", "Education"
+    HEALTH = "health", "Health"
+    AGRICULTURE = "agriculture", "Agriculture and rural development"
+    ECONOMIC = "economic", "Economic development"
+    SOCIAL = "social", "Community and social services"
+    SAFETY = "safety", "Safety"
+    ENVIRONMENT = "environment", "Environment"
+    ICT = "ict", "ICT"
+    GOVERNANCE = "governance", "Governance and other"
+
+
+class Precision(models.TextChoices):
+    """Location precision, after IATI's location precision codes (1 exact ... 4 national)."""
+
+    POINT = "point", "Exact point"
+    WARD = "ward", "Ward"
+    MUNICIPALITY = "municipality", "Local municipality"
+    ZONE = "zone", "Zone (district or metro)"
+    PROVINCE = "province", "Province"
+    NATIONAL = "national", "National / unspecified"
+
+
+class BudgetKind(models.TextChoices):
+    BUDGET = "budget", "Budget"
+    ADJUSTED = "adjusted", "Adjusted budget"
+    ACTUAL = "actual", "Expenditure (actual)"
+    PLANNED = "planned", "Estimate / planned investment"
+
+
+class SubmissionStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    RUNNING = "running", "Running"
+    PREVIEW = "preview", "Validated, awaiting confirmation"
+    COMMITTED = "committed", "Committed"
+    PARTIAL = "partial", "Committed, some rows rejected"
+    REJECTED = "rejected", "Rejected (nothing written)"
+    FAILED = "failed", "Failed"
+
+
+class Submission(models.Model):
+    """One intake: a file upload, CLI import, API batch, form edit or demo load."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="submissions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    channel = models.CharField(max_length=16, default="cli", help_text="upload, cli, api, form or demo")
+    created = models.DateTimeField(auto_now_add=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    source_file = models.FileField(upload_to="submissions/%Y/%m/", blank=True)
+    filename = models.CharField(max_length=255, blank=True)
+    sheet = models.CharField(max_length=100, blank=True)
+    status = models.CharField(max_length=16, choices=SubmissionStatus.choices, default=SubmissionStatus.PENDING)
+    dry_run = models.BooleanField(default=False)
+    accept_valid = models.BooleanField(default=False)
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_rejected = models.PositiveIntegerField(default=0)
+    projects_created = models.PositiveIntegerField(default=0)
+    projects_updated = models.PositiveIntegerField(default=0)
+    projects_unchanged = models.PositiveIntegerField(default=0)
+    progress = models.PositiveIntegerField(default=0, help_text="Rows processed so far")
+    # Lists of {"level": "error"|"warning", "sheet", "row", "column", "value", "message"}.
+    errors = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    # The rejected rows as read (header -> value), so they can be downloaded, fixed and re-imported.
+    rejected_rows = models.JSONField(default=list, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"Submission {self.pk} {self.filename or self.channel} ({self.status})"
+
+
+class ProjectQuerySet(models.QuerySet):
+    def counted(self):
+        """Projects that count in totals: not marked as a confirmed duplicate of another."""
+        return self.filter(duplicate_of__isnull=True)
+
+    def unmapped(self):
+        return self.filter(locations__isnull=True)
+
+
+class Project(models.Model):
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="projects")
+    reference = models.CharField(max_length=120, help_text="The submitter's own project reference")
+    title = models.CharField(max_length=500)
+    description = models.TextField(blank=True)
+    sector = models.CharField(max_length=24, choices=Sector.choices, default=Sector.GOVERNANCE)
+    status = models.CharField(max_length=80, blank=True, help_text="Status or stage as reported")
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    catalytic = models.BooleanField(default=False)
+    implementing_agent = models.CharField(max_length=200, blank=True)
+    is_aggregate = models.BooleanField(
+        default=False, help_text="An aggregate line standing for many projects (e.g. a published sphere total)"
+    )
+    extra = models.JSONField(default=dict, blank=True, help_text="Columns the importer did not recognise")
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates",
+        help_text="Set when a reviewer confirmed this record duplicates another; it is then not counted.",
+    )
+    submission = models.ForeignKey(Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="projects")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = ProjectQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "reference"], name="unique_project_reference"),
+        ]
+        indexes = [models.Index(fields=["sector"])]
+        ordering = ["organisation", "reference"]
+
+    def __str__(self):
+        return f"{self.reference}: {self.title}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("investment:project", args=[self.pk])
+
+
+class Location(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="locations")
+    precision = models.CharField(max_length=16, choices=Precision.choices)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    name = models.CharField(max_length=200, blank=True, help_text="Place as stated by the submitter")
+    place = models.ForeignKey(
+        "places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="The place at the stated precision (ward, municipality, zone or province)",
+    )
+    # Resolved containers, stored for indexed totals; null above their level.
+    municipality = models.ForeignKey("places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    zone = models.ForeignKey("places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    province = models.ForeignKey("places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    share = models.DecimalField(
+        max_digits=9, decimal_places=8, null=True, blank=True,
+        help_text="Share of the project at this location; blank means equal shares among its locations",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        indexes = [models.Index(fields=["zone", "project"]), models.Index(fields=["municipality", "project"])]
+
+    def __str__(self):
+        return f"{self.get_precision_display()}: {self.name or self.place or (self.latitude, self.longitude)}"
+
+
+class BudgetLine(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="budget_lines")
+    kind = models.CharField(max_length=16, choices=BudgetKind.choices, default=BudgetKind.BUDGET)
+    amount = models.DecimalField(max_digits=18, decimal_places=2, help_text="Rand")
+    # Financial years by the calendar year they start in: 2019 = 2019/20. Both null: years not stated.
+    fy_first = models.PositiveSmallIntegerField(null=True, blank=True)
+    fy_last = models.PositiveSmallIntegerField(null=True, blank=True)
+    fy_start_month = models.PositiveSmallIntegerField(default=4, help_text="Calendar the years were stated in")
+    stated_as = models.CharField(max_length=120, blank=True, help_text="Year label as given, e.g. 2019/20-2023/24")
+    phase = models.CharField(max_length=80, blank=True, help_text="Budget phase as given, e.g. MTEF, Audited Outcome")
+    submission = models.ForeignKey(Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        indexes = [models.Index(fields=["project", "kind", "fy_first"])]
+        ordering = ["project", "fy_first", "kind"]
+
+    def __str__(self):
+        return f"{self.project_id} {self.kind} {self.stated_as or 'years not stated'}: R{self.amount}"
+
+    @property
+    def year_count(self):
+        if self.fy_first is None:
+            return None
+        return (self.fy_last or self.fy_first) - self.fy_first + 1
+
+    @property
+    def is_multi_year(self):
+        return (self.year_count or 1) > 1

@@ -1,0 +1,143 @@
+"""Loads the packaged MDB reference data (provinces, 52 zones, 213 municipalities, wards)."""
+
+import csv
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import shapely
+from django.db import transaction
+from shapely.geometry import shape
+
+from ddm.places import svgmap
+from ddm.places.models import Level, Place
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+CURRENT_DEMARCATION = 2020
+COUNTRY_CODE = "ZA"
+
+BOUNDARY_FILES = {
+    Level.PROVINCE: "za_provinces_2020.geojson",
+    Level.ZONE: "za_districts_metros_2020.geojson",
+    Level.MUNICIPALITY: "za_municipalities_2020.geojson",
+    Level.WARD: "za_wards_2020.geojson",
+}
+
+
+def read_csv(name):
+    with open(DATA_DIR / name, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def read_boundaries(level):
+    """{code: (properties, shapely geometry)} for one level of the packaged boundaries."""
+    with open(DATA_DIR / BOUNDARY_FILES[level], encoding="utf-8") as handle:
+        collection = json.load(handle)
+    key = "ward_code" if level == Level.WARD else "code"
+    return {f["properties"][key]: (f["properties"], shape(f["geometry"])) for f in collection["features"]}
+
+
+def _geometry_fields(geom, level, area_ha=None):
+    point = geom.representative_point()
+    area = Decimal(area_ha) / 100 if area_ha else None
+    return {
+        "geometry": json.dumps(shapely.geometry.mapping(geom), separators=(",", ":")),
+        "svg_path": svgmap.svg_path(geom, level),
+        "centroid_lat": round(point.y, 6),
+        "centroid_lon": round(point.x, 6),
+        "area_km2": area.quantize(Decimal("0.01")) if area is not None else None,
+    }
+
+
+def is_loaded():
+    return Place.objects.current().filter(level=Level.COUNTRY).exclude(geometry="").exists() and (
+        Place.objects.municipalities().count() == 213
+    )
+
+
+@transaction.atomic
+def load_places(include_wards=True):
+    """Create or refresh every place of the current demarcation; safe to run again."""
+    existing = {(p.level, p.code): p for p in Place.objects.current()}
+    outline = shapely.union_all([geom for _props, geom in read_boundaries(Level.PROVINCE).values()])
+    country = _save(
+        existing, Level.COUNTRY, COUNTRY_CODE, "South Africa", parent=None, province=None,
+        **_geometry_fields(outline, Level.COUNTRY),
+    )
+    provinces = _load_provinces(existing, country)
+    zones = _load_zones(existing, provinces)
+    municipalities = _load_municipalities(existing, zones, provinces)
+    if include_wards:
+        _load_wards(existing, municipalities, provinces)
+    return Place.objects.current().count()
+
+
+def _save(existing, level, code, name, parent, province, **fields):
+    place = existing.get((level, code)) or Place(level=level, code=code, demarcation_year=CURRENT_DEMARCATION)
+    place.name, place.parent, place.province = name, parent, province
+    for key, value in fields.items():
+        setattr(place, key, value)
+    place.save()
+    existing[(level, code)] = place
+    if level == Level.PROVINCE and place.province_id != place.pk:
+        place.province = place
+        place.save(update_fields=["province"])
+    return place
+
+
+def _load_provinces(existing, country):
+    shapes = read_boundaries(Level.PROVINCE)
+    result = {}
+    for row in read_csv("provinces.csv"):
+        props, geom = shapes[row["code"]]
+        fields = _geometry_fields(geom, Level.PROVINCE, props.get("source_area_ha"))
+        result[row["code"]] = _save(existing, Level.PROVINCE, row["code"], row["name"], country, None, **fields)
+    return result
+
+
+def _load_zones(existing, provinces):
+    shapes = read_boundaries(Level.ZONE)
+    result = {}
+    for row in read_csv("districts_metros_2020.csv"):
+        props, geom = shapes[row["code"]]
+        province = provinces[row["province_code"]]
+        fields = _geometry_fields(geom, Level.ZONE, props.get("source_area_ha"))
+        result[row["code"]] = _save(
+            existing, Level.ZONE, row["code"], row["name"], province, province, category=row["category"], **fields
+        )
+    return result
+
+
+def _load_municipalities(existing, zones, provinces):
+    shapes = read_boundaries(Level.MUNICIPALITY)
+    result = {}
+    for row in read_csv("municipalities_2020.csv"):
+        props, geom = shapes[row["code"]]
+        fields = _geometry_fields(geom, Level.MUNICIPALITY, props.get("source_area_ha"))
+        result[row["code"]] = _save(
+            existing, Level.MUNICIPALITY, row["code"], row["name"], zones[row["district_code"]],
+            provinces[row["province_code"]], short_name=row["short_name_wazimap2016"], category=row["category"],
+            **fields,
+        )
+    return result
+
+
+def _load_wards(existing, municipalities, provinces):
+    shapes = read_boundaries(Level.WARD)
+    new, changed = [], []
+    for row in read_csv("wards_2020.csv"):
+        props, geom = shapes[row["ward_code"]]
+        place = existing.get((Level.WARD, row["ward_code"]))
+        fields = dict(
+            name=f"Ward {row['ward_no']}", parent=municipalities[row["municipality_code"]],
+            province=provinces[row["province_code"]], **_geometry_fields(geom, Level.WARD, props.get("source_area_ha")),
+        )
+        if place is None:
+            new.append(Place(level=Level.WARD, code=row["ward_code"], demarcation_year=CURRENT_DEMARCATION, **fields))
+        else:
+            for key, value in fields.items():
+                setattr(place, key, value)
+            changed.append(place)
+    Place.objects.bulk_create(new, batch_size=500)
+    if changed:
+        Place.objects.bulk_update(changed, list(fields), batch_size=500)

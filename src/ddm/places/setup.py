@@ -1,0 +1,15 @@
+"""`ddm setup` steps of the places app: the MDB 2020 place registry."""
+
+from ddm.places import registry
+
+
+def load_reference(echo):
+    if registry.is_loaded():
+        echo("places: already loaded")
+        return
+    count = registry.load_places()
+    echo(f"places: loaded {count} places (MDB {registry.CURRENT_DEMARCATION} demarcation)")
+
+
+def load_demo(echo):
+    """The place registry has no demo data."""

@@ -1,0 +1,38 @@
+from django.shortcuts import get_object_or_404, render
+
+from ddm.places import services
+from ddm.places.models import Place
+
+
+def home(request):
+    zones = services.zones_with_counts()
+    return render(request, "places/home.html", {
+        "zones": zones, "provinces": Place.objects.provinces().without_geometry(),
+        "view_box": services.country_view_box(),
+    })
+
+
+def zone(request, code):
+    place = get_object_or_404(Place.objects.zones().select_related("province"), code=code.upper())
+    municipalities = place.children.order_by("code").defer("geometry")
+    return render(request, "places/zone.html", {
+        "zone": place, "municipalities": municipalities, "view_box": services.place_view_box(place),
+    })
+
+
+def municipality(request, code):
+    place = get_object_or_404(Place.objects.municipalities().select_related("parent", "province"), code=code.upper())
+    return render(request, "places/municipality.html", {
+        "place": place, "view_box": services.place_view_box(place),
+        "wards": place.children.defer("geometry").order_by("code"),
+    })
+
+
+def province(request, code):
+    place = get_object_or_404(Place.objects.provinces(), code=code.upper())
+    zones = services.zones_with_counts().filter(province=place)
+    return render(request, "places/province.html", {"place": place, "zones": zones, "view_box": services.place_view_box(place)})
+
+
+def sources(request):
+    return render(request, "places/sources.html")

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from ddm.api.urls import api
+
+urlpatterns = [
+    path("", include("ddm.places.urls")),
+    path("investment/", include("ddm.investment.urls")),
+    path("profiles/", include("ddm.profiles.urls")),
+    path("alignment/", include("ddm.alignment.urls")),
+    path("oneplan/", include("ddm.oneplan.urls")),
+    path("capacity/", include("ddm.capacity.urls")),
+    path("engagement/", include("ddm.engagement.urls")),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+]

@@ -1,0 +1,59 @@
+"""Test set-up shared by every app: the reference data is loaded once per test session."""
+
+import pytest
+from django.test import Client
+
+from ddm.accounts.models import Organisation, Role, RoleKind
+from ddm.places.models import Place
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Migrate the test database, then load the reference data (places, organisations, ...) once."""
+    from ddm.bootstrap import load_reference
+
+    with django_db_blocker.unblock():
+        load_reference(lambda message: None)
+
+
+@pytest.fixture
+def zone(db):
+    """A factory: zone("DC15") returns that zone."""
+    return lambda code: Place.objects.zones().get(code=code)
+
+
+@pytest.fixture
+def make_user(db, django_user_model):
+    """make_user("name", kind, scope) creates a user holding one scoped role (or none)."""
+
+    def make(username, kind=None, province=None, zone=None, organisation=None):
+        user = django_user_model.objects.create_user(username=username, password="a-long-test-password-42")
+        if kind is not None:
+            Role.objects.create(user=user, kind=kind, province=province, zone=zone, organisation=organisation)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def client_for(make_user):
+    """client_for(kind, **scope) returns a Client signed in as a fresh user with that role."""
+    counter = {"n": 0}
+
+    def make(kind=None, **scope):
+        counter["n"] += 1
+        user = make_user(f"user{counter['n']}", kind, **scope)
+        client = Client(enforce_csrf_checks=False)
+        client.force_login(user)
+        client.user = user
+        return client
+
+    return make
+
+
+@pytest.fixture
+def organisation(db):
+    return lambda code: Organisation.objects.get(code=code)
+
+
+__all__ = ["RoleKind"]
