@@ -1,5 +1,7 @@
-"""`ddm` commands of the investment app (see ddm/cli.py)."""
+"""`ddm` commands of the investment app: reports here, intake commands in intake/commands.py."""
+
+from ddm.investment.intake import commands as intake_commands
 
 
 def register(cli, import_group, report_group):
-    """Attach this app's click commands to the ddm command groups."""
+    intake_commands.register(cli, import_group, report_group)

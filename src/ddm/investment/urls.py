@@ -1,4 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
 app_name = "investment"
-urlpatterns: list = []
+urlpatterns = [
+    path("", include("ddm.investment.intake.urls")),
+]

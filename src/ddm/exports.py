@@ -1,0 +1,78 @@
+"""Table exports (CSV, XLSX) shared by every app: safe against spreadsheet formula injection.
+
+A cell starting with = + - @ (or a tab/CR that Excel skips) could run as a formula when a user
+opens the export; such text cells are prefixed with an apostrophe. Numbers stay numbers.
+"""
+
+import csv
+import io
+from decimal import Decimal
+
+from django.http import HttpResponse
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """The value as safe to write to a spreadsheet cell (numbers untouched)."""
+    if value is None:
+        return ""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return value
+    text = str(value)
+    if text.startswith(FORMULA_TRIGGERS):
+        return "'" + text
+    return text
+
+
+def csv_bytes(header, rows):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([neutralise(h) for h in header])
+    for row in rows:
+        writer.writerow([neutralise(v) for v in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def xlsx_bytes(sheets):
+    """sheets: list of (title, header, rows[, notes]) -> XLSX bytes. Notes are lines under the table."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    bold = workbook.add_format({"bold": True})
+    for sheet in sheets:
+        title, header, rows = sheet[:3]
+        notes = sheet[3] if len(sheet) > 3 else ()
+        worksheet = workbook.add_worksheet(title[:31])
+        worksheet.write_row(0, 0, [neutralise(h) for h in header], bold)
+        count = 0
+        for count, row in enumerate(rows, start=1):
+            worksheet.write_row(count, 0, [_xlsx_value(v) for v in row])
+        for offset, note in enumerate(notes, start=count + 2):
+            worksheet.write_string(offset, 0, str(neutralise(note)))
+        worksheet.freeze_panes(1, 0)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def _xlsx_value(value):
+    # Decimal money goes to Excel as a number; the exact value is in the CSV/JSON.
+    if isinstance(value, Decimal):
+        return float(value)
+    return neutralise(value)
+
+
+def csv_response(filename, header, rows):
+    response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(filename, sheets):
+    response = HttpResponse(xlsx_bytes(sheets), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
