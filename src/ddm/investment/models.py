@@ -198,3 +198,47 @@ class BudgetLine(models.Model):
     @property
     def is_multi_year(self):
         return (self.year_count or 1) > 1
+
+
+class PublishedTotal(models.Model):
+    """A total as someone published it (e.g. a pilot launch), kept beside the lines behind it.
+
+    The zone page reconciles it: the sum of `components` against `amount`, what the published
+    figure includes and excludes, and the zone's other lines that it leaves out.
+    """
+
+    zone = models.ForeignKey("places.Place", on_delete=models.PROTECT, related_name="+")
+    key = models.SlugField(max_length=80, unique=True, help_text="Stable code, e.g. pilot-eth-2019")
+    amount = models.DecimalField(max_digits=18, decimal_places=2, help_text="Rand, as published")
+    stated_as = models.CharField(max_length=120, help_text='The figure as printed, e.g. "R55.81 billion"')
+    label = models.CharField(max_length=200, help_text='What it was called, e.g. "government expenditure"')
+    source = models.CharField(max_length=300, help_text="Citation: document, date")
+    includes = models.TextField(blank=True, help_text="What the published figure includes, in plain words")
+    excludes = models.TextField(blank=True, help_text="What it leaves out, in plain words")
+    note = models.TextField(blank=True)
+    breakdown_published = models.BooleanField(
+        default=True, help_text="False when only the total was published (no lines stand behind it)",
+    )
+    components = models.ManyToManyField(Project, blank=True, related_name="published_totals",
+                                        help_text="The register's projects whose lines make up this total")
+
+    class Meta:
+        ordering = ["zone", "key"]
+
+    def __str__(self):
+        return f"{self.zone.code}: {self.stated_as} {self.label}"
+
+
+class ProjectNote(models.Model):
+    """An annotation on a project by a hub member, coordinator or administrator in scope."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["created"]
+
+    def __str__(self):
+        return f"Note {self.pk} on project {self.project_id}"
