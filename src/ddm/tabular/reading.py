@@ -1,0 +1,209 @@
+"""Opening CSV and spreadsheet files safely and reading their rows lazily."""
+
+import codecs
+import csv
+import io
+import os
+import zipfile
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+FORMULA_PREFIXES = ("'=", "'+", "'-", "'@")
+# Refuse archives that would expand beyond these before handing them to the reader.
+MAX_UNZIPPED_BYTES = 400 * 1024 * 1024
+MAX_MEMBER_RATIO = 200  # uncompressed / compressed of one member (sheet XML is ~5-30x)
+SNIFF_BYTES = 64 * 1024
+
+
+class TableError(ValueError):
+    """A file that cannot be read as a table; the message names the file and says why."""
+
+
+@dataclass
+class Table:
+    """One sheet of a file (a CSV is one table whose sheet is "")."""
+
+    filename: str
+    sheet: str
+    _iter_raw: object = field(repr=False, default=None)  # callable -> iterator of (row_number, values)
+
+    def rows(self):
+        for number, values in self._iter_raw():
+            yield number, [clean_cell(v) for v in values]
+
+
+def clean_cell(value):
+    """Empty cells become None; text is stripped, and the apostrophe Excel (and our exports) put
+    before = + - @ to keep text from being a formula is removed, so exports re-import as-is."""
+    if isinstance(value, str):
+        value = value.strip()
+        if not value:
+            return None
+        if value.startswith(FORMULA_PREFIXES):
+            return value[1:]
+        return value
+    return value
+
+
+def open_table(source, filename=None, sheet=None, max_bytes=None):
+    """The tables (sheets) of a file; see the package docstring."""
+    max_bytes = settings.DDM_MAX_UPLOAD_BYTES if max_bytes is None else max_bytes
+    data, filename = _read_bytes(source, filename, max_bytes)
+    head = data[:8]
+    if head.startswith(b"PK\x03\x04"):
+        _check_zip(data, filename)
+        return _calamine_tables(data, filename, sheet)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2 compound file: legacy .xls
+        return _calamine_tables(data, filename, sheet)
+    if _looks_like_text(data[:SNIFF_BYTES]):
+        if sheet not in (None, ""):
+            raise TableError(f"{filename}: a CSV file has no sheets (asked for sheet {sheet!r})")
+        return [_csv_table(data, filename)]
+    raise TableError(
+        f"{filename}: not a spreadsheet (expected CSV, XLSX, XLS or ODS; the file content is "
+        f"{_describe(head)})"
+    )
+
+
+def _read_bytes(source, filename, max_bytes):
+    if isinstance(source, (str, os.PathLike)):
+        filename = filename or os.path.basename(source)
+        size = os.path.getsize(source)
+        if size > max_bytes:
+            raise TableError(_too_large(filename, size, max_bytes))
+        with open(source, "rb") as handle:
+            return handle.read(), filename
+    filename = filename or getattr(source, "name", "") or "upload"
+    size = getattr(source, "size", None)
+    if size is not None and size > max_bytes:
+        raise TableError(_too_large(filename, size, max_bytes))
+    if hasattr(source, "seek"):
+        source.seek(0)
+    data = source.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise TableError(_too_large(filename, len(data), max_bytes))
+    return data, os.path.basename(filename)
+
+
+def _too_large(filename, size, max_bytes):
+    return (f"{filename}: the file is {size / 1048576:.1f} MB, larger than the limit of "
+            f"{max_bytes / 1048576:.0f} MB (DDM_MAX_UPLOAD_MB); split it into several files")
+
+
+def _describe(head):
+    known = {b"%PDF": "a PDF document", b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image",
+             b"GIF8": "a GIF image", b"\x1f\x8b": "a gzip archive", b"Rar!": "a RAR archive",
+             b"7z\xbc\xaf": "a 7-Zip archive", b"MZ": "a Windows program", b"\x7fELF": "a program"}
+    for magic, name in known.items():
+        if head.startswith(magic):
+            return name
+    return "binary data"
+
+
+def _looks_like_text(sample):
+    if b"\x00" in sample:
+        return False
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(sample)  # final=False tolerates a cut char
+            return True
+        except UnicodeDecodeError:
+            continue
+    return False
+
+
+def _check_zip(data, filename):
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except zipfile.BadZipFile as exc:
+        raise TableError(f"{filename}: a damaged or incomplete spreadsheet file ({exc})") from exc
+    names = {m.filename for m in members}
+    if "[Content_Types].xml" not in names and "mimetype" not in names:
+        raise TableError(f"{filename}: a zip archive, not a spreadsheet (expected XLSX or ODS)")
+    total = 0
+    for member in members:
+        total += member.file_size
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > 1024 * 1024 and ratio > MAX_MEMBER_RATIO:
+            raise TableError(f"{filename}: refused: part {member.filename} expands {ratio:.0f} times "
+                             f"(limit {MAX_MEMBER_RATIO}); this looks like a zip bomb")
+    if total > MAX_UNZIPPED_BYTES:
+        raise TableError(f"{filename}: refused: the spreadsheet expands to {total / 1048576:.0f} MB "
+                         f"(limit {MAX_UNZIPPED_BYTES / 1048576:.0f} MB); this looks like a zip bomb")
+
+
+def _calamine_tables(data, filename, sheet):
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # calamine raises several error types for damaged files
+        raise TableError(f"{filename}: cannot read the spreadsheet ({exc})") from exc
+    names = workbook.sheet_names
+    if sheet not in (None, ""):
+        if sheet not in names:
+            raise TableError(f"{filename}: no sheet named {sheet!r} (sheets: {', '.join(names)})")
+        names = [sheet]
+    return [Table(filename, name, _sheet_reader(workbook, filename, name)) for name in names]
+
+
+def _sheet_reader(workbook, filename, name):
+    def iterate():
+        try:
+            sheet = workbook.get_sheet_by_name(name)
+        except Exception as exc:
+            raise TableError(f"{filename}: cannot read sheet {name!r} ({exc})") from exc
+        # python-calamine (0.9) yields rows from the sheet's first row (blank rows above included)
+        # but columns from its first used column: pad the columns so letters are Excel's.
+        _first_row, first_col = sheet.start or (0, 0)
+        pad = [None] * first_col
+        for offset, values in enumerate(sheet.iter_rows()):
+            yield offset + 1, (pad + list(values)) if first_col else values
+
+    return iterate
+
+
+def _csv_table(data, filename):
+    encoding = _csv_encoding(data)
+    sample = data[:SNIFF_BYTES].decode(encoding, errors="replace")
+    delimiter = _sniff_delimiter(sample)
+
+    def iterate():
+        text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+        reader = csv.reader(text, delimiter=delimiter)
+        try:
+            for number, values in enumerate(reader, start=1):
+                yield number, values
+        except csv.Error as exc:
+            raise TableError(f"{filename}: line {reader.line_num}: unreadable CSV ({exc})") from exc
+
+    return Table(filename, "", iterate)
+
+
+def _csv_encoding(data):
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "cp1252"  # what Excel on Windows writes for "CSV" in South Africa
+
+
+def _sniff_delimiter(sample):
+    """The delimiter giving the most lines with the same (>1) number of fields: robust to title
+    lines above the header and to decimal commas inside quoted or ;-separated amounts."""
+    lines = [line for line in sample.splitlines()[:50] if line.strip()]
+    best, best_score = ",", (0, 0)
+    for delimiter in (",", ";", "\t"):
+        counts = {}
+        for fields in csv.reader(lines, delimiter=delimiter):
+            if len(fields) > 1:
+                counts[len(fields)] = counts.get(len(fields), 0) + 1
+        if counts:
+            width, lines_with_width = max(counts.items(), key=lambda item: (item[1], item[0]))
+            if (lines_with_width, width) > best_score:
+                best, best_score = delimiter, (lines_with_width, width)
+    return best
