@@ -1,0 +1,99 @@
+"""Who may do what to a One Plan. Built on ddm.accounts.access; every service calls these.
+
+- Content (vision, phases, focal areas, strategies, actions, indicators, reviews): whoever
+  coordinates the zone — administrators, the provincial coordinator of its province, its hub members.
+- Commitments: those content editors, and submitters of the committing organisation (their own
+  organisation's commitments only, in any zone).
+- Sign-offs: strictly the sphere's own role and scope, so nobody signs for another sphere:
+  national = an administrator (DCoG national administrator role); province = a provincial
+  coordinator of the zone's province; district or metro = a submitter of that municipality's
+  organisation (organisation code = zone code, e.g. DC15, ETH); each local municipality of a
+  district = a submitter of that municipality's organisation (code = MDB code, e.g. EC157).
+  An administrator does not sign for the other spheres.
+"""
+
+from django.core.exceptions import PermissionDenied
+
+from ddm.accounts.access import can_coordinate_place, can_submit_for, is_admin, roles_of
+from ddm.accounts.models import RoleKind
+
+from ddm.oneplan.models import SphereParty
+
+
+def can_edit_plan(user, zone):
+    return can_coordinate_place(user, zone)
+
+
+def require_editor(user, zone):
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied("Sign in to change a One Plan.")
+    if not can_edit_plan(user, zone):
+        raise PermissionDenied(
+            f"Only administrators, the provincial coordinator of {zone.province.code} and hub members of "
+            f"{zone.code} may change the {zone.code} One Plan."
+        )
+
+
+def can_manage_commitment(user, zone, organisation):
+    return can_edit_plan(user, zone) or can_submit_for(user, organisation)
+
+
+def require_commitment_manager(user, zone, organisation):
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied("Sign in to change a commitment.")
+    if not can_manage_commitment(user, zone, organisation):
+        raise PermissionDenied(f"You may not manage commitments of {organisation.name} in {zone.code}.")
+
+
+def committing_organisations(user, zone, version):
+    """Organisations the user may add commitments for in this version's plan."""
+    from ddm.accounts.access import organisations_for
+    from ddm.accounts.models import Organisation
+
+    if can_edit_plan(user, zone):
+        return Organisation.objects.all()
+    return organisations_for(user)
+
+
+def _submitter_codes(user):
+    return {r.organisation.code for r in roles_of(user) if r.kind == RoleKind.SUBMITTER and r.organisation_id}
+
+
+def can_sign(user, party, place):
+    """May the user sign (or return) for this party? place: province, zone or local municipality."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if party == SphereParty.NATIONAL:
+        return is_admin(user)
+    if party == SphereParty.PROVINCIAL:
+        return any(r.kind == RoleKind.PROVINCIAL and r.province_id == place.pk for r in roles_of(user))
+    if party in (SphereParty.DISTRICT, SphereParty.LOCAL):
+        return place.code in _submitter_codes(user)
+    return False
+
+
+def require_signer(user, party, place):
+    if not can_sign(user, party, place):
+        where = f" {place.code}" if place is not None else ""
+        raise PermissionDenied(f"You hold no role that may sign for {SphereParty(party).label}{where}.")
+
+
+def can_report_on(user, zone, commitment):
+    return can_manage_commitment(user, zone, commitment.organisation)
+
+
+def can_report_indicator(user, zone, version):
+    """Editors of the plan, and submitters of any organisation committed in this version."""
+    if can_edit_plan(user, zone):
+        return True
+    from ddm.oneplan.models import Commitment
+
+    orgs = Commitment.objects.filter(action__strategy__focal_area__version=version).values_list("organisation__code", flat=True)
+    return bool(_submitter_codes(user) & set(orgs))
+
+
+def require_indicator_reporter(user, zone, version):
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied("Sign in to report an indicator value.")
+    if not can_report_indicator(user, zone, version):
+        raise PermissionDenied(f"Only the {zone.code} plan's editors and committed organisations report indicators.")

@@ -1,0 +1,122 @@
+"""Intergovernmental adoption: which spheres must sign a draft, signing, and returning it.
+
+Required sign-offs for a zone's draft (during the Adoption phase):
+- national (DCoG): an administrator;
+- the province: a provincial coordinator of the zone's province;
+- the district or metro: a submitter of that municipality's organisation (code = zone code);
+- for a district, each of its local municipalities: a submitter of that municipality's organisation.
+The last missing sign-off adopts and freezes the version. Any of these parties may instead
+return the draft with reasons: Drafting reopens and every sign-off so far is cleared (kept, marked
+cleared, so the record stays).
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from ddm.oneplan import access, workflow
+from ddm.oneplan.models import PhaseKind, SignOff, SignOffDecision, SphereParty
+from ddm.places.models import Place
+
+
+@dataclass(frozen=True)
+class Party:
+    party: str
+    place: Place | None
+
+    @property
+    def key(self):
+        return f"{self.party}:{self.place.code}" if self.place is not None else self.party
+
+    @property
+    def label(self):
+        if self.party == SphereParty.NATIONAL:
+            return "National: Department of Cooperative Governance (DCoG)"
+        if self.party == SphereParty.PROVINCIAL:
+            return f"Province: {self.place.name} (COGTA / Office of the Premier)"
+        kind = "Metro" if self.place.is_metro else ("District" if self.party == SphereParty.DISTRICT else "Local municipality")
+        return f"{kind}: {self.place.code} {self.place.name}"
+
+
+def required_parties(version):
+    zone = version.plan.zone
+    parties = [Party(SphereParty.NATIONAL, None), Party(SphereParty.PROVINCIAL, zone.province),
+               Party(SphereParty.DISTRICT, zone)]
+    if not zone.is_metro:
+        locals_ = Place.objects.municipalities().filter(parent=zone).without_geometry().order_by("code")
+        parties += [Party(SphereParty.LOCAL, m) for m in locals_]
+    return parties
+
+
+def active_signoffs(version):
+    """Sign-offs that count: signed and not cleared by a return."""
+    return list(version.signoffs.filter(decision=SignOffDecision.SIGNED, cleared__isnull=True).select_related("place", "user"))
+
+
+def _key(signoff):
+    return f"{signoff.party}:{signoff.place.code}" if signoff.place_id else signoff.party
+
+
+def panel(version):
+    """[(party, active sign-off or None)] in the order of required_parties."""
+    signed = {_key(s): s for s in active_signoffs(version)}
+    return [(party, signed.get(party.key)) for party in required_parties(version)]
+
+
+def missing_parties(version):
+    return [party for party, signoff in panel(version) if signoff is None]
+
+
+def find_party(version, key):
+    for party in required_parties(version):
+        if party.key == key:
+            return party
+    raise workflow.WorkflowError(f"'{key}' is not a sphere that signs the {version.plan.zone.code} One Plan.")
+
+
+def parties_for(user, version):
+    """The required parties this user may sign or return for."""
+    return [p for p in required_parties(version) if access.can_sign(user, p.party, p.place)]
+
+
+def _require_adoption(version):
+    if version.frozen or version.current_phase != PhaseKind.ADOPTION:
+        raise workflow.WorkflowError(
+            f"Version {version.number} is not awaiting adoption (phase: {version.get_current_phase_display()})."
+        )
+
+
+def _name(user):
+    return user.get_full_name() or user.get_username()
+
+
+@transaction.atomic
+def sign(version, user, key, comment=""):
+    party = find_party(version, key)
+    access.require_signer(user, party.party, party.place)
+    _require_adoption(version)
+    if any(_key(s) == party.key for s in active_signoffs(version)):
+        raise workflow.WorkflowError(f"{party.label} has already signed version {version.number}.")
+    signoff = SignOff.objects.create(version=version, party=party.party, place=party.place, user=user,
+                                     signatory=_name(user), signed_at=timezone.now(), comment=comment.strip())
+    workflow.log(version, user, "signoff", f"{party.label} signed off.")
+    if not missing_parties(version):
+        workflow.adopt(version, user)
+    return signoff
+
+
+@transaction.atomic
+def return_for_revision(version, user, key, reasons):
+    party = find_party(version, key)
+    access.require_signer(user, party.party, party.place)
+    _require_adoption(version)
+    reasons = (reasons or "").strip()
+    if not reasons:
+        raise workflow.WorkflowError("Give the reasons for returning the draft.")
+    now = timezone.now()
+    cleared = version.signoffs.filter(cleared__isnull=True).update(cleared=now)
+    SignOff.objects.create(version=version, party=party.party, place=party.place, user=user, signatory=_name(user),
+                           decision=SignOffDecision.RETURNED, signed_at=now, comment=reasons, cleared=now)
+    workflow.log(version, user, "return", f"{party.label} returned the draft ({cleared} sign-off(s) cleared): {reasons}")
+    workflow.reopen_drafting(version, user, f"returned by {party.label}")
