@@ -7,3 +7,6 @@ def load_reference(echo):
 
 def load_demo(echo):
     """Load this app's demo data; idempotent."""
+    from ddm.investment.pilots import load_pilots
+
+    echo(f"investment: {load_pilots()} pilot lines (eThekwini, Waterberg; O.R. Tambo published total only)")

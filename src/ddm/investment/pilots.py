@@ -1,0 +1,198 @@
+"""The three DDM pilots (eThekwini, Waterberg, O.R. Tambo) as published in 2019, and reconciliation
+of any published total with the register's lines behind it.
+
+The pilot figures (data/pilots.csv, sources in data/SOURCES.md) are loaded as a demo submission of
+aggregate lines: one project per sphere and zone, `is_aggregate=True`, titled "aggregate line, no
+project detail", located to the whole zone. Published totals (data/published_totals.csv) name the
+lines they add up; `reconcile()` says what the figure includes, what it leaves out and where the
+lines and the figure disagree.
+"""
+
+import csv
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from ddm.accounts.models import Organisation, Sphere
+from ddm.investment.calendar import span_label
+from ddm.investment.formatting import rand_short
+from ddm.investment.models import (
+    BudgetLine, BudgetKind, Location, Precision, Project, PublishedTotal, Submission, SubmissionStatus,
+)
+from ddm.places.models import Place
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+SOURCE = "DDM founding report / pilot launches 2019"
+AGGREGATE_NOTE = "aggregate line, no project detail"
+GOVERNMENT = {Sphere.NATIONAL, Sphere.PROVINCIAL, Sphere.LOCAL, Sphere.PARASTATAL}
+
+
+def _rows(name):
+    with open(DATA_DIR / name, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _year(value):
+    return int(value) if value.strip() else None
+
+
+def load_aggregate_organisations():
+    provinces = {p.code: p for p in Place.objects.provinces().without_geometry()}
+    result = {}
+    for row in _rows("organisations_aggregate.csv"):
+        result[row["code"]], _ = Organisation.objects.update_or_create(code=row["code"], defaults=dict(
+            name=row["name"], sphere=row["sphere"], kind=row["kind"], fy_start_month=int(row["fy_start_month"]),
+            province=provinces.get(row["province"]), is_reference=False,
+        ))
+    return result
+
+
+def _submission(organisation):
+    submission, _ = Submission.objects.get_or_create(
+        organisation=organisation, channel="demo", filename="pilots.csv",
+        defaults=dict(status=SubmissionStatus.COMMITTED, finished=timezone.now(),
+                      note=f"The DDM pilots as published: {SOURCE}. Aggregate lines, no project detail."),
+    )
+    return submission
+
+
+def _load_line(row, organisation, zone, submission):
+    first, last = _year(row["fy_first"]), _year(row["fy_last"])
+    project, _ = Project.objects.update_or_create(organisation=organisation, reference=row["reference"], defaults=dict(
+        title=f"{row['title']} ({AGGREGATE_NOTE})", is_aggregate=True, submission=submission,
+        description=f"Published figure: {row['stated_as']}. Source: {SOURCE}. An aggregate line standing for "
+                    "many projects; no project detail, no sector.",
+    ))
+    Location.objects.update_or_create(project=project, defaults=dict(
+        precision=Precision.ZONE, place=zone, zone=zone, province_id=zone.province_id, municipality=None,
+        name=zone.name, share=None,
+    ))
+    line = project.budget_lines.order_by("pk").first() or BudgetLine(project=project)
+    line.kind, line.amount, line.fy_first, line.fy_last = row["kind"], Decimal(row["amount"]), first, last
+    line.fy_start_month, line.stated_as, line.submission = int(row["fy_start_month"]), row["stated_as"], submission
+    line.save()
+    project.budget_lines.exclude(pk=line.pk).delete()
+    return project
+
+
+@transaction.atomic
+def load_pilots():
+    """Create or refresh the pilot lines and published totals; idempotent. Returns the line count."""
+    organisations = load_aggregate_organisations()
+    zones = {z.code: z for z in Place.objects.zones().without_geometry()}
+    projects = {}
+    for row in _rows("pilots.csv"):
+        organisation = organisations[row["organisation"]]
+        projects[row["reference"]] = _load_line(row, organisation, zones[row["zone"]], _submission(organisation))
+    for row in _rows("published_totals.csv"):
+        total, _ = PublishedTotal.objects.update_or_create(key=row["key"], defaults=dict(
+            zone=zones[row["zone"]], amount=Decimal(row["amount"]), stated_as=row["stated_as"], label=row["label"],
+            source=SOURCE, includes=row["includes"], excludes=row["excludes"], note=row["note"],
+            breakdown_published=row["breakdown_published"] == "yes",
+        ))
+        total.components.set([projects[ref] for ref in row["components"].split(";") if ref])
+    return len(projects)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reconciliation of a published total with its lines.
+
+def _line_dict(line):
+    organisation = line.project.organisation
+    return {
+        "project": line.project, "reference": line.project.reference, "organisation": organisation.name,
+        "sphere": organisation.sphere, "kind": line.kind, "amount": line.amount,
+        "financial_years": span_label(line.fy_first, line.fy_last, line.fy_start_month) or "years not stated",
+        "multi_year": line.is_multi_year, "years_stated": line.fy_first is not None,
+    }
+
+
+def _zone_lines(zone):
+    return (BudgetLine.objects.filter(project__locations__zone=zone, project__duplicate_of__isnull=True)
+            .select_related("project__organisation").order_by("project__organisation__sphere", "pk").distinct())
+
+
+def reconcile(published, zone_lines=None):
+    """What a published total adds up, checked against the register. Amounts are Decimal.
+
+    Returns lines (its components' lines), lines_sum, difference (published - lines), government and
+    private parts, by_kind, other_lines (the zone's lines it leaves out) and plain-language findings.
+    """
+    zone_lines = list(zone_lines if zone_lines is not None else _zone_lines(published.zone))
+    component_ids = {p.pk for p in published.components.all()}
+    lines = [_line_dict(l) for l in zone_lines if l.project_id in component_ids]
+    others = [_line_dict(l) for l in zone_lines if l.project_id not in component_ids]
+    total = sum((l["amount"] for l in lines), Decimal("0.00"))
+    result = {
+        "published": published, "lines": lines, "lines_sum": total,
+        "difference": published.amount - total if published.breakdown_published else None,
+        "government": sum((l["amount"] for l in lines if l["sphere"] in GOVERNMENT), Decimal("0.00")),
+        "private": sum((l["amount"] for l in lines if l["sphere"] == Sphere.PRIVATE), Decimal("0.00")),
+        "by_kind": _by(lines, "kind"), "other_lines": others,
+    }
+    result["findings"] = _findings(published, result)
+    return result
+
+
+def _by(lines, field):
+    totals = {}
+    for line in lines:
+        totals[line[field]] = totals.get(line[field], Decimal("0.00")) + line["amount"]
+    return totals
+
+
+def _findings(published, r):
+    if not published.breakdown_published:
+        return ["Only the total was published, with no breakdown by sphere, organisation or year: the register "
+                "holds no lines for it, so it is not in the quantum table or any total above."]
+    findings = [_sum_finding(published, r)]
+    if r["private"] and "government" in published.label.lower():
+        findings.append(f"Published as {published.label}, it includes {rand_short(r['private'])} of private "
+                        f"investment: the government lines alone are {rand_short(r['government'])}.")
+    multi = [l for l in r["lines"] if l["multi_year"]]
+    if multi and len(multi) < len(r["lines"]):
+        spans = ", ".join(f"{l['organisation']} {l['financial_years']}" for l in multi)
+        findings.append(f"It adds multi-year totals ({spans}) to single-year or undated figures, so it is not "
+                        "the spending of any one year.")
+    if any(not l["years_stated"] for l in r["lines"]):
+        findings.append("It includes figures whose years were not stated.")
+    if len(r["by_kind"]) > 1:
+        kinds = " and ".join(BudgetKind(k).label.lower() for k in r["by_kind"])
+        findings.append(f"It adds different kinds of figure: {kinds}.")
+    for line in r["other_lines"]:
+        findings.append(f"Not included: {line['organisation']} {rand_short(line['amount'])} "
+                        f"({line['financial_years']}).")
+    return findings
+
+
+def _sum_finding(published, r):
+    if r["difference"] == 0:
+        return f"The lines below add up exactly to the published {published.stated_as}."
+    return (f"The lines below add up to {rand_short(r['lines_sum'])} ({r['lines_sum']:,} Rand), not the published "
+            f"{published.stated_as}: a difference of {rand_short(abs(r['difference']))} the lines do not explain.")
+
+
+def published_for_zone(zone):
+    """Reconciliations of every published total of a zone (few queries: lines fetched once)."""
+    totals = list(PublishedTotal.objects.filter(zone=zone).prefetch_related("components"))
+    if not totals:
+        return []
+    zone_lines = list(_zone_lines(zone))
+    return [reconcile(t, zone_lines) for t in totals]
+
+
+def published_json(reconciliation):
+    p = reconciliation["published"]
+    return {
+        "key": p.key, "amount": str(p.amount), "stated_as": p.stated_as, "label": p.label, "source": p.source,
+        "includes": p.includes, "excludes": p.excludes, "note": p.note, "breakdown_published": p.breakdown_published,
+        "lines_sum": str(reconciliation["lines_sum"]),
+        "difference": None if reconciliation["difference"] is None else str(reconciliation["difference"]),
+        "government_in_lines": str(reconciliation["government"]), "private_in_lines": str(reconciliation["private"]),
+        "lines": [{"organisation": l["organisation"], "reference": l["reference"], "sphere": l["sphere"],
+                   "kind": l["kind"], "financial_years": l["financial_years"], "amount": str(l["amount"])}
+                  for l in reconciliation["lines"]],
+        "findings": reconciliation["findings"],
+    }

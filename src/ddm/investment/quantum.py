@@ -1,0 +1,470 @@
+"""The quantum: what every sphere spends in a zone, by financial year and kind, exactly.
+
+Stable interface (used by the zone investment page, profiles section 6, alignment and oneplan):
+
+    zone_quantum(zone_code, calendar="april", view="annual", kinds=None, include_private=True) -> Quantum
+        calendar: "april" (April-March) or "july" (July-June): the financial years rows are shown in.
+        view: "annual" spreads every line over the calendar's years (multi-year lines evenly, lines
+              stated in another calendar by month overlap; such rows have apportioned=True);
+              "stated" keeps every line whole with its years as stated (financial_year may then be a
+              span such as "2019/20-2023/24", in the line's own calendar: QRow.stated_calendar).
+        kinds: iterable of BudgetKind values to keep (default all).
+        Raises Place.DoesNotExist for an unknown zone, ValueError for a bad calendar or view.
+
+    Quantum: .zone (Place), .calendar, .view, .rows: list[QRow]
+        .total(spheres=None, kinds=None, years=None, **field_filters) -> Decimal
+            spheres: iterable or the constants GOVERNMENT / PRIVATE; years: labels ("2019/20"),
+            None in years selects lines whose years are not stated. Omitted filters keep all rows.
+        .by(*fields, **filters) -> {value or tuple of values: Decimal}
+        .government(kind), .private(kind): the two totals that are never added together.
+        .years: the financial-year labels present, in order (None last).
+
+    QRow fields: sphere, organisation (code), organisation_name, financial_year ("2019/20" or None),
+        kind, amount (Decimal Rand), apportioned (bool), sector (None for aggregate lines, which have
+        no sector), municipality (local municipality code, None when only located to the zone),
+        precision (point, ward, municipality, zone), is_aggregate, stated_calendar ("april", "july").
+
+    national_ranking(calendar="april", kind="budget", year=None) -> list[dict] per zone, ordered by
+        government total: zone, name, province, government, private (Decimal), population and its
+        source (None if unknown), government_per_capita.
+    spend_by_zone_and_sector(kind="budget", years=None, calendar="april", include_private=False)
+        -> {(zone_code, sector): Decimal}; government spheres only unless include_private; aggregate
+        lines have sector None.
+    located_and_unmapped(kind=None) -> national quality totals: Rand per organisation located in
+        zones and not located (projects without a zone-level location belong to no zone).
+
+Counting rules: only counted projects (not confirmed duplicates, Project.objects.counted()); a
+project in several places is split by Location.share (blank: equal shares) so the parts add up to
+its amount and nothing is counted twice; amounts of different kinds are never added; government
+(national, provincial, local, parastatal) and private are kept apart.
+
+How it is computed: one aggregate SQL query for projects with a single location (the vast
+majority), grouped by everything that decides apportionment; the few multi-location projects are
+split per line in Python; then each group is spread over years in Decimal. Year splits are made on
+the group sums (exact: the parts add up to the group), so a row's cents may differ by rounding from
+adding per-line splits, never its totals.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Exists, F, OuterRef, Sum
+
+from ddm.accounts.models import GOVERNMENT_SPHERES, Organisation, Sphere
+from ddm.investment import calendar as fy
+from ddm.investment.models import BudgetLine, Location, Project
+from ddm.places.models import Place
+
+GOVERNMENT = tuple(str(s) for s in GOVERNMENT_SPHERES)
+PRIVATE = (str(Sphere.PRIVATE),)
+SPHERE_ORDER = GOVERNMENT + PRIVATE
+VIEWS = ("annual", "stated")
+ZERO = Decimal("0.00")
+
+INCLUDES = {
+    "government": "National, provincial, local and parastatal lines located in the zone (each project's "
+                  "share of it); confirmed duplicates excluded. Private investment is NOT included.",
+    "private": "Private-sector lines (e.g. mining houses' Social and Labour Plans) located in the zone; "
+               "NOT included in the government total.",
+    "kinds": "Budget, adjusted budget, actual expenditure and planned investment are different kinds of "
+             "figure and are never added together.",
+}
+
+
+@dataclass(frozen=True)
+class QRow:
+    sphere: str
+    organisation: str
+    organisation_name: str
+    financial_year: str | None
+    kind: str
+    amount: Decimal
+    apportioned: bool
+    sector: str | None
+    municipality: str | None
+    precision: str
+    is_aggregate: bool = False
+    stated_calendar: str = "april"
+    year: int | None = None  # start year of financial_year, for sorting (None: not stated / a span)
+
+    def as_dict(self):
+        return {
+            "sphere": self.sphere, "organisation": self.organisation, "organisation_name": self.organisation_name,
+            "financial_year": self.financial_year, "kind": self.kind, "amount": str(self.amount),
+            "apportioned": self.apportioned, "sector": self.sector, "municipality": self.municipality,
+            "precision": self.precision, "is_aggregate": self.is_aggregate, "stated_calendar": self.stated_calendar,
+        }
+
+
+def _matches(row, spheres, kinds, years, filters):
+    if spheres is not None and row.sphere not in spheres:
+        return False
+    if kinds is not None and row.kind not in kinds:
+        return False
+    if years is not None and row.financial_year not in years:
+        return False
+    return all(getattr(row, name) == value for name, value in filters.items())
+
+
+def _as_set(value):
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return {value}
+    return set(value)
+
+
+class Quantum:
+    def __init__(self, zone, calendar, view, rows):
+        self.zone, self.calendar, self.view = zone, calendar, view
+        self.rows = sorted(rows, key=_row_order)
+
+    @property
+    def calendar_description(self):
+        return fy.CALENDAR_DESCRIPTIONS[self.calendar]
+
+    def select(self, spheres=None, kinds=None, years=None, **filters):
+        spheres, kinds, years = _as_set(spheres), _as_set(kinds), _as_set(years)
+        return [r for r in self.rows if _matches(r, spheres, kinds, years, filters)]
+
+    def total(self, spheres=None, kinds=None, years=None, **filters):
+        return sum((r.amount for r in self.select(spheres, kinds, years, **filters)), ZERO)
+
+    def by(self, *fields, **filters):
+        result = defaultdict(lambda: ZERO)
+        for row in self.select(**filters):
+            key = tuple(getattr(row, f) for f in fields)
+            result[key[0] if len(fields) == 1 else key] += row.amount
+        return dict(result)
+
+    def government(self, kind=None):
+        return self.total(spheres=GOVERNMENT, kinds=kind)
+
+    def private(self, kind=None):
+        return self.total(spheres=PRIVATE, kinds=kind)
+
+    @property
+    def kinds(self):
+        return sorted({r.kind for r in self.rows}, key=_kind_order)
+
+    @property
+    def years(self):
+        labels = {(r.year if r.year is not None else 10**6, r.financial_year or "") for r in self.rows}
+        ordered = [label or None for _y, label in sorted(labels)]
+        return ordered
+
+    @property
+    def apportioned(self):
+        return any(r.apportioned for r in self.rows)
+
+    def totals(self):
+        """Totals for JSON/exports: each says what it includes; kinds are never added together."""
+        by_sphere = defaultdict(dict)
+        for (sphere, kind), amount in self.by("sphere", "kind").items():
+            by_sphere[sphere][kind] = amount
+        by_precision = defaultdict(dict)
+        for (precision, kind), amount in self.by("precision", "kind").items():
+            by_precision[precision][kind] = amount
+        return {
+            "government": {k: self.government(k) for k in self.kinds},
+            "private": {k: self.private(k) for k in self.kinds},
+            "by_sphere": dict(by_sphere),
+            "by_precision": dict(by_precision),
+            "includes": INCLUDES,
+        }
+
+
+def _kind_order(kind):
+    order = ["budget", "adjusted", "actual", "planned"]
+    return order.index(kind) if kind in order else len(order)
+
+
+def _row_order(row):
+    sphere = SPHERE_ORDER.index(row.sphere) if row.sphere in SPHERE_ORDER else 99
+    return (sphere, row.organisation_name, row.year if row.year is not None else 10**6,
+            row.financial_year or "", _kind_order(row.kind), row.municipality or "", row.sector or "")
+
+
+# ---------------------------------------------------------------------------------------------
+# Grouped amounts straight from the database.
+
+# What decides a row: zone, organisation, kind, years as stated, sector, aggregate, municipality, precision.
+GROUP_FIELDS = ("zone_id", "organisation_id", "kind", "fy_first", "fy_last", "fy_start_month", "sector",
+                "is_aggregate", "municipality_id", "precision")
+
+
+def _single_location_groups(zone_ids, kinds):
+    """Sums for projects with exactly one location: their whole amount is in that location."""
+    others = Location.objects.filter(project_id=OuterRef("project_id")).exclude(pk=OuterRef("pk"))
+    # One filter() call so that the budget-line conditions and the values() share one join.
+    conditions = {"zone__isnull": False, "project__duplicate_of__isnull": True, "project__budget_lines__isnull": False}
+    if zone_ids is not None:
+        conditions["zone_id__in"] = zone_ids
+    if kinds is not None:
+        conditions["project__budget_lines__kind__in"] = kinds
+    query = Location.objects.filter(~Exists(others), **conditions).values(
+        "zone_id", organisation_id=F("project__organisation_id"), kind=F("project__budget_lines__kind"),
+        fy_first=F("project__budget_lines__fy_first"), fy_last=F("project__budget_lines__fy_last"),
+        fy_start_month=F("project__budget_lines__fy_start_month"), sector=F("project__sector"),
+        is_aggregate=F("project__is_aggregate"), m_id=F("municipality_id"), prec=F("precision"),
+    ).annotate(total=Sum("project__budget_lines__amount")).order_by()
+    for row in query:
+        key = tuple(row[f] for f in GROUP_FIELDS[:8]) + (row["m_id"], row["prec"])
+        yield key, row["total"]
+
+
+def _multi_location_groups(zone_ids, kinds):
+    """Per-line exact splits for projects with several locations; only the parts in zone_ids."""
+    others = Location.objects.filter(project_id=OuterRef("project_id")).exclude(pk=OuterRef("pk"))
+    touching = Location.objects.filter(zone__isnull=False, project__duplicate_of__isnull=True).filter(Exists(others))
+    if zone_ids is not None:
+        touching = touching.filter(zone_id__in=zone_ids)
+    project_ids = set(touching.values_list("project_id", flat=True))
+    if not project_ids:
+        return
+    locations = defaultdict(list)
+    for row in Location.objects.filter(project_id__in=project_ids).order_by("project_id", "pk").values_list(
+            "project_id", "zone_id", "municipality_id", "precision", "share"):
+        locations[row[0]].append(row[1:])
+    lines = BudgetLine.objects.filter(project_id__in=project_ids)
+    if kinds is not None:
+        lines = lines.filter(kind__in=kinds)
+    for line in lines.values_list("project_id", "project__organisation_id", "kind", "fy_first", "fy_last",
+                                  "fy_start_month", "project__sector", "project__is_aggregate", "amount"):
+        places = locations[line[0]]
+        parts = fy.split_locations(line[8], [share for *_rest, share in places])
+        for (zone_id, municipality_id, precision, _share), part in zip(places, parts):
+            if zone_id is not None and (zone_ids is None or zone_id in zone_ids):
+                yield (zone_id,) + tuple(line[1:8]) + (municipality_id, precision), part
+
+
+def grouped_amounts(zone_ids=None, kinds=None):
+    """{group key (GROUP_FIELDS): Decimal} of located amounts in the given zones (None: all zones)."""
+    kinds = list(kinds) if kinds is not None else None
+    zone_ids = set(zone_ids) if zone_ids is not None else None
+    totals = defaultdict(lambda: ZERO)
+    for key, amount in _single_location_groups(zone_ids, kinds):
+        totals[key] += amount
+    for key, amount in _multi_location_groups(zone_ids, kinds):
+        totals[key] += amount
+    return totals
+
+
+# ---------------------------------------------------------------------------------------------
+# Rows in a calendar and view.
+
+def _check(calendar, view):
+    month = fy.calendar_month(calendar)
+    if view not in VIEWS:
+        raise ValueError(f"unknown view {view!r}: use annual or stated")
+    return month
+
+
+def _lookups(groups):
+    org_ids = {key[1] for key in groups}
+    place_ids = {key[8] for key in groups if key[8] is not None}
+    organisations = {o["pk"]: o for o in Organisation.objects.filter(pk__in=org_ids).values("pk", "code", "name", "sphere")}
+    places = dict(Place.objects.filter(pk__in=place_ids).values_list("pk", "code"))
+    return organisations, places
+
+
+def _rows_for_group(key, amount, organisation, municipality, view, target_month):
+    _zone, _org, kind, first, last, month, sector, aggregate, _m, precision = key
+    common = dict(
+        sphere=organisation["sphere"], organisation=organisation["code"], organisation_name=organisation["name"],
+        kind=kind, sector=None if aggregate else sector, municipality=municipality, precision=precision,
+        is_aggregate=aggregate, stated_calendar=fy.calendar_name(month),
+    )
+    if view == "stated":
+        single = first is not None and (last is None or last == first)
+        return [QRow(financial_year=fy.span_label(first, last, month), amount=amount, apportioned=False,
+                     year=first if single else None, **common)]
+    return [
+        QRow(financial_year=fy.fy_label(share.year, target_month), amount=share.amount,
+             apportioned=share.apportioned, year=share.year, **common)
+        for share in fy.to_calendar(amount, first, last, month, target_month)
+    ]
+
+
+def rows_from_groups(groups, calendar="april", view="annual", include_private=True):
+    target_month = _check(calendar, view)
+    organisations, places = _lookups(groups)
+    rows = []
+    for key, amount in groups.items():
+        organisation = organisations[key[1]]
+        if not include_private and organisation["sphere"] == Sphere.PRIVATE:
+            continue
+        rows.extend(_rows_for_group(key, amount, organisation, places.get(key[8]), view, target_month))
+    return _merge(rows)
+
+
+def _merge(rows):
+    """Add up rows that differ only in the group fields not shown (e.g. two spans landing in one year)."""
+    merged = {}
+    for row in rows:
+        key = (row.sphere, row.organisation, row.financial_year, row.kind, row.apportioned, row.sector,
+               row.municipality, row.precision, row.is_aggregate, row.stated_calendar, row.year)
+        if key in merged:
+            previous = merged[key]
+            merged[key] = QRow(**{**previous.__dict__, "amount": previous.amount + row.amount})
+        else:
+            merged[key] = row
+    return list(merged.values())
+
+
+def zone_quantum(zone_code, calendar="april", view="annual", kinds=None, include_private=True):
+    _check(calendar, view)
+    zone = (Place.objects.zones().select_related("province").defer("geometry", "svg_path", "province__geometry", "province__svg_path")
+            .get(code=str(zone_code).upper()))
+    groups = grouped_amounts([zone.pk], kinds)
+    return Quantum(zone, calendar, view, rows_from_groups(groups, calendar, view, include_private))
+
+
+# ---------------------------------------------------------------------------------------------
+# National views.
+
+def _zone_year_totals(kinds, calendar, years):
+    """{(zone_id, sphere, sector): Decimal} over the chosen years (None: every year, as stated)."""
+    target_month = fy.calendar_month(calendar)
+    groups = grouped_amounts(None, kinds)
+    organisations, _places = _lookups(groups)
+    result = defaultdict(lambda: ZERO)
+    for key, amount in groups.items():
+        sphere = organisations[key[1]]["sphere"]
+        sector = None if key[7] else key[6]
+        if years is None:
+            result[(key[0], sphere, sector)] += amount
+            continue
+        for share in fy.to_calendar(amount, key[3], key[4], key[5], target_month):
+            if share.year in years:
+                result[(key[0], sphere, sector)] += share.amount
+    return result
+
+
+def _years_arg(years):
+    if years is None:
+        return None
+    if isinstance(years, (str, int)):
+        years = [years]
+    return {y if isinstance(y, int) else fy.parse_fy_label(y) for y in years}
+
+
+def national_ranking(calendar="april", kind="budget", year=None):
+    totals = _zone_year_totals([kind] if kind else None, calendar, _years_arg(year))
+    population = population_of_zones()
+    ranking = []
+    for zone in Place.objects.zones().without_geometry().select_related("province"):
+        government = sum((v for (z, s, _), v in totals.items() if z == zone.pk and s in GOVERNMENT), ZERO)
+        private = sum((v for (z, s, _), v in totals.items() if z == zone.pk and s in PRIVATE), ZERO)
+        people, source = population.get(zone.code, (None, None))
+        ranking.append({
+            "zone": zone.code, "name": zone.name, "province": zone.province.code, "government": government,
+            "private": private, "population": people, "population_source": source,
+            "government_per_capita": per_capita(government, people),
+        })
+    ranking.sort(key=lambda r: (-r["government"], -r["private"], r["zone"]))
+    return ranking
+
+
+def spend_by_zone_and_sector(kind="budget", years=None, calendar="april", include_private=False):
+    totals = _zone_year_totals([kind] if kind else None, calendar, _years_arg(years))
+    codes = dict(Place.objects.zones().values_list("pk", "code"))
+    spheres = SPHERE_ORDER if include_private else GOVERNMENT
+    result = defaultdict(lambda: ZERO)
+    for (zone_id, sphere, sector), amount in totals.items():
+        if sphere in spheres:
+            result[(codes[zone_id], sector)] += amount
+    return dict(result)
+
+
+def per_capita(amount, people):
+    if not people:
+        return None
+    return (Decimal(amount) / Decimal(people)).quantize(Decimal("0.01"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Quality: how much is located, and what belongs to no zone.
+
+def located_and_unmapped(kind=None):
+    """Per organisation and kind: total Rand of counted projects, Rand located in zones, Rand not
+    located (no zone-level location: unmapped, or only province/national). Returns
+    {"rows": [...], "total": {kind: {...}}} with Decimal amounts."""
+    kinds = [kind] if kind else None
+    lines = BudgetLine.objects.filter(project__duplicate_of__isnull=True)
+    if kinds:
+        lines = lines.filter(kind__in=kinds)
+    totals = {(r["project__organisation_id"], r["kind"]): r["total"] for r in lines.values(
+        "project__organisation_id", "kind").annotate(total=Sum("amount")).order_by()}
+    located = defaultdict(lambda: ZERO)
+    for key, amount in grouped_amounts(None, kinds).items():
+        located[(key[1], key[2])] += amount
+    organisations = {o.pk: o for o in Organisation.objects.filter(pk__in={k[0] for k in totals})}
+    rows = []
+    for (org_id, kind_), total in sorted(totals.items(), key=lambda kv: (organisations[kv[0][0]].name, kv[0][1])):
+        in_zones = located.get((org_id, kind_), ZERO)
+        rows.append({"organisation": organisations[org_id], "kind": kind_, "total": total, "located": in_zones,
+                     "unmapped": total - in_zones, "unmapped_share": _share(total - in_zones, total)})
+    summary = defaultdict(lambda: {"total": ZERO, "located": ZERO, "unmapped": ZERO})
+    for row in rows:
+        for field in ("total", "located", "unmapped"):
+            summary[row["kind"]][field] += row[field]
+    for values in summary.values():
+        values["unmapped_share"] = _share(values["unmapped"], values["total"])
+    return {"rows": rows, "total": dict(summary)}
+
+
+def _share(part, whole):
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
+
+
+def unmapped_projects(organisation=None):
+    """Counted projects with no zone-level location (they belong to no zone), with their lines' totals
+    per kind in `totals_by_kind`."""
+    query = Project.objects.counted().exclude(locations__zone__isnull=False).select_related("organisation")
+    if organisation is not None:
+        query = query.filter(organisation=organisation)
+    query = query.annotate(location_count=Count("locations", distinct=True)).order_by("organisation__name", "reference")
+    projects = list(query)
+    sums = defaultdict(dict)
+    for row in BudgetLine.objects.filter(project__in=[p.pk for p in projects]).values("project_id", "kind").annotate(
+            total=Sum("amount")).order_by():
+        sums[row["project_id"]][row["kind"]] = row["total"]
+    for project in projects:
+        project.totals_by_kind = sums.get(project.pk, {})
+    return projects
+
+
+# ---------------------------------------------------------------------------------------------
+# Population (for per-capita figures): soft lookup, profiles first, packaged Community Survey second.
+
+def population_of_zones():
+    """{place code: (people, source)} for zones and municipalities where population is known."""
+    try:
+        from ddm.profiles import services as profile_services  # optional: profiles may not provide it
+        lookup = getattr(profile_services, "population_by_code", None)
+    except ImportError:
+        lookup = None
+    if lookup is not None:
+        found = lookup()
+        if found:
+            return found
+    return _packaged_population()
+
+
+_POPULATION = {}
+
+
+def _packaged_population():
+    if not _POPULATION:
+        import csv
+        from pathlib import Path
+
+        path = Path(__file__).resolve().parent / "data" / "population_cs2016.csv"
+        with open(path, newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                _POPULATION[row["code"]] = (int(row["population"]), "Stats SA Community Survey 2016")
+    return _POPULATION
