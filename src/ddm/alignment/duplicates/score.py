@@ -1,0 +1,255 @@
+"""Score one pair of projects 0-100 with the reasons a reviewer reads.
+
+The score starts from how alike the normalised titles are and is moved up or down by evidence:
+names (places, schools), phase/section/ward numbers, distance, years, sector, amounts and
+descriptions. Conflicting phase/section numbers or different place names are strong evidence of
+*different* projects, so look-alikes ("Phase 1"/"Phase 2", the same clinic upgrade in two
+villages) fall well below the threshold. The weights were set on the tuning half of the labelled
+evaluation set (tests/alignment/data/eval_pairs.csv) and checked on the other half.
+"""
+
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+
+from rapidfuzz import fuzz
+
+from ddm.alignment.duplicates.normalise import normalise
+
+# Pairs scoring at least this are listed as duplicate candidates (see docs in README of the app).
+DEFAULT_THRESHOLD = 70
+# Ceilings: a pair naming different phases/sections, or different places/schools, stays below
+# the threshold whatever else it shares (still listed when a reviewer lowers --min-score).
+QUALIFIER_CAP = 40
+NAME_CAP = 50
+NAME_CAP_SHARED = 60
+
+SECTOR_LABELS = {}  # filled lazily from investment.Sector, so this module imports without Django
+
+
+@dataclass(eq=False)
+class Record:
+    """What the matcher knows about one project (built from the register or synthetic data)."""
+
+    id: int
+    organisation: str
+    reference: str
+    title: str
+    description: str = ""
+    sector: str = ""
+    points: tuple = ()  # ((lat, lon), ...)
+    municipalities: frozenset = frozenset()  # MDB codes of the municipalities it is located in
+    wards: frozenset = frozenset()
+    years: frozenset = frozenset()  # financial years by starting calendar year (2020 = 2020/21)
+    amount: Decimal | None = None
+    zone: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @cached_property
+    def norm(self):
+        return normalise(self.title)
+
+    @cached_property
+    def desc(self):
+        return normalise(self.description[:400]) if self.description else None
+
+
+@dataclass
+class Scored:
+    a: Record
+    b: Record
+    score: int
+    reasons: list
+
+
+def haversine_km(p, q):
+    lat1, lon1, lat2, lon2 = map(math.radians, (p[0], p[1], q[0], q[1]))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+def fy_label(year):
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+def years_label(years):
+    years = sorted(years)
+    if len(years) == 1:
+        return fy_label(years[0])
+    if years == list(range(years[0], years[-1] + 1)):
+        return f"{fy_label(years[0])}–{fy_label(years[-1])}"
+    return ", ".join(fy_label(y) for y in years)
+
+
+def money_label(amount):
+    if amount >= Decimal(1_000_000_000):
+        return f"R{amount / Decimal(1_000_000_000):.1f}bn"
+    if amount >= Decimal(1_000_000):
+        return f"R{amount / Decimal(1_000_000):.1f}m"
+    return f"R{amount:,.0f}"
+
+
+def title_similarity(a, b):
+    """0-100: half token-set (one title contained in the other), half token-sort (overall likeness)."""
+    ta, tb = a.norm.text, b.norm.text
+    if not ta or not tb:
+        return 0
+    return 0.5 * fuzz.token_set_ratio(ta, tb) + 0.5 * fuzz.token_sort_ratio(ta, tb)
+
+
+def score_pair(a, b):
+    """Scored(a, b, score 0-100, reasons) for two Records."""
+    title = title_similarity(a, b)
+    reasons = [f"titles {title:.0f}% similar"]
+    bonus = penalty = 0
+    cap = 100
+    for part in (_names, _qualifiers, _location, _years, _sector, _amounts, _descriptions):
+        delta, reason, part_cap = _unpack(part(a, b))
+        bonus += max(delta, 0)
+        penalty += min(delta, 0)
+        cap = min(cap, part_cap)
+        if reason:
+            reasons.append(reason)
+    # Supporting evidence (near, same years, same amount) counts fully only for titles that are
+    # already alike: two different facilities in one village share all of it.
+    weight = max(0.0, min(1.0, (title - 60) / 30))
+    score = max(0, min(cap, 100, round(title + weight * bonus + penalty)))
+    return Scored(a, b, score, reasons)
+
+
+def _unpack(result):
+    return result if len(result) == 3 else (*result, 100)
+
+
+def _name_matches(name, other):
+    """Is this name (or a misspelling of it) among the other title's words?"""
+    if name in other.names or name in other.tokens:
+        return True
+    return any(fuzz.ratio(name, word) >= 80 or _prefix(name, word) for word in other.names)
+
+
+def _prefix(one, two):
+    short, long = sorted((one, two), key=len)
+    return len(short) >= 5 and long.startswith(short)
+
+
+def _names(a, b):
+    na, nb = a.norm, b.norm
+    only_a = sorted(n for n in na.names if not _name_matches(n, nb))
+    only_b = sorted(n for n in nb.names if not _name_matches(n, na))
+    shared = sorted(n for n in na.names if n not in only_a)
+    if only_a and only_b:
+        # Different places or schools: a different project, however alike the rest of the title.
+        return -25, f"different names: {' '.join(only_a)} / {' '.join(only_b)}", (NAME_CAP_SHARED if shared else NAME_CAP)
+    if shared and not only_a and not only_b:
+        return 5, f"same names: {' '.join(shared)}"
+    if only_a or only_b:
+        extra = only_a or only_b
+        return (-4 if shared else -8), f"only one names {' '.join(extra)}"
+    return 0, None
+
+
+def _qualifiers(a, b):
+    qa, qb = _by_kind(a.norm.qualifiers), _by_kind(b.norm.qualifiers)
+    delta, notes, cap = 0, [], 100
+    for kind in sorted(set(qa) | set(qb)):
+        va, vb = qa.get(kind), qb.get(kind)
+        if va and vb:
+            if va == vb:
+                delta += 3
+                notes.append(f"both {kind} {'/'.join(sorted(va))}")
+            elif va & vb:
+                delta -= 5
+                notes.append(f"{kind} overlaps: {'/'.join(sorted(va))} vs {'/'.join(sorted(vb))}")
+            else:
+                delta -= 40
+                cap = QUALIFIER_CAP  # Phase 1 and Phase 2 are two projects by definition
+                notes.append(f"different {kind}: {'/'.join(sorted(va))} vs {'/'.join(sorted(vb))}")
+        else:
+            delta -= 4 if kind == "code" else 8
+            notes.append(f"only one states {kind} {'/'.join(sorted(va or vb))}")
+    na, nb = a.norm.numbers, b.norm.numbers
+    if na and nb and not (na & nb):
+        delta -= 8
+        notes.append(f"different numbers: {'/'.join(sorted(na))} vs {'/'.join(sorted(nb))}")
+    return delta, "; ".join(notes) or None, cap
+
+
+def _by_kind(qualifiers):
+    result = {}
+    for kind, value in qualifiers:
+        result.setdefault(kind, set()).add(value)
+    return result
+
+
+def _location(a, b):
+    if a.points and b.points:
+        distance = min(haversine_km(p, q) for p in a.points for q in b.points)
+        label = f"{distance:.1f} km apart"
+        for limit, delta in ((1, 10), (3, 6), (10, 2), (25, -6), (60, -20)):
+            if distance <= limit:
+                return delta, label
+        return -30, label
+    if a.wards and b.wards:
+        if a.wards & b.wards:
+            return 6, f"same ward {sorted(a.wards & b.wards)[0]}"
+        return -10, "different wards"
+    if a.municipalities and b.municipalities:
+        if a.municipalities & b.municipalities:
+            return 2, f"both in {sorted(a.municipalities & b.municipalities)[0]}"
+        return -15, f"different municipalities: {'/'.join(sorted(a.municipalities))} vs {'/'.join(sorted(b.municipalities))}"
+    return 0, None
+
+
+def _years(a, b):
+    if not a.years or not b.years:
+        return 0, None
+    common = a.years & b.years
+    if common:
+        if a.years == b.years:
+            return 4, f"both {years_label(common)}"
+        return 4, f"years overlap ({years_label(common)})"
+    return -8, f"no common year ({years_label(a.years)} vs {years_label(b.years)})"
+
+
+def _sector_label(code):
+    if not SECTOR_LABELS:
+        try:
+            from ddm.investment.models import Sector
+
+            SECTOR_LABELS.update({c: str(label).lower() for c, label in Sector.choices})
+        except Exception:  # outside Django (benchmarks build records without it)
+            SECTOR_LABELS["-"] = "-"
+    return SECTOR_LABELS.get(code, code.replace("_", " "))
+
+
+def _sector(a, b):
+    if not a.sector or not b.sector:
+        return 0, None
+    if a.sector == b.sector:
+        return 3, f"both {_sector_label(a.sector)}"
+    return -6, f"sectors differ: {_sector_label(a.sector)} / {_sector_label(b.sector)}"
+
+
+def _amounts(a, b):
+    if not a.amount or not b.amount or a.amount <= 0 or b.amount <= 0:
+        return 0, None
+    ratio = min(a.amount, b.amount) / max(a.amount, b.amount)
+    label = f"amounts {money_label(a.amount)} / {money_label(b.amount)} ({ratio * 100:.0f}%)"
+    if ratio >= Decimal("0.8"):
+        return 5, label
+    if ratio >= Decimal("0.5"):
+        return 1, label
+    if ratio < Decimal("0.25"):
+        return -6, label
+    return 0, label
+
+
+def _descriptions(a, b):
+    if a.desc is None or b.desc is None or not a.desc.text or not b.desc.text:
+        return 0, None
+    similarity = fuzz.token_set_ratio(a.desc.text, b.desc.text)
+    if similarity >= 85:
+        return 5, f"descriptions {similarity:.0f}% similar"
+    return 0, None
