@@ -2,8 +2,11 @@
 
 
 def load_reference(echo):
-    """Load or refresh this app's reference data; idempotent."""
+    """Load or refresh the packaged Stats SA indicators (skipped when unchanged); idempotent."""
+    from ddm.profiles import loader
+
+    loader.load(echo)
 
 
 def load_demo(echo):
-    """Load this app's demo data; idempotent."""
+    """Profiles have no demo data: every figure comes from the packaged sources."""

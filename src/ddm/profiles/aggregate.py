@@ -1,0 +1,194 @@
+"""Aggregation: zone, province and country values from municipalities; derived indicators everywhere.
+
+Rules (why: averages of percentages weight a village like a metro):
+- countable indicators (persons, households, Rand, ...) are summed over municipalities, and only
+  when every municipality of the place has a value (an incomplete sum would be a wrong number);
+  a value loaded directly for a zone/province (not aggregated) is kept, never overwritten;
+- ratios are recomputed at each level from the summed counts named in their definition;
+- a ratio's numerator and denominator must count the same unit (persons with persons, households
+  with households); only densities divide by an area. `check_units` enforces this.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import transaction
+
+from ddm.places.models import Level, Place
+from ddm.profiles.models import ADDITIVE_UNITS, DataState, IndicatorDefinition, IndicatorValue, Kind, Unit
+
+QUANTUM = Decimal("0.0001")
+UPPER_LEVELS = (Level.ZONE, Level.PROVINCE, Level.COUNTRY)
+
+
+class UnitMismatch(ValueError):
+    """A derived indicator would combine counts of different units (e.g. persons and households)."""
+
+
+def describe_formula(spec, numerator, denominator):
+    top = " + ".join(numerator) if len(numerator) <= 4 else f"sum of {len(numerator)} categories ({numerator[0]}, …)"
+    if not denominator:
+        return top
+    bottom = " + ".join(denominator) if len(denominator) <= 4 else f"sum of {len(denominator)} categories"
+    scale = f" × {spec.scale.normalize()}" if spec.scale != 1 else ""
+    return f"({top}) / ({bottom}){scale}"
+
+
+def check_units(definition, units):
+    """Raise UnitMismatch unless the definition's components can be combined; units: {code: unit}."""
+    parts = {"numerator": definition.numerator, "denominator": definition.denominator}
+    found = {name: {units[code] for code in codes} for name, codes in parts.items()}
+    for name, kinds in found.items():
+        if len(kinds) > 1:
+            raise UnitMismatch(f"{definition.code}: {name} mixes {', '.join(sorted(kinds))}")
+    top, bottom = next(iter(found["numerator"]), None), next(iter(found["denominator"]), None)
+    if definition.kind == Kind.SUM and top != definition.unit:
+        raise UnitMismatch(f"{definition.code}: a sum of {top} cannot be {definition.unit}")
+    if definition.kind == Kind.RATIO:
+        if definition.unit == Unit.DENSITY:
+            if bottom != Unit.KM2 or top not in (Unit.PERSONS, Unit.HOUSEHOLDS):
+                raise UnitMismatch(f"{definition.code}: a density divides persons or households by km²")
+        elif top != bottom:
+            raise UnitMismatch(f"{definition.code}: divides {top} by {bottom}")
+
+
+def _hierarchy():
+    """{municipality id: [zone id, province id, country id]} and member counts of each upper place."""
+    rows = Place.objects.current().filter(level__in=[Level.MUNICIPALITY, Level.COUNTRY]).values_list(
+        "id", "level", "parent_id", "province_id")
+    country = next(pk for pk, level, _parent, _province in rows if level == Level.COUNTRY)
+    parents = {pk: [parent, province, country] for pk, level, parent, province in rows if level == Level.MUNICIPALITY}
+    members = defaultdict(int)
+    for upper in parents.values():
+        for pk in upper:
+            members[pk] += 1
+    return parents, members
+
+
+def _dependants(definitions, codes):
+    """Derived definitions depending, directly or through others, on any of `codes`."""
+    changed, result = set(codes), []
+    for definition in definitions:
+        if definition.kind in (Kind.SUM, Kind.RATIO) and changed & set(definition.numerator + definition.denominator):
+            result.append(definition)
+            changed.add(definition.code)
+    return result
+
+
+def _sum_up(additive, parents, members, published):
+    """New aggregated values of the additive definitions, from their municipality values.
+
+    published: {(indicator id, place id, year): the source's own figure}, noted where it differs.
+    """
+    ids = [d.pk for d in additive]
+    kept = set(IndicatorValue.objects.filter(indicator_id__in=ids, is_aggregated=False)
+               .exclude(place__level=Level.MUNICIPALITY).values_list("indicator_id", "place_id", "year"))
+    sums, counts = defaultdict(Decimal), defaultdict(int)
+    rows = IndicatorValue.objects.filter(indicator_id__in=ids, place__level=Level.MUNICIPALITY).values_list(
+        "indicator_id", "place_id", "year", "value")
+    for indicator, place, year, value in rows.iterator(chunk_size=5000):
+        for upper in parents.get(place, ()):
+            sums[(indicator, upper, year)] += value
+            counts[(indicator, upper, year)] += 1
+    return [
+        IndicatorValue(indicator_id=key[0], place_id=key[1], year=key[2], value=total, is_aggregated=True,
+                       source_note=_sum_note(counts[key], published.get(key), total))
+        for key, total in sums.items()
+        if counts[key] == members[key[1]] and key not in kept
+    ]
+
+
+def _sum_note(count, own, total):
+    note = f"sum of {count} municipalities"
+    if own is not None and own != total:
+        # Weighted survey estimates are rounded per geography: sums differ from the source by a few units.
+        note += f"; the source's own figure for this place: {own:,.0f}"
+    return note
+
+
+def _derive(derived, by_code, known):
+    """Values of the derived definitions at every place where all their components exist.
+
+    known: {(code, place id, year): value}, extended with each result so later definitions can use it.
+    """
+    results = []
+    places = {place for (_code, place, _year) in known}
+    for definition in derived:
+        components = [by_code[code] for code in definition.numerator + definition.denominator]
+        for place in places:
+            top = _total(definition.numerator, by_code, known, place)
+            bottom = _total(definition.denominator, by_code, known, place) if definition.denominator else None
+            if top is None or (definition.denominator and not bottom):
+                continue
+            value = top if bottom is None else top / bottom * definition.scale
+            value = value.quantize(QUANTUM)
+            known[(definition.code, place, definition.year)] = value
+            results.append((definition, place, value, len(components)))
+    return results
+
+
+def _total(codes, by_code, known, place):
+    total = Decimal(0)
+    for code in codes:
+        value = known.get((code, place, by_code[code].year))
+        if value is None:
+            return None
+        total += value
+    return total
+
+
+@transaction.atomic
+def recompute(codes=None, published=None):
+    """Re-aggregate the given indicator codes (None: all) and every derived indicator depending on them.
+
+    published: optional {(indicator id, place id, year): value} of the source's own upper-level rows.
+    Returns the number of values written. Bumps the data version so cached profiles are rebuilt.
+    """
+    definitions = list(IndicatorDefinition.objects.order_by("order", "pk"))
+    by_code = {d.code: d for d in definitions}
+    units = {d.code: d.unit for d in definitions}
+    derived_all = [d for d in definitions if d.kind in (Kind.SUM, Kind.RATIO)]
+    derived_all.sort(key=lambda d: (not d.is_reference, d.order))
+    changed = set(by_code) if codes is None else set(codes)
+    derived = derived_all if codes is None else _dependants(derived_all, changed)
+    for definition in derived:
+        check_units(definition, units)
+    additive = [by_code[c] for c in changed
+                if c in by_code and by_code[c].kind in (Kind.BASE, Kind.IMPORTED) and by_code[c].unit in ADDITIVE_UNITS]
+    parents, members = _hierarchy()
+    IndicatorValue.objects.filter(indicator__in=additive, is_aggregated=True).delete()
+    summed = _sum_up(additive, parents, members, published or {})
+    IndicatorValue.objects.bulk_create(summed, batch_size=2000)
+    written = len(summed) + _write_derived(derived, by_code)
+    bump_version()
+    return written
+
+
+def _write_derived(derived, by_code):
+    if not derived:
+        return 0
+    needed = {code for d in derived for code in d.numerator + d.denominator} - {d.code for d in derived}
+    levels = {pk: level for pk, level in Place.objects.current().exclude(level=Level.WARD).values_list("id", "level")}
+    known = {}
+    rows = IndicatorValue.objects.filter(indicator__code__in=needed, place_id__in=levels).values_list(
+        "indicator__code", "place_id", "year", "value")
+    for code, place, year, value in rows.iterator(chunk_size=5000):
+        known[(code, place, year)] = value
+    IndicatorValue.objects.filter(indicator__in=derived).delete()
+    values = [
+        IndicatorValue(indicator=definition, place_id=place, year=definition.year, value=value,
+                       is_aggregated=levels[place] != Level.MUNICIPALITY, source_note=f"computed from {parts} indicators")
+        for definition, place, value, parts in _derive(derived, by_code, known)
+    ]
+    IndicatorValue.objects.bulk_create(values, batch_size=2000)
+    return len(values)
+
+
+def bump_version():
+    state, _ = DataState.objects.get_or_create(key="values")
+    DataState.objects.filter(pk=state.pk).update(version=state.version + 1)
+
+
+def data_version():
+    state = DataState.objects.filter(key="values").values_list("version", flat=True).first()
+    return state or 0
