@@ -1,0 +1,211 @@
+"""Monitoring and evaluation: indicator progress, quarterly reporting reminders, implementation stages.
+
+Progress rule (shown on every page that shows a status):
+the expected value at the end of the latest reported period lies on the straight line from the
+baseline (31 December of the baseline year) to the target (31 December of the target year).
+progress = (latest actual - baseline) / (expected - baseline), so a fall towards a lower target
+counts the same way as a rise towards a higher one.
+  progress >= 90 % -> on track; >= 60 % -> at risk; below 60 % -> off track.
+Once the target value is reached or passed the indicator is on track. With no actual reported, or a
+period ending before the baseline date (nothing expected yet), there is no status.
+
+Quarterly reminders: every commitment of a plan's adopted version in force must file a progress
+report for the current calendar quarter (e.g. 2026Q3 = July-September); those without one are listed.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from ddm.oneplan import access, workflow
+from ddm.oneplan.models import (
+    Commitment, CommitmentReport, IndicatorActual, ProjectStage, VersionStatus,
+)
+
+ON_TRACK, AT_RISK, OFF_TRACK, NO_STATUS = "on_track", "at_risk", "off_track", "no_status"
+STATUS_LABELS = {ON_TRACK: "On track", AT_RISK: "At risk", OFF_TRACK: "Off track", NO_STATUS: "No status yet"}
+STATUS_BADGE = {ON_TRACK: "ok", AT_RISK: "warn", OFF_TRACK: "bad", NO_STATUS: ""}
+ON_TRACK_FROM, AT_RISK_FROM = Decimal("0.9"), Decimal("0.6")
+RULE = ("Expected value: straight line from the baseline (31 December of the baseline year) to the target "
+        "(31 December of the target year), at the end of the latest reported period. Progress = (actual − baseline) "
+        "÷ (expected − baseline): at least 90 % on track, at least 60 % at risk, below 60 % off track; "
+        "a reached target is on track.")
+
+
+@dataclass
+class Progress:
+    status: str
+    actual: IndicatorActual | None = None
+    expected: Decimal | None = None
+    ratio: Decimal | None = None
+
+    @property
+    def label(self):
+        return STATUS_LABELS[self.status]
+
+    @property
+    def badge(self):
+        return STATUS_BADGE[self.status]
+
+
+def _year_end(year):
+    return datetime.date(year, 12, 31)
+
+
+def expected_value(indicator, on):
+    """The value on the straight baseline-to-target path at date `on` (held at the target after it)."""
+    start, end = _year_end(indicator.baseline_year), _year_end(indicator.target_year)
+    fraction = Decimal((min(max(on, start), end) - start).days) / Decimal((end - start).days)
+    return indicator.baseline_value + (indicator.target_value - indicator.baseline_value) * fraction
+
+
+def classify(indicator, value, on):
+    """Progress of one reported value at date `on` by the rule above."""
+    base, target = indicator.baseline_value, indicator.target_value
+    rising = target >= base
+    if (value >= target) if rising else (value <= target):
+        return Progress(ON_TRACK, expected=expected_value(indicator, on), ratio=None)
+    expected = expected_value(indicator, on)
+    if expected == base:
+        return Progress(NO_STATUS, expected=expected)
+    ratio = (value - base) / (expected - base)
+    status = ON_TRACK if ratio >= ON_TRACK_FROM else AT_RISK if ratio >= AT_RISK_FROM else OFF_TRACK
+    return Progress(status, expected=expected, ratio=ratio)
+
+
+def progress(indicator):
+    actuals = list(indicator.actuals.all())
+    if not actuals:
+        return Progress(NO_STATUS)
+    latest = max(actuals, key=lambda a: (a.period_end, a.pk))
+    result = classify(indicator, latest.value, latest.period_end)
+    result.actual = latest
+    return result
+
+
+def status_counts(version):
+    counts = {key: 0 for key in STATUS_LABELS}
+    for indicator in version.indicators.prefetch_related("actuals"):
+        counts[progress(indicator).status] += 1
+    return counts
+
+
+# --- reporting -------------------------------------------------------------------------------
+
+
+def quarter_of(day):
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+@transaction.atomic
+def report_actual(indicator, user, period, period_end, value, evidence):
+    version = indicator.version
+    access.require_indicator_reporter(user, version.plan.zone, version)
+    if not (evidence or "").strip():
+        raise workflow.WorkflowError("An evidence note is required (where the value comes from).")
+    actual = IndicatorActual.objects.create(
+        indicator=indicator, period=period, period_end=period_end, value=value, reporter=user,
+        reporter_name=user.get_full_name() or user.get_username(), evidence=evidence.strip(),
+    )
+    workflow.log(version, user, "indicator", f"{indicator.code} reported {value} for {period}.")
+    return actual
+
+
+@transaction.atomic
+def report_progress(commitment, user, progress_text, quarter=None):
+    version = commitment.plan_version()
+    if not access.can_report_on(user, version.plan.zone, commitment):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied(f"You may not report for {commitment.organisation}.")
+    if not (progress_text or "").strip():
+        raise workflow.WorkflowError("The progress report is empty.")
+    quarter = quarter or quarter_of(workflow.today())
+    report = CommitmentReport.objects.create(commitment=commitment, quarter=quarter, progress=progress_text.strip(),
+                                             reporter=user)
+    workflow.log(version, user, "report", f"{commitment.organisation} reported on '{commitment.action}' for {quarter}.")
+    return report
+
+
+def reminders(on=None, zone=None):
+    """Commitments of adopted versions in force with no progress report for the current quarter."""
+    quarter = quarter_of(on or workflow.today())
+    commitments = Commitment.objects.filter(action__strategy__focal_area__version__status=VersionStatus.ADOPTED)
+    if zone is not None:
+        commitments = commitments.filter(action__strategy__focal_area__version__plan__zone=zone)
+    missing = commitments.exclude(reports__quarter=quarter).select_related(
+        "organisation", "action__strategy__focal_area__version__plan__zone",
+    ).order_by("action__strategy__focal_area__version__plan__zone__code", "organisation__name", "pk")
+    return quarter, list(missing)
+
+
+@transaction.atomic
+def save_stage(stage, user):
+    """Implementation stage of a committed project (implementation record, open after adoption)."""
+    commitment = stage.commitment
+    version = commitment.plan_version()
+    if not access.can_report_on(user, version.plan.zone, commitment):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied(f"You may not update stages of {commitment.organisation}'s projects.")
+    if not commitment.projects.filter(pk=stage.project_id).exists():
+        raise workflow.WorkflowError(f"Project {stage.project} is not linked to this commitment.")
+    workflow._check_dates(stage)
+    stage.save()
+    workflow.log(version, user, "stage", f"{stage.project.reference}: {stage.get_stage_display()} "
+                                         f"{stage.get_status_display().lower()}.")
+    return stage
+
+
+def stages_of(commitment):
+    """{project: {stage kind: ProjectStage}} for the linked projects."""
+    by_project = {p: {} for p in commitment.projects.all()}
+    for stage in ProjectStage.objects.filter(commitment=commitment):
+        for project in by_project:
+            if project.pk == stage.project_id:
+                by_project[project][stage.stage] = stage
+    return by_project
+
+
+# --- chart -----------------------------------------------------------------------------------
+
+
+def chart_svg(indicator, width=360, height=160):
+    """A server-rendered SVG: baseline-to-target path (dashed) and the reported actuals."""
+    actuals = sorted(indicator.actuals.all(), key=lambda a: a.period_end)
+    start, end = _year_end(indicator.baseline_year), _year_end(indicator.target_year)
+    last = max([end] + [a.period_end for a in actuals])
+    values = [indicator.baseline_value, indicator.target_value] + [a.value for a in actuals]
+    low, high = min(values), max(values)
+    span = (high - low) or Decimal(1)
+    pad = 28
+
+    def x(day):
+        return pad + (width - 2 * pad) * (day - start).days / max((last - start).days, 1)
+
+    def y(value):
+        return height - pad - float((value - low) / span) * (height - 2 * pad)
+
+    parts = [
+        f'<svg class="indicator-chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+        f'aria-label="{escape(indicator.name)}: baseline, target and reported values">',
+        f'<line x1="{x(start):.1f}" y1="{y(indicator.baseline_value):.1f}" x2="{x(end):.1f}" '
+        f'y2="{y(indicator.target_value):.1f}" stroke="#5b6675" stroke-dasharray="4 3"/>',
+        f'<circle cx="{x(start):.1f}" cy="{y(indicator.baseline_value):.1f}" r="4" fill="#5b6675">'
+        f'<title>Baseline {indicator.baseline_year}: {indicator.baseline_value.normalize():f}</title></circle>',
+        f'<circle cx="{x(end):.1f}" cy="{y(indicator.target_value):.1f}" r="4" fill="#1d4e89">'
+        f'<title>Target {indicator.target_year}: {indicator.target_value.normalize():f}</title></circle>',
+        f'<text x="{pad}" y="{height - 6}" font-size="10">{indicator.baseline_year}</text>',
+        f'<text x="{width - pad}" y="{height - 6}" font-size="10" text-anchor="end">{last.year}</text>',
+    ]
+    if actuals:
+        points = " ".join(f"{x(a.period_end):.1f},{y(a.value):.1f}" for a in actuals)
+        parts.append(f'<polyline points="{points}" fill="none" stroke="#f2b134" stroke-width="2"/>')
+        parts += [f'<circle cx="{x(a.period_end):.1f}" cy="{y(a.value):.1f}" r="3" fill="#f2b134">'
+                  f'<title>{escape(a.period)}: {a.value.normalize():f}</title></circle>' for a in actuals]
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
