@@ -1,0 +1,285 @@
+"""Place names -> places: MDB codes, province/zone/municipality names, towns and their old names.
+
+    resolve_name("Umtata")      -> town Mthatha (alias), in EC157 / DC15 / EC
+    resolve_name("Middelburg")  -> ambiguous: Middelburg EC (EC131) and Middelburg MP (MP313)
+    resolve_name("Middelburg", province="MP") -> Middelburg MP
+
+Matching is on a normalised key (accents, apostrophes, hyphens, dots, "!" and case removed), so
+"Khâi-Ma", "Khai Ma" and "KHAIMA" are the same name. Match kinds, best first: code, exact, alias
+(historic or older names), fuzzy (rapidfuzz, only when no exact or alias match exists).
+A result is ambiguous when its best-ranked candidates point at places that do not nest (two
+different municipalities), not when a town and the municipality containing it both match.
+"""
+
+import csv
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+TOWNS_FILE = Path(__file__).resolve().parent / "data" / "towns.csv"
+
+RANK = {"code": 0, "exact": 1, "alias": 2, "fuzzy": 3}
+# When names tie, prefer the administrative place, then the town (both resolve the same way).
+KIND_ORDER = {"municipality": 0, "zone": 1, "town": 2, "ward": 3, "province": 4}
+FUZZY_MIN_SCORE = 80  # below this a spelling is too far from any name to guess
+FUZZY_MARGIN = 5  # the best fuzzy place must beat any different place by this many points
+FUZZY_MIN_LENGTH = 4  # shorter queries ("EC", "Cap") are not guessed at
+MAX_FUZZY_CANDIDATES = 10
+
+# Older names of provinces still found in departmental spreadsheets.
+PROVINCE_ALIASES = {
+    "LIM": ["Northern Province", "Northern Transvaal"], "MP": ["Eastern Transvaal"],
+    "FS": ["Orange Free State", "OFS"], "NW": ["North-West"], "GT": ["GP", "PWV"], "KZN": ["KZN", "Natal"],
+}
+
+
+def normalise(text):
+    """Lower-case key without accents, apostrophes, punctuation or spaces ("Khâi-Ma" -> "khaima")."""
+    text = unicodedata.normalize("NFKD", str(text))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    return re.sub(r"[^a-z0-9]+", "", text)
+
+
+@dataclass
+class Candidate:
+    kind: str  # province | zone | municipality | town | ward
+    code: str  # MDB code; for a town a slug such as "middelburg-mp"
+    name: str
+    match: str  # code | exact | alias | fuzzy
+    score: float  # 0-100 (100 for code, exact and alias matches)
+    municipality: str | None = None
+    zone: str | None = None
+    province: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    matched_name: str = ""  # the name (or alias) that matched
+
+    @property
+    def precision(self):
+        """How precisely this candidate locates something (IATI-style precision)."""
+        return {"town": "municipality", "ward": "ward"}.get(self.kind, self.kind)
+
+    def contains(self, other):
+        """True if other lies within (or is) this candidate's place."""
+        return all(mine is None or mine == theirs for mine, theirs in (
+            (self.province, other.province), (self.zone, other.zone), (self.municipality, other.municipality),
+        ))
+
+    def as_dict(self):
+        data = {key: getattr(self, key) for key in (
+            "kind", "code", "name", "match", "score", "municipality", "zone", "province", "lat", "lon",
+            "matched_name")}
+        data["precision"] = self.precision
+        return data
+
+
+@dataclass
+class Resolution:
+    query: str
+    candidates: list = field(default_factory=list)
+    ambiguous: bool = False
+    best: Candidate | None = None
+
+
+@dataclass(frozen=True)
+class _Entry:
+    key: str
+    match: str  # exact or alias
+    place: Candidate  # template: match/score filled in per query
+
+
+class Gazetteer:
+    """An index of names; built from places (Candidate templates) and their names."""
+
+    def __init__(self, entries):
+        self._by_key = {}
+        for entry in entries:
+            self._by_key.setdefault(entry.key, []).append(entry)
+        self._keys = list(self._by_key)
+        self._codes = {}
+        for entry in entries:
+            if entry.place.kind != "town":
+                self._codes.setdefault(normalise(entry.place.code), {})[(entry.place.kind, entry.place.code)] = entry.place
+
+    def resolve(self, name, province=None):
+        query = (name or "").strip()
+        if not normalise(query):
+            raise ValueError("empty name: give a place name or MDB code")
+        province = self._province_code(province)
+        key = normalise(query)
+        candidates = self._code_matches(key) + self._name_matches(key)
+        if province:
+            candidates = [c for c in candidates if c.province == province]
+        if not candidates and len(key) >= FUZZY_MIN_LENGTH:
+            candidates = _dedupe(self._fuzzy_matches(key, province))[:MAX_FUZZY_CANDIDATES]
+        return _decide(query, _dedupe(candidates))
+
+    def _province_code(self, province):
+        if not province:
+            return None
+        matches = [c for c in self._code_matches(normalise(province)) + self._name_matches(normalise(province))
+                   if c.kind == "province"]
+        if not matches:
+            raise ValueError(f"unknown province {province!r}: use a code (EC FS GT KZN LIM MP NC NW WC) or a name")
+        return matches[0].code
+
+    def _code_matches(self, key):
+        found = [_copy(place, "code", 100.0, place.code) for place in self._codes.get(key, {}).values()]
+        if not found and key.isdigit() and len(key) == 8:
+            found = _ward(key)
+        return found
+
+    def _name_matches(self, key):
+        return [_copy(e.place, e.match, 100.0, e.place.matched_name) for e in self._by_key.get(key, [])]
+
+    def _fuzzy_matches(self, key, province):
+        hits = process.extract(key, self._keys, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE, limit=None)
+        found = []
+        for matched_key, score, _index in hits:
+            for entry in self._by_key[matched_key]:
+                if province is None or entry.place.province == province:
+                    found.append(_copy(entry.place, "fuzzy", round(score, 1), entry.place.matched_name))
+        return found
+
+
+def _copy(place, match, score, matched_name):
+    return Candidate(**{**place.__dict__, "match": match, "score": score, "matched_name": matched_name})
+
+
+def _ward(code):
+    from ddm.places.models import Place
+
+    ward = Place.objects.wards().select_related("parent__parent", "province").filter(code=code).first()
+    if ward is None:
+        return []
+    municipality = ward.parent
+    return [Candidate("ward", ward.code, f"{ward.name}, {municipality.display_name}", "code", 100.0,
+                      municipality.code, municipality.parent.code, ward.province.code, matched_name=ward.code)]
+
+
+def _sort_key(candidate):
+    return (RANK[candidate.match], -candidate.score, KIND_ORDER[candidate.kind], candidate.code)
+
+
+def _dedupe(candidates):
+    """One candidate per place, keeping its best match."""
+    best = {}
+    for candidate in sorted(candidates, key=_sort_key):
+        best.setdefault((candidate.kind, candidate.code), candidate)
+    return list(best.values())
+
+
+def _decide(query, candidates):
+    if not candidates:
+        return Resolution(query, [], False, None)
+    top = candidates[0]
+    if top.match == "fuzzy":
+        group = [c for c in candidates if c.score >= top.score - FUZZY_MARGIN]
+    else:
+        group = [c for c in candidates if RANK[c.match] == RANK[top.match]]
+    ambiguous = any(not (a.contains(b) or b.contains(a)) for a in group for b in group)
+    return Resolution(query, candidates, ambiguous, None if ambiguous else top)
+
+
+# -- building the index from the database and towns.csv ---------------------------------------
+
+_SUFFIXES = (" local municipality", " metropolitan municipality", " district municipality", " municipality")
+_PREFIXES = ("local municipality of ", "city of ", "the ")
+
+
+def _stripped(name):
+    """Name variants without MDB suffixes and prefixes ("City of Mbombela Local Municipality" -> "Mbombela")."""
+    variants, text = [name], name.strip()
+    lowered = text.lower()
+    for suffix in _SUFFIXES:
+        if lowered.endswith(suffix):
+            text, lowered = text[: -len(suffix)], lowered[: -len(suffix)]
+            variants.append(text)
+            break
+    for prefix in _PREFIXES:
+        if lowered.startswith(prefix):
+            text, lowered = text[len(prefix):], lowered[len(prefix):]
+            variants.append(text)
+    return variants
+
+
+def _entries_for(place, exact_names, alias_names=()):
+    entries, seen = [], set()
+    for match, names in (("exact", exact_names), ("alias", alias_names)):
+        for name in names:
+            key = normalise(name)
+            if key and key not in seen:
+                seen.add(key)
+                entries.append(_Entry(key, match, Candidate(**{**place.__dict__, "matched_name": name})))
+    return entries
+
+
+def read_towns(path=TOWNS_FILE):
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def town_slug(town, province):
+    return f"{re.sub(r'[^a-z0-9]+', '-', normalise_spaced(town)).strip('-')}-{province.lower()}"
+
+
+def normalise_spaced(text):
+    text = unicodedata.normalize("NFKD", str(text))
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).lower().replace("'", "")
+
+
+def build_from_db(towns_path=TOWNS_FILE):
+    from ddm.places.models import Place
+
+    entries = []
+    for p in Place.objects.provinces().without_geometry():
+        place = Candidate("province", p.code, p.name, "exact", 100.0, province=p.code)
+        entries += _entries_for(place, [p.name], PROVINCE_ALIASES.get(p.code, []))
+    for z in Place.objects.zones().without_geometry().select_related("province"):
+        place = Candidate("zone", z.code, z.name, "exact", 100.0, z.code if z.is_metro else None, z.code,
+                          z.province.code)
+        kind = "Metropolitan Municipality" if z.is_metro else "District Municipality"
+        names = [z.name, f"{z.name} {kind}", f"{z.name} District", f"{z.name} Metro"]
+        entries += _entries_for(place, [v for n in names for v in _stripped(n)])
+    zone_of = {}
+    for m in Place.objects.municipalities().without_geometry().select_related("parent", "province"):
+        zone_of[m.code] = (m.parent.code, m.province.code)
+        place = Candidate("municipality", m.code, m.name, "exact", 100.0, m.code, m.parent.code, m.province.code)
+        exact = _stripped(m.name)
+        older = [m.short_name] + m.short_name.split("/") if m.short_name else []
+        entries += _entries_for(place, exact, older)
+    for row in read_towns(towns_path):
+        zone, province = zone_of[row["municipality_code"]]
+        place = Candidate("town", town_slug(row["town"], row["province"]), row["town"], "exact", 100.0,
+                          row["municipality_code"], zone, province, float(row["lat"]), float(row["lon"]))
+        aliases = [a.strip() for a in row["historic_names"].split(";") if a.strip()]
+        entries += _entries_for(place, [row["town"]], aliases)
+    return Gazetteer(entries)
+
+
+_gazetteer = None
+_lock = threading.Lock()
+
+
+def get_gazetteer():
+    global _gazetteer
+    if _gazetteer is None:
+        with _lock:
+            if _gazetteer is None:
+                _gazetteer = build_from_db()
+    return _gazetteer
+
+
+def reset_gazetteer():
+    global _gazetteer
+    with _lock:
+        _gazetteer = None
+
+
+def resolve_name(name, province=None):
+    """Resolution of a place name or code; ValueError for an empty name or unknown province."""
+    return get_gazetteer().resolve(name, province)
