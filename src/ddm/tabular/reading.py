@@ -26,10 +26,11 @@ class Table:
 
     filename: str
     sheet: str
-    _iter_raw: object = field(repr=False, default=None)  # callable -> iterator of (row_number, values)
+    _iter_raw: object = field(repr=False, default=None)  # callable(table) -> iterator of (row_number, values)
+    total_rows: int | None = None  # known (approximately, for CSV) once rows() has started
 
     def rows(self):
-        for number, values in self._iter_raw():
+        for number, values in self._iter_raw(self):
             yield number, [clean_cell(v) for v in values]
 
 
@@ -150,11 +151,12 @@ def _calamine_tables(data, filename, sheet):
 
 
 def _sheet_reader(workbook, filename, name):
-    def iterate():
+    def iterate(table):
         try:
             sheet = workbook.get_sheet_by_name(name)
         except Exception as exc:
             raise TableError(f"{filename}: cannot read sheet {name!r} ({exc})") from exc
+        table.total_rows = (sheet.start or (0, 0))[0] + sheet.height
         # python-calamine (0.9) yields rows from the sheet's first row (blank rows above included)
         # but columns from its first used column: pad the columns so letters are Excel's.
         _first_row, first_col = sheet.start or (0, 0)
@@ -170,7 +172,8 @@ def _csv_table(data, filename):
     sample = data[:SNIFF_BYTES].decode(encoding, errors="replace")
     delimiter = _sniff_delimiter(sample)
 
-    def iterate():
+    def iterate(table):
+        table.total_rows = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
         text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
         reader = csv.reader(text, delimiter=delimiter)
         try:

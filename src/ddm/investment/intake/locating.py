@@ -1,0 +1,242 @@
+"""Turning what a row says about where a project is into Locations: points through the places
+locator (in batches), names and codes through the place registry and the gazetteer.
+
+Codes (EC153, DC15, ETH, KZN, 8-digit ward codes) resolve directly. Names resolve through
+``ddm.places.gazetteer.resolve_name`` (current and old names, towns) when that module is
+installed, else against municipality, zone and province names (case, punctuation and words such
+as "Local Municipality" ignored). An unknown or ambiguous name raises PlaceError naming the
+candidates; nothing is guessed.
+"""
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from ddm.investment.models import Precision
+from ddm.places.models import Level, Place
+
+_SUFFIXES = re.compile(
+    r"\b(local|district|metropolitan|metro|municipality|municipal|lm|dm|mm|of|the|city|province)\b")
+CODE = re.compile(r"^(?:[A-Z]{2,3}\d{2,3}|DC\d{1,2}|[A-Z]{3}|\d{8})$")
+
+
+class PlaceError(LookupError):
+    """A place name or code that does not resolve, or resolves to several places."""
+
+
+@dataclass(frozen=True)
+class Spot:
+    """A resolved location (Location fields without the project)."""
+
+    precision: str
+    name: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    place_id: int | None = None
+    municipality_id: int | None = None
+    zone_id: int | None = None
+    province_id: int | None = None
+
+    @property
+    def key(self):
+        lat = None if self.latitude is None else round(self.latitude, 6)
+        lon = None if self.longitude is None else round(self.longitude, 6)
+        return (self.precision, lat, lon, self.place_id, self.municipality_id, self.zone_id, self.province_id)
+
+
+def _norm(text):
+    text = re.sub(r"[^a-z0-9 ]+", " ", str(text).lower().replace("&", " and "))
+    return " ".join(_SUFFIXES.sub(" ", text).split())
+
+
+class Resolver:
+    """Per-import cache of places; one instance per run (names repeat across rows)."""
+
+    def __init__(self):
+        places = Place.objects.current().without_geometry().exclude(level=Level.WARD)
+        self.by_level_code = {}
+        self.by_name = {}
+        for place in places.select_related(None):
+            self.by_level_code[(place.level, place.code)] = place
+            if place.level in (Level.PROVINCE, Level.ZONE, Level.MUNICIPALITY):
+                for name in {place.name, place.short_name} - {""}:
+                    self.by_name.setdefault(_norm(name), []).append(place)
+        self.by_id = {p.pk: p for p in self.by_level_code.values()}
+        self._names = {}
+        self._wards = {}
+        try:
+            from ddm.places import gazetteer
+        except ImportError:
+            gazetteer = None
+        self.gazetteer = gazetteer
+
+    # -- containers ----------------------------------------------------------------------------
+
+    def _containers(self, place):
+        """(municipality, zone, province) of a place at or below province level."""
+        municipality = zone = None
+        if place.level == Level.WARD:
+            place = self.by_id.get(place.parent_id) or place.parent
+        if place.level == Level.MUNICIPALITY:
+            municipality = place
+            zone = self.by_id.get(place.parent_id)
+        elif place.level == Level.ZONE:
+            zone = place
+        province_id = place.province_id if place.level != Level.PROVINCE else place.pk
+        return municipality, zone, province_id
+
+    def spot_for_place(self, place, precision, name):
+        municipality, zone, province_id = self._containers(place)
+        return Spot(precision, name[:200], None, None, place.pk, municipality and municipality.pk,
+                    zone and zone.pk, province_id)
+
+    def spot_for_municipality_code(self, code, lat, lon):
+        municipality = self.by_level_code[(Level.MUNICIPALITY, code)]
+        _m, zone, province_id = self._containers(municipality)
+        return Spot(Precision.POINT, "", lat, lon, None, municipality.pk, zone and zone.pk, province_id)
+
+    # -- points --------------------------------------------------------------------------------
+
+    def locate_many(self, lats, lons):
+        from ddm.places.locator import get_locator
+
+        return get_locator().locate_many(np.asarray(lats, dtype=float), np.asarray(lons, dtype=float))
+
+    def describe_point(self, lat, lon):
+        """The name of the municipality a point lies in, or None (for hints)."""
+        code = self.locate_many([lat], [lon])[0]
+        if code is None:
+            return None
+        place = self.by_level_code.get((Level.MUNICIPALITY, code))
+        return f"{place.display_name}, {code}" if place else code
+
+    # -- names and codes -----------------------------------------------------------------------
+
+    def resolve(self, text, kind, province_code=None):
+        """A Spot for a name or code given in a column of ``kind`` (ward, municipality, zone,
+        province, town). Raises PlaceError."""
+        key = (text, kind, province_code)
+        if key not in self._names:
+            try:
+                self._names[key] = self._resolve(text, kind, province_code)
+            except PlaceError as exc:
+                self._names[key] = exc
+        found = self._names[key]
+        if isinstance(found, PlaceError):
+            raise found
+        return found
+
+    def _resolve(self, text, kind, province_code):
+        raw = str(text).strip()
+        code = raw.upper().replace(" ", "")
+        if kind == "ward":
+            return self._ward(raw)
+        levels = {"municipality": [Level.MUNICIPALITY, Level.ZONE], "zone": [Level.ZONE],
+                  "province": [Level.PROVINCE], "town": [Level.MUNICIPALITY, Level.ZONE]}[kind]
+        for level in levels:
+            place = self.by_level_code.get((level, code))
+            if place is not None:
+                return self.spot_for_place(place, _precision(place), raw)
+        if kind == "province":
+            place = self._province_by_name(raw)
+            return self.spot_for_place(place, Precision.PROVINCE, raw)
+        candidates = [p for p in self.by_name.get(_norm(raw), []) if p.level in levels]
+        if province_code:
+            candidates = [p for p in candidates if self._province_code(p) == province_code] or candidates
+        candidates = _prefer_municipality(candidates, kind)
+        if len(candidates) == 1:
+            return self.spot_for_place(candidates[0], _precision(candidates[0]), raw)
+        if len(candidates) > 1:
+            raise PlaceError(f"{raw!r} is ambiguous: {self._list(candidates)}; give the MDB code")
+        return self._gazetteer(raw, kind, province_code)
+
+    def _province_code(self, place):
+        province = self.by_id.get(place.province_id)
+        return province.code if province else None
+
+    def _province_by_name(self, raw):
+        for place in self.by_level_code.values():
+            if place.level == Level.PROVINCE and _norm(raw) in (_norm(place.name), place.code.lower()):
+                return place
+        raise PlaceError(f"{raw!r} is not a province (use EC, FS, GT, KZN, LIM, MP, NC, NW or WC)")
+
+    def _ward(self, raw):
+        code = re.sub(r"\D", "", raw)
+        if len(code) != 8:
+            raise PlaceError(f"{raw!r} is not a ward code (8 digits, e.g. 52102005)")
+        if code not in self._wards:
+            self._wards[code] = Place.objects.wards().without_geometry().filter(code=code).first()
+        ward = self._wards[code]
+        if ward is None:
+            raise PlaceError(f"no ward {code} in the 2020 demarcation")
+        return self.spot_for_place(ward, Precision.WARD, raw)
+
+    def ward_in(self, municipality_spot, number, raw):
+        """Ward ``number`` of the municipality a Spot names (for "Ward: 5" beside a municipality)."""
+        key = (municipality_spot.municipality_id, number)
+        if key not in self._wards:
+            self._wards[key] = Place.objects.wards().without_geometry().filter(
+                parent_id=municipality_spot.municipality_id, name=f"Ward {number}").first()
+        ward = self._wards[key]
+        if ward is None:
+            municipality = self.by_id.get(municipality_spot.municipality_id)
+            raise PlaceError(f"{municipality.code if municipality else 'the municipality'} has no ward {number}")
+        return self.spot_for_place(ward, Precision.WARD, raw)
+
+    def _gazetteer(self, raw, kind, province_code):
+        suggestions = self._close(raw)
+        if self.gazetteer is not None:
+            result = self.gazetteer.resolve_name(raw, province_code)
+            if result.ambiguous:
+                names = "; ".join(f"{c.name} ({c.municipality}, {c.zone})" for c in result.candidates[:6])
+                raise PlaceError(f"{raw!r} is ambiguous: {names}; give the municipality code")
+            if result.best is not None:
+                return self._spot_from_candidate(result.best, raw)
+            suggestions = [f"{c.name} ({c.municipality})" for c in result.candidates[:5]] or suggestions
+        hint = f" (close: {', '.join(suggestions)})" if suggestions else ""
+        raise PlaceError(f"{raw!r} is not a known {kind} name or code{hint}")
+
+    def _spot_from_candidate(self, candidate, raw):
+        for level, code in ((Level.MUNICIPALITY, candidate.municipality), (Level.ZONE, candidate.zone),
+                            (Level.PROVINCE, candidate.province)):
+            place = self.by_level_code.get((level, code)) if code else None
+            if place is not None:
+                return self.spot_for_place(place, _precision(place), raw)
+        raise PlaceError(f"{raw!r} could not be placed in a municipality")
+
+    def _close(self, raw):
+        from rapidfuzz import process
+
+        matches = process.extract(_norm(raw), list(self.by_name), limit=4, score_cutoff=75)
+        return [self.by_name[name][0].display_name for name, _score, _i in matches]
+
+    def _list(self, places):
+        return "; ".join(f"{p.code} {p.display_name} ({self._province_code(p)})" for p in places[:6])
+
+
+def _precision(place):
+    return {Level.MUNICIPALITY: Precision.MUNICIPALITY, Level.ZONE: Precision.ZONE,
+            Level.PROVINCE: Precision.PROVINCE, Level.WARD: Precision.WARD}.get(place.level, Precision.NATIONAL)
+
+
+def _prefer_municipality(candidates, kind):
+    """A metro is both zone and municipality: one place, not an ambiguity."""
+    codes = {p.code for p in candidates}
+    if len(codes) == 1 and candidates:
+        wanted = Level.ZONE if kind == "zone" else Level.MUNICIPALITY
+        return [next((p for p in candidates if p.level == wanted), candidates[0])]
+    return candidates
+
+
+def split_places(text):
+    """"EC153; EC154" -> two places. Commas split only a list of codes (names may hold commas)."""
+    parts = [p.strip() for p in re.split(r"[;\n|]+", str(text)) if p.strip()]
+    expanded = []
+    for part in parts:
+        pieces = [p.strip() for p in re.split(r"[,/]| and ", part) if p.strip()]
+        if len(pieces) > 1 and all(CODE.match(p.upper().replace(" ", "")) for p in pieces):
+            expanded.extend(pieces)
+        else:
+            expanded.append(part)
+    return expanded

@@ -1,0 +1,559 @@
+"""The one intake pipeline for project and budget spreadsheets (CLI, web upload, API, demo).
+
+``run_import(source, organisation, user, channel, dry_run=False, accept_valid=False, sheet=None,
+progress=None, filename=None, submission=None) -> Submission``
+
+1. The file is opened with ddm.tabular (size, zip-bomb and type checks) and kept with the
+   submission; each sheet's header row is found under any title block (rows.SYNONYMS).
+2. Rows stream in chunks of CHUNK rows: each is parsed (rows.RowParser), its points located in
+   one batch (places locator), its place names resolved (locating.Resolver).
+3. Rows are grouped into projects by reference (or a derived ``auto-…`` reference, with a warning,
+   when the file has no reference column). The same reference on several rows is one project:
+   its budget lines are the union of the rows' lines (the same year and kind twice with different
+   amounts is a blocking conflict, as are different project details), its places the union of
+   the rows' places, in equal shares.
+4. Each chunk is compared with the register (one query per table per chunk) and written with
+   bulk operations that record history (the submitting user is the history user):
+   new projects/lines/locations are created, changed ones updated; unchanged ones are untouched,
+   so importing the same file twice changes nothing. Lines the file does not mention are kept
+   (a file never deletes); a project's places are replaced by the file's when the file gives any.
+5. Everything runs in one transaction. With blocking errors and not ``accept_valid``, or with
+   ``dry_run``, it is rolled back: nothing is written but the counts say what would have been.
+   With ``accept_valid`` the rows without errors are written and rejected rows are kept on the
+   submission (downloadable as XLSX with an "errors" column, re-importable after fixing).
+
+Progress (rows done) goes to ``progress(done, total)`` and to a small file under
+DDM_VAR_DIR/progress/ that the web page reads while a background import runs (the database row
+cannot show it: the import's transaction is not visible to other connections until it ends).
+"""
+
+import json
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from ddm.investment.intake.locating import PlaceError, Resolver, Spot, split_places
+from ddm.investment.intake.parsing import outside_sa_hint
+from ddm.investment.intake.rows import PATTERNS, REQUIRED, SYNONYMS, RowParser, derived_reference
+from ddm.investment.models import BudgetLine, Location, Precision, Project, Submission, SubmissionStatus
+from ddm.tabular import IssueLog, TableError, detect_header, open_table
+
+CHUNK = 2000
+PROJECT_UPDATE_FIELDS = ["title", "description", "sector", "status", "start_date", "end_date", "catalytic",
+                         "implementing_agent", "extra", "submission", "updated"]
+MAX_REJECTED_KEPT = 20000
+
+
+class _Rollback(Exception):
+    pass
+
+
+def progress_path(submission_id):
+    return Path(settings.VAR_DIR) / "progress" / f"submission-{submission_id}.json"
+
+
+def read_progress(submission):
+    """(done, total) of a running import, from its progress file; None when not running."""
+    try:
+        data = json.loads(progress_path(submission.pk).read_text())
+        return data["done"], data.get("total")
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def start_submission(source, organisation, user, channel, filename=None, sheet=None, dry_run=False,
+                     accept_valid=False):
+    """Create the Submission and keep the source file with it."""
+    filename = os.path.basename(filename or getattr(source, "name", "") or str(source))
+    submission = Submission.objects.create(
+        organisation=organisation, user=user if getattr(user, "pk", None) else None, channel=channel,
+        filename=filename[:255], sheet=sheet or "", dry_run=dry_run, accept_valid=accept_valid,
+        status=SubmissionStatus.PENDING,
+    )
+    data = _source_bytes(source)
+    if data is not None:
+        submission.source_file.save(filename or "upload", ContentFile(data), save=True)
+    return submission
+
+
+def _source_bytes(source):
+    if isinstance(source, (str, os.PathLike)):
+        size = os.path.getsize(source)
+        if size > settings.DDM_MAX_UPLOAD_BYTES:
+            return None  # refused by open_table with the reason; not kept
+        return Path(source).read_bytes()
+    if hasattr(source, "seek"):
+        source.seek(0)
+    data = source.read(settings.DDM_MAX_UPLOAD_BYTES + 1)
+    if hasattr(source, "seek"):
+        source.seek(0)
+    return None if len(data) > settings.DDM_MAX_UPLOAD_BYTES else data
+
+
+def run_import(source, organisation, user=None, channel="cli", dry_run=False, accept_valid=False, sheet=None,
+               progress=None, filename=None, submission=None):
+    """Import projects and budgets from a file for one organisation; see the module docstring."""
+    if submission is None:
+        submission = start_submission(source, organisation, user, channel, filename, sheet, dry_run, accept_valid)
+    else:
+        user = user or submission.user
+    Submission.objects.filter(pk=submission.pk).update(status=SubmissionStatus.RUNNING)
+    run = ImportRun(submission, organisation, user, progress)
+    try:
+        if submission.source_file:
+            submission.source_file.open("rb")
+            tables = open_table(submission.source_file, submission.filename, sheet=sheet or None)
+        else:
+            tables = open_table(source, submission.filename, sheet=sheet or None)
+        run.execute(tables, dry_run, accept_valid)
+    except TableError as exc:
+        run.log.error(str(exc), file=submission.filename)
+        run.finish(SubmissionStatus.REJECTED)
+    except Exception:
+        run.finish(SubmissionStatus.FAILED, note="the import stopped on an internal error; nothing was written")
+        raise
+    finally:
+        if submission.source_file:
+            submission.source_file.close()
+        progress_path(submission.pk).unlink(missing_ok=True)
+    return submission
+
+
+class ImportRun:
+    """The state of one import: counts, issues, the references seen so far."""
+
+    def __init__(self, submission, organisation, user, progress=None):
+        self.submission = submission
+        self.organisation = organisation
+        self.user = user if getattr(user, "pk", None) else None
+        self.progress = progress
+        self.log = IssueLog(file=submission.filename)
+        self.resolver = Resolver()
+        self.seen = {}  # reference -> (fields digest, {line key: amount}) of rows accepted so far
+        self.created, self.updated = set(), set()
+        self.rows_read = 0
+        self.rejected = []  # {"sheet", "row", "values", "errors"}
+        self.rejected_count = 0
+        self.header_texts = {}
+        self.done = 0
+        self.total = None
+
+    # -- running -------------------------------------------------------------------------------
+
+    def execute(self, tables, dry_run, accept_valid):
+        try:
+            with transaction.atomic():
+                for table in tables:
+                    self._table(table)
+                if dry_run or (self.log.blocking and not accept_valid):
+                    raise _Rollback
+        except _Rollback:
+            pass
+        status = self._status(dry_run, accept_valid)
+        self.finish(status)
+
+    def _status(self, dry_run, accept_valid):
+        if self.log.blocking and not accept_valid:
+            return SubmissionStatus.REJECTED
+        if dry_run:
+            return SubmissionStatus.PREVIEW
+        return SubmissionStatus.PARTIAL if self.rejected_count else SubmissionStatus.COMMITTED
+
+    def _table(self, table):
+        self.log.sheet = table.sheet
+        try:
+            header, data_rows = detect_header(table, SYNONYMS, REQUIRED, PATTERNS, filename=table.filename,
+                                              sheet=table.sheet)
+        except TableError as exc:
+            if len(self._sheets_seen) and table.sheet:
+                self.log.warning(f"sheet skipped: {exc}", sheet=table.sheet)
+                return
+            raise
+        finally:
+            self._sheets_seen.append(table.sheet)
+        self.total = (self.total or 0) + (table.total_rows or 0)
+        self.header_texts[table.sheet] = header.texts
+        parser = RowParser(header)
+        self._header_warnings(parser, header)
+        chunk = []
+        for number, values in data_rows:
+            chunk.append(parser.parse(number, values))
+            if len(chunk) >= CHUNK:
+                self._chunk(chunk, parser, table.sheet)
+                chunk = []
+        if chunk:
+            self._chunk(chunk, parser, table.sheet)
+
+    @property
+    def _sheets_seen(self):
+        if not hasattr(self, "_sheets"):
+            self._sheets = []
+        return self._sheets
+
+    def _header_warnings(self, parser, header):
+        extra = [c.label for c in header.extra if c.field != "errors"]
+        if extra:
+            self.log.warning(f"columns not recognised, kept as extra attributes: {', '.join(extra)}",
+                             row=header.row)
+        if parser.derived_references:
+            self.log.warning("no project reference column: each project gets a reference derived from its "
+                             "name and place (auto-…); add a reference column to keep them stable if names "
+                             "change", row=header.row)
+        for column, error in parser.year_errors:
+            self.log.error(f"the column header does not say which financial year: {error}", row=header.row,
+                           column=column.label, value=column.text)
+
+    def _chunk(self, rows, parser, sheet):
+        self._locate(rows)
+        accepted = {}
+        for row in rows:
+            self.done += 1
+            if row.skipped:
+                self._issues(row, sheet)
+                continue
+            self.rows_read += 1
+            if not row.reference:
+                row.reference = derived_reference(row.fields.get("title"), row.places)
+                if not parser.derived_references:
+                    row.warn(parser.fields.get("reference"), None, f"no reference: {row.reference} derived "
+                             "from the name and place")
+            if not row.errors:
+                self._merge(accepted, row)
+            self._issues(row, sheet)
+            if row.errors:
+                self._reject(row, sheet)
+        if accepted:  # written even after an error: the transaction is rolled back, the counts stay true
+            Writer(self).write(accepted)
+        self._report_progress()
+
+    # -- grouping ------------------------------------------------------------------------------
+
+    def _merge(self, accepted, row):
+        """Add a row to its project, or record a conflict with an earlier row of that project.
+
+        Rows of one project may leave details blank (a long-form file often states the
+        description once); two different non-blank values are a conflict."""
+        fields = {k: v for k, v in row.fields.items() if k != "extra"}
+        previous = self.seen.get(row.reference)
+        merged_fields, lines = (dict(previous[0]), previous[1]) if previous else ({}, {})
+        for name, value in fields.items():
+            old = merged_fields.get(name)
+            if _filled(value) and _filled(old) and old != value:
+                row.error(None, value, f"project {row.reference}: {name.replace('_', ' ')} is {old!r} on an "
+                          "earlier row: one reference, one project")
+                return
+            if not _filled(old):
+                merged_fields[name] = value
+        for key, (amount, _stated, _phase) in row.lines.items():
+            if key in lines and lines[key] != amount:
+                row.error(None, row.reference, f"project {row.reference}: {key[0]} {_years(key)} is "
+                          f"R{lines[key]:,} on an earlier row and R{amount:,} here; state each amount once")
+                return
+        merged_lines = dict(lines)
+        merged_lines.update({key: value[0] for key, value in row.lines.items()})
+        self.seen[row.reference] = (merged_fields, merged_lines)
+        group = accepted.get(row.reference)
+        if group is None:
+            accepted[row.reference] = Group(row, merged_fields, merge_places=previous is not None)
+        else:
+            group.add(row, merged_fields)
+
+    # -- locating ------------------------------------------------------------------------------
+
+    def _locate(self, rows):
+        pointed = [r for r in rows if r.point is not None and not r.skipped]
+        if pointed:
+            codes = self.resolver.locate_many([r.point[0] for r in pointed], [r.point[1] for r in pointed])
+            for row, code in zip(pointed, codes):
+                self._point(row, code)
+        for row in rows:
+            if not row.skipped:
+                self._named_places(row)
+                if not row.spots and not row.errors:
+                    row.warn(None, None, "no location: the project is kept as unmapped")
+
+    def _point(self, row, code):
+        lat, lon = row.point
+        if code is None:
+            hint = outside_sa_hint(lat, lon, self.resolver.describe_point)
+            row.error(row.point_column, f"{lat}, {lon}",
+                      "the point is outside South Africa" + (f"; {hint}" if hint else ""))
+            return
+        row.spots.append(self.resolver.spot_for_municipality_code(code, lat, lon))
+
+    def _named_places(self, row):
+        province = next((text for kind, text, _c in row.places if kind == "province"), None)
+        province_code = None
+        if province:
+            try:
+                province_code = self.resolver.by_id[self.resolver.resolve(province, "province").place_id].code
+            except PlaceError as exc:
+                row.error(_column(row, "province"), province, str(exc))
+                return
+        named = self._most_specific(row)
+        if named is None:
+            return
+        kind, text, column = named
+        spots = []
+        for part in split_places(text):
+            try:
+                spots.append(self._resolve_part(row, kind, part, province_code))
+            except PlaceError as exc:
+                row.error(column, part, str(exc))
+        if row.errors or not spots:
+            return
+        if row.spots:  # a point was given: the named place only cross-checks it
+            self._cross_check(row, spots, column, text)
+            return
+        row.spots = spots
+        if all(s.precision in (Precision.PROVINCE, Precision.NATIONAL) for s in spots):
+            row.warn(column, text, "located only to a province: it counts in no zone")
+
+    def _resolve_part(self, row, kind, part, province_code):
+        if kind == "ward" and part.isdigit() and len(part) <= 3:
+            municipality = next((text for k, text, _c in row.places if k == "municipality"), None)
+            if municipality is None:
+                raise PlaceError(f"ward {part}: give the 8-digit ward code or the municipality")
+            parent = self.resolver.resolve(municipality, "municipality", province_code)
+            return self.resolver.ward_in(parent, int(part), part)
+        return self.resolver.resolve(part, kind, province_code)
+
+    def _most_specific(self, row):
+        order = ["ward", "town", "municipality", "district", "province"]
+        given = {kind: (kind, text, column) for kind, text, column in row.places}
+        for kind in order:
+            if kind in given:
+                return given[kind]
+        return None
+
+    def _cross_check(self, row, spots, column, text):
+        point = row.spots[0]
+        named_municipalities = {s.municipality_id for s in spots if s.municipality_id}
+        named_zones = {s.zone_id for s in spots if s.zone_id}
+        if (named_municipalities and point.municipality_id not in named_municipalities) or (
+            not named_municipalities and named_zones and point.zone_id not in named_zones
+        ):
+            found = self.resolver.by_id[point.municipality_id]
+            row.warn(column, text, f"the point lies in {found.display_name} ({found.code}), not in the named "
+                     "place; the point is used")
+
+    # -- issues and rejected rows --------------------------------------------------------------
+
+    def _issues(self, row, sheet):
+        for column, value, message in row.errors:
+            self.log.error(message, sheet=sheet, row=row.number, column=column, value=value)
+        for column, value, message in row.warnings:
+            self.log.warning(message, sheet=sheet, row=row.number, column=column, value=value)
+
+    def _reject(self, row, sheet):
+        self.rejected_count += 1
+        if len(self.rejected) < MAX_REJECTED_KEPT:
+            self.rejected.append({"sheet": sheet, "row": row.number, "values": [_jsonable(v) for v in row.values],
+                                  "errors": [m for _c, _v, m in row.errors]})
+
+    def _report_progress(self):
+        if self.progress:
+            self.progress(self.done, self.total)
+        path = progress_path(self.submission.pk)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps({"done": self.done, "total": self.total}))
+        except OSError:
+            pass  # progress display only
+
+    def finish(self, status, note=""):
+        errors, warnings = self.log.as_dicts()
+        submission = self.submission
+        submission.status = status
+        submission.errors, submission.warnings = errors, warnings
+        submission.rows_read = self.rows_read
+        submission.rows_rejected = self.rejected_count
+        submission.projects_created = len(self.created)
+        submission.projects_updated = len(self.updated)
+        submission.projects_unchanged = len(set(self.seen) - self.created - self.updated)
+        submission.rejected_rows = {"headers": self.header_texts, "rows": self.rejected} if self.rejected else []
+        submission.progress = self.done
+        submission.finished = timezone.now()
+        notes = [note] if note else []
+        if self.log.error_count > len(errors) or self.log.warning_count > len(warnings):
+            notes.append(f"{self.log.error_count} errors and {self.log.warning_count} warnings in all; "
+                         f"the first {self.log.limit} of each are listed")
+        submission.note = " ".join(notes)
+        submission.save()
+
+
+class Group:
+    """The rows of one project within a chunk."""
+
+    def __init__(self, row, fields, merge_places):
+        self.extra = dict(row.fields.get("extra") or {})
+        self.fields = self._with_extra(fields)
+        self.lines = dict(row.lines)
+        self.spots = {s.key: s for s in row.spots}
+        self.merge_places = merge_places
+
+    def _with_extra(self, fields):
+        return {**fields, "extra": self.extra} if self.extra else dict(fields)
+
+    def add(self, row, fields):
+        for key, value in (row.fields.get("extra") or {}).items():
+            self.extra.setdefault(key, value)
+        self.fields = self._with_extra(fields)
+        self.lines.update(row.lines)
+        for spot in row.spots:
+            self.spots.setdefault(spot.key, spot)
+
+
+def _filled(value):
+    return value not in (None, "", False)
+
+
+class Writer:
+    """Writes one chunk of project groups: bulk creates/updates with history."""
+
+    def __init__(self, run):
+        self.run = run
+        self.user = run.user
+        self.reason = f"import: submission {run.submission.pk} ({run.submission.filename})"[:100]
+        self.now = timezone.now()
+
+    def write(self, groups):
+        run = self.run
+        existing = {p.reference: p for p in Project.objects.filter(organisation=run.organisation,
+                                                                   reference__in=list(groups))}
+        lines, locations = self._children(existing)
+        new = [self._new_project(ref, group) for ref, group in groups.items() if ref not in existing]
+        if new:
+            bulk_create_with_history(new, Project, batch_size=500, default_user=self.user,
+                                     default_change_reason=self.reason)
+            if any(p.pk is None for p in new):  # backends that do not return ids
+                ids = dict(Project.objects.filter(organisation=run.organisation, reference__in=[p.reference for p in new])
+                           .values_list("reference", "pk"))
+                for project in new:
+                    project.pk = project.id = ids[project.reference]
+            run.created.update(p.reference for p in new)
+        changed = [p for ref, p in existing.items() if self._update_fields(p, groups[ref])]
+        if changed:
+            bulk_update_with_history(changed, Project, PROJECT_UPDATE_FIELDS, batch_size=500,
+                                     default_user=self.user, default_change_reason=self.reason)
+        touched = {p.reference for p in changed}
+        projects = {p.reference: p for p in new} | existing
+        touched |= self._write_lines(groups, projects, lines)
+        touched |= self._write_locations(groups, projects, locations)
+        run.updated.update(ref for ref in touched if ref not in run.created)
+
+    def _children(self, existing):
+        ids = [p.pk for p in existing.values()]
+        lines, locations = {}, {}
+        if ids:
+            for line in BudgetLine.objects.filter(project_id__in=ids):
+                lines.setdefault(line.project_id, {})[(line.kind, line.fy_first, line.fy_last)] = line
+            for location in Location.objects.filter(project_id__in=ids):
+                locations.setdefault(location.project_id, []).append(location)
+        return lines, locations
+
+    def _new_project(self, reference, group):
+        fields = {k: v for k, v in group.fields.items()}
+        return Project(organisation=self.run.organisation, reference=reference, submission=self.run.submission,
+                       created=self.now, updated=self.now, **fields)
+
+    def _update_fields(self, project, group):
+        changed = False
+        for name, value in group.fields.items():
+            if getattr(project, name) != value:
+                setattr(project, name, value)
+                changed = True
+        if changed:
+            project.submission = self.run.submission
+            project.updated = self.now
+        return changed
+
+    def _write_lines(self, groups, projects, existing_lines):
+        month = self.run.organisation.fy_start_month
+        new, changed, touched = [], [], set()
+        for ref, group in groups.items():
+            project = projects[ref]
+            current = existing_lines.get(project.pk, {})
+            for (kind, first, last), (amount, stated, phase) in group.lines.items():
+                line = current.get((kind, first, last))
+                if line is None:
+                    new.append(BudgetLine(project=project, kind=kind, amount=amount, fy_first=first, fy_last=last,
+                                          fy_start_month=month, stated_as=stated, phase=phase,
+                                          submission=self.run.submission))
+                    touched.add(ref)
+                elif line.amount != amount or line.fy_start_month != month:
+                    line.amount, line.fy_start_month, line.submission = amount, month, self.run.submission
+                    line.stated_as, line.phase = stated or line.stated_as, phase or line.phase
+                    changed.append(line)
+                    touched.add(ref)
+        if new:
+            bulk_create_with_history(new, BudgetLine, batch_size=1000, default_user=self.user,
+                                     default_change_reason=self.reason)
+        if changed:
+            bulk_update_with_history(changed, BudgetLine, ["amount", "fy_start_month", "submission", "stated_as",
+                                                           "phase"], batch_size=1000, default_user=self.user,
+                                     default_change_reason=self.reason)
+        return touched
+
+    def _write_locations(self, groups, projects, existing_locations):
+        new, removed, touched = [], [], set()
+        for ref, group in groups.items():
+            if not group.spots:
+                continue
+            project = projects[ref]
+            current = existing_locations.get(project.pk, [])
+            current_keys = {_location_key(loc) for loc in current}
+            wanted = dict(group.spots)
+            if group.merge_places:  # a later row of a project already written in this run: add places
+                missing = [s for key, s in wanted.items() if key not in current_keys]
+            elif set(wanted) != current_keys:
+                removed.extend(current)
+                missing = list(wanted.values())
+            else:
+                missing = []
+            if missing:
+                touched.add(ref)
+                new.extend(_location(project, spot) for spot in missing)
+        for location in removed:
+            location._history_user = self.user
+            location._change_reason = self.reason
+            location.delete()
+        if new:
+            bulk_create_with_history(new, Location, batch_size=1000, default_user=self.user,
+                                     default_change_reason=self.reason)
+        return touched
+
+
+def _location(project, spot):
+    return Location(project=project, precision=spot.precision, latitude=spot.latitude, longitude=spot.longitude,
+                    name=spot.name, place_id=spot.place_id, municipality_id=spot.municipality_id,
+                    zone_id=spot.zone_id, province_id=spot.province_id)
+
+
+def _location_key(location):
+    return Spot(location.precision, location.name, location.latitude, location.longitude, location.place_id,
+                location.municipality_id, location.zone_id, location.province_id).key
+
+
+def _years(key):
+    _kind, first, last = key
+    if first is None:
+        return "(years not stated)"
+    from ddm.investment.calendar import span_label
+
+    return span_label(first, last)
+
+
+def _column(row, kind):
+    return next((c.label for k, _t, c in row.places if k == kind), "")
+
+
+def _jsonable(value):
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
