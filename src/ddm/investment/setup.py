@@ -10,3 +10,6 @@ def load_demo(echo):
     from ddm.investment.pilots import load_pilots
 
     echo(f"investment: {load_pilots()} pilot lines (eThekwini, Waterberg; O.R. Tambo published total only)")
+    from ddm.investment.intake.demo import load_budget_review_demo
+
+    load_budget_review_demo(echo)

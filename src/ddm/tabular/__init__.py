@@ -33,15 +33,20 @@ API (stable; other apps import from ``ddm.tabular``):
 
 ``rejected_rows_xlsx(header_texts, rows, sheet_title="rejected") -> bytes``
     ``rows`` = [(values, [messages])]: the original columns plus an "errors" column, written through
-    ``ddm.exports`` (formula-injection safe) and re-importable as-is after fixing.
+    ``ddm.exports`` (formula-injection safe) and re-importable as-is after fixing (an existing
+    "errors" column is replaced, not duplicated). ``rejected_sheets_xlsx([(title, header_texts,
+    rows)])`` does the same for several sheets in one file.
+
+``Table.total_rows``: the number of rows (approximate for CSV), set once ``rows()`` has started;
+    for progress displays.
 """
 
 from ddm.tabular.header import Column, Header, HeaderError, column_letter, detect_header, header_unit, normalise_header
 from ddm.tabular.issues import Issue, IssueLog
 from ddm.tabular.reading import Table, TableError, open_table
-from ddm.tabular.rejected import ERRORS_COLUMN, rejected_rows_xlsx
+from ddm.tabular.rejected import ERRORS_COLUMN, rejected_rows_xlsx, rejected_sheets_xlsx
 
 __all__ = [
     "Column", "Header", "HeaderError", "column_letter", "detect_header", "header_unit", "normalise_header",
-    "Issue", "IssueLog", "Table", "TableError", "open_table", "ERRORS_COLUMN", "rejected_rows_xlsx",
+    "Issue", "IssueLog", "Table", "TableError", "open_table", "ERRORS_COLUMN", "rejected_rows_xlsx", "rejected_sheets_xlsx",
 ]

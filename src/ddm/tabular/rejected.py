@@ -5,15 +5,27 @@ from ddm.exports import xlsx_bytes
 ERRORS_COLUMN = "errors"
 
 
-def rejected_rows_xlsx(header_texts, rows, sheet_title="rejected"):
-    """rows: [(values, [messages])]. Original columns in their order, then an "errors" column.
+def rejected_sheets_xlsx(sheets):
+    """Several sheets of rejected rows: [(sheet title, header_texts, rows)] -> one XLSX."""
+    return xlsx_bytes([_sheet(title, header_texts, rows) for title, header_texts, rows in sheets])
 
-    Importers ignore a column named "errors", so the fixed file goes back in unchanged.
-    """
-    header = [text or f"column {i + 1}" for i, text in enumerate(header_texts)] + [ERRORS_COLUMN]
+
+def _sheet(title, header_texts, rows):
+    header = [text or f"column {i + 1}" for i, text in enumerate(header_texts)]
+    if ERRORS_COLUMN in header:  # a re-imported rejected-rows file: replace the old errors column
+        cut = header.index(ERRORS_COLUMN)
+        header_texts, header = header_texts[:cut], header[:cut]
     width = len(header_texts)
     body = []
     for values, messages in rows:
         values = list(values)[:width] + [None] * (width - len(values))
         body.append(values + ["; ".join(messages)])
-    return xlsx_bytes([(sheet_title, header, body)])
+    return (title or "rejected", header + [ERRORS_COLUMN], body)
+
+
+def rejected_rows_xlsx(header_texts, rows, sheet_title="rejected"):
+    """rows: [(values, [messages])]. Original columns in their order, then an "errors" column.
+
+    Importers ignore a column named "errors", so the fixed file goes back in unchanged.
+    """
+    return xlsx_bytes([_sheet(sheet_title, header_texts, rows)])

@@ -1,5 +1,163 @@
-"""`ddm import projects` and `ddm organisations` (registered by ddm.investment.commands)."""
+"""`ddm import projects` and `ddm organisations` (registered by ddm.investment.commands).
+
+`ddm import projects FILE --organisation ORG [--sheet S] [--dry-run] [--accept-valid] [--json]
+[--rejected-out rejected.xlsx] [--user USERNAME]`: exit 0 when written (or, with --dry-run, when
+the file would be accepted), 1 when rejected or refused; errors one per line on stderr as
+"file:sheet:row:column: value — reason". --json prints the submission (see
+ddm.investment.intake.results.submission_json for the shape) on stdout.
+
+`ddm organisations [--json] [--sphere S]` lists code, name, sphere, kind, province;
+JSON: [{"code", "name", "sphere", "kind", "province", "fy_start_month", "aliases"}].
+`ddm organisations add --code C --name N --sphere S --kind K [--province P] [--fy-start-month M]
+[--alias A ...]` adds a parastatal, company or other submitter.
+"""
+
+from pathlib import Path
+
+import click
+
+from ddm.commands_support import echo_err, echo_json, fail
+
+MAX_LISTED = 200
 
 
 def register(cli, import_group, report_group):
-    """Attach the intake commands."""
+    import_group.add_command(import_projects)
+    cli.add_command(organisations)
+
+
+@click.command("projects")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--organisation", "-o", "organisation", required=True,
+              help="Code, exact name or alias (e.g. nat-water-and-sanitation, \"Water and Sanitation\", DWS).")
+@click.option("--sheet", help="Only this sheet (default: every sheet with a header row).")
+@click.option("--dry-run", is_flag=True, help="Validate and count; write nothing.")
+@click.option("--accept-valid", is_flag=True, help="Write the valid rows even if some rows have errors.")
+@click.option("--json", "as_json", is_flag=True, help="Print the submission as JSON on stdout.")
+@click.option("--rejected-out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the rejected rows (with an errors column) to this XLSX.")
+@click.option("--user", "username", help="Record this user as the submitter (history shows them).")
+def import_projects(file, organisation, sheet, dry_run, accept_valid, as_json, rejected_out, username):
+    """Import projects and budgets from a CSV/XLSX/XLS/ODS file for one organisation."""
+    from ddm.investment.intake.pipeline import run_import
+    from ddm.investment.intake.results import issue_line, rejected_xlsx, submission_json, summary_lines
+
+    if not file.exists():
+        fail(f"{file}: no such file")
+    org = _organisation(organisation)
+    user = _user(username, org)
+    reporter = _Progress() if not as_json else None
+    submission = run_import(file, org, user, "cli", dry_run=dry_run, accept_valid=accept_valid, sheet=sheet,
+                            progress=reporter, filename=file.name)
+    for issue in submission.errors[:MAX_LISTED]:
+        echo_err(issue_line(issue))
+    if len(submission.errors) > MAX_LISTED:
+        echo_err(f"... and {len(submission.errors) - MAX_LISTED} more errors (see --json)")
+    if rejected_out and submission.rejected_rows:
+        rejected_out.write_bytes(rejected_xlsx(submission))
+        echo_err(f"rejected rows written to {rejected_out}")
+    if as_json:
+        echo_json(submission_json(submission))
+    else:
+        for line in summary_lines(submission):
+            echo_err(line)
+    if submission.status in ("rejected", "failed"):
+        raise SystemExit(1)
+
+
+class _Progress:
+    """Periodic progress lines on stderr for long files (the pipeline reports per chunk)."""
+
+    def __init__(self):
+        self.last = 0
+
+    def __call__(self, done, total):
+        if (total or 0) > 5000 and done - self.last >= 5000 or (total and done >= total and self.last):
+            self.last = done
+            echo_err(f"  {done:,} / {total:,} rows" if total else f"  {done:,} rows")
+
+
+def _organisation(text):
+    from ddm.accounts.services import find_organisation
+
+    try:
+        return find_organisation(text)
+    except LookupError as exc:
+        fail(str(exc).strip('"'))
+
+
+def _user(username, organisation):
+    if not username:
+        return None
+    from django.contrib.auth import get_user_model
+
+    from ddm.accounts.access import can_submit_for
+
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        fail(f"no user {username!r}")
+    if not can_submit_for(user, organisation):
+        fail(f"{username} may not submit for {organisation.name} ({organisation.code})")
+    return user
+
+
+@click.group(invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")
+@click.option("--sphere", type=click.Choice(["national", "provincial", "local", "parastatal", "private"]))
+@click.pass_context
+def organisations(ctx, as_json, sphere):
+    """List organisations (code, name, sphere, kind, province); `add` adds one."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from ddm.accounts.models import Organisation
+
+    queryset = Organisation.objects.select_related("province").order_by("sphere", "code")
+    if sphere:
+        queryset = queryset.filter(sphere=sphere)
+    rows = [{"code": o.code, "name": o.name, "sphere": o.sphere, "kind": o.kind,
+             "province": o.province.code if o.province_id else None, "fy_start_month": o.fy_start_month,
+             "aliases": o.aliases} for o in queryset]
+    if as_json:
+        echo_json(rows)
+        return
+    for row in rows:
+        click.echo(f"{row['code']:<48} {row['sphere']:<11} {row['kind']:<14} {row['province'] or '':<4} {row['name']}")
+
+
+@organisations.command("add")
+@click.option("--code", required=True, help="Stable code, e.g. sanral (lower case, digits, hyphens).")
+@click.option("--name", required=True)
+@click.option("--sphere", required=True, type=click.Choice(["national", "provincial", "local", "parastatal", "private"]))
+@click.option("--kind", required=True, type=click.Choice(["department", "municipality", "public_entity", "company"]))
+@click.option("--province", help="Province code (EC, FS, GT, KZN, LIM, MP, NC, NW, WC) for provincial ones.")
+@click.option("--fy-start-month", type=click.IntRange(1, 12), default=4, show_default=True,
+              help="First month of its financial year.")
+@click.option("--alias", "aliases", multiple=True, help="Former or informal name (repeatable).")
+@click.option("--json", "as_json", is_flag=True)
+def add_organisation(code, name, sphere, kind, province, fy_start_month, aliases, as_json):
+    """Add an organisation (a parastatal, company or other submitter)."""
+    from django.core.exceptions import ValidationError
+
+    from ddm.accounts.models import Organisation
+    from ddm.places.models import Place
+
+    if Organisation.objects.filter(code__iexact=code).exists():
+        fail(f"an organisation with code {code!r} already exists")
+    place = None
+    if province:
+        place = Place.objects.provinces().filter(code=province.upper()).first()
+        if place is None:
+            fail(f"no province {province!r}")
+    org = Organisation(code=code, name=name, sphere=sphere, kind=kind, province=place,
+                       fy_start_month=fy_start_month, aliases=list(aliases))
+    try:
+        org.full_clean()
+    except ValidationError as exc:
+        fail("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()))
+    org.save()
+    if as_json:
+        echo_json({"code": org.code, "name": org.name, "sphere": org.sphere, "kind": org.kind,
+                   "province": province.upper() if province else None, "fy_start_month": org.fy_start_month,
+                   "aliases": org.aliases})
+    else:
+        echo_err(f"organisation {org.code} added: {org.name} ({org.get_sphere_display()})")

@@ -191,8 +191,11 @@ class Resolver:
             if result.ambiguous:
                 names = "; ".join(f"{c.name} ({c.municipality}, {c.zone})" for c in result.candidates[:6])
                 raise PlaceError(f"{raw!r} is ambiguous: {names}; give the municipality code")
-            if result.best is not None:
+            if result.best is not None and result.best.match != "fuzzy":
                 return self._spot_from_candidate(result.best, raw)
+            if result.best is not None:  # a spelling guess is offered, never applied
+                raise PlaceError(f"{raw!r} is not a known {kind} name; did you mean {result.best.name} "
+                                 f"({result.best.municipality or result.best.code})?")
             suggestions = [f"{c.name} ({c.municipality})" for c in result.candidates[:5]] or suggestions
         hint = f" (close: {', '.join(suggestions)})" if suggestions else ""
         raise PlaceError(f"{raw!r} is not a known {kind} name or code{hint}")

@@ -1,0 +1,79 @@
+"""What an import produced, as the CLI, the API and the pages show it (one JSON shape)."""
+
+from ddm.tabular import rejected_sheets_xlsx
+
+
+def submission_json(submission):
+    """The documented, stable JSON shape of a submission (CLI --json and the API):
+
+    {"id", "organisation" (code), "organisation_name", "filename", "sheet", "channel", "status",
+     "dry_run", "accept_valid", "created", "finished", "user",
+     "counts": {"rows_read", "rows_rejected", "projects_created", "projects_updated",
+                "projects_unchanged"},
+     "errors": [issue], "warnings": [issue], "note"}
+    where issue = {"level", "message", "file", "sheet", "row", "column", "value"}.
+    """
+    return {
+        "id": submission.pk,
+        "organisation": submission.organisation.code,
+        "organisation_name": submission.organisation.name,
+        "filename": submission.filename,
+        "sheet": submission.sheet,
+        "channel": submission.channel,
+        "status": submission.status,
+        "dry_run": submission.dry_run,
+        "accept_valid": submission.accept_valid,
+        "created": submission.created.isoformat() if submission.created else None,
+        "finished": submission.finished.isoformat() if submission.finished else None,
+        "user": submission.user.username if submission.user_id else None,
+        "counts": {
+            "rows_read": submission.rows_read,
+            "rows_rejected": submission.rows_rejected,
+            "projects_created": submission.projects_created,
+            "projects_updated": submission.projects_updated,
+            "projects_unchanged": submission.projects_unchanged,
+        },
+        "errors": submission.errors,
+        "warnings": submission.warnings,
+        "note": submission.note,
+    }
+
+
+def issue_line(issue):
+    """"file:sheet:row:column: value — reason" (one line per error, for the CLI)."""
+    where = ":".join(str(issue.get(k)) for k in ("file", "sheet", "row", "column") if issue.get(k) not in (None, ""))
+    value = issue.get("value")
+    value = "" if value in (None, "") else f"{value} — "
+    return f"{where}: {value}{issue['message']}" if where else f"{value}{issue['message']}"
+
+
+def has_rejected_rows(submission):
+    return bool(submission.rejected_rows) and bool(submission.rejected_rows.get("rows"))
+
+
+def rejected_xlsx(submission):
+    """The rejected rows as an XLSX (one sheet per source sheet): original columns + "errors"."""
+    data = submission.rejected_rows or {}
+    headers = data.get("headers", {})
+    by_sheet = {}
+    for row in data.get("rows", []):
+        by_sheet.setdefault(row["sheet"], []).append((row["values"], row["errors"]))
+    sheets = [(sheet or "rejected", headers.get(sheet, []), rows) for sheet, rows in by_sheet.items()]
+    return rejected_sheets_xlsx(sheets or [("rejected", [], [])])
+
+
+def summary_lines(submission):
+    verb = "would be" if submission.status in ("preview",) or submission.dry_run else "were"
+    lines = [
+        f"submission {submission.pk}: {submission.get_status_display()} — {submission.filename} for "
+        f"{submission.organisation.name} ({submission.organisation.code})",
+        f"rows read {submission.rows_read}, rejected {submission.rows_rejected}; projects {verb} created "
+        f"{submission.projects_created}, updated {submission.projects_updated}, unchanged "
+        f"{submission.projects_unchanged}",
+        f"{len(submission.errors)} error(s), {len(submission.warnings)} warning(s)",
+    ]
+    if submission.status == "rejected":
+        lines.append("nothing was written (fix the errors, or use --accept-valid to write the valid rows)")
+    if submission.note:
+        lines.append(submission.note)
+    return lines
