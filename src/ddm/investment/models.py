@@ -128,7 +128,12 @@ class Project(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "reference"], name="unique_project_reference"),
         ]
-        indexes = [models.Index(fields=["sector"])]
+        indexes = [
+            models.Index(fields=["sector"]),
+            # Covering index for the quantum (PostgreSQL index-only scans; a plain index elsewhere).
+            models.Index(fields=["id"], include=["organisation", "sector", "is_aggregate", "duplicate_of"],
+                         name="project_quantum_cover"),
+        ]
         ordering = ["organisation", "reference"]
 
     def __str__(self):
@@ -162,7 +167,12 @@ class Location(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        indexes = [models.Index(fields=["zone", "project"]), models.Index(fields=["municipality", "project"])]
+        indexes = [
+            models.Index(fields=["zone", "project"]), models.Index(fields=["municipality", "project"]),
+            # Covering index for the quantum (PostgreSQL index-only scans; a plain index elsewhere).
+            models.Index(fields=["zone"], include=["project", "municipality", "precision", "share"],
+                         name="location_quantum_cover"),
+        ]
 
     def __str__(self):
         return f"{self.get_precision_display()}: {self.name or self.place or (self.latitude, self.longitude)}"
@@ -183,7 +193,12 @@ class BudgetLine(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        indexes = [models.Index(fields=["project", "kind", "fy_first"])]
+        indexes = [
+            models.Index(fields=["project", "kind", "fy_first"]),
+            # Covering index for the quantum (PostgreSQL index-only scans; a plain index elsewhere).
+            models.Index(fields=["project"], include=["kind", "fy_first", "fy_last", "fy_start_month", "amount"],
+                         name="budgetline_quantum_cover"),
+        ]
         ordering = ["project", "fy_first", "kind"]
 
     def __str__(self):
