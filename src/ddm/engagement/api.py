@@ -1,3 +1,30 @@
+"""Engagement API: GET /zones/{code}/engagements and GET /engagement/overdue (public reads)."""
+
+import datetime
+
+from django.shortcuts import get_object_or_404
 from ninja import Router
 
+from ddm.engagement.services import event_dict, overdue_dict, overdue_items, zone_events
+from ddm.places.models import Place
+
 router = Router(tags=["Engagement"])
+
+
+@router.get("/zones/{code}/engagements", response={200: dict, 404: dict}, summary="Events of a zone")
+def zone_engagements(request, code: str, today: datetime.date | None = None):
+    """`{zone, today, events: [{id, kind, title, zone, date, venue, description, sources, is_reference,
+    is_demo, attendance: [{group, label, count, organisations}], items: [...]}]}`; each item has
+    `overdue` relative to ``today`` (default the current date)."""
+    zone = get_object_or_404(Place.objects.zones().without_geometry(), code=code.upper())
+    today = today or datetime.date.today()
+    return {"zone": zone.code, "today": today, "events": [event_dict(e, today) for e in zone_events(zone)]}
+
+
+@router.get("/engagement/overdue", response={200: dict, 404: dict}, summary="Overdue items, nationally")
+def overdue(request, today: datetime.date | None = None, zone: str | None = None):
+    """`{today, count, definition, items: [...]}`: items due before ``today`` (default the current date)
+    that are neither done nor dropped, oldest due date first; ``zone`` filters to one zone."""
+    today = today or datetime.date.today()
+    place = get_object_or_404(Place.objects.zones().without_geometry(), code=zone.upper()) if zone else None
+    return overdue_dict(list(overdue_items(today, place)), today)

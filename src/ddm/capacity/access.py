@@ -1,0 +1,41 @@
+"""Capacity's own access rules, built on ddm.accounts.access (same roles, same scopes).
+
+- Hubs (positions, business plan, attachments): administrators, provincial coordinators of a
+  province one of the hub's zones lies in, and hub members of one of the hub's zones.
+- A municipality's skills audit and requirement overrides: whoever coordinates its zone
+  (admin, provincial coordinator, hub member) and the municipality's own submitters.
+"""
+
+from django.core.exceptions import PermissionDenied
+
+from ddm.accounts.access import can_coordinate_place, can_submit_for, is_admin, require_login
+from ddm.accounts.models import Organisation
+
+
+def can_edit_hub(user, hub):
+    if is_admin(user):
+        return True
+    return any(can_coordinate_place(user, zone) for zone in hub.zones.all())
+
+
+def municipality_organisations(place):
+    return Organisation.objects.filter(municipality=place)
+
+
+def can_edit_skills(user, place):
+    """Coordinators of the place's zone, or a submitter for the municipality itself."""
+    if can_coordinate_place(user, place):
+        return True
+    return any(can_submit_for(user, org) for org in municipality_organisations(place))
+
+
+def check_hub(request, hub):
+    require_login(request)
+    if not can_edit_hub(request.user, hub):
+        raise PermissionDenied(f"You have no role covering the zones of {hub.name}.")
+
+
+def check_skills(request, place):
+    require_login(request)
+    if not can_edit_skills(request.user, place):
+        raise PermissionDenied(f"You may not change the skills audit of {place.code} {place.name}.")

@@ -1,0 +1,82 @@
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+
+from ddm.capacity.models import BusinessPlanVersion, PlanAttachment, Position, Skill
+
+# Business plan attachments: documents and images only, at most 10 MB (or the site limit if lower).
+ATTACHMENT_TYPES = {".pdf", ".docx", ".doc", ".xlsx", ".xls", ".odt", ".ods", ".txt", ".png", ".jpg", ".jpeg"}
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def attachment_limit():
+    return min(ATTACHMENT_MAX_BYTES, settings.DDM_MAX_UPLOAD_BYTES)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class PositionForm(forms.ModelForm):
+    class Meta:
+        model = Position
+        fields = ["person_name", "appointed_on", "contract_end"]
+        widgets = {"appointed_on": DateInput, "contract_end": DateInput}
+        labels = {"person_name": "Person (blank: vacant)"}
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("appointed_on"), data.get("contract_end")
+        if start and end and end < start:
+            raise forms.ValidationError("The contract cannot end before the appointment.")
+        if data.get("person_name") and not start:
+            self.add_error("appointed_on", "Give the appointment date of the person filling the role.")
+        return data
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = BusinessPlanVersion
+        fields = ["needs", "resources_requested"]
+        widgets = {"needs": forms.Textarea(attrs={"rows": 8}), "resources_requested": forms.Textarea(attrs={"rows": 5})}
+
+
+class AttachmentForm(forms.ModelForm):
+    class Meta:
+        model = PlanAttachment
+        fields = ["title", "file"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in ATTACHMENT_TYPES:
+            raise forms.ValidationError(f"{upload.name}: allowed types are {', '.join(sorted(ATTACHMENT_TYPES))}.")
+        if upload.size > attachment_limit():
+            raise forms.ValidationError(
+                f"{upload.name}: {upload.size / 1048576:.1f} MB is over the {attachment_limit() // 1048576} MB limit.")
+        return upload
+
+
+class SkillsUploadForm(forms.Form):
+    file = forms.FileField(help_text="CSV or XLSX in the template's layout")
+    dry_run = forms.BooleanField(required=False, label="Check only (write nothing)")
+    accept_valid = forms.BooleanField(required=False, label="Write the valid rows even if some rows have errors")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.DDM_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(f"{upload.name} is larger than the upload limit.")
+        return upload
+
+
+class OverrideForm(forms.Form):
+    skill = forms.ModelChoiceField(Skill.objects.all(), to_field_name="code")
+    required = forms.IntegerField(min_value=0, max_value=10000, required=False,
+                                  help_text="Blank: remove the override (back to the weighted default)")
+    reason = forms.CharField(max_length=300, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("required") is not None and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Say why this municipality's requirement differs from the default.")
+        return data

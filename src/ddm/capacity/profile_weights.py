@@ -1,0 +1,118 @@
+"""Profile weighting of skill requirements: more water engineers where water backlogs are high.
+
+Rule (documented in data/SOURCES.md): for a skill tied to a backlog (Skill.backlog, a key of
+ddm.profiles.services.BACKLOG_INDICATORS), share = backlog indicator / population of the
+municipality (zone-level values for a district municipality); weight = share / national share,
+kept between 1 and 2 (a municipality never needs fewer than the default, and a backlog at most
+doubles it). Without profile data the weight is 1 and the note says why.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+MIN_WEIGHT = Decimal("1")
+MAX_WEIGHT = Decimal("2")
+POPULATION = "population"
+
+
+@dataclass
+class Weight:
+    backlog: str
+    indicator: str = ""
+    value: Decimal | None = None
+    population: Decimal | None = None
+    share: Decimal | None = None
+    national_share: Decimal | None = None
+    weight: Decimal = MIN_WEIGHT
+    note: str = ""
+
+    def as_dict(self):
+        return {
+            "backlog": self.backlog, "indicator": self.indicator, "value": self.value,
+            "population": self.population, "share": self.share, "national_share": self.national_share,
+            "weight": self.weight, "note": self.note,
+        }
+
+
+def weight_from(share, national_share):
+    """The clamped ratio of a place's backlog share to the national share."""
+    if not national_share:
+        return MIN_WEIGHT
+    ratio = (share / national_share).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return max(MIN_WEIGHT, min(MAX_WEIGHT, ratio))
+
+
+def weighted_requirement(default, weight):
+    """max(default, round_half_up(default × weight)): the weight only ever raises a requirement."""
+    return max(default, int((Decimal(default) * weight).quantize(Decimal("1"), rounding=ROUND_HALF_UP)))
+
+
+def _profile_services():
+    """ddm.profiles.services when it provides indicator_values; None otherwise (fallback: weight 1)."""
+    try:
+        from ddm.profiles import services
+    except ImportError:
+        return None
+    if not hasattr(services, "indicator_values") or not hasattr(services, "BACKLOG_INDICATORS"):
+        return None
+    return services
+
+
+AUTO = object()
+
+
+class ProfileWeights:
+    """Loads each backlog indicator once per level and computes weights for places on demand.
+
+    ``services``: an object with BACKLOG_INDICATORS and indicator_values (default: ddm.profiles.services
+    when present; None means "no profile data", every weight 1).
+    """
+
+    def __init__(self, services=AUTO):
+        self.services = _profile_services() if services is AUTO else services
+        self._values = {}
+
+    def indicator_code(self, backlog):
+        if self.services is None:
+            return ""
+        return self.services.BACKLOG_INDICATORS.get(backlog, "")
+
+    def _load(self, indicator, level):
+        key = (indicator, level)
+        if key not in self._values:
+            try:
+                self._values[key] = self.services.indicator_values(indicator, level=level) or {}
+            except Exception:  # noqa: BLE001 - a missing indicator means "no profile data": weight 1
+                self._values[key] = {}
+        return self._values[key]
+
+    def _national_share(self, indicator):
+        # National share from municipality-level values (they tile the country).
+        values, population = self._load(indicator, "municipality"), self._load(POPULATION, "municipality")
+        codes = [c for c in values if population.get(c)]
+        total_pop = sum((Decimal(population[c]) for c in codes), Decimal(0))
+        if not total_pop:
+            return None
+        return Decimal(sum((Decimal(values[c]) for c in codes), Decimal(0))) / total_pop
+
+    def weight(self, backlog, code, level):
+        """The Weight for a place (code at 'municipality' or 'zone' level) and a backlog key."""
+        if not backlog:
+            return None
+        if self.services is None:
+            return Weight(backlog, note="profile data not available (profiles app not loaded): weight 1")
+        indicator = self.indicator_code(backlog)
+        if not indicator:
+            return Weight(backlog, note=f"no profile indicator for backlog '{backlog}': weight 1")
+        value = self._load(indicator, level).get(code)
+        population = self._load(POPULATION, level).get(code)
+        national = self._national_share(indicator)
+        if value is None or not population or national is None:
+            return Weight(backlog, indicator, note=f"no {indicator} or population value for {code}: weight 1")
+        share = Decimal(value) / Decimal(population)
+        return Weight(
+            backlog, indicator, Decimal(value), Decimal(population),
+            share.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP),
+            national.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP),
+            weight_from(share, national), note="share / national share, kept between 1 and 2",
+        )

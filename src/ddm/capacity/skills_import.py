@@ -1,0 +1,216 @@
+"""Import a municipality's skills audit from a spreadsheet (CLI `ddm import skills` and web upload).
+
+Through the common importer (ddm.tabular): header detection, then per-row validation with
+issues naming file, sheet, row, column, value and reason. All or nothing by default: any row
+error and nothing is written; with accept_valid the valid rows are written and the rejected
+ones listed. Each successful import is a new SkillsAudit, which becomes the municipality's
+current audit (older audits are kept).
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from rapidfuzz import process
+
+from ddm.capacity.models import AuditEntry, Skill, SkillLevel, SkillsAudit
+from ddm.tabular import HeaderError, IssueLog, TableError, detect_header, open_table
+
+SYNONYMS = {
+    "municipality": ["municipality code", "mdb code", "municipality"],
+    "post_title": ["post", "post title", "position", "job title"],
+    "person_name": ["person", "name", "person name", "employee", "official", "incumbent"],
+    "occupational_category": ["occupational category", "occupation", "occupational group"],
+    "management": ["management", "is management", "management level", "manager"],
+    "skill": ["skill", "skill code", "skill name"],
+    "level": ["level", "skill level", "proficiency"],
+}
+REQUIRED = ("post_title", "skill", "level", "management")
+TEMPLATE_HEADER = ["Municipality code", "Post title", "Person", "Occupational category", "Management",
+                   "Skill", "Level"]
+
+TRUE_WORDS = {"yes", "y", "true", "1", "management", "manager", "senior management", "x"}
+FALSE_WORDS = {"no", "n", "false", "0", "below management", "non-management", "non management", "staff"}
+LEVEL_WORDS = {level.label.lower(): level for level in SkillLevel} | {str(level.value): level for level in SkillLevel}
+
+
+class ImportRefused(Exception):
+    """The file cannot be imported at all (unreadable, no header, unknown municipality)."""
+
+
+@dataclass
+class ImportResult:
+    municipality: str
+    filename: str
+    sheet: str = ""
+    dry_run: bool = False
+    accept_valid: bool = False
+    rows_read: int = 0
+    valid: list = field(default_factory=list)
+    log: IssueLog = None
+    audit: SkillsAudit | None = None
+
+    @property
+    def status(self):
+        if self.log.blocking and (not self.accept_valid or not self.valid):
+            return "rejected"
+        if self.dry_run:
+            return "valid" if not self.log.blocking else "valid-rows-only"
+        return "partial" if self.log.blocking else "committed"
+
+    @property
+    def rows_rejected(self):
+        return len({i.row for i in self.log.errors})
+
+    def as_dict(self):
+        """The stable JSON shape of `ddm import skills --json`."""
+        errors, warnings = self.log.as_dicts()
+        return {
+            "municipality": self.municipality, "file": self.filename, "sheet": self.sheet,
+            "status": self.status, "dry_run": self.dry_run, "accept_valid": self.accept_valid,
+            "rows_read": self.rows_read, "rows_valid": len(self.valid), "rows_rejected": self.rows_rejected,
+            "entries_written": self.audit.entries.count() if self.audit else 0,
+            "audit_id": self.audit.pk if self.audit else None, "errors": errors, "warnings": warnings,
+        }
+
+
+class SkillMatcher:
+    def __init__(self):
+        self.skills = {s.code: s for s in Skill.objects.all()}
+        self.by_name = {_norm(s.name): s for s in self.skills.values()} | {_norm(c): s for c, s in self.skills.items()}
+
+    def find(self, text):
+        return self.by_name.get(_norm(text))
+
+    def hint(self, text):
+        best = process.extractOne(_norm(text), list(self.by_name))
+        return f" (did you mean {self.by_name[best[0]].code}?)" if best and best[1] >= 70 else ""
+
+
+def _norm(text):
+    return " ".join(str(text).lower().replace("_", " ").replace("/", " ").split())
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _parse_row(values, header, matcher, place, log, number):
+    """One AuditEntry (unsaved, without audit) or None after logging this row's errors."""
+    cols = header.fields
+
+    def cell(name):
+        column = cols.get(name)
+        return (_text(values[column.index]) if column and column.index < len(values) else ""), column
+
+    errors_before = log.error_count
+    muni, column = cell("municipality")
+    if muni and muni.upper() != place.code:
+        log.error(f"this file is for {place.code}; the row names another municipality", row=number,
+                  column=column.label, value=muni)
+    post, column = cell("post_title")
+    if not post:
+        log.error("post title is required", row=number, column=column.label, value=post)
+    skill_text, column = cell("skill")
+    skill = matcher.find(skill_text) if skill_text else None
+    if skill is None:
+        reason = "skill is required" if not skill_text else "unknown skill" + matcher.hint(skill_text)
+        log.error(f"{reason}; see the template's skills sheet for the codes", row=number,
+                  column=column.label, value=skill_text)
+    level_text, column = cell("level")
+    level = LEVEL_WORDS.get(level_text.lower())
+    if level is None:
+        log.error("level must be basic, intermediate, advanced or professional (or 1-4)", row=number,
+                  column=column.label, value=level_text)
+    mgmt_text, column = cell("management")
+    management = _yes_no(mgmt_text)
+    if management is None:
+        log.error("management must be yes or no (management vs below management)", row=number,
+                  column=column.label, value=mgmt_text)
+    if log.error_count > errors_before:
+        return None
+    person, _c = cell("person_name")
+    category, _c = cell("occupational_category")
+    return AuditEntry(row=number, post_title=post[:200], person_name=person[:200],
+                      occupational_category=category[:120], is_management=management, skill=skill, level=level)
+
+
+def _yes_no(text):
+    word = text.lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    return None
+
+
+def read_rows(source, filename, place, log):
+    """(sheet, rows_read, [valid AuditEntry]) from the first sheet that has the audit header."""
+    try:
+        tables = open_table(source, filename)
+    except TableError as exc:
+        raise ImportRefused(str(exc)) from exc
+    header = rows = None
+    problems = []
+    for table in tables:
+        try:
+            header, rows = detect_header(table, SYNONYMS, required=REQUIRED, filename=filename, sheet=table.sheet)
+            break
+        except HeaderError as exc:
+            problems.append(str(exc))
+    if header is None:
+        raise ImportRefused("; ".join(problems) or f"{filename}: the file has no sheets")
+    log.sheet = table.sheet
+    matcher, valid, count = SkillMatcher(), [], 0
+    for number, values in rows:
+        if all(v in (None, "") for v in values):
+            continue
+        count += 1
+        entry = _parse_row(values, header, matcher, place, log, number)
+        if entry is not None:
+            valid.append(entry)
+    return table.sheet, count, valid
+
+
+def import_skills(source, filename, place, user=None, channel="cli", dry_run=False, accept_valid=False):
+    """Validate (and unless dry_run or refused, write) a skills audit for ``place``."""
+    log = IssueLog(file=filename)
+    sheet, count, valid = read_rows(source, filename, place, log)
+    if count == 0:
+        log.error("the file has a header but no data rows")
+    result = ImportResult(place.code, filename, sheet, dry_run, accept_valid, count, valid, log)
+    if result.status == "rejected" or dry_run:
+        return result
+    with transaction.atomic():
+        audit = SkillsAudit.objects.create(
+            municipality=place, filename=filename, channel=channel, user=user, rows_read=count,
+            rows_rejected=result.rows_rejected, issues=log.as_dicts()[0],
+        )
+        for entry in valid:
+            entry.audit = audit
+        AuditEntry.objects.bulk_create(valid, batch_size=1000)
+    result.audit = audit
+    return result
+
+
+def template_sheets():
+    """The downloadable template: the audit sheet (with two example rows), skills and levels."""
+    examples = [
+        ["EC157", "Senior Water Process Controller", "Example Person", "Technicians", "no", "water_engineer",
+         "advanced"],
+        ["EC157", "Manager: Technical Services", "", "Managers", "yes", "civil_engineer", "professional"],
+    ]
+    skills = [[s.code, s.name, s.area, s.description] for s in Skill.objects.all()]
+    levels = [[lv.value, lv.label.lower()] for lv in SkillLevel]
+    notes = ["One row per person and skill; leave Person blank for a vacant post.",
+             "Management: yes for management posts, no for posts below management level.",
+             "Replace the example rows before importing."]
+    return [
+        ("skills audit", TEMPLATE_HEADER, examples),
+        ("instructions", ["instructions"], [[n] for n in notes]),
+        ("skills", ["code", "name", "area", "description"], skills),
+        ("levels", ["value", "level"], levels),
+    ]

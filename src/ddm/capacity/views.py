@@ -1,0 +1,180 @@
+"""Capacity pages: national hub view, hub page, zone skills page, municipality skills page.
+
+Thin views: rules live in services/access/skills_import; every write checks access.py first.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from ddm.capacity import access, services
+from ddm.capacity.forms import AttachmentForm, OverrideForm, PlanForm, PositionForm, SkillsUploadForm
+from ddm.capacity.models import Hub, HubRole, Position, SkillsAudit
+from ddm.capacity.reports import report_sheets
+from ddm.capacity.skills_import import ImportRefused, import_skills, template_sheets
+from ddm.exports import xlsx_response
+from ddm.places.models import Place
+
+
+def _today(request):
+    """?today=YYYY-MM-DD to view vacancies as of another date; the current date otherwise."""
+    try:
+        return datetime.date.fromisoformat(request.GET.get("today", ""))
+    except ValueError:
+        return datetime.date.today()
+
+
+def national(request):
+    return render(request, "capacity/national.html", {"c": services.coverage(_today(request))})
+
+
+def _hub(pk):
+    return get_object_or_404(services.hubs_with_positions(), pk=pk)
+
+
+def hub(request, pk):
+    hub = _hub(pk)
+    today = _today(request)
+    can_edit = access.can_edit_hub(request.user, hub)
+    positions = [(role, p, services.position_status(p, today)) for role, p in hub.positions_by_role()]
+    plans = list(hub.plan_versions.select_related("author"))
+    return render(request, "capacity/hub.html", {
+        "hub": hub, "today": today, "positions": positions, "plan": plans[0] if plans else None,
+        "older_plans": plans[1:], "attachments": hub.attachments.all(), "can_edit": can_edit,
+        "plan_form": PlanForm(instance=None, initial={"needs": plans[0].needs, "resources_requested":
+                                                       plans[0].resources_requested} if plans else None),
+        "attachment_form": AttachmentForm(), "roles": HubRole,
+    })
+
+
+def edit_position(request, pk, role):
+    hub = _hub(pk)
+    access.check_hub(request, hub)
+    if role not in HubRole.values:
+        raise Http404("no such hub role")
+    position = Position.objects.filter(hub=hub, role=role).first() or Position(hub=hub, role=role)
+    form = PositionForm(request.POST or None, instance=position)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"{HubRole(role).label} saved.")
+        return redirect(hub)
+    return render(request, "capacity/position_form.html", {"hub": hub, "role": HubRole(role), "form": form})
+
+
+@require_POST
+def new_plan_version(request, pk):
+    hub = _hub(pk)
+    access.check_hub(request, hub)
+    form = PlanForm(request.POST)
+    if form.is_valid():
+        version = services.save_plan_version(hub, form.cleaned_data["needs"], form.cleaned_data["resources_requested"],
+                                             request.user)
+        messages.success(request, f"Business plan version {version.version} saved.")
+    else:
+        messages.error(request, f"Business plan not saved: {form.errors.as_text()}")
+    return redirect(hub)
+
+
+@require_POST
+def upload_attachment(request, pk):
+    hub = _hub(pk)
+    access.check_hub(request, hub)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        attachment = form.save(commit=False)
+        attachment.hub, attachment.uploaded_by, attachment.size = hub, request.user, attachment.file.size
+        attachment.save()
+        messages.success(request, f"Attachment {attachment.title} uploaded.")
+    else:
+        messages.error(request, f"Attachment not uploaded: {form.errors.as_text()}")
+    return redirect(hub)
+
+
+@login_required
+def download_attachment(request, pk, attachment):
+    hub = _hub(pk)
+    found = get_object_or_404(hub.attachments, pk=attachment)
+    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.file.name.rsplit("/", 1)[-1])
+
+
+def _zone(code):
+    return get_object_or_404(Place.objects.zones().without_geometry().select_related("province"), code=code.upper())
+
+
+def zone(request, code):
+    zone = _zone(code)
+    report = services.zone_skills(zone)
+    today = _today(request)
+    hubs = [(h, [(r, p, services.position_status(p, today)) for r, p in h.positions_by_role()]) for h in report.hubs]
+    return render(request, "capacity/zone.html", {"zone": zone, "report": report, "hubs": hubs, "today": today})
+
+
+def zone_xlsx(request, code):
+    zone = _zone(code)
+    return xlsx_response(f"skills-gap-{zone.code}.xlsx", report_sheets(services.zone_skills(zone)))
+
+
+def _municipality(code):
+    try:
+        return services.audit_subject(code)
+    except LookupError as exc:
+        raise Http404(str(exc)) from exc
+
+
+def municipality(request, code, upload_result=None, upload_form=None, status=200):
+    place = _municipality(code)
+    body = services.body_gaps([place])[0]
+    can_edit = access.can_edit_skills(request.user, place)
+    return render(request, "capacity/municipality.html", {
+        "place": place, "zone": services.zone_of(place), "body": body, "can_edit": can_edit,
+        "audits": SkillsAudit.objects.filter(municipality=place)[:10],
+        "entries": body.audit.entries.select_related("skill") if body.audit else [],
+        "upload_form": upload_form or SkillsUploadForm(), "override_form": OverrideForm(),
+        "result": upload_result,
+    }, status=status)
+
+
+@require_POST
+def upload_skills(request, code):
+    place = _municipality(code)
+    access.check_skills(request, place)
+    form = SkillsUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return municipality(request, code, upload_form=form, status=400)
+    upload = form.cleaned_data["file"]
+    try:
+        result = import_skills(upload, upload.name, place, user=request.user, channel="upload",
+                               dry_run=form.cleaned_data["dry_run"], accept_valid=form.cleaned_data["accept_valid"])
+    except ImportRefused as exc:
+        messages.error(request, str(exc))
+        return municipality(request, code, upload_form=form, status=400)
+    if result.audit is not None:
+        messages.success(request, f"Skills audit imported: {result.audit.entries.count()} entries "
+                                  f"({result.rows_rejected} rows rejected).")
+        return redirect("capacity:municipality", code=place.code)
+    return municipality(request, code, upload_result=result, upload_form=form,
+                        status=200 if result.status != "rejected" else 400)
+
+
+@require_POST
+def set_override(request, code):
+    place = _municipality(code)
+    access.check_skills(request, place)
+    form = OverrideForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        services.set_override(place, data["skill"], data["required"], data["reason"], request.user)
+        messages.success(request, f"Requirement for {data['skill'].name} saved.")
+    else:
+        messages.error(request, f"Requirement not saved: {form.errors.as_text()}")
+    return redirect("capacity:municipality", code=place.code)
+
+
+def template_xlsx(request):
+    return xlsx_response("skills-audit-template.xlsx", template_sheets())
+
+

@@ -1,0 +1,59 @@
+from django import forms
+
+from ddm.accounts.models import Organisation
+from ddm.engagement.models import Event, Item, ItemStatus, StakeholderGroup
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = ["kind", "title", "date", "venue", "description", "sources"]
+        widgets = {"date": DateInput, "description": forms.Textarea(attrs={"rows": 4}),
+                   "sources": forms.Textarea(attrs={"rows": 2})}
+
+
+class AttendanceForm(forms.Form):
+    group = forms.ChoiceField(choices=StakeholderGroup.choices)
+    count = forms.IntegerField(min_value=0, required=False, help_text="Blank when not counted")
+    organisations = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                    help_text="Named organisations or office-bearers, one per line")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("count") is None and not (data.get("organisations") or "").strip():
+            raise forms.ValidationError("Give a head count, named organisations, or both.")
+        return data
+
+
+class ItemForm(forms.ModelForm):
+    owner_organisation = forms.ModelChoiceField(Organisation.objects.all(), required=False, to_field_name="code",
+                                                widget=forms.TextInput, help_text="Organisation code, e.g. LIM367")
+
+    class Meta:
+        model = Item
+        fields = ["kind", "text", "raised_by", "owner_organisation", "owner_person", "due_date", "status"]
+        widgets = {"due_date": DateInput, "text": forms.Textarea(attrs={"rows": 3})}
+
+
+class FollowUpForm(forms.Form):
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    status = forms.ChoiceField(choices=[("", "(unchanged)"), *ItemStatus.choices], required=False)
+
+
+class LinksForm(forms.Form):
+    """Links of an item to One Plan actions and register projects of the same zone."""
+
+    action = forms.ModelChoiceField(queryset=None, required=False)
+    projects = forms.ModelMultipleChoiceField(queryset=None, required=False)
+
+    def __init__(self, *args, zone, **kwargs):
+        from ddm.investment.models import Project
+        from ddm.oneplan.models import Action
+
+        super().__init__(*args, **kwargs)
+        self.fields["action"].queryset = Action.objects.filter(strategy__focal_area__version__plan__zone=zone)
+        self.fields["projects"].queryset = Project.objects.filter(locations__zone=zone).distinct()

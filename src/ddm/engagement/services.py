@@ -1,0 +1,70 @@
+"""Engagement business rules: overdue items, follow-ups (with status history), JSON shapes."""
+
+from django.db import transaction
+
+from ddm.engagement.models import CLOSED_STATUSES, Event, FollowUp, Item, ItemStatus
+
+
+def open_items():
+    return Item.objects.exclude(status__in=CLOSED_STATUSES)
+
+
+def overdue_items(today, zone=None):
+    """Items whose due date is before ``today`` and that are neither done nor dropped, oldest first."""
+    items = open_items().filter(due_date__lt=today).select_related(
+        "event__zone", "owner_organisation", "action").prefetch_related("projects").order_by("due_date", "pk")
+    if zone is not None:
+        items = items.filter(event__zone=zone)
+    return items
+
+
+def zone_events(zone):
+    return Event.objects.filter(zone=zone).prefetch_related("attendance", "items__owner_organisation", "items__projects").order_by("-date")
+
+
+@transaction.atomic
+def add_follow_up(item, note, today, user=None, status=None):
+    """Record a follow-up note; if ``status`` differs, change the item's status and record both."""
+    if not note.strip():
+        raise ValueError("a follow-up needs a note")
+    if status and status not in ItemStatus.values:
+        raise ValueError(f"unknown status {status!r}")
+    old = item.status
+    change = bool(status) and status != old
+    follow_up = FollowUp.objects.create(
+        item=item, date=today, note=note.strip(), author=user,
+        old_status=old if change else "", new_status=status if change else "")
+    if change:
+        item.status = status
+        item.save(update_fields=["status"])
+    return follow_up
+
+
+def item_dict(item, today):
+    return {
+        "id": item.pk, "event": item.event_id, "zone": item.event.zone.code, "kind": item.kind, "text": item.text,
+        "raised_by": item.raised_by, "owner_organisation": item.owner_organisation.code if item.owner_organisation else None,
+        "owner_person": item.owner_person, "due_date": item.due_date, "status": item.status,
+        "overdue": item.is_overdue(today), "days_overdue": (today - item.due_date).days if item.is_overdue(today) else 0,
+        "action": item.action_id, "projects": [p.pk for p in item.projects.all()],
+        "source": item.source, "is_demo": item.is_demo,
+    }
+
+
+def event_dict(event, today):
+    return {
+        "id": event.pk, "kind": event.kind, "title": event.title, "zone": event.zone.code, "date": event.date,
+        "venue": event.venue, "description": event.description,
+        "sources": [s for s in event.sources.splitlines() if s.strip()],
+        "is_reference": event.is_reference, "is_demo": event.is_demo,
+        "attendance": [{"group": a.group, "label": a.get_group_display(), "count": a.count,
+                        "organisations": a.organisation_list()} for a in event.attendance.all()],
+        "items": [item_dict(i, today) for i in event.items.all()],
+    }
+
+
+def overdue_dict(items, today):
+    """The stable JSON shape of `ddm engagement overdue --json` and GET /api/engagement/overdue."""
+    return {"today": today, "count": len(items), "definition":
+            "due date before today and status neither done nor dropped",
+            "items": [item_dict(i, today) for i in items]}
