@@ -144,7 +144,7 @@ def detect_header(rows, synonyms, required=(), patterns=(), search_rows=20, file
                           f"(looked for column names such as {names})")
     _score, position, number, columns = best
     header = Header(number, columns)
-    missing = [name for name in required if not _has(header, name)]
+    missing = [" or ".join(name) if isinstance(name, tuple) else name for name in required if not _has(header, name)]
     if missing:
         raise HeaderError(f"{where}: row {number}: required column(s) missing: {', '.join(missing)} "
                           f"(the header row has: {', '.join(c.text for c in columns if c.text)})")

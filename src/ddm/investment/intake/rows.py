@@ -124,9 +124,12 @@ class RowParser:
         if all(v is None for v in values):
             row.skipped = "blank"
             return row
-        if any(isinstance(v, str) and TOTAL_ROW.match(v) for v in (title, reference)):
+        first = next((v for v in values if v is not None), None)
+        if any(isinstance(v, str) and TOTAL_ROW.match(v) for v in (title, reference)) or (
+            title is None and isinstance(first, str) and TOTAL_ROW.match(first)
+        ):
             row.skipped = "total"
-            row.warn(self.fields.get("title"), title or reference, "a total row: skipped, not a project")
+            row.warn(self.fields.get("title"), title or reference or first, "a total row: skipped, not a project")
             return row
         self._project_fields(row, title, reference)
         self._lines(row)
