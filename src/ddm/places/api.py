@@ -1,3 +1,166 @@
-from ninja import Router
+"""Places API (mounted at /api/): locate a point, resolve a name, list zones, one zone/municipality.
+
+Reads are public. Shapes match the CLI's --json output (ddm/places/lookups.py).
+"""
+
+import json
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+
+from ddm.places import lookups
+from ddm.places.models import Place
 
 router = Router(tags=["Places"])
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class ValidationErrorOut(Schema):
+    detail: Any  # a message, or ninja's list of field errors
+
+
+class CodeName(Schema):
+    code: str
+    name: str
+
+
+class MunicipalityRef(CodeName):
+    full_name: str
+
+
+class ZoneRef(CodeName):
+    category: str
+
+
+class LocateOut(Schema):
+    query: dict
+    municipality: MunicipalityRef
+    zone: ZoneRef
+    province: CodeName
+    ward: CodeName | None
+    precision: str
+    demarcation_year: int
+
+
+class CandidateOut(Schema):
+    kind: str
+    code: str
+    name: str
+    match: str
+    score: float
+    precision: str
+    matched_name: str
+    municipality: str | None
+    municipality_name: str | None
+    zone: str | None
+    zone_name: str | None
+    province: str | None
+    province_name: str | None
+    lat: float | None
+    lon: float | None
+
+
+class ResolveOut(Schema):
+    query: str
+    province: str | None
+    ambiguous: bool
+    best: CandidateOut | None
+    candidates: list[CandidateOut]
+    demarcation_year: int
+
+
+class ZoneOut(Schema):
+    code: str
+    name: str
+    category: str
+    type: str
+    province: CodeName
+    local_municipality_count: int
+    demarcation_year: int
+
+
+class MunicipalityOut(Schema):
+    code: str
+    name: str
+    full_name: str
+    category: str
+    zone: CodeName
+    province: CodeName
+    ward_count: int
+    area_km2: str | None  # Decimal as a string: MDB area attribute
+    demarcation_year: int
+    geometry: dict | None
+
+
+class ZoneDetailOut(ZoneOut):
+    area_km2: str | None
+    municipalities: list[MunicipalityOut]
+    geometry: dict | None
+
+
+@router.get("/places/locate", response={200: LocateOut, 404: ErrorOut, 422: ValidationErrorOut},
+            summary="Municipality, zone and province of a point")
+def locate(request, lat: float, lon: float):
+    """404 if the point is not in South Africa (Lesotho and Eswatini are not); 422 if out of range."""
+    try:
+        return 200, lookups.locate_point(lat, lon)
+    except ValueError as exc:
+        return 422, {"detail": str(exc)}
+    except lookups.NotInSouthAfrica:
+        return 404, {"detail": lookups.NOT_IN_SOUTH_AFRICA}
+
+
+@router.get("/places/resolve", response={200: ResolveOut, 404: ResolveOut, 422: ValidationErrorOut},
+            summary="Resolve a place name or MDB code")
+def resolve(request, name: str, province: str | None = None):
+    """200 with `best` (or `ambiguous: true` and the candidates); 404 if nothing matches; 422 if empty."""
+    try:
+        answer = lookups.resolve(name, province)
+    except ValueError as exc:
+        return 422, {"detail": str(exc)}
+    return (200 if answer["candidates"] else 404), answer
+
+
+@router.get("/zones", response={200: list[ZoneOut]}, summary="The 52 IGR Impact Zones")
+def zones(request):
+    return lookups.zone_list()
+
+
+def _geometry(place, wanted):
+    return json.loads(place.geometry) if wanted and place.geometry else None
+
+
+def _area(place):
+    return str(place.area_km2) if place.area_km2 is not None else None
+
+
+def _municipality(place, geometry):
+    return {
+        "code": place.code, "name": lookups.short_municipality_name(place), "full_name": place.name,
+        "category": place.category, "zone": {"code": place.parent.code, "name": place.parent.name},
+        "province": {"code": place.province.code, "name": place.province.name},
+        "ward_count": place.children.count(), "area_km2": _area(place),
+        "demarcation_year": place.demarcation_year, "geometry": _geometry(place, geometry),
+    }
+
+
+@router.get("/zones/{code}", response={200: ZoneDetailOut, 404: ErrorOut}, summary="One zone with its municipalities")
+def zone(request, code: str, geometry: bool = True):
+    """GeoJSON geometry (WGS84) of the zone, unless ?geometry=false; municipalities without geometry."""
+    place = get_object_or_404(Place.objects.zones().select_related("province"), code=code.upper())
+    summary = next(z for z in lookups.zone_list() if z["code"] == place.code)
+    municipalities = place.children.select_related("parent", "province").order_by("code")
+    return {
+        **summary, "area_km2": _area(place), "geometry": _geometry(place, geometry),
+        "municipalities": [_municipality(m, False) for m in municipalities],
+    }
+
+
+@router.get("/municipalities/{code}", response={200: MunicipalityOut, 404: ErrorOut}, summary="One municipality")
+def municipality(request, code: str, geometry: bool = True):
+    place = get_object_or_404(Place.objects.municipalities().select_related("parent", "province"), code=code.upper())
+    return _municipality(place, geometry)

@@ -1,0 +1,177 @@
+"""`ddm locate --csv`: add municipality, zone and province columns to every row of a CSV file.
+
+A row is placed by its coordinates when it has both, else by its place name (with the row's
+province, if the file has a province column). A row that cannot be placed keeps all its data and
+gets the reason in `locate_error`; nothing is dropped. Row numbers are file line numbers as a
+spreadsheet shows them (the header is row 1).
+"""
+
+import csv
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ddm.exports import neutralise
+from ddm.places.locator import get_locator
+from ddm.places.lookups import NOT_IN_SOUTH_AFRICA, candidate_label, names, parse_coordinate, resolve
+
+OUTPUT_COLUMNS = ["municipality_code", "municipality_name", "zone_code", "zone_name", "province_code",
+                  "precision", "locate_error"]
+LAT_NAMES = ("lat", "latitude", "y")
+LON_NAMES = ("lon", "lng", "long", "longitude", "x")
+NAME_NAMES = ("place", "town", "name", "municipality", "location", "place_name", "place name")
+PROVINCE_NAMES = ("province", "province_code")
+
+
+class CsvError(ValueError):
+    """The file as a whole cannot be processed (unreadable, no usable columns)."""
+
+
+@dataclass
+class Summary:
+    rows: int = 0
+    placed: int = 0
+    failed: list = field(default_factory=list)  # [(row number, reason)]
+    mode: str = ""
+
+    def as_dict(self):
+        return {"rows": self.rows, "placed": self.placed, "failed_count": len(self.failed), "mode": self.mode,
+                "failed": [{"row": row, "error": reason} for row, reason in self.failed]}
+
+
+def read_table(path):
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            text = handle.read()
+    except OSError as exc:
+        raise CsvError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise CsvError(f"{path}: not a UTF-8 text file") from None
+    if not text.strip():
+        raise CsvError(f"{path}: the file is empty")
+    try:
+        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        rows = list(csv.reader(text.splitlines(), dialect))
+    except csv.Error as exc:
+        raise CsvError(f"{path}: not a readable CSV file ({exc})") from None
+    return dialect, rows[0], rows[1:]
+
+
+def _find(header, wanted, explicit, path, what):
+    lowered = [h.strip().lower() for h in header]
+    if explicit:
+        if explicit.strip().lower() not in lowered:
+            raise CsvError(f"{path}: no {what} column {explicit!r} (columns: {', '.join(header)})")
+        return lowered.index(explicit.strip().lower())
+    for name in wanted:
+        if name in lowered:
+            return lowered.index(name)
+    return None
+
+
+def detect_columns(header, path, lat_column=None, lon_column=None, name_column=None):
+    """(lat index, lon index, name index, province index); CsvError if nothing usable."""
+    lat = _find(header, LAT_NAMES, lat_column, path, "latitude")
+    lon = _find(header, LON_NAMES, lon_column, path, "longitude")
+    name = _find(header, NAME_NAMES, name_column, path, "place-name")
+    province = _find(header, PROVINCE_NAMES, None, path, "province")
+    if (lat is None) != (lon is None):
+        missing = "longitude" if lon is None else "latitude"
+        raise CsvError(f"{path}: has a {'latitude' if lon is None else 'longitude'} column but no {missing} column")
+    if lat is None and name is None:
+        raise CsvError(
+            f"{path}: no latitude/longitude columns ({'/'.join(LAT_NAMES)}, {'/'.join(LON_NAMES)}) and no "
+            f"place-name column ({'/'.join(NAME_NAMES[:5])}); name them with --lat-column/--lon-column "
+            f"or --name-column")
+    return lat, lon, name, province
+
+
+def locate_rows(header, rows, lat, lon, name, province):
+    """Result columns for every row: list of dicts with OUTPUT_COLUMNS keys."""
+    results = [dict.fromkeys(OUTPUT_COLUMNS, "") for _ in rows]
+    by_point, coordinates = [], []
+    for index, row in enumerate(rows):
+        cell = lambda i: row[i].strip() if i is not None and i < len(row) else ""  # noqa: E731
+        if lat is not None and (cell(lat) or cell(lon)):
+            try:
+                coordinates.append((parse_coordinate(cell(lat), "lat"), parse_coordinate(cell(lon), "lon")))
+                by_point.append(index)
+            except ValueError as exc:
+                results[index]["locate_error"] = str(exc)
+        elif name is not None and cell(name):
+            results[index].update(_by_name(cell(name), cell(province)))
+        else:
+            results[index]["locate_error"] = "no coordinates and no place name" if name is not None else (
+                "no coordinates")
+    if by_point:
+        points = np.array(coordinates)
+        codes = get_locator().locate_many(points[:, 0], points[:, 1])
+        for index, code in zip(by_point, codes):
+            results[index].update(_by_code(code))
+    return results
+
+
+def _by_code(code):
+    if code is None:
+        return {"locate_error": NOT_IN_SOUTH_AFRICA}
+    zone, province = get_locator().place_codes(code)
+    known = names()
+    return {"municipality_code": code, "municipality_name": known.municipality[code]["name"],
+            "zone_code": zone, "zone_name": known.zone[zone]["name"], "province_code": province,
+            "precision": "point"}
+
+
+_resolved = {}
+
+
+def _by_name(text, province):
+    key = (text.lower(), province.lower())
+    if key not in _resolved:
+        _resolved[key] = _resolve_uncached(text, province)
+    return _resolved[key]
+
+
+def _resolve_uncached(text, province):
+    try:
+        answer = resolve(text, province or None)
+    except ValueError as exc:
+        return {"locate_error": str(exc)}
+    if answer["ambiguous"]:
+        options = "; ".join(candidate_label(c) for c in answer["candidates"][:4])
+        return {"locate_error": f"{text!r} is ambiguous ({options}): add a province column"}
+    best = answer["best"]
+    if best is None:
+        return {"locate_error": f"no place matches {text!r}"}
+    return {"municipality_code": best["municipality"] or "", "municipality_name": best["municipality_name"] or "",
+            "zone_code": best["zone"] or "", "zone_name": best["zone_name"] or "",
+            "province_code": best["province"] or "", "precision": best["precision"]}
+
+
+def locate_csv(in_path, out_handle, lat_column=None, lon_column=None, name_column=None):
+    """Write in_path with the OUTPUT_COLUMNS added to out_handle; returns a Summary."""
+    _resolved.clear()
+    dialect, header, rows = read_table(in_path)
+    lat, lon, name, province = detect_columns(header, in_path, lat_column, lon_column, name_column)
+    results = locate_rows(header, rows, lat, lon, name, province)
+    added = [c for c in OUTPUT_COLUMNS if c not in header]
+    writer = csv.writer(out_handle, dialect)
+    writer.writerow(header + added)
+    summary = Summary(rows=len(rows), mode="coordinates" if lat is not None else "names")
+    if lat is not None and name is not None:
+        summary.mode = "coordinates, else names"
+    for number, (row, result) in enumerate(zip(rows, results), start=2):
+        row = row + [""] * (len(header) - len(row))
+        for column, value in result.items():
+            if column in header:  # the file already had this column: replace its value
+                row[header.index(column)] = value
+        # The user's own cells are written back untouched (neutralising would turn "-29.8" into
+        # text); the added cells are ours and go through the shared formula-injection guard.
+        writer.writerow(row + [neutralise(result[c]) for c in added])
+        if result["locate_error"]:
+            summary.failed.append((number, result["locate_error"]))
+        else:
+            summary.placed += 1
+    return summary

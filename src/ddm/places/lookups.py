@@ -1,0 +1,160 @@
+"""Locator and gazetteer answers as plain dicts with codes and names, shared by CLI, API and pages.
+
+Point answer (CLI `ddm locate --json`, `GET /api/places/locate`):
+    {"query": {"lat": -29.8587, "lon": 31.0218},
+     "municipality": {"code": "ETH", "name": "eThekwini", "full_name": "Ethekwini Metropolitan Municipality"},
+     "zone": {"code": "ETH", "name": "eThekwini", "category": "A"},
+     "province": {"code": "KZN", "name": "KwaZulu-Natal"},
+     "ward": {"code": "59500028", "name": "Ward 28"} or null,
+     "precision": "point", "demarcation_year": 2020}
+"""
+
+import math
+import re
+import threading
+
+from ddm.places.gazetteer import resolve_name
+from ddm.places.locator import get_locator
+from ddm.places.models import Level, Place
+from ddm.places.registry import CURRENT_DEMARCATION
+
+NOT_IN_SOUTH_AFRICA = "not in South Africa"
+
+
+class NotInSouthAfrica(LookupError):
+    pass
+
+
+def parse_coordinate(value, axis):
+    """A latitude/longitude as float; ValueError naming the problem if not a number or out of range."""
+    label, limit = {"lat": ("latitude", 90), "lon": ("longitude", 180)}[axis]
+    text = str(value).strip() if value is not None else ""
+    if not text:
+        raise ValueError(f"{label} is empty")
+    try:
+        number = float(text.replace(",", ".")) if re.fullmatch(r"[-+]?\d+,\d+", text) else float(text)
+    except ValueError:
+        raise ValueError(f"{label} {text!r} is not a number") from None
+    if not math.isfinite(number) or abs(number) > limit:
+        raise ValueError(f"{label} {text!r} is out of range (-{limit} to {limit})")
+    return number
+
+
+class _Names:
+    """Names of provinces, zones and municipalities by code, read once per process."""
+
+    def __init__(self):
+        self.province, self.zone, self.municipality = {}, {}, {}
+        rows = Place.objects.current().filter(level__in=[Level.PROVINCE, Level.ZONE, Level.MUNICIPALITY])
+        for place in rows.without_geometry():
+            if place.level == Level.PROVINCE:
+                self.province[place.code] = {"code": place.code, "name": place.name}
+            elif place.level == Level.ZONE:
+                self.zone[place.code] = {"code": place.code, "name": place.name, "category": place.category}
+            else:
+                self.municipality[place.code] = {
+                    "code": place.code, "name": short_municipality_name(place), "full_name": place.name}
+
+
+def short_municipality_name(place):
+    """"Enoch Mgijima" for "Enoch Mgijima Local Municipality"; a metro's own short name ("eThekwini").
+
+    The packaged short names date from 2016 and miss later renames, so local municipalities are
+    named from the MDB 2020 name itself.
+    """
+    if place.category == "A" and place.short_name:
+        return place.short_name
+    name = re.sub(r"\s+(Local|Metropolitan) Municipality$", "", place.name)
+    return re.sub(r"^Local Municipality of\s+", "", name)
+
+
+_names = None
+_lock = threading.Lock()
+
+
+def names():
+    global _names
+    if _names is None:
+        with _lock:
+            if _names is None:
+                _names = _Names()
+    return _names
+
+
+def _ward(code):
+    if code is None:
+        return None
+    ward = Place.objects.wards().without_geometry().filter(code=code).first()
+    return {"code": code, "name": ward.name if ward else code}
+
+
+def describe_codes(municipality, zone, province):
+    known = names()
+    return {
+        "municipality": known.municipality.get(municipality) if municipality else None,
+        "zone": known.zone.get(zone) if zone else None,
+        "province": known.province.get(province) if province else None,
+    }
+
+
+def locate_point(lat, lon):
+    """The point answer dict; NotInSouthAfrica if outside (Lesotho and Eswatini included)."""
+    lat, lon = parse_coordinate(lat, "lat"), parse_coordinate(lon, "lon")
+    found = get_locator().locate(lat, lon)
+    if found is None:
+        raise NotInSouthAfrica(NOT_IN_SOUTH_AFRICA)
+    return {
+        "query": {"lat": lat, "lon": lon},
+        **describe_codes(found.municipality, found.zone, found.province),
+        "ward": _ward(found.ward),
+        "precision": "point",
+        "demarcation_year": CURRENT_DEMARCATION,
+    }
+
+
+def describe_candidate(candidate):
+    data = candidate.as_dict()
+    data.update({f"{key}_name": (value or {}).get("name") for key, value in
+                 describe_codes(candidate.municipality, candidate.zone, candidate.province).items()})
+    return data
+
+
+def resolve(name, province=None):
+    """Name resolution as a dict: {"query", "province", "ambiguous", "best", "candidates"}.
+
+    ValueError for an empty name or an unknown province.
+    """
+    result = resolve_name(name, province)
+    return {
+        "query": result.query,
+        "province": province or None,
+        "ambiguous": result.ambiguous,
+        "best": describe_candidate(result.best) if result.best else None,
+        "candidates": [describe_candidate(c) for c in result.candidates],
+        "demarcation_year": CURRENT_DEMARCATION,
+    }
+
+
+def candidate_label(candidate):
+    """"Middelburg (town in MP313 Steve Tshwete, MP)" for listings of ambiguous answers."""
+    kind = candidate["kind"]
+    if kind in ("town", "ward"):
+        inside = f" in {candidate['municipality']} {candidate['municipality_name']}"
+    elif kind == "municipality":
+        inside = f" in {candidate['zone']} {candidate['zone_name']}"
+    else:
+        inside = ""
+    return f"{candidate['name']} ({kind}{inside}, {candidate['province']})"
+
+
+def zone_list():
+    """The 52 zones as dicts (CLI `ddm zones --json`, GET /api/zones)."""
+    from ddm.places.services import zones_with_counts
+
+    return [{
+        "code": zone.code, "name": zone.name, "category": zone.category,
+        "type": "Metropolitan municipality" if zone.is_metro else "District municipality",
+        "province": {"code": zone.province.code, "name": zone.province.name},
+        "local_municipality_count": zone.local_count,
+        "demarcation_year": zone.demarcation_year,
+    } for zone in zones_with_counts()]
