@@ -1,3 +1,102 @@
-from ninja import Router
+"""API of the alignment app (mounted under /api/): duplicate candidates and review decisions.
+
+GET  /zones/{code}/duplicates?min_score=70      public: the same JSON as `ddm duplicates --json`
+POST /zones/{code}/duplicates/decisions         record a decision (hub member, coordinator, admin)
+POST /zones/{code}/duplicates/decisions/undo    undo a decision on a pair
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from ninja import Router, Schema
+from ninja.security import django_auth
+
+from ddm.accounts.access import get_zone_for_user
+from ddm.alignment import review
+from ddm.alignment.duplicates import DEFAULT_THRESHOLD
+from ddm.api.auth import TokenAuth
 
 router = Router(tags=["Duplication and alignment"])
+WRITE_AUTH = [TokenAuth(), django_auth]
+
+
+class Message(Schema):
+    detail: str
+
+
+class DecisionIn(Schema):
+    project_a: int
+    project_b: int
+    decision: str  # duplicate, related or distinct
+    standing: int | None = None  # for a duplicate: the project id that stands
+    note: str = ""
+
+
+class PairIn(Schema):
+    project_a: int
+    project_b: int
+
+
+class DecisionOut(Schema):
+    project_a: int
+    project_b: int
+    decision: str
+    standing: int | None
+    note: str
+    score: int | None
+    decided: str
+
+
+def _decision_out(found):
+    return {"project_a": found.project_a_id, "project_b": found.project_b_id, "decision": found.decision,
+            "standing": found.standing_id, "note": found.note, "score": found.score,
+            "decided": found.decided.isoformat()}
+
+
+@router.get("/zones/{code}/duplicates", response={200: dict, 404: Message},
+            summary="Duplicate candidate pairs and clusters of a zone")
+def zone_duplicates(request, code: str, min_score: int = DEFAULT_THRESHOLD):
+    """Pairs of projects located in the zone that are probably the same undertaking, each naming both
+    projects by organisation code and reference, with score (0-100) and reasons."""
+    try:
+        zone = get_zone_for_user(request, code)
+    except Http404:
+        return 404, {"detail": f"no zone {code}"}
+    return 200, review.candidates_json(review.zone_candidates(zone, max(0, min(100, min_score))))
+
+
+def _writable_zone(request, code):
+    try:
+        return get_zone_for_user(request, code, write=True), None
+    except Http404:
+        return None, (404, {"detail": f"no zone {code}"})
+    except PermissionDenied as exc:
+        return None, (403, {"detail": str(exc)})
+
+
+@router.post("/zones/{code}/duplicates/decisions", auth=WRITE_AUTH,
+             response={200: DecisionOut, 400: Message, 403: Message, 404: Message},
+             summary="Record a review decision on a candidate pair")
+def decide(request, code: str, payload: DecisionIn):
+    zone, error = _writable_zone(request, code)
+    if error:
+        return error
+    try:
+        found = review.record_decision(zone, payload.project_a, payload.project_b, payload.decision, request.user,
+                                       payload.note, payload.standing)
+    except review.DecisionError as exc:
+        return 400, {"detail": str(exc)}
+    return 200, _decision_out(found)
+
+
+@router.post("/zones/{code}/duplicates/decisions/undo", auth=WRITE_AUTH,
+             response={200: Message, 403: Message, 404: Message}, summary="Undo the decision on a pair")
+def undo(request, code: str, payload: PairIn):
+    zone, error = _writable_zone(request, code)
+    if error:
+        return error
+    try:
+        found = review.find_review(zone, payload.project_a, payload.project_b)
+    except review.DecisionError as exc:
+        return 404, {"detail": str(exc)}
+    review.undo_decision(found, request.user)
+    return 200, {"detail": "decision undone"}

@@ -1,5 +1,111 @@
-"""`ddm` commands of the alignment app (see ddm/cli.py)."""
+"""`ddm` commands of the alignment app (see ddm/cli.py).
+
+ddm duplicates --zone DC15 [--json|--csv] [--min-score S]
+ddm report alignment [--service water] [--json|--csv]
+ddm report localisation [--json|--csv]
+"""
+
+import sys
+
+import click
+
+from ddm.commands_support import echo_json, fail
 
 
 def register(cli, import_group, report_group):
-    """Attach this app's click commands to the ddm command groups."""
+    cli.add_command(duplicates)
+    report_group.add_command(alignment_report)
+    report_group.add_command(localisation_report)
+
+
+def _output_flags(func):
+    func = click.option("--csv", "as_csv", is_flag=True, help="CSV on stdout (formula-safe).")(func)
+    func = click.option("--json", "as_json", is_flag=True, help="JSON on stdout (documented, stable shape).")(func)
+    return func
+
+
+def _write_csv(header, rows):
+    from ddm.exports import csv_bytes
+
+    sys.stdout.buffer.write(csv_bytes(header, rows).decode("utf-8-sig").encode("utf-8"))
+    sys.stdout.flush()
+
+
+@click.command()
+@click.option("--zone", "zone_code", required=True, help="Zone MDB code, e.g. DC15 or ETH.")
+@click.option("--min-score", type=click.IntRange(0, 100), default=None,
+              help="Lowest score listed (default: the documented threshold, 70).")
+@_output_flags
+def duplicates(zone_code, min_score, as_json, as_csv):
+    """Duplicate candidate pairs of a zone: score 0-100, reasons, clusters.
+
+    JSON: {"zone": {code, name, province}, "threshold", "default_threshold", "projects_compared",
+    "reviewed_pairs_hidden", "method", "pairs": [{"score", "reasons": [...], "a": {"id",
+    "organisation", "reference", "title"}, "b": {...}, "cluster", "previous_decision"}],
+    "clusters": [{"cluster", "size", "projects": [ids]}]}.
+    """
+    from ddm.alignment import review
+    from ddm.alignment.duplicates import DEFAULT_THRESHOLD
+    from ddm.places.models import Place
+
+    if as_json and as_csv:
+        raise click.UsageError("choose one of --json and --csv")
+    zone = Place.objects.zones().filter(code=zone_code.upper()).select_related("province").first()
+    if zone is None:
+        fail(f"no zone with code {zone_code!r} (use a district or metro MDB code such as DC15 or ETH)")
+    candidates = review.zone_candidates(zone, DEFAULT_THRESHOLD if min_score is None else min_score)
+    if as_json:
+        echo_json(review.candidates_json(candidates))
+    elif as_csv:
+        _write_csv(review.CSV_HEADER, review.candidates_rows(candidates))
+    else:
+        _print_candidates(candidates)
+
+
+def _print_candidates(candidates):
+    click.echo(f"{candidates.zone.code} {candidates.zone.name}: {len(candidates.pairs)} candidate pairs scoring "
+               f">= {candidates.threshold} among {candidates.project_count} projects; "
+               f"{len(candidates.clusters)} clusters; {candidates.reviewed_hidden} decided pairs hidden")
+    for pair in candidates.pairs:
+        click.echo(f"\n[{pair.score:3d}] cluster {pair.cluster}")
+        for record in (pair.a, pair.b):
+            click.echo(f"  {record.organisation} {record.reference}: {record.title}")
+        click.echo("  " + "; ".join(pair.reasons))
+
+
+@click.command(name="alignment")
+@click.option("--service", type=click.Choice(["water", "sanitation", "electricity", "refuse", "housing", "education"]),
+              default=None, help="One service (default: all).")
+@_output_flags
+def alignment_report(service, as_json, as_csv):
+    """Needs versus investment: service backlogs against spending per zone, ranked."""
+    from ddm.alignment import needs
+
+    if as_json and as_csv:
+        raise click.UsageError("choose one of --json and --csv")
+    report = needs.alignment(services=[service] if service else None)
+    if as_json:
+        echo_json(needs.as_json(report))
+    elif as_csv:
+        _write_csv(needs.CSV_HEADER, needs.csv_rows(report))
+    else:
+        for line in needs.text_lines(report):
+            click.echo(line)
+
+
+@click.command(name="localisation")
+@_output_flags
+def localisation_report(as_json, as_csv):
+    """Department localisation: share of each department's Rand located in zones."""
+    from ddm.alignment import localisation
+
+    if as_json and as_csv:
+        raise click.UsageError("choose one of --json and --csv")
+    report = localisation.localisation()
+    if as_json:
+        echo_json(localisation.as_json(report))
+    elif as_csv:
+        _write_csv(localisation.CSV_HEADER, localisation.csv_rows(report))
+    else:
+        for line in localisation.text_lines(report):
+            click.echo(line)

@@ -61,6 +61,8 @@ class Scored:
     b: Record
     score: int
     reasons: list
+    previous: object = None  # an earlier review decision, when the pair is flagged again
+    cluster: int | None = None
 
 
 def haversine_km(p, q):
