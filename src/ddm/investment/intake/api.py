@@ -1,3 +1,126 @@
-from ninja import Router
+"""Intake API (mounted at /api/): submit a file, read a submission, list organisations.
+
+`POST /api/submissions` (multipart: file, organisation, dry_run, accept_valid, sheet; token or
+session auth) runs the same pipeline as the CLI and the upload page, inline, and answers
+201 with the submission (shape: ddm.investment.intake.results.submission_json) whatever its
+status: "rejected" means rows had blocking errors and nothing was written (listed in "errors").
+400: the file could not be read at all (not a spreadsheet, no header row, missing required
+column); the submission is still recorded and its id is in the answer. 403: the user may not
+submit for that organisation. 404: unknown organisation. 413: the file is over the size limit.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
+from ninja.security import django_auth
+
+from ddm.accounts.access import can_submit_for
+from ddm.api.auth import TokenAuth
+from ddm.investment.intake.access import can_view_submission
+from ddm.investment.intake.results import submission_json
+from ddm.investment.models import Submission
 
 router = Router(tags=["Investment intake"])
+WRITE_AUTH = [TokenAuth(), django_auth]
+
+
+class Message(Schema):
+    detail: str
+    submission: dict | None = None
+
+
+class Issue(Schema):
+    level: str
+    message: str
+    file: str = ""
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""
+    value: Any = None
+
+
+class Counts(Schema):
+    rows_read: int
+    rows_rejected: int
+    projects_created: int
+    projects_updated: int
+    projects_unchanged: int
+
+
+class SubmissionOut(Schema):
+    id: int
+    organisation: str
+    organisation_name: str
+    filename: str
+    sheet: str
+    channel: str
+    status: str
+    dry_run: bool
+    accept_valid: bool
+    created: str | None
+    finished: str | None
+    user: str | None
+    counts: Counts
+    errors: list[Issue]
+    warnings: list[Issue]
+    note: str
+
+
+class OrganisationOut(Schema):
+    code: str
+    name: str
+    sphere: str
+    kind: str
+    province: str | None
+    fy_start_month: int
+
+
+@router.post("/submissions", auth=WRITE_AUTH, url_name="submissions_create",
+             response={201: SubmissionOut, 400: Message, 403: Message, 404: Message, 413: Message},
+             summary="Submit a projects/budgets file (same importer as the CLI and upload page)")
+def create_submission(request, file: File[UploadedFile], organisation: Form[str], dry_run: Form[bool] = False,
+                      accept_valid: Form[bool] = False, sheet: Form[str] = ""):
+    from ddm.accounts.services import find_organisation
+    from ddm.investment.intake.pipeline import run_import
+
+    try:
+        org = find_organisation(organisation)
+    except LookupError as exc:
+        return 404, {"detail": str(exc).strip('"')}
+    if not can_submit_for(request.user, org):
+        return 403, {"detail": f"You may not submit for {org.name} ({org.code})."}
+    limit = settings.DDM_MAX_UPLOAD_BYTES
+    if file.size > limit:
+        return 413, {"detail": f"{file.name}: {file.size / 1048576:.1f} MB is over the limit of "
+                               f"{limit / 1048576:.0f} MB; split the file."}
+    submission = run_import(file, org, request.user, "api", dry_run=dry_run, accept_valid=accept_valid,
+                            sheet=sheet or None, filename=file.name)
+    data = submission_json(submission)
+    if submission.status == "rejected" and submission.rows_read == 0 and submission.errors:
+        return 400, {"detail": submission.errors[0]["message"], "submission": data}
+    return 201, data
+
+
+@router.get("/submissions/{submission_id}", auth=WRITE_AUTH, url_name="submission_detail",
+            response={200: SubmissionOut, 403: Message, 404: Message}, summary="One submission")
+def get_submission(request, submission_id: int):
+    submission = get_object_or_404(Submission.objects.select_related("organisation", "user"), pk=submission_id)
+    if not can_view_submission(request.user, submission):
+        return 403, {"detail": "You may not see this submission."}
+    return 200, submission_json(submission)
+
+
+@router.get("/organisations", response=list[OrganisationOut], url_name="organisations",
+            summary="Organisations that submit projects (codes for `organisation`)")
+def organisations(request, sphere: str | None = None):
+    from ddm.accounts.models import Organisation
+
+    queryset = Organisation.objects.select_related("province").order_by("sphere", "code")
+    if sphere:
+        queryset = queryset.filter(sphere=sphere)
+    return [{"code": o.code, "name": o.name, "sphere": o.sphere, "kind": o.kind,
+             "province": o.province.code if o.province_id else None, "fy_start_month": o.fy_start_month}
+            for o in queryset]

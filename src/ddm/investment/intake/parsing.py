@@ -181,7 +181,10 @@ def fy_header(text):
             except ParseError as exc:
                 return exc, None, None
         return None
-    first, last = parse_fy(lowered)
+    try:
+        first, last = parse_fy(lowered)
+    except ParseError as exc:
+        return exc, None, None
     return first, last, header_kind(lowered)
 
 

@@ -41,7 +41,7 @@ from ddm.investment.intake.locating import PlaceError, Resolver, Spot, split_pla
 from ddm.investment.intake.parsing import outside_sa_hint
 from ddm.investment.intake.rows import PATTERNS, REQUIRED, SYNONYMS, RowParser, derived_reference
 from ddm.investment.models import BudgetLine, Location, Precision, Project, Submission, SubmissionStatus
-from ddm.tabular import IssueLog, TableError, detect_header, open_table
+from ddm.tabular import HeaderError, IssueLog, TableError, detect_header, open_table
 
 CHUNK = 2000
 PROJECT_UPDATE_FIELDS = ["title", "description", "sector", "status", "start_date", "end_date", "catalytic",
@@ -148,14 +148,27 @@ class ImportRun:
     def execute(self, tables, dry_run, accept_valid):
         try:
             with transaction.atomic():
+                refused = []
                 for table in tables:
-                    self._table(table)
+                    try:
+                        self._table(table)
+                    except HeaderError as exc:  # e.g. an instructions sheet: other sheets may hold data
+                        refused.append((table.sheet, exc))
+                self._report_refused(refused, len(tables))
                 if dry_run or (self.log.blocking and not accept_valid):
                     raise _Rollback
         except _Rollback:
             pass
         status = self._status(dry_run, accept_valid)
         self.finish(status)
+
+    def _report_refused(self, refused, table_count):
+        if len(refused) == table_count:  # no sheet had a usable header: that is the file's error
+            for sheet, exc in refused:
+                self.log.error(str(exc), sheet=sheet)
+        else:
+            for sheet, exc in refused:
+                self.log.warning(f"sheet skipped: {exc}", sheet=sheet)
 
     def _status(self, dry_run, accept_valid):
         if self.log.blocking and not accept_valid:
@@ -166,16 +179,8 @@ class ImportRun:
 
     def _table(self, table):
         self.log.sheet = table.sheet
-        try:
-            header, data_rows = detect_header(table, SYNONYMS, REQUIRED, PATTERNS, filename=table.filename,
-                                              sheet=table.sheet)
-        except TableError as exc:
-            if len(self._sheets_seen) and table.sheet:
-                self.log.warning(f"sheet skipped: {exc}", sheet=table.sheet)
-                return
-            raise
-        finally:
-            self._sheets_seen.append(table.sheet)
+        header, data_rows = detect_header(table, SYNONYMS, REQUIRED, PATTERNS, filename=table.filename,
+                                          sheet=table.sheet)
         self.total = (self.total or 0) + (table.total_rows or 0)
         self.header_texts[table.sheet] = header.texts
         parser = RowParser(header)
@@ -188,12 +193,6 @@ class ImportRun:
                 chunk = []
         if chunk:
             self._chunk(chunk, parser, table.sheet)
-
-    @property
-    def _sheets_seen(self):
-        if not hasattr(self, "_sheets"):
-            self._sheets = []
-        return self._sheets
 
     def _header_warnings(self, parser, header):
         extra = [c.label for c in header.extra if c.field != "errors"]
@@ -379,7 +378,7 @@ class ImportRun:
         submission.rejected_rows = {"headers": self.header_texts, "rows": self.rejected} if self.rejected else []
         submission.progress = self.done
         submission.finished = timezone.now()
-        notes = [note] if note else []
+        notes = [n for n in (submission.note, note) if n]
         if self.log.error_count > len(errors) or self.log.warning_count > len(warnings):
             notes.append(f"{self.log.error_count} errors and {self.log.warning_count} warnings in all; "
                          f"the first {self.log.limit} of each are listed")

@@ -1,3 +1,14 @@
 from django.urls import path
 
-urlpatterns: list = []
+from ddm.investment.intake import views
+
+# Mounted under /investment/ by ddm.investment.urls (namespace "investment").
+urlpatterns = [
+    path("submissions/", views.submissions, name="submissions"),
+    path("submissions/new/", views.upload, name="upload"),
+    path("submissions/<int:pk>/", views.detail, name="submission"),
+    path("submissions/<int:pk>/commit/", views.commit, name="submission_commit"),
+    path("submissions/<int:pk>/source/", views.source, name="submission_source"),
+    path("submissions/<int:pk>/rejected.xlsx", views.rejected, name="submission_rejected"),
+    path("template.xlsx", views.template, name="intake_template"),
+]

@@ -1,0 +1,36 @@
+"""Background imports (django-tasks): large uploads run in the `db_worker` process.
+
+The web page shows the submission's progress (pipeline.read_progress) and refreshes until done.
+"""
+
+from django_tasks import task
+
+# Files above this size run in the background; smaller ones are imported during the request.
+INLINE_MAX_BYTES = 512 * 1024
+
+
+@task()
+def run_submission(submission_id):
+    """Run a pending submission (created by the upload page with its source file)."""
+    from ddm.investment.intake.pipeline import run_import
+    from ddm.investment.models import Submission
+
+    submission = Submission.objects.select_related("organisation", "user").get(pk=submission_id)
+    run_import(submission.source_file, submission.organisation, submission.user, submission.channel,
+               dry_run=submission.dry_run, accept_valid=submission.accept_valid, sheet=submission.sheet or None,
+               submission=submission)
+    return submission_id
+
+
+def start(submission):
+    """Run now if the file is small, else enqueue; returns True if it ran in the background."""
+    from ddm.investment.intake.pipeline import run_import
+
+    size = submission.source_file.size if submission.source_file else 0
+    if size > INLINE_MAX_BYTES:
+        run_submission.enqueue(submission.pk)
+        return True
+    run_import(submission.source_file, submission.organisation, submission.user, submission.channel,
+               dry_run=submission.dry_run, accept_valid=submission.accept_valid, sheet=submission.sheet or None,
+               submission=submission)
+    return False

@@ -1,0 +1,136 @@
+"""Upload pages: upload -> preview (a dry run) -> commit; submissions list and detail; template.
+
+Thin views: the pipeline does the work (pipeline.run_import through tasks.start), access checks
+are ddm.accounts.access.can_submit_for and intake.access.can_view_submission.
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from ddm.accounts.access import can_submit_for, organisations_for
+from ddm.exports import XLSX_TYPE
+from ddm.investment.intake import tasks
+from ddm.investment.intake.access import can_view_submission, visible_submissions
+from ddm.investment.intake.pipeline import read_progress, start_submission
+from ddm.investment.intake.results import has_rejected_rows, issue_line, rejected_xlsx
+from ddm.investment.intake.template import template_xlsx
+from ddm.investment.models import Submission, SubmissionStatus
+
+MODES = [("all", "All or nothing: write nothing if any row has an error"),
+         ("valid", "Write the valid rows; keep the rejected rows for download")]
+ISSUES_SHOWN = 500
+
+
+class UploadForm(forms.Form):
+    organisation = forms.ModelChoiceField(queryset=None, help_text="The organisation whose projects these are.")
+    file = forms.FileField(help_text="CSV, XLSX, XLS or ODS.")
+    sheet = forms.CharField(required=False, max_length=100, help_text="Leave empty to read every sheet.")
+    mode = forms.ChoiceField(choices=MODES, initial="all", widget=forms.RadioSelect)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations_for(user).order_by("sphere", "name")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.DDM_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(f"The file is {upload.size / 1048576:.1f} MB; the limit is "
+                                        f"{limit / 1048576:.0f} MB. Split it into several files.")
+        return upload
+
+
+@login_required
+def upload(request):
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        organisation = form.cleaned_data["organisation"]
+        if not can_submit_for(request.user, organisation):
+            raise PermissionDenied(f"You may not submit for {organisation.name}.")
+        upload_file = form.cleaned_data["file"]
+        submission = start_submission(upload_file, organisation, request.user, "upload", upload_file.name,
+                                      form.cleaned_data["sheet"], dry_run=True,
+                                      accept_valid=form.cleaned_data["mode"] == "valid")
+        tasks.start(submission)
+        return redirect("investment:submission", submission.pk)
+    return render(request, "investment/intake/upload.html", {"form": form,
+                  "max_mb": settings.DDM_MAX_UPLOAD_BYTES // 1048576})
+
+
+def _submission_for(request, pk):
+    submission = get_object_or_404(Submission.objects.select_related("organisation", "user"), pk=pk)
+    if not can_view_submission(request.user, submission):
+        raise PermissionDenied("You may not see this submission.")
+    return submission
+
+
+@login_required
+def detail(request, pk):
+    submission = _submission_for(request, pk)
+    running = submission.status in (SubmissionStatus.PENDING, SubmissionStatus.RUNNING)
+    context = {
+        "submission": submission,
+        "running": running,
+        "progress": read_progress(submission) if running else None,
+        "errors": [issue_line(i) for i in submission.errors[:ISSUES_SHOWN]],
+        "warnings": [issue_line(i) for i in submission.warnings[:ISSUES_SHOWN]],
+        "shown": ISSUES_SHOWN,
+        "has_rejected": has_rejected_rows(submission),
+        "can_commit": (submission.status == SubmissionStatus.PREVIEW and
+                       can_submit_for(request.user, submission.organisation)),
+        "commits": Submission.objects.filter(note__startswith=f"commit of preview {submission.pk}."),
+    }
+    return render(request, "investment/intake/detail.html", context)
+
+
+@login_required
+@require_POST
+def commit(request, pk):
+    preview = _submission_for(request, pk)
+    if not can_submit_for(request.user, preview.organisation):
+        raise PermissionDenied(f"You may not submit for {preview.organisation.name}.")
+    if preview.status != SubmissionStatus.PREVIEW:
+        raise Http404("Only a validated preview can be committed.")
+    with preview.source_file.open("rb") as handle:
+        submission = start_submission(handle, preview.organisation, request.user, "upload", preview.filename,
+                                      preview.sheet, dry_run=False, accept_valid=preview.accept_valid)
+    submission.note = f"commit of preview {preview.pk}."
+    submission.save(update_fields=["note"])
+    tasks.start(submission)
+    return redirect("investment:submission", submission.pk)
+
+
+@login_required
+def submissions(request):
+    queryset = Submission.objects.select_related("organisation", "user").order_by("-created")[:500]
+    return render(request, "investment/intake/list.html",
+                  {"submissions": visible_submissions(request.user, queryset)})
+
+
+@login_required
+def source(request, pk):
+    submission = _submission_for(request, pk)
+    if not submission.source_file:
+        raise Http404("No source file was kept for this submission.")
+    return FileResponse(submission.source_file.open("rb"), as_attachment=True, filename=submission.filename or "source")
+
+
+@login_required
+def rejected(request, pk):
+    submission = _submission_for(request, pk)
+    if not has_rejected_rows(submission):
+        raise Http404("This submission has no rejected rows.")
+    response = HttpResponse(rejected_xlsx(submission), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="submission-{submission.pk}-rejected.xlsx"'
+    return response
+
+
+def template(request):
+    response = HttpResponse(template_xlsx(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="ddm-projects-template.xlsx"'
+    return response
