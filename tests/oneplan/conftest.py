@@ -6,8 +6,7 @@ import pytest
 
 from ddm.accounts.models import Organisation, RoleKind  # noqa: F401
 from ddm.investment.models import BudgetLine, Location, Precision, Project
-from ddm.oneplan import funding, workflow
-from ddm.oneplan.models import Action, Commitment, FocalArea, PhaseKind, Strategy
+from ddm.oneplan import workflow
 from ddm.places.models import Place
 
 from oneplan_helpers import DC15_LOCALS

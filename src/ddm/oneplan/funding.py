@@ -10,7 +10,8 @@ An action is funded when at least one of its commitments is funded.
 Plan-to-budget alignment of a version: the zone's registered investment of one budget kind
 (default: budget) over all stated years (or one financial year, multi-year lines spread evenly),
 each project counted by its share located in the zone (equal shares among its locations unless
-stated), confirmed duplicates excluded; and the part of it whose projects are linked to a
+stated), confirmed duplicates excluded, government spheres only (private investment is never added
+to government figures, as in the investment quantum); and the part of it whose projects are linked to a
 commitment of the version.
 """
 
@@ -20,6 +21,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from ddm.accounts.models import GOVERNMENT_SPHERES
 from ddm.investment.models import BudgetKind, BudgetLine, Location, Project
 from ddm.oneplan import access, workflow
 from ddm.oneplan.models import Action, Commitment
@@ -133,8 +135,10 @@ class Alignment:
         kind = BudgetKind(self.kind).label
         years = f"financial year {self.financial_year}/{(self.financial_year + 1) % 100:02d}" if self.financial_year \
             else "all stated financial years"
-        return (f"{kind} lines of the investment register, {years}; each project by its share located in the zone "
-                f"(equal shares among its locations unless stated); confirmed duplicates excluded.")
+        return (f"{kind} lines of the investment register, {years} (as stated by each organisation); government "
+                f"spheres only (national, provincial, local, parastatal; private investment not included); each project "
+                f"by its share located in the zone (equal shares among its locations unless stated); confirmed "
+                f"duplicates excluded.")
 
 
 def _line_amount(line, financial_year):
@@ -165,7 +169,8 @@ def _zone_shares(zone):
 def alignment(version, kind=BudgetKind.BUDGET, financial_year=None):
     zone = version.plan.zone
     shares = _zone_shares(zone)
-    counted = set(Project.objects.counted().filter(pk__in=shares).values_list("pk", flat=True))
+    counted = set(Project.objects.counted().filter(pk__in=shares, organisation__sphere__in=GOVERNMENT_SPHERES)
+                  .values_list("pk", flat=True))
     linked = set(Commitment.objects.filter(action__strategy__focal_area__version=version)
                  .values_list("projects__pk", flat=True)) - {None}
     result = Alignment(kind=kind, financial_year=financial_year)

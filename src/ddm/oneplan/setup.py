@@ -2,8 +2,11 @@
 
 
 def load_reference(echo):
-    """Load or refresh this app's reference data; idempotent."""
+    """No reference data: the default focal areas and phases are created with each plan."""
 
 
 def load_demo(echo):
-    """Load this app's demo data; idempotent."""
+    """Demo One Plans of the three pilots (ETH adopted, DC15 in adoption, DC36 in strategy); idempotent."""
+    from ddm.oneplan.demo import load
+
+    load(echo)

@@ -19,7 +19,6 @@ A review copies the adopted version's content into a new draft version that open
 import datetime
 
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from ddm.oneplan import access
@@ -58,11 +57,8 @@ def _real(user):
 
 
 def profile_url(zone):
-    """The zone profile page (the profiles app may be absent: fall back to its documented path)."""
-    try:
-        return reverse("profiles:zone", args=[zone.code])
-    except NoReverseMatch:
-        return f"/profiles/zones/{zone.code}/"
+    """The zone profile page (the profiles app's documented address; stored, so it is not reversed)."""
+    return f"/profiles/zones/{zone.code}/"
 
 
 # --- starting a plan -------------------------------------------------------------------------

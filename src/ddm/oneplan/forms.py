@@ -1,0 +1,140 @@
+"""Forms of the One Plan pages; the services in workflow/funding/monitoring/signoff do the rules."""
+
+from django import forms
+
+from ddm.investment.models import BudgetLine, Project
+from ddm.oneplan import access, signoff
+from ddm.oneplan.models import (
+    Action, Commitment, FocalArea, IndicatorActual, Phase, PhaseDocument, PlanIndicator, ProjectStage, Strategy,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class VisionForm(forms.Form):
+    vision = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), help_text="The zone's long-term vision statement.")
+
+
+class PhaseForm(forms.ModelForm):
+    class Meta:
+        model = Phase
+        fields = ["planned_start", "planned_end", "actual_start", "actual_end", "owner", "notes"]
+        widgets = {name: DATE for name in ["planned_start", "planned_end", "actual_start", "actual_end"]}
+
+
+class DocumentForm(forms.ModelForm):
+    class Meta:
+        model = PhaseDocument
+        fields = ["title", "file"]
+
+
+class UniqueCodeInVersion:
+    """The code is unique within the version (the version is set on the instance, not a form field)."""
+
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        others = type(self.instance).objects.filter(version=self.instance.version, code=code).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(f"The code '{code}' is already used in this version.")
+        return code
+
+
+class FocalAreaForm(UniqueCodeInVersion, forms.ModelForm):
+    class Meta:
+        model = FocalArea
+        fields = ["code", "name", "order", "description", "reviewed"]
+
+
+class StrategyForm(forms.ModelForm):
+    class Meta:
+        model = Strategy
+        fields = ["focal_area", "title", "description", "horizon", "order"]
+
+    def __init__(self, *args, version, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["focal_area"].queryset = version.focal_areas.all()
+
+
+class ActionForm(forms.ModelForm):
+    class Meta:
+        model = Action
+        fields = ["strategy", "title", "description", "horizon", "order"]
+
+    def __init__(self, *args, version, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["strategy"].queryset = Strategy.objects.filter(focal_area__version=version).select_related("focal_area")
+
+
+class CommitmentForm(forms.ModelForm):
+    """Projects offered: those located in the zone of the organisations the user may commit for."""
+
+    class Meta:
+        model = Commitment
+        fields = ["action", "organisation", "description", "projects", "budget_lines"]
+        widgets = {"projects": forms.CheckboxSelectMultiple, "budget_lines": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, version, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        zone = version.plan.zone
+        organisations = access.committing_organisations(user, zone, version)
+        self.fields["action"].queryset = Action.objects.filter(strategy__focal_area__version=version)
+        self.fields["organisation"].queryset = organisations
+        projects = Project.objects.filter(locations__zone=zone, organisation__in=organisations).distinct()
+        if self.instance.pk:
+            projects = projects | self.instance.projects.all()
+        self.fields["projects"].queryset = projects.distinct().select_related("organisation")
+        self.fields["budget_lines"].queryset = BudgetLine.objects.filter(project__in=projects).select_related("project")
+        self.fields["projects"].required = self.fields["budget_lines"].required = False
+
+
+class ReportForm(forms.Form):
+    progress = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}),
+                               help_text="Progress this quarter: what was done, spent, delayed and why.")
+
+
+class StageForm(forms.ModelForm):
+    class Meta:
+        model = ProjectStage
+        fields = ["project", "stage", "planned_start", "planned_end", "actual_start", "actual_end", "status", "note"]
+        widgets = {name: DATE for name in ["planned_start", "planned_end", "actual_start", "actual_end"]}
+
+    def __init__(self, *args, commitment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = commitment.projects.all()
+
+
+class IndicatorForm(UniqueCodeInVersion, forms.ModelForm):
+    class Meta:
+        model = PlanIndicator
+        fields = ["focal_area", "code", "profile_code", "name", "unit", "source", "baseline_value", "baseline_year",
+                  "target_value", "target_year"]
+
+    def __init__(self, *args, version, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["focal_area"].queryset = version.focal_areas.all()
+
+
+class ActualForm(forms.ModelForm):
+    class Meta:
+        model = IndicatorActual
+        fields = ["period", "period_end", "value", "evidence"]
+        widgets = {"period_end": DATE}
+
+
+class SignForm(forms.Form):
+    party = forms.ChoiceField(label="Signing for")
+    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, version, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].choices = [(p.key, p.label) for p in signoff.parties_for(user, version)]
+
+
+class ReturnForm(SignForm):
+    comment = forms.CharField(label="Reasons", widget=forms.Textarea(attrs={"rows": 4}),
+                              help_text="Why the draft goes back to Drafting; every sign-off so far is cleared.")
+
+
+class ReviewForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="Why the plan is reviewed (e.g. the five-year review).")

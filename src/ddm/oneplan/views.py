@@ -1,0 +1,354 @@
+"""One Plan pages. Thin: load, check role and scope (ddm.oneplan.access), call a service, render.
+
+Reads are public. Every write needs a signed-in user (anonymous users are sent to sign in) and the
+service refuses (403) anyone whose role and scope do not cover the change.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from ddm.accounts.access import get_zone_for_user
+from ddm.oneplan import access, dashboard, exports, forms, funding, monitoring, signoff, workflow
+from ddm.oneplan.models import (
+    Action, Commitment, FocalArea, OnePlan, PhaseKind, PlanIndicator, ProjectStage, Strategy,
+)
+
+
+def _plan(request, code):
+    zone = get_zone_for_user(request, code)
+    return zone, get_object_or_404(OnePlan.objects.select_related("zone__province"), zone=zone)
+
+
+def _current(request, code):
+    zone, plan = _plan(request, code)
+    return zone, plan, plan.current
+
+
+def _plan_url(zone):
+    return reverse("oneplan:zone", args=[zone.code])
+
+
+def _message(exc):
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc)
+
+
+def write_view(view):
+    """Sign-in required; domain refusals come back as a message on the plan page."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, code, *args, **kwargs):
+        try:
+            return view(request, code, *args, **kwargs)
+        except (workflow.WorkflowError, ValidationError) as exc:
+            messages.error(request, _message(exc))
+            return redirect(reverse("oneplan:zone", args=[code.upper()]))
+
+    return wrapper
+
+
+def _form_page(request, zone, title, form, save, intro=""):
+    """Render a form; on a valid POST call save(form), report success and go back to the plan."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form)
+        except (workflow.WorkflowError, ValidationError) as exc:
+            form.add_error(None, _message(exc))
+        else:
+            messages.success(request, f"{title}: saved.")
+            return redirect(_plan_url(zone))
+    return render(request, "oneplan/form.html", {"zone": zone, "title": title, "form": form, "intro": intro})
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def index(request):
+    rows = dashboard.national_rows()
+    return render(request, "oneplan/dashboard.html", {"rows": rows, "totals": dashboard.totals(rows),
+                                                      "rule": monitoring.RULE})
+
+
+def zone_page(request, code):
+    zone = get_zone_for_user(request, code)
+    plan = OnePlan.objects.filter(zone=zone).first()
+    if plan is None:
+        return render(request, "oneplan/no_plan.html", {"zone": zone, "can_edit": access.can_edit_plan(request.user, zone)})
+    version = plan.current
+    if request.GET.get("version"):
+        version = plan.versions.filter(number=request.GET["version"]).first() if request.GET["version"].isdigit() else None
+        if version is None:
+            raise Http404("No such version of this One Plan.")
+    return render(request, "oneplan/zone.html", dashboard.zone_context(request.user, plan, version))
+
+
+def reminders(request):
+    quarter, missing = monitoring.reminders()
+    return render(request, "oneplan/reminders.html", {"quarter": quarter, "missing": missing})
+
+
+def export_pdf(request, code):
+    _zone, plan = _plan(request, code)
+    version = _export_version(plan, request)
+    return HttpResponse(exports.pdf_bytes(version), content_type="application/pdf",
+                        headers={"Content-Disposition": f'attachment; filename="{exports.filename(version, "pdf")}"'})
+
+
+def export_xlsx(request, code):
+    _zone, plan = _plan(request, code)
+    version = _export_version(plan, request)
+    return exports.xlsx_response(version)
+
+
+def _export_version(plan, request):
+    number = request.GET.get("version")
+    version = plan.versions.filter(number=number).first() if number and number.isdigit() else plan.adopted
+    if version is None:
+        raise Http404("This One Plan has no adopted version yet; add ?version=N to export a draft.")
+    return version
+
+
+# --- process ---------------------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def start(request, code):
+    zone = get_zone_for_user(request, code, write=True)
+    workflow.start_plan(zone, request.user)
+    messages.success(request, f"One Plan of {zone.code} started.")
+    return redirect(_plan_url(zone))
+
+
+@require_POST
+@write_view
+def advance(request, code):
+    zone, _plan_obj, version = _current(request, code)
+    workflow.advance(version, request.user)
+    messages.success(request, f"Now in {version.get_current_phase_display()}.")
+    return redirect(_plan_url(zone))
+
+
+@require_POST
+@write_view
+def link_profile(request, code):
+    zone, _plan_obj, version = _current(request, code)
+    workflow.link_profile(version, request.user)
+    messages.success(request, "Zone profile linked to the diagnostic.")
+    return redirect(_plan_url(zone))
+
+
+@write_view
+def vision(request, code):
+    zone, _plan_obj, version = _current(request, code)
+    access.require_editor(request.user, zone)
+    form = forms.VisionForm(request.POST or None, initial={"vision": version.vision})
+    return _form_page(request, zone, "Vision statement", form,
+                      lambda f: workflow.set_vision(version, request.user, f.cleaned_data["vision"]))
+
+
+@write_view
+def phase(request, code, kind):
+    zone, _plan_obj, version = _current(request, code)
+    access.require_editor(request.user, zone)
+    if kind not in PhaseKind.values:
+        raise Http404("No such phase.")
+    item = version.phase(kind)
+    form = forms.PhaseForm(request.POST or None, instance=item)
+    return _form_page(request, zone, f"{item.get_kind_display()}: timetable and notes", form,
+                      lambda f: workflow.update_phase(item, request.user, **{n: f.cleaned_data[n] for n in workflow.PHASE_FIELDS}))
+
+
+@write_view
+def document(request, code, kind):
+    zone, _plan_obj, version = _current(request, code)
+    access.require_editor(request.user, zone)
+    if kind not in PhaseKind.values:
+        raise Http404("No such phase.")
+    item = version.phase(kind)
+    form = forms.DocumentForm(request.POST or None, request.FILES or None)
+    return _form_page(request, zone, f"{item.get_kind_display()}: attach a document", form,
+                      lambda f: workflow.add_document(item, request.user, f.cleaned_data["title"], f.cleaned_data["file"]))
+
+
+@write_view
+def review(request, code):
+    zone, plan, _version = _current(request, code)
+    access.require_editor(request.user, zone)
+    form = forms.ReviewForm(request.POST or None)
+    return _form_page(request, zone, "Open a review (new version)", form,
+                      lambda f: workflow.start_review(plan, request.user, f.cleaned_data["reason"]),
+                      intro="The adopted version stays in force and unchanged; its content is copied into a new "
+                            "draft version that opens at Drafting.")
+
+
+# --- content ---------------------------------------------------------------------------------
+
+
+def _content_view(request, code, model, form_class, what, pk=None, parent_field=None):
+    zone, _plan_obj, version = _current(request, code)
+    access.require_editor(request.user, zone)
+    instance = _owned(model, version, pk) if pk else model()
+    if parent_field == "version":
+        instance.version = version
+    kwargs = {} if form_class is forms.FocalAreaForm else {"version": version}
+    form = form_class(request.POST or None, instance=instance, **kwargs)
+    return _form_page(request, zone, f"{what}: {'edit' if pk else 'add'}", form,
+                      lambda f: workflow.save_content(f.save(commit=False), version, request.user, what))
+
+
+VERSION_PATH = {
+    FocalArea: "version", Strategy: "focal_area__version", Action: "strategy__focal_area__version",
+    PlanIndicator: "version", Commitment: "action__strategy__focal_area__version",
+}
+
+
+def _owned(model, version, pk):
+    """The object, only if it belongs to this version (no reaching into other zones' plans)."""
+    return get_object_or_404(model, pk=pk, **{VERSION_PATH[model]: version})
+
+
+@write_view
+def focal_area(request, code, pk=None):
+    return _content_view(request, code, FocalArea, forms.FocalAreaForm, "Focal area", pk, parent_field="version")
+
+
+@write_view
+def strategy(request, code, pk=None):
+    return _content_view(request, code, Strategy, forms.StrategyForm, "Strategy", pk)
+
+
+@write_view
+def action(request, code, pk=None):
+    return _content_view(request, code, Action, forms.ActionForm, "Action", pk)
+
+
+@write_view
+def indicator(request, code, pk=None):
+    return _content_view(request, code, PlanIndicator, forms.IndicatorForm, "Indicator", pk, parent_field="version")
+
+
+@require_POST
+@write_view
+def delete(request, code, kind, pk):
+    zone, _plan_obj, version = _current(request, code)
+    model, what = {"strategy": (Strategy, "Strategy"), "action": (Action, "Action"),
+                   "indicator": (PlanIndicator, "Indicator"), "focal-area": (FocalArea, "Focal area")}.get(kind, (None, None))
+    if model is None:
+        raise Http404("Nothing of that kind to delete.")
+    workflow.delete_content(_owned(model, version, pk), version, request.user, what)
+    messages.success(request, f"{what} deleted.")
+    return redirect(_plan_url(zone))
+
+
+# --- commitments and implementation ------------------------------------------------------------
+
+
+@write_view
+def commitment(request, code, pk=None):
+    zone, _plan_obj, version = _current(request, code)
+    instance = _owned(Commitment, version, pk) if pk else Commitment()
+    if pk:
+        access.require_commitment_manager(request.user, zone, instance.organisation)
+    elif not access.committing_organisations(request.user, zone, version).exists():
+        raise PermissionDenied("You may not commit any organisation to this plan.")
+    initial = {"action": request.GET.get("action")} if not pk else None
+    form = forms.CommitmentForm(request.POST or None, instance=instance, version=version, user=request.user, initial=initial)
+
+    def save(f):
+        item = f.save(commit=False)
+        funding.save_commitment(item, request.user, list(f.cleaned_data["projects"]), list(f.cleaned_data["budget_lines"]))
+
+    return _form_page(request, zone, f"Commitment: {'edit' if pk else 'add'}", form, save,
+                      intro="A commitment is funded when a linked budget line of kind budget, adjusted budget or "
+                            "actual expenditure is above zero; planned lines alone show as planned only.")
+
+
+@require_POST
+@write_view
+def commitment_delete(request, code, pk):
+    zone, _plan_obj, version = _current(request, code)
+    funding.delete_commitment(_owned(Commitment, version, pk), request.user)
+    messages.success(request, "Commitment deleted.")
+    return redirect(_plan_url(zone))
+
+
+def _in_force_commitment(request, code, pk):
+    """Implementation records go on the commitments of the adopted version in force (or the draft)."""
+    zone, plan = _plan(request, code)
+    item = get_object_or_404(Commitment, pk=pk, action__strategy__focal_area__version__plan=plan)
+    if not access.can_report_on(request.user, zone, item):
+        raise PermissionDenied(f"You may not report for {item.organisation}.")
+    return zone, item
+
+
+@write_view
+def commitment_report(request, code, pk):
+    zone, item = _in_force_commitment(request, code, pk)
+    form = forms.ReportForm(request.POST or None)
+    quarter = monitoring.quarter_of(workflow.today())
+    return _form_page(request, zone, f"Quarterly report {quarter}: {item.organisation}", form,
+                      lambda f: monitoring.report_progress(item, request.user, f.cleaned_data["progress"]),
+                      intro=f"Commitment to “{item.action}”.")
+
+
+@write_view
+def stage(request, code, pk):
+    zone, item = _in_force_commitment(request, code, pk)
+    form = forms.StageForm(request.POST or None, commitment=item)
+
+    def save(f):
+        data = {k: v for k, v in f.cleaned_data.items()}
+        existing = ProjectStage.objects.filter(commitment=item, project=data["project"], stage=data["stage"]).first()
+        target = existing or ProjectStage(commitment=item)
+        for name, value in data.items():
+            setattr(target, name, value)
+        monitoring.save_stage(target, request.user)
+
+    return _form_page(request, zone, f"Implementation stage: {item.organisation}", form, save,
+                      intro="Stages: Project Preparation, Funding Mobilisation, Project Implementation, "
+                            "Monitoring and Evaluation, Plan Review. Saving a stage again updates it.")
+
+
+@write_view
+def actual(request, code, pk):
+    zone, plan = _plan(request, code)
+    item = get_object_or_404(PlanIndicator, pk=pk, version__plan=plan)
+    access.require_indicator_reporter(request.user, zone, item.version)
+    form = forms.ActualForm(request.POST or None)
+    return _form_page(request, zone, f"Report a value: {item.name}", form,
+                      lambda f: monitoring.report_actual(item, request.user, f.cleaned_data["period"],
+                                                         f.cleaned_data["period_end"], f.cleaned_data["value"],
+                                                         f.cleaned_data["evidence"]),
+                      intro=monitoring.RULE)
+
+
+# --- sign-off --------------------------------------------------------------------------------
+
+
+def _signoff_view(request, code, form_class, title, act):
+    zone, _plan_obj, version = _current(request, code)
+    if not signoff.parties_for(request.user, version):
+        raise PermissionDenied(f"You hold no role that signs the {zone.code} One Plan.")
+    form = form_class(request.POST or None, version=version, user=request.user)
+    return _form_page(request, zone, title, form,
+                      lambda f: act(version, request.user, f.cleaned_data["party"], f.cleaned_data["comment"]))
+
+
+@write_view
+def sign(request, code):
+    return _signoff_view(request, code, forms.SignForm, "Sign off the draft One Plan", signoff.sign)
+
+
+@write_view
+def return_draft(request, code):
+    return _signoff_view(request, code, forms.ReturnForm, "Return the draft for revision", signoff.return_for_revision)
