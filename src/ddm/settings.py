@@ -131,6 +131,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# src/ddm/static is not an app's static dir: without this, ddm.css and filter.js are never served.
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("DDM_MEDIA_ROOT", str(VAR_DIR / "media")))
 
