@@ -158,3 +158,39 @@ def zone_list():
         "local_municipality_count": zone.local_count,
         "demarcation_year": zone.demarcation_year,
     } for zone in zones_with_counts()]
+
+
+def page_answer(params):
+    """What the /locate page shows for its GET parameters (lat+lon, or name [+ province]).
+
+    Returns {"mode": "point"|"name"|None, "answer": dict|None, "error": str|None}.
+    """
+    lat, lon = (params.get("lat") or "").strip(), (params.get("lon") or "").strip()
+    name, province = (params.get("name") or "").strip(), (params.get("province") or "").strip()
+    if lat or lon:
+        try:
+            return {"mode": "point", "answer": locate_point(lat, lon), "error": None}
+        except ValueError as exc:
+            return {"mode": "point", "answer": None, "error": str(exc).capitalize() + "."}
+        except NotInSouthAfrica:
+            return {"mode": "point", "answer": None, "error": f"{lat}, {lon} is not in South Africa."}
+    if "name" in params:
+        try:
+            answer = resolve(name, province or None)
+        except ValueError as exc:
+            return {"mode": "name", "answer": None, "error": str(exc).capitalize() + "."}
+        error = None if answer["candidates"] else f"No place matches “{name}”."
+        return {"mode": "name", "answer": answer, "error": error}
+    return {"mode": None, "answer": None, "error": None}
+
+
+def point_marker(answer):
+    """SVG map data for a located point: the zone's municipalities and the point, projected."""
+    from ddm.places.svgmap import project, view_box
+
+    zone = Place.objects.zones().get(code=answer["zone"]["code"])
+    x, y = project(answer["query"]["lon"], answer["query"]["lat"])
+    return {
+        "view_box": view_box(zone.shape.bounds), "x": f"{x:.1f}", "y": f"{y:.1f}",
+        "municipalities": zone.children.order_by("code").defer("geometry"), "zone": zone,
+    }

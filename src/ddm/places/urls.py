@@ -8,5 +8,6 @@ urlpatterns = [
     path("zones/<str:code>/", views.zone, name="zone"),
     path("municipalities/<str:code>/", views.municipality, name="municipality"),
     path("provinces/<str:code>/", views.province, name="province"),
+    path("locate", views.locate, name="locate"),
     path("about/sources", views.sources, name="sources"),
 ]

@@ -1,6 +1,6 @@
 from django.shortcuts import get_object_or_404, render
 
-from ddm.places import services
+from ddm.places import lookups, services
 from ddm.places.models import Place
 
 
@@ -32,6 +32,16 @@ def province(request, code):
     place = get_object_or_404(Place.objects.provinces(), code=code.upper())
     zones = services.zones_with_counts().filter(province=place)
     return render(request, "places/province.html", {"place": place, "zones": zones, "view_box": services.place_view_box(place)})
+
+
+def locate(request):
+    """Locate a point or a place name; a plain GET form, so it works without JavaScript."""
+    result = lookups.page_answer(request.GET)
+    if result["mode"] == "point" and result["answer"]:
+        result["map"] = lookups.point_marker(result["answer"])
+    return render(request, "places/locate.html", {
+        **result, "params": request.GET, "provinces": Place.objects.provinces().without_geometry(),
+    })
 
 
 def sources(request):

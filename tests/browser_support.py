@@ -1,0 +1,110 @@
+"""Playwright browser-test fixtures, shared by every app's browser tests.
+
+Use in a test module:
+
+    import pytest
+    from browser_support import chromium_browser, ddm_live_server, live_browser_page  # noqa: F401
+
+    pytestmark = pytest.mark.browser
+
+    def test_home(live_browser_page):
+        live_browser_page.goto("/")           # relative to the live server
+        assert live_browser_page.locator("#national-map path").count() == 52
+
+Why not pytest-django's `live_server`: it forces `transactional_db`, whose teardown flushes every
+table, wiping the reference data (places, organisations) that the session fixture in conftest.py
+loaded once for all tests. These fixtures run Django's live-server thread against the same test
+database WITHOUT flushing: the reference data is committed, so the server sees it, and nothing is
+deleted afterwards. Browser tests must therefore only READ (pages, maps, filters); a browser test
+that must write data should create it with `committed_data` (below), which removes it afterwards.
+
+Chromium: Debian's /usr/bin/chromium (no download). Where it is absent the tests are skipped with a
+message, unless DDM_REQUIRE_BROWSER=1 (CI), where that is a failure.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+
+__all__ = ["chromium_browser", "ddm_live_server", "live_browser_page", "committed_data"]
+
+
+def _unavailable(reason):
+    if os.environ.get("DDM_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"browser tests required (DDM_REQUIRE_BROWSER=1) but {reason}", pytrace=False)
+    pytest.skip(f"browser test skipped: {reason} (install Debian's chromium: apt-get install chromium)")
+
+
+@pytest.fixture(scope="module")
+def chromium_browser():
+    """A headless chromium, one per test module.
+
+    Module-scoped, not session-scoped: Playwright's sync API keeps an asyncio loop in this
+    thread, and Django refuses database access from such a thread (SynchronousOnlyOperation),
+    so it must be closed before ordinary tests run again.
+    """
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} is not installed")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="session")
+def ddm_live_server(django_db_setup, django_db_blocker):
+    """Django's live server on a free port over the test database, without any flush."""
+    from pytest_django.live_server_helper import LiveServer
+
+    with django_db_blocker.unblock():
+        server = LiveServer("localhost:0")
+    server._live_server_modified_settings.enable()  # ALLOWED_HOSTS += localhost
+    yield server
+    server._live_server_modified_settings.disable()
+    server.stop()
+
+
+@pytest.fixture
+def live_browser_page(ddm_live_server, chromium_browser, django_db_blocker):
+    """A fresh page (own cookies) whose relative URLs go to the live server: page.goto("/")."""
+    context = chromium_browser.new_context(base_url=ddm_live_server.url, java_script_enabled=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.js_errors = errors  # tests may assert there were none
+    # The server thread needs the database; pytest-django blocks it outside db fixtures.
+    with django_db_blocker.unblock():
+        yield page
+    context.close()
+
+
+@pytest.fixture
+def committed_data(django_db_blocker):
+    """For a browser test that needs its own rows: committed(obj) saves them visibly to the live
+    server and deletes them (in reverse order) after the test, so the reference data stays intact."""
+    created = []
+
+    def committed(obj):
+        with django_db_blocker.unblock():
+            obj.save()
+        created.append(obj)
+        return obj
+
+    yield committed
+    with django_db_blocker.unblock():
+        for obj in reversed(created):
+            obj.delete()
