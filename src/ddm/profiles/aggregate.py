@@ -13,6 +13,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from ddm.places.models import Level, Place
 from ddm.profiles.models import ADDITIVE_UNITS, DataState, IndicatorDefinition, IndicatorValue, Kind, Unit
@@ -30,7 +31,7 @@ def describe_formula(spec, numerator, denominator):
     if not denominator:
         return top
     bottom = " + ".join(denominator) if len(denominator) <= 4 else f"sum of {len(denominator)} categories"
-    scale = f" × {spec.scale.normalize()}" if spec.scale != 1 else ""
+    scale = f" × {spec.scale.normalize():f}" if spec.scale != 1 else ""
     return f"({top}) / ({bottom}){scale}"
 
 
@@ -186,9 +187,10 @@ def _write_derived(derived, by_code):
 
 def bump_version():
     state, _ = DataState.objects.get_or_create(key="values")
-    DataState.objects.filter(pk=state.pk).update(version=state.version + 1)
+    DataState.objects.filter(pk=state.pk).update(version=state.version + 1, updated=timezone.now())
 
 
 def data_version():
-    state = DataState.objects.filter(key="values").values_list("version", flat=True).first()
-    return state or 0
+    """A token that changes whenever values change (number and time: a rolled-back bump is not reused)."""
+    state = DataState.objects.filter(key="values").values_list("version", "updated").first()
+    return f"{state[0]}-{state[1].timestamp():.6f}" if state else "0"

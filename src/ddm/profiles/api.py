@@ -1,3 +1,86 @@
-from ninja import Router
+"""Profiles API (mounted at /api/). Reads are public.
+
+GET /zones/{code}/profile, /municipalities/{code}/profile -> the profile as data:
+    place {code, name, display_name, level, is_metro, zone, province, area_km2, municipalities[]},
+    data_version, columns [{code, name, level}] (the place, its parts or zone, province, South Africa),
+    sections [{number, key, title, notes[], rows [{code, name, unit, unit_label, universe, direction,
+        source, year, formula, description, footnote, values [{place, level, value (decimal string or
+        null), display, year, note}], rank {position, of, tied, from_worst, direction, text} | null}]}],
+        demography also has charts [{group, title, source, year, rows [{label, value, share, display}]}],
+        spatial has map {view_box, wards, title, legend[]},
+    sources [{number, source, years}], narrative {...} | null, projects {empty, by_kind [...], top_projects
+        [...], includes, calendar, located_points}.
+GET /indicators -> definitions; GET /indicators/{code}/values?level=zone&year= -> {place code: value}.
+"""
+
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+
+from ddm.places.models import Place
+from ddm.profiles import outputs, services
+from ddm.profiles.models import IndicatorDefinition
 
 router = Router(tags=["Profiles"])
+LEVELS = ("zone", "municipality", "province", "country")
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class IndicatorOut(Schema):
+    code: str
+    name: str
+    unit: str
+    universe: str
+    category: str
+    kind: str
+    source: str
+    year: int
+    table: str
+    formula: str
+    direction: str
+    description: str
+
+
+class ValuesOut(Schema):
+    indicator: str
+    level: str
+    year: int | None
+    unit: str
+    source: str
+    values: dict[str, str]
+
+
+@router.get("/zones/{code}/profile", response={200: dict[str, Any], 404: ErrorOut})
+def zone_profile(request, code: str):
+    """A zone's development profile (sections 1–7) with every figure's source and year."""
+    zone = get_object_or_404(Place.objects.zones().without_geometry().select_related("province"), code=code.upper())
+    return outputs.profile_json(zone)
+
+
+@router.get("/municipalities/{code}/profile", response={200: dict[str, Any], 404: ErrorOut})
+def municipality_profile(request, code: str):
+    """A local (or metropolitan) municipality's development profile."""
+    place = get_object_or_404(Place.objects.municipalities().without_geometry().select_related("province", "parent"),
+                              code=code.upper())
+    return outputs.profile_json(place)
+
+
+@router.get("/indicators", response={200: list[IndicatorOut]})
+def indicators(request):
+    """Every indicator definition (base table categories, derived and imported)."""
+    return list(IndicatorDefinition.objects.order_by("category", "order", "code"))
+
+
+@router.get("/indicators/{code}/values", response={200: ValuesOut, 400: ErrorOut, 404: ErrorOut})
+def indicator_values(request, code: str, level: str = "zone", year: int | None = None):
+    """One indicator for every place of a level (zone, municipality, province, country)."""
+    definition = get_object_or_404(IndicatorDefinition, code=code)
+    if level not in LEVELS:
+        return 400, {"detail": f"level must be one of {', '.join(LEVELS)}"}
+    values = services.indicator_values(code, level, year)
+    return 200, {"indicator": code, "level": level, "year": year or services.latest_year(code), "unit": definition.unit,
+                 "source": definition.source, "values": {k: str(v) for k, v in values.items()}}

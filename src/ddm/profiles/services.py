@@ -49,13 +49,13 @@ class Value:
     year: int
 
 
-def _latest_year(code):
+def latest_year(code):
     return (IndicatorValue.objects.filter(indicator__code=code).order_by("-year")
             .values_list("year", flat=True).first())
 
 
 def indicator_values(code, level="zone", year=None):
-    year = year or _latest_year(code)
+    year = year or latest_year(code)
     if year is None:
         return {}
     rows = IndicatorValue.objects.filter(

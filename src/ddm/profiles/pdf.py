@@ -1,0 +1,108 @@
+"""The printable profile: typst (from PyPI, no system packages) compiles profile.typ with the
+profile's data as JSON and its charts and map as SVG files in a temporary directory."""
+
+import json
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import typst
+
+from ddm.profiles.models import ZoneNarrative
+
+TEMPLATE = Path(__file__).resolve().parent / "profile.typ"
+KEY_FIGURES = ("population", "households", "pct_persons_piped_water", "pct_persons_no_electricity",
+               "unemployment_rate", "density")
+
+
+def _short(source):
+    if "Community Survey 2016" in source:
+        return "CS 2016"
+    if "Census 2011" in source:
+        return "Census 2011"
+    if "Demarcation" in source:
+        return "MDB 2020"
+    return source[:40]
+
+
+def _rows(section):
+    return [{"name": r["name"], "unit": r["unit_label"], "footnote": r["footnote"],
+             "values": [c["display"] for c in r["values"]], "rank": r["rank"]["text"] if r["rank"] else "—"}
+            for r in section["rows"]]
+
+
+def _narrative(zone):
+    narrative = ZoneNarrative.objects.filter(zone=zone).first()
+    if narrative is None:
+        return []
+    parts = [("Summary", narrative.summary), ("Key challenges", narrative.challenges),
+             ("Potentials", narrative.potentials), ("Catalytic projects", narrative.catalytic_projects)]
+    return [{"title": title, "text": text} for title, text in parts if text.strip()]
+
+
+def _projects(section):
+    blocks = [{"title": f"{b['kind'].capitalize()} by sphere and year (Rand)", "years": b["years"],
+               "rows": [{"sphere": r["sphere"], "amounts": [a["display"] for a in r["amounts"]]} for r in b["rows"]],
+               "government": b["government"]["display"], "private": b["private"]["display"]}
+              for b in section["by_kind"] if b["rows"]]
+    top = [{"title": p["title"], "organisation": p["organisation"], "budget": p["budget_display"]}
+           for p in section["top_projects"]]
+    includes = f"{section['includes']['government']} {section['includes']['kinds']} Financial years: {section['calendar']}."
+    return {"empty": section["empty"], "blocks": blocks, "top": top, "includes": includes}
+
+
+def document_data(place, profile, project_section):
+    """The JSON the template reads (plain strings; all formatting done here)."""
+    rows = {r["code"]: r for s in profile["sections"] for r in s["rows"]}
+    key_figures = [{"name": rows[c]["name"], "value": rows[c]["values"][0]["display"],
+                    "source_short": f"{_short(rows[c]['source'])}"} for c in KEY_FIGURES if c in rows]
+    spatial = next(s for s in profile["sections"] if s["key"] == "spatial")
+    sections = []
+    for section in profile["sections"]:
+        if section["key"] in ("situation", "projects"):
+            continue
+        charts = [{"file": f"chart-{i}-{section['key']}.svg", "caption": f"{c['title']}. {c['source']} ({c['year']})",
+                   "width": 100} for i, c in enumerate(section.get("charts", []))]
+        if section.get("chart"):
+            charts.append({"file": "chart-services.svg", "caption": "Services: the place, its province and South Africa "
+                           "(CS 2016, % of persons or households)", "width": 80})
+        sections.append({"number": section["number"], "title": section["title"], "rows": _rows(section),
+                         "notes": section["notes"], "charts": charts})
+    kind = "metropolitan municipality" if place.is_metro else (
+        "district (IGR Impact Zone)" if place.level == "zone" else "local municipality")
+    zone = place if place.level == "zone" else place.parent
+    return {
+        "place": {"name": place.display_name, "code": place.code, "kind": kind, "province": place.province.name},
+        "generated": date.today().isoformat(),
+        "columns": [c["name"] for c in profile["columns"]],
+        "key_figures": key_figures,
+        "sums_note": "Zone, province and national figures are sums of municipal figures; ratios are recomputed "
+                     "from the sums, never averaged. Hover-free version of the web profile: every row's source is "
+                     "numbered in Sources.",
+        "map_caption": f"{spatial['map']['title']} ({spatial['map']['wards']} wards). Boundaries: MDB 2020.",
+        "narrative": _narrative(zone),
+        "sections": sections,
+        "projects": _projects(project_section),
+        "municipalities": [f"{m['code']} {m['name']}" for m in profile["place"]["municipalities"]],
+        "sources": [f"[{s['number']}] {s['source']} ({', '.join(str(y) for y in s['years'])})" for s in profile["sources"]],
+    }
+
+
+def render(place, profile, project_section):
+    """PDF bytes of the profile."""
+    with tempfile.TemporaryDirectory(prefix="ddm-profile-") as folder:
+        root = Path(folder)
+        (root / "profile.typ").write_text(TEMPLATE.read_text(encoding="utf-8"), encoding="utf-8")
+        data = document_data(place, profile, project_section)
+        (root / "profile.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        for section in profile["sections"]:
+            for index, chart in enumerate(section.get("charts", [])):
+                (root / f"chart-{index}-{section['key']}.svg").write_text(chart["svg"] or _EMPTY, encoding="utf-8")
+            if section.get("chart"):
+                (root / "chart-services.svg").write_text(section["chart"], encoding="utf-8")
+            if section.get("map"):
+                (root / "map.svg").write_text(section["map"]["svg"], encoding="utf-8")
+        return typst.compile(str(root / "profile.typ"), root=str(root), ignore_system_fonts=True)
+
+
+_EMPTY = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" width="10" height="10"></svg>'
