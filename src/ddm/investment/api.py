@@ -1,6 +1,123 @@
-from ninja import Router
+"""Investment API: the quantum of a zone, projects. Reads are public, like the pages.
+
+GET /zones/{code}/quantum?calendar=april|july&view=annual|stated -> the JSON shape documented in
+ddm.investment.reports (the same as `ddm report quantum --json`).
+GET /projects/{id} -> a project with its organisation, locations and budget lines.
+GET /zones/{code}/projects?limit=&offset= -> the zone's counted projects, paginated.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
 
 from ddm.investment.intake.api import router as intake_router
+from ddm.investment.models import Location, Project
+from ddm.places.models import Place
 
 router = Router(tags=["Investment"])
 router.add_router("", intake_router)
+
+
+class Error(Schema):
+    detail: str
+
+
+class LocationOut(Schema):
+    precision: str
+    name: str
+    latitude: float | None
+    longitude: float | None
+    municipality: str | None
+    zone: str | None
+    province: str | None
+    share: Decimal | None
+
+
+class BudgetLineOut(Schema):
+    kind: str
+    amount: str
+    financial_years: str | None
+    fy_first: int | None
+    fy_last: int | None
+    calendar_start_month: int
+    stated_as: str
+
+
+class ProjectOut(Schema):
+    id: int
+    organisation: str
+    organisation_name: str
+    sphere: str
+    reference: str
+    title: str
+    sector: str | None
+    status: str
+    start_date: date | None
+    end_date: date | None
+    is_aggregate: bool
+    duplicate_of: int | None
+    url: str
+
+
+class ProjectDetail(ProjectOut):
+    description: str
+    locations: list[LocationOut]
+    budget_lines: list[BudgetLineOut]
+
+
+def _project(p):
+    return {
+        "id": p.pk, "organisation": p.organisation.code, "organisation_name": p.organisation.name,
+        "sphere": p.organisation.sphere, "reference": p.reference, "title": p.title,
+        "sector": None if p.is_aggregate else p.sector, "status": p.status, "start_date": p.start_date,
+        "end_date": p.end_date, "is_aggregate": p.is_aggregate, "duplicate_of": p.duplicate_of_id,
+        "url": p.get_absolute_url(),
+    }
+
+
+def _code(place):
+    return place.code if place is not None else None
+
+
+@router.get("/zones/{code}/quantum", response={200: dict, 404: Error, 422: Error},
+            summary="The quantum of a zone (stable JSON shape)")
+def zone_quantum(request, code: str, calendar: str = "april", view: str = "annual"):
+    from ddm.investment.quantum import zone_quantum as compute
+    from ddm.investment.reports import quantum_json
+
+    try:
+        q = compute(code, calendar, view)
+    except Place.DoesNotExist:
+        return 404, {"detail": f"No zone with code {code}"}
+    except ValueError as exc:
+        return 422, {"detail": str(exc)}
+    return 200, quantum_json(q)
+
+
+@router.get("/projects/{project_id}", response={200: ProjectDetail, 404: Error}, summary="One project")
+def project_detail(request, project_id: int):
+    from ddm.investment.calendar import span_label
+
+    p = get_object_or_404(Project.objects.select_related("organisation"), pk=project_id)
+    locations = [{
+        "precision": l.precision, "name": l.name, "latitude": l.latitude, "longitude": l.longitude,
+        "municipality": _code(l.municipality), "zone": _code(l.zone), "province": _code(l.province), "share": l.share,
+    } for l in p.locations.select_related("municipality", "zone", "province")]
+    lines = [{
+        "kind": b.kind, "amount": str(b.amount), "financial_years": span_label(b.fy_first, b.fy_last, b.fy_start_month),
+        "fy_first": b.fy_first, "fy_last": b.fy_last, "calendar_start_month": b.fy_start_month, "stated_as": b.stated_as,
+    } for b in p.budget_lines.all()]
+    return 200, {**_project(p), "description": p.description, "locations": locations, "budget_lines": lines}
+
+
+@router.get("/zones/{code}/projects", response={200: list[ProjectOut], 404: Error},
+            summary="Counted projects located in a zone (paginated)")
+@paginate(LimitOffsetPagination)
+def zone_projects(request, code: str):
+    zone = get_object_or_404(Place.objects.zones(), code=code.upper())
+    ids = Location.objects.filter(zone=zone).values("project_id")
+    projects = Project.objects.counted().filter(pk__in=ids).select_related("organisation").order_by("pk")
+    return [_project(p) for p in projects]

@@ -7,12 +7,12 @@ other organisations their own `Organisation.fy_start_month` (default April).
 Conversion between calendars is by month overlap: a 2019/20 April-March line shown in the
 July-June calendar is 9/12 in 2019/20 (July 2019-March 2020) and 3/12 in 2018/19 (April-June
 2019). A multi-year line is spread evenly over its months, which is the same as "evenly across its
-years" when the calendars agree. Every split is exact: shares are rounded to the cent and the
+years" when the calendars agree. Every split is exact: shares are cut to the cent and the
 rounding difference goes to the last share, so the parts always add up to the whole.
 """
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, Decimal
 
 CENT = Decimal("0.01")
 APRIL, JULY = 4, 7
@@ -86,20 +86,17 @@ def months_of(first, last, start_month):
 def split_exact(amount, weights):
     """Split a Decimal amount in proportion to weights, to the cent, summing exactly to amount.
 
-    Shares are rounded half-up to the cent; the last share takes the rounding difference.
-    Amounts with more than two decimals are still split exactly (the last share keeps them).
+    Every share but the last is its exact proportion cut down to the cent; the last share takes the
+    rounding cents left over (and any fraction of a cent in the amount). So shares of a positive
+    amount are never negative and the parts always add up to the whole.
     """
     weights = list(weights)
     total = sum(weights)
     if not weights or total <= 0:
         raise ValueError("split_exact needs at least one positive weight")
     amount = Decimal(amount)
-    shares, given = [], Decimal(0)
-    for weight in weights[:-1]:
-        share = (amount * Decimal(weight) / Decimal(total)).quantize(CENT, rounding=ROUND_HALF_UP)
-        shares.append(share)
-        given += share
-    shares.append(amount - given)
+    shares = [(amount * Decimal(w) / Decimal(total)).quantize(CENT, rounding=ROUND_DOWN) for w in weights[:-1]]
+    shares.append(amount - sum(shares, Decimal(0)))
     return shares
 
 

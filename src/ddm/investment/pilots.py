@@ -169,8 +169,8 @@ def _findings(published, r):
 
 def _sum_finding(published, r):
     if r["difference"] == 0:
-        return f"The lines below add up exactly to the published {published.stated_as}."
-    return (f"The lines below add up to {rand_short(r['lines_sum'])} ({r['lines_sum']:,} Rand), not the published "
+        return f"Its lines add up exactly to the published {published.stated_as}."
+    return (f"Its lines add up to {rand_short(r['lines_sum'])} ({r['lines_sum']:,} Rand), not the published "
             f"{published.stated_as}: a difference of {rand_short(abs(r['difference']))} the lines do not explain.")
 
 

@@ -46,10 +46,10 @@ adding per-line splits, never its totals.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from typing import NamedTuple
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Sum
+from django.db.models import Count, OuterRef, Subquery, Sum
 
 from ddm.accounts.models import GOVERNMENT_SPHERES, Organisation, Sphere
 from ddm.investment import calendar as fy
@@ -72,8 +72,7 @@ INCLUDES = {
 }
 
 
-@dataclass(frozen=True)
-class QRow:
+class QRow(NamedTuple):
     sphere: str
     organisation: str
     organisation_name: str
@@ -175,15 +174,17 @@ class Quantum:
         }
 
 
+KIND_ORDER = {"budget": 0, "adjusted": 1, "actual": 2, "planned": 3}
+SPHERE_RANK = {sphere: i for i, sphere in enumerate(SPHERE_ORDER)}
+
+
 def _kind_order(kind):
-    order = ["budget", "adjusted", "actual", "planned"]
-    return order.index(kind) if kind in order else len(order)
+    return KIND_ORDER.get(kind, 9)
 
 
 def _row_order(row):
-    sphere = SPHERE_ORDER.index(row.sphere) if row.sphere in SPHERE_ORDER else 99
-    return (sphere, row.organisation_name, row.year if row.year is not None else 10**6,
-            row.financial_year or "", _kind_order(row.kind), row.municipality or "", row.sector or "")
+    return (SPHERE_RANK.get(row.sphere, 99), row.organisation_name, row.year if row.year is not None else 10**6,
+            row.financial_year or "", KIND_ORDER.get(row.kind, 9), row.municipality or "", row.sector or "")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -194,30 +195,34 @@ GROUP_FIELDS = ("zone_id", "organisation_id", "kind", "fy_first", "fy_last", "fy
                 "is_aggregate", "municipality_id", "precision")
 
 
+def _location_count():
+    """Subquery: how many locations the outer location's project has (an index-only probe)."""
+    return Subquery(Location.objects.filter(project_id=OuterRef("project_id")).order_by().values("project_id")
+                    .annotate(n=Count("*")).values("n")[:1])
+
+
 def _single_location_groups(zone_ids, kinds):
     """Sums for projects with exactly one location: their whole amount is in that location."""
-    others = Location.objects.filter(project_id=OuterRef("project_id")).exclude(pk=OuterRef("pk"))
     # One filter() call so that the budget-line conditions and the values() share one join.
-    conditions = {"zone__isnull": False, "project__duplicate_of__isnull": True, "project__budget_lines__isnull": False}
+    conditions = {"zone__isnull": False, "project__duplicate_of__isnull": True, "location_count": 1}
     if zone_ids is not None:
         conditions["zone_id__in"] = zone_ids
     if kinds is not None:
         conditions["project__budget_lines__kind__in"] = kinds
-    query = Location.objects.filter(~Exists(others), **conditions).values(
-        "zone_id", organisation_id=F("project__organisation_id"), kind=F("project__budget_lines__kind"),
-        fy_first=F("project__budget_lines__fy_first"), fy_last=F("project__budget_lines__fy_last"),
-        fy_start_month=F("project__budget_lines__fy_start_month"), sector=F("project__sector"),
-        is_aggregate=F("project__is_aggregate"), m_id=F("municipality_id"), prec=F("precision"),
+    query = Location.objects.annotate(location_count=_location_count()).filter(**conditions).values_list(
+        "zone_id", "project__organisation_id", "project__budget_lines__kind", "project__budget_lines__fy_first",
+        "project__budget_lines__fy_last", "project__budget_lines__fy_start_month", "project__sector",
+        "project__is_aggregate", "municipality_id", "precision",
     ).annotate(total=Sum("project__budget_lines__amount")).order_by()
     for row in query:
-        key = tuple(row[f] for f in GROUP_FIELDS[:8]) + (row["m_id"], row["prec"])
-        yield key, row["total"]
+        if row[10] is not None:  # a project without budget lines (outer join) adds nothing
+            yield row[:10], cents(row[10])
 
 
 def _multi_location_groups(zone_ids, kinds):
     """Per-line exact splits for projects with several locations; only the parts in zone_ids."""
-    others = Location.objects.filter(project_id=OuterRef("project_id")).exclude(pk=OuterRef("pk"))
-    touching = Location.objects.filter(zone__isnull=False, project__duplicate_of__isnull=True).filter(Exists(others))
+    touching = Location.objects.annotate(location_count=_location_count()).filter(
+        zone__isnull=False, project__duplicate_of__isnull=True, location_count__gt=1)
     if zone_ids is not None:
         touching = touching.filter(zone_id__in=zone_ids)
     project_ids = set(touching.values_list("project_id", flat=True))
@@ -269,48 +274,37 @@ def _lookups(groups):
     return organisations, places
 
 
-def _rows_for_group(key, amount, organisation, municipality, view, target_month):
-    _zone, _org, kind, first, last, month, sector, aggregate, _m, precision = key
-    common = dict(
-        sphere=organisation["sphere"], organisation=organisation["code"], organisation_name=organisation["name"],
-        kind=kind, sector=None if aggregate else sector, municipality=municipality, precision=precision,
-        is_aggregate=aggregate, stated_calendar=fy.calendar_name(month),
-    )
+def _year_shares(key, amount, view, target_month):
+    """(financial_year label, year, amount, apportioned) for one group in the chosen view."""
+    _zone, _org, _kind, first, last, month = key[:6]
     if view == "stated":
         single = first is not None and (last is None or last == first)
-        return [QRow(financial_year=fy.span_label(first, last, month), amount=amount, apportioned=False,
-                     year=first if single else None, **common)]
-    return [
-        QRow(financial_year=fy.fy_label(share.year, target_month), amount=share.amount,
-             apportioned=share.apportioned, year=share.year, **common)
-        for share in fy.to_calendar(amount, first, last, month, target_month)
-    ]
+        return [(fy.span_label(first, last, month), first if single else None, amount, False)]
+    if first is not None and month == target_month and (last is None or last == first):
+        return [(fy.fy_label(first, target_month), first, amount, False)]  # the common case, no split
+    return [(fy.fy_label(s.year, target_month), s.year, s.amount, s.apportioned)
+            for s in fy.to_calendar(amount, first, last, month, target_month)]
 
 
 def rows_from_groups(groups, calendar="april", view="annual", include_private=True):
     target_month = _check(calendar, view)
     organisations, places = _lookups(groups)
-    rows = []
+    cells = defaultdict(lambda: ZERO)
     for key, amount in groups.items():
         organisation = organisations[key[1]]
         if not include_private and organisation["sphere"] == Sphere.PRIVATE:
             continue
-        rows.extend(_rows_for_group(key, amount, organisation, places.get(key[8]), view, target_month))
-    return _merge(rows)
-
-
-def _merge(rows):
-    """Add up rows that differ only in the group fields not shown (e.g. two spans landing in one year)."""
-    merged = {}
-    for row in rows:
-        key = (row.sphere, row.organisation, row.financial_year, row.kind, row.apportioned, row.sector,
-               row.municipality, row.precision, row.is_aggregate, row.stated_calendar, row.year)
-        if key in merged:
-            previous = merged[key]
-            merged[key] = QRow(**{**previous.__dict__, "amount": previous.amount + row.amount})
-        else:
-            merged[key] = row
-    return list(merged.values())
+        _zone, org_id, kind, _first, _last, month, sector, aggregate, municipality_id, precision = key
+        for label, year, part, apportioned in _year_shares(key, amount, view, target_month):
+            # Different spans can land in the same year: rows add up on everything they show.
+            cells[(org_id, label, kind, apportioned, None if aggregate else sector, municipality_id, precision,
+                   aggregate, month, year)] += part
+    rows = []
+    for (org_id, label, kind, apportioned, sector, m_id, precision, aggregate, month, year), amount in cells.items():
+        organisation = organisations[org_id]
+        rows.append(QRow(organisation["sphere"], organisation["code"], organisation["name"], label, kind, amount,
+                         apportioned, sector, places.get(m_id), precision, aggregate, fy.calendar_name(month), year))
+    return rows
 
 
 def zone_quantum(zone_code, calendar="april", view="annual", kinds=None, include_private=True):
@@ -378,6 +372,12 @@ def spend_by_zone_and_sector(kind="budget", years=None, calendar="april", includ
     return dict(result)
 
 
+def cents(value):
+    """A database sum as exact Rand: SQLite adds decimals as floating point, so sums are brought back
+    to the cent (amounts are stored to the cent, so this only undoes float noise)."""
+    return Decimal(value).quantize(Decimal("0.01")) if value is not None else None
+
+
 def per_capita(amount, people):
     if not people:
         return None
@@ -395,7 +395,7 @@ def located_and_unmapped(kind=None):
     lines = BudgetLine.objects.filter(project__duplicate_of__isnull=True)
     if kinds:
         lines = lines.filter(kind__in=kinds)
-    totals = {(r["project__organisation_id"], r["kind"]): r["total"] for r in lines.values(
+    totals = {(r["project__organisation_id"], r["kind"]): cents(r["total"]) for r in lines.values(
         "project__organisation_id", "kind").annotate(total=Sum("amount")).order_by()}
     located = defaultdict(lambda: ZERO)
     for key, amount in grouped_amounts(None, kinds).items():
@@ -432,7 +432,7 @@ def unmapped_projects(organisation=None):
     sums = defaultdict(dict)
     for row in BudgetLine.objects.filter(project__in=[p.pk for p in projects]).values("project_id", "kind").annotate(
             total=Sum("amount")).order_by():
-        sums[row["project_id"]][row["kind"]] = row["total"]
+        sums[row["project_id"]][row["kind"]] = cents(row["total"])
     for project in projects:
         project.totals_by_kind = sums.get(project.pk, {})
     return projects

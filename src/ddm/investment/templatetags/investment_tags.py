@@ -21,3 +21,32 @@ def get_item(mapping, key):
     if mapping is None:
         return None
     return mapping.get(key)
+
+
+@register.filter
+def cell(value):
+    """A table cell: Money and Decimal as Rand (Money marked * when apportioned), other values escaped."""
+    from decimal import Decimal
+
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    from ddm.investment.tables import Money
+
+    if isinstance(value, Money):
+        mark = '<sup title="includes apportioned shares">*</sup>' if value.apportioned else ""
+        return mark_safe(escape(rand_full(value.amount)) + mark)
+    if isinstance(value, Decimal):
+        return rand_full(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}".replace(",", " ")
+    return value
+
+
+@register.filter
+def is_number(value):
+    from decimal import Decimal
+
+    from ddm.investment.tables import Money
+
+    return isinstance(value, (Money, Decimal, int)) and not isinstance(value, bool)

@@ -1,0 +1,76 @@
+"""Department footprint: which organisations have located projects in which zones, and who is silent.
+
+- national_footprint(kind): organisations x zones, project counts and Rand located (each project's
+  share of each zone, as in the quantum), for every organisation with located projects;
+- zone_footprint(zone, kind): the organisations present in one zone, and the reference departments
+  expected there (national departments and the zone's provincial departments) with no localised
+  project in it;
+- silent_organisations(): reference organisations that have submitted nothing at all.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, Q
+
+from ddm.accounts.models import Organisation, Sphere
+from ddm.investment.models import Location, Submission
+from ddm.investment.quantum import grouped_amounts
+from ddm.places.models import Place
+
+ZERO = Decimal("0.00")
+
+
+def _counts(zone_ids=None):
+    """{(organisation_id, zone_id): number of counted projects located there}."""
+    query = Location.objects.filter(zone__isnull=False, project__duplicate_of__isnull=True)
+    if zone_ids is not None:
+        query = query.filter(zone_id__in=zone_ids)
+    rows = query.values("project__organisation_id", "zone_id").annotate(n=Count("project_id", distinct=True)).order_by()
+    return {(r["project__organisation_id"], r["zone_id"]): r["n"] for r in rows}
+
+
+def _amounts(zone_ids, kind):
+    totals = defaultdict(lambda: ZERO)
+    for key, amount in grouped_amounts(zone_ids, [kind] if kind else None).items():
+        totals[(key[1], key[0])] += amount
+    return totals
+
+
+def national_footprint(kind="budget"):
+    """{"zones": [Place], "rows": [{"organisation", "cells": [{"count", "amount"} per zone], totals}]}"""
+    zones = list(Place.objects.zones().without_geometry().order_by("province__code", "code"))
+    counts, amounts = _counts(), _amounts(None, kind)
+    org_ids = {org for org, _zone in counts}
+    rows = []
+    for organisation in Organisation.objects.filter(pk__in=org_ids).order_by("sphere", "name"):
+        cells = [{"count": counts.get((organisation.pk, z.pk), 0), "amount": amounts.get((organisation.pk, z.pk), ZERO)}
+                 for z in zones]
+        rows.append({"organisation": organisation, "cells": cells,
+                     "zones_present": sum(1 for c in cells if c["count"]),
+                     "count": sum(c["count"] for c in cells), "amount": sum((c["amount"] for c in cells), ZERO)})
+    return {"zones": zones, "rows": rows, "kind": kind}
+
+
+def expected_departments(zone):
+    """Reference departments that could have projects in a zone: national, and its province's."""
+    return Organisation.objects.filter(is_reference=True).filter(
+        Q(sphere=Sphere.NATIONAL) | Q(sphere=Sphere.PROVINCIAL, province_id=zone.province_id))
+
+
+def zone_footprint(zone, kind="budget"):
+    counts, amounts = _counts([zone.pk]), _amounts([zone.pk], kind)
+    present_ids = {org for org, _zone in counts}
+    present = [{"organisation": o, "count": counts[(o.pk, zone.pk)], "amount": amounts.get((o.pk, zone.pk), ZERO)}
+               for o in Organisation.objects.filter(pk__in=present_ids)]
+    present.sort(key=lambda r: (-r["amount"], r["organisation"].name))
+    absent = list(expected_departments(zone).exclude(pk__in=present_ids).select_related("province")
+                  .order_by("sphere", "name"))
+    return {"present": present, "absent": absent, "kind": kind}
+
+
+def silent_organisations():
+    """Reference organisations with no project and no submission at all."""
+    submitted = Submission.objects.values("organisation_id")
+    return (Organisation.objects.filter(is_reference=True, projects__isnull=True)
+            .exclude(pk__in=submitted).select_related("province").order_by("sphere", "province__code", "name"))

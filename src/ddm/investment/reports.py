@@ -1,0 +1,70 @@
+"""The quantum as data for scripts and spreadsheets: one JSON shape and one table for the CLI,
+the API and the page exports.
+
+JSON shape (stable; `ddm report quantum --json` and GET /api/zones/{code}/quantum):
+
+    {
+      "zone": {"code": "ETH", "name": "eThekwini"},
+      "calendar": "april" | "july",
+      "calendar_description": "April-March financial years (national and provincial government)",
+      "view": "annual" | "stated",
+      "rows": [{"sphere", "organisation", "organisation_name", "financial_year" ("2019/20", a span
+                such as "2019/20-2023/24" in the stated view, or null: years not stated), "kind",
+                "amount" (Rand, decimal string), "apportioned" (true: a share of a line spread over
+                years or converted from another calendar), "sector" (null for aggregate lines),
+                "municipality" (code or null: located only to the zone), "precision", "is_aggregate",
+                "stated_calendar"}],
+      "totals": {"government": {kind: amount}, "private": {kind: amount},
+                 "by_sphere": {sphere: {kind: amount}}, "by_precision": {precision: {kind: amount}},
+                 "includes": {"government": text, "private": text, "kinds": text}},
+      "published_totals": [{"key", "amount", "stated_as", "label", "source", "includes", "excludes",
+                            "note", "breakdown_published", "lines_sum", "difference",
+                            "government_in_lines", "private_in_lines", "lines": [...], "findings": [...]}]
+    }
+Government and private totals are separate keys and are never added; kinds are never added.
+"""
+
+from ddm.investment.pilots import published_for_zone, published_json
+
+ROW_HEADER = ["zone", "calendar", "view", "sphere", "organisation", "organisation_name", "financial_year", "kind",
+              "amount_rand", "apportioned", "sector", "municipality", "precision", "aggregate_line", "stated_calendar"]
+
+
+def _amounts(mapping):
+    return {key: str(value) for key, value in mapping.items()}
+
+
+def quantum_json(quantum):
+    totals = quantum.totals()
+    return {
+        "zone": {"code": quantum.zone.code, "name": quantum.zone.name},
+        "calendar": quantum.calendar,
+        "calendar_description": quantum.calendar_description,
+        "view": quantum.view,
+        "rows": [row.as_dict() for row in quantum.rows],
+        "totals": {
+            "government": _amounts(totals["government"]),
+            "private": _amounts(totals["private"]),
+            "by_sphere": {s: _amounts(v) for s, v in totals["by_sphere"].items()},
+            "by_precision": {p: _amounts(v) for p, v in totals["by_precision"].items()},
+            "includes": totals["includes"],
+        },
+        "published_totals": [published_json(r) for r in published_for_zone(quantum.zone)],
+    }
+
+
+def quantum_rows(quantum):
+    for r in quantum.rows:
+        yield [quantum.zone.code, quantum.calendar, quantum.view, r.sphere, r.organisation, r.organisation_name,
+               r.financial_year or "not stated", r.kind, r.amount, "yes" if r.apportioned else "no",
+               r.sector or ("aggregate line, no sector" if r.is_aggregate else ""), r.municipality or "",
+               r.precision, "yes" if r.is_aggregate else "no", r.stated_calendar]
+
+
+def quantum_notes(quantum):
+    notes = [f"Zone {quantum.zone.code} {quantum.zone.name}; {quantum.calendar_description}; view: {quantum.view}.",
+             "Apportioned rows are shares of multi-year lines spread evenly, or of lines stated in another "
+             "calendar, by month overlap."]
+    notes.extend(quantum.totals()["includes"].values())
+    notes.append("Source: the DDM Hub investment register (submissions of each organisation).")
+    return notes

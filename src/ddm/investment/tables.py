@@ -1,0 +1,179 @@
+"""The tables of the investment pages, built once for the HTML page and for its CSV/XLSX exports.
+
+A Table has a header and rows of plain values or Money cells (an amount with an "apportioned"
+flag). Pages render Money as Rand with a footnote mark; exports write the Decimal amount.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, Sum
+
+from ddm.accounts.models import Sphere
+from ddm.investment import quantum as q
+from ddm.investment.models import BudgetKind, Location, Precision, Project, Sector
+
+ZERO = Decimal("0.00")
+SPHERE_LABELS = dict(Sphere.choices)
+KIND_LABELS = dict(BudgetKind.choices)
+SECTOR_LABELS = dict(Sector.choices)
+PRECISION_LABELS = dict(Precision.choices)
+APPORTIONED_NOTE = ("* includes apportioned shares: multi-year lines spread evenly over their years, or lines "
+                    "stated in another calendar converted by month overlap.")
+
+
+@dataclass
+class Money:
+    amount: Decimal
+    apportioned: bool = False
+
+    def __add__(self, other):
+        return Money(self.amount + other.amount, self.apportioned or other.apportioned)
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    header: list
+    rows: list
+    notes: list = field(default_factory=list)
+    css: list = field(default_factory=list)  # per-row CSS class ("subtotal", ...)
+
+    def export_rows(self):
+        for row in self.rows:
+            yield [c.amount if isinstance(c, Money) else c for c in row]
+
+    @property
+    def rows_with_css(self):
+        return [(self.css[i] if i < len(self.css) else "", row) for i, row in enumerate(self.rows)]
+
+    @property
+    def has_apportioned(self):
+        return any(isinstance(c, Money) and c.apportioned for row in self.rows for c in row)
+
+
+def _cells(rows, key):
+    cells = defaultdict(lambda: Money(ZERO))
+    for row in rows:
+        cells[key(row)] += Money(row.amount, row.apportioned)
+    return cells
+
+
+def _year_label(label):
+    return label or "years not stated"
+
+
+def quantum_tables(quantum, population=None):
+    """One sphere x financial-year table per kind; government and private subtotals, never a sum of both."""
+    tables = []
+    years = quantum.years
+    for kind in quantum.kinds:
+        rows = quantum.select(kinds=kind)
+        cells = _cells(rows, lambda r: (r.sphere, r.financial_year))
+        sphere_totals = _cells(rows, lambda r: r.sphere)
+        body, css = [], []
+        for sphere in q.SPHERE_ORDER:
+            if sphere in sphere_totals:
+                body.append([SPHERE_LABELS[sphere]] + [cells.get((sphere, y), "") for y in years]
+                            + [sphere_totals[sphere]])
+                css.append("")
+        for label, spheres in (("Government (national + provincial + local + parastatal)", q.GOVERNMENT),
+                               ("Private sector (not added to government)", q.PRIVATE)):
+            per_year = [sum((cells.get((s, y), Money(ZERO)) for s in spheres), Money(ZERO)) for y in years]
+            body.append([label] + per_year + [sum(per_year, Money(ZERO))])
+            css.append("subtotal")
+        notes = [f"{KIND_LABELS.get(kind, kind)}, {quantum.calendar_description}; Rand.", APPORTIONED_NOTE,
+                 q.INCLUDES["government"], q.INCLUDES["private"]]
+        if population and kind == BudgetKind.BUDGET:
+            people, source = population
+            government = body[-2][1:]
+            body.append([f"Government per person ({source}: {people:,} people)"]
+                        + [q.per_capita(c.amount, people) if c.amount else "" for c in government])
+            css.append("percapita")
+        tables.append(Table(f"quantum-{kind}", f"{KIND_LABELS.get(kind, kind)} by sphere and financial year",
+                            ["Sphere"] + [_year_label(y) for y in years] + ["All years"], body, notes, css))
+    return tables
+
+
+def organisation_table(quantum):
+    totals = quantum.by("sphere", "organisation", "organisation_name", "kind")
+    kinds = quantum.kinds
+    orgs = sorted({k[:3] for k in totals}, key=lambda k: (q.SPHERE_ORDER.index(k[0]), k[2]))
+    rows = [[name, SPHERE_LABELS[sphere]] + [totals.get((sphere, code, name, kind), "") for kind in kinds]
+            for sphere, code, name in orgs]
+    return Table("organisations", "By organisation (all years)", ["Organisation", "Sphere"]
+                 + [KIND_LABELS.get(k, k) for k in kinds], rows, ["Amounts in Rand over all years, as stated."])
+
+
+def municipality_table(quantum, municipalities, population):
+    """Government and private per local municipality, per kind; per person for government budgets."""
+    kinds = quantum.kinds
+    gov = quantum.by("municipality", "kind", spheres=q.GOVERNMENT)
+    private = quantum.by("municipality", "kind", spheres=q.PRIVATE)
+    rows = []
+    for code, name in [(m.code, m.name) for m in municipalities] + [(None, "Located only to the zone as a whole")]:
+        people = population.get(code, (None, None))[0] if code else None
+        budget = gov.get((code, BudgetKind.BUDGET), ZERO)
+        rows.append([code or "", name] + [gov.get((code, k), "") for k in kinds] + [private.get((code, k), "") for k in kinds]
+                    + [people or "", q.per_capita(budget, people) if people and budget else ""])
+    header = (["Code", "Municipality"] + [f"Government: {KIND_LABELS.get(k, k)}" for k in kinds]
+              + [f"Private: {KIND_LABELS.get(k, k)}" for k in kinds]
+              + ["Population (Stats SA CS 2016)", "Government budget per person, all years (Rand)"])
+    return Table("municipalities", "By local municipality (all years)", header, rows,
+                 ["Each project's share of each municipality; projects located only to the zone are shown apart."])
+
+
+def sector_table(quantum):
+    kinds = quantum.kinds
+    gov = quantum.by("sector", "kind", spheres=q.GOVERNMENT)
+    private = quantum.by("sector", "kind", spheres=q.PRIVATE)
+    sectors = [s for s in SECTOR_LABELS if any((s, k) in gov or (s, k) in private for k in kinds)]
+    rows = []
+    for sector in sectors + [None]:
+        if sector is None and not any((None, k) in gov or (None, k) in private for k in kinds):
+            continue
+        label = SECTOR_LABELS[sector] if sector else "No sector (aggregate lines)"
+        rows.append([label] + [gov.get((sector, k), "") for k in kinds] + [private.get((sector, k), "") for k in kinds])
+    header = (["Sector"] + [f"Government: {KIND_LABELS.get(k, k)}" for k in kinds]
+              + [f"Private: {KIND_LABELS.get(k, k)}" for k in kinds])
+    return Table("sectors", "By sector (all years)", header, rows)
+
+
+def quality_table(quantum):
+    """How precisely each kind's Rand is located: point, ward, municipality, only the zone."""
+    kinds = quantum.kinds
+    by = quantum.by("precision", "kind")
+    kind_totals = quantum.by("kind")
+    rows = []
+    for precision in (Precision.POINT, Precision.WARD, Precision.MUNICIPALITY, Precision.ZONE):
+        row = [PRECISION_LABELS[precision]]
+        for kind in kinds:
+            amount = by.get((precision, kind), ZERO)
+            row += [amount, q._share(amount, kind_totals.get(kind)) if kind_totals.get(kind) else ""]
+        rows.append(row)
+    header = ["Located to"] + [h for k in kinds for h in (f"{KIND_LABELS.get(k, k)} (Rand)", "%")]
+    return Table("quality", "Quality-adjusted totals: how precisely the Rand is located", header, rows,
+                 ["Government and private together here: this table measures location precision, not spending. "
+                  "Projects with no location in any zone are not in any zone's figures (see the unmapped list)."])
+
+
+def zone_projects(zone, limit=100):
+    """The zone's counted projects, largest budget first (with the number of all of them)."""
+    ids = Location.objects.filter(zone=zone, project__duplicate_of__isnull=True).values("project_id")
+    query = (Project.objects.filter(pk__in=ids).select_related("organisation")
+             .annotate(total=Sum("budget_lines__amount", filter=Q(budget_lines__kind=BudgetKind.BUDGET)),
+                       line_count=Count("budget_lines"))
+             .order_by(F("total").desc(nulls_last=True), "pk"))
+    return query[:limit], Project.objects.filter(pk__in=ids).count()
+
+
+def zone_project_table(projects):
+    rows = [[p.reference, p.title, p.organisation.name, SPHERE_LABELS.get(p.organisation.sphere, ""),
+             SECTOR_LABELS.get(p.sector, "") if not p.is_aggregate else "aggregate line", p.total if p.total is not None else ""]
+            for p in projects]
+    return Table("projects", "Projects located in the zone", ["Reference", "Title", "Organisation", "Sphere", "Sector",
+                 "Budget, all years (Rand, as stated)"], rows,
+                 ["The last column adds a project's budget lines as stated: the whole project, not its share of this "
+                  "zone; other kinds (actual, planned) are on the project page."])

@@ -1,0 +1,231 @@
+"""Pages over the investment register: national ranking, zone investment, footprint, unmapped, projects.
+
+Views are thin: figures come from quantum/footprint/pilots/tables; writes go through
+ddm.investment.access. Every table exports with ?format=csv|xlsx&table=<key> (xlsx: all tables
+when no table is named) through ddm.exports.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from ddm import exports
+from ddm.accounts.models import Sphere
+from ddm.investment import charts, footprint, history, quantum, tables
+from ddm.investment.access import can_annotate_project, can_edit_project, get_project_for_user
+from ddm.investment.calendar import CALENDAR_DESCRIPTIONS, CALENDARS, fy_label
+from ddm.investment.models import BudgetKind, Project, ProjectNote, PublishedTotal
+from ddm.investment.pilots import published_for_zone
+from ddm.investment.reports import ROW_HEADER, quantum_notes, quantum_rows
+from ddm.places.models import Place
+
+FORMATS = ("csv", "xlsx")
+
+
+def _choice(request, name, allowed, default):
+    value = request.GET.get(name, default)
+    return value if value in allowed else default
+
+
+def _export(request, basename, table_list):
+    """A CSV of one table or an XLSX of one or all tables; None when no export was asked for."""
+    fmt = request.GET.get("format")
+    if not fmt:
+        return None
+    if fmt not in FORMATS:
+        return HttpResponseBadRequest("format must be csv or xlsx")
+    key = request.GET.get("table")
+    chosen = [t for t in table_list if t.key == key] if key else table_list
+    if not chosen or (fmt == "csv" and len(chosen) > 1):
+        return HttpResponseBadRequest(f"table must be one of: {', '.join(t.key for t in table_list)}")
+    if fmt == "csv":
+        table = chosen[0]
+        return exports.csv_response(f"{basename}-{table.key}.csv", table.header, table.export_rows())
+    sheets = [(t.key, t.header, list(t.export_rows()), t.notes) for t in chosen]
+    return exports.xlsx_response(f"{basename}.xlsx", sheets)
+
+
+# ---------------------------------------------------------------------------------------------
+# National ranking.
+
+def index(request):
+    calendar = _choice(request, "calendar", CALENDARS, "april")
+    kind = _choice(request, "kind", BudgetKind.values, BudgetKind.BUDGET)
+    years = [fy_label(y) for y in range(2015, 2031)]
+    year = _choice(request, "year", years, "")
+    province = request.GET.get("province", "")
+    ranking = quantum.national_ranking(calendar, kind, year or None)
+    if province:
+        ranking = [r for r in ranking if r["province"] == province]
+    published = {}
+    for total in PublishedTotal.objects.select_related("zone"):
+        published.setdefault(total.zone.code, []).append(total)
+    for rank, row in enumerate(ranking, start=1):
+        row["rank"], row["published"] = rank, published.get(row["zone"], [])
+    table = tables.Table("ranking", "Zones ranked by government investment", [
+        "Rank", "Code", "Zone", "Province", "Government (Rand)", "Private (Rand, not added)", "Population",
+        "Government per person (Rand)"], [[r["rank"], r["zone"], r["name"], r["province"], r["government"],
+                                          r["private"], r["population"] or "", r["government_per_capita"] or ""]
+                                         for r in ranking],
+        [f"{BudgetKind(kind).label}, {year or 'all years as stated'}, {CALENDAR_DESCRIPTIONS[calendar]}.",
+         quantum.INCLUDES["government"], "Population: Stats SA Community Survey 2016."])
+    response = _export(request, "investment-ranking", [table])
+    if response:
+        return response
+    return render(request, "investment/index.html", {
+        "ranking": ranking, "calendar": calendar, "calendars": CALENDAR_DESCRIPTIONS, "kind": kind,
+        "kinds": BudgetKind.choices, "year": year, "years": years, "province": province,
+        "provinces": Place.objects.provinces().without_geometry(), "includes": quantum.INCLUDES,
+    })
+
+
+# ---------------------------------------------------------------------------------------------
+# Zone investment page.
+
+def _zone_tables(zone, q, municipalities, population):
+    zone_population = population.get(zone.code)
+    result = tables.quantum_tables(q, zone_population)
+    result += [tables.organisation_table(q), tables.municipality_table(q, municipalities, population),
+               tables.sector_table(q), tables.quality_table(q)]
+    return result
+
+
+def zone(request, code):
+    place = get_object_or_404(Place.objects.zones().select_related("province"), code=code.upper())
+    calendar = _choice(request, "calendar", CALENDARS, "april")
+    view = _choice(request, "view", quantum.VIEWS, "annual")
+    q = quantum.zone_quantum(place.code, calendar, view)
+    municipalities = list(place.children.filter(category="B").order_by("code"))
+    population = quantum.population_of_zones()
+    zone_tables = _zone_tables(place, q, municipalities, population)
+    projects, project_count = tables.zone_projects(place)
+    project_table = tables.zone_project_table(projects)
+    zone_footprint = footprint.zone_footprint(place)
+    flat = tables.Table("rows", "Quantum rows", ROW_HEADER, list(quantum_rows(q)), quantum_notes(q))
+    response = _export(request, f"investment-{place.code}-{calendar}-{view}",
+                       [flat, *zone_tables, project_table, _footprint_table(zone_footprint)])
+    if response:
+        return response
+    points = charts.map_points(place)
+    return render(request, "investment/zone.html", {
+        "zone": place, "quantum": q, "calendar": calendar, "view": view, "calendars": CALENDAR_DESCRIPTIONS,
+        "tables": zone_tables, "published": published_for_zone(place), "chart": charts.sphere_year_chart(q),
+        "map": charts.project_map(place, municipalities or [place], points), "point_count": len(points),
+        "projects": project_table, "project_list": projects, "project_count": project_count,
+        "export_query": f"calendar={calendar}&view={view}&", "footprint": zone_footprint,
+        "population": population.get(place.code), "includes": quantum.INCLUDES,
+        "unmapped_count": Project.objects.counted().exclude(locations__zone__isnull=False).count(),
+    })
+
+
+def _footprint_table(zone_footprint):
+    rows = [[r["organisation"].name, dict(Sphere.choices)[r["organisation"].sphere], r["count"], r["amount"]]
+            for r in zone_footprint["present"]]
+    rows += [[o.name, dict(Sphere.choices)[o.sphere], 0, ""] for o in zone_footprint["absent"]]
+    return tables.Table("footprint", "Organisations with projects in the zone, and departments without",
+                        ["Organisation", "Sphere", "Projects", "Budget located in the zone (Rand, all years)"], rows,
+                        ["Departments with 0 projects: national departments and this province's departments with "
+                         "no localised project in the zone."])
+
+
+# ---------------------------------------------------------------------------------------------
+# Footprint and unmapped, nationally.
+
+def footprint_page(request):
+    data = footprint.national_footprint()
+    header = ["Organisation", "Sphere", "Zones", "Projects", "Budget (Rand)"] + [z.code for z in data["zones"]]
+    rows = [[r["organisation"].name, r["organisation"].sphere, r["zones_present"], r["count"], r["amount"]]
+            + [c["count"] or "" for c in r["cells"]] for r in data["rows"]]
+    amounts = [[r["organisation"].name, r["organisation"].sphere] + [c["amount"] or "" for c in r["cells"]]
+               for r in data["rows"]]
+    silent = list(footprint.silent_organisations())
+    export_tables = [
+        tables.Table("counts", "Projects per organisation and zone", header, rows),
+        tables.Table("rand", "Budget located per organisation and zone (Rand, all years)",
+                     ["Organisation", "Sphere"] + [z.code for z in data["zones"]], amounts),
+        tables.Table("silent", "Reference organisations that submitted nothing", ["Code", "Organisation", "Sphere",
+                     "Province"], [[o.code, o.name, o.sphere, o.province.code if o.province else ""] for o in silent]),
+    ]
+    response = _export(request, "investment-footprint", export_tables)
+    if response:
+        return response
+    return render(request, "investment/footprint.html", {"data": data, "silent": silent})
+
+
+def unmapped(request):
+    quality = quantum.located_and_unmapped()
+    projects = quantum.unmapped_projects()
+    kinds = dict(BudgetKind.choices)
+    export_tables = [
+        tables.Table("organisations", "Located and unmapped Rand per organisation", [
+            "Organisation", "Sphere", "Kind", "Total (Rand)", "Located in zones", "Not located", "% not located"],
+            [[r["organisation"].name, r["organisation"].sphere, kinds.get(r["kind"], r["kind"]), r["total"],
+              r["located"], r["unmapped"], r["unmapped_share"] or ""] for r in quality["rows"]]),
+        tables.Table("projects", "Projects with no location in any zone", [
+            "Organisation", "Reference", "Title", "Locations (province or national only)"]
+            + [kinds[k] for k in BudgetKind.values],
+            [[p.organisation.name, p.reference, p.title, p.location_count]
+             + [p.totals_by_kind.get(k, "") for k in BudgetKind.values] for p in projects]),
+    ]
+    response = _export(request, "investment-unmapped", export_tables)
+    if response:
+        return response
+    return render(request, "investment/unmapped.html", {
+        "quality": quality, "projects": projects, "kinds": BudgetKind.choices, "kind_labels": kinds})
+
+
+# ---------------------------------------------------------------------------------------------
+# Projects.
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = ["title", "description", "sector", "status", "start_date", "end_date", "catalytic",
+                  "implementing_agent"]
+        widgets = {"start_date": forms.DateInput(attrs={"type": "date"}),
+                   "end_date": forms.DateInput(attrs={"type": "date"})}
+
+
+class NoteForm(forms.ModelForm):
+    class Meta:
+        model = ProjectNote
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+
+def project(request, pk):
+    item = get_project_for_user(request, pk)
+    locations = item.locations.select_related("place", "municipality", "zone", "province")
+    lines = item.budget_lines.order_by("kind", "fy_first", "pk")
+    return render(request, "investment/project.html", {
+        "project": item, "locations": locations, "lines": lines,
+        "history": history.project_history(item), "notes": item.notes.select_related("author"),
+        "can_edit": can_edit_project(request.user, item), "can_annotate": can_annotate_project(request.user, item),
+        "note_form": NoteForm(), "show_users": request.user.is_authenticated,
+        "published": item.published_totals.select_related("zone"),
+    })
+
+
+def project_edit(request, pk):
+    item = get_project_for_user(request, pk, edit=True)
+    form = ProjectForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        form.save()  # simple_history's middleware records request.user as the author of the change
+        messages.success(request, "Project saved; the change is in its history.")
+        return redirect(item)
+    return render(request, "investment/project_edit.html", {"project": item, "form": form})
+
+
+@require_POST
+def project_note(request, pk):
+    item = get_project_for_user(request, pk, annotate=True)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "A note needs some text.")
+    else:
+        ProjectNote.objects.create(project=item, author=request.user, text=form.cleaned_data["text"])
+        messages.success(request, "Note added.")
+    return redirect(item)
+
