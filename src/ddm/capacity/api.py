@@ -15,7 +15,7 @@ def _zone(code):
     return get_object_or_404(Place.objects.zones().without_geometry(), code=code.upper())
 
 
-@router.get("/zones/{code}/hub", response={200: dict, 404: dict}, summary="The hub(s) serving a zone")
+@router.get("/zones/{code}/hub", response={200: dict, 404: dict, 422: dict}, summary="The hub(s) serving a zone")
 def zone_hub(request, code: str, today: datetime.date | None = None):
     """`{zone, hubs: [{id, name, zones, established, contact, is_demo, positions: [{role, title, status,
     person_name, appointed_on, contract_end}]}]}`; status is filled, ending (within 90 days of

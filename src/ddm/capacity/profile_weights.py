@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 MIN_WEIGHT = Decimal("1")
 MAX_WEIGHT = Decimal("2")
 POPULATION = "population"
+COUNTRY_CODE = "ZA"
 
 
 @dataclass
@@ -25,12 +26,14 @@ class Weight:
     national_share: Decimal | None = None
     weight: Decimal = MIN_WEIGHT
     note: str = ""
+    source: str = ""
+    year: int | None = None
 
     def as_dict(self):
         return {
             "backlog": self.backlog, "indicator": self.indicator, "value": self.value,
             "population": self.population, "share": self.share, "national_share": self.national_share,
-            "weight": self.weight, "note": self.note,
+            "weight": self.weight, "note": self.note, "source": self.source, "year": self.year,
         }
 
 
@@ -72,6 +75,9 @@ class ProfileWeights:
         self.services = _profile_services() if services is AUTO else services
         self._values = {}
 
+    def _population(self):
+        return self.services.BACKLOG_INDICATORS.get(POPULATION, POPULATION)
+
     def indicator_code(self, backlog):
         if self.services is None:
             return ""
@@ -86,9 +92,28 @@ class ProfileWeights:
                 self._values[key] = {}
         return self._values[key]
 
+    def _meta(self, indicator):
+        """(source, year) of an indicator, from the profiles' national value when it offers one."""
+        key = ("meta", indicator)
+        if key not in self._values:
+            found = None
+            if hasattr(self.services, "place_value"):
+                try:
+                    found = self.services.place_value(COUNTRY_CODE, indicator)
+                except Exception:  # noqa: BLE001 - provenance is shown when known, never required
+                    found = None
+            self._values[key] = (found.source, found.year) if found else ("", None)
+        return self._values[key]
+
     def _national_share(self, indicator):
+        key = ("national", indicator)
+        if key not in self._values:
+            self._values[key] = self._compute_national_share(indicator)
+        return self._values[key]
+
+    def _compute_national_share(self, indicator):
         # National share from municipality-level values (they tile the country).
-        values, population = self._load(indicator, "municipality"), self._load(POPULATION, "municipality")
+        values, population = self._load(indicator, "municipality"), self._load(self._population(), "municipality")
         codes = [c for c in values if population.get(c)]
         total_pop = sum((Decimal(population[c]) for c in codes), Decimal(0))
         if not total_pop:
@@ -105,14 +130,16 @@ class ProfileWeights:
         if not indicator:
             return Weight(backlog, note=f"no profile indicator for backlog '{backlog}': weight 1")
         value = self._load(indicator, level).get(code)
-        population = self._load(POPULATION, level).get(code)
+        population = self._load(self._population(), level).get(code)
         national = self._national_share(indicator)
         if value is None or not population or national is None:
             return Weight(backlog, indicator, note=f"no {indicator} or population value for {code}: weight 1")
         share = Decimal(value) / Decimal(population)
+        source, year = self._meta(indicator)
         return Weight(
             backlog, indicator, Decimal(value), Decimal(population),
             share.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP),
             national.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP),
             weight_from(share, national), note="share / national share, kept between 1 and 2",
+            source=source, year=year,
         )

@@ -26,7 +26,8 @@ def report_sheets(report):
                 for f in report.hub_flags]
     weighting = [[r["place"].code, r["weight"].backlog, r["weight"].indicator, r["weight"].value,
                   r["weight"].population, r["weight"].share, r["weight"].national_share, r["weight"].weight,
-                  ", ".join(s.code for s in r["skills"]), r["weight"].note] for r in report.weighting()]
+                  ", ".join(s.code for s in r["skills"]), r["weight"].note, r["weight"].source, r["weight"].year]
+                 for r in report.weighting()]
     agencies = [[area, a.name, a.support, a.website, a.source] for area, items in report.agencies.items() for a in items]
     return [
         ("Gap by municipality", ["code", "municipality", "audit", "skill", "skill name", "default", "weight",
@@ -40,7 +41,7 @@ def report_sheets(report):
         ("Sharing", ["skill", "from", "to", "surplus", "gap", "suggested share"], sharing,
          ["HUB: no audited municipality of the zone has the skill; flagged for the hub."]),
         ("Profile weighting", ["code", "backlog", "indicator", "value", "population", "share", "national share",
-                               "weight", "skills", "note"], weighting,
+                               "weight", "skills", "note", "source", "year"], weighting,
          ["weight = share / national share, kept between 1 and 2; required = max(default, default x weight)."]),
         ("Agencies", ["skill area", "agency", "support", "website", "mandate"], agencies,
          ["Agencies for the skill areas with a gap (capacity/data/agencies.csv)."]),

@@ -11,7 +11,7 @@ from ddm.places.models import Place
 router = Router(tags=["Engagement"])
 
 
-@router.get("/zones/{code}/engagements", response={200: dict, 404: dict}, summary="Events of a zone")
+@router.get("/zones/{code}/engagements", response={200: dict, 404: dict, 422: dict}, summary="Events of a zone")
 def zone_engagements(request, code: str, today: datetime.date | None = None):
     """`{zone, today, events: [{id, kind, title, zone, date, venue, description, sources, is_reference,
     is_demo, attendance: [{group, label, count, organisations}], items: [...]}]}`; each item has
@@ -21,7 +21,7 @@ def zone_engagements(request, code: str, today: datetime.date | None = None):
     return {"zone": zone.code, "today": today, "events": [event_dict(e, today) for e in zone_events(zone)]}
 
 
-@router.get("/engagement/overdue", response={200: dict, 404: dict}, summary="Overdue items, nationally")
+@router.get("/engagement/overdue", response={200: dict, 404: dict, 422: dict}, summary="Overdue items, nationally")
 def overdue(request, today: datetime.date | None = None, zone: str | None = None):
     """`{today, count, definition, items: [...]}`: items due before ``today`` (default the current date)
     that are neither done nor dropped, oldest due date first; ``zone`` filters to one zone."""

@@ -137,3 +137,29 @@ def test_weighted_requirement_rounds_half_up_and_never_lowers(default, weight, e
 
 def test_weight_from_without_national_share_is_1():
     assert weight_from(Decimal("0.5"), None) == 1
+
+
+def test_weights_from_the_profiles_app_follow_the_rule(db):
+    """Against the real profiles interface: recompute LIM367's water weight from indicator_values."""
+    from ddm.profiles import services
+
+    indicator = services.BACKLOG_INDICATORS["water"]
+    values = services.indicator_values(indicator, level="municipality")
+    population = services.indicator_values(services.BACKLOG_INDICATORS["population"], level="municipality")
+    if not values.get("LIM367"):
+        pytest.skip("profile indicators not loaded")
+    codes = [c for c in values if population.get(c)]
+    national = sum(values[c] for c in codes) / sum(population[c] for c in codes)
+    expected = weight_from(values["LIM367"] / population["LIM367"], national)
+    found = ProfileWeights().weight("water", "LIM367", "municipality")
+    assert found.weight == expected and found.indicator == indicator and found.year
+
+
+def test_zone_report_uses_the_weight_in_the_requirement(zone, make_audit):
+    report = zone_skills(zone("DC36"))
+    for body in report.bodies:
+        for line in body.lines.values():
+            if line.override:
+                continue
+            expected = weighted_requirement(line.default, line.weight.weight) if line.weight else line.default
+            assert line.required == expected

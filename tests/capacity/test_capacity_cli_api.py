@@ -6,6 +6,13 @@ from ddm.cli import cli
 
 
 def test_report_skills_json_xlsx_and_text(db, make_audit, tmp_path):
+    from ddm.capacity.models import RequirementOverride, Skill
+    from ddm.capacity.services import audit_subject
+
+    # Pin the requirements (overrides bypass the profile weight) so the expected sharing is fixed.
+    for code in ("LIM362", "LIM367"):
+        RequirementOverride.objects.create(municipality=audit_subject(code), required=1, reason="test",
+                                           skill=Skill.objects.get(code="electrical_engineer"))
     make_audit("LIM362", [("Ann", "electrical_engineer", 4, True), ("Ben", "electrical_engineer", 3, False)])
     make_audit("LIM367", [("Eve", "civil_engineer", 2, True)])
     runner = CliRunner()
