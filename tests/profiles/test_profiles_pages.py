@@ -141,3 +141,28 @@ def test_index_lists_zones_and_indicators(client):
     html = client.get("/profiles/").content.decode()
     assert html.count("/profiles/zones/") >= 52
     assert "Unemployment rate (official)" in html
+
+
+def test_projects_section_reads_the_investment_register(client, zone, organisation):
+    from decimal import Decimal
+
+    from ddm.investment.models import BudgetLine, Location, Project
+
+    dc15 = zone("DC15")
+    ec157 = dc15.children.get(code="EC157")
+    empty = client.get("/profiles/zones/DC15/").content.decode()
+    assert "No projects registered" in empty
+    department = organisation("nat-basic-education")
+    project = Project.objects.create(organisation=department, reference="T-1", title="Mthatha test clinic",
+                                     sector="health")
+    Location.objects.create(project=project, precision="point", latitude=-31.5889, longitude=28.7844, place=ec157,
+                            municipality=ec157, zone=dc15, province=dc15.province)
+    BudgetLine.objects.create(project=project, kind="budget", amount=Decimal("12500000.00"), fy_first=2019,
+                              fy_last=2019)
+    html = client.get("/profiles/zones/DC15/").content.decode()
+    assert "No projects registered" not in html
+    assert "Mthatha test clinic" in html and "2019/20" in html
+    assert "R12.5 million" in html
+    assert 'data-point="1"' in html  # the located project on the map
+    other = client.get("/profiles/municipalities/EC153/").content.decode()
+    assert "Mthatha test clinic" not in other and "No projects registered" in other
