@@ -38,8 +38,8 @@ INDICATORS = {
                      "Stats SA Census 2011", 2011, "economy"),
 }
 
-# Phase plan shared by the demos: (planned start, planned end) per phase, from a start date.
-PHASE_MONTHS = [(0, 3), (3, 5), (5, 9), (9, 13), (13, 16), (16, 18), (18, 78)]
+# Phase plan shared by the demos: (planned start, planned end) of each phase, in months from the start date.
+PHASE_MONTHS = [(0, 3), (3, 5), (5, 9), (9, 13), (13, 16), (16, 18), (18, 138)]
 
 PLANS = {
     "ETH": {
@@ -58,8 +58,8 @@ PLANS = {
                 ("Informal settlement water upgrades", "short", [("ETH", None)]),
             ]),
         ],
-        "indicators": {"water": ("95", 2030, [("2019/20", D(2020, 3, 31), "88.1"), ("2023/24", D(2024, 3, 31), "89.0")]),
-                       "unemployment": ("20", 2030, [("2022Q4", D(2022, 12, 31), "29.0")])},
+        "indicators": {"water": ("95", 2030, [("2019/20", D(2020, 3, 31), "88.1"), ("2023/24", D(2024, 3, 31), "90.6")]),
+                       "unemployment": ("20", 2030, [("2022Q4", D(2022, 12, 31), "26.3")])},
         "signed": "all",
     },
     "DC15": {
@@ -145,18 +145,17 @@ def _load_plan(zone, spec, baselines):
 
 
 def _phases(version, spec, reached):
-    slip = datetime.timedelta(0)  # a late phase pushes the actual dates of the ones after it
+    previous_end = None  # a late phase delays the start of the next, which then catches up
     for i, phase in enumerate(version.phases.all()):
         first, last = PHASE_MONTHS[i]
         phase.planned_start, phase.planned_end = _months(spec["start"], first), _months(spec["start"], last)
         phase.owner = "DCoG and the province (demo)" if phase.kind == PhaseKind.ADOPTION else "District hub (demo)"
+        phase.actual_start = max(phase.planned_start, previous_end) if previous_end else phase.planned_start
         if i < reached:
-            phase.actual_start = phase.planned_start + slip
-            slip += datetime.timedelta(days=spec["late"].get(phase.kind, 0))
-            phase.actual_end = phase.planned_end + slip
-            phase.status = PhaseStatus.COMPLETED
+            phase.actual_end = phase.planned_end + datetime.timedelta(days=spec["late"].get(phase.kind, 0))
+            phase.status, previous_end = PhaseStatus.COMPLETED, phase.actual_end
         elif i == reached:
-            phase.actual_start, phase.status = phase.planned_start + slip, PhaseStatus.IN_PROGRESS
+            phase.status = PhaseStatus.IN_PROGRESS
         else:
             phase.actual_start, phase.actual_end, phase.status = None, None, PhaseStatus.NOT_STARTED
         phase.save()
@@ -210,7 +209,8 @@ def _signoffs(version, spec):
 
     wanted = spec["signed"]
     adoption = version.phase(PhaseKind.ADOPTION)
-    when = timezone.make_aware(datetime.datetime.combine(adoption.actual_end or adoption.planned_start, datetime.time(12)))
+    day = adoption.actual_end or adoption.actual_start or adoption.planned_start
+    when = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
     for party in required_parties(version):
         if wanted == "all" or party.party in wanted:
             SignOff.objects.create(version=version, party=party.party, place=party.place, signatory=f"Demo signatory ({party.label})",

@@ -127,7 +127,8 @@ def xlsx_sheets(version):
         ("Actions", ["Focal area", "Strategy", "Strategy horizon", "Action", "Action horizon", "Action funded",
                      "Committing organisation", "Funding status", "Budget (R)", "Adjusted (R)", "Actual (R)",
                      "Planned (R)", "Projects"], actions,
-         [heading, "Amounts: linked budget lines of the investment register, Rand, all stated financial years.",
+         [heading, f"Vision: {data['version']['vision'] or '(not recorded)'}",
+          "Amounts: linked budget lines of the investment register, Rand, all stated financial years.",
           f"Registered investment in the zone: R {a['zone_investment']}; serving the plan: R {a['serving_plan']}. "
           f"Basis: {a['basis']}"]),
         ("Phases", ["Phase", "Status", "Planned start", "Planned end", "Actual start", "Actual end", "Owner", "Late"],
