@@ -71,6 +71,8 @@ def test_same_file_twice_changes_nothing_and_a_changed_amount_is_history(organis
     latest, previous = line.history.all()[:2]
     assert (previous.amount, latest.amount) == (Decimal("1200000.00"), Decimal("1300000.00"))
     assert latest.history_user == official and latest.history_type == "~"
+    assert (previous.history_type, previous.history_user) == ("+", official)
+    assert previous.instance.project.reference == "DWS-001"
 
 
 def test_long_form_semicolon_csv_groups_rows_into_projects(organisation):

@@ -283,7 +283,7 @@ def outside_sa_hint(lat, lon, locate):
     """A hint for a point outside South Africa: the swapped or sign-corrected point that would lie
     inside, with the municipality it would be in. ``locate(lat, lon)`` -> name or None."""
     candidates = [(lon, lat, "latitude and longitude swapped"), (-lat, lon, "the latitude made negative"),
-                  (-lon, -lat, "swapped and the latitude made negative"), (lat, -lon, "the longitude made positive"),
+                  (-lon, -lat, "latitude and longitude swapped and the latitude made negative"), (lat, -lon, "the longitude made positive"),
                   (-lat, -lon, "both signs changed")]
     for new_lat, new_lon, how in candidates:
         if (new_lat, new_lon) == (lat, lon) or not (-90 <= new_lat <= 90 and -180 <= new_lon <= 180):

@@ -35,8 +35,9 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
+from ddm.investment.intake.history import insert_created_history
 from ddm.investment.intake.locating import PlaceError, Resolver, Spot, split_places
 from ddm.investment.intake.parsing import outside_sa_hint
 from ddm.investment.intake.rows import PATTERNS, REQUIRED, SYNONYMS, RowParser, derived_reference
@@ -428,13 +429,13 @@ class Writer:
         lines, locations = self._children(existing)
         new = [self._new_project(ref, group) for ref, group in groups.items() if ref not in existing]
         if new:
-            bulk_create_with_history(new, Project, batch_size=500, default_user=self.user,
-                                     default_change_reason=self.reason)
+            Project.objects.bulk_create(new, batch_size=500)
             if any(p.pk is None for p in new):  # backends that do not return ids
                 ids = dict(Project.objects.filter(organisation=run.organisation, reference__in=[p.reference for p in new])
                            .values_list("reference", "pk"))
                 for project in new:
                     project.pk = project.id = ids[project.reference]
+            insert_created_history(Project, new, self.user, self.reason, self.now)
             run.created.update(p.reference for p in new)
         changed = [p for ref, p in existing.items() if self._update_fields(p, groups[ref])]
         if changed:
@@ -445,6 +446,12 @@ class Writer:
         touched |= self._write_lines(groups, projects, lines)
         touched |= self._write_locations(groups, projects, locations)
         run.updated.update(ref for ref in touched if ref not in run.created)
+
+    def _create(self, model, objs):
+        model.objects.bulk_create(objs, batch_size=1000)
+        if any(obj.pk is None for obj in objs):  # only backends that cannot return ids (none we support)
+            raise RuntimeError(f"{model.__name__}: the database did not return the new ids")
+        insert_created_history(model, objs, self.user, self.reason, self.now)
 
     def _children(self, existing):
         ids = [p.pk for p in existing.values()]
@@ -491,8 +498,7 @@ class Writer:
                     changed.append(line)
                     touched.add(ref)
         if new:
-            bulk_create_with_history(new, BudgetLine, batch_size=1000, default_user=self.user,
-                                     default_change_reason=self.reason)
+            self._create(BudgetLine, new)
         if changed:
             bulk_update_with_history(changed, BudgetLine, ["amount", "fy_start_month", "submission", "stated_as",
                                                            "phase"], batch_size=1000, default_user=self.user,
@@ -523,8 +529,7 @@ class Writer:
             location._change_reason = self.reason
             location.delete()
         if new:
-            bulk_create_with_history(new, Location, batch_size=1000, default_user=self.user,
-                                     default_change_reason=self.reason)
+            self._create(Location, new)
         return touched
 
 
