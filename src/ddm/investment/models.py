@@ -78,9 +78,14 @@ class Submission(models.Model):
     # Lists of {"level": "error"|"warning", "sheet", "row", "column", "value", "message"}.
     errors = models.JSONField(default=list, blank=True)
     warnings = models.JSONField(default=list, blank=True)
-    # The rejected rows as read (header -> value), so they can be downloaded, fixed and re-imported.
+    # The rejected rows as read, so they can be downloaded, fixed and re-imported:
+    # {"headers": {sheet: [header texts]}, "rows": [{"sheet", "row", "values", "errors"}]} (or []).
     rejected_rows = models.JSONField(default=list, blank=True)
     note = models.TextField(blank=True)
+    preview = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="commits",
+        help_text="The preview (dry run) this submission committed, for uploads checked before writing",
+    )
 
     class Meta:
         ordering = ["-created"]
