@@ -242,3 +242,20 @@ def test_cli_export_refuses_a_plan_without_adoption(version):
 def test_unknown_zone_and_version(client):
     assert client.get("/oneplan/zones/XX99/").status_code == 404
     assert Place.objects.zones().count() == 52
+
+
+def test_indicator_taken_from_the_zone_profile(client_for, zone, version):
+    hub = client_for(RoleKind.HUB, zone=zone("DC15"))
+    response = hub.post("/oneplan/zones/DC15/indicators/new/", {
+        "code": "water", "profile_code": "pct_persons_piped_water", "target_value": "50", "target_year": "2030"})
+    assert response.status_code == 302, response.context["form"].errors
+    indicator = version.indicators.get(code="water")
+    # The profile's CS 2016 value for DC15 (14.55 % in the Stats SA derived table, 4 decimals in the profile).
+    assert indicator.baseline_year == 2016 and round(indicator.baseline_value, 2) == Decimal("14.55")
+    assert "Community Survey 2016" in indicator.source and indicator.unit == "%"
+    bad = hub.post("/oneplan/zones/DC15/indicators/new/", {
+        "code": "x", "profile_code": "no_such_indicator", "target_value": "1", "target_year": "2030"})
+    assert bad.status_code == 200 and "no value of indicator" in str(bad.context["form"].errors)
+    own = hub.post("/oneplan/zones/DC15/indicators/new/", {"code": "y", "name": "Plan's own", "target_value": "1",
+                                                           "target_year": "2030"})
+    assert own.status_code == 200 and "baseline_value" in own.context["form"].errors

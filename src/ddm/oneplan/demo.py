@@ -29,12 +29,14 @@ from ddm.places.models import Place
 DATA = Path(__file__).resolve().parent / "data" / "pilot_baselines.csv"
 D = datetime.date
 
+# key: (zone-profile indicator code, column of data/pilot_baselines.csv, name, unit, source, year, focal area)
 INDICATORS = {
-    "water": ("pct_persons_piped_water_in_dwelling_or_yard_cs2016", "Persons with piped water in dwelling or yard",
-              "%", "Stats SA Community Survey 2016", 2016, "infrastructure"),
-    "refuse": ("pct_persons_refuse_removed_weekly_cs2016", "Persons with refuse removed weekly", "%",
-               "Stats SA Community Survey 2016", 2016, "services"),
-    "unemployment": ("unemployment_rate_official_census2011", "Official unemployment rate", "%",
+    "water": ("pct_persons_piped_water", "pct_persons_piped_water_in_dwelling_or_yard_cs2016",
+              "Persons with piped water in dwelling or yard", "%", "Stats SA Community Survey 2016", 2016,
+              "infrastructure"),
+    "refuse": ("pct_persons_refuse_weekly", "pct_persons_refuse_removed_weekly_cs2016",
+               "Persons with refuse removed weekly", "%", "Stats SA Community Survey 2016", 2016, "services"),
+    "unemployment": ("unemployment_rate", "unemployment_rate_official_census2011", "Official unemployment rate", "%",
                      "Stats SA Census 2011", 2011, "economy"),
 }
 
@@ -192,10 +194,10 @@ def _commit(action, zone, org_code, reference):
 def _indicators(version, spec, baselines):
     areas = {a.code: a for a in version.focal_areas.all()}
     for key, (target, target_year, actuals) in spec["indicators"].items():
-        profile_code, name, unit, source, year, area = INDICATORS[key]
+        profile_code, column, name, unit, source, year, area = INDICATORS[key]
         indicator = PlanIndicator.objects.create(
             version=version, focal_area=areas[area], code=key, profile_code=profile_code, name=name, unit=unit,
-            source=f"{source} (baseline); target illustrative (demo)", baseline_value=Decimal(baselines[profile_code]),
+            source=f"{source} (baseline); target illustrative (demo)", baseline_value=Decimal(baselines[column]),
             baseline_year=year, target_value=Decimal(target), target_year=target_year,
         )
         for period, period_end, value in actuals:

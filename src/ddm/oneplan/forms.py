@@ -3,7 +3,7 @@
 from django import forms
 
 from ddm.investment.models import BudgetLine, Project
-from ddm.oneplan import access, signoff
+from ddm.oneplan import access, monitoring, signoff
 from ddm.oneplan.models import (
     Action, Commitment, FocalArea, IndicatorActual, Phase, PhaseDocument, PlanIndicator, ProjectStage, Strategy,
 )
@@ -104,6 +104,11 @@ class StageForm(forms.ModelForm):
 
 
 class IndicatorForm(UniqueCodeInVersion, forms.ModelForm):
+    """An indicator defined by the plan, or taken from the zone profile: give its profile code and leave the
+    name, unit, source and baseline blank to have them filled from the profile."""
+
+    FROM_PROFILE = ["name", "unit", "source", "baseline_value", "baseline_year"]
+
     class Meta:
         model = PlanIndicator
         fields = ["focal_area", "code", "profile_code", "name", "unit", "source", "baseline_value", "baseline_year",
@@ -111,7 +116,27 @@ class IndicatorForm(UniqueCodeInVersion, forms.ModelForm):
 
     def __init__(self, *args, version, **kwargs):
         super().__init__(*args, **kwargs)
+        self.zone = version.plan.zone
         self.fields["focal_area"].queryset = version.focal_areas.all()
+        for name in self.FROM_PROFILE:
+            self.fields[name].required = False
+            self.fields[name].help_text = "Blank: taken from the zone profile (with a profile code)."
+
+    def clean(self):
+        data = super().clean()
+        code = (data.get("profile_code") or "").strip()
+        if code:
+            found = monitoring.profile_baseline(self.zone, code)
+            if found is None:
+                self.add_error("profile_code", f"The {self.zone.code} zone profile has no value of indicator '{code}'.")
+                return data
+            for name, value in zip(self.FROM_PROFILE, found):
+                if data.get(name) in (None, ""):
+                    data[name] = value
+        for name in self.FROM_PROFILE:
+            if name != "unit" and data.get(name) in (None, ""):
+                self.add_error(name, "Required (or give a profile code to take it from the zone profile).")
+        return data
 
 
 class ActualForm(forms.ModelForm):

@@ -94,6 +94,24 @@ def status_counts(version):
     return counts
 
 
+def profile_baseline(zone, code):
+    """(name, unit, source, value, year) of a zone-profile indicator, or None if the profile lacks it.
+
+    Imported softly: the profiles app computes the values; without it plans define their own indicators.
+    """
+    try:
+        from ddm.profiles.models import IndicatorDefinition
+        from ddm.profiles.services import place_value
+    except ImportError:
+        return None
+    definition = IndicatorDefinition.objects.filter(code=code).first()
+    found = place_value(zone, code) if definition else None
+    if found is None:
+        return None
+    unit = "%" if definition.unit == "percent" else definition.get_unit_display()
+    return definition.name, unit, f"{found.source} (zone profile {code})", found.value, found.year
+
+
 # --- reporting -------------------------------------------------------------------------------
 
 
