@@ -161,3 +161,10 @@ def test_zones_lists_52():
     body = json.loads(run("zones", "--json").stdout)
     assert len(body) == 52 and {z["province"]["code"] for z in body} == {
         "EC", "FS", "GT", "KZN", "LIM", "MP", "NC", "NW", "WC"}
+
+
+def test_an_unloaded_registry_is_one_clear_line(monkeypatch):
+    monkeypatch.setattr("ddm.places.registry.is_loaded", lambda: False)
+    for args in (["locate", "--", "-29.8587", "31.0218"], ["locate", "--name", "Umtata"], ["zones"]):
+        result = run(*args)
+        assert result.exit_code == 1 and "run `ddm setup` first" in result.stderr

@@ -18,6 +18,23 @@ import click
 from ddm.commands_support import echo_err, echo_json, fail
 
 
+NOT_LOADED = "the place registry is not loaded: run `ddm setup` first"
+
+
+def _require_registry():
+    """One clear line instead of a database traceback when `ddm setup` has not been run."""
+    from django.db import DatabaseError
+
+    from ddm.places.registry import is_loaded
+
+    try:
+        loaded = is_loaded()
+    except DatabaseError:
+        loaded = False
+    if not loaded:
+        fail(NOT_LOADED)
+
+
 def _print_point(answer):
     rows = [("municipality", answer["municipality"]), ("zone", answer["zone"]), ("province", answer["province"])]
     for label, place in rows:
@@ -105,6 +122,7 @@ def locate(coordinates, name, province, csv_path, out_path, lat_column, lon_colu
     modes = sum(bool(x) for x in (coordinates, name is not None, csv_path))
     if modes != 1:
         raise click.UsageError("give exactly one of: LAT LON, --name NAME, --csv IN.CSV")
+    _require_registry()
     if coordinates:
         if len(coordinates) != 2:
             raise click.UsageError(f"expected LAT LON (two numbers), got {len(coordinates)} value(s)")
@@ -121,6 +139,7 @@ def zones(as_json):
     """List the 52 IGR Impact Zones (44 districts, 8 metros) with their province and municipalities."""
     from ddm.places.lookups import zone_list
 
+    _require_registry()
     rows = zone_list()
     if as_json:
         echo_json(rows)
