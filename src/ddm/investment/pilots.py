@@ -161,9 +161,23 @@ def _findings(published, r):
     if len(r["by_kind"]) > 1:
         kinds = " and ".join(BudgetKind(k).label.lower() for k in r["by_kind"])
         findings.append(f"It adds different kinds of figure: {kinds}.")
-    for line in r["other_lines"]:
-        findings.append(f"Not included: {line['organisation']} {rand_short(line['amount'])} "
-                        f"({line['financial_years']}).")
+    findings.extend(_not_included(r["other_lines"]))
+    return findings
+
+
+def _not_included(lines):
+    """One finding per organisation and kind among the zone's lines the published total leaves out."""
+    groups = {}
+    for line in lines:
+        groups.setdefault((line["organisation"], line["kind"]), []).append(line)
+    findings = []
+    for (organisation, kind), group in groups.items():
+        total = sum((l["amount"] for l in group), Decimal("0.00"))
+        years = sorted({l["financial_years"] for l in group})
+        span = years[0] if len(years) == 1 else f"{years[0]} to {years[-1]}"
+        count = f"{len(group)} lines, " if len(group) > 1 else ""
+        findings.append(f"Not included: {organisation}, {BudgetKind(kind).label.lower()} "
+                        f"{rand_short(total)} ({count}{span}).")
     return findings
 
 

@@ -117,22 +117,35 @@ def _as_set(value):
 class Quantum:
     def __init__(self, zone, calendar, view, rows):
         self.zone, self.calendar, self.view = zone, calendar, view
-        self.rows = sorted(rows, key=_row_order)
+        self._rows, self._sorted = list(rows), None
+
+    @property
+    def rows(self):
+        """The rows in display order (sphere, organisation, year, kind, ...), sorted on first use:
+        totals and by() do not need the order."""
+        if self._sorted is None:
+            self._sorted = sorted(self._rows, key=_row_order)
+        return self._sorted
 
     @property
     def calendar_description(self):
         return fy.CALENDAR_DESCRIPTIONS[self.calendar]
 
     def select(self, spheres=None, kinds=None, years=None, **filters):
+        """The rows matching the filters, in display order."""
+        return self._filter(self.rows, spheres, kinds, years, filters)
+
+    @staticmethod
+    def _filter(rows, spheres, kinds, years, filters):
         spheres, kinds, years = _as_set(spheres), _as_set(kinds), _as_set(years)
-        return [r for r in self.rows if _matches(r, spheres, kinds, years, filters)]
+        return [r for r in rows if _matches(r, spheres, kinds, years, filters)]
 
     def total(self, spheres=None, kinds=None, years=None, **filters):
-        return sum((r.amount for r in self.select(spheres, kinds, years, **filters)), ZERO)
+        return sum((r.amount for r in self._filter(self._rows, spheres, kinds, years, filters)), ZERO)
 
-    def by(self, *fields, **filters):
+    def by(self, *fields, spheres=None, kinds=None, years=None, **filters):
         result = defaultdict(lambda: ZERO)
-        for row in self.select(**filters):
+        for row in self._filter(self._rows, spheres, kinds, years, filters):
             key = tuple(getattr(row, f) for f in fields)
             result[key[0] if len(fields) == 1 else key] += row.amount
         return dict(result)
@@ -145,17 +158,17 @@ class Quantum:
 
     @property
     def kinds(self):
-        return sorted({r.kind for r in self.rows}, key=_kind_order)
+        return sorted({r.kind for r in self._rows}, key=_kind_order)
 
     @property
     def years(self):
-        labels = {(r.year if r.year is not None else 10**6, r.financial_year or "") for r in self.rows}
+        labels = {(r.year if r.year is not None else 10**6, r.financial_year or "") for r in self._rows}
         ordered = [label or None for _y, label in sorted(labels)]
         return ordered
 
     @property
     def apportioned(self):
-        return any(r.apportioned for r in self.rows)
+        return any(r.apportioned for r in self._rows)
 
     def totals(self):
         """Totals for JSON/exports: each says what it includes; kinds are never added together."""
@@ -274,13 +287,12 @@ def _lookups(groups):
     return organisations, places
 
 
-def _year_shares(key, amount, view, target_month):
+def _year_shares(first, last, month, amount, view, target_month):
     """(financial_year label, year, amount, apportioned) for one group in the chosen view."""
-    _zone, _org, _kind, first, last, month = key[:6]
+    single = first is not None and (last is None or last == first)
     if view == "stated":
-        single = first is not None and (last is None or last == first)
         return [(fy.span_label(first, last, month), first if single else None, amount, False)]
-    if first is not None and month == target_month and (last is None or last == first):
+    if single and month == target_month:
         return [(fy.fy_label(first, target_month), first, amount, False)]  # the common case, no split
     return [(fy.fy_label(s.year, target_month), s.year, s.amount, s.apportioned)
             for s in fy.to_calendar(amount, first, last, month, target_month)]
@@ -289,21 +301,23 @@ def _year_shares(key, amount, view, target_month):
 def rows_from_groups(groups, calendar="april", view="annual", include_private=True):
     target_month = _check(calendar, view)
     organisations, places = _lookups(groups)
+    excluded = set() if include_private else {pk for pk, o in organisations.items() if o["sphere"] == Sphere.PRIVATE}
     cells = defaultdict(lambda: ZERO)
-    for key, amount in groups.items():
-        organisation = organisations[key[1]]
-        if not include_private and organisation["sphere"] == Sphere.PRIVATE:
+    for (_zone, org_id, kind, first, last, month, sector, aggregate, m_id, precision), amount in groups.items():
+        if org_id in excluded:
             continue
-        _zone, org_id, kind, _first, _last, month, sector, aggregate, municipality_id, precision = key
-        for label, year, part, apportioned in _year_shares(key, amount, view, target_month):
+        for label, year, part, apportioned in _year_shares(first, last, month, amount, view, target_month):
             # Different spans can land in the same year: rows add up on everything they show.
-            cells[(org_id, label, kind, apportioned, None if aggregate else sector, municipality_id, precision,
-                   aggregate, month, year)] += part
+            cells[(org_id, label, kind, apportioned, None if aggregate else sector, m_id, precision, aggregate,
+                   month, year)] += part
+    month_names = {}
     rows = []
     for (org_id, label, kind, apportioned, sector, m_id, precision, aggregate, month, year), amount in cells.items():
-        organisation = organisations[org_id]
-        rows.append(QRow(organisation["sphere"], organisation["code"], organisation["name"], label, kind, amount,
-                         apportioned, sector, places.get(m_id), precision, aggregate, fy.calendar_name(month), year))
+        o = organisations[org_id]
+        if month not in month_names:
+            month_names[month] = fy.calendar_name(month)
+        rows.append(QRow(o["sphere"], o["code"], o["name"], label, kind, amount, apportioned, sector,
+                         places.get(m_id), precision, aggregate, month_names[month], year))
     return rows
 
 

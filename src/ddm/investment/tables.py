@@ -33,6 +33,14 @@ class Money:
 
 
 @dataclass
+class Percent:
+    value: Decimal
+
+    def __str__(self):
+        return f"{self.value} %"
+
+
+@dataclass
 class Table:
     key: str
     title: str
@@ -43,7 +51,7 @@ class Table:
 
     def export_rows(self):
         for row in self.rows:
-            yield [c.amount if isinstance(c, Money) else c for c in row]
+            yield [c.amount if isinstance(c, Money) else c.value if isinstance(c, Percent) else c for c in row]
 
     @property
     def rows_with_css(self):
@@ -81,8 +89,9 @@ def quantum_tables(quantum, population=None):
                 css.append("")
         for label, spheres in (("Government (national + provincial + local + parastatal)", q.GOVERNMENT),
                                ("Private sector (not added to government)", q.PRIVATE)):
-            per_year = [sum((cells.get((s, y), Money(ZERO)) for s in spheres), Money(ZERO)) for y in years]
-            body.append([label] + per_year + [sum(per_year, Money(ZERO))])
+            per_year = [sum((cells[(s, y)] for s in spheres if (s, y) in cells), Money(ZERO)) for y in years]
+            shown = [cell if any((s, y) in cells for s in spheres) else "" for cell, y in zip(per_year, years)]
+            body.append([label] + shown + [sum(per_year, Money(ZERO))])
             css.append("subtotal")
         notes = [f"{KIND_LABELS.get(kind, kind)}, {quantum.calendar_description}; Rand.", APPORTIONED_NOTE,
                  q.INCLUDES["government"], q.INCLUDES["private"]]
@@ -90,7 +99,7 @@ def quantum_tables(quantum, population=None):
             people, source = population
             government = body[-2][1:]
             body.append([f"Government per person ({source}: {people:,} people)"]
-                        + [q.per_capita(c.amount, people) if c.amount else "" for c in government])
+                        + [q.per_capita(c.amount, people) if c else "" for c in government])
             css.append("percapita")
         tables.append(Table(f"quantum-{kind}", f"{KIND_LABELS.get(kind, kind)} by sphere and financial year",
                             ["Sphere"] + [_year_label(y) for y in years] + ["All years"], body, notes, css))
@@ -151,7 +160,7 @@ def quality_table(quantum):
         row = [PRECISION_LABELS[precision]]
         for kind in kinds:
             amount = by.get((precision, kind), ZERO)
-            row += [amount, q._share(amount, kind_totals.get(kind)) if kind_totals.get(kind) else ""]
+            row += [amount, Percent(q._share(amount, kind_totals[kind])) if kind_totals.get(kind) else ""]
         rows.append(row)
     header = ["Located to"] + [h for k in kinds for h in (f"{KIND_LABELS.get(k, k)} (Rand)", "%")]
     return Table("quality", "Quality-adjusted totals: how precisely the Rand is located", header, rows,

@@ -31,8 +31,10 @@ def cell(value):
     from django.utils.html import escape
     from django.utils.safestring import mark_safe
 
-    from ddm.investment.tables import Money
+    from ddm.investment.tables import Money, Percent
 
+    if isinstance(value, Percent):
+        return str(value)
     if isinstance(value, Money):
         mark = '<sup title="includes apportioned shares">*</sup>' if value.apportioned else ""
         return mark_safe(escape(rand_full(value.amount)) + mark)
@@ -47,6 +49,6 @@ def cell(value):
 def is_number(value):
     from decimal import Decimal
 
-    from ddm.investment.tables import Money
+    from ddm.investment.tables import Money, Percent
 
-    return isinstance(value, (Money, Decimal, int)) and not isinstance(value, bool)
+    return isinstance(value, (Money, Percent, Decimal, int)) and not isinstance(value, bool)
