@@ -120,7 +120,7 @@ GENERIC = set(STOPWORDS) | {
     "storey", "double", "single", "two", "three", "new", "stand", "alone", "programme", "grant",
     "mig", "wsig", "rbig", "usdg", "inep", "hsdg", "equitable", "share", "capital", "operational",
     "local", "municipality", "district", "metropolitan", "metro", "province", "local", "phase",
-    "continuing", "continued", "ongoing", "network", "networks", "general", "mig", "complete", "completed",
+    "continuing", "continued", "ongoing", "waste", "top", "drift", "bottom", "heights", "valley", "view", "network", "networks", "general", "mig", "complete", "completed",
 }
 
 # Qualifiers: the word followed by a number or letter that tells parts of a programme apart.

@@ -14,6 +14,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from ddm.alignment.duplicates.normalise import normalise
 
@@ -124,16 +125,17 @@ def _unpack(result):
     return result if len(result) == 3 else (*result, 100)
 
 
+def allowed_edits(one, two):
+    """Typos tolerated between two names: 1 edit (a transposition counts one) from 4 letters, 2 from 9."""
+    shortest = min(len(one), len(two))
+    return 0 if shortest < 4 else (1 if shortest < 9 else 2)
+
+
 def _name_matches(name, other):
-    """Is this name (or a misspelling of it) among the other title's words?"""
+    """Is this name (or a misspelling of it: "Ngqeleli", "Libdoe") among the other title's words?"""
     if name in other.names or name in other.tokens:
         return True
-    return any(fuzz.ratio(name, word) >= 80 or _prefix(name, word) for word in other.names)
-
-
-def _prefix(one, two):
-    short, long = sorted((one, two), key=len)
-    return len(short) >= 5 and long.startswith(short)
+    return any(OSA.distance(name, word, score_cutoff=2) <= allowed_edits(name, word) for word in other.names)
 
 
 def _names(a, b):
