@@ -97,3 +97,29 @@ def test_district_municipality_is_an_audit_subject(db):
     assert audit_subject("ETH").level == "municipality"
     with pytest.raises(LookupError):
         audit_subject("GT")
+
+
+def test_rejected_rows_file_reimports_after_fixing(db, tmp_path):
+    import openpyxl
+
+    path = tmp_path / "audit.csv"
+    path.write_text(GOOD_AND_BAD)
+    out = tmp_path / "rejected.xlsx"
+    result = CliRunner().invoke(cli, ["import", "skills", str(path), "--municipality", "EC157", "--accept-valid",
+                                      "--rejected", str(out)])
+    assert result.exit_code == 0 and "3 rejected rows" in result.stderr
+    sheet = openpyxl.load_workbook(out).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:7] == ("Municipality code", "Post title", "Person", "Occupational category", "Management",
+                           "Skill", "Level")
+    assert [r[1] for r in rows[1:]] == ["Planner", "Engineer", "Accountant"]
+    assert "unknown skill" in rows[2][-1]
+    # Fix the three rows in the rejected file and import it as-is.
+    fixed = {2: ("no", "town_planner", "advanced", "EC157"), 3: ("yes", "water_engineer", "basic", "EC157"),
+             4: ("no", "financial_accountant", "intermediate", "EC157")}
+    for number, (mgmt, skill, level, muni) in fixed.items():
+        sheet.cell(number, 5).value, sheet.cell(number, 6).value = mgmt, skill
+        sheet.cell(number, 7).value, sheet.cell(number, 1).value = level, muni
+    sheet.parent.save(out)
+    again = import_skills(str(out), "rejected.xlsx", audit_subject("EC157"))
+    assert again.status == "committed" and again.audit.entries.count() == 3

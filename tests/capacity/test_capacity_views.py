@@ -86,6 +86,7 @@ def test_upload_with_bad_rows_shows_errors_and_writes_nothing(client_for, zone):
     assert response.status_code == 400
     page = response.content.decode()
     assert "perhaps" in page and "management must be yes or no" in page and "Nothing was written" in page
+    assert 'download="rejected-LIM362.xlsx"' in page
     assert not SkillsAudit.objects.exists()
     assert _upload(member, "LIM362", AUDIT + "Planner,Bo,perhaps,town_planner,basic\n",
                    accept_valid="on").status_code == 302
@@ -120,3 +121,25 @@ def test_zone_page_and_exports(client, make_audit):
     assert openpyxl.load_workbook(io.BytesIO(template.content)).sheetnames[0] == "skills audit"
     assert client.get("/capacity/municipalities/LIM362/").status_code == 200
     assert client.get("/capacity/municipalities/NOPE/").status_code == 404
+
+
+def test_hub_registration_is_limited_to_zones_the_user_covers(client_for, zone):
+    gauteng = client_for(RoleKind.PROVINCIAL, province=zone("JHB").province)
+    form = {"name": "Gauteng metros", "zones": ["JHB", "TSH", "EKU"], "established": "2020-07-01"}
+    assert gauteng.post("/capacity/hubs/new/", form).status_code == 302
+    hub = Hub.objects.get(name="Gauteng metros")
+    assert sorted(z.code for z in hub.zones.all()) == ["EKU", "JHB", "TSH"]
+    response = gauteng.post("/capacity/hubs/new/", {"name": "Too wide", "zones": ["JHB", "DC36"]})
+    assert response.status_code == 200 and "no role covering DC36" in response.content.decode()
+    assert not Hub.objects.filter(name="Too wide").exists()
+    member = client_for(RoleKind.HUB, zone=zone("JHB"))
+    assert member.post("/capacity/hubs/new/", {"name": "x", "zones": ["JHB"]}).status_code == 403
+    # A hub member of JHB may edit the hub's details, but not add or remove zones outside their scope.
+    removal = member.post(f"/capacity/hubs/{hub.pk}/edit/", {"name": "GM", "zones": ["JHB", "EKU"]})
+    assert removal.status_code == 200 and "no role covering TSH" in removal.content.decode()
+    addition = member.post(f"/capacity/hubs/{hub.pk}/edit/", {"name": "GM", "zones": ["JHB", "TSH", "EKU", "DC36"]})
+    assert addition.status_code == 200 and "no role covering DC36" in addition.content.decode()
+    assert sorted(z.code for z in hub.zones.all()) == ["EKU", "JHB", "TSH"]
+    assert member.post(f"/capacity/hubs/{hub.pk}/edit/", {"name": "GM", "zones": ["JHB", "TSH", "EKU"]}).status_code == 302
+    hub.refresh_from_db()
+    assert hub.name == "GM" and hub.history.count() >= 2

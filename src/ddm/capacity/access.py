@@ -18,6 +18,20 @@ def can_edit_hub(user, hub):
     return any(can_coordinate_place(user, zone) for zone in hub.zones.all())
 
 
+def can_create_hub(user):
+    """Administrators and provincial coordinators register hubs (for zones they cover: HubForm)."""
+    from ddm.accounts.access import roles_of
+    from ddm.accounts.models import RoleKind
+
+    return is_admin(user) or any(r.kind == RoleKind.PROVINCIAL for r in roles_of(user))
+
+
+def check_create_hub(request):
+    require_login(request)
+    if not can_create_hub(request.user):
+        raise PermissionDenied("Only administrators and provincial coordinators register hubs.")
+
+
 def municipality_organisations(place):
     return Organisation.objects.filter(municipality=place)
 

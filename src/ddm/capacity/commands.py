@@ -19,8 +19,10 @@ def register(cli, import_group, report_group):
 @click.option("--municipality", required=True, help="MDB code of the audited municipality (EC157, ETH, DC36).")
 @click.option("--dry-run", is_flag=True, help="Validate only; write nothing.")
 @click.option("--accept-valid", is_flag=True, help="Write the valid rows even if some rows have errors.")
+@click.option("--rejected", "rejected_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the rejected rows (with an errors column) to this XLSX, to fix and re-import.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (see skills_import.ImportResult).")
-def import_skills(file, municipality, dry_run, accept_valid, as_json):
+def import_skills(file, municipality, dry_run, accept_valid, rejected_path, as_json):
     """Import a municipality's skills audit (CSV/XLSX; template at /capacity/skills/template.xlsx).
 
     All or nothing: a row error rejects the file unless --accept-valid. Exit 1 when rejected.
@@ -36,6 +38,9 @@ def import_skills(file, municipality, dry_run, accept_valid, as_json):
         result = run_import(str(file), file.name, place, dry_run=dry_run, accept_valid=accept_valid)
     except (LookupError, ImportRefused) as exc:
         fail(str(exc))
+    if rejected_path and result.rejected:
+        rejected_path.write_bytes(result.rejected_xlsx())
+        echo_err(f"wrote {len(result.rejected)} rejected rows to {rejected_path}")
     if as_json:
         echo_json(result.as_dict())
     else:

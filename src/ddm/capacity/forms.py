@@ -3,7 +3,8 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 
-from ddm.capacity.models import BusinessPlanVersion, PlanAttachment, Position, Skill
+from ddm.capacity.models import BusinessPlanVersion, Hub, PlanAttachment, Position, Skill
+from ddm.places.models import Place
 
 # Business plan attachments: documents and images only, at most 10 MB (or the site limit if lower).
 ATTACHMENT_TYPES = {".pdf", ".docx", ".doc", ".xlsx", ".xls", ".odt", ".ods", ".txt", ".png", ".jpg", ".jpeg"}
@@ -80,3 +81,30 @@ class OverrideForm(forms.Form):
         if data.get("required") is not None and not (data.get("reason") or "").strip():
             self.add_error("reason", "Say why this municipality's requirement differs from the default.")
         return data
+
+
+class HubForm(forms.ModelForm):
+    zones = forms.ModelMultipleChoiceField(
+        Place.objects.zones().without_geometry().order_by("code"), to_field_name="code",
+        widget=forms.CheckboxSelectMultiple, help_text="The zones this hub serves (one or more)")
+
+    class Meta:
+        model = Hub
+        fields = ["name", "zones", "established", "contact_name", "contact_email", "contact_phone"]
+        widgets = {"established": DateInput}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_zones(self):
+        from ddm.accounts.access import can_coordinate_place
+
+        zones = self.cleaned_data["zones"]
+        # Every zone added or removed must be one the user covers; unchanged zones may stay.
+        before = set(self.instance.zones.all()) if self.instance.pk else set()
+        changed = sorted(set(zones) ^ before, key=lambda z: z.code)
+        outside = [z.code for z in changed if not can_coordinate_place(self.user, z)]
+        if outside:
+            raise forms.ValidationError(f"You have no role covering {', '.join(outside)}.")
+        return zones

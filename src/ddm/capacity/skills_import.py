@@ -13,7 +13,7 @@ from django.db import transaction
 from rapidfuzz import process
 
 from ddm.capacity.models import AuditEntry, Skill, SkillLevel, SkillsAudit
-from ddm.tabular import HeaderError, IssueLog, TableError, detect_header, open_table
+from ddm.tabular import HeaderError, IssueLog, TableError, detect_header, open_table, rejected_rows_xlsx
 
 SYNONYMS = {
     "municipality": ["municipality code", "mdb code", "municipality"],
@@ -48,6 +48,8 @@ class ImportResult:
     valid: list = field(default_factory=list)
     log: IssueLog = None
     audit: SkillsAudit | None = None
+    header_texts: list = field(default_factory=list)
+    rejected: list = field(default_factory=list)  # [(values as read, [messages])]
 
     @property
     def status(self):
@@ -56,6 +58,10 @@ class ImportResult:
         if self.dry_run:
             return "valid" if not self.log.blocking else "valid-rows-only"
         return "partial" if self.log.blocking else "committed"
+
+    def rejected_xlsx(self):
+        """The rejected rows as read plus an errors column: fix them and import the file again."""
+        return rejected_rows_xlsx(self.header_texts, self.rejected)
 
     @property
     def rows_rejected(self):
@@ -147,8 +153,9 @@ def _yes_no(text):
     return None
 
 
-def read_rows(source, filename, place, log):
-    """(sheet, rows_read, [valid AuditEntry]) from the first sheet that has the audit header."""
+def read_rows(source, filename, place, log, rejected):
+    """(sheet, header texts, rows_read, [valid AuditEntry]) from the first sheet with the audit header;
+    rejected rows are appended to ``rejected`` as (values, [messages])."""
     try:
         tables = open_table(source, filename)
     except TableError as exc:
@@ -169,19 +176,23 @@ def read_rows(source, filename, place, log):
         if all(v in (None, "") for v in values):
             continue
         count += 1
+        errors_before = len(log.errors)
         entry = _parse_row(values, header, matcher, place, log, number)
         if entry is not None:
             valid.append(entry)
-    return table.sheet, count, valid
+        else:
+            rejected.append((values, [i.message for i in log.errors[errors_before:]]))
+    return table.sheet, header.texts, count, valid
 
 
 def import_skills(source, filename, place, user=None, channel="cli", dry_run=False, accept_valid=False):
     """Validate (and unless dry_run or refused, write) a skills audit for ``place``."""
-    log = IssueLog(file=filename)
-    sheet, count, valid = read_rows(source, filename, place, log)
+    log, rejected = IssueLog(file=filename), []
+    sheet, header_texts, count, valid = read_rows(source, filename, place, log, rejected)
     if count == 0:
         log.error("the file has a header but no data rows")
-    result = ImportResult(place.code, filename, sheet, dry_run, accept_valid, count, valid, log)
+    result = ImportResult(place.code, filename, sheet, dry_run, accept_valid, count, valid, log,
+                          header_texts=header_texts, rejected=rejected)
     if result.status == "rejected" or dry_run:
         return result
     with transaction.atomic():

@@ -5,7 +5,9 @@ from ddm.capacity import views
 app_name = "capacity"
 urlpatterns = [
     path("", views.national, name="national"),
+    path("hubs/new/", views.new_hub, name="new_hub"),
     path("hubs/<int:pk>/", views.hub, name="hub"),
+    path("hubs/<int:pk>/edit/", views.edit_hub, name="edit_hub"),
     path("hubs/<int:pk>/positions/<str:role>/", views.edit_position, name="position"),
     path("hubs/<int:pk>/plan/", views.new_plan_version, name="plan"),
     path("hubs/<int:pk>/attachments/", views.upload_attachment, name="attachments"),

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from ddm.capacity import access, services
-from ddm.capacity.forms import AttachmentForm, OverrideForm, PlanForm, PositionForm, SkillsUploadForm
+from ddm.capacity.forms import AttachmentForm, HubForm, OverrideForm, PlanForm, PositionForm, SkillsUploadForm
 from ddm.capacity.models import Hub, HubRole, Position, SkillsAudit
 from ddm.capacity.reports import report_sheets
 from ddm.capacity.skills_import import ImportRefused, import_skills, template_sheets
@@ -29,7 +29,30 @@ def _today(request):
 
 
 def national(request):
-    return render(request, "capacity/national.html", {"c": services.coverage(_today(request))})
+    return render(request, "capacity/national.html", {
+        "c": services.coverage(_today(request)), "can_create": access.can_create_hub(request.user)})
+
+
+def new_hub(request):
+    access.check_create_hub(request)
+    form = HubForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        hub = form.save()
+        messages.success(request, f"Hub {hub.name} registered.")
+        return redirect(hub)
+    return render(request, "capacity/hub_form.html", {"form": form, "hub": None})
+
+
+def edit_hub(request, pk):
+    hub = _hub(pk)
+    access.check_hub(request, hub)
+    # The user must also cover every zone the hub ends up serving (HubForm.clean_zones).
+    form = HubForm(request.POST or None, instance=hub, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Hub {hub.name} saved.")
+        return redirect(hub)
+    return render(request, "capacity/hub_form.html", {"form": form, "hub": hub})
 
 
 def _hub(pk):
@@ -134,8 +157,25 @@ def municipality(request, code, upload_result=None, upload_form=None, status=200
         "audits": SkillsAudit.objects.filter(municipality=place)[:10],
         "entries": body.audit.entries.select_related("skill") if body.audit else [],
         "upload_form": upload_form or SkillsUploadForm(), "override_form": OverrideForm(),
-        "result": upload_result,
+        "result": upload_result, "rejected_href": _rejected_href(upload_result),
     }, status=status)
+
+
+# Rejected rows are offered as an inline download (nothing is stored for a rejected import).
+REJECTED_INLINE_MAX = 2 * 1024 * 1024
+
+
+def _rejected_href(result):
+    import base64
+
+    from ddm.exports import XLSX_TYPE
+
+    if result is None or not result.rejected:
+        return ""
+    data = result.rejected_xlsx()
+    if len(data) > REJECTED_INLINE_MAX:
+        return ""
+    return f"data:{XLSX_TYPE};base64,{base64.b64encode(data).decode()}"
 
 
 @require_POST
