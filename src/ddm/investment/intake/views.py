@@ -83,7 +83,7 @@ def detail(request, pk):
         "has_rejected": has_rejected_rows(submission),
         "can_commit": (submission.status == SubmissionStatus.PREVIEW and
                        can_submit_for(request.user, submission.organisation)),
-        "commits": Submission.objects.filter(note__startswith=f"commit of preview {submission.pk}."),
+        "commits": submission.commits.all(),
     }
     return render(request, "investment/intake/detail.html", context)
 
@@ -96,11 +96,14 @@ def commit(request, pk):
         raise PermissionDenied(f"You may not submit for {preview.organisation.name}.")
     if preview.status != SubmissionStatus.PREVIEW:
         raise Http404("Only a validated preview can be committed.")
+    earlier = preview.commits.first()
+    if earlier is not None:  # a second click (or a reload) does not import the file twice
+        return redirect("investment:submission", earlier.pk)
     with preview.source_file.open("rb") as handle:
         submission = start_submission(handle, preview.organisation, request.user, "upload", preview.filename,
                                       preview.sheet, dry_run=False, accept_valid=preview.accept_valid)
-    submission.note = f"commit of preview {preview.pk}."
-    submission.save(update_fields=["note"])
+    submission.preview = preview
+    submission.save(update_fields=["preview"])
     tasks.start(submission)
     return redirect("investment:submission", submission.pk)
 

@@ -1,0 +1,80 @@
+"""The Budget Review 2019 demo through the pipeline, and large uploads as background jobs."""
+
+from decimal import Decimal
+
+import pytest
+from django.test import override_settings
+
+from _intake_files import xlsx
+from ddm.accounts.models import RoleKind
+from ddm.investment.intake import tasks
+from ddm.investment.intake.demo import load_budget_review_demo
+from ddm.investment.models import BudgetLine, Project, Submission
+
+pytestmark = pytest.mark.django_db
+
+
+def test_budget_review_demo_lands_under_the_departments_and_is_idempotent():
+    messages = []
+    load_budget_review_demo(messages.append)
+    projects = Project.objects.filter(submission__channel="demo")
+    assert projects.count() == 25  # 25 projects x 7 years in the source file (data/SOURCES.md)
+    assert BudgetLine.objects.filter(project__in=projects).count() == 175
+    court = projects.get(title__icontains="Durban High Court")
+    assert court.organisation.code == "nat-justice-and-constitutional-development"
+    assert court.locations.get().zone.code == "ETH"  # its coordinates, checked in the shared SOURCES.md
+    bambisana = projects.get(title__icontains="Bambisana")
+    assert (bambisana.organisation.code, bambisana.locations.get().municipality.code) == ("nat-health", "EC154")
+    # Budget phases: 2015/16-2017/18 audited (actual), 2018/19 adjusted, 2019/20 on MTEF (budget).
+    kinds = dict(bambisana.budget_lines.values_list("fy_first", "kind"))
+    assert (kinds[2015], kinds[2018], kinds[2019], kinds[2021]) == ("actual", "adjusted", "budget", "budget")
+    unmapped = projects.filter(locations__isnull=True)
+    assert unmapped.count() == 4  # "various" / "Not specified" coordinates
+    demo_submissions = Submission.objects.filter(channel="demo").count()
+    load_budget_review_demo(messages.append)
+    assert Submission.objects.filter(channel="demo").count() == demo_submissions
+    assert "8 departments already loaded" in messages[-1]
+
+
+def test_budget_review_amounts_are_exact():
+    load_budget_review_demo(lambda m: None)
+    line = BudgetLine.objects.get(project__reference="basic-education-school-infrastructure-backlogs-grant",
+                                  fy_first=2015)
+    assert line.amount == Decimal("1368285000.00") and line.stated_as == "2015/16"
+    assert line.phase == "Audited Outcome"
+
+
+def test_large_upload_runs_as_a_background_job_with_progress_page(client_for, organisation, monkeypatch):
+    dws = organisation("nat-water-and-sanitation")
+    client = client_for(RoleKind.SUBMITTER, organisation=dws)
+    monkeypatch.setattr(tasks, "INLINE_MAX_BYTES", 10)  # every file counts as large
+    rows = [["Project name", "Ref", "Budget 2019/20"], ["Big dam", "B1", 1000]]
+    response = client.post("/investment/submissions/new/", {"organisation": dws.pk, "file": xlsx(rows),
+                                                            "sheet": "", "mode": "all"})
+    submission = Submission.objects.get(pk=response.url.rstrip("/").split("/")[-1])
+    assert submission.status == "pending"  # queued for the db_worker
+    page = client.get(response.url)
+    assert b'http-equiv="refresh"' in page.content and b"Importing" in page.content
+    tasks.run_submission.call(submission.pk)  # what the worker does
+    submission.refresh_from_db()
+    assert submission.status == "preview" and submission.projects_created == 1
+    assert b'http-equiv="refresh"' not in client.get(response.url).content
+    client.post(f"/investment/submissions/{submission.pk}/commit/")
+    client.post(f"/investment/submissions/{submission.pk}/commit/")  # a second click
+    (commit,) = submission.commits.all()
+    assert commit.status == "pending"
+    tasks.run_submission.call(commit.pk)
+    commit.refresh_from_db()
+    assert commit.status == "committed" and Project.objects.filter(organisation=dws, reference="B1").exists()
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}})
+def test_background_job_through_the_task_backend(client_for, organisation, monkeypatch):
+    dws = organisation("nat-water-and-sanitation")
+    client = client_for(RoleKind.SUBMITTER, organisation=dws)
+    monkeypatch.setattr(tasks, "INLINE_MAX_BYTES", 10)
+    response = client.post("/investment/submissions/new/", {
+        "organisation": dws.pk, "file": xlsx([["Project name", "Budget 2019/20"], ["Dam", 5]]), "sheet": "",
+        "mode": "all"})
+    submission = Submission.objects.get(pk=response.url.rstrip("/").split("/")[-1])
+    assert submission.status == "preview"
