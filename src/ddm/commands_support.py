@@ -46,7 +46,7 @@ def serve(addr, worker=True):
         # django-tasks' database backend runs jobs (long imports) in a separate process.
         process = subprocess.Popen([sys.executable, "-m", "django", "db_worker"], env=_django_env())
     try:
-        call_command("runserver", addr, "--noreload", "--insecure")
+        call_command("runserver", addr, "--noreload")
     finally:
         if process is not None:
             process.terminate()

@@ -81,6 +81,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves /static/ from the package itself, with DEBUG off and under any WSGI server.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -133,6 +135,9 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 # src/ddm/static is not an app's static dir: without this, ddm.css and filter.js are never served.
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# No collectstatic step needed: WhiteNoise finds files where Django's finders do.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("DDM_MEDIA_ROOT", str(VAR_DIR / "media")))
 

@@ -47,3 +47,10 @@ def test_pages_send_protective_headers(client, db):
     response = client.get("/about/sources")
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_static_files_are_served_by_the_app_with_debug_off(client, settings):
+    settings.DEBUG = False
+    response = client.get("/static/ddm/ddm.css")
+    assert response.status_code == 200
+    assert b"--brand" in b"".join(response.streaming_content)
