@@ -132,7 +132,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = VAR_DIR / "static"  # only `collectstatic` fills it; WhiteNoise also reads the package
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # src/ddm/static is not an app's static dir: without this, ddm.css and filter.js are never served.
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # No collectstatic step needed: WhiteNoise finds files where Django's finders do.
