@@ -239,3 +239,18 @@ def test_every_sheet_or_one(organisation):
     assert any(w["sheet"] == "Notes" and "sheet skipped" in w["message"] for w in all_sheets.warnings)
     one = run_import(book, org, None, "cli", sheet="More")
     assert one.projects_unchanged == 1 and one.rows_read == 1
+
+
+def test_stated_precision_coarsens_a_point_and_unknown_precision_is_an_error(organisation):
+    org = organisation("nat-health")
+    submission = run_import(xlsx([
+        ["Project", "GPS", "Precision", "Budget 2019/20"],
+        ["Centroid clinic", "-31.5889, 28.7844", "Local municipality", 10],
+        ["Exact clinic", "-31.5889, 28.7844", None, 10],
+        ["Odd", "-31.5889, 28.7844", "somewhere", 10],
+    ]), org, None, "cli", accept_valid=True)
+    assert [e["row"] for e in submission.errors] == [4]
+    centroid = Project.objects.get(organisation=org, title="Centroid clinic").locations.get()
+    assert (centroid.precision, centroid.municipality.code) == ("municipality", "EC157")
+    assert centroid.latitude == pytest.approx(-31.5889)
+    assert Project.objects.get(organisation=org, title="Exact clinic").locations.get().precision == "point"

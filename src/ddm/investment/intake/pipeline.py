@@ -29,6 +29,7 @@ cannot show it: the import's transaction is not visible to other connections unt
 
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from django.conf import settings
@@ -223,6 +224,8 @@ class ImportRun:
                     row.warn(parser.fields.get("reference"), None, f"no reference: {row.reference} derived "
                              "from the name and place")
             if not row.errors:
+                if not row.spots and row.reference not in self.seen and row.reference not in accepted:
+                    row.warn(None, None, "no location: the project is kept as unmapped")
                 self._merge(accepted, row)
             self._issues(row, sheet)
             if row.errors:
@@ -274,8 +277,24 @@ class ImportRun:
         for row in rows:
             if not row.skipped:
                 self._named_places(row)
-                if not row.spots and not row.errors:
-                    row.warn(None, None, "no location: the project is kept as unmapped")
+                if row.spots and row.precision:
+                    self._stated_precision(row)
+
+    def _stated_precision(self, row):
+        """A "Precision" column may say a point is only approximate (e.g. a municipality's centre):
+        the coarser stated precision is kept; a finer one than the data supports is a warning."""
+        label, value, stated = row.precision
+        order = [p.value for p in Precision]  # point (finest) ... national
+        if stated not in order:
+            row.error(label, value, f"unknown precision (use one of: {', '.join(order)})")
+            return
+        finest = min(order.index(s.precision) for s in row.spots)
+        if order.index(stated) > finest:
+            row.spots = [replace(s, precision=stated) if order.index(s.precision) < order.index(stated) else s
+                         for s in row.spots]
+        elif order.index(stated) < finest:
+            row.warn(label, value, f"the location is only known to {row.spots[0].precision} level; "
+                     f"kept as {row.spots[0].precision}")
 
     def _point(self, row, code):
         lat, lon = row.point

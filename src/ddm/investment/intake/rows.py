@@ -76,6 +76,7 @@ class ParsedRow:
     places: list = field(default_factory=list)  # [(kind, text)]
     point: tuple | None = None
     point_column: str = ""
+    precision: tuple | None = None  # (column label, value as given, normalised) from a Precision column
     spots: list = field(default_factory=list)  # resolved Spots (filled by the pipeline)
     errors: list = field(default_factory=list)  # [(column label, value, message)]
     warnings: list = field(default_factory=list)
@@ -266,6 +267,11 @@ class RowParser:
             column = gps_column if lat is None else lon_column
             row.error(column, gps if lat is None else lon, str(exc))
             row.point = None
+        column, value = self.cell(row.values, "precision")
+        if value is not None:
+            stated = _text(value).lower().replace("exact point", "point").replace("local municipality", "municipality")
+            row.precision = (column.label, value, {"exact": "point", "district": "zone", "metro": "zone",
+                                                   "unspecified": "national"}.get(stated, stated))
         for name in PLACE_FIELDS:
             column, value = self.cell(row.values, name)
             if value is not None and not _unspecified(value):
