@@ -197,3 +197,19 @@ def test_organisation_fixture_sanity():
     # The district and metro organisations that sign are the municipalities' own reference organisations.
     assert Organisation.objects.get(code="DC15").kind == "municipality"
     assert Organisation.objects.get(code="ETH").kind == "municipality"
+
+
+def test_dashboard_count_query_follows_the_same_funding_rule(version, hub, project_factory):
+    strategy, funded = add_strategy_and_action(version, hub)
+    planned_only = workflow.save_content(Action(strategy=strategy, title="Planned only"), version, hub, "Action")
+    zero = workflow.save_content(Action(strategy=strategy, title="Zero budget"), version, hub, "Action")
+    workflow.save_content(Action(strategy=strategy, title="No commitment"), version, hub, "Action")
+    p1 = project_factory("DC15", "P1", "DC15", {"actual": "5"})
+    p2 = project_factory("DC15", "P2", "DC15", {"planned": "5"})
+    p3 = project_factory("DC15", "P3", "DC15", {"budget": "0"})
+    commit(funded, hub, projects=[p1], lines=p1.budget_lines.all())
+    commit(planned_only, hub, projects=[p2], lines=p2.budget_lines.all())
+    commit(zero, hub, projects=[p3], lines=p3.budget_lines.all())
+    funded_count, total, _share = funding.action_funding_share(version)
+    assert (funded_count, total) == (1, 4)
+    assert funding.funded_action_counts([version.pk]) == {version.pk: (1, 4)}

@@ -5,14 +5,13 @@ from decimal import Decimal
 from ddm.accounts.access import organisations_for
 from ddm.oneplan import access, funding, monitoring, serialise, signoff, workflow
 from ddm.oneplan.models import (
-    PHASE_ORDER, Commitment, OnePlan, PhaseKind, VersionStatus,
+    PHASE_ORDER, Commitment, OnePlan, PhaseKind, PlanIndicator, PlanVersion, VersionStatus,
 )
 from ddm.places.models import Place
 
 
-def _adoption(plan, version):
-    adopted = plan.adopted
-    if version.current_phase == PhaseKind.ADOPTION:
+def _adoption(version, adopted):
+    if version.current_phase == PhaseKind.ADOPTION and not version.frozen:
         signed = len(signoff.active_signoffs(version))
         return f"Awaiting sign-off: {signed} of {len(signoff.required_parties(version))} signed"
     if adopted is not None:
@@ -20,21 +19,46 @@ def _adoption(plan, version):
     return "Not yet adopted"
 
 
+def _latest_versions():
+    """({plan id: latest version}, {plan id: adopted version in force}) in one query."""
+    latest, adopted = {}, {}
+    for version in PlanVersion.objects.order_by("plan_id", "number"):
+        latest[version.plan_id] = version
+        if version.status == VersionStatus.ADOPTED:
+            adopted[version.plan_id] = version
+    return latest, adopted
+
+
+def _indicator_counts(version_ids):
+    counts = {vid: {key: 0 for key in monitoring.STATUS_LABELS} for vid in version_ids}
+    for indicator in PlanIndicator.objects.filter(version_id__in=version_ids).prefetch_related("actuals"):
+        counts[indicator.version_id][monitoring.progress(indicator).status] += 1
+    return counts
+
+
 def national_rows():
-    """One row per zone (all 52), with or without a One Plan."""
+    """One row per zone (all 52), with or without a One Plan; a fixed number of queries."""
     plans = {p.zone_id: p for p in OnePlan.objects.all()}
+    latest, adopted = _latest_versions()
+    version_ids = [v.pk for v in latest.values()]
+    funded_counts = funding.funded_action_counts(version_ids)
+    indicator_counts = _indicator_counts(version_ids)
     rows = []
     for zone in Place.objects.zones().without_geometry().select_related("province").order_by("province__code", "code"):
         plan = plans.get(zone.pk)
         row = {"zone": zone, "plan": plan}
         if plan is not None:
-            version = plan.current
-            funded, actions, share = funding.action_funding_share(version)
-            counts = monitoring.status_counts(version)
+            version = latest[plan.pk]
+            version.plan = plan
+            plan.zone = zone
+            funded, actions = funded_counts[version.pk]
+            counts = indicator_counts[version.pk]
             row.update({
                 "version": version, "phase": version.get_current_phase_display(),
-                "phase_number": PHASE_ORDER.index(version.current_phase) + 1, "adoption": _adoption(plan, version),
-                "adopted": plan.adopted is not None, "actions": actions, "actions_funded": funded, "share_funded": share,
+                "phase_number": PHASE_ORDER.index(version.current_phase) + 1,
+                "adoption": _adoption(version, adopted.get(plan.pk)), "adopted": plan.pk in adopted,
+                "actions": actions, "actions_funded": funded,
+                "share_funded": Decimal(funded) / actions if actions else None,
                 "indicators": sum(counts.values()), "on_track": counts[monitoring.ON_TRACK],
             })
         rows.append(row)
@@ -56,7 +80,7 @@ def totals(rows):
 def commitment_rows(version):
     rows = []
     commitments = Commitment.objects.filter(action__strategy__focal_area__version=version).select_related(
-        "organisation", "action__strategy__focal_area").prefetch_related("budget_lines", "projects", "reports")
+        "organisation", "action__strategy__focal_area").prefetch_related("budget_lines", "projects", "reports", "stages")
     quarter = monitoring.quarter_of(workflow.today())
     for c in commitments:
         status = funding.commitment_status(c)
@@ -75,7 +99,10 @@ def zone_context(user, plan, version):
     is_current = version == plan.current
     can_edit = is_current and not version.frozen and access.can_edit_plan(user, zone)
     indicators = [(i, monitoring.progress(i), monitoring.chart_svg(i)) for i in version.indicators.prefetch_related("actuals")]
-    funded, actions, share = funding.action_funding_share(version)
+    areas = serialise.focal_areas(version)
+    flags = [a["funded"] for area in areas for s in area["strategies"] for a in s["actions"]]
+    funded, actions = sum(flags), len(flags)
+    share = Decimal(funded) / actions if actions else None
     return {
         "zone": zone, "plan": plan, "version": version, "versions": plan.versions.order_by("number"),
         "is_current": is_current, "can_edit": can_edit,
@@ -84,7 +111,7 @@ def zone_context(user, plan, version):
         "can_report": version.status == VersionStatus.ADOPTED and user.is_authenticated,
         "timetable": workflow.phase_timetable(version), "gate_problems": workflow.gate_problems(version),
         "gate_rules": workflow.GATE_RULES, "phase_index": PHASE_ORDER.index(version.current_phase),
-        "focal_areas": serialise.focal_areas(version), "area_ids": {a.code: a.pk for a in version.focal_areas.all()},
+        "focal_areas": areas, "area_ids": {a.code: a.pk for a in version.focal_areas.all()},
         "commitments": commitment_rows(version),
         "funding": {"actions": actions, "funded": funded, "share": share},
         "alignment": funding.alignment(version),

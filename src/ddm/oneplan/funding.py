@@ -68,6 +68,21 @@ def action_funding_share(version):
     return funded, len(actions), (Decimal(funded) / len(actions) if actions else None)
 
 
+def funded_action_counts(version_ids):
+    """{version id: (funded actions, all actions)} in one query, by the same rule as action_funded()."""
+    from django.db.models import Exists, OuterRef
+
+    funded_line = BudgetLine.objects.filter(oneplan_commitments__action=OuterRef("pk"), kind__in=FUNDED_KINDS,
+                                            amount__gt=0)
+    counts = {vid: [0, 0] for vid in version_ids}
+    rows = Action.objects.filter(strategy__focal_area__version_id__in=version_ids).annotate(
+        funded=Exists(funded_line)).values_list("strategy__focal_area__version_id", "funded")
+    for version_id, funded in rows:
+        counts[version_id][0] += int(funded)
+        counts[version_id][1] += 1
+    return {vid: tuple(pair) for vid, pair in counts.items()}
+
+
 # --- linking register projects ---------------------------------------------------------------
 
 

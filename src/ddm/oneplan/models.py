@@ -112,7 +112,7 @@ class PlanVersion(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="unique_plan_version_number")]
-        ordering = ["plan", "number"]
+        ordering = ["plan_id", "number"]
 
     def __str__(self):
         return f"{self.plan.zone.code} One Plan v{self.number} ({self.get_status_display()})"
@@ -159,7 +159,7 @@ class Phase(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["version", "kind"], name="unique_phase_per_version")]
-        ordering = ["version", "order"]
+        ordering = ["version_id", "order"]
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.get_status_display()})"
@@ -186,6 +186,10 @@ class PhaseDocument(models.Model):
         return self.title
 
 
+# Orderings use the *_id columns: ordering by a relation would pull in that model's own ordering
+# (and its relations' ...), a join per level on every query.
+
+
 class FocalArea(VersionContent):
     version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="focal_areas")
     code = models.SlugField(max_length=40)
@@ -198,7 +202,7 @@ class FocalArea(VersionContent):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["version", "code"], name="unique_focal_area_code")]
-        ordering = ["version", "order", "code"]
+        ordering = ["version_id", "order", "code"]
 
     def __str__(self):
         return self.name
@@ -217,7 +221,7 @@ class Strategy(VersionContent):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["focal_area", "order", "pk"]
+        ordering = ["focal_area_id", "order", "pk"]
         verbose_name_plural = "strategies"
 
     def __str__(self):
@@ -239,7 +243,7 @@ class Action(VersionContent):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["strategy", "order", "pk"]
+        ordering = ["strategy_id", "order", "pk"]
 
     def __str__(self):
         return self.title
@@ -262,7 +266,7 @@ class Commitment(VersionContent):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["action", "organisation__name", "pk"]
+        ordering = ["action_id", "pk"]
 
     def __str__(self):
         return f"{self.organisation} → {self.action}"
@@ -283,7 +287,7 @@ class CommitmentReport(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["commitment", "-quarter", "-created"]
+        ordering = ["commitment_id", "-quarter", "-created"]
 
     def __str__(self):
         return f"{self.commitment} {self.quarter}"
@@ -319,7 +323,7 @@ class ProjectStage(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["commitment", "project", "stage"], name="unique_project_stage"),
         ]
-        ordering = ["commitment", "project", "stage"]
+        ordering = ["commitment_id", "project_id", "stage"]
 
     def __str__(self):
         return f"{self.project} {self.get_stage_display()}"
@@ -357,7 +361,7 @@ class SignOff(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["version", "signed_at"]
+        ordering = ["version_id", "signed_at"]
 
     def __str__(self):
         return f"{self.get_party_display()} {self.place or ''} {self.get_decision_display()}"
@@ -383,7 +387,7 @@ class PlanIndicator(VersionContent):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["version", "code"], name="unique_plan_indicator_code")]
-        ordering = ["version", "code"]
+        ordering = ["version_id", "code"]
 
     def __str__(self):
         return self.name
@@ -411,7 +415,7 @@ class IndicatorActual(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["indicator", "period_end", "pk"]
+        ordering = ["indicator_id", "period_end", "pk"]
 
     def __str__(self):
         return f"{self.indicator.code} {self.period}: {self.value}"

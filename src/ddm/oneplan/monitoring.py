@@ -23,7 +23,7 @@ from django.utils.safestring import mark_safe
 
 from ddm.oneplan import access, workflow
 from ddm.oneplan.models import (
-    Commitment, CommitmentReport, IndicatorActual, ProjectStage, VersionStatus,
+    Commitment, CommitmentReport, IndicatorActual, VersionStatus,
 )
 
 ON_TRACK, AT_RISK, OFF_TRACK, NO_STATUS = "on_track", "at_risk", "off_track", "no_status"
@@ -180,13 +180,11 @@ def save_stage(stage, user):
 
 
 def stages_of(commitment):
-    """{project: {stage kind: ProjectStage}} for the linked projects."""
-    by_project = {p: {} for p in commitment.projects.all()}
-    for stage in ProjectStage.objects.filter(commitment=commitment):
-        for project in by_project:
-            if project.pk == stage.project_id:
-                by_project[project][stage.stage] = stage
-    return by_project
+    """{project: {stage kind: ProjectStage}} for the linked projects (uses prefetched stages and projects)."""
+    stages = {}
+    for stage in commitment.stages.all():
+        stages.setdefault(stage.project_id, {})[stage.stage] = stage
+    return {project: stages.get(project.pk, {}) for project in commitment.projects.all()}
 
 
 # --- chart -----------------------------------------------------------------------------------

@@ -350,7 +350,7 @@ def _copy_indicator(indicator, version, areas):
 def phase_timetable(version, on=None):
     """Phases with a late flag: planned end passed and not completed, or finished after it."""
     on = on or today()
-    return [(phase, phase.is_late(on)) for phase in version.phases.all()]
+    return [(phase, phase.is_late(on)) for phase in version.phases.prefetch_related("documents")]
 
 
 def parse_date(value, field):
