@@ -175,8 +175,8 @@ class Location(models.Model):
         indexes = [
             models.Index(fields=["zone", "project"]), models.Index(fields=["municipality", "project"]),
             # Covering index for the quantum (PostgreSQL index-only scans; a plain index elsewhere).
-            models.Index(fields=["zone"], include=["project", "municipality", "precision", "share"],
-                         name="location_quantum_cover"),
+            models.Index(fields=["zone"], include=["id", "project", "municipality", "precision", "share"],
+                         name="location_quantum_zone_cover"),
         ]
 
     def __str__(self):

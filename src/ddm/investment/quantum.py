@@ -38,18 +38,20 @@ project in several places is split by Location.share (blank: equal shares) so th
 its amount and nothing is counted twice; amounts of different kinds are never added; government
 (national, provincial, local, parastatal) and private are kept apart.
 
-How it is computed: one aggregate SQL query for projects with a single location (the vast
-majority), grouped by everything that decides apportionment; the few multi-location projects are
-split per line in Python; then each group is spread over years in Decimal. Year splits are made on
-the group sums (exact: the parts add up to the group), so a row's cents may differ by rounding from
-adding per-line splits, never its totals.
+How it is computed: one aggregate SQL query over the zone's locations, their projects and budget
+lines (values() + Sum, helped by covering indexes), grouped by everything that decides a row; a
+project with one location goes straight into its group, the locations of the few projects with
+several are kept apart and split exactly in Python (one more query for their shares); then each
+group is spread over years in Decimal. Splits are made on group sums (exact: the parts add up to
+the group), so a row's cents may differ by rounding from adding per-line splits, never its totals.
 """
 
 from collections import defaultdict
 from typing import NamedTuple
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db import connection, transaction
+from django.db.models import Count, Sum
 
 from ddm.accounts.models import GOVERNMENT_SPHERES, Organisation, Sphere
 from ddm.investment import calendar as fy
@@ -208,64 +210,89 @@ GROUP_FIELDS = ("zone_id", "organisation_id", "kind", "fy_first", "fy_last", "fy
                 "is_aggregate", "municipality_id", "precision")
 
 
-def _location_count():
-    """Subquery: how many locations the outer location's project has (an index-only probe)."""
-    return Subquery(Location.objects.filter(project_id=OuterRef("project_id")).order_by().values("project_id")
-                    .annotate(n=Count("*")).values("n")[:1])
+# The one aggregate query (plain SQL, the same on PostgreSQL and SQLite). The zone's locations are
+# taken first, each with its project's number of locations (an index-only probe per location), so
+# that the probe runs once per location, not once per budget line.
+LOCATED_SQL = """
+WITH l AS {materialized} (
+    SELECT loc.id, loc.project_id, loc.zone_id, loc.municipality_id, loc."precision",
+           (SELECT COUNT(*) FROM investment_location o WHERE o.project_id = loc.project_id) AS n
+    FROM investment_location loc
+    WHERE {zone_condition}
+)
+SELECT l.zone_id, p.organisation_id, b.kind, b.fy_first, b.fy_last, b.fy_start_month, p.sector,
+       p.is_aggregate, l.municipality_id, l."precision",
+       CASE WHEN l.n > 1 THEN l.id END, CASE WHEN l.n > 1 THEN l.project_id END, SUM(b.amount)
+FROM l
+JOIN investment_project p ON p.id = l.project_id AND p.duplicate_of_id IS NULL
+JOIN investment_budgetline b ON b.project_id = l.project_id {kind_condition}
+GROUP BY l.zone_id, p.organisation_id, b.kind, b.fy_first, b.fy_last, b.fy_start_month, p.sector,
+         p.is_aggregate, l.municipality_id, l."precision",
+         CASE WHEN l.n > 1 THEN l.id END, CASE WHEN l.n > 1 THEN l.project_id END
+"""
 
 
-def _single_location_groups(zone_ids, kinds):
-    """Sums for projects with exactly one location: their whole amount is in that location."""
-    # One filter() call so that the budget-line conditions and the values() share one join.
-    conditions = {"zone__isnull": False, "project__duplicate_of__isnull": True, "location_count": 1}
-    if zone_ids is not None:
-        conditions["zone_id__in"] = zone_ids
+def _located_rows(zone_ids, kinds):
+    """Grouped sums of the zones' located budget lines (all zones when zone_ids is None).
+
+    A project with one location is summed straight into its group. A location of a project with
+    several locations stays its own row (columns 10 and 11: location and project ids) so that its
+    share of the project can be worked out exactly in Python.
+    """
+    params = []
+    if zone_ids is None:
+        zone_condition = "loc.zone_id IS NOT NULL"
+    else:
+        zone_condition = f"loc.zone_id IN ({', '.join(['%s'] * len(zone_ids))})"
+        params += list(zone_ids)
+    kind_condition = ""
     if kinds is not None:
-        conditions["project__budget_lines__kind__in"] = kinds
-    query = Location.objects.annotate(location_count=_location_count()).filter(**conditions).values_list(
-        "zone_id", "project__organisation_id", "project__budget_lines__kind", "project__budget_lines__fy_first",
-        "project__budget_lines__fy_last", "project__budget_lines__fy_start_month", "project__sector",
-        "project__is_aggregate", "municipality_id", "precision",
-    ).annotate(total=Sum("project__budget_lines__amount")).order_by()
-    for row in query:
-        if row[10] is not None:  # a project without budget lines (outer join) adds nothing
-            yield row[:10], cents(row[10])
+        kind_condition = f"AND b.kind IN ({', '.join(['%s'] * len(kinds))})" if kinds else "AND 1 = 0"
+        params += list(kinds)
+    postgres = connection.vendor == "postgresql"
+    sql = LOCATED_SQL.format(materialized="MATERIALIZED" if postgres else "", zone_condition=zone_condition,
+                             kind_condition=kind_condition)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if postgres:
+            # JIT compilation costs more than this short query takes; keep it off for this transaction.
+            cursor.execute("SET LOCAL jit = off")
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
-def _multi_location_groups(zone_ids, kinds):
-    """Per-line exact splits for projects with several locations; only the parts in zone_ids."""
-    touching = Location.objects.annotate(location_count=_location_count()).filter(
-        zone__isnull=False, project__duplicate_of__isnull=True, location_count__gt=1)
-    if zone_ids is not None:
-        touching = touching.filter(zone_id__in=zone_ids)
-    project_ids = set(touching.values_list("project_id", flat=True))
-    if not project_ids:
-        return
-    locations = defaultdict(list)
-    for row in Location.objects.filter(project_id__in=project_ids).order_by("project_id", "pk").values_list(
-            "project_id", "zone_id", "municipality_id", "precision", "share"):
-        locations[row[0]].append(row[1:])
-    lines = BudgetLine.objects.filter(project_id__in=project_ids)
-    if kinds is not None:
-        lines = lines.filter(kind__in=kinds)
-    for line in lines.values_list("project_id", "project__organisation_id", "kind", "fy_first", "fy_last",
-                                  "fy_start_month", "project__sector", "project__is_aggregate", "amount"):
-        places = locations[line[0]]
-        parts = fy.split_locations(line[8], [share for *_rest, share in places])
-        for (zone_id, municipality_id, precision, _share), part in zip(places, parts):
-            if zone_id is not None and (zone_ids is None or zone_id in zone_ids):
-                yield (zone_id,) + tuple(line[1:8]) + (municipality_id, precision), part
+def _location_shares(project_ids):
+    """{project_id: ([location ids], [shares])} in a stable order, for exact splits."""
+    shares = defaultdict(lambda: ([], []))
+    query = Location.objects.filter(project_id__in=project_ids).order_by("project_id", "pk")
+    for project_id, pk, share in query.values_list("project_id", "pk", "share"):
+        shares[project_id][0].append(pk)
+        shares[project_id][1].append(share)
+    return shares
 
 
 def grouped_amounts(zone_ids=None, kinds=None):
-    """{group key (GROUP_FIELDS): Decimal} of located amounts in the given zones (None: all zones)."""
+    """{group key (GROUP_FIELDS): Decimal} of located amounts in the given zones (None: all zones).
+
+    A project with several locations is split exactly by Location.share (blank: equal shares) over
+    all its locations, the same way whichever zone is asked for, so its parts add up to its amount.
+    """
     kinds = list(kinds) if kinds is not None else None
-    zone_ids = set(zone_ids) if zone_ids is not None else None
+    zone_ids = list(zone_ids) if zone_ids is not None else None
     totals = defaultdict(lambda: ZERO)
-    for key, amount in _single_location_groups(zone_ids, kinds):
-        totals[key] += amount
-    for key, amount in _multi_location_groups(zone_ids, kinds):
-        totals[key] += amount
+    split_rows = []
+    for row in _located_rows(zone_ids, kinds):
+        if row[12] is None:
+            continue
+        key = row[:7] + (bool(row[7]),) + row[8:10]  # SQLite gives booleans as 0/1
+        if row[10] is None:
+            totals[key] += cents(row[12])
+        else:
+            split_rows.append((key, row[10], row[11], row[12]))
+    if split_rows:
+        shares = _location_shares({project_id for _key, _loc, project_id, _amount in split_rows})
+        for key, location_id, project_id, amount in split_rows:
+            location_ids, weights = shares[project_id]
+            totals[key] += fy.split_locations(cents(amount), weights)[location_ids.index(location_id)]
     return totals
 
 
