@@ -106,6 +106,8 @@ def department_projects(make_project):
     make_project("nat-health", "H2", "EC clinics programme", precision="province", muni=None, amount="300.00")
     make_project("nat-health", "H3", "National clinic refurbishment", precision="none", amount="600.00")
     make_project("ec-health", "EH1", "Provincial hospitals", precision="national", muni=None, amount="50.00")
+    aggregate = make_project("nat-health", "AGG", "Published national total", amount="99999.00")
+    Project.objects.filter(pk=aggregate.pk).update(is_aggregate=True)  # a sphere total, not a project
 
 
 def test_localisation_shares_and_flags(department_projects):

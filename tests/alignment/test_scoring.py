@@ -16,7 +16,7 @@ MQANDULI = (-31.8156, 28.7530)
 NGQELENI = (-31.6700, 29.0300)  # about 32 km from Mqanduli
 
 
-def rec(id, title, org="ec-health", point=None, muni="EC157", years=(2020,), amount="10000000", sector="health", **kw):
+def rec(id, title, org="ec-health", point=None, muni="EC157", years=(2020,), amount="10000000", sector="health", **kw):  # noqa: A002
     return Record(
         id=id, organisation=org, reference=f"R{id}", title=title, sector=sector,
         points=(point,) if point else (), municipalities=frozenset([muni]) if muni else frozenset(),
@@ -128,3 +128,13 @@ def test_evaluation_set_is_large_and_has_hard_look_alikes():
     assert len(rows) >= 300
     assert kinds["duplicate"] >= 150
     assert kinds["phase"] + kinds["village"] + kinds["school"] >= 150
+
+
+def test_amounts_compared_over_common_years_of_the_same_kind():
+    # A seven-year programme and a two-year report of it: whole totals differ 3.5x, the common years agree.
+    a = rec(1, "Mqanduli Bulk Water Supply", point=MQANDULI, amount="70000000", years=range(2015, 2022))
+    b = rec(2, "Mqanduli BWS", org="dc15", point=MQANDULI, amount="20000000", years=(2016, 2017))
+    a.amount_by_year = {"budget": {y: Decimal("10000000") for y in range(2015, 2022)}}
+    b.amount_by_year = {"budget": {2016: Decimal("10000000"), 2017: Decimal("10000000")}}
+    reasons = "; ".join(score_pair(a, b).reasons)
+    assert "amounts (budget) in 2016/17–2017/18 R20.0m / R20.0m (100%)" in reasons

@@ -2,7 +2,8 @@
 
 For every national and provincial department (reference organisations of kind "department"), for
 one budget kind (default "budget", all financial years; kinds are never added together):
-- total: its counted projects' lines (confirmed duplicates excluded);
+- total: its counted projects' lines (confirmed duplicates and aggregate lines excluded: an aggregate
+  stands for a published sphere total, not for a department's projects);
 - located in zones, split by precision (point, ward, municipality, zone) -- the quantum's exact
   shares, so a project in several places counts each located part once;
 - not located: province-level, national-level and unmapped (no location at all);
@@ -22,10 +23,11 @@ from ddm.investment.models import BudgetLine, Precision
 from ddm.places.models import Place
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 ZONE_PRECISIONS = [Precision.POINT, Precision.WARD, Precision.MUNICIPALITY, Precision.ZONE]
 INCLUDES = (
     "Rand of budget lines of kind '{kind}' over all financial years in the register, of counted projects "
-    "(confirmed duplicates excluded). Located = the part of each project located at point, ward, municipality "
+    "(confirmed duplicates excluded; aggregate lines standing for a published sphere total excluded). Located = the part of each project located at point, ward, municipality "
     "or zone precision (multi-place projects split by their shares). Zones with nothing: of all 52 zones for "
     "a national department, of its province's zones for a provincial one. Source: DDM Hub investment register."
 )
@@ -53,11 +55,12 @@ def _share(part, whole):
 
 
 def _line_sums(kind, departments, extra=None):
-    lines = BudgetLine.objects.filter(kind=kind, project__duplicate_of__isnull=True,
+    lines = BudgetLine.objects.filter(kind=kind, project__duplicate_of__isnull=True, project__is_aggregate=False,
                                       project__organisation__in=departments)
     if extra is not None:
         lines = lines.filter(extra)
-    return dict(lines.values_list("project__organisation_id").annotate(total=Sum("amount")).order_by())
+    sums = lines.values_list("project__organisation_id").annotate(total=Sum("amount")).order_by()
+    return {org_id: Decimal(total).quantize(CENT) for org_id, total in sums}
 
 
 def localisation(kind="budget"):
@@ -71,7 +74,9 @@ def localisation(kind="budget"):
                                & ~Q(project__locations__precision__in=[p for p in Precision.values if p != "national"]))
     located, zones_of = defaultdict(lambda: defaultdict(lambda: ZERO)), defaultdict(set)
     for key, amount in _grouped(kind).items():
-        zone_id, org_id, precision = key[0], key[1], key[9]
+        zone_id, org_id, is_aggregate, precision = key[0], key[1], key[7], key[9]
+        if is_aggregate:
+            continue
         located[org_id][precision] += amount
         if amount:
             zones_of[org_id].add(zone_id)

@@ -31,7 +31,8 @@ METHOD = (
     "numbers, distance between points (or same ward/municipality), financial years, sector, amounts and "
     "descriptions. Different phases, sections or place names keep a pair below the threshold. "
     f"Default threshold {DEFAULT_THRESHOLD} of 100. Amount compared: the project's budget lines of kind "
-    "'budget' (all years), else its lines of the kind it reports most. Decided pairs are not listed again "
+    "the same kind (budget, else adjusted, actual, planned) over the financial years both projects state; "
+    "when they share none, each project's budget lines (else its most reported kind), all years. Decided pairs are not listed again "
     "unless either project's title, description, locations or budget lines change."
 )
 
@@ -73,14 +74,32 @@ def _round(value):
     return None if value is None else round(value, 5)
 
 
-def matched_amount(project):
-    """The amount compared between records: budget lines of kind budget, else the most reported kind."""
+def matched_lines(project):
+    """The lines compared between records: kind budget, else the kind the project reports most."""
     lines = list(project.budget_lines.all())
     if not lines:
-        return None
+        return []
     kinds = [line.kind for line in lines]
-    kind = BudgetKind.BUDGET if BudgetKind.BUDGET in kinds else max(set(kinds), key=kinds.count)
-    return sum((line.amount for line in lines if line.kind == kind), Decimal("0"))
+    kind = BudgetKind.BUDGET if BudgetKind.BUDGET in kinds else max(sorted(set(kinds)), key=kinds.count)
+    return [line for line in lines if line.kind == kind]
+
+
+def matched_amount(project):
+    lines = matched_lines(project)
+    return sum((line.amount for line in lines), Decimal("0")) if lines else None
+
+
+def amount_by_year(project):
+    """{kind: {start year: Decimal}}, multi-year lines spread evenly (only to compare two projects)."""
+    result = {}
+    for line in project.budget_lines.all():
+        if line.fy_first is None:
+            continue
+        years = range(line.fy_first, (line.fy_last or line.fy_first) + 1)
+        per_kind = result.setdefault(line.kind, {})
+        for year in years:
+            per_kind[year] = per_kind.get(year, Decimal(0)) + line.amount / len(years)
+    return result
 
 
 def to_record(project, zone_code=""):
@@ -95,7 +114,7 @@ def to_record(project, zone_code=""):
         points=tuple((loc.latitude, loc.longitude) for loc in locations if loc.latitude is not None and loc.longitude is not None),
         municipalities=frozenset(loc.municipality.code for loc in locations if loc.municipality_id),
         wards=frozenset(loc.place.code for loc in locations if loc.place_id and loc.place.level == Level.WARD),
-        years=frozenset(years), amount=matched_amount(project), zone=zone_code,
+        years=frozenset(years), amount=matched_amount(project), zone=zone_code, amount_by_year=amount_by_year(project),
         extra={"project": project, "fingerprint": fingerprint(project)},
     )
 

@@ -77,6 +77,9 @@ STOPWORDS = {
     "department", "dept", "new", "existing", "proposed", "including", "incl", "etc", "related",
     "associated", "infrastructure", "facility", "facilities", "services", "service", "ward",
     "village", "villages", "township", "town", "settlement", "surrounding", "number",
+    # Province names are context, not what tells two projects in one zone apart.
+    "eastern", "western", "northern", "cape", "free", "state", "gauteng", "kwazulu", "natal", "kwazulunatal",
+    "limpopo", "mpumalanga",
 }
 
 # The generic vocabulary of project titles: a token outside it is taken as a name.

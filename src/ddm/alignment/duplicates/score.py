@@ -26,6 +26,7 @@ QUALIFIER_CAP = 40
 NAME_CAP = 50
 NAME_CAP_SHARED = 60
 
+KIND_PREFERENCE = ("budget", "adjusted", "actual", "planned")
 SECTOR_LABELS = {}  # filled lazily from investment.Sector, so this module imports without Django
 
 
@@ -45,6 +46,7 @@ class Record:
     years: frozenset = frozenset()  # financial years by starting calendar year (2020 = 2020/21)
     amount: Decimal | None = None
     zone: str = ""
+    amount_by_year: dict = field(default_factory=dict)  # {kind: {start year: Decimal}} when years are stated
     extra: dict = field(default_factory=dict)
 
     @cached_property
@@ -237,10 +239,20 @@ def _sector(a, b):
 
 
 def _amounts(a, b):
-    if not a.amount or not b.amount or a.amount <= 0 or b.amount <= 0:
+    """Amounts compared over the financial years both state (else whole): a 7-year line is not a 2-year one."""
+    first, second, scope = a.amount, b.amount, ""
+    for kind in KIND_PREFERENCE:
+        mine, theirs = a.amount_by_year.get(kind, {}), b.amount_by_year.get(kind, {})
+        common = sorted(set(mine) & set(theirs))
+        if common:
+            first = sum((mine[y] for y in common), Decimal(0))
+            second = sum((theirs[y] for y in common), Decimal(0))
+            scope = f" ({kind}) in {years_label(common)}"
+            break
+    if not first or not second or first <= 0 or second <= 0:
         return 0, None
-    ratio = min(a.amount, b.amount) / max(a.amount, b.amount)
-    label = f"amounts {money_label(a.amount)} / {money_label(b.amount)} ({ratio * 100:.0f}%)"
+    ratio = min(first, second) / max(first, second)
+    label = f"amounts{scope} {money_label(first)} / {money_label(second)} ({ratio * 100:.0f}%)"
     if ratio >= Decimal("0.8"):
         return 5, label
     if ratio >= Decimal("0.5"):
