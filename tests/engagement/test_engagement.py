@@ -198,3 +198,22 @@ def test_links_to_actions_and_projects_of_the_same_zone(client_for, zone, organi
     item.refresh_from_db()
     assert item.action == here and list(item.projects.all()) == [pump]
     assert list(here.engagement_items.all()) == [item]
+
+
+def test_editing_events_and_items_is_scoped_and_keeps_status_for_follow_ups(client_for, zone, items):
+    event, item = items["event"], items["late"]
+    outsider = client_for(RoleKind.HUB, zone=zone("ETH"))
+    member = client_for(RoleKind.HUB, zone=zone("DC36"))
+    form = {"kind": "imbizo", "title": "Renamed Imbizo", "date": "2024-01-10", "venue": "Mokopane", "description": "",
+            "sources": ""}
+    assert outsider.post(f"/engagement/events/{event.pk}/edit/", form).status_code == 403
+    assert member.post(f"/engagement/events/{event.pk}/edit/", form).status_code == 302
+    event.refresh_from_db()
+    assert event.title == "Renamed Imbizo" and event.history.count() == 2
+    edit = {"kind": "commitment", "text": "late", "raised_by": "the MEC", "owner_organisation": "", "owner_person": "",
+            "due_date": "2024-12-31", "status": "done"}
+    assert outsider.post(f"/engagement/items/{item.pk}/edit/", edit).status_code == 403
+    assert member.post(f"/engagement/items/{item.pk}/edit/", edit).status_code == 302
+    item.refresh_from_db()
+    assert (item.raised_by, str(item.due_date), item.status) == ("the MEC", "2024-12-31", "open")  # status untouched
+    assert not item.is_overdue(TODAY)

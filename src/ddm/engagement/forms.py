@@ -39,6 +39,11 @@ class ItemForm(forms.ModelForm):
         widgets = {"due_date": DateInput, "text": forms.Textarea(attrs={"rows": 3})}
 
 
+class ItemEditForm(ItemForm):
+    class Meta(ItemForm.Meta):
+        fields = ["kind", "text", "raised_by", "owner_organisation", "owner_person", "due_date"]
+
+
 class FollowUpForm(forms.Form):
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     status = forms.ChoiceField(choices=[("", "(unchanged)"), *ItemStatus.choices], required=False)

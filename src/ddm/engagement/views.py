@@ -4,11 +4,12 @@ import datetime
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from ddm.accounts.access import can_coordinate_place, get_zone_for_user
 from ddm.engagement import access, services
-from ddm.engagement.forms import AttendanceForm, EventForm, FollowUpForm, ItemForm, LinksForm
+from ddm.engagement.forms import AttendanceForm, EventForm, FollowUpForm, ItemEditForm, ItemForm, LinksForm
 from ddm.engagement.models import Attendance, Event, Item
 from ddm.exports import csv_response
 
@@ -84,6 +85,17 @@ def event(request, pk):
     })
 
 
+def edit_event(request, pk):
+    event = _event(pk)
+    access.check_event(request, event)
+    form = EventForm(request.POST or None, instance=event)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Event saved.")
+        return redirect(event)
+    return render(request, "engagement/edit.html", {"form": form, "title": f"Edit {event.title}", "back": event})
+
+
 @require_POST
 def set_attendance(request, pk):
     event = _event(pk)
@@ -128,6 +140,19 @@ def item(request, pk):
         "can_link": access.can_edit_event(request.user, item.event), "follow_up_form": FollowUpForm(),
         "links_form": LinksForm(zone=item.event.zone, initial={"action": item.action, "projects": item.projects.all()}),
     })
+
+
+def edit_item(request, pk):
+    """Edit an item's text, owner and due date; status changes go through follow-ups (history)."""
+    item = _item(pk)
+    access.check_event(request, item.event)
+    form = ItemEditForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Item saved.")
+        return redirect("engagement:item", pk=item.pk)
+    return render(request, "engagement/edit.html", {
+        "form": form, "title": "Edit item", "back_url": reverse("engagement:item", args=[item.pk])})
 
 
 @require_POST
