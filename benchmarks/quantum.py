@@ -1,9 +1,15 @@
 """Benchmark: the quantum of one zone with 500,000 projects in the database (target < 100 ms on PostgreSQL).
 
-Uses DATABASE_URL (default: a PostgreSQL database ddm_bench_quantum on 127.0.0.1, created if missing).
-Generates, once, BENCH_PROJECTS projects (default 500,000) spread over the 52 zones with bulk_create:
-95 % with one location, 5 % split across two zones; two or three budget lines each (single-year,
-multi-year, undated). Then times zone_quantum() for one zone (median of repeated runs) against
+Uses DATABASE_URL (default: a PostgreSQL database on 127.0.0.1, created if missing:
+ddm_bench_quantum_<profile>). Generates, once, BENCH_PROJECTS projects (default 500,000) spread over
+the 52 zones with bulk_create: 95 % with one location, 5 % split across two zones; two or three
+budget lines each (single-year, multi-year, undated). BENCH_PROFILE:
+  realistic (default): organisations as in a register: 40 national departments, 12 departments per
+      province working only in their province, a municipality per zone working only there, 10
+      parastatals, 20 companies; each organisation has a main sector (85 % of its projects);
+  uniform: worst case, 100 organisations and 7 sectors drawn independently for every project, so
+      nearly every budget line is its own row of the quantum.
+Then times zone_quantum() for one zone (median of repeated runs) against
   - the naive ORM loop a developer would write (iterate the zone's budget lines, apportion in Python);
   - a plain SQL GROUP BY of the same rows (the floor: no apportionment, no splitting).
 """
@@ -15,7 +21,8 @@ import sys
 import time
 from decimal import Decimal
 
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/ddm_bench_quantum"
+PROFILE = os.environ.get("BENCH_PROFILE", "realistic")
+DEFAULT_URL = f"postgres://postgres@127.0.0.1:5432/ddm_bench_quantum_{PROFILE}"
 os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ddm.settings")
 os.environ.setdefault("DDM_VAR_DIR", "/tmp/ddm-bench-var")
@@ -48,7 +55,7 @@ from django.db import connection  # noqa: E402
 from ddm.accounts.models import Organisation  # noqa: E402
 from ddm.investment import calendar as fy  # noqa: E402
 from ddm.investment.models import BudgetLine, Location, Project  # noqa: E402
-from ddm.investment.quantum import zone_quantum  # noqa: E402
+from ddm.investment.quantum import national_ranking, zone_quantum  # noqa: E402
 from ddm.places.models import Place  # noqa: E402
 
 SPHERES = ["national", "provincial", "local", "parastatal", "private"]
@@ -65,15 +72,46 @@ def setup_reference():
         registry.load_organisations()
 
 
-def organisations():
-    result = []
-    for i in range(100):
-        sphere = SPHERES[i % 5]
-        org, _ = Organisation.objects.get_or_create(
-            code=f"bench-{i:03d}", defaults=dict(name=f"Bench organisation {i}", sphere=sphere,
-                                                kind="department", fy_start_month=7 if sphere == "local" else 4))
-        result.append(org)
-    return result
+def _org(code, sphere, sector, province_id=None):
+    org, _ = Organisation.objects.get_or_create(code=code, defaults=dict(
+        name=f"Bench {code}", sphere=sphere, kind="department", province_id=province_id,
+        fy_start_month=7 if sphere == "local" else 4))
+    org.bench_sector = sector
+    return org
+
+
+def organisations(rng, zones):
+    """{"national": [...], "provincial": {province_id: [...]}, "local": {zone_id: org}, ...}"""
+    if PROFILE == "uniform":
+        return [_org(f"bench-{i:03d}", SPHERES[i % 5], None) for i in range(100)]
+    orgs = {"national": [_org(f"bench-nat-{i}", "national", rng.choice(SECTORS)) for i in range(40)],
+            "parastatal": [_org(f"bench-para-{i}", "parastatal", rng.choice(SECTORS)) for i in range(10)],
+            "private": [_org(f"bench-co-{i}", "private", rng.choice(SECTORS)) for i in range(20)],
+            "provincial": {}, "local": {}}
+    for province_id in {p for _z, p in zones}:
+        orgs["provincial"][province_id] = [_org(f"bench-prov-{province_id}-{i}", "provincial", rng.choice(SECTORS),
+                                                province_id) for i in range(12)]
+    for zone_id, _p in zones:
+        orgs["local"][zone_id] = _org(f"bench-local-{zone_id}", "local", rng.choice(SECTORS[:3]))
+    return orgs
+
+
+def pick(rng, orgs, zone_id, province_id):
+    """An organisation and sector for a project in this zone."""
+    if PROFILE == "uniform":
+        return rng.choice(orgs), rng.choice(SECTORS)
+    draw = rng.random()
+    if draw < 0.40:
+        org = rng.choice(orgs["national"])
+    elif draw < 0.70:
+        org = rng.choice(orgs["provincial"][province_id])
+    elif draw < 0.90:
+        org = orgs["local"][zone_id]
+    elif draw < 0.95:
+        org = rng.choice(orgs["parastatal"])
+    else:
+        org = rng.choice(orgs["private"])
+    return org, org.bench_sector if rng.random() < 0.85 else rng.choice(SECTORS)
 
 
 def generate():
@@ -81,8 +119,8 @@ def generate():
     if have >= N_PROJECTS:
         return have
     rng = random.Random(42)
-    orgs = organisations()
     zones = list(Place.objects.zones().values_list("pk", "province_id"))
+    orgs = organisations(rng, zones)
     munis = {}
     for pk, parent in Place.objects.municipalities().values_list("pk", "parent_id"):
         munis.setdefault(parent, []).append(pk)
@@ -90,12 +128,14 @@ def generate():
     batch = 10000
     for start in range(have, N_PROJECTS, batch):
         count = min(batch, N_PROJECTS - start)
+        places = [rng.sample(zones, 2 if rng.random() < 0.05 else 1) for _ in range(count)]
+        picks = [pick(rng, orgs, *where[0]) for where in places]
         projects = Project.objects.bulk_create([
-            Project(organisation=rng.choice(orgs), reference=f"B{start + i}", title=f"Bench project {start + i}",
-                    sector=rng.choice(SECTORS)) for i in range(count)])
+            Project(organisation=org, reference=f"B{start + i}", title=f"Bench project {start + i}", sector=sector)
+            for i, (org, sector) in enumerate(picks)])
         locations, lines = [], []
-        for project in projects:
-            for zone_id, province_id in rng.sample(zones, 2 if rng.random() < 0.05 else 1):
+        for project, where in zip(projects, places):
+            for zone_id, province_id in where:
                 precise = rng.random() < 0.7 and munis.get(zone_id)
                 locations.append(Location(
                     project=project, zone_id=zone_id, province_id=province_id,
@@ -171,7 +211,7 @@ def main():
     zone_id = Place.objects.zones().get(code=ZONE).pk
     in_zone = Location.objects.filter(zone_id=zone_id).count()
     lines = BudgetLine.objects.filter(project__locations__zone_id=zone_id).count()
-    print(f"database: {connection.vendor}, {total:,} projects, {Location.objects.count():,} locations, "
+    print(f"profile {PROFILE}; database: {connection.vendor}, {total:,} projects, {Location.objects.count():,} locations, "
           f"{BudgetLine.objects.count():,} budget lines")
     print(f"zone {ZONE}: {in_zone:,} locations, {lines:,} budget lines")
     ours, quantum = timed(lambda: zone_quantum(ZONE))
@@ -184,6 +224,10 @@ def main():
     print(f"plain SQL GROUP BY (no apportionment, multi-location projects counted twice): {floor:.1f} ms "
           f"-> zone_quantum is {ours / floor:.2f}x the floor")
     print(f"naive ORM loop: {slow:.0f} ms -> zone_quantum is {slow / ours:.0f}x faster")
+    started = time.perf_counter()
+    ranking = national_ranking()
+    print(f"national_ranking() over all 52 zones (the /investment/ page): "
+          f"{(time.perf_counter() - started) * 1000:.0f} ms, {len(ranking)} zones")
 
 
 if __name__ == "__main__":

@@ -76,9 +76,10 @@ def _year_label(label):
 def quantum_tables(quantum, population=None):
     """One sphere x financial-year table per kind; government and private subtotals, never a sum of both."""
     tables = []
-    years = quantum.years
     for kind in quantum.kinds:
         rows = quantum.select(kinds=kind)
+        present = {r.financial_year for r in rows}
+        years = [y for y in quantum.years if y in present]
         cells = _cells(rows, lambda r: (r.sphere, r.financial_year))
         sphere_totals = _cells(rows, lambda r: r.sphere)
         body, css = [], []
