@@ -23,7 +23,7 @@ from django.utils.safestring import mark_safe
 
 from ddm.oneplan import access, workflow
 from ddm.oneplan.models import (
-    Commitment, CommitmentReport, IndicatorActual, VersionStatus,
+    STAGE_ORDER, Commitment, CommitmentReport, IndicatorActual, VersionStatus,
 )
 
 ON_TRACK, AT_RISK, OFF_TRACK, NO_STATUS = "on_track", "at_risk", "off_track", "no_status"
@@ -182,7 +182,7 @@ def save_stage(stage, user):
 def stages_of(commitment):
     """{project: {stage kind: ProjectStage}} for the linked projects (uses prefetched stages and projects)."""
     stages = {}
-    for stage in commitment.stages.all():
+    for stage in sorted(commitment.stages.all(), key=lambda st: STAGE_ORDER.index(st.stage)):
         stages.setdefault(stage.project_id, {})[stage.stage] = stage
     return {project: stages.get(project.pk, {}) for project in commitment.projects.all()}
 
