@@ -140,3 +140,26 @@ def test_localisation_cli_and_page(client, department_projects):
     page = client.get("/alignment/localisation/")
     assert page.status_code == 200 and b"only national/province-level" in page.content
     assert client.get("/alignment/localisation/?format=csv").content.count(b"\n") == 3
+
+
+def test_alignment_and_localisation_api(client, fake_profiles, spending):
+    response = client.get("/api/alignment/needs?service=water&year=2020/21")
+    assert response.status_code == 200
+    zones = {z["zone"]: z for z in response.json()["services"][0]["zones"]}
+    assert zones["DC15"]["spend"] == "150000.00"
+    assert client.get("/api/alignment/needs?service=roads").status_code == 400
+    assert client.get("/api/alignment/needs?year=soon").status_code == 400
+    assert client.get("/api/alignment/localisation").status_code == 200
+    assert client.get("/api/alignment/localisation?kind=wishes").status_code == 400
+
+
+def test_report_alignment_cli_years_and_kind(fake_profiles, spending):
+    from ddm.cli import cli
+
+    runner = CliRunner()
+    data = json.loads(runner.invoke(cli, ["report", "alignment", "--service", "water", "--year", "2020/21",
+                                          "--json"]).output)
+    assert data["years"] == "2020/21"
+    assert {z["zone"]: z["spend"] for z in data["services"][0]["zones"]}["DC15"] == "150000.00"
+    bad = runner.invoke(cli, ["report", "alignment", "--year", "twenty"])
+    assert bad.exit_code == 2 and "Traceback" not in bad.output

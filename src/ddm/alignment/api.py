@@ -1,13 +1,15 @@
 """API of the alignment app (mounted under /api/): duplicate candidates and review decisions.
 
 GET  /zones/{code}/duplicates?min_score=70      public: the same JSON as `ddm duplicates --json`
+GET  /alignment/needs?service=water&kind=budget&year=2020/21   the JSON of `ddm report alignment --json`
+GET  /alignment/localisation?kind=budget        the JSON of `ddm report localisation --json`
 POST /zones/{code}/duplicates/decisions         record a decision (hub member, coordinator, admin)
 POST /zones/{code}/duplicates/decisions/undo    undo a decision on a pair
 """
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.security import django_auth
 
 from ddm.accounts.access import get_zone_for_user
@@ -100,3 +102,29 @@ def undo(request, code: str, payload: PairIn):
         return 404, {"detail": str(exc)}
     review.undo_decision(found, request.user)
     return 200, {"detail": "decision undone"}
+
+
+@router.get("/alignment/needs", response={200: dict, 400: Message}, summary="Needs versus investment per zone")
+def needs_json(request, service: str | None = None, kind: str = "budget", year: list[str] = Query(None)):
+    """Service backlogs (Stats SA CS 2016) against the register's sector spending per zone, ranked."""
+    from ddm.alignment import needs
+    from ddm.investment.models import BudgetKind
+
+    if kind not in BudgetKind.values:
+        return 400, {"detail": f"unknown kind {kind!r}: use one of {', '.join(BudgetKind.values)}"}
+    try:
+        report = needs.alignment(services=[service] if service else None, kind=kind, years=needs.parse_years(year))
+    except ValueError as exc:
+        return 400, {"detail": str(exc)}
+    return 200, needs.as_json(report)
+
+
+@router.get("/alignment/localisation", response={200: dict, 400: Message}, summary="Department localisation")
+def localisation_json(request, kind: str = "budget"):
+    """Share of each national and provincial department's Rand located in zones; zones where it has nothing."""
+    from ddm.alignment import localisation
+    from ddm.investment.models import BudgetKind
+
+    if kind not in BudgetKind.values:
+        return 400, {"detail": f"unknown kind {kind!r}: use one of {', '.join(BudgetKind.values)}"}
+    return 200, localisation.as_json(localisation.localisation(kind))

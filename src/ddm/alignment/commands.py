@@ -76,14 +76,27 @@ def _print_candidates(candidates):
 @click.command(name="alignment")
 @click.option("--service", type=click.Choice(["water", "sanitation", "electricity", "refuse", "housing", "education"]),
               default=None, help="One service (default: all).")
+@click.option("--kind", type=click.Choice(["budget", "adjusted", "actual", "planned"]), default="budget",
+              show_default=True, help="Budget kind of the spending (kinds are never added together).")
+@click.option("--year", "years", multiple=True, help="Financial year(s), e.g. 2020/21 (default: all years).")
 @_output_flags
-def alignment_report(service, as_json, as_csv):
-    """Needs versus investment: service backlogs against spending per zone, ranked."""
+def alignment_report(service, kind, years, as_json, as_csv):
+    """Needs versus investment: service backlogs against spending per zone, ranked.
+
+    JSON: {"kind", "years", "spend_includes", "population_source", "rank_rule", "services": [{"service",
+    "label", "backlog", "backlog_unit", "indicator", "backlog_source", "sectors", "total_backlog",
+    "total_spend", "zones": [{"rank", "zone", "name", "province", "backlog", "backlog_rate", "population",
+    "spend", "per_capita", "per_backlog", "backlog_share", "spend_share", "need_ratio", "no_spend"}]}]}.
+    """
     from ddm.alignment import needs
 
     if as_json and as_csv:
         raise click.UsageError("choose one of --json and --csv")
-    report = needs.alignment(services=[service] if service else None)
+    try:
+        parsed = needs.parse_years(list(years))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--year") from None
+    report = needs.alignment(services=[service] if service else None, kind=kind, years=parsed)
     if as_json:
         echo_json(needs.as_json(report))
     elif as_csv:
@@ -94,14 +107,22 @@ def alignment_report(service, as_json, as_csv):
 
 
 @click.command(name="localisation")
+@click.option("--kind", type=click.Choice(["budget", "adjusted", "actual", "planned"]), default="budget",
+              show_default=True, help="Budget kind (kinds are never added together).")
 @_output_flags
-def localisation_report(as_json, as_csv):
-    """Department localisation: share of each department's Rand located in zones."""
+def localisation_report(kind, as_json, as_csv):
+    """Department localisation: share of each department's Rand located in zones.
+
+    JSON: {"kind", "includes", "departments_without_projects", "departments": [{"organisation", "name",
+    "sphere", "province", "total", "located", "located_share", "by_precision": {point, ward, municipality,
+    zone}, "province_level", "national_level", "unmapped", "zones_expected", "zones_without": [codes],
+    "only_national_or_province"}]}.
+    """
     from ddm.alignment import localisation
 
     if as_json and as_csv:
         raise click.UsageError("choose one of --json and --csv")
-    report = localisation.localisation()
+    report = localisation.localisation(kind)
     if as_json:
         echo_json(localisation.as_json(report))
     elif as_csv:

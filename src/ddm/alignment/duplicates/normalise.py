@@ -168,11 +168,29 @@ class Normalised:
 
 @lru_cache(maxsize=1)
 def place_aliases():
-    """[(former name as normalised words, current name as one token)], longest first."""
+    """[(former name as normalised words, current name as one token)], longest first.
+
+    From this app's data/place_aliases.csv. (The places gazetteer's historic names are not used:
+    they include municipality names -- "Tugela Ferry" <- "Msinga" -- which would merge villages
+    such as "Msinga Top" with the municipal seat.)"""
     with open(DATA_DIR / "place_aliases.csv", newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    pairs = [(_plain(r["old_name"]), _plain(r["current_name"]).replace(" ", "")) for r in rows]
-    return sorted(pairs, key=lambda pair: -len(pair[0]))
+        rows = [(r["old_name"], r["current_name"]) for r in csv.DictReader(handle)]
+    # Names linked by any row are one place (the two lists may even disagree on which is current):
+    # every name of a group maps to one token, so both spellings normalise alike.
+    parent = {}
+
+    def root(name):
+        parent.setdefault(name, name)
+        while parent[name] != name:
+            name = parent[name]
+        return name
+
+    for old, new in rows:
+        a, b = root(_plain(old)), root(_plain(new))
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    pairs = {(name, root(name).replace(" ", "")) for name in parent if name != root(name).replace(" ", "")}
+    return sorted(pairs, key=lambda pair: (-len(pair[0]), pair))
 
 
 def _plain(text):
