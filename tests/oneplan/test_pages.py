@@ -259,3 +259,14 @@ def test_indicator_taken_from_the_zone_profile(client_for, zone, version):
     own = hub.post("/oneplan/zones/DC15/indicators/new/", {"code": "y", "name": "Plan's own", "target_value": "1",
                                                            "target_year": "2030"})
     assert own.status_code == 200 and "baseline_value" in own.context["form"].errors
+
+
+def test_api_advance_checks_gate_and_scope(client_for, zone, version):
+    outsider = client_for(RoleKind.HUB, zone=zone("DC36"))
+    assert outsider.post("/api/zones/DC15/oneplan/advance").status_code == 403
+    hub = client_for(RoleKind.HUB, zone=zone("DC15"))
+    refused = hub.post("/api/zones/DC15/oneplan/advance")
+    assert refused.status_code == 409 and "profile" in refused.json()["detail"]
+    workflow.link_profile(version, hub.user)
+    moved = hub.post("/api/zones/DC15/oneplan/advance")
+    assert moved.status_code == 200 and moved.json()["current_phase"] == "vision"

@@ -282,10 +282,15 @@ def commitment_delete(request, code, pk):
     return redirect(_plan_url(zone))
 
 
+def _live_versions(plan):
+    """Versions that take implementation records: the draft being worked on and the adopted one in force."""
+    return [v for v in (plan.current, plan.adopted) if v is not None]
+
+
 def _in_force_commitment(request, code, pk):
     """Implementation records go on the commitments of the adopted version in force (or the draft)."""
     zone, plan = _plan(request, code)
-    item = get_object_or_404(Commitment, pk=pk, action__strategy__focal_area__version__plan=plan)
+    item = get_object_or_404(Commitment, pk=pk, action__strategy__focal_area__version__in=_live_versions(plan))
     if not access.can_report_on(request.user, zone, item):
         raise PermissionDenied(f"You may not report for {item.organisation}.")
     return zone, item
@@ -322,7 +327,7 @@ def stage(request, code, pk):
 @write_view
 def actual(request, code, pk):
     zone, plan = _plan(request, code)
-    item = get_object_or_404(PlanIndicator, pk=pk, version__plan=plan)
+    item = get_object_or_404(PlanIndicator, pk=pk, version__in=_live_versions(plan))
     access.require_indicator_reporter(request.user, zone, item.version)
     form = forms.ActualForm(request.POST or None)
     return _form_page(request, zone, f"Report a value: {item.name}", form,
