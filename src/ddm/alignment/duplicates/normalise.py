@@ -165,6 +165,11 @@ class Normalised:
     def name_key(self):
         return " ".join(sorted(self.names))
 
+    @property
+    def joined_pairs(self):
+        """Adjacent words written together ("Mowa East" -> "mowaeast"), as one reporter may."""
+        return {a + b for a, b in zip(self.tokens, self.tokens[1:])}
+
 
 @lru_cache(maxsize=1)
 def place_aliases():

@@ -135,7 +135,7 @@ def allowed_edits(one, two):
 
 def _name_matches(name, other):
     """Is this name (or a misspelling of it: "Ngqeleli", "Libdoe") among the other title's words?"""
-    if name in other.names or name in other.tokens:
+    if name in other.names or name in other.tokens or name in other.joined_pairs:
         return True
     return any(OSA.distance(name, word, score_cutoff=2) <= allowed_edits(name, word) for word in other.names)
 
