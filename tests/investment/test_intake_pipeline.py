@@ -254,3 +254,38 @@ def test_stated_precision_coarsens_a_point_and_unknown_precision_is_an_error(org
     assert (centroid.precision, centroid.municipality.code) == ("municipality", "EC157")
     assert centroid.latitude == pytest.approx(-31.5889)
     assert Project.objects.get(organisation=org, title="Exact clinic").locations.get().precision == "point"
+
+
+def test_rows_of_one_project_across_chunks(organisation, monkeypatch):
+    """A year-sorted long-form file: a project's rows are far apart (here: in different chunks)."""
+    from ddm.investment.intake import pipeline
+
+    monkeypatch.setattr(pipeline, "CHUNK", 2)
+    org = organisation("EC157")
+    text = ("Project ID;Project;Description;Financial year;Amount;Municipality\n"
+            "A;Roads;;2019/20;100;EC157\n"
+            "B;Hall;Community hall;2019/20;50;EC157\n"
+            "A;Roads;Tarring;2020/21;110;EC156\n"   # fills the description, adds a place
+            "B;Hall;;2019/20;50;EC157\n"             # the same statement again: fine
+            "A;Roads;;2019/20;120;EC157\n"           # conflicts with row 2 (another chunk)
+            "B;Hall B;;2021/22;10;EC157\n")          # conflicts with row 3's name (another chunk)
+    submission = run_import(csv_file(text), org, None, "cli", accept_valid=True)
+    assert [(e["row"], "earlier row" in e["message"]) for e in submission.errors] == [(6, True), (7, True)]
+    roads = Project.objects.get(organisation=org, reference="A")
+    assert roads.description == "Tarring"
+    assert lines_of(roads) == {("budget", 2019, 2019): Decimal("100.00"), ("budget", 2020, 2020): Decimal("110.00")}
+    assert sorted(l.municipality.code for l in roads.locations.all()) == ["EC156", "EC157"]
+    assert submission.projects_created == 2 and submission.rows_rejected == 2
+    again = run_import(csv_file(text), org, None, "cli", accept_valid=True)
+    assert again.projects_unchanged == 2 and again.projects_updated == 0
+
+
+def test_a_moved_project_loses_its_old_place_with_history(organisation):
+    org = organisation("EC157")
+    run_import(csv_file("Project ID;Project;2019/20;Municipality\nA;Roads;100;EC157\n"), org, None, "cli")
+    moved = run_import(csv_file("Project ID;Project;2019/20;Municipality\nA;Roads;100;EC156\n"), org, None, "cli")
+    assert moved.projects_updated == 1
+    project = Project.objects.get(organisation=org, reference="A")
+    assert [l.municipality.code for l in project.locations.all()] == ["EC156"]
+    removed = Location.history.filter(project_id=project.pk, history_type="-").get()
+    assert removed.municipality.code == "EC157"

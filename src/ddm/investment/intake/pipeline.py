@@ -16,7 +16,8 @@ progress=None, filename=None, submission=None) -> Submission``
    bulk operations that record history (the submitting user is the history user):
    new projects/lines/locations are created, changed ones updated; unchanged ones are untouched,
    so importing the same file twice changes nothing. Lines the file does not mention are kept
-   (a file never deletes); a project's places are replaced by the file's when the file gives any.
+   (a file never deletes); a blank cell never clears a stored detail; a project's places are
+   replaced by the file's when the file gives any (stale places are removed at the end).
 5. Everything runs in one transaction. With blocking errors and not ``accept_valid``, or with
    ``dry_run``, it is rolled back: nothing is written but the counts say what would have been.
    With ``accept_valid`` the rows without errors are written and rejected rows are kept on the
@@ -136,7 +137,9 @@ class ImportRun:
         self.progress = progress
         self.log = IssueLog(file=submission.filename)
         self.resolver = Resolver()
-        self.seen = {}  # reference -> (fields digest, {line key: amount}) of rows accepted so far
+        self.seen = {}  # reference -> bit mask of the line keys its accepted rows stated
+        self.line_bits = {}  # line key (kind, fy_first, fy_last) -> its bit
+        self.stale = {}  # location id -> (reference, Location) the file does not state (any more)
         self.created, self.updated = set(), set()
         self.rows_read = 0
         self.rejected = []  # {"sheet", "row", "values", "errors"}
@@ -157,12 +160,24 @@ class ImportRun:
                     except HeaderError as exc:  # e.g. an instructions sheet: other sheets may hold data
                         refused.append((table.sheet, exc))
                 self._report_refused(refused, len(tables))
+                self.remove_stale()
                 if dry_run or (self.log.blocking and not accept_valid):
                     raise _Rollback
         except _Rollback:
             pass
         status = self._status(dry_run, accept_valid)
         self.finish(status)
+
+    def remove_stale(self):
+        """Delete (with history) the locations of projects whose places the file restated."""
+        reason = f"import: submission {self.submission.pk} ({self.submission.filename})"[:100]
+        for reference, location in self.stale.values():
+            location._history_user = self.user
+            location._change_reason = reason
+            location.delete()
+            if reference not in self.created:
+                self.updated.add(reference)
+        self.stale = {}
 
     def _report_refused(self, refused, table_count):
         if len(refused) == table_count:  # no sheet had a usable header: that is the file's error
@@ -211,6 +226,14 @@ class ImportRun:
 
     def _chunk(self, rows, parser, sheet):
         self._locate(rows)
+        for row in rows:
+            if not row.skipped and not row.reference:
+                row.reference = derived_reference(row.fields.get("title"), row.places)
+                if not parser.derived_references:
+                    row.warn(parser.fields.get("reference"), None, f"no reference: {row.reference} derived "
+                             "from the name and place")
+        writer = Writer(self)
+        writer.load({row.reference for row in rows if not row.skipped and not row.errors})
         accepted = {}
         for row in rows:
             self.done += 1
@@ -218,32 +241,51 @@ class ImportRun:
                 self._issues(row, sheet)
                 continue
             self.rows_read += 1
-            if not row.reference:
-                row.reference = derived_reference(row.fields.get("title"), row.places)
-                if not parser.derived_references:
-                    row.warn(parser.fields.get("reference"), None, f"no reference: {row.reference} derived "
-                             "from the name and place")
             if not row.errors:
                 if not row.spots and row.reference not in self.seen and row.reference not in accepted:
                     row.warn(None, None, "no location: the project is kept as unmapped")
-                self._merge(accepted, row)
+                self._merge(accepted, row, writer)
             self._issues(row, sheet)
             if row.errors:
                 self._reject(row, sheet)
         if accepted:  # written even after an error: the transaction is rolled back, the counts stay true
-            Writer(self).write(accepted)
+            writer.write(accepted)
         self._report_progress()
 
     # -- grouping ------------------------------------------------------------------------------
 
-    def _merge(self, accepted, row):
+    def _line_bits(self, keys):
+        mask = 0
+        for key in keys:
+            if key not in self.line_bits:
+                self.line_bits[key] = 1 << len(self.line_bits)
+            mask |= self.line_bits[key]
+        return mask
+
+    def _earlier(self, reference, accepted, writer, names):
+        """(fields, {line key: amount}) stated for this project by earlier rows of this file.
+
+        Rows of earlier chunks are already in the database (in this import's transaction), so only
+        a bit mask of the line keys they stated is kept per reference: memory stays small."""
+        group = accepted.get(reference)
+        if group is not None:
+            return group.plain_fields(), {key: value[0] for key, value in group.lines.items()}
+        if reference not in self.seen:
+            return {}, {}
+        project = writer.existing[reference]
+        mask = self.seen[reference]
+        lines = {key: line.amount for key, line in writer.lines.get(project.pk, {}).items()
+                 if self.line_bits.get(key, 0) & mask}
+        return {name: getattr(project, name) for name in names}, lines
+
+    def _merge(self, accepted, row, writer):
         """Add a row to its project, or record a conflict with an earlier row of that project.
 
         Rows of one project may leave details blank (a long-form file often states the
         description once); two different non-blank values are a conflict."""
         fields = {k: v for k, v in row.fields.items() if k != "extra"}
-        previous = self.seen.get(row.reference)
-        merged_fields, lines = (dict(previous[0]), previous[1]) if previous else ({}, {})
+        earlier_fields, earlier_lines = self._earlier(row.reference, accepted, writer, fields)
+        merged_fields = {k: v for k, v in earlier_fields.items() if _filled(v)}
         for name, value in fields.items():
             old = merged_fields.get(name)
             if _filled(value) and _filled(old) and old != value:
@@ -253,16 +295,15 @@ class ImportRun:
             if not _filled(old):
                 merged_fields[name] = value
         for key, (amount, _stated, _phase) in row.lines.items():
-            if key in lines and lines[key] != amount:
+            if key in earlier_lines and earlier_lines[key] != amount:
                 row.error(None, row.reference, f"project {row.reference}: {key[0]} {_years(key)} is "
-                          f"R{lines[key]:,} on an earlier row and R{amount:,} here; state each amount once")
+                          f"R{earlier_lines[key]:,} on an earlier row and R{amount:,} here; state each amount once")
                 return
-        merged_lines = dict(lines)
-        merged_lines.update({key: value[0] for key, value in row.lines.items()})
-        self.seen[row.reference] = (merged_fields, merged_lines)
+        previously_seen = row.reference in self.seen
+        self.seen[row.reference] = self.seen.get(row.reference, 0) | self._line_bits(row.lines)
         group = accepted.get(row.reference)
         if group is None:
-            accepted[row.reference] = Group(row, merged_fields, merge_places=previous is not None)
+            accepted[row.reference] = Group(row, merged_fields, merge_places=previously_seen)
         else:
             group.add(row, merged_fields)
 
@@ -416,6 +457,9 @@ class Group:
         self.spots = {s.key: s for s in row.spots}
         self.merge_places = merge_places
 
+    def plain_fields(self):
+        return {k: v for k, v in self.fields.items() if k != "extra"}
+
     def _with_extra(self, fields):
         return {**fields, "extra": self.extra} if self.extra else dict(fields)
 
@@ -441,11 +485,16 @@ class Writer:
         self.reason = f"import: submission {run.submission.pk} ({run.submission.filename})"[:100]
         self.now = timezone.now()
 
+    def load(self, references):
+        """The register's projects (with lines and locations) for a chunk's references."""
+        self.existing = {p.reference: p for p in Project.objects.filter(organisation=self.run.organisation,
+                                                                        reference__in=list(references))}
+        self.lines, self.locations = self._children(self.existing)
+
     def write(self, groups):
         run = self.run
-        existing = {p.reference: p for p in Project.objects.filter(organisation=run.organisation,
-                                                                   reference__in=list(groups))}
-        lines, locations = self._children(existing)
+        existing = {ref: self.existing[ref] for ref in groups if ref in self.existing}
+        lines, locations = self.lines, self.locations
         new = [self._new_project(ref, group) for ref, group in groups.items() if ref not in existing]
         if new:
             Project.objects.bulk_create(new, batch_size=500)
@@ -490,6 +539,8 @@ class Writer:
     def _update_fields(self, project, group):
         changed = False
         for name, value in group.fields.items():
+            if value in (None, "") and getattr(project, name) not in (None, ""):
+                continue  # a blank cell states nothing (long-form files fill details on one row)
             if getattr(project, name) != value:
                 setattr(project, name, value)
                 changed = True
@@ -525,28 +576,23 @@ class Writer:
         return touched
 
     def _write_locations(self, groups, projects, existing_locations):
-        new, removed, touched = [], [], set()
+        """Add the places a file states; places it no longer states are removed at the end of the
+        import (a project's rows may come in several chunks), see ImportRun.remove_stale."""
+        new, touched = [], set()
         for ref, group in groups.items():
             if not group.spots:
                 continue
             project = projects[ref]
-            current = existing_locations.get(project.pk, [])
-            current_keys = {_location_key(loc) for loc in current}
-            wanted = dict(group.spots)
-            if group.merge_places:  # a later row of a project already written in this run: add places
-                missing = [s for key, s in wanted.items() if key not in current_keys]
-            elif set(wanted) != current_keys:
-                removed.extend(current)
-                missing = list(wanted.values())
-            else:
-                missing = []
+            current = {_location_key(loc): loc for loc in existing_locations.get(project.pk, [])}
+            for key, location in current.items():
+                if key in group.spots:
+                    self.run.stale.pop(location.pk, None)
+                elif not group.merge_places:  # first rows of this project in the file
+                    self.run.stale[location.pk] = (ref, location)
+            missing = [spot for key, spot in group.spots.items() if key not in current]
             if missing:
                 touched.add(ref)
                 new.extend(_location(project, spot) for spot in missing)
-        for location in removed:
-            location._history_user = self.user
-            location._change_reason = self.reason
-            location.delete()
         if new:
             self._create(Location, new)
         return touched

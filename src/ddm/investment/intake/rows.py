@@ -161,8 +161,8 @@ class RowParser:
             except ParseError as exc:
                 row.error(column, value, str(exc))
                 continue
-            if name == "catalytic":
-                parsed = bool(parsed)
+            if name == "catalytic" and parsed is None:
+                continue  # blank: not stated (an explicit "no" is False)
             row.fields[name] = "" if parsed is None and name not in parsers else parsed
         column, value = self.cell(row.values, "sector")
         if column is not None:
