@@ -157,6 +157,6 @@ def test_zone_quantum_query_count_does_not_grow_with_projects(django_assert_max_
         locate(p, zone="ETH")
         if i % 3 == 0:
             locate(p, zone="DC36")
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(10):  # PostgreSQL adds a savepoint and two SET LOCALs
         q = quantum.zone_quantum("ETH")
     assert q.total() + quantum.zone_quantum("DC36").total() == D("90.00")  # 30 projects x (1 + 2)

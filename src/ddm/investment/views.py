@@ -97,7 +97,7 @@ def zone(request, code):
     calendar = _choice(request, "calendar", CALENDARS, "april")
     view = _choice(request, "view", quantum.VIEWS, "annual")
     q = quantum.zone_quantum(place.code, calendar, view)
-    municipalities = list(place.children.filter(category="B").order_by("code"))
+    municipalities = list(place.children.filter(level="municipality").order_by("code"))  # a metro: itself
     population = quantum.population_of_zones()
     zone_tables = _zone_tables(place, q, municipalities, population)
     projects, project_count = tables.zone_projects(place)
