@@ -11,6 +11,14 @@ from ddm.places.models import Place
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """The national ranking is cached between requests; each test starts from its own data."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def register(db):
     dept = org("t-water", province=None)
@@ -70,6 +78,13 @@ def test_bad_export_requests_are_refused(client, register):
 def test_ranking_filters(client, register):
     html = client.get("/investment/?province=EC&year=2020/21").content.decode()
     assert "DC15" in html and "ETH eThekwini" not in html
+    assert "Computed " in html
+
+
+def test_ranking_is_cached_for_a_while(client, register, django_assert_max_num_queries):
+    client.get("/investment/")
+    with django_assert_max_num_queries(3):  # computing the 52 zones takes 6
+        assert client.get("/investment/").status_code == 200
 
 
 def test_submitter_edits_own_projects_only_and_history_records_them(client_for, register):

@@ -50,13 +50,27 @@ def _export(request, basename, table_list):
 # ---------------------------------------------------------------------------------------------
 # National ranking.
 
+def _cached_ranking(calendar, kind, year):
+    """The national ranking adds up every zone (seconds with hundreds of thousands of projects), so it is
+    cached for DDM_CACHE_SECONDS like other computed pages; the page says when it was computed."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    key = f"investment:ranking:{calendar}:{kind}:{year}"
+    found = cache.get(key)
+    if found is None:
+        found = {"rows": quantum.national_ranking(calendar, kind, year), "computed": timezone.now()}
+        cache.set(key, found)
+    return [dict(row, computed=found["computed"]) for row in found["rows"]]
+
+
 def index(request):
     calendar = _choice(request, "calendar", CALENDARS, "april")
     kind = _choice(request, "kind", BudgetKind.values, BudgetKind.BUDGET)
     years = [fy_label(y) for y in range(2015, 2031)]
     year = _choice(request, "year", years, "")
     province = request.GET.get("province", "")
-    ranking = quantum.national_ranking(calendar, kind, year or None)
+    ranking = _cached_ranking(calendar, kind, year or None)
     if province:
         ranking = [r for r in ranking if r["province"] == province]
     published = {}
