@@ -81,3 +81,8 @@ def test_blank_shares_split_what_explicit_shares_leave():
     assert fy.split_locations(Decimal("100.00"), [Decimal("0.5"), None, None]) == [
         Decimal("50.00"), Decimal("25.00"), Decimal("25.00")]
     assert fy.split_locations(Decimal("10.00"), [None, None, None]) == [Decimal("3.33"), Decimal("3.33"), Decimal("3.34")]
+
+
+@given(amount=cents, n=st.integers(1, 8))
+def test_equal_shares_shortcut_matches_the_general_split(amount, n):
+    assert fy.split_locations(amount, [None] * n) == fy.split_exact(amount, [1] * n)

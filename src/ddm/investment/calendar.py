@@ -134,6 +134,9 @@ def split_locations(amount, shares):
     """A project's amount per location, exactly: shares are Decimals or None (None: equal split
     of what the explicit shares leave). The parts always sum to the amount."""
     shares = list(shares)
+    if all(s is None for s in shares):  # the usual case: equal shares (same result as the general split)
+        part = (Decimal(amount) / len(shares)).quantize(CENT, rounding=ROUND_DOWN)
+        return [part] * (len(shares) - 1) + [Decimal(amount) - part * (len(shares) - 1)]
     explicit = sum((s for s in shares if s is not None), Decimal(0))
     blanks = sum(1 for s in shares if s is None)
     rest = max(Decimal(1) - explicit, Decimal(0))
