@@ -36,6 +36,17 @@ def report_quantum(zone_code, calendar, view, as_json, csv_file, xlsx_file):
 
     Government (national, provincial, local, parastatal) and private totals are reported apart and
     never added; kinds (budget, adjusted, actual, planned) are never added together.
+
+    \b
+    --json prints a stable shape:
+      {"zone": {"code", "name"}, "calendar", "calendar_description", "view",
+       "rows": [{"sphere", "organisation", "organisation_name", "financial_year" ("2019/20",
+                 a span in the stated view, or null: years not stated), "kind",
+                 "amount" (Rand, decimal string), "apportioned", "sector", "municipality",
+                 "precision", "is_aggregate", "stated_calendar"}],
+       "totals": {"government": {kind: amount}, "private": {kind: amount}, "by_sphere",
+                  "by_precision", "includes": {...what each total includes}},
+       "published_totals": [{"stated_as", "amount", "lines_sum", "difference", "findings", ...}]}
     """
     from ddm.investment import quantum
     from ddm.places.models import Place
