@@ -47,6 +47,17 @@ def _getter(field, meta):
 
 
 def _converter(field):
+    if isinstance(field, models.DateTimeField):
+        memo = {}  # an import stamps all its rows with the same few datetimes
+
+        def convert(value):
+            if value is None:
+                return None
+            if value not in memo:
+                memo[value] = field.get_db_prep_save(value, connection)
+            return memo[value]
+
+        return convert
     if isinstance(field, CONVERTED):
         return lambda value: None if value is None else field.get_db_prep_save(value, connection)
     return _identity
