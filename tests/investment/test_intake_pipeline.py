@@ -45,6 +45,10 @@ def test_wide_form_under_a_title_block(organisation):
     assert lines_of(first) == {("budget", 2019, 2019): Decimal("1200000.00"),
                                ("budget", 2020, 2020): Decimal("1500000.00")}
     assert first.extra["Contractor"] == "Acme" and first.extra["sector_as_given"] == "Water & Sanitation"
+    created = first.history.get()  # the history row written with the bulk insert
+    assert (created.history_type, created.extra, created.title) == ("+", first.extra, first.title)
+    assert abs((created.history_date - first.created).total_seconds()) < 60
+    assert "submission" in created.history_change_reason
     (location,) = first.locations.all()
     assert (location.precision, location.municipality.code, location.zone.code) == ("municipality", "EC153", "DC15")
     messages = [w["message"] for w in submission.warnings]

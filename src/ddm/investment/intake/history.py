@@ -1,4 +1,4 @@
-"""History rows for bulk-created objects, in one executemany per batch.
+"""History rows for bulk-created objects, in one COPY (PostgreSQL) or executemany (SQLite).
 
 simple_history's bulk_create_with_history builds a historical model instance per object and
 inserts them through the ORM, which costs as much as the insert of the objects themselves; the
@@ -29,13 +29,24 @@ def insert_created_history(model, objs, user, reason, when):
             for name, value in meta.items()}
     getters = [_getter(f, meta) for f in fields]
     quote = connection.ops.quote_name
-    sql = (f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    table, columns = quote(history._meta.db_table), ", ".join(quote(f.column) for f in fields)
+    rows = (tuple(convert(get(obj)) for convert, get in zip(converters, getters)) for obj in objs)
     with connection.cursor() as cursor:
-        for start in range(0, len(objs), BATCH):
-            rows = [tuple(convert(get(obj)) for convert, get in zip(converters, getters))
-                    for obj in objs[start:start + BATCH]]
-            cursor.executemany(sql, rows)
+        if connection.vendor == "postgresql":
+            # COPY: one stream instead of one bound statement per row (psycopg's executemany).
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+        batch = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) == BATCH:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
 
 
 def _getter(field, meta):
