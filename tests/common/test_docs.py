@@ -1,6 +1,8 @@
 """The README stays true: every setting the code reads is documented, and the set-up commands lead."""
 
 import re
+
+import pytest
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,3 +36,46 @@ def test_every_top_level_command_is_documented():
     readme = (ROOT / "README.md").read_text()
     missing = [name for name in cli.commands if f"ddm {name}" not in readme]
     assert not missing, f"ddm commands missing from the README: {missing}"
+
+
+def _cli_docs():
+    return (ROOT / "docs/cli.md").read_text()
+
+
+@pytest.mark.django_db
+def test_locate_json_has_the_documented_keys():
+    import json
+
+    from click.testing import CliRunner
+
+    from ddm.cli import cli
+
+    result = CliRunner().invoke(cli, ["locate", "--json", "--", "-29.8587", "31.0218"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert {"query", "municipality", "zone", "province", "ward", "precision", "demarcation_year"} <= set(data)
+    undocumented = [key for key in data if f'"{key}"' not in _cli_docs()]
+    assert not undocumented, f"locate --json keys missing from docs/cli.md: {undocumented}"
+
+
+@pytest.mark.django_db
+def test_quantum_json_has_the_documented_top_level_and_row_keys():
+    import json
+
+    from click.testing import CliRunner
+
+    from ddm.cli import cli
+    from ddm.investment import pilots
+
+    pilots.load_pilots()
+    result = CliRunner().invoke(cli, ["report", "quantum", "--zone", "ETH", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert set(data) == {"zone", "calendar", "calendar_description", "view", "rows", "totals", "published_totals"}
+    row_keys = {"sphere", "organisation", "organisation_name", "financial_year", "kind", "amount", "apportioned",
+                "sector", "municipality", "precision", "is_aggregate", "stated_calendar"}
+    assert data["rows"] and all(set(row) >= row_keys for row in data["rows"])
+    assert all(isinstance(row["amount"], str) for row in data["rows"])
+    docs = _cli_docs()
+    undocumented = [k for k in set(data) | set(data["rows"][0]) if f"`{k}`" not in docs and f'"{k}"' not in docs]
+    assert not undocumented, f"quantum --json keys missing from docs/cli.md: {undocumented}"
