@@ -39,18 +39,22 @@ its amount and nothing is counted twice; amounts of different kinds are never ad
 (national, provincial, local, parastatal) and private are kept apart.
 
 How it is computed: one aggregate SQL query over the zone's locations, their projects and budget
-lines (values() + Sum, helped by covering indexes), grouped by everything that decides a row; a
-project with one location goes straight into its group, the locations of the few projects with
-several are kept apart and split exactly in Python (one more query for their shares); then each
-group is spread over years in Decimal. Splits are made on group sums (exact: the parts add up to
-the group), so a row's cents may differ by rounding from adding per-line splits, never its totals.
+lines (helped by covering indexes), grouped by everything that decides a row, with sums in integer
+cents; a project with one location goes straight into its group, the locations of the few projects
+with several are kept apart with what their split needs (number of locations, which is last) and
+split exactly in Python (equal shares in integers; explicit shares by calendar.split_locations,
+with one more query for them). Rows are then built in integer cents: a group that lands whole in
+one year goes straight into its row; a group spread over several years is summed first and split
+by month overlap (calendar.to_calendar's rule, in integers). Splits are made on group sums (exact:
+the parts add up to the group), so a row's cents may differ by rounding from adding per-line
+splits, never its totals. Amounts become Decimal Rand only in the rows.
 """
 
 from collections import defaultdict
 from typing import NamedTuple
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import DataError, connection, transaction
 from django.db.models import Count, Sum
 
 from ddm.accounts.models import GOVERNMENT_SPHERES, Organisation, Sphere
@@ -203,7 +207,7 @@ def _row_order(row):
 
 
 # ---------------------------------------------------------------------------------------------
-# Grouped amounts straight from the database.
+# Grouped amounts straight from the database, in integer cents.
 
 # What decides a row: zone, organisation, kind, years as stated, sector, aggregate, municipality, precision.
 GROUP_FIELDS = ("zone_id", "organisation_id", "kind", "fy_first", "fy_last", "fy_start_month", "sector",
@@ -211,55 +215,85 @@ GROUP_FIELDS = ("zone_id", "organisation_id", "kind", "fy_first", "fy_last", "fy
 
 
 # The one aggregate query (plain SQL, the same on PostgreSQL and SQLite). The zone's locations are
-# taken first, each with its project's number of locations (an index-only probe per location), so
-# that the probe runs once per location, not once per budget line.
+# taken first, each with whether its project has other locations (an index-only probe per
+# location), so that the probe runs once per location, not once per budget line. A location of a
+# project with several locations (a few per cent) is kept apart (its id) with what its split needs
+# (split: the project's number of locations, negative for its last location, which takes the
+# rounding cents, or 0 when some location has an explicit share); split is NULL for the others.
+# {amount} is the group's sum: in integer cents on PostgreSQL (exact, and cheaper to fetch and add
+# than Decimals), as stored on SQLite. One zone is a constant ({zone}), not a grouping key.
 LOCATED_SQL = """
 WITH l AS {materialized} (
     SELECT loc.id, loc.project_id, loc.zone_id, loc.municipality_id, loc."precision",
-           (SELECT COUNT(*) FROM investment_location o WHERE o.project_id = loc.project_id) AS n
+           CASE WHEN (SELECT COUNT(*) FROM investment_location o WHERE o.project_id = loc.project_id) > 1 THEN (
+               SELECT CASE WHEN COUNT(o.share) > 0 THEN 0 WHEN MAX(o.id) = loc.id THEN -COUNT(*) ELSE COUNT(*) END
+               FROM investment_location o WHERE o.project_id = loc.project_id) END AS split
     FROM investment_location loc
     WHERE {zone_condition}
 )
-SELECT l.zone_id, p.organisation_id, b.kind, b.fy_first, b.fy_last, b.fy_start_month, p.sector,
-       p.is_aggregate, l.municipality_id, l."precision",
-       CASE WHEN l.n > 1 THEN l.id END, CASE WHEN l.n > 1 THEN l.project_id END, SUM(b.amount)
+SELECT {zone}, p.organisation_id, b.kind, b.fy_first, b.fy_last, b.fy_start_month, p.sector, p.is_aggregate,
+       l.municipality_id, l."precision", CASE WHEN l.split IS NOT NULL THEN l.id END, l.split, {amount}
 FROM l
 JOIN investment_project p ON p.id = l.project_id AND p.duplicate_of_id IS NULL
 JOIN investment_budgetline b ON b.project_id = l.project_id {kind_condition}
-GROUP BY l.zone_id, p.organisation_id, b.kind, b.fy_first, b.fy_last, b.fy_start_month, p.sector,
-         p.is_aggregate, l.municipality_id, l."precision",
-         CASE WHEN l.n > 1 THEN l.id END, CASE WHEN l.n > 1 THEN l.project_id END
+GROUP BY {zone_key}p.organisation_id, b.kind, b.fy_first, b.fy_last, b.fy_start_month, p.sector, p.is_aggregate,
+         l.municipality_id, l."precision", CASE WHEN l.split IS NOT NULL THEN l.id END, l.split
 """
+CENTS_SUM = "(SUM(b.amount) * 100)::bigint"  # PostgreSQL: exact (amounts have two decimals)
+PLAIN_SUM = "SUM(b.amount)"
 
 
 def _located_rows(zone_ids, kinds):
-    """Grouped sums of the zones' located budget lines (all zones when zone_ids is None).
+    """Grouped sums of the zones' located budget lines (all zones when zone_ids is None): rows of
+    the group key (GROUP_FIELDS), location id and split (see LOCATED_SQL) and the sum in integer cents.
 
     A project with one location is summed straight into its group. A location of a project with
-    several locations stays its own row (columns 10 and 11: location and project ids) so that its
-    share of the project can be worked out exactly in Python.
+    several locations stays its own row so that its share of the project can be worked out exactly.
     """
     params = []
+    zone, zone_key = "l.zone_id", "l.zone_id, "
     if zone_ids is None:
         zone_condition = "loc.zone_id IS NOT NULL"
     else:
         zone_condition = f"loc.zone_id IN ({', '.join(['%s'] * len(zone_ids))})"
         params += list(zone_ids)
+        if len(zone_ids) == 1:
+            zone, zone_key = str(int(zone_ids[0])), ""
     kind_condition = ""
     if kinds is not None:
         kind_condition = f"AND b.kind IN ({', '.join(['%s'] * len(kinds))})" if kinds else "AND 1 = 0"
         params += list(kinds)
     postgres = connection.vendor == "postgresql"
     sql = LOCATED_SQL.format(materialized="MATERIALIZED" if postgres else "", zone_condition=zone_condition,
-                             kind_condition=kind_condition)
+                             zone=zone, zone_key=zone_key, kind_condition=kind_condition, amount="{amount}")
+    if postgres:
+        try:
+            return _run_located(sql.format(amount=CENTS_SUM), params, postgres)
+        except DataError:  # a group beyond bigint cents (R92 quadrillion): fetch it as numeric
+            pass
+    return [row[:12] + (_to_cents(row[12]),) for row in _run_located(sql.format(amount=PLAIN_SUM), params, postgres)]
+
+
+def _run_located(sql, params, postgres):
     with transaction.atomic(), connection.cursor() as cursor:
         if postgres:
             # For this transaction only: JIT compilation costs more than this short query takes, and
             # hashing the groups beats sorting ~25k rows on twelve keys (the planner misjudges both).
-            cursor.execute("SET LOCAL jit = off")
-            cursor.execute("SET LOCAL enable_sort = off")
+            cursor.execute("SELECT set_config('jit', 'off', true), set_config('enable_sort', 'off', true)")
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def _to_cents(value):
+    """A database sum (Decimal, or float/int on SQLite) as exact integer cents; None stays None."""
+    if value is None:
+        return None
+    return int(cents(value).scaleb(2))
+
+
+def _from_cents(amount):
+    """Integer cents as Decimal Rand with two decimals (the same value and form as a numeric sum)."""
+    return Decimal(amount).scaleb(-2)
 
 
 def _location_shares(project_ids):
@@ -272,6 +306,56 @@ def _location_shares(project_ids):
     return shares
 
 
+# Beyond this many cents the exact integer shortcuts are not used (Decimal's 28 digits could then
+# round differently from integer division); the Decimal functions of ddm.investment.calendar decide.
+INTEGER_LIMIT = 10**20
+
+
+def _equal_part(split, amount):
+    """A location's part in cents of its project's amount in cents when all shares are blank (split:
+    the number of locations, negative for the project's last location): as calendar.split_locations,
+    every part but the last is cut down to the cent (toward zero) and the last takes the rest."""
+    n = -split if split < 0 else split
+    part = amount // n if amount >= 0 else -(-amount // n)
+    return amount - part * (n - 1) if split < 0 else part
+
+
+def _resolve_splits(rows):
+    """The located rows whose location's part needs calendar.split_locations (explicit shares, or
+    amounts beyond INTEGER_LIMIT), with the part (cents) as amount and no split left to make."""
+    if not rows:
+        return []
+    projects = dict(Location.objects.filter(pk__in={row[10] for row in rows}).values_list("pk", "project_id"))
+    shares = _location_shares(set(projects.values()))
+    resolved = []
+    for row in rows:
+        location_ids, weights = shares[projects[row[10]]]
+        part = fy.split_locations(_from_cents(row[12]), weights)[location_ids.index(row[10])]
+        resolved.append(row[:10] + (None, None, int(part.scaleb(2))))
+    return resolved
+
+
+def _grouped_cents(zone_ids, kinds):
+    """{group key (GROUP_FIELDS): integer cents}; see grouped_amounts."""
+    totals = {}
+    batch = _located_rows(zone_ids, kinds)
+    while batch:
+        later = []
+        for row in batch:
+            amount, split = row[12], row[11]
+            if amount is None:
+                continue
+            if split is not None:
+                if split == 0 or not -INTEGER_LIMIT < amount < INTEGER_LIMIT:
+                    later.append(row)
+                    continue
+                amount = _equal_part(split, amount)
+            key = row[:7] + (bool(row[7]),) + row[8:10]  # SQLite gives booleans as 0/1
+            totals[key] = totals.get(key, 0) + amount
+        batch = _resolve_splits(later)
+    return totals
+
+
 def grouped_amounts(zone_ids=None, kinds=None):
     """{group key (GROUP_FIELDS): Decimal} of located amounts in the given zones (None: all zones).
 
@@ -281,20 +365,8 @@ def grouped_amounts(zone_ids=None, kinds=None):
     kinds = list(kinds) if kinds is not None else None
     zone_ids = list(zone_ids) if zone_ids is not None else None
     totals = defaultdict(lambda: ZERO)
-    split_rows = []
-    for row in _located_rows(zone_ids, kinds):
-        if row[12] is None:
-            continue
-        key = row[:7] + (bool(row[7]),) + row[8:10]  # SQLite gives booleans as 0/1
-        if row[10] is None:
-            totals[key] += cents(row[12])
-        else:
-            split_rows.append((key, row[10], row[11], row[12]))
-    if split_rows:
-        shares = _location_shares({project_id for _key, _loc, project_id, _amount in split_rows})
-        for key, location_id, project_id, amount in split_rows:
-            location_ids, weights = shares[project_id]
-            totals[key] += fy.split_locations(cents(amount), weights)[location_ids.index(location_id)]
+    for key, amount in _grouped_cents(zone_ids, kinds).items():
+        totals[key] = _from_cents(amount)
     return totals
 
 
@@ -308,62 +380,143 @@ def _check(calendar, view):
     return month
 
 
-def _lookups(groups):
-    org_ids = {key[1] for key in groups}
-    place_ids = {key[8] for key in groups if key[8] is not None}
-    organisations = {o["pk"]: o for o in Organisation.objects.filter(pk__in=org_ids).values("pk", "code", "name", "sphere")}
-    places = dict(Place.objects.filter(pk__in=place_ids).values_list("pk", "code"))
+LOOKUP_SQL = """
+SELECT 0, id, code, name, sphere FROM accounts_organisation WHERE id IN ({organisations})
+UNION ALL
+SELECT 1, id, code, NULL, NULL FROM places_place WHERE id IN ({places})
+"""
+
+
+def _lookups(org_ids, place_ids):
+    """({organisation pk: (sphere, code, name)}, {place pk: code, None: None}) in one query."""
+    org_ids, place_ids = list(org_ids), [pk for pk in place_ids if pk is not None]
+    organisations, places = {}, {None: None}
+    if not org_ids:
+        return organisations, places
+    sql = LOOKUP_SQL.format(organisations=", ".join(["%s"] * len(org_ids)),
+                            places=", ".join(["%s"] * len(place_ids)) or "NULL")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, org_ids + place_ids)
+        for table, pk, code, name, sphere in cursor.fetchall():
+            if table == 0:
+                organisations[pk] = (sphere, code, name)
+            else:
+                places[pk] = code
     return organisations, places
 
 
-def _year_shares(first, last, month, amount, view, target_month):
-    """(financial_year label, year, amount, apportioned) for one group in the chosen view."""
+def _schedule(first, last, month, view, target_month):
+    """How a group with these stated years lands in the view: ((label, year, apportioned, weight), ...)
+    and the weights' total (months of overlap, as calendar.to_calendar; None: one year, the whole amount)."""
     single = first is not None and (last is None or last == first)
     if view == "stated":
-        return [(fy.span_label(first, last, month), first if single else None, amount, False)]
-    if single and month == target_month:
-        return [(fy.fy_label(first, target_month), first, amount, False)]  # the common case, no split
-    return [(fy.fy_label(s.year, target_month), s.year, s.amount, s.apportioned)
-            for s in fy.to_calendar(amount, first, last, month, target_month)]
+        return ((fy.span_label(first, last, month), first if single else None, False, None),), None
+    if first is None:
+        return ((None, None, False, None),), None
+    start, end = fy.months_of(first, last, month)
+    years = []
+    for year in range((start - (target_month - 1)) // 12, (end - 1 - (target_month - 1)) // 12 + 1):
+        y_start, y_end = fy.months_of(year, year, target_month)
+        overlap = min(end, y_end) - max(start, y_start)
+        if overlap > 0:
+            years.append((year, overlap))
+    if len(years) == 1:
+        return ((fy.fy_label(years[0][0], target_month), years[0][0], False, None),), None
+    return tuple((fy.fy_label(y, target_month), y, True, w) for y, w in years), sum(w for _y, w in years)
+
+
+def _spread(amount, schedule, total, first, last, month, target_month):
+    """[(label, year, apportioned, cents)] of a group's amount in cents: calendar.to_calendar's split
+    (every share but the last cut down to the cent, toward zero; the last takes the rest), in integers."""
+    if not -INTEGER_LIMIT < amount < INTEGER_LIMIT:
+        shares = fy.to_calendar(_from_cents(amount), first, last, month, target_month)
+        return [(label, year, apportioned, int(s.amount.scaleb(2)))
+                for (label, year, apportioned, _w), s in zip(schedule, shares)]
+    parts, given = [], 0
+    magnitude, negative = (-amount, True) if amount < 0 else (amount, False)
+    for label, year, apportioned, weight in schedule[:-1]:
+        part = magnitude * weight // total
+        part = -part if negative else part
+        given += part
+        parts.append((label, year, apportioned, part))
+    label, year, apportioned, _weight = schedule[-1]
+    parts.append((label, year, apportioned, amount - given))
+    return parts
+
+
+def _rows(located, calendar, view, include_private):
+    """The quantum's rows from located rows (the shape of _located_rows: group key, split, cents).
+
+    A group that lands whole in one year of the view goes straight into its row (adding its parts
+    first or not makes no difference there). A group spread over several years is summed first and
+    then split (splits are made on group sums), as grouped_amounts + calendar.to_calendar would.
+    """
+    target_month = _check(calendar, view)
+    organisations, places = _lookups({row[1] for row in located}, {row[8] for row in located})
+    excluded = set() if include_private else {pk for pk, o in organisations.items() if o[0] == Sphere.PRIVATE}
+    schedules = {}
+    cells = {}
+    get = cells.get
+    spread = {}  # group key -> cents, for groups spread over several years
+    batch = located
+    while batch:
+        later = []
+        for row in batch:
+            zone, org_id, kind, first, last, month, sector, aggregate, m_id, precision, _loc, split, amount = row
+            if amount is None or org_id in excluded:
+                continue
+            if split is not None:
+                if split == 0 or not -INTEGER_LIMIT < amount < INTEGER_LIMIT:
+                    later.append(row)
+                    continue
+                amount = _equal_part(split, amount)
+            span = (first, last, month)
+            found = schedules.get(span)
+            if found is None:
+                found = schedules[span] = _schedule(first, last, month, view, target_month)
+            if found[1] is None:  # the common case: the group lands whole in one year
+                label, year, apportioned, _weight = found[0][0]
+                aggregate = bool(aggregate)  # SQLite gives booleans as 0/1
+                key = (org_id, label, kind, apportioned, None if aggregate else sector, m_id, precision, aggregate,
+                       month, year)
+                cells[key] = get(key, 0) + amount
+            else:
+                key = row[:10]
+                spread[key] = spread.get(key, 0) + amount
+        batch = _resolve_splits(later)
+    for (zone, org_id, kind, first, last, month, sector, aggregate, m_id, precision), amount in spread.items():
+        schedule, total = schedules[(first, last, month)]
+        aggregate = bool(aggregate)
+        sector = None if aggregate else sector
+        for label, year, apportioned, part in _spread(amount, schedule, total, first, last, month, target_month):
+            # Different spans can land in the same year: rows add up on everything they show.
+            key = (org_id, label, kind, apportioned, sector, m_id, precision, aggregate, month, year)
+            cells[key] = get(key, 0) + part
+    months = {month: fy.calendar_name(month) for month in {key[8] for key in cells}}
+    new_row, decimal = tuple.__new__, Decimal
+    return [new_row(QRow, (*organisations[org_id], label, kind, decimal(amount) * CENT, apportioned, sector,
+                           places[m_id], precision, aggregate, months[month], year))
+            for (org_id, label, kind, apportioned, sector, m_id, precision, aggregate, month, year), amount in cells.items()]
 
 
 def rows_from_groups(groups, calendar="april", view="annual", include_private=True):
-    target_month = _check(calendar, view)
-    organisations, places = _lookups(groups)
-    excluded = set() if include_private else {pk for pk, o in organisations.items() if o["sphere"] == Sphere.PRIVATE}
-    labels = {}  # start year -> label in the target calendar
-    cells = {}
-    for (_zone, org_id, kind, first, last, month, sector, aggregate, m_id, precision), amount in groups.items():
-        if org_id in excluded:
-            continue
-        sector = None if aggregate else sector
-        if view == "annual" and month == target_month and first is not None and (last is None or last == first):
-            # The common case: one year, stated in the calendar shown. No split.
-            label = labels.get(first) or labels.setdefault(first, fy.fy_label(first, target_month))
-            shares = ((label, first, amount, False),)
-        else:
-            shares = _year_shares(first, last, month, amount, view, target_month)
-        for label, year, part, apportioned in shares:
-            # Different spans can land in the same year: rows add up on everything they show.
-            key = (org_id, label, kind, apportioned, sector, m_id, precision, aggregate, month, year)
-            cells[key] = cells.get(key, ZERO) + part
-    month_names = {}
-    rows = []
-    for (org_id, label, kind, apportioned, sector, m_id, precision, aggregate, month, year), amount in cells.items():
-        o = organisations[org_id]
-        if month not in month_names:
-            month_names[month] = fy.calendar_name(month)
-        rows.append(QRow(o["sphere"], o["code"], o["name"], label, kind, amount, apportioned, sector,
-                         places.get(m_id), precision, aggregate, month_names[month], year))
-    return rows
+    """The quantum's rows from {group key (GROUP_FIELDS): Decimal} (amounts to the cent, as
+    grouped_amounts gives them)."""
+    located = []
+    for key, amount in groups.items():
+        scaled = Decimal(amount).scaleb(2)
+        if scaled != scaled.to_integral_value():
+            raise ValueError(f"amount {amount} is not to the cent")
+        located.append(tuple(key) + (None, None, int(scaled)))
+    return _rows(located, calendar, view, include_private)
 
 
 def zone_quantum(zone_code, calendar="april", view="annual", kinds=None, include_private=True):
     _check(calendar, view)
     zone = (Place.objects.zones().select_related("province").defer("geometry", "svg_path", "province__geometry", "province__svg_path")
             .get(code=str(zone_code).upper()))
-    groups = grouped_amounts([zone.pk], kinds)
-    return Quantum(zone, calendar, view, rows_from_groups(groups, calendar, view, include_private))
+    located = _located_rows([zone.pk], list(kinds) if kinds is not None else None)
+    return Quantum(zone, calendar, view, _rows(located, calendar, view, include_private))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -373,10 +526,10 @@ def _zone_year_totals(kinds, calendar, years):
     """{(zone_id, sphere, sector): Decimal} over the chosen years (None: every year, as stated)."""
     target_month = fy.calendar_month(calendar)
     groups = grouped_amounts(None, kinds)
-    organisations, _places = _lookups(groups)
+    organisations, _places = _lookups({key[1] for key in groups}, ())
     result = defaultdict(lambda: ZERO)
     for key, amount in groups.items():
-        sphere = organisations[key[1]]["sphere"]
+        sphere = organisations[key[1]][0]
         sector = None if key[7] else key[6]
         if years is None:
             result[(key[0], sphere, sector)] += amount
