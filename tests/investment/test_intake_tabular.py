@@ -122,3 +122,18 @@ def test_rejected_rows_file_reopens_with_the_same_values_and_an_errors_column():
     (table,) = open_table(io.BytesIO(data), "rejected.xlsx")
     rows = list(table.rows())
     assert rows[1] == (2, ["=cmd()", "-1 234", "negative amount"])  # Excel's text apostrophe removed
+
+
+def test_header_abbreviations_officials_use_match_the_written_out_synonyms():
+    synonyms = {"reference": ["Project number", "Reference"], "title": ["Project name"],
+                "amount": ["Amount"], "department": ["Department"]}
+    (table,) = open_table(xlsx([
+        ["Proj No", "Proj. Name", "Amt (R'000)", "Dept", "Notes"],
+        ["P1", "Giyani water", 5, "DWS", ""],
+    ]), "abbreviated.xlsx")
+    header, _rows = detect_header(table, synonyms, required=["title"])
+    assert {name: column.letter for name, column in header.fields.items()} == {
+        "reference": "A", "title": "B", "amount": "C", "department": "D"}
+    assert header.fields["amount"].unit == 1000
+    assert normalise_header("Project #") == normalise_header("Project number") == "project no"
+    assert normalise_header("Ref. No.") == normalise_header("Reference no")

@@ -49,12 +49,23 @@ def _fold(text):
     return text.lower()
 
 
+# Abbreviations officials use in headers ("Proj No", "Dept", "Amt", "Project #"), written out so
+# that one synonym list covers them; applied to synonyms and headers alike.
+_HEADER_ABBREVIATIONS = {
+    "proj": "project", "prj": "project", "dept": "department", "depts": "department",
+    "nr": "no", "num": "no", "number": "no", "ref": "reference", "refs": "reference",
+    "amt": "amount", "desc": "description", "descr": "description", "mun": "municipality",
+    "muni": "municipality", "munic": "municipality", "dist": "district", "yr": "year",
+    "fin": "financial", "lat": "latitude", "long": "longitude", "lon": "longitude", "lng": "longitude",
+}
+
+
 def normalise_header(text):
-    """Lower case, units in brackets removed, punctuation to spaces, spaces collapsed."""
-    text = _fold(str(text or "")).replace("&", " and ")
+    """Lower case, units in brackets removed, punctuation to spaces, abbreviations written out."""
+    text = _fold(str(text or "")).replace("&", " and ").replace("#", " no ")
     text = _UNIT_STRIP.sub(" ", text)
     text = re.sub(r"[^a-z0-9/]+", " ", text)
-    return " ".join(text.split())
+    return " ".join(_HEADER_ABBREVIATIONS.get(word, word) for word in text.split())
 
 
 @dataclass
