@@ -113,8 +113,14 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'ddm.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Several writers (web + background worker) share the file: wait rather than fail.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # Web, background worker and CLI share the file. WAL lets readers run beside a writer;
+    # IMMEDIATE transactions take the write lock up front, so a busy database makes them wait
+    # (timeout) instead of failing at once with "database is locked" when a read turns into a write.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
