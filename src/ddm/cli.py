@@ -88,10 +88,17 @@ for _module in (places_commands, investment_commands, profiles_commands, alignme
 
 
 def main():
+    from django.db import DatabaseError
+
     try:
         cli(standalone_mode=True)
     except KeyboardInterrupt:
         sys.exit(130)
+    except DatabaseError as exc:
+        # Not set up, locked by another writer past the timeout, or unreachable: say so in one line.
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        support.echo_err(f"Error: database: {first_line} (has `ddm setup` been run? is DATABASE_URL right?)")
+        sys.exit(1)
 
 
 if __name__ == "__main__":
