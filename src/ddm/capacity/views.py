@@ -3,7 +3,6 @@
 Thin views: rules live in services/access/skills_import; every write checks access.py first.
 """
 
-import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,19 +17,13 @@ from ddm.capacity.reports import report_sheets
 from ddm.capacity.skills_import import ImportRefused, import_skills, template_sheets
 from ddm.exports import xlsx_response
 from ddm.places.models import Place
+from ddm.web import date_param
 
-
-def _today(request):
-    """?today=YYYY-MM-DD to view vacancies as of another date; the current date otherwise."""
-    try:
-        return datetime.date.fromisoformat(request.GET.get("today", ""))
-    except ValueError:
-        return datetime.date.today()
 
 
 def national(request):
     return render(request, "capacity/national.html", {
-        "c": services.coverage(_today(request)), "can_create": access.can_create_hub(request.user)})
+        "c": services.coverage(date_param(request)), "can_create": access.can_create_hub(request.user)})
 
 
 def new_hub(request):
@@ -61,7 +54,7 @@ def _hub(pk):
 
 def hub(request, pk):
     hub = _hub(pk)
-    today = _today(request)
+    today = date_param(request)
     can_edit = access.can_edit_hub(request.user, hub)
     positions = [(role, p, services.position_status(p, today)) for role, p in hub.positions_by_role()]
     plans = list(hub.plan_versions.select_related("author"))
@@ -131,7 +124,7 @@ def _zone(code):
 def zone(request, code):
     zone = _zone(code)
     report = services.zone_skills(zone)
-    today = _today(request)
+    today = date_param(request)
     hubs = [(h, [(r, p, services.position_status(p, today)) for r, p in h.positions_by_role()]) for h in report.hubs]
     return render(request, "capacity/zone.html", {"zone": zone, "report": report, "hubs": hubs, "today": today})
 

@@ -12,18 +12,12 @@ from ddm.engagement import access, services
 from ddm.engagement.forms import AttendanceForm, EventForm, FollowUpForm, ItemEditForm, ItemForm, LinksForm
 from ddm.engagement.models import Attendance, Event, Item
 from ddm.exports import csv_response
+from ddm.web import date_param
 
-
-def _today(request):
-    """?today=YYYY-MM-DD shows what was overdue on that date; the current date otherwise."""
-    try:
-        return datetime.date.fromisoformat(request.GET.get("today", ""))
-    except ValueError:
-        return datetime.date.today()
 
 
 def national(request):
-    today = _today(request)
+    today = date_param(request)
     events = Event.objects.select_related("zone").prefetch_related("items")[:50]
     return render(request, "engagement/national.html", {
         "today": today, "events": events, "overdue": services.overdue_items(today)[:20],
@@ -32,7 +26,7 @@ def national(request):
 
 
 def overdue(request):
-    today = _today(request)
+    today = date_param(request)
     return render(request, "engagement/overdue.html", {"today": today, "items": services.overdue_items(today)})
 
 
@@ -41,7 +35,7 @@ OVERDUE_HEADER = ["zone", "event", "event date", "kind", "item", "raised by", "o
 
 
 def overdue_csv(request):
-    today = _today(request)
+    today = date_param(request)
     rows = [[i.event.zone.code, i.event.title, i.event.date, i.get_kind_display(), i.text, i.raised_by, i.owner,
              i.due_date, (today - i.due_date).days, i.get_status_display()] for i in services.overdue_items(today)]
     return csv_response(f"overdue-{today}.csv", OVERDUE_HEADER, rows)
@@ -49,7 +43,7 @@ def overdue_csv(request):
 
 def zone(request, code):
     zone = get_zone_for_user(request, code)
-    today = _today(request)
+    today = date_param(request)
     return render(request, "engagement/zone.html", {
         "zone": zone, "today": today, "events": services.zone_events(zone),
         "overdue": services.overdue_items(today, zone), "can_edit": can_coordinate_place(request.user, zone),
@@ -76,7 +70,7 @@ def _event(pk):
 
 def event(request, pk):
     event = _event(pk)
-    today = _today(request)
+    today = date_param(request)
     items = event.items.select_related("owner_organisation", "action").prefetch_related("projects")
     return render(request, "engagement/event.html", {
         "event": event, "today": today, "items": items, "attendance": event.attendance.all(),
@@ -132,7 +126,7 @@ def _item(pk):
 
 def item(request, pk):
     item = _item(pk)
-    today = _today(request)
+    today = date_param(request)
     return render(request, "engagement/item.html", {
         "item": item, "today": today, "overdue": item.is_overdue(today),
         "follow_ups": item.follow_ups.select_related("author"), "projects": item.projects.all(),
