@@ -183,7 +183,7 @@ def _service_chart(rows, columns):
 
 def _map(place):
     if place.level == Level.ZONE:
-        areas = list(place.children.order_by("code").only("code", "name", "short_name", "svg_path"))
+        areas = list(place.children.order_by("code").only("code", "name", "short_name", "svg_path", "parent"))
         wards = Place.objects.wards().filter(parent__parent=place).values_list("svg_path", flat=True)
     else:
         areas = [place]
@@ -238,7 +238,7 @@ def _place_dict(place):
         "province": {"code": place.province.code, "name": place.province.name},
         "area_km2": None if place.area_km2 is None else str(place.area_km2),
         "municipalities": [{"code": m.code, "name": m.display_name, "category": m.category}
-                           for m in zone.children.order_by("code").only("code", "name", "short_name", "category")],
+                           for m in zone.children.order_by("code").only("code", "name", "short_name", "category", "parent")],
     }
 
 
