@@ -39,8 +39,8 @@ its amount and nothing is counted twice; amounts of different kinds are never ad
 (national, provincial, local, parastatal) and private are kept apart.
 
 How it is computed: one aggregate SQL query over the zone's locations, their projects and budget
-lines (helped by covering indexes), grouped by everything that decides a row, with sums in integer
-cents; a project with one location goes straight into its group, the locations of the few projects
+lines (helped by covering indexes; on PostgreSQL the joins run in parallel workers when the server
+allows them), grouped by everything that decides a row, with sums in integer cents; a project with one location goes straight into its group, the locations of the few projects
 with several are kept apart with what their split needs (number of locations, which is last) and
 split exactly in Python (equal shares in integers; explicit shares by calendar.split_locations,
 with one more query for them). Rows are then built in integer cents: a group that lands whole in
@@ -214,7 +214,7 @@ GROUP_FIELDS = ("zone_id", "organisation_id", "kind", "fy_first", "fy_last", "fy
                 "is_aggregate", "municipality_id", "precision")
 
 
-# The one aggregate query (plain SQL, the same on PostgreSQL and SQLite). The zone's locations are
+# The one aggregate query (plain SQL; SQLite's form, PostgreSQL's below). The zone's locations are
 # taken first, each with whether its project has other locations (an index-only probe per
 # location), so that the probe runs once per location, not once per budget line. A location of a
 # project with several locations (a few per cent) is kept apart (its id) with what its split needs
@@ -223,7 +223,7 @@ GROUP_FIELDS = ("zone_id", "organisation_id", "kind", "fy_first", "fy_last", "fy
 # {amount} is the group's sum: in integer cents on PostgreSQL (exact, and cheaper to fetch and add
 # than Decimals), as stored on SQLite. One zone is a constant ({zone}), not a grouping key.
 LOCATED_SQL = """
-WITH l AS {materialized} (
+WITH l AS (
     SELECT loc.id, loc.project_id, loc.zone_id, loc.municipality_id, loc."precision",
            CASE WHEN (SELECT COUNT(*) FROM investment_location o WHERE o.project_id = loc.project_id) > 1 THEN (
                SELECT CASE WHEN COUNT(o.share) > 0 THEN 0 WHEN MAX(o.id) = loc.id THEN -COUNT(*) ELSE COUNT(*) END
@@ -239,6 +239,24 @@ JOIN investment_budgetline b ON b.project_id = l.project_id {kind_condition}
 GROUP BY {zone_key}p.organisation_id, b.kind, b.fy_first, b.fy_last, b.fy_start_month, p.sector, p.is_aggregate,
          l.municipality_id, l."precision", CASE WHEN l.split IS NOT NULL THEN l.id END, l.split
 """
+# The same on PostgreSQL, written so that it can run in parallel: the locations, their projects and
+# budget lines are scanned and joined by parallel workers; the split (a LATERAL subquery, once per
+# location thanks to memoization) is worked out in the leader for the joined rows.
+LOCATED_SQL_POSTGRES = """
+SELECT {zone}, p.organisation_id, b.kind, b.fy_first, b.fy_last, b.fy_start_month, p.sector, p.is_aggregate,
+       l.municipality_id, l."precision", CASE WHEN s.split IS NOT NULL THEN l.id END, s.split, {amount}
+FROM investment_location l
+CROSS JOIN LATERAL (
+    SELECT CASE WHEN (SELECT COUNT(*) FROM investment_location o WHERE o.project_id = l.project_id) > 1 THEN (
+               SELECT CASE WHEN COUNT(o.share) > 0 THEN 0 WHEN MAX(o.id) = l.id THEN -COUNT(*) ELSE COUNT(*) END
+               FROM investment_location o WHERE o.project_id = l.project_id) END AS split
+    OFFSET 0) s
+JOIN investment_project p ON p.id = l.project_id AND p.duplicate_of_id IS NULL
+JOIN investment_budgetline b ON b.project_id = l.project_id {kind_condition}
+WHERE {zone_condition}
+GROUP BY {zone_key}p.organisation_id, b.kind, b.fy_first, b.fy_last, b.fy_start_month, p.sector, p.is_aggregate,
+         l.municipality_id, l."precision", CASE WHEN s.split IS NOT NULL THEN l.id END, s.split
+"""
 CENTS_SUM = "(SUM(b.amount) * 100)::bigint"  # PostgreSQL: exact (amounts have two decimals)
 PLAIN_SUM = "SUM(b.amount)"
 
@@ -250,22 +268,25 @@ def _located_rows(zone_ids, kinds):
     A project with one location is summed straight into its group. A location of a project with
     several locations stays its own row so that its share of the project can be worked out exactly.
     """
-    params = []
     zone, zone_key = "l.zone_id", "l.zone_id, "
+    postgres = connection.vendor == "postgresql"
+    zone_params, kind_params = [], []
+    column = "l.zone_id" if postgres else "loc.zone_id"
     if zone_ids is None:
-        zone_condition = "loc.zone_id IS NOT NULL"
+        zone_condition = f"{column} IS NOT NULL"
     else:
-        zone_condition = f"loc.zone_id IN ({', '.join(['%s'] * len(zone_ids))})"
-        params += list(zone_ids)
+        zone_condition = f"{column} IN ({', '.join(['%s'] * len(zone_ids))})"
+        zone_params = list(zone_ids)
         if len(zone_ids) == 1:
             zone, zone_key = str(int(zone_ids[0])), ""
     kind_condition = ""
     if kinds is not None:
         kind_condition = f"AND b.kind IN ({', '.join(['%s'] * len(kinds))})" if kinds else "AND 1 = 0"
-        params += list(kinds)
-    postgres = connection.vendor == "postgresql"
-    sql = LOCATED_SQL.format(materialized="MATERIALIZED" if postgres else "", zone_condition=zone_condition,
-                             zone=zone, zone_key=zone_key, kind_condition=kind_condition, amount="{amount}")
+        kind_params = list(kinds)
+    # Parameters in the order they appear: zones first in the CTE (SQLite), kinds first on PostgreSQL.
+    params = kind_params + zone_params if postgres else zone_params + kind_params
+    sql = (LOCATED_SQL_POSTGRES if postgres else LOCATED_SQL).format(
+        zone_condition=zone_condition, zone=zone, zone_key=zone_key, kind_condition=kind_condition, amount="{amount}")
     if postgres:
         try:
             return _run_located(sql.format(amount=CENTS_SUM), params, postgres)
@@ -277,9 +298,12 @@ def _located_rows(zone_ids, kinds):
 def _run_located(sql, params, postgres):
     with transaction.atomic(), connection.cursor() as cursor:
         if postgres:
-            # For this transaction only: JIT compilation costs more than this short query takes, and
-            # hashing the groups beats sorting ~25k rows on twelve keys (the planner misjudges both).
-            cursor.execute("SELECT set_config('jit', 'off', true), set_config('enable_sort', 'off', true)")
+            # For this transaction only: JIT compilation costs more than this short query takes,
+            # hashing the groups beats sorting ~25k rows on twelve keys, and parallel workers (as
+            # many as the server allows) halve the joins (the planner misjudges all three).
+            cursor.execute("SELECT set_config('jit', 'off', true), set_config('enable_sort', 'off', true), "
+                           "set_config('parallel_setup_cost', '0', true), set_config('parallel_tuple_cost', '0', true), "
+                           "set_config('min_parallel_index_scan_size', '0', true)")
         cursor.execute(sql, params)
         return cursor.fetchall()
 
