@@ -56,8 +56,8 @@ def zone_centres_and_weights():
     for feature in features:
         point = shape(feature["geometry"]).representative_point()
         centres[feature["properties"]["code"]] = (point.y, point.x)
-    with open(ROOT / "src/ddm/investment/data/population_cs2016.csv", encoding="utf-8") as handle:
-        weights = {r["code"]: int(r["population"]) for r in csv.DictReader(handle) if r["code"] in centres}
+    with open(ROOT / "src/ddm/profiles/data/profile_districts_metros.csv", encoding="utf-8") as handle:
+        weights = {r["code"]: int(r["population_cs2016"]) for r in csv.DictReader(handle) if r["code"] in centres}
     return centres, weights
 
 

@@ -673,32 +673,11 @@ def unmapped_projects(organisation=None):
 
 
 # ---------------------------------------------------------------------------------------------
-# Population (for per-capita figures): soft lookup, profiles first, packaged Community Survey second.
+# Population (for per-capita figures) comes from the profiles indicator store.
 
 def population_of_zones():
     """{place code: (people, source)} for zones and municipalities where population is known."""
-    try:
-        from ddm.profiles import services as profile_services  # optional: profiles may not provide it
-        lookup = getattr(profile_services, "population_by_code", None)
-    except ImportError:
-        lookup = None
-    if lookup is not None:
-        found = lookup()
-        if found:
-            return found
-    return _packaged_population()
+    # Imported here, not at module level: profiles builds on investment (its projects section).
+    from ddm.profiles.services import population_by_code
 
-
-_POPULATION = {}
-
-
-def _packaged_population():
-    if not _POPULATION:
-        import csv
-        from pathlib import Path
-
-        path = Path(__file__).resolve().parent / "data" / "population_cs2016.csv"
-        with open(path, newline="", encoding="utf-8") as handle:
-            for row in csv.DictReader(handle):
-                _POPULATION[row["code"]] = (int(row["population"]), "Stats SA Community Survey 2016")
-    return _POPULATION
+    return population_by_code()

@@ -64,6 +64,22 @@ def indicator_values(code, level="zone", year=None):
     return dict(rows)
 
 
+def population_by_code(year=None):
+    """{place code: (people, source)} for every zone and municipality with a population figure.
+
+    Used by the investment pages for per-capita figures; one query. The latest year wins unless a
+    year is given. A metro's zone and municipality share a code and a value.
+    """
+    values = IndicatorValue.objects.filter(
+        indicator__code="population", place__level__in=(Level.MUNICIPALITY, Level.ZONE),
+        place__demarcation_year=2020,
+    )
+    if year is not None:
+        values = values.filter(year=year)
+    rows = values.order_by("year").values_list("place__code", "value", "year", "indicator__source")
+    return {code: (int(value), f"{source} ({year})") for code, value, year, source in rows}
+
+
 def _resolve_place(place):
     if isinstance(place, Place):
         return place
