@@ -175,9 +175,9 @@ class Normalised:
 def place_aliases():
     """[(former name as normalised words, current name as one token)], longest first.
 
-    From this app's data/place_aliases.csv. (The places gazetteer's historic names are not used:
-    they include municipality names -- "Tugela Ferry" <- "Msinga" -- which would merge villages
-    such as "Msinga Top" with the municipal seat.)"""
+    From this app's data/place_aliases.csv, not the places gazetteer: for matching titles a city and
+    its metro are one name ("Durban" = "eThekwini"), which the gazetteer's former-town-names column
+    rightly does not say."""
     with open(DATA_DIR / "place_aliases.csv", newline="", encoding="utf-8") as handle:
         rows = [(r["old_name"], r["current_name"]) for r in csv.DictReader(handle)]
     # Names linked by any row are one place (the two lists may even disagree on which is current):
