@@ -215,3 +215,28 @@ def test_api_submission_scope_and_organisations(make_user, organisation, zone):
         assert client.get(f"/api/submissions/{body['id']}").status_code == expected
     listed = Client().get("/api/organisations?sphere=national").json()
     assert any(o["code"] == "nat-health" for o in listed) and all(o["sphere"] == "national" for o in listed)
+
+
+def test_a_preview_with_errors_can_write_just_its_valid_rows(client_for, organisation):
+    dws = organisation("nat-water-and-sanitation")
+    client = client_for(RoleKind.SUBMITTER, organisation=dws)
+    response = upload(client, BAD, dws)
+    preview = Submission.objects.get(pk=response.url.rstrip("/").split("/")[-1])
+    assert preview.status == "rejected" and preview.dry_run
+    page = client.get(response.url).content.decode()
+    assert "Commit: write the valid rows" in page and "1 rejected row would be kept" in page
+    assert client.post(f"/investment/submissions/{preview.pk}/commit/").status_code == 302
+    assert set(Project.objects.filter(organisation=dws).values_list("reference", flat=True)) == {"W1", "W2"}
+    final = Submission.objects.exclude(pk=preview.pk).get(organisation=dws)
+    assert final.status == "partial" and final.accept_valid and final.rows_rejected == 1
+    assert final.rejected_rows and final.preview_id == preview.pk
+
+
+def test_a_preview_with_no_valid_row_cannot_be_committed(client_for, organisation):
+    dws = organisation("nat-water-and-sanitation")
+    client = client_for(RoleKind.SUBMITTER, organisation=dws)
+    response = upload(client, [GOOD[0], ["Broken", "W3", "EC153", "-5"]], dws)
+    preview = Submission.objects.get(pk=response.url.rstrip("/").split("/")[-1])
+    assert "Commit:" not in client.get(response.url).content.decode()
+    assert client.post(f"/investment/submissions/{preview.pk}/commit/").status_code == 404
+    assert not Project.objects.filter(organisation=dws).exists()

@@ -69,6 +69,15 @@ def _submission_for(request, pk):
     return submission
 
 
+def _committable(submission):
+    """A preview can be committed when it has valid rows; with errors, only those rows are written."""
+    if not submission.dry_run:
+        return False
+    if submission.status == SubmissionStatus.PREVIEW:
+        return True
+    return submission.status == SubmissionStatus.REJECTED and submission.rows_read > submission.rows_rejected
+
+
 @login_required
 def detail(request, pk):
     submission = _submission_for(request, pk)
@@ -81,8 +90,7 @@ def detail(request, pk):
         "warnings": [issue_line(i) for i in submission.warnings[:ISSUES_SHOWN]],
         "shown": ISSUES_SHOWN,
         "has_rejected": has_rejected_rows(submission),
-        "can_commit": (submission.status == SubmissionStatus.PREVIEW and
-                       can_submit_for(request.user, submission.organisation)),
+        "can_commit": _committable(submission) and can_submit_for(request.user, submission.organisation),
         "commits": submission.commits.all(),
     }
     return render(request, "investment/intake/detail.html", context)
@@ -94,14 +102,15 @@ def commit(request, pk):
     preview = _submission_for(request, pk)
     if not can_submit_for(request.user, preview.organisation):
         raise PermissionDenied(f"You may not submit for {preview.organisation.name}.")
-    if preview.status != SubmissionStatus.PREVIEW:
-        raise Http404("Only a validated preview can be committed.")
+    if not _committable(preview):
+        raise Http404("Only a preview with valid rows can be committed.")
     earlier = preview.commits.first()
     if earlier is not None:  # a second click (or a reload) does not import the file twice
         return redirect("investment:submission", earlier.pk)
     with preview.source_file.open("rb") as handle:
         submission = start_submission(handle, preview.organisation, request.user, "upload", preview.filename,
-                                      preview.sheet, dry_run=False, accept_valid=preview.accept_valid)
+                                      preview.sheet, dry_run=False,
+                                      accept_valid=preview.accept_valid or bool(preview.errors))
     submission.preview = preview
     submission.save(update_fields=["preview"])
     tasks.start(submission)
