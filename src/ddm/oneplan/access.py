@@ -2,8 +2,11 @@
 
 - Content (vision, phases, focal areas, strategies, actions, indicators, reviews): whoever
   coordinates the zone — administrators, the provincial coordinator of its province, its hub members.
-- Commitments: those content editors, and submitters of the committing organisation (their own
-  organisation's commitments only, in any zone).
+- Commitments: those content editors add any organisation's commitment. A submitter adds only its own
+  organisation's, and only to the plan of the zone that organisation governs (a municipality of the zone,
+  or the district/metro itself): a submitter cannot edit a plan, so it cannot join another zone's plan
+  (and thereby gain indicator reporting there). Submitters manage (edit, report on) existing
+  commitments of their own organisation wherever an editor placed them.
 - Sign-offs: strictly the sphere's own role and scope, so nobody signs for another sphere:
   national = an administrator (DCoG national administrator role); province = a provincial
   coordinator of the zone's province; district or metro = a submitter of that municipality's
@@ -47,12 +50,34 @@ def require_commitment_manager(user, zone, organisation):
 
 def committing_organisations(user, zone, version):
     """Organisations the user may add commitments for in this version's plan."""
-    from ddm.accounts.access import organisations_for
     from ddm.accounts.models import Organisation
 
     if can_edit_plan(user, zone):
         return Organisation.objects.all()
-    return organisations_for(user)
+    own = [r.organisation for r in roles_of(user) if r.kind == RoleKind.SUBMITTER and r.organisation_id]
+    return Organisation.objects.filter(pk__in=[o.pk for o in own if _governs_in(o, zone)])
+
+
+def _governs_in(organisation, zone):
+    """Is the organisation a municipality of this zone (or the district/metro municipality itself)?"""
+    place = organisation.municipality
+    while place is not None and place.level != "zone":
+        place = place.parent
+    return place is not None and place.pk == zone.pk
+
+
+def can_add_commitment(user, zone, organisation):
+    return can_edit_plan(user, zone) or (can_submit_for(user, organisation) and _governs_in(organisation, zone))
+
+
+def require_commitment_adder(user, zone, organisation):
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied("Sign in to add a commitment.")
+    if not can_add_commitment(user, zone, organisation):
+        raise PermissionDenied(
+            f"Only the {zone.code} plan's editors, or submitters of a municipality of {zone.code} for their own "
+            f"municipality, may add a commitment of {organisation.name} to the {zone.code} One Plan."
+        )
 
 
 def _submitter_codes(user):

@@ -1,6 +1,9 @@
 """Forms of the One Plan pages; the services in workflow/funding/monitoring/signoff do the rules."""
 
 from django import forms
+from django.db.models import Q
+
+from ddm.accounts.models import Organisation
 
 from ddm.investment.models import BudgetLine, Project
 from ddm.oneplan import access, monitoring, signoff
@@ -78,11 +81,15 @@ class CommitmentForm(forms.ModelForm):
         zone = version.plan.zone
         organisations = access.committing_organisations(user, zone, version)
         self.fields["action"].queryset = Action.objects.filter(strategy__focal_area__version=version)
-        self.fields["organisation"].queryset = organisations
-        projects = Project.objects.filter(locations__zone=zone, organisation__in=organisations).distinct()
+        offered = Q(locations__zone=zone, organisation__in=organisations)
         if self.instance.pk:
-            projects = projects | self.instance.projects.all()
-        self.fields["projects"].queryset = projects.distinct().select_related("organisation")
+            # The commitment's own organisation stays selectable for a submitter who may manage but not add it,
+            # and projects linked before stay listed (one query: a distinct and a plain queryset cannot be OR-ed).
+            organisations = Organisation.objects.filter(Q(pk__in=organisations.values("pk")) | Q(pk=self.instance.organisation_id))
+            offered |= Q(pk__in=self.instance.projects.values("pk"))
+        self.fields["organisation"].queryset = organisations
+        projects = Project.objects.filter(offered).distinct()
+        self.fields["projects"].queryset = projects.select_related("organisation")
         self.fields["budget_lines"].queryset = BudgetLine.objects.filter(project__in=projects).select_related("project")
         self.fields["projects"].required = self.fields["budget_lines"].required = False
 

@@ -91,7 +91,13 @@ def save_commitment(commitment, user, projects=(), budget_lines=()):
     """Create or update a commitment and its links; projects must be the organisation's own."""
     version = commitment.action.strategy.focal_area.version
     zone = version.plan.zone
-    access.require_commitment_manager(user, zone, commitment.organisation)
+    if commitment.pk is None:
+        access.require_commitment_adder(user, zone, commitment.organisation)
+    else:
+        access.require_commitment_manager(user, zone, commitment.organisation)
+        stored = type(commitment).objects.get(pk=commitment.pk)
+        if stored.organisation_id != commitment.organisation_id:
+            access.require_commitment_adder(user, zone, commitment.organisation)
     if version.frozen:
         raise workflow.WorkflowError(f"Version {version.number} is adopted and frozen; open a review to change it.")
     _validate_links(commitment, projects, budget_lines)
