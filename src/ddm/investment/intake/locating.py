@@ -21,6 +21,17 @@ _SUFFIXES = re.compile(
 CODE = re.compile(r"^(?:[A-Z]{2,3}\d{2,3}|DC\d{1,2}|[A-Z]{3}|\d{8})$")
 
 
+# The place levels a name or code in a column of each kind may denote (rows.PLACE_FIELDS; "district"
+# is the header detector's name for district/metro/zone columns). Wards are resolved separately.
+LEVELS_FOR_KIND = {
+    "municipality": [Level.MUNICIPALITY, Level.ZONE],
+    "district": [Level.ZONE, Level.MUNICIPALITY],
+    "zone": [Level.ZONE, Level.MUNICIPALITY],
+    "province": [Level.PROVINCE],
+    "town": [Level.MUNICIPALITY, Level.ZONE],
+}
+
+
 class PlaceError(LookupError):
     """A place name or code that does not resolve, or resolves to several places."""
 
@@ -132,8 +143,9 @@ class Resolver:
         code = raw.upper().replace(" ", "")
         if kind == "ward":
             return self._ward(raw)
-        levels = {"municipality": [Level.MUNICIPALITY, Level.ZONE], "zone": [Level.ZONE],
-                  "province": [Level.PROVINCE], "town": [Level.MUNICIPALITY, Level.ZONE]}[kind]
+        levels = LEVELS_FOR_KIND.get(kind)
+        if levels is None:  # a column kind this resolver does not know: say so, never a KeyError
+            raise PlaceError(f"{raw!r}: a {kind} column cannot be used to locate a project")
         for level in levels:
             place = self.by_level_code.get((level, code))
             if place is not None:
@@ -227,7 +239,7 @@ def _prefer_municipality(candidates, kind):
     """A metro is both zone and municipality: one place, not an ambiguity."""
     codes = {p.code for p in candidates}
     if len(codes) == 1 and candidates:
-        wanted = Level.ZONE if kind == "zone" else Level.MUNICIPALITY
+        wanted = Level.ZONE if kind in ("zone", "district") else Level.MUNICIPALITY
         return [next((p for p in candidates if p.level == wanted), candidates[0])]
     return candidates
 

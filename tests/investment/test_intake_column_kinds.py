@@ -1,0 +1,62 @@
+"""Every column kind the header detector recognises is handled by the locator path (issue #10:
+a district column raised ``KeyError: 'district'``)."""
+
+import pytest
+
+from _intake_files import csv_file
+from ddm.investment.intake.pipeline import run_import
+from ddm.investment.intake.rows import PLACE_FIELDS, SYNONYMS
+from ddm.investment.models import Project
+
+pytestmark = pytest.mark.django_db
+
+# One value per kind that the place registry knows, and the municipality/zone it must land in.
+SAMPLES = {
+    "ward": ("21507005", "ward", "EC157"),
+    "municipality": ("King Sabata Dalindyebo", "municipality", "EC157"),
+    "district": ("O.R. Tambo", "zone", None),
+    "town": ("EC157", "municipality", "EC157"),
+    "province": ("Eastern Cape", "province", None),
+}
+LOCATION_FIELDS = [*PLACE_FIELDS, "latitude", "longitude", "coordinates", "precision"]
+
+
+def test_every_place_field_has_a_sample():
+    assert set(SAMPLES) == set(PLACE_FIELDS)
+
+
+@pytest.mark.parametrize("field", PLACE_FIELDS)
+@pytest.mark.parametrize("header_form", ["canonical", "every synonym"])
+def test_each_place_column_kind_locates(organisation, field, header_form):
+    value, precision, municipality = SAMPLES[field]
+    headers = [field] if header_form == "canonical" else SYNONYMS[field]
+    for index, header in enumerate(headers):
+        if field == "ward" and header.lower() in ("ward no", "ward number"):
+            continue  # a ward number needs its municipality: covered below
+        text = f"Project,{header},Budget 2019/20\nClinic {index},{value},100\n"
+        dws = organisation("nat-water-and-sanitation")
+        submission = run_import(csv_file(text), dws, None, "cli")
+        assert submission.status == "committed", (header, submission.errors)
+        project = Project.objects.get(organisation=dws, title=f"Clinic {index}")
+        (location,) = project.locations.all()
+        assert location.precision == precision, header
+        if municipality:
+            assert location.municipality.code == municipality
+
+
+@pytest.mark.parametrize("field", LOCATION_FIELDS)
+def test_unknown_values_in_each_location_column_are_row_errors_not_tracebacks(organisation, field):
+    header = SYNONYMS[field][0]
+    text = f"Project,{header},Budget 2019/20\nA,Nowhere-ville \"quoted\",100\nB,12345678901,5\n"
+    submission = run_import(csv_file(text), organisation("nat-water-and-sanitation"), None, "cli")
+    assert submission.status in ("rejected", "committed")
+    assert not Project.objects.filter(title__in=["A", "B"]).exists() or submission.status == "committed"
+
+
+def test_district_column_beside_municipality_column(organisation):
+    text = "Project,District,Local municipality,Budget 2019/20\nRoads,OR Tambo,King Sabata Dalindyebo,100\n"
+    dws = organisation("nat-water-and-sanitation")
+    submission = run_import(csv_file(text), dws, None, "cli")
+    assert submission.status == "committed", submission.errors
+    (location,) = Project.objects.get(organisation=dws, title="Roads").locations.all()
+    assert location.municipality.code == "EC157"
