@@ -40,24 +40,32 @@ class Summary:
 
 
 def read_table(path):
+    """(delimiter, header, rows) of a CSV (or spreadsheet) file, cells as written.
+
+    Read through ddm.tabular: UTF-8 with or without BOM, cp1252 (also after a BOM), separators
+    , ; or tab, any quoting; bounded by the upload size limit."""
+    from ddm.tabular import TableError, open_table
+
     try:
-        with open(path, newline="", encoding="utf-8-sig") as handle:
-            text = handle.read()
+        tables = open_table(path, filename=str(path))
+        rows = [[_cell_text(v) for v in values] for _number, values in tables[0].raw_rows()]
     except OSError as exc:
         raise CsvError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    except UnicodeDecodeError:
-        raise CsvError(f"{path}: not a UTF-8 text file") from None
-    if not text.strip():
+    except TableError as exc:
+        raise CsvError(str(exc)) from None
+    while rows and not any(cell.strip() for cell in rows[0]):
+        rows.pop(0)
+    if not rows:
         raise CsvError(f"{path}: the file is empty")
-    try:
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        rows = list(csv.reader(text.splitlines(), dialect))
-    except csv.Error as exc:
-        raise CsvError(f"{path}: not a readable CSV file ({exc})") from None
-    return dialect, rows[0], rows[1:]
+    return tables[0].delimiter or ",", rows[0], rows[1:]
+
+
+def _cell_text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value if isinstance(value, str) else str(value)
 
 
 def _find(header, wanted, explicit, path, what):
@@ -69,6 +77,23 @@ def _find(header, wanted, explicit, path, what):
     for name in wanted:
         if name in lowered:
             return lowered.index(name)
+    return _find_by_words(header, what)
+
+
+# Headers such as "GIS_Latitude", "GPS Lat (Y)", "Latitude (decimal)" (the Department of Basic
+# Education's school master list writes GIS_Long / GIS_Lat): a word of the header names the axis.
+_AXIS_WORDS = {"latitude": {"latitude"}, "longitude": {"longitude"}}
+
+
+def _find_by_words(header, what):
+    from ddm.tabular import normalise_header
+
+    words = _AXIS_WORDS.get(what)
+    if not words:
+        return None
+    for index, text in enumerate(header):
+        if words & set(normalise_header(text).split()):
+            return index
     return None
 
 
@@ -153,11 +178,13 @@ def _resolve_uncached(text, province):
 def locate_csv(in_path, out_handle, lat_column=None, lon_column=None, name_column=None):
     """Write in_path with the OUTPUT_COLUMNS added to out_handle; returns a Summary."""
     _resolved.clear()
-    dialect, header, rows = read_table(in_path)
+    delimiter, header, rows = read_table(in_path)
     lat, lon, name, province = detect_columns(header, in_path, lat_column, lon_column, name_column)
     results = locate_rows(header, rows, lat, lon, name, province)
     added = [c for c in OUTPUT_COLUMNS if c not in header]
-    writer = csv.writer(out_handle, dialect)
+    # Always standard quoting (a quote in a cell is doubled), whatever the input's quoting was.
+    writer = csv.writer(out_handle, delimiter=delimiter, quotechar='"', doublequote=True,
+                        quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow(header + added)
     summary = Summary(rows=len(rows), mode="coordinates" if lat is not None else "names")
     if lat is not None and name is not None:

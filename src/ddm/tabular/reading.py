@@ -29,6 +29,13 @@ class Table:
     _iter_raw: object = field(repr=False, default=None)  # callable(table) -> iterator of (row_number, values)
     total_rows: int | None = None  # known (approximately, for CSV) once rows() has started
 
+    delimiter: str = ""  # CSV only: the separator found (, ; or tab)
+    encoding: str = ""  # CSV only: how the bytes were decoded, e.g. "UTF-8 with BOM"
+
+    def raw_rows(self):
+        """(row_number, values) as in the file: no stripping, empty cells stay "" (CSV)."""
+        yield from self._iter_raw(self)
+
     def rows(self):
         for number, values in self._iter_raw(self):
             yield number, [clean_cell(v) for v in values]
@@ -57,7 +64,7 @@ def open_table(source, filename=None, sheet=None, max_bytes=None):
         return _calamine_tables(data, filename, sheet)
     if head.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2 compound file: legacy .xls
         return _calamine_tables(data, filename, sheet)
-    if _looks_like_text(data[:SNIFF_BYTES]):
+    if _utf16(data) is not None or _looks_like_text(data[:SNIFF_BYTES]):
         if sheet not in (None, ""):
             raise TableError(f"{filename}: a CSV file has no sheets (asked for sheet {sheet!r})")
         return [_csv_table(data, filename)]
@@ -105,13 +112,16 @@ def _describe(head):
 def _looks_like_text(sample):
     if b"\x00" in sample:
         return False
+    if sample.startswith(codecs.BOM_UTF8):
+        sample = sample[len(codecs.BOM_UTF8):]
     for encoding in ("utf-8", "cp1252"):
         try:
             codecs.getincrementaldecoder(encoding)().decode(sample)  # final=False tolerates a cut char
             return True
         except UnicodeDecodeError:
             continue
-    return False
+    # Latin-1 text: printable bytes only (control characters other than tab/CR/LF mean binary data).
+    return not any(byte < 32 and byte not in (9, 10, 13) for byte in sample)
 
 
 def _check_zip(data, filename):
@@ -168,31 +178,51 @@ def _sheet_reader(workbook, filename, name):
 
 
 def _csv_table(data, filename):
-    encoding = _csv_encoding(data)
-    sample = data[:SNIFF_BYTES].decode(encoding, errors="replace")
-    delimiter = _sniff_delimiter(sample)
+    text, encoding = decode_text(data)
+    delimiter = _sniff_delimiter(text[:SNIFF_BYTES])
 
     def iterate(table):
-        table.total_rows = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-        text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
-        reader = csv.reader(text, delimiter=delimiter)
+        table.total_rows = text.count("\n") + (0 if text.endswith("\n") else 1)
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True,
+                            skipinitialspace=False, strict=False)
         try:
             for number, values in enumerate(reader, start=1):
                 yield number, values
         except csv.Error as exc:
             raise TableError(f"{filename}: line {reader.line_num}: unreadable CSV ({exc})") from exc
 
-    return Table(filename, "", iterate)
+    table = Table(filename, "", iterate)
+    table.delimiter, table.encoding = delimiter, encoding
+    return table
 
 
-def _csv_encoding(data):
-    if data.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
+def _utf16(data):
+    """The text of a UTF-16 file with its BOM (Excel's "Unicode text"), else None."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
+    return None
+
+
+def decode_text(data):
+    """(text, encoding name) of a CSV file's bytes: UTF-8 (with or without BOM), else cp1252 (what
+    Excel on Windows writes for "CSV" in South Africa), also after a UTF-8 BOM (editors that add a
+    BOM to a cp1252 file); bytes cp1252 leaves undefined are read as Latin-1, never dropped."""
+    text = _utf16(data)
+    if text is not None:
+        return text, "UTF-16"
+    body = data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
+    bom = " with BOM" if body is not data else ""
     try:
-        data.decode("utf-8")
-        return "utf-8"
+        return body.decode("utf-8"), "UTF-8" + bom
     except UnicodeDecodeError:
-        return "cp1252"  # what Excel on Windows writes for "CSV" in South Africa
+        pass
+    try:
+        return body.decode("cp1252"), "Windows-1252" + bom
+    except UnicodeDecodeError:
+        return body.decode("latin-1"), "Latin-1" + bom
 
 
 def _sniff_delimiter(sample):
@@ -202,9 +232,12 @@ def _sniff_delimiter(sample):
     best, best_score = ",", (0, 0)
     for delimiter in (",", ";", "\t"):
         counts = {}
-        for fields in csv.reader(lines, delimiter=delimiter):
-            if len(fields) > 1:
-                counts[len(fields)] = counts.get(len(fields), 0) + 1
+        try:
+            for fields in csv.reader(lines, delimiter=delimiter, strict=False):
+                if len(fields) > 1:
+                    counts[len(fields)] = counts.get(len(fields), 0) + 1
+        except csv.Error:  # e.g. a field over the size limit: this delimiter does not fit
+            continue
         if counts:
             width, lines_with_width = max(counts.items(), key=lambda item: (item[1], item[0]))
             if (lines_with_width, width) > best_score:
