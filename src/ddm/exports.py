@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 
+from ddm.numbers import xlsx_format
+
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -41,6 +43,7 @@ def xlsx_bytes(sheets):
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     bold = workbook.add_format({"bold": True})
+    formats = {}
     for sheet in sheets:
         title, header, rows = sheet[:3]
         notes = sheet[3] if len(sheet) > 3 else ()
@@ -48,7 +51,8 @@ def xlsx_bytes(sheets):
         worksheet.write_row(0, 0, [neutralise(h) for h in header], bold)
         count = 0
         for count, row in enumerate(rows, start=1):
-            worksheet.write_row(count, 0, [_xlsx_value(v) for v in row])
+            for column, value in enumerate(row):
+                _write_cell(worksheet, count, column, value, formats, workbook)
         for offset, note in enumerate(notes, start=count + 2):
             worksheet.write_string(offset, 0, str(neutralise(note)))
         worksheet.freeze_panes(1, 0)
@@ -56,11 +60,16 @@ def xlsx_bytes(sheets):
     return buffer.getvalue()
 
 
-def _xlsx_value(value):
-    # Decimal money goes to Excel as a number; the exact value is in the CSV/JSON.
-    if isinstance(value, Decimal):
-        return float(value)
-    return neutralise(value)
+def _write_cell(worksheet, row, column, value, formats, workbook):
+    """Decimals (money, rates) as numbers with a grouped number format (ddm.numbers), never "General";
+    the exact Decimal is in the CSV/JSON exports."""
+    number_format = xlsx_format(value)
+    if number_format is None:
+        worksheet.write(row, column, neutralise(value))
+        return
+    if number_format not in formats:
+        formats[number_format] = workbook.add_format({"num_format": number_format})
+    worksheet.write_number(row, column, float(value), formats[number_format])
 
 
 def csv_response(filename, header, rows):

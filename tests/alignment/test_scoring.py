@@ -137,4 +137,4 @@ def test_amounts_compared_over_common_years_of_the_same_kind():
     a.amount_by_year = {"budget": {y: Decimal("10000000") for y in range(2015, 2022)}}
     b.amount_by_year = {"budget": {2016: Decimal("10000000"), 2017: Decimal("10000000")}}
     reasons = "; ".join(score_pair(a, b).reasons)
-    assert "amounts (budget) in 2016/17–2017/18 R20.0m / R20.0m (100%)" in reasons
+    assert "amounts (budget) in 2016/17–2017/18 R20.0 m / R20.0 m (100%)" in reasons

@@ -39,7 +39,7 @@ def test_ethekwini_published_total_is_reproduced_and_excludes_parastatals(pilots
     assert r["difference"] == 0
     assert [(l["sphere"], l["amount"]) for l in r["other_lines"]] == [("parastatal", 56 * BN)]
     assert "parastatals" in r["published"].excludes
-    assert any("Not included" in f and "R56.00 billion" in f for f in r["findings"])
+    assert any("Not included" in f and "R56.0 bn" in f for f in r["findings"])
     assert any("multi-year" in f for f in r["findings"])
 
 
@@ -56,7 +56,7 @@ def test_waterberg_lines_sum_to_55_80_not_55_81_and_include_private(pilots):
     assert r["government"] == Decimal("25122000000.00")
     assert _bn(r["government"]) == Decimal("25.12")
     findings = " ".join(r["findings"])
-    assert "R55.80 billion" in findings and "R30.68 billion of private" in findings and "R25.12 billion" in findings
+    assert "R55.80 bn" in findings and "R30.68 bn of private" in findings and "R25.12 bn" in findings
     assert "multi-year" in findings
 
 
@@ -97,7 +97,7 @@ def test_loading_twice_changes_nothing(pilots):
 
 def test_zone_page_shows_the_reconciliation(pilots, client):
     html = client.get("/investment/zones/DC36/").content.decode()
-    assert "R55.81 billion" in html and "R55.80 billion" in html and "R30.68 billion" in html
+    assert "R55.81 billion" in html and "R55.80 bn" in html and "R30.68 bn" in html
     html = client.get("/investment/zones/ETH/").content.decode()
     assert "add up exactly to the published R35.3 billion" in html
     assert "R56bn of parastatals" in html

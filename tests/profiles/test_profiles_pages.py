@@ -162,7 +162,7 @@ def test_projects_section_reads_the_investment_register(client, zone, organisati
     html = client.get("/profiles/zones/DC15/").content.decode()
     assert "No projects registered" not in html
     assert "Mthatha test clinic" in html and "2019/20" in html
-    assert "R12.5 million" in html
+    assert "R12.5 m" in html
     assert 'data-point="1"' in html  # the located project on the map
     other = client.get("/profiles/municipalities/EC153/").content.decode()
     assert "Mthatha test clinic" not in other and "No projects registered" in other

@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 
 from ddm.accounts.models import Organisation, OrganisationKind, Sphere
+from ddm.numbers import rand_exact
 from ddm.investment.models import BudgetLine, Precision
 from ddm.places.models import Place
 
@@ -147,7 +148,7 @@ def text_lines(report):
     for r in rows:
         flag = "  ONLY NATIONAL/PROVINCE-LEVEL" if r["only_national_or_province"] else ""
         share = f"{r['located_share']}%" if r["located_share"] is not None else "-"
-        yield (f"{r['organisation']:<40} total R{r['total']:,.2f}; in zones {share}; "
+        yield (f"{r['organisation']:<40} total {rand_exact(r['total'])}; in zones {share}; "
                f"nothing in {len(r['zones_without'])} of {r['zones_expected']} zones{flag}")
     yield ""
     yield report.includes

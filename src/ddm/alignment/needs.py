@@ -26,6 +26,7 @@ from decimal import Decimal
 
 from django.utils.html import escape
 
+from ddm.numbers import number, rand_short
 from ddm.investment.calendar import fy_label, parse_fy_label
 from ddm.places.models import Place
 
@@ -233,7 +234,7 @@ def text_lines(report):
 def _num(value):
     if value is None:
         return "-"
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
+    return number(value, 0 if abs(value) >= 100 else 2)
 
 
 # -- Scatter chart (server-rendered SVG) -----------------------------------------------------------
@@ -265,14 +266,14 @@ def scatter_svg(table):
              f'spend per capita (R)</text>',
              f'<text x="{PAD}" y="{HEIGHT - PAD + 14}" font-size="10">0</text>',
              f'<text x="{WIDTH - PAD}" y="{HEIGHT - PAD + 14}" font-size="10" text-anchor="end">{max_x:.0f}%</text>',
-             f'<text x="{PAD - 4}" y="{PAD + 4}" font-size="10" text-anchor="end">{max_y:,.0f}</text>']
+             f'<text x="{PAD - 4}" y="{PAD + 4}" font-size="10" text-anchor="end">{number(max_y)}</text>']
     for row in points:
         cx, cy = x(row["backlog_rate"]), y(row["per_capita"])
         css = "need" if row["rank"] <= 10 else "dot"
         parts.append(
             f'<circle class="{css}" cx="{cx:.1f}" cy="{cy:.1f}" r="4" fill="{"#c0392b" if css == "need" else "#2c6e9b"}">'
             f'<title>{escape(row["zone"])} {escape(row["name"])}: {row["backlog_rate"]}% backlog, '
-            f'R{row["per_capita"]:,} per capita, rank {row["rank"]}</title></circle>')
+            f'{rand_short(row["per_capita"])} per capita, rank {row["rank"]}</title></circle>')
         if row["rank"] <= 10:
             parts.append(f'<text x="{cx + 6:.1f}" y="{cy + 3:.1f}" font-size="10">{escape(row["zone"])}</text>')
     parts.append("</svg>")

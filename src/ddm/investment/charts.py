@@ -10,7 +10,7 @@ from html import escape
 from django.db.models import Q, Sum
 from django.utils.safestring import mark_safe
 
-from ddm.investment.formatting import rand_short
+from ddm.numbers import rand_short
 from ddm.investment.models import BudgetKind, Location
 from ddm.investment.quantum import SPHERE_ORDER
 from ddm.places import svgmap
@@ -47,7 +47,7 @@ def sphere_year_chart(quantum, kind=BudgetKind.BUDGET):
         value = top * i / 4
         y = TOP + plot_h - plot_h * i / 4
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="#d7dde5"/>'
-                     f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11">{escape(rand_short(value, 1))}</text>')
+                     f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11">{escape(rand_short(value))}</text>')
     for gi, year in enumerate(years):
         x0 = LEFT + gi * group_w + group_w * 0.1
         for si, sphere in enumerate(spheres):

@@ -93,7 +93,7 @@ def _write_xlsx(q, target):
 
 
 def _print_table(q):
-    from ddm.investment.formatting import rand_full
+    from ddm.numbers import rand_exact as rand_full
     from ddm.investment.pilots import published_for_zone
     from ddm.investment.quantum import INCLUDES
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from ddm.accounts.models import Organisation, Sphere
 from ddm.investment.calendar import span_label
-from ddm.investment.formatting import rand_short
+from ddm.numbers import rand_exact, rand_short
 from ddm.investment.models import (
     BudgetLine, BudgetKind, Location, Precision, Project, PublishedTotal, Submission, SubmissionStatus,
 )
@@ -149,8 +149,8 @@ def _findings(published, r):
                 "holds no lines for it, so it is not in the quantum table or any total above."]
     findings = [_sum_finding(published, r)]
     if r["private"] and "government" in published.label.lower():
-        findings.append(f"Published as {published.label}, it includes {rand_short(r['private'])} of private "
-                        f"investment: the government lines alone are {rand_short(r['government'])}.")
+        findings.append(f"Published as {published.label}, it includes {rand_short(r['private'], 2)} of private "
+                        f"investment: the government lines alone are {rand_short(r['government'], 2)}.")
     multi = [l for l in r["lines"] if l["multi_year"]]
     if multi and len(multi) < len(r["lines"]):
         spans = ", ".join(f"{l['organisation']} {l['financial_years']}" for l in multi)
@@ -184,8 +184,8 @@ def _not_included(lines):
 def _sum_finding(published, r):
     if r["difference"] == 0:
         return f"Its lines add up exactly to the published {published.stated_as}."
-    return (f"Its lines add up to {rand_short(r['lines_sum'])} ({r['lines_sum']:,} Rand), not the published "
-            f"{published.stated_as}: a difference of {rand_short(abs(r['difference']))} the lines do not explain.")
+    return (f"Its lines add up to {rand_short(r['lines_sum'], 2)} ({rand_exact(r['lines_sum'])}), not the published "
+            f"{published.stated_as}: a difference of {rand_short(abs(r['difference']), 2)} the lines do not explain.")
 
 
 def published_for_zone(zone):

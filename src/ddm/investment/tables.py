@@ -13,6 +13,7 @@ from django.db.models import Count, F, Q, Sum
 from ddm.accounts.models import Sphere
 from ddm.investment import quantum as q
 from ddm.investment.models import BudgetKind, Location, Precision, Project, Sector
+from ddm.numbers import number, percent
 
 ZERO = Decimal("0.00")
 SPHERE_LABELS = dict(Sphere.choices)
@@ -37,7 +38,7 @@ class Percent:
     value: Decimal
 
     def __str__(self):
-        return f"{self.value} %"
+        return percent(self.value, 1)
 
 
 @dataclass
@@ -99,7 +100,7 @@ def quantum_tables(quantum, population=None):
         if population and kind == BudgetKind.BUDGET:
             people, source = population
             government = body[-2][1:]
-            body.append([f"Government per person ({source}: {people:,} people)"]
+            body.append([f"Government per person ({source}: {number(people)} people)"]
                         + [q.per_capita(c.amount, people) if c else "" for c in government])
             css.append("percapita")
         tables.append(Table(f"quantum-{kind}", f"{KIND_LABELS.get(kind, kind)} by sphere and financial year",

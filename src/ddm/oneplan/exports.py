@@ -11,6 +11,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from ddm import exports as shared_exports
+from ddm.numbers import rand_short, share
 from ddm.oneplan import funding, monitoring, serialise
 from ddm.oneplan.models import PhaseStatus, VersionStatus
 
@@ -23,11 +24,11 @@ def filename(version, ext):
 
 
 def rand(amount):
-    return f"R {amount:,.2f}".replace(",", " ")
+    return rand_short(amount)
 
 
-def percent(share):
-    return "n/a" if share is None else f"{(share * 100).quantize(Decimal('0.1'))} %"
+def percent(fraction):
+    return "n/a" if fraction is None else share(fraction)
 
 
 def _number(value):

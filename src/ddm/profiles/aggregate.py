@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from ddm.numbers import number
 from ddm.places.models import Level, Place
 from ddm.profiles.models import ADDITIVE_UNITS, DataState, IndicatorDefinition, IndicatorValue, Kind, Unit
 
@@ -103,7 +104,7 @@ def _sum_note(count, own, total):
     note = f"sum of {count} municipalities"
     if own is not None and own != total:
         # Weighted survey estimates are rounded per geography: sums differ from the source by a few units.
-        note += f"; the source's own figure for this place: {own:,.0f}"
+        note += f"; the source's own figure for this place: {number(own)}"
     return note
 
 

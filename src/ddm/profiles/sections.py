@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from django.core.cache import cache
 
+from ddm.numbers import number
+from ddm.numbers import share as share_text
 from ddm.places import svgmap
 from ddm.places.models import Level, Place
 from ddm.profiles import charts
@@ -70,11 +72,11 @@ BREAKDOWNS = (("cs2016.age", "Age structure (5-year groups), CS 2016"),
 
 
 def format_value(value, definition):
-    """Display text of a value: thousands separated by commas, the definition's decimals, % for percent."""
+    """Display text of a value: thousands grouped (ddm.numbers), the definition's decimals, % for percent."""
     if value is None:
         return "no data"
     decimals = definition.decimals if definition.unit != Unit.KM2 else 0
-    text = f"{Decimal(value):,.{decimals}f}"
+    text = number(value, decimals)
     return f"{text}%" if definition.unit == Unit.PERCENT else text
 
 
@@ -161,7 +163,7 @@ def _breakdown(group, title, place, version):
             continue
         share = value / total if total else Decimal(0)
         rows.append({"label": definition.source_category, "value": str(value), "share": str(share.quantize(Decimal("0.0001"))),
-                     "display": f"{value:,.0f} ({share * 100:.1f}%)"})
+                     "display": f"{number(value)} ({share_text(share)})"})
     source = definitions[0].source if definitions else ""
     year = definitions[0].year if definitions else None
     largest = max((Decimal(r["share"]) for r in rows), default=Decimal(1)) or Decimal(1)

@@ -16,6 +16,7 @@ from functools import cached_property
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
+from ddm.numbers import rand_short
 from ddm.alignment.duplicates.normalise import normalise
 
 # Pairs scoring at least this are listed as duplicate candidates (see docs in README of the app).
@@ -88,11 +89,7 @@ def years_label(years):
 
 
 def money_label(amount):
-    if amount >= Decimal(1_000_000_000):
-        return f"R{amount / Decimal(1_000_000_000):.1f}bn"
-    if amount >= Decimal(1_000_000):
-        return f"R{amount / Decimal(1_000_000):.1f}m"
-    return f"R{amount:,.0f}"
+    return rand_short(amount)
 
 
 def title_similarity(a, b):

@@ -45,6 +45,7 @@ from ddm.investment.intake.parsing import outside_sa_hint
 from ddm.investment.intake.rows import PATTERNS, REQUIRED, SYNONYMS, RowParser, derived_reference
 from ddm.investment.models import BudgetLine, Location, Precision, Project, Submission, SubmissionStatus
 from ddm.tabular import HeaderError, IssueLog, TableError, detect_header, open_table
+from ddm.numbers import rand_exact
 
 CHUNK = 2000
 PROJECT_UPDATE_FIELDS = ["title", "description", "sector", "status", "start_date", "end_date", "catalytic",
@@ -297,7 +298,7 @@ class ImportRun:
         for key, (amount, _stated, _phase) in row.lines.items():
             if key in earlier_lines and earlier_lines[key] != amount:
                 row.error(None, row.reference, f"project {row.reference}: {key[0]} {_years(key)} is "
-                          f"R{earlier_lines[key]:,} on an earlier row and R{amount:,} here; state each amount once")
+                          f"{rand_exact(earlier_lines[key])} on an earlier row and {rand_exact(amount)} here; state each amount once")
                 return
         previously_seen = row.reference in self.seen
         self.seen[row.reference] = self.seen.get(row.reference, 0) | self._line_bits(row.lines)

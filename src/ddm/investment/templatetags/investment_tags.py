@@ -1,18 +1,8 @@
 from django import template
 
-from ddm.investment.formatting import rand_full, rand_short
+from ddm.numbers import money_filter, number
 
 register = template.Library()
-
-
-@register.filter
-def rand(amount):
-    return rand_full(amount)
-
-
-@register.filter
-def rand_bn(amount):
-    return rand_short(amount)
 
 
 @register.filter
@@ -28,7 +18,6 @@ def cell(value):
     """A table cell: Money and Decimal as Rand (Money marked * when apportioned), other values escaped."""
     from decimal import Decimal
 
-    from django.utils.html import escape
     from django.utils.safestring import mark_safe
 
     from ddm.investment.tables import Money, Percent
@@ -37,11 +26,11 @@ def cell(value):
         return str(value)
     if isinstance(value, Money):
         mark = '<sup title="includes apportioned shares">*</sup>' if value.apportioned else ""
-        return mark_safe(escape(rand_full(value.amount)) + mark)
+        return mark_safe(money_filter(value.amount) + mark)
     if isinstance(value, Decimal):
-        return rand_full(value)
+        return money_filter(value)
     if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}".replace(",", " ")
+        return number(value)
     return value
 
 

@@ -1,0 +1,160 @@
+"""Numbers as people read them: the one place every page, PDF, CLI line and export formats a figure.
+
+South African style, the same everywhere: thousands grouped by a space, a decimal point
+("1 457 382", "12 141 km²", "R1 234 567.89"). Money reads short on pages ("R91.9 bn", "R922 m",
+"R155 000") with the exact amount a hover away (the `money` filter's title attribute) and in every
+export (CSV/JSON keep the Decimal; XLSX cells are numbers with a grouped number format).
+
+Functions return plain text; the template filters at the bottom (registered as a built-in library in
+settings, so every template has them without `{% load %}`) wrap short figures in a <span> carrying
+the exact value. Money is Decimal or integer Rand, never a float.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import template
+from django.utils.html import format_html
+
+SEPARATOR = " "  # thousands separator (South African style: a space)
+BILLION = Decimal(10) ** 9
+MILLION = Decimal(10) ** 6
+
+
+def _decimal(value):
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    try:
+        return value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+
+
+def _grouped(whole_digits):
+    groups = []
+    while whole_digits:
+        groups.insert(0, whole_digits[-3:])
+        whole_digits = whole_digits[:-3]
+    return SEPARATOR.join(groups) or "0"
+
+
+def number(value, places=0):
+    """1 457 382 / 12 141.5: grouped thousands, `places` decimals (rounded half up); "" for no value."""
+    value = _decimal(value)
+    if value is None:
+        return ""
+    places = int(places)
+    quantum = Decimal(1).scaleb(-places)
+    rounded = value.quantize(quantum, rounding=ROUND_HALF_UP)
+    sign = "-" if rounded < 0 else ""
+    whole, _, fraction = f"{abs(rounded):.{places}f}".partition(".")
+    return f"{sign}{_grouped(whole)}" + (f".{fraction}" if places > 0 else "")
+
+
+def rand_exact(amount):
+    """R1 234 567.89: the exact amount, cents always shown."""
+    value = _decimal(amount)
+    if value is None:
+        return ""
+    text = number(value, 2)
+    return f"-R{text[1:]}" if text.startswith("-") else f"R{text}"
+
+
+def rand_whole(amount):
+    """R1 234 568: whole Rand (rounded half up)."""
+    value = _decimal(amount)
+    if value is None:
+        return ""
+    text = number(value, 0)
+    return f"-R{text[1:]}" if text.startswith("-") else f"R{text}"
+
+
+def _scaled(value, unit):
+    scaled = value / unit
+    return number(scaled, 0 if abs(scaled) >= 100 else 1)
+
+
+def rand_short(amount, places=None):
+    """R91.9 bn / R922 m / R12.5 m / R155 000: three significant figures from a million up, whole Rand below.
+
+    `places` fixes the decimals of bn and m figures where a finding needs them ("R55.80 bn" beside
+    "R55.81 bn").
+    """
+    value = _decimal(amount)
+    if value is None:
+        return ""
+    sign, value = ("-", -value) if value < 0 else ("", value)
+    for unit, label in ((BILLION, "bn"), (MILLION, "m")):
+        if value >= unit:
+            text = number(value / unit, places) if places is not None else _scaled(value, unit)
+            if label == "m" and Decimal(text.replace(SEPARATOR, "")) >= 1000:
+                # 999.96 m would read "1 000 m": say R1.0 bn.
+                text, label = number(value / BILLION, 1 if places is None else places), "bn"
+            return f"{sign}R{text} {label}"
+    return f"{sign}{rand_whole(value)}"
+
+
+def area(km2):
+    """12 141 km² (whole square kilometres)."""
+    text = number(km2, 0)
+    return f"{text} km²" if text else ""
+
+
+def percent(value, places=1):
+    """42.5% from a share already in percent."""
+    text = number(value, places)
+    return f"{text}%" if text else ""
+
+
+def share(fraction, places=1):
+    """42.5% from a fraction (0.425)."""
+    value = _decimal(fraction)
+    return percent(value * 100, places) if value is not None else ""
+
+
+def xlsx_format(value):
+    """The XLSX number format of a cell value (grouped thousands, the value's own decimals), or None."""
+    if isinstance(value, Decimal):
+        places = max(0, -value.as_tuple().exponent) if value.is_finite() else 0
+        return "#,##0" + ("." + "0" * min(places, 6) if places else "")
+    return None
+
+
+# Template filters (a built-in library: see TEMPLATES in settings).
+register = template.Library()
+
+
+@register.filter(name="money")
+def money_filter(amount, places=None):
+    """<span title="R91 857 228 000.00">R91.9 bn</span>: short figure, exact value on hover."""
+    if _decimal(amount) is None:
+        return ""
+    return format_html('<span class="money" title="{}">{}</span>', rand_exact(amount),
+                       rand_short(amount, places))
+
+
+@register.filter(name="money_exact")
+def money_exact_filter(amount):
+    """R91 857 228 000.00 as plain text (for title attributes and tables that must add up to the cent)."""
+    return rand_exact(amount)
+
+
+@register.filter(name="money_short")
+def money_short_filter(amount, places=None):
+    """R91.9 bn as plain text (for title attributes, alt text, chart labels)."""
+    return rand_short(amount, places)
+
+
+@register.filter(name="number")
+def number_filter(value, places=0):
+    """1 457 382 (grouped thousands; `|number:1` for one decimal)."""
+    return number(value, places)
+
+
+@register.filter(name="area")
+def area_filter(km2):
+    return area(km2)
+
+
+@register.filter(name="percent")
+def percent_filter(value, places=1):
+    return percent(value, places)
