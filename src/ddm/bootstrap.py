@@ -6,6 +6,7 @@ from ddm.accounts import setup as accounts_setup
 from ddm.alignment import setup as alignment_setup
 from ddm.capacity import setup as capacity_setup
 from ddm.engagement import setup as engagement_setup
+from ddm.facilities import setup as facilities_setup
 from ddm.investment import setup as investment_setup
 from ddm.oneplan import setup as oneplan_setup
 from ddm.places import setup as places_setup
@@ -15,6 +16,7 @@ from ddm.profiles import setup as profiles_setup
 STEPS = [
     ("places", places_setup),
     ("accounts", accounts_setup),
+    ("facilities", facilities_setup),
     ("investment", investment_setup),
     ("profiles", profiles_setup),
     ("alignment", alignment_setup),

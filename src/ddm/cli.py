@@ -17,6 +17,7 @@ from ddm import commands_support as support  # noqa: E402
 from ddm.alignment import commands as alignment_commands  # noqa: E402
 from ddm.capacity import commands as capacity_commands  # noqa: E402
 from ddm.engagement import commands as engagement_commands  # noqa: E402
+from ddm.facilities import commands as facilities_commands  # noqa: E402
 from ddm.investment import commands as investment_commands  # noqa: E402
 from ddm.oneplan import commands as oneplan_commands  # noqa: E402
 from ddm.places import commands as places_commands  # noqa: E402
@@ -83,7 +84,7 @@ def createadmin(username, email, password):
 
 
 for _module in (places_commands, investment_commands, profiles_commands, alignment_commands,
-                oneplan_commands, capacity_commands, engagement_commands):
+                oneplan_commands, capacity_commands, engagement_commands, facilities_commands):
     _module.register(cli, import_group, report_group)
 
 

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ddm.places",
     "ddm.accounts",
+    "ddm.facilities",
     "ddm.investment",
     "ddm.profiles",
     "ddm.alignment",

@@ -11,6 +11,7 @@ from ddm import __version__
 from ddm.alignment.api import router as alignment_router
 from ddm.capacity.api import router as capacity_router
 from ddm.engagement.api import router as engagement_router
+from ddm.facilities.api import router as facilities_router
 from ddm.investment.api import router as investment_router
 from ddm.oneplan.api import router as oneplan_router
 from ddm.places.api import router as places_router
@@ -27,5 +28,5 @@ api = NinjaAPI(
 WRITE_AUTH = [TokenAuth(), django_auth]
 
 for router in (places_router, investment_router, profiles_router, alignment_router, oneplan_router,
-               capacity_router, engagement_router):
+               capacity_router, engagement_router, facilities_router):
     api.add_router("", router)

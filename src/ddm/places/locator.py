@@ -209,3 +209,17 @@ def reset_locator():
     global _locator
     with _lock:
         _locator = None
+
+
+def build_from_package():
+    """A Locator over the packaged MDB 2020 municipality boundaries, without a database.
+
+    For dev-time builds of packaged data (the gazetteer) and for benchmarks; the same polygons
+    `ddm setup` loads, so it gives the same answers as get_locator().
+    """
+    from ddm.places.registry import read_boundaries
+    from ddm.places.models import Level
+
+    rows = sorted(read_boundaries(Level.MUNICIPALITY).items())
+    return Locator([code for code, _ in rows], [props["district_code"] for _, (props, _g) in rows],
+                   [props["province_code"] for _, (props, _g) in rows], [geom for _, (_p, geom) in rows])

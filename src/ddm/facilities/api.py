@@ -1,0 +1,102 @@
+"""Facilities API (mounted at /api/): a zone's schools and health facilities.
+
+GET /zones/{code}/facilities.geojson?kind=school&kind=hospital   GeoJSON points (WGS84), public
+GET /zones/{code}/facilities                                      per-municipality counts and ratios
+"""
+
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+
+from ddm.facilities import services
+from ddm.facilities.models import Kind
+from ddm.places.models import Place
+
+router = Router(tags=["Facilities"])
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class CountsOut(Schema):
+    code: str
+    name: str
+    schools: int
+    schools_with_figures: int
+    learners: int
+    educators: int
+    learners_per_educator: str | None  # Decimal as a string, 1 decimal
+    clinics: int
+    hospitals: int
+    ems_stations: int
+
+
+class SourceOut(Schema):
+    citation: str
+    vintage: int
+    licence: str
+
+
+class ZoneFacilitiesOut(Schema):
+    zone: str
+    totals: CountsOut
+    municipalities: list[CountsOut]
+    sources: list[SourceOut]
+    notes: list[str]
+
+
+NOTES = [
+    "Counts are of facilities placed in the municipality by their coordinates (MDB 2020 boundaries).",
+    "Learners per educator: total learners / total educators of the schools reporting both (DBE 2024).",
+    "Clinics are community health centres and community day centres; the ~3,500 primary health care "
+    "clinics are not in the source data.",
+]
+
+
+def _zone(code):
+    return get_object_or_404(Place.objects.zones(), code=code.upper())
+
+
+def _kinds(kinds):
+    unknown = [k for k in kinds if k not in Kind.values]
+    if unknown:
+        raise ValueError(f"unknown kind {unknown[0]!r}: use one of {', '.join(Kind.values)}")
+    return kinds
+
+
+@router.get("/zones/{code}/facilities.geojson", response={200: dict, 404: ErrorOut, 422: ErrorOut},
+            summary="A zone's schools and health facilities as GeoJSON points")
+def zone_geojson(request, code: str, kind: list[str] = Query(default=[])):
+    """Located facilities of the zone; `kind` (repeatable): school, hospital, community_health_centre,
+    community_day_centre, ems_station, long_term_care. Each feature carries its source and vintage."""
+    zone = _zone(code)
+    try:
+        kinds = _kinds(kind)
+    except ValueError as exc:
+        return 422, {"detail": str(exc)}
+    return JsonResponse(services.zone_features(zone.code, kinds), content_type="application/geo+json")
+
+
+def _counts_out(counts, name):
+    return {"code": counts.code, "name": name, "schools": counts.schools,
+            "schools_with_figures": counts.schools_with_figures, "learners": counts.learners,
+            "educators": counts.educators,
+            "learners_per_educator": None if counts.learners_per_educator is None
+            else str(counts.learners_per_educator),
+            "clinics": counts.clinics, "hospitals": counts.hospitals, "ems_stations": counts.ems_stations}
+
+
+@router.get("/zones/{code}/facilities", response={200: ZoneFacilitiesOut, 404: ErrorOut},
+            summary="A zone's facility counts per municipality")
+def zone_counts(request, code: str):
+    zone = _zone(code)
+    municipalities = list(zone.children.order_by("code").values_list("code", "name"))
+    counts = services.counts_by_municipality([c for c, _ in municipalities])
+    totals = services.Counts(zone.code)
+    for value in counts.values():
+        totals.add(value)
+    return {"zone": zone.code, "totals": _counts_out(totals, zone.name),
+            "municipalities": [_counts_out(counts[c], n) for c, n in municipalities],
+            "sources": [{"citation": c, "vintage": v, "licence": lic} for c, v, lic in services.sources()],
+            "notes": NOTES}

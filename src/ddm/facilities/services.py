@@ -1,0 +1,97 @@
+"""Facility counts and ratios per municipality, and the facilities of a zone as GeoJSON.
+
+Counts are of located facilities (placed in the municipality by their coordinates). Learners per
+educator is total learners / total educators over the schools that report both (2024), so a school
+without figures neither adds learners without teachers nor the reverse; the count of such schools
+is reported beside the ratio.
+"""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q, Sum
+
+from ddm.facilities.models import CLINIC_KINDS, SOURCES, Facility, Kind
+
+TENTH = Decimal("0.1")
+
+
+def ratio(numerator, denominator, scale=1):
+    """numerator * scale / denominator to one decimal (half up), None when the denominator is 0/None."""
+    if not denominator or numerator is None:
+        return None
+    return (Decimal(numerator) * scale / Decimal(denominator)).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class Counts:
+    """Facility figures of one place (a municipality, or a zone as the sum of its municipalities)."""
+
+    code: str
+    schools: int = 0
+    schools_with_figures: int = 0
+    learners: int = 0
+    educators: int = 0
+    clinics: int = 0  # community health centres + community day centres
+    hospitals: int = 0
+    ems_stations: int = 0
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def learners_per_educator(self):
+        return ratio(self.learners, self.educators)
+
+    def clinics_per_10000(self, population):
+        return ratio(self.clinics, population, 10000)
+
+    def add(self, other):
+        for name in ("schools", "schools_with_figures", "learners", "educators", "clinics", "hospitals",
+                     "ems_stations"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        return self
+
+
+def counts_by_municipality(municipality_codes):
+    """{municipality code: Counts} for the given codes (one grouped query; codes without facilities get zeros)."""
+    figures = Q(learners__isnull=False, educators__isnull=False, educators__gt=0)
+    school = Q(kind=Kind.SCHOOL)
+    rows = (Facility.objects.located().filter(municipality__code__in=municipality_codes)
+            .values("municipality__code").annotate(
+                schools=Count("id", filter=school), schools_with_figures=Count("id", filter=school & figures),
+                total_learners=Sum("learners", filter=school & figures),
+                total_educators=Sum("educators", filter=school & figures),
+                clinics=Count("id", filter=Q(kind__in=CLINIC_KINDS)), hospitals=Count("id", filter=Q(kind=Kind.HOSPITAL)),
+                ems_stations=Count("id", filter=Q(kind=Kind.EMS))))
+    result = {code: Counts(code) for code in municipality_codes}
+    for row in rows:
+        code = row.pop("municipality__code")
+        row["learners"], row["educators"] = row.pop("total_learners"), row.pop("total_educators")
+        result[code] = Counts(code, **{key: value or 0 for key, value in row.items()})
+    return result
+
+
+def sources():
+    """[(citation, vintage, licence)] of the register's sources, in a stable order."""
+    return [SOURCES[key] for key in SOURCES]
+
+
+def feature(facility):
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [facility.longitude, facility.latitude]},
+        "properties": {
+            "id": facility.id, "kind": facility.kind, "category": facility.category, "name": facility.name,
+            "sector": facility.sector, "municipality": facility.municipality.code,
+            "place_name": facility.place_name, "learners": facility.learners, "educators": facility.educators,
+            "source": SOURCES[facility.source][0], "vintage": SOURCES[facility.source][1],
+        },
+    }
+
+
+def zone_features(zone_code, kinds=None):
+    """GeoJSON FeatureCollection of the located facilities of one zone (optionally of some kinds)."""
+    facilities = Facility.objects.in_zone(zone_code).select_related("municipality").order_by("kind", "name", "id")
+    if kinds:
+        facilities = facilities.filter(kind__in=kinds)
+    return {"type": "FeatureCollection", "zone": zone_code,
+            "features": [feature(f) for f in facilities]}
