@@ -1,13 +1,24 @@
 """Opening CSV and spreadsheet files safely and reading their rows lazily."""
 
 import codecs
+import contextlib
 import csv
 import io
+import itertools
+import json
 import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import weakref
 import zipfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
+
+from ddm.tabular import sandbox
 
 FORMULA_PREFIXES = ("'=", "'+", "'-", "'@")
 # Refuse archives that would expand beyond these before handing them to the reader.
@@ -28,6 +39,7 @@ class Table:
     sheet: str
     _iter_raw: object = field(repr=False, default=None)  # callable(table) -> iterator of (row_number, values)
     total_rows: int | None = None  # known (approximately, for CSV) once rows() has started
+    hidden: bool = False  # a hidden (or very hidden) sheet of a workbook
 
     delimiter: str = ""  # CSV only: the separator found (, ; or tab)
     encoding: str = ""  # CSV only: how the bytes were decoded, e.g. "UTF-8 with BOM"
@@ -37,7 +49,29 @@ class Table:
         yield from self._iter_raw(self)
 
     def rows(self):
-        for number, values in self._iter_raw(self):
+        """The rows, bounded: more rows or columns than read_limits() allows, or more time spent reading
+        (not in the caller's work between rows), is a TableError naming the limit; workbooks are also
+        bounded before and while reading, in a limited process (see ddm.tabular.sandbox)."""
+        limits = read_limits()
+        where = f"{self.filename}" + (f": sheet {self.sheet!r}" if self.sheet else "")
+        raw = iter(self._iter_raw(self))
+        spent, count = 0.0, 0
+        while True:
+            started = time.monotonic()
+            try:
+                number, values = next(raw)
+            except StopIteration:
+                return
+            spent += time.monotonic() - started
+            count += 1
+            if count > limits["rows"]:
+                raise TableError(f"{where}: more than {limits['rows']:,} rows (the limit); split the file")
+            if len(values) > limits["columns"]:
+                raise TableError(f"{where}: row {number} has {len(values):,} columns, more than the limit of "
+                                 f"{limits['columns']:,}")
+            if spent > limits["seconds"]:
+                raise TableError(f"{where}: reading stopped after {limits['seconds']} s (the time limit "
+                                 "DDM_READ_SECONDS); split the file")
             yield number, [clean_cell(v) for v in values]
 
 
@@ -61,17 +95,31 @@ def open_table(source, filename=None, sheet=None, max_bytes=None):
     head = data[:8]
     if head.startswith(b"PK\x03\x04"):
         _check_zip(data, filename)
-        return _calamine_tables(data, filename, sheet)
-    if head.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2 compound file: legacy .xls
-        return _calamine_tables(data, filename, sheet)
+        _check_extension(filename)
+        return _workbook_tables(data, filename, sheet)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2 compound file: legacy .xls (or an encrypted workbook)
+        raise TableError(f"{filename}: an Excel 97-2003 (.xls) or password-protected workbook is not accepted; "
+                         "save it as 'Excel Workbook (.xlsx)' without a password, or as CSV")
     if _utf16(data) is not None or _looks_like_text(data[:SNIFF_BYTES]):
         if sheet not in (None, ""):
             raise TableError(f"{filename}: a CSV file has no sheets (asked for sheet {sheet!r})")
+        _check_extension(filename)
         return [_csv_table(data, filename)]
     raise TableError(
         f"{filename}: not a spreadsheet (expected CSV, XLSX, XLS or ODS; the file content is "
         f"{_describe(head)})"
     )
+
+
+ACCEPTED_EXTENSIONS = (".xlsx", ".csv")
+
+
+def _check_extension(filename):
+    """Data files are .xlsx or .csv (a name without an extension is judged by its content alone)."""
+    extension = os.path.splitext(filename)[1].lower()
+    if extension and extension not in ACCEPTED_EXTENSIONS:
+        raise TableError(f"{filename}: {extension} files are not accepted for data; save the file as "
+                         "'Excel Workbook (.xlsx)' or as CSV (.csv)")
 
 
 def _read_bytes(source, filename, max_bytes):
@@ -131,8 +179,10 @@ def _check_zip(data, filename):
     except zipfile.BadZipFile as exc:
         raise TableError(f"{filename}: a damaged or incomplete spreadsheet file ({exc})") from exc
     names = {m.filename for m in members}
-    if "[Content_Types].xml" not in names and "mimetype" not in names:
-        raise TableError(f"{filename}: a zip archive, not a spreadsheet (expected XLSX or ODS)")
+    if "mimetype" in names and "[Content_Types].xml" not in names:
+        raise TableError(f"{filename}: an OpenDocument spreadsheet (.ods) is not accepted; save it as .xlsx or .csv")
+    if "[Content_Types].xml" not in names:
+        raise TableError(f"{filename}: a zip archive, not a spreadsheet (expected .xlsx or .csv)")
     total = 0
     for member in members:
         total += member.file_size
@@ -145,36 +195,95 @@ def _check_zip(data, filename):
                          f"(limit {MAX_UNZIPPED_BYTES / 1048576:.0f} MB); this looks like a zip bomb")
 
 
-def _calamine_tables(data, filename, sheet):
-    from python_calamine import CalamineWorkbook
-
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # calamine raises several error types for damaged files
-        raise TableError(f"{filename}: cannot read the spreadsheet ({exc})") from exc
-    names = workbook.sheet_names
+def _workbook_tables(data, filename, sheet):
+    """The sheets of an XLSX, each read by a limited child process (ddm.tabular.sandbox)."""
+    reader = WorkbookReader(data, filename)
+    listed = reader.sheets()
+    names = [name for name, _visible in listed]
     if sheet not in (None, ""):
         if sheet not in names:
             raise TableError(f"{filename}: no sheet named {sheet!r} (sheets: {', '.join(names)})")
-        names = [sheet]
-    return [Table(filename, name, _sheet_reader(workbook, filename, name)) for name in names]
+        listed = [(name, visible) for name, visible in listed if name == sheet]
+    return [Table(filename, name, reader.iterator(name), hidden=visible != "visible") for name, visible in listed]
 
 
-def _sheet_reader(workbook, filename, name):
-    def iterate(table):
+def read_limits():
+    """What reading one file may cost; settings DDM_READ_* override (tests use small ones)."""
+    mb = 1024 * 1024
+    return {
+        "rows": getattr(settings, "DDM_READ_MAX_ROWS", 1_048_576),
+        "columns": getattr(settings, "DDM_READ_MAX_COLUMNS", 16_384),
+        "cells": getattr(settings, "DDM_READ_MAX_CELLS", 5_000_000),
+        "area": getattr(settings, "DDM_READ_MAX_AREA", 10_000_000),
+        "xml_bytes": getattr(settings, "DDM_READ_MAX_XML_MB", 400) * mb,
+        "members": 2000,
+        "memory_bytes": getattr(settings, "DDM_READ_MEMORY_MB", 1536) * mb,
+        "seconds": getattr(settings, "DDM_READ_SECONDS", 300),
+    }
+
+
+class WorkbookReader:
+    """Runs ddm.tabular.sandbox as a child process for the sheet list and for each sheet's rows."""
+
+    def __init__(self, data, filename):
+        self.filename = filename
+        self.limits = read_limits()
+        self.directory = tempfile.TemporaryDirectory(prefix="ddm-read-")
+        weakref.finalize(self, self.directory.cleanup)
+        self.path = os.path.join(self.directory.name, "workbook.xlsx")
+        with open(self.path, "wb") as handle:
+            handle.write(data)
+
+    def sheets(self):
+        with self._run(None) as lines:
+            return [tuple(item) for item in json.loads(next(lines))["sheets"]]
+
+    def iterator(self, name):
+        def iterate(table):
+            with self._run(name) as lines:
+                table.total_rows = json.loads(next(lines))["rows"]
+                for line in lines:
+                    number, values = json.loads(line)
+                    yield number, [sandbox.decode(v) for v in values]
+
+        return iterate
+
+    @contextlib.contextmanager
+    def _run(self, sheet):
+        where = f"{self.filename}" + (f": sheet {sheet!r}" if sheet is not None else "")
+        out = os.path.join(self.directory.name, "rows.jsonl")
+        request = os.path.join(self.directory.name, "request.json")
+        with open(request, "w") as handle:
+            json.dump({"path": self.path, "sheet": sheet, "out": out, "limits": self.limits}, handle)
         try:
-            sheet = workbook.get_sheet_by_name(name)
-        except Exception as exc:
-            raise TableError(f"{filename}: cannot read sheet {name!r} ({exc})") from exc
-        table.total_rows = (sheet.start or (0, 0))[0] + sheet.height
-        # python-calamine (0.9) yields rows from the sheet's first row (blank rows above included)
-        # but columns from its first used column: pad the columns so letters are Excel's.
-        _first_row, first_col = sheet.start or (0, 0)
-        pad = [None] * first_col
-        for offset, values in enumerate(sheet.iter_rows()):
-            yield offset + 1, (pad + list(values)) if first_col else values
+            done = subprocess.run([sys.executable, "-I", sandbox.__file__, request], capture_output=True,
+                                  timeout=self.limits["seconds"], check=False)
+        except subprocess.TimeoutExpired as exc:
+            raise TableError(f"{where}: reading stopped after {self.limits['seconds']} s (the time limit "
+                             "DDM_READ_SECONDS); split the file") from exc
+        if done.returncode != 0:
+            raise TableError(self._death(where, done))
+        with open(out, encoding="utf-8") as lines:
+            first = lines.readline()
+            head = json.loads(first) if first else {"error": "the reader wrote nothing"}
+            if "error" in head:
+                if head.get("memory"):
+                    raise TableError(self._memory(where))
+                raise TableError(f"{self.filename}: {head['error']}")
+            yield itertools.chain([first], lines)
 
-    return iterate
+    def _death(self, where, done):
+        if done.returncode in (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV) or b"memory" in done.stderr:
+            return self._memory(where)
+        if done.returncode in (-signal.SIGXCPU,):
+            return (f"{where}: reading stopped after {self.limits['seconds']} s of processor time (the limit "
+                    "DDM_READ_SECONDS); split the file")
+        return f"{where}: the spreadsheet reader failed (exit status {done.returncode}); the file may be damaged"
+
+    def _memory(self, where):
+        return (f"{where}: reading stopped: the spreadsheet needs more than {self.limits['memory_bytes'] // 1048576:,} MB "
+                "of memory (the limit DDM_READ_MEMORY_MB); check for stray content far below or right of the data, "
+                "or split the file")
 
 
 def _csv_table(data, filename):
