@@ -105,9 +105,14 @@ def test_conflicting_rows_of_one_project_are_blocking(organisation):
     submission = run_import(csv_file(text), org, None, "cli")
     assert submission.status == "rejected"
     assert [e["row"] for e in submission.errors] == [3, 4]
-    assert "R100.00 on an earlier row and R200.00 here" in submission.errors[0]["message"]
-    assert "title is 'Roads' on an earlier row" in submission.errors[1]["message"]
+    assert "R100.00 on row 2 and R200.00 here" in submission.errors[0]["message"]
+    assert "title is 'Roads' on row 2" in submission.errors[1]["message"]
     assert not Project.objects.filter(organisation=org, reference="KSD-7").exists()
+    # Writing the valid rows would write half of KSD-7 (its first row): nothing is written.
+    text += "Bridge;KSD-9;2019/20;7\n"
+    submission = run_import(csv_file(text), org, None, "cli", accept_valid=True)
+    assert submission.status == "rejected" and "nothing was written" in submission.errors[-1]["message"]
+    assert not Project.objects.filter(organisation=org).exists()
 
 
 def bad_file():
@@ -274,12 +279,17 @@ def test_rows_of_one_project_across_chunks(organisation, monkeypatch):
             "A;Roads;;2019/20;120;EC157\n"           # conflicts with row 2 (another chunk)
             "B;Hall B;;2021/22;10;EC157\n")          # conflicts with row 3's name (another chunk)
     submission = run_import(csv_file(text), org, None, "cli", accept_valid=True)
-    assert [(e["row"], "earlier row" in e["message"]) for e in submission.errors] == [(6, True), (7, True)]
+    # Issue #15: a conflict blocks the file, also with accept_valid (writing row 2 alone would be half of A).
+    assert [(e["row"], "on row" in e["message"]) for e in submission.errors[:2]] == [(6, True), (7, True)]
+    assert submission.status == "rejected" and not Project.objects.filter(organisation=org).exists()
+    text = text.rsplit("A;Roads;;2019/20;120", 1)[0]
+    submission = run_import(csv_file(text), org, None, "cli", accept_valid=True)
+    assert submission.status == "committed", submission.errors
     roads = Project.objects.get(organisation=org, reference="A")
     assert roads.description == "Tarring"
     assert lines_of(roads) == {("budget", 2019, 2019): Decimal("100.00"), ("budget", 2020, 2020): Decimal("110.00")}
     assert sorted(l.municipality.code for l in roads.locations.all()) == ["EC156", "EC157"]
-    assert submission.projects_created == 2 and submission.rows_rejected == 2
+    assert submission.projects_created == 2 and submission.rows_rejected == 0
     again = run_import(csv_file(text), org, None, "cli", accept_valid=True)
     assert again.projects_unchanged == 2 and again.projects_updated == 0
 

@@ -17,6 +17,7 @@ import math
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from ddm.investment.intake import limits
 from ddm.investment.models import BudgetKind, Sector
 
 CENT = Decimal("0.01")
@@ -57,6 +58,9 @@ def parse_amount(value, unit=None):
 def _scale(amount, unit):
     if unit:
         amount *= unit
+    problem = limits.amount_problem(amount)
+    if problem:
+        raise ParseError(problem)
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 

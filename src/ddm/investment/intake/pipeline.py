@@ -148,6 +148,8 @@ class ImportRun:
         self.header_texts = {}
         self.done = 0
         self.total = None
+        self.first_rows = {}  # reference -> "sheet row N" of its first accepted row (to name it in a conflict)
+        self.conflicts = 0  # rows contradicting an earlier accepted row of their project: the file is refused
 
     # -- running -------------------------------------------------------------------------------
 
@@ -162,7 +164,8 @@ class ImportRun:
                         refused.append((table.sheet, exc))
                 self._report_refused(refused, len(tables))
                 self.remove_stale()
-                if dry_run or (self.log.blocking and not accept_valid):
+                self._report_empty()
+                if dry_run or (self.log.blocking and not accept_valid) or self.conflicts:
                     raise _Rollback
         except _Rollback:
             pass
@@ -188,7 +191,16 @@ class ImportRun:
             for sheet, exc in refused:
                 self.log.warning(f"sheet skipped: {exc}", sheet=sheet)
 
+    def _report_empty(self):
+        if self.rows_read == 0 and not self.log.blocking:
+            self.log.warning("no data rows below the header: nothing to import", sheet="")
+
     def _status(self, dry_run, accept_valid):
+        if self.conflicts and accept_valid:
+            self.log.error(f"{self.conflicts} row(s) contradict an earlier row of the same project (see above): "
+                           "nothing was written, also not the valid rows, since the earlier row would be half of "
+                           "a project; state each project's details and amounts once and import again", sheet="")
+            return SubmissionStatus.REJECTED
         if self.log.blocking and not accept_valid:
             return SubmissionStatus.REJECTED
         if dry_run:
@@ -197,6 +209,9 @@ class ImportRun:
 
     def _table(self, table):
         self.log.sheet = table.sheet
+        if table.hidden:
+            self.log.warning("this sheet is hidden in the workbook; its rows are read like the others (delete the "
+                             "sheet if it is not meant to be imported)", sheet=table.sheet)
         header, data_rows = detect_header(table, SYNONYMS, REQUIRED, PATTERNS, filename=table.filename,
                                           sheet=table.sheet)
         self.total = (self.total or 0) + (table.total_rows or 0)
@@ -290,17 +305,22 @@ class ImportRun:
         for name, value in fields.items():
             old = merged_fields.get(name)
             if _filled(value) and _filled(old) and old != value:
-                row.error(None, value, f"project {row.reference}: {name.replace('_', ' ')} is {old!r} on an "
-                          "earlier row: one reference, one project")
+                row.error(None, value, f"project {row.reference}: {name.replace('_', ' ')} is {old!r} on "
+                          f"{self.first_rows.get(row.reference, 'an earlier row')}: one reference, one project")
+                self.conflicts += 1
                 return
             if not _filled(old):
                 merged_fields[name] = value
         for key, (amount, _stated, _phase) in row.lines.items():
             if key in earlier_lines and earlier_lines[key] != amount:
                 row.error(None, row.reference, f"project {row.reference}: {key[0]} {_years(key)} is "
-                          f"{rand_exact(earlier_lines[key])} on an earlier row and {rand_exact(amount)} here; state each amount once")
+                          f"{rand_exact(earlier_lines[key])} on {self.first_rows.get(row.reference, 'an earlier row')} "
+                          f"and {rand_exact(amount)} here; state each amount once")
+                self.conflicts += 1
                 return
         previously_seen = row.reference in self.seen
+        where = f"sheet {self.log.sheet!r} row {row.number}" if self.log.sheet else f"row {row.number}"
+        self.first_rows.setdefault(row.reference, where)
         self.seen[row.reference] = self.seen.get(row.reference, 0) | self._line_bits(row.lines)
         group = accepted.get(row.reference)
         if group is None:

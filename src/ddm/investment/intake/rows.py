@@ -9,9 +9,9 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ddm.investment.intake import parsing
+from ddm.investment.intake import limits, parsing
 from ddm.investment.intake.parsing import ParseError
-from ddm.investment.models import BudgetKind, Project
+from ddm.investment.models import BudgetKind, BudgetLine, Project
 from ddm.tabular import ERRORS_COLUMN
 
 # canonical field -> header synonyms (matched ignoring case, punctuation, spaces and units).
@@ -149,7 +149,7 @@ class RowParser:
 
     def _project_fields(self, row, title, reference):
         if title is not None:
-            row.fields["title"] = str(title)[:500]
+            row.fields["title"] = limits.check_text(row, self.fields.get("title"), _text(title), Project, "title")
         parsers = {"start_date": parsing.parse_date, "end_date": parsing.parse_date,
                    "catalytic": parsing.parse_bool}
         for name in ("description", "status", "implementing_agent", "start_date", "end_date", "catalytic"):
@@ -157,7 +157,8 @@ class RowParser:
             if column is None:
                 continue
             try:
-                parsed = parsers[name](value) if name in parsers else (None if value is None else _text(value))
+                parsed = parsers[name](value) if name in parsers else (
+                    None if value is None else limits.check_text(row, column, _text(value), Project, name))
             except ParseError as exc:
                 row.error(column, value, str(exc))
                 continue
@@ -173,13 +174,16 @@ class RowParser:
             if value is not None and (not known or _text(value).lower() != sector.label.lower()):
                 row.extra["sector_as_given"] = _text(value)
         if row.fields.get("status") is not None:
-            row.fields["status"] = str(row.fields["status"])[:80]
+            row.fields["status"] = str(row.fields["status"])
         for column in self.extra_columns:
             if column.index < len(row.values) and row.values[column.index] is not None:
                 row.extra[column.text or column.letter] = _json(row.values[column.index])
+                limits.check_extra(row, column, row.extra[column.text or column.letter])
         if row.extra:
             row.fields["extra"] = row.extra
-        row.reference = _text(reference)[:120] if reference is not None else ""
+        if reference is not None:
+            reference = limits.check_text(row, self.fields.get("reference"), _text(reference), Project, "reference")
+        row.reference = reference or ""
 
     # -- amounts -------------------------------------------------------------------------------
 
@@ -194,7 +198,7 @@ class RowParser:
         if phase is not None:
             phase_text = _text(phase)
             kind = PHASES.get(phase_text.lower()) or parsing.header_kind(phase_text) or BudgetKind.BUDGET
-            return kind, phase_text[:80]
+            return kind, limits.check_text(row, column, phase_text, BudgetLine, "phase", "budget phase") or ""
         return None, ""
 
     def _lines(self, row):
@@ -236,11 +240,17 @@ class RowParser:
         if amount < 0:
             row.error(column, value, "a negative amount: budgets and spending cannot be negative")
             return
+        limits.check_amount(row, column, value, amount)
+        if not limits.check_years(row, column, value, kind, first, last):
+            return
         key = (str(kind), first, last)
         if key in row.lines and row.lines[key][0] != amount:
             row.error(column, value, f"a second {kind} amount for the same year(s) in this row")
             return
-        row.lines[key] = (amount, str(stated)[:120], phase)
+        stated = limits.check_text(row, column, str(stated), BudgetLine, "stated_as", "the year as stated")
+        if stated is None:
+            return
+        row.lines[key] = (amount, stated, phase)
 
     # -- places --------------------------------------------------------------------------------
 
