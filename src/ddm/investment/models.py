@@ -93,6 +93,34 @@ class Submission(models.Model):
     def __str__(self):
         return f"Submission {self.pk} {self.filename or self.channel} ({self.status})"
 
+    @property
+    def committable(self):
+        """A preview can be committed when it has valid rows; with errors, only those rows are written."""
+        if not self.dry_run:
+            return False
+        if self.status == SubmissionStatus.PREVIEW:
+            return True
+        return self.status == SubmissionStatus.REJECTED and self.rows_read > self.rows_rejected
+
+    @property
+    def status_text(self):
+        """The status as the submitter needs to read it: a preview says whether it was committed and
+        whether its valid rows can still be written (the stored status alone says "rejected")."""
+        if not self.dry_run:
+            return self.get_status_display()
+        commits = list(self.commits.all())
+        if commits:
+            return f"Preview, committed as submission {commits[0].pk}"
+        if self.status == SubmissionStatus.PREVIEW:
+            return "Checked, awaiting confirmation"
+        if self.committable:
+            valid = self.rows_read - self.rows_rejected
+            return (f"Checked: {self.rows_rejected} row{'s' if self.rows_rejected != 1 else ''} with errors; "
+                    f"{valid} valid row{'s' if valid != 1 else ''} can be written")
+        if self.status == SubmissionStatus.REJECTED:
+            return "Checked: nothing can be written (fix the errors and upload again)"
+        return self.get_status_display()
+
 
 class ProjectQuerySet(models.QuerySet):
     def counted(self):

@@ -69,15 +69,6 @@ def _submission_for(request, pk):
     return submission
 
 
-def _committable(submission):
-    """A preview can be committed when it has valid rows; with errors, only those rows are written."""
-    if not submission.dry_run:
-        return False
-    if submission.status == SubmissionStatus.PREVIEW:
-        return True
-    return submission.status == SubmissionStatus.REJECTED and submission.rows_read > submission.rows_rejected
-
-
 @login_required
 def detail(request, pk):
     submission = _submission_for(request, pk)
@@ -90,7 +81,7 @@ def detail(request, pk):
         "warnings": [issue_line(i) for i in submission.warnings[:ISSUES_SHOWN]],
         "shown": ISSUES_SHOWN,
         "has_rejected": has_rejected_rows(submission),
-        "can_commit": _committable(submission) and can_submit_for(request.user, submission.organisation),
+        "can_commit": submission.committable and not submission.commits.exists() and can_submit_for(request.user, submission.organisation),
         "commits": submission.commits.all(),
     }
     return render(request, "investment/intake/detail.html", context)
@@ -102,7 +93,7 @@ def commit(request, pk):
     preview = _submission_for(request, pk)
     if not can_submit_for(request.user, preview.organisation):
         raise PermissionDenied(f"You may not submit for {preview.organisation.name}.")
-    if not _committable(preview):
+    if not preview.committable:
         raise Http404("Only a preview with valid rows can be committed.")
     earlier = preview.commits.first()
     if earlier is not None:  # a second click (or a reload) does not import the file twice
@@ -119,7 +110,7 @@ def commit(request, pk):
 
 @login_required
 def submissions(request):
-    queryset = Submission.objects.select_related("organisation", "user").order_by("-created")[:500]
+    queryset = Submission.objects.select_related("organisation", "user").prefetch_related("commits").order_by("-created")[:500]
     return render(request, "investment/intake/list.html",
                   {"submissions": visible_submissions(request.user, queryset)})
 
