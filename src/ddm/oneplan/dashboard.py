@@ -117,6 +117,7 @@ def zone_context(user, plan, version):
         "alignment": funding.alignment(version),
         "indicators": indicators, "rule": monitoring.RULE,
         "signoffs": signoff.panel(version), "my_parties": signoff.parties_for(user, version) if is_current else [],
+        "my_unsigned_parties": signoff.unsigned_parties_for(user, version) if is_current else [],
         "in_adoption": is_current and version.current_phase == PhaseKind.ADOPTION,
         "events": version.events.select_related("user")[:30],
         "today": workflow.today(),

@@ -159,10 +159,18 @@ class SignForm(forms.Form):
 
     def __init__(self, *args, version, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["party"].choices = [(p.key, p.label) for p in signoff.parties_for(user, version)]
+        self.fields["party"].choices = [(p.key, p.label) for p in self.parties(user, version)]
+
+    @staticmethod
+    def parties(user, version):
+        return signoff.unsigned_parties_for(user, version)
 
 
 class ReturnForm(SignForm):
+    @staticmethod
+    def parties(user, version):
+        return signoff.parties_for(user, version)
+
     comment = forms.CharField(label="Reasons", widget=forms.Textarea(attrs={"rows": 4}),
                               help_text="Why the draft goes back to Drafting; every sign-off so far is cleared.")
 

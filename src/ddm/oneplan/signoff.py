@@ -80,6 +80,12 @@ def parties_for(user, version):
     return [p for p in required_parties(version) if access.can_sign(user, p.party, p.place)]
 
 
+def unsigned_parties_for(user, version):
+    """The parties this user may still sign for (those already signed are left out)."""
+    signed = {_key(s) for s in active_signoffs(version)}
+    return [p for p in parties_for(user, version) if p.key not in signed]
+
+
 def _require_adoption(version):
     if version.frozen or version.current_phase != PhaseKind.ADOPTION:
         raise workflow.WorkflowError(

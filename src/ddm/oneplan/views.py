@@ -344,6 +344,9 @@ def _signoff_view(request, code, form_class, title, act):
     zone, _plan_obj, version = _current(request, code)
     if not signoff.parties_for(request.user, version):
         raise PermissionDenied(f"You hold no role that signs the {zone.code} One Plan.")
+    if not form_class.parties(request.user, version):
+        messages.info(request, f"You have already signed the {zone.code} One Plan for every party you represent.")
+        return redirect(f"{reverse('oneplan:zone', args=[zone.code])}#signoff")
     form = form_class(request.POST or None, version=version, user=request.user)
     return _form_page(request, zone, title, form,
                       lambda f: act(version, request.user, f.cleaned_data["party"], f.cleaned_data["comment"]))
