@@ -76,3 +76,12 @@ def test_hub_api(client, hubs):
     assert roles["economist"] == "ending" and roles["planner"] == "vacant" and len(roles) == 9
     assert client.get("/api/zones/DC15/hub").json()["hubs"] == []
     assert client.get("/api/zones/XX99/hub").status_code == 404
+
+
+def test_roles_filled_counts_people_in_post_not_recorded_positions(client, hubs):
+    gauteng, waterberg = hubs
+    # Five positions recorded; the planner's contract ended and monitoring has nobody: 3 filled.
+    assert gauteng.roles_filled(TODAY) == 3 and waterberg.roles_filled(TODAY) == 0
+    page = client.get("/capacity/?today=2024-01-15").content.decode()
+    row = page.split('href="/capacity/hubs/%d/"' % gauteng.pk)[1].split("</tr>")[0]
+    assert '<td class="num">3</td>' in row

@@ -54,6 +54,11 @@ class Hub(models.Model):
         found = {p.role: p for p in self.positions.all()}
         return [(role, found.get(role.value)) for role in HubRole]
 
+    def roles_filled(self, today=None):
+        """How many of the 9 core roles someone holds today (vacant posts and ended contracts are not filled)."""
+        today = today or datetime.date.today()
+        return sum(position_status(p, today) != PositionStatus.VACANT for _role, p in self.positions_by_role())
+
 
 class PositionStatus(models.TextChoices):
     FILLED = "filled", "Filled"

@@ -42,7 +42,9 @@ def coverage(today=None):
     zones = list(Place.objects.zones().without_geometry().select_related("province").order_by("code"))
     vacancies = {role: [] for role in HubRole}
     ending = []
+    filled = {}
     for hub in hubs:
+        filled[hub.pk] = hub.roles_filled(today)
         for role, position in hub.positions_by_role():
             status = position_status(position, today)
             if status == PositionStatus.VACANT:
@@ -54,6 +56,7 @@ def coverage(today=None):
         "zones_served": [z for z in zones if z.pk in served],
         "zones_without_hub": [z for z in zones if z.pk not in served],
         "vacancies": [(role, vacancies[role]) for role in HubRole], "ending": ending,
+        "hub_rows": [(hub, filled[hub.pk]) for hub in hubs],
     }
 
 
