@@ -61,7 +61,18 @@ class Organisation(models.Model):
         ordering = ["sphere", "name"]
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self):
+        """The name with its sphere and province, so ten Health departments read apart: "Health (Eastern Cape)",
+        "Health (national)", "Amathole (municipality, Eastern Cape)". Select the province to avoid a query."""
+        if self.sphere == Sphere.PROVINCIAL and self.province_id:
+            return f"{self.name} ({self.province.name})"
+        if self.sphere == Sphere.LOCAL:
+            where = f", {self.province.name}" if self.province_id else ""
+            return f"{self.name} (municipality{where})"
+        return f"{self.name} ({self.get_sphere_display().lower()})"
 
     def clean(self):
         if self.sphere == Sphere.PROVINCIAL and not self.province_id:

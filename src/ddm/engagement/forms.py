@@ -1,6 +1,6 @@
 from django import forms
 
-from ddm.accounts.models import Organisation
+from ddm.accounts.forms import OrganisationField
 from ddm.engagement.models import Event, Item, ItemStatus, StakeholderGroup
 
 
@@ -30,8 +30,7 @@ class AttendanceForm(forms.Form):
 
 
 class ItemForm(forms.ModelForm):
-    owner_organisation = forms.ModelChoiceField(Organisation.objects.all(), required=False, to_field_name="code",
-                                                widget=forms.TextInput, help_text="Organisation code, e.g. LIM367")
+    owner_organisation = OrganisationField(required=False, label="Owner organisation")
 
     class Meta:
         model = Item

@@ -12,7 +12,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from ddm.accounts.access import can_submit_for, organisations_for
+from ddm.accounts.access import can_submit_for, organisations_for, roles_of
 from ddm.exports import XLSX_TYPE
 from ddm.investment.intake import tasks
 from ddm.investment.intake.access import can_view_submission, visible_submissions
@@ -34,7 +34,7 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations_for(user).order_by("sphere", "name")
+        self.fields["organisation"].queryset = organisations_for(user).select_related("province").order_by("sphere", "name")
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -47,7 +47,10 @@ class UploadForm(forms.Form):
 
 @login_required
 def upload(request):
-    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    initial = {}
+    if code := request.GET.get("organisation"):  # "Submit a file" on a municipality's page
+        initial["organisation"] = organisations_for(request.user).filter(code=code).first()
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         organisation = form.cleaned_data["organisation"]
         if not can_submit_for(request.user, organisation):
@@ -58,8 +61,9 @@ def upload(request):
                                       accept_valid=form.cleaned_data["mode"] == "valid")
         tasks.start(submission)
         return redirect("investment:submission", submission.pk)
-    return render(request, "investment/intake/upload.html", {"form": form,
-                  "max_mb": settings.DDM_MAX_UPLOAD_BYTES // 1048576})
+    return render(request, "investment/intake/upload.html", {
+        "form": form, "max_mb": settings.DDM_MAX_UPLOAD_BYTES // 1048576,
+        "may_submit": form.fields["organisation"].queryset.exists(), "roles": roles_of(request.user)})
 
 
 def _submission_for(request, pk):

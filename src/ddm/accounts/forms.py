@@ -1,0 +1,78 @@
+"""Form fields shared by every app that picks an organisation."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html, format_html_join
+
+from ddm.accounts.models import Organisation
+
+
+class OrganisationInput(forms.TextInput):
+    """A text input searching a <datalist> of organisation labels (native type-ahead, no script needed)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.labels = []
+
+    def render(self, name, value, attrs=None, renderer=None):
+        list_id = f"{(attrs or {}).get('id') or 'id_' + name}-options"
+        attrs = {**(attrs or {}), "list": list_id, "autocomplete": "off"}
+        options = format_html_join("", '<option value="{}"></option>', ((label,) for label in self.labels))
+        return format_html('{}<datalist id="{}">{}</datalist>', super().render(name, value, attrs, renderer),
+                           list_id, options)
+
+
+class OrganisationField(forms.ModelChoiceField):
+    """Pick an organisation by its label ("Health (Eastern Cape)") from a searchable list, or by its code."""
+
+    widget = OrganisationInput
+
+    def __init__(self, queryset=None, **kwargs):
+        queryset = queryset if queryset is not None else Organisation.objects.all()
+        kwargs.setdefault("help_text", "Start typing the name and pick from the list, e.g. Health (Eastern Cape)")
+        super().__init__(queryset.select_related("province"), **kwargs)
+
+    def _set_queryset(self, queryset):
+        super()._set_queryset(queryset)
+        if isinstance(self.widget, OrganisationInput):
+            self.widget.labels = _LazyLabels(self.queryset)
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+    def prepare_value(self, value):
+        if isinstance(value, Organisation):
+            return value.label
+        if value not in self.empty_values and not isinstance(value, str):
+            found = self.queryset.filter(pk=value).first()
+            return found.label if found else value
+        return value
+
+    def to_python(self, value):
+        text = (value or "").strip() if isinstance(value, str) else value
+        if text in self.empty_values:
+            return None
+        if not isinstance(text, str):
+            return super().to_python(text)
+        by_code = self.queryset.filter(code__iexact=text).first()
+        if by_code is not None:
+            return by_code
+        name = text.rsplit(" (", 1)[0] if text.endswith(")") else text
+        matches = [o for o in self.queryset.filter(name__iexact=name) if o.label.lower() == text.lower()
+                   or text == name]
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            labels = "; ".join(o.label for o in matches[:5])
+            raise ValidationError(f"'{text}' could be {labels}: pick one from the list.", code="ambiguous")
+        raise ValidationError(f"No organisation '{text}': pick one from the list (name and province) or type its code.",
+                              code="invalid_choice")
+
+
+class _LazyLabels:
+    """The labels, read from the database only when the widget renders."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def __iter__(self):
+        return iter(sorted(o.label for o in self.queryset))
