@@ -82,6 +82,9 @@ class Submission(models.Model):
     # {"headers": {sheet: [header texts]}, "rows": [{"sheet", "row", "values", "errors"}]} (or []).
     rejected_rows = models.JSONField(default=list, blank=True)
     note = models.TextField(blank=True)
+    # What the submitter said about the file and what the import applied, e.g. {"years": "start",
+    # "unit": "1000", "unit_statement": "amounts read in R thousand (stated in the title block ...)"}.
+    options = models.JSONField(default=dict, blank=True)
     preview = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="commits",
         help_text="The preview (dry run) this submission committed, for uploads checked before writing",

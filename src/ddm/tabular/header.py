@@ -13,6 +13,8 @@ _UNIT_PATTERNS = [
     (re.compile(r"r\s*['’]?\s*000\b|\br\s*thousands?\b|\bthousands?\b|\br\s*k\b"), Decimal(1000)),
     (re.compile(r"\br\s*['’]?\s*(?:m|mil|mill|million|millions|mn)\b|\bmillions?\b"), Decimal(10) ** 6),
     (re.compile(r"\br\s*['’]?\s*(?:bn|b|billion|billions)\b|\bbillions?\b|\bbn\b"), Decimal(10) ** 9),
+    # Plain Rand stated by a column ("Budget 2019/20 (R)", "Amount in rands") beats a title-block unit.
+    (re.compile(r"\(\s*(?:r|rands?|zar)\s*\)|\brands?\b|\bzar\b"), Decimal(1)),
 ]
 _UNIT_STRIP = re.compile(
     r"\(\s*(?:r\s*['’]?\s*000|r\s*thousands?|thousands?|r\s*m|r\s*mil+(?:ion)?s?|millions?|r\s*bn|r\s*billions?|"
@@ -36,11 +38,21 @@ def column_letter(index):
 
 def header_unit(text):
     """The multiplier a header (or a cell) states as its unit, or None."""
-    lowered = _fold(str(text or ""))
+    lowered = _fold(str(text or "")).replace("_", " ")
     for pattern, multiplier in _UNIT_PATTERNS:
         if pattern.search(lowered):
             return multiplier
     return None
+
+
+def unit_only(text):
+    """True for a cell that states only a unit ("R thousand", "(R'000)", "Amounts in R million")."""
+    lowered = _fold(str(text or ""))
+    for pattern, _multiplier in _UNIT_PATTERNS:
+        lowered = pattern.sub(" ", lowered)
+    words = re.sub(r"[^a-z]+", " ", lowered).split()
+    return not [w for w in words if w not in {"r", "rand", "rands", "zar", "amounts", "amount", "in", "all", "figures",
+                                              "values", "are", "stated"}]
 
 
 def _fold(text):
@@ -89,6 +101,24 @@ class Column:
 class Header:
     row: int  # 1-based row number of the header
     columns: list = field(default_factory=list)
+    title_rows: list = field(default_factory=list)  # [(row number, text)] of the title block above
+    rows_merged: tuple = ()  # row numbers of a header written over two rows ("Budget Year +1" / "2020/21")
+
+    def table_unit(self):
+        """(multiplier, where) of a unit the title block or a unit-only header cell states for the
+        whole table ("R thousand" above or in the header's first cell), or (None, "")."""
+        for column in self.columns:
+            if column.text and column.unit and column.field is None and unit_only(column.text):
+                return column.unit, f"row {self.row}, column {column.letter}: {column.text!r}"
+        for number, text in reversed(self.title_rows):
+            unit = header_unit(text)
+            if unit:
+                return unit, f"title block, row {number}: {text[:80]!r}"
+        return None, ""
+
+    @property
+    def title_text(self):
+        return " ".join(text for _number, text in self.title_rows)
 
     @property
     def fields(self):
@@ -137,8 +167,14 @@ def _match_row(values, lookup, patterns):
     return columns
 
 
-def detect_header(rows, synonyms, required=(), patterns=(), search_rows=20, filename="", sheet=""):
-    """(Header, remaining data rows); ``rows`` is a Table or an iterator of (row_number, values)."""
+def detect_header(rows, synonyms, required=(), patterns=(), search_rows=20, filename="", sheet="",
+                  two_rows=False):
+    """(Header, remaining data rows); ``rows`` is a Table or an iterator of (row_number, values).
+
+    With ``two_rows``, a header written over two rows (a group title such as "Audited Outcome" or
+    "2019/20 Medium Term Revenue & Expenditure Framework" over "2017/18" / "Budget Year +1") is read
+    as one: the row below the best header row is joined to it when it holds no numbers and the
+    joined texts recognise more columns."""
     iterator = iter(rows.rows() if hasattr(rows, "rows") else rows)
     head = list(itertools.islice(iterator, search_rows))
     lookup = _lookup(synonyms)
@@ -153,13 +189,58 @@ def detect_header(rows, synonyms, required=(), patterns=(), search_rows=20, file
         names = ", ".join(sorted(synonyms)[:8])
         raise HeaderError(f"{where}: no header row found in the first {search_rows} rows "
                           f"(looked for column names such as {names})")
-    _score, position, number, columns = best
-    header = Header(number, columns)
+    score, position, number, columns = best
+    merged = ()
+    if two_rows:
+        for upper in (position - 1, position):  # a group-title row above, or a second row below
+            if upper < 0 or upper + 1 >= len(head):
+                continue
+            joined = _join_rows(head[upper][1], head[upper + 1][1], lookup, patterns)
+            if joined is not None and sum(1 for c in joined if c.field) > score:
+                score = sum(1 for c in joined if c.field)
+                columns, merged = joined, (head[upper][0], head[upper + 1][0])
+                number, position = head[upper][0], upper + 1
+    titles = [(n, " ".join(str(v).strip() for v in values if v not in (None, ""))) for n, values in head
+              if n < number]
+    header = Header(number, columns, [(n, t) for n, t in titles if t], merged)
     missing = [" or ".join(name) if isinstance(name, tuple) else name for name in required if not _has(header, name)]
     if missing:
         raise HeaderError(f"{where}: row {number}: required column(s) missing: {', '.join(missing)} "
                           f"(the header row has: {', '.join(c.text for c in columns if c.text)})")
     return header, itertools.chain(head[position + 1:], iterator)
+
+
+def _join_rows(top, bottom, lookup, patterns):
+    """Columns of a two-row header, or None when ``bottom`` looks like data (holds numbers).
+
+    A group title spans the empty cells to its right (merged cells read as one value then blanks)
+    as long as the row below has text there."""
+    if any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in bottom):
+        return None
+    width = max(len(top), len(bottom))
+    top = list(top) + [None] * (width - len(top))
+    bottom = list(bottom) + [None] * (width - len(bottom))
+    texts, group = [], None
+    for upper, lower in zip(top, bottom):
+        upper = None if upper in (None, "") else str(upper).strip()
+        lower = None if lower in (None, "") else str(lower).strip()
+        if upper is not None:
+            group = upper
+        elif lower is None:
+            group = None
+        above = upper if upper is not None else group
+        texts.append(" ".join(part for part in (above, lower) if part))
+    joined = _match_row(texts, lookup, patterns)
+    # Where the joined text means nothing but one half alone is a known column, keep that half.
+    alone_top = _match_row(top, lookup, patterns)
+    alone_bottom = _match_row(bottom, lookup, patterns)
+    for index, column in enumerate(joined):
+        if column.field is None:
+            for alone in (alone_top[index], alone_bottom[index]):
+                if alone.field and alone.field not in {c.field for c in joined}:
+                    joined[index] = Column(index, alone.text, alone.field, alone.unit)
+                    break
+    return joined
 
 
 def _has(header, requirement):

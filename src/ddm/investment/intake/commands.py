@@ -1,7 +1,7 @@
 """`ddm import projects` and `ddm organisations` (registered by ddm.investment.commands).
 
 `ddm import projects FILE --organisation ORG [--sheet S] [--dry-run] [--accept-valid] [--json]
-[--rejected-out rejected.xlsx] [--user USERNAME]`: exit 0 when written (or, with --dry-run, when
+[--rejected-out rejected.xlsx] [--user USERNAME] [--years start|end] [--unit rand|thousand|million|billion]`: exit 0 when written (or, with --dry-run, when
 the file would be accepted), 1 when rejected or refused; errors one per line on stderr as
 "file:sheet:row:column: value — reason". --json prints the submission (see
 ddm.investment.intake.results.submission_json for the shape) on stdout.
@@ -37,18 +37,29 @@ def register(cli, import_group, report_group):
 @click.option("--rejected-out", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the rejected rows (with an errors column) to this XLSX.")
 @click.option("--user", "username", help="Record this user as the submitter (history shows them).")
-def import_projects(file, organisation, sheet, dry_run, accept_valid, as_json, rejected_out, username):
+@click.option("--years", type=click.Choice(["start", "end"]),
+              help="What a bare year such as 2019 means in this file: start (2019/20) or end (2018/19). "
+                   "Remembered for the organisation.")
+@click.option("--unit", help="The unit of every amount (rand, thousand, million, billion), overriding the file's.")
+def import_projects(file, organisation, sheet, dry_run, accept_valid, as_json, rejected_out, username, years, unit):
     """Import projects and budgets from a CSV/XLSX/XLS/ODS file for one organisation."""
     from ddm.investment.intake.pipeline import run_import
     from ddm.investment.intake.results import issue_line, rejected_xlsx, submission_json, summary_lines
 
     if not file.exists():
         fail(f"{file}: no such file")
+    from ddm.investment.intake.rows import parse_unit_option
+
     org = _organisation(organisation)
     user = _user(username, org)
+    if unit is not None:
+        try:
+            parse_unit_option(unit)
+        except ValueError as exc:
+            fail(str(exc))
     reporter = _Progress() if not as_json else None
     submission = run_import(file, org, user, "cli", dry_run=dry_run, accept_valid=accept_valid, sheet=sheet,
-                            progress=reporter, filename=file.name)
+                            progress=reporter, filename=file.name, options={"years": years, "unit": unit})
     for issue in submission.errors[:MAX_LISTED]:
         echo_err(issue_line(issue))
     if len(submission.errors) > MAX_LISTED:

@@ -4,7 +4,9 @@ Design: one submission per national department. The CSV names the department of 
 (`government_institution`); rather than teach the pipeline a per-row organisation (which would
 make one submission span several organisations and their permissions), the loader splits the
 file by department and imports each part for that department, as each department would submit
-it. The only change to the rows is the financial-year label (see data/SOURCES.md).
+it. The rows are not changed: the file's bare years ("2019") are read with the same stated
+convention a submitter gives on the CLI (``--years start``) or the upload page, so the demo and a
+user importing the published file get the same years (see data/SOURCES.md).
 """
 
 import csv
@@ -15,17 +17,17 @@ from ddm.investment.models import Submission, SubmissionStatus
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "national_infrastructure_projects_budget_review_2019-20.csv"
 DONE = (SubmissionStatus.COMMITTED, SubmissionStatus.PARTIAL)
+# The Budget Review list's "financial_year" is the year a financial year starts (2019 = 2019/20).
+YEARS = "start"
 
 
 def budget_review_parts():
-    """{department name: CSV bytes} with financial years written as "2015/16"."""
+    """{department name: CSV bytes}, rows as published."""
     with open(DATA, newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         fieldnames = reader.fieldnames
         parts = {}
         for row in reader:
-            year = int(row["financial_year"])
-            row["financial_year"] = f"{year}/{(year + 1) % 100:02d}"
             parts.setdefault(row["government_institution"].strip(), []).append(row)
     out = {}
     for institution, rows in parts.items():
@@ -52,7 +54,7 @@ def load_budget_review_demo(echo):
             continue
         source = io.BytesIO(data)
         source.name = filename
-        submission = run_import(source, organisation, None, "demo", filename=filename)
+        submission = run_import(source, organisation, None, "demo", filename=filename, options={"years": YEARS})
         if submission.status not in DONE:
             raise RuntimeError(f"Budget Review demo for {organisation.code} was {submission.status}: "
                                f"{submission.errors[:3]}")

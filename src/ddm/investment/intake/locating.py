@@ -244,6 +244,20 @@ def _prefer_municipality(candidates, kind):
     return candidates
 
 
+_WARD_LIST = re.compile(r"^(?:wards?\s*(?:no\.?|nos\.?|numbers?)?\s*)?(\d{1,3}(?:\s*(?:,|;|&|/|and|\+)\s*\d{1,3})*)$",
+                        re.IGNORECASE)
+
+
+def ward_numbers(text):
+    """"Ward 12", "Wards 3, 4 and 7", "12", "12.0" -> [12] / [3, 4, 7]; None if not ward numbers."""
+    cleaned = re.sub(r"(?<=\d)\.0\b", "", str(text).strip())
+    match = _WARD_LIST.match(cleaned)
+    if not match:
+        return None
+    numbers = [int(n) for n in re.findall(r"\d+", match.group(1))]
+    return list(dict.fromkeys(numbers)) if all(n > 0 for n in numbers) else None
+
+
 def split_places(text):
     """"EC153; EC154" -> two places. Commas split only a list of codes (names may hold commas)."""
     parts = [p.strip() for p in re.split(r"[;\n|]+", str(text)) if p.strip()]

@@ -130,16 +130,28 @@ _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 _FY = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[/\-\\]\s*(\d{4}|\d{2})(?!\d)")
 _BARE_YEAR = re.compile(r"(?<!\d)(?:fy\s*)?((?:19|20)\d{2})(?!\d)")
 _KIND_WORDS = [
-    (BudgetKind.ADJUSTED, ("adjusted", "adjustment", "revised")),
+    # A full-year forecast (MBRR SA36 "Current Year Full Year Forecast") is the adjusted view of the
+    # current year, never a budget.
+    (BudgetKind.ADJUSTED, ("adjusted", "adjustment", "revised", "forecast")),
     (BudgetKind.ACTUAL, ("audited", "actual", "expenditure", "outcome", "spent", "spend")),
     (BudgetKind.PLANNED, ("estimate", "planned", "projected", "future", "proposed")),
     (BudgetKind.BUDGET, ("budget", "allocation", "appropriation", "mtef", "main")),
 ]
 
 
-def parse_fy(value):
+YEAR_CONVENTIONS = {"start": "a bare year is the year the financial year starts (2019 = 2019/20)",
+                    "end": "a bare year is the year the financial year ends (2019 = 2018/19)"}
+
+
+def bare_year(year, convention):
+    """The start year of the financial year a bare ``year`` names under ``convention``."""
+    return year if convention == "start" else year - 1
+
+
+def parse_fy(value, bare=None):
     """(first, last) financial years by start year: "2019/20" -> (2019, 2019); spans
-    "2019/20-2023/24" -> (2019, 2023). Bare years are refused (see module docstring)."""
+    "2019/20-2023/24" -> (2019, 2023). Bare years are refused (see module docstring) unless the
+    submitter stated the file's convention: ``bare`` "start" (2019 = 2019/20) or "end" (2019 = 2018/19)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         raise ParseError("no financial year")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -147,11 +159,15 @@ def parse_fy(value):
     text = _DASHES.sub("-", str(value)).strip()
     tokens = _FY.findall(text)
     if not tokens:
-        bare = _BARE_YEAR.search(text.lower())
-        if bare:
-            year = int(bare.group(1))
+        found = _BARE_YEAR.search(text.lower())
+        if found:
+            year = int(found.group(1))
+            if bare in YEAR_CONVENTIONS and _BARE_YEAR.fullmatch(re.sub(r"[^a-z0-9]", "", text.lower())):
+                start = bare_year(year, bare)
+                return start, start
             raise ParseError(f"{text!r} is ambiguous: write the financial year in full, "
-                             f"{year - 1}/{year % 100:02d} or {year}/{(year + 1) % 100:02d}")
+                             f"{year - 1}/{year % 100:02d} or {year}/{(year + 1) % 100:02d}, or say once which "
+                             "convention the file uses (--years start|end, or the question on the preview)")
         raise ParseError("not a financial year (write e.g. 2019/20, or 2019/20-2023/24 for several years)")
     if len(tokens) > 2:
         raise ParseError("more than two financial years (write a span as 2019/20-2023/24)")
@@ -170,7 +186,7 @@ def _fy_start(text, first, second):
     return start
 
 
-def fy_header(text):
+def fy_header(text, bare=None):
     """For a wide-form column header: (first, last, kind) if it names a financial year, else None.
     A header with a bare year ("2020", "FY2020") also returns a tuple, whose first item is the
     ParseError to report (the column cannot be used until it says which year)."""
@@ -181,9 +197,10 @@ def fy_header(text):
             r"(?:fy|budget|mtef|amount|allocation)?\s*(?:19|20)\d{2}(?:\s*\(.*\))?", lowered.strip()
         ):
             try:
-                parse_fy(lowered)
+                first, last = parse_fy(re.sub(r"\(.*\)|[a-z\s]", "", lowered), bare)
             except ParseError as exc:
                 return exc, None, None
+            return first, last, header_kind(lowered)
         return None
     try:
         first, last = parse_fy(lowered)

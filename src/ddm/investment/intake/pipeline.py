@@ -40,7 +40,8 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from ddm.investment.intake.history import insert_created_history
-from ddm.investment.intake.locating import PlaceError, Resolver, Spot, split_places
+from ddm.investment.intake.options import home_spot, row_options, stated_options
+from ddm.investment.intake.locating import PlaceError, Resolver, Spot, split_places, ward_numbers
 from ddm.investment.intake.parsing import outside_sa_hint
 from ddm.investment.intake.rows import PATTERNS, REQUIRED, SYNONYMS, RowParser, derived_reference
 from ddm.investment.models import BudgetLine, Location, Precision, Project, Submission, SubmissionStatus
@@ -71,13 +72,14 @@ def read_progress(submission):
 
 
 def start_submission(source, organisation, user, channel, filename=None, sheet=None, dry_run=False,
-                     accept_valid=False):
-    """Create the Submission and keep the source file with it."""
+                     accept_valid=False, options=None):
+    """Create the Submission and keep the source file with it. ``options``: {"years": "start"|"end",
+    "unit": "1000"} as the submitter stated them (see intake/options.py)."""
     filename = os.path.basename(filename or getattr(source, "name", "") or str(source))
     submission = Submission.objects.create(
         organisation=organisation, user=user if getattr(user, "pk", None) else None, channel=channel,
         filename=filename[:255], sheet=sheet or "", dry_run=dry_run, accept_valid=accept_valid,
-        status=SubmissionStatus.PENDING,
+        status=SubmissionStatus.PENDING, options=stated_options(organisation, options),
     )
     data = _source_bytes(source)
     if data is not None:
@@ -100,10 +102,11 @@ def _source_bytes(source):
 
 
 def run_import(source, organisation, user=None, channel="cli", dry_run=False, accept_valid=False, sheet=None,
-               progress=None, filename=None, submission=None):
+               progress=None, filename=None, submission=None, options=None):
     """Import projects and budgets from a file for one organisation; see the module docstring."""
     if submission is None:
-        submission = start_submission(source, organisation, user, channel, filename, sheet, dry_run, accept_valid)
+        submission = start_submission(source, organisation, user, channel, filename, sheet, dry_run, accept_valid,
+                                      options)
     else:
         user = user or submission.user
     Submission.objects.filter(pk=submission.pk).update(status=SubmissionStatus.RUNNING)
@@ -150,6 +153,9 @@ class ImportRun:
         self.total = None
         self.first_rows = {}  # reference -> "sheet row N" of its first accepted row (to name it in a conflict)
         self.conflicts = 0  # rows contradicting an earlier accepted row of their project: the file is refused
+        self.options = row_options(submission)
+        self.home = home_spot(self.resolver, organisation)  # a municipality's own area, for "Whole of the Metro"
+        self.unit_statements = []
 
     # -- running -------------------------------------------------------------------------------
 
@@ -213,10 +219,11 @@ class ImportRun:
             self.log.warning("this sheet is hidden in the workbook; its rows are read like the others (delete the "
                              "sheet if it is not meant to be imported)", sheet=table.sheet)
         header, data_rows = detect_header(table, SYNONYMS, REQUIRED, PATTERNS, filename=table.filename,
-                                          sheet=table.sheet)
+                                          sheet=table.sheet, two_rows=True)
         self.total = (self.total or 0) + (table.total_rows or 0)
         self.header_texts[table.sheet] = header.texts
-        parser = RowParser(header)
+        parser = RowParser(header, self.options)
+        self.unit_statements.append(((table.sheet + ": ") if table.sheet else "") + parser.unit_statement)
         self._header_warnings(parser, header)
         chunk = []
         for number, values in data_rows:
@@ -339,8 +346,23 @@ class ImportRun:
         for row in rows:
             if not row.skipped:
                 self._named_places(row)
+                if not row.spots and not row.errors:
+                    self._whole_area(row)
                 if row.spots and row.precision:
                     self._stated_precision(row)
+
+    def _whole_area(self, row):
+        """A municipality's own list: no location, or "Whole of the Metro"/"Various"/"All wards", is
+        the municipality's area (at municipality precision, with a warning)."""
+        column, text = row.whole_area or (None, None)
+        if self.home is None or row.places:
+            if text is not None and not row.places:
+                row.warn(column, text, "not a place: the project is kept as unmapped")
+            return
+        row.spots = [self.home]
+        said = f"{text!r}" if text is not None else "no location"
+        row.warn(column, text, f"{said}: located to the submitting municipality's whole area "
+                 f"({self.home.name}, municipality precision)")
 
     def _stated_precision(self, row):
         """A "Precision" column may say a point is only approximate (e.g. a municipality's centre):
@@ -381,6 +403,10 @@ class ImportRun:
             return
         kind, text, column = named
         spots = []
+        numbers = ward_numbers(text) if kind == "ward" else None
+        if numbers is not None:
+            self._ward_numbers(row, numbers, text, column, province_code)
+            return
         for part in split_places(text):
             try:
                 spots.append(self._resolve_part(row, kind, part, province_code))
@@ -394,6 +420,26 @@ class ImportRun:
         row.spots = spots
         if all(s.precision in (Precision.PROVINCE, Precision.NATIONAL) for s in spots):
             row.warn(column, text, "located only to a province: it counts in no zone")
+
+    def _ward_numbers(self, row, numbers, text, column, province_code):
+        """Wards given by number: of the row's municipality, else of the submitting municipality;
+        several wards share the project evenly."""
+        municipality = next((t for k, t, _c in row.places if k == "municipality"), None)
+        try:
+            if municipality is not None:
+                parent = self.resolver.resolve(municipality, "municipality", province_code)
+            elif self.home is not None and self.home.municipality_id:
+                parent = self.home
+            else:
+                raise PlaceError(f"ward {text}: give the 8-digit ward code or the municipality")
+            spots = [self.resolver.ward_in(parent, number, f"Ward {number}") for number in numbers]
+        except PlaceError as exc:
+            row.error(column, text, str(exc))
+            return
+        if row.spots:
+            self._cross_check(row, spots, column, text)
+        else:
+            row.spots = spots
 
     def _resolve_part(self, row, kind, part, province_code):
         if kind == "ward" and part.isdigit() and len(part) <= 3:
@@ -460,6 +506,7 @@ class ImportRun:
         submission.rejected_rows = {"headers": self.header_texts, "rows": self.rejected} if self.rejected else []
         submission.progress = self.done
         submission.finished = timezone.now()
+        submission.options = {**(submission.options or {}), "unit_statement": "; ".join(self.unit_statements)}
         notes = [n for n in (submission.note, note) if n]
         if self.log.error_count > len(errors) or self.log.warning_count > len(warnings):
             notes.append(f"{self.log.error_count} errors and {self.log.warning_count} warnings in all; "

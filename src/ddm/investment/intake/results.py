@@ -10,7 +10,8 @@ def submission_json(submission):
      "dry_run", "accept_valid", "created", "finished", "user",
      "counts": {"rows_read", "rows_rejected", "projects_created", "projects_updated",
                 "projects_unchanged"},
-     "errors": [issue], "warnings": [issue], "note"}
+     "errors": [issue], "warnings": [issue], "note",
+     "options": {"years", "years_source", "unit", "unit_statement"} (each only when known)}
     where issue = {"level", "message", "file", "sheet", "row", "column", "value"}.
     """
     return {
@@ -26,6 +27,7 @@ def submission_json(submission):
         "created": submission.created.isoformat() if submission.created else None,
         "finished": submission.finished.isoformat() if submission.finished else None,
         "user": submission.user.username if submission.user_id else None,
+        "options": submission.options or {},
         "counts": {
             "rows_read": submission.rows_read,
             "rows_rejected": submission.rows_rejected,
@@ -72,6 +74,13 @@ def summary_lines(submission):
         f"{submission.projects_unchanged}",
         f"{len(submission.errors)} error(s), {len(submission.warnings)} warning(s)",
     ]
+    options = submission.options or {}
+    if options.get("unit_statement"):
+        lines.append(options["unit_statement"])
+    if options.get("years"):
+        from ddm.investment.intake.options import describe
+
+        lines.append(describe(options))
     if submission.status == "rejected":
         lines.append("nothing was written (fix the errors, or use --accept-valid to write the valid rows)")
     if submission.note:

@@ -20,7 +20,8 @@ SYNONYMS = {
                   "Ref", "Ref No", "Reference number", "Project code", "Code", "ID", "Project slug"],
     "title": ["Project name", "Project", "Name of project", "Project title", "Title", "Name", "Project/Programme",
               "Programme/Project"],
-    "description": ["Description", "Project description", "Details", "Scope", "Scope of work"],
+    # "Project Decription" is how the National Treasury SA36 template spells it.
+    "description": ["Description", "Project description", "Project Decription", "Details", "Scope", "Scope of work"],
     "sector": ["Sector", "Sector classification", "Sector category"],
     "status": ["Status", "Stage", "Project stage", "Project status", "Current project stage", "Status/Stage"],
     "start_date": ["Start date", "Start", "Commencement date", "Date started", "Planned start"],
@@ -28,11 +29,12 @@ SYNONYMS = {
     "catalytic": ["Catalytic", "Catalytic project", "Catalytic yes/no", "Is catalytic"],
     "implementing_agent": ["Implementing agent", "Implementing agency", "Implementer", "Implementing entity"],
     "department": ["Department", "Sector department", "Government institution", "Institution", "Sponsor"],
-    "latitude": ["Lat", "Latitude", "Y", "GPS latitude", "Y coordinate", "Lat Y", "Latitude Y"],
+    "latitude": ["Lat", "Latitude", "Y", "GPS latitude", "Y coordinate", "Lat Y", "Latitude Y", "GPS Lattitude",
+                 "Lattitude", "GIS latitude"],
     "longitude": ["Long", "Lon", "Lng", "Longitude", "X", "GPS longitude", "X coordinate", "Long X",
-                  "Longitude X"],
+                  "Longitude X", "GIS longitude"],
     "coordinates": ["GPS", "Coordinates", "GPS coordinates", "GPS code", "Lat/Long", "Lat Long", "Location GPS"],
-    "ward": ["Ward", "Ward code", "Ward no", "Ward number", "Ward(s)"],
+    "ward": ["Ward", "Ward code", "Ward no", "Ward number", "Ward(s)", "Wards", "Ward Location", "Ward location(s)"],
     "municipality": ["Local municipality", "LM", "Municipality", "Local municipality code", "LM code",
                      "Municipal code", "Local municipality name", "Municipalities"],
     "district": ["District municipality", "District", "DM", "District code", "Zone", "District/Metro",
@@ -48,6 +50,22 @@ SYNONYMS = {
     "organisation": ["Organisation", "Organisation code", "Submitting organisation"],
     "errors": [ERRORS_COLUMN],  # the column our rejected-rows file adds: ignored on re-import
 }
+# Columns officials' formats carry that are kept as the project's extra attributes without a
+# "not recognised" warning (MBRR SA36, Budget Review, mining Social and Labour Plans).
+ATTRIBUTES = {
+    "function": ["Function", "Municipal function"],
+    "project_type": ["Type", "Project type", "Type of project"],
+    "mtsf_outcome": ["MTSF Service Outcome", "MTSF outcome"],
+    "iudf": ["IUDF", "IUDF lever"],
+    "strategic_objective": ["Own Strategic Objectives", "Strategic objective", "IDP objective"],
+    "asset_class": ["Asset Class", "Asset category"],
+    "asset_sub_class": ["Asset Sub-Class", "Asset sub class", "Asset subclass"],
+    "programme": ["Programme", "Sub-programme", "Budget programme"],
+    "mine": ["Mine", "Mine name"],
+    "slp_period": ["SLP period", "SLP", "Social and Labour Plan period", "SLP cycle"],
+    "commitment": ["Commitment", "SLP commitment", "LED commitment"],
+}
+SYNONYMS.update(ATTRIBUTES)
 PROJECT_FIELDS = ("title", "description", "sector", "status", "start_date", "end_date", "catalytic",
                   "implementing_agent")
 PLACE_FIELDS = ("ward", "municipality", "district", "town", "province")
@@ -56,13 +74,87 @@ PHASES = {"audited outcome": BudgetKind.ACTUAL, "adjusted appropriation": Budget
           "mtef": BudgetKind.BUDGET, "main appropriation": BudgetKind.BUDGET}
 
 
+_MTREF = re.compile(r"(?:((?:19|20)\d{2}\s*/\s*\d{2,4})\s*)?(?:medium term (?:revenue and )?expenditure framework|"
+                    r"mtref|mtef)(?:\s*((?:19|20)\d{2}\s*/\s*\d{2,4}))?")
+# MBRR SA36 columns named relative to the budget year: (offset from the budget year, kind, phase).
+_SA36_COLUMNS = [
+    (re.compile(r"^budget year(?: ([12]))?$"), None, BudgetKind.BUDGET, ""),
+    (re.compile(r"^audited outcome$"), -2, BudgetKind.ACTUAL, "Audited Outcome"),
+    (re.compile(r"^(?:current year )?full year forecast$"), -1, BudgetKind.ADJUSTED, "Full Year Forecast"),
+    (re.compile(r"^(?:current year )?adjust(?:ed|ments) budget$"), -1, BudgetKind.ADJUSTED, "Adjusted Budget"),
+    (re.compile(r"^(?:current year )?original budget$"), -1, BudgetKind.BUDGET, "Original Budget"),
+]
+
+
+def split_mtref(normalised_text):
+    """("2019/20 medium term revenue and expenditure framework budget year 1") -> (2019, "budget year 1"):
+    the MTREF year a text names (or None) and the rest of the text."""
+    match = _MTREF.search(normalised_text)
+    if not match:
+        return None, normalised_text
+    stated = match.group(1) or match.group(2)
+    base = None
+    if stated:
+        try:
+            base = parsing.parse_fy(stated)[0]
+        except ParseError:
+            base = None
+    rest = " ".join((normalised_text[:match.start()] + " " + normalised_text[match.end():]).split())
+    return base, rest
+
+
+def sa36_column(rest):
+    """(offset, kind, phase) of an SA36 column named relative to the budget year, else None."""
+    for pattern, offset, kind, phase in _SA36_COLUMNS:
+        match = pattern.match(rest)
+        if match:
+            return (int(match.group(1) or 0) if offset is None else offset), kind, phase
+    return None
+
+
 def year_column(normalised_header):
-    """Pattern for detect_header: a wide-form year column ("2019/20", "Budget 2020/21", "FY2020")."""
-    return parsing.fy_header(normalised_header) is not None
+    """Pattern for detect_header: a wide-form year column ("2019/20", "Budget 2020/21", "FY2020",
+    SA36 "Budget Year +1" or "Audited Outcome")."""
+    if parsing.fy_header(normalised_header) is not None:
+        return True
+    _base, rest = split_mtref(normalised_header)
+    return sa36_column(rest) is not None and rest != "budget year"
 
 
 PATTERNS = [("year_amount", year_column)]
-REQUIRED = ["title", ("amount", "year_amount")]
+REQUIRED = [("title", "description"), ("amount", "year_amount")]
+UNIT_NAMES = {Decimal(1): "Rand", Decimal(1000): "R thousand", Decimal(10) ** 6: "R million",
+              Decimal(10) ** 9: "R billion"}
+
+
+def unit_name(multiplier):
+    return UNIT_NAMES.get(Decimal(multiplier), f"× {multiplier:,}") if multiplier else "Rand"
+
+
+def parse_unit_option(text):
+    """--unit: "rand", "thousand"/"R'000", "million"/"Rm", "billion" -> multiplier; ValueError if unclear."""
+    from ddm.tabular import header_unit
+
+    lowered = str(text or "").strip().lower()
+    if lowered in ("r", "rand", "rands", "1", "zar"):
+        return Decimal(1)
+    unit = header_unit(lowered) or header_unit(f"r {lowered}")
+    if unit is None and lowered.isdigit() and Decimal(lowered) in UNIT_NAMES:
+        unit = Decimal(lowered)
+    if unit is None:
+        raise ValueError(f"unknown unit {text!r} (use rand, thousand, million or billion)")
+    return unit
+
+
+@dataclass
+class Options:
+    """What the submitter said about a file (``--years``, ``--unit``) and what the pipeline knows
+    of the submitter (the plausibility limit of one project's amount)."""
+
+    years: str | None = None  # "start" or "end": the convention of bare years
+    unit: Decimal | None = None  # overrides every unit the file states
+    max_amount: Decimal | None = None
+    max_amount_reason: str = ""
 
 
 @dataclass
@@ -78,6 +170,7 @@ class ParsedRow:
     point_column: str = ""
     precision: tuple | None = None  # (column label, value as given, normalised) from a Precision column
     spots: list = field(default_factory=list)  # resolved Spots (filled by the pipeline)
+    whole_area: tuple | None = None  # (column, text) of "Whole of the Metro", "Various", "All wards"
     errors: list = field(default_factory=list)  # [(column label, value, message)]
     warnings: list = field(default_factory=list)
     skipped: str = ""  # why the row is not a project (a total, a note)
@@ -98,19 +191,83 @@ def _label(column):
 class RowParser:
     """Parses the data rows of one sheet given its detected header."""
 
-    def __init__(self, header):
+    def __init__(self, header, options=None):
         self.header = header
-        self.fields = header.fields
-        self.year_columns = []
+        self.options = options or Options()
+        self.fields = dict(header.fields)
+        self.year_columns = []  # (column, (first, last, kind, phase))
         self.year_errors = []
-        for column in header.all("year_amount"):
-            spec = parsing.fy_header(normalised(column.text))
-            if isinstance(spec[0], ParseError):
-                self.year_errors.append((column, spec[0]))
-            else:
-                self.year_columns.append((column, spec))
-        self.extra_columns = header.extra + header.all("department") + header.all("organisation")
+        self._units(header)
+        self._year_columns(header)
+        attributes = [c for name in ATTRIBUTES for c in header.all(name)]
+        self.extra_columns = header.extra + header.all("department") + header.all("organisation") + attributes
         self.derived_references = "reference" not in self.fields
+
+    def _units(self, header):
+        """The unit of each amount column: --unit, else the column's own, else the table's."""
+        self.table_unit, self.unit_where = header.table_unit()
+        if self.options.unit is not None:
+            self.unit_statement = f"amounts read in {unit_name(self.options.unit)} (as the submitter said: --unit)"
+        elif self.table_unit is not None:
+            self.unit_statement = f"amounts read in {unit_name(self.table_unit)} (stated in the {self.unit_where})"
+        else:
+            self.unit_statement = "amounts read in Rand (no unit stated in the title block)"
+        own = [f"{c.label} in {unit_name(c.unit)}" for c in header.columns
+               if c.unit and c.field in ("amount", "year_amount") and self.options.unit is None]
+        if own:
+            self.unit_statement += "; columns stating their own unit: " + ", ".join(own)
+
+    def unit_of(self, column):
+        if self.options.unit is not None:
+            return self.options.unit
+        return column.unit or self.table_unit
+
+    def _year_columns(self, header):
+        columns = header.all("year_amount")
+        fy_column = self.fields.get("financial_year")
+        if fy_column is not None and normalised(fy_column.text) == "budget year" and columns:
+            columns = [fy_column, *columns]  # SA36: "Budget Year" beside "Budget Year +1" holds amounts
+            del self.fields["financial_year"]
+        base = self._budget_year(header, columns)
+        for column in sorted(columns, key=lambda c: c.index):
+            text = normalised(column.text)
+            stated_base, rest = split_mtref(text)
+            relative = sa36_column(rest)
+            if relative is not None and not parsing._FY.search(rest):
+                offset, kind, phase = relative
+                year = stated_base if stated_base is not None else base
+                if year is None:
+                    self.year_errors.append((column, ParseError(
+                        "a column named relative to the budget year, but the file does not say which year "
+                        "the budget year is (a title such as \"2019/20 Medium Term Revenue & Expenditure "
+                        "Framework\", or write the year in the column header)")))
+                    continue
+                self.year_columns.append((column, (year + offset, year + offset, kind, phase)))
+                continue
+            spec = parsing.fy_header(rest or text, self.options.years)
+            if spec is None and stated_base is not None:
+                spec = (stated_base, stated_base, None)
+            if spec is None or isinstance(spec[0], ParseError):
+                self.year_errors.append((column, spec[0] if spec else ParseError("not a financial year")))
+                continue
+            first, last, kind = spec
+            phase = "Full Year Forecast" if "forecast" in text else ("Audited Outcome" if "audited" in text else "")
+            self.year_columns.append((column, (first, last, kind, phase)))
+
+    def _budget_year(self, header, columns):
+        """The SA36 budget year: from an MTREF title in the title block or the headers, else from a
+        "Budget Year 2019/20" column."""
+        for text in [header.title_text, *(c.text for c in header.columns)]:
+            base, _rest = split_mtref(normalised(text))
+            if base is not None:
+                return base
+        for column in columns:
+            text = normalised(column.text)
+            if text.startswith("budget year") and not re.match(r"budget year [12]\b", text):
+                spec = parsing.fy_header(text)
+                if spec and not isinstance(spec[0], ParseError):
+                    return spec[0]
+        return None
 
     def cell(self, values, name):
         column = self.fields.get(name)
@@ -121,6 +278,8 @@ class RowParser:
     def parse(self, number, values):
         row = ParsedRow(number, values)
         _col, title = self.cell(values, "title")
+        if "title" not in self.fields:  # SA36 names a project only by its "Project Description"
+            _col, title = self.cell(values, "description")
         _col, reference = self.cell(values, "reference")
         if all(v is None for v in values):
             row.skipped = "blank"
@@ -154,7 +313,7 @@ class RowParser:
                    "catalytic": parsing.parse_bool}
         for name in ("description", "status", "implementing_agent", "start_date", "end_date", "catalytic"):
             column, value = self.cell(row.values, name)
-            if column is None:
+            if column is None or (name == "description" and "title" not in self.fields):
                 continue
             try:
                 parsed = parsers[name](value) if name in parsers else (
@@ -206,10 +365,10 @@ class RowParser:
         for column, error in self.year_errors:
             if column.index < len(row.values) and row.values[column.index] is not None:
                 row.error(column, row.values[column.index], f"the column's year: {error}")
-        for column, (first, last, header_kind) in self.year_columns:
+        for column, (first, last, header_kind, column_phase) in self.year_columns:
             value = row.values[column.index] if column.index < len(row.values) else None
             line_kind = header_kind or kind or BudgetKind.BUDGET
-            self._add_line(row, column, value, line_kind, first, last, column.text, phase)
+            self._add_line(row, column, value, line_kind, first, last, column.text, column_phase or phase)
         amount_column, value = self.cell(row.values, "amount")
         if amount_column is None:
             return
@@ -218,7 +377,7 @@ class RowParser:
         stated = ""
         if fy_value is not None:
             try:
-                first, last = parsing.parse_fy(fy_value)
+                first, last = parsing.parse_fy(fy_value, self.options.years)
                 stated = _text(fy_value)
             except ParseError as exc:
                 row.error(fy_column, fy_value, str(exc))
@@ -229,10 +388,15 @@ class RowParser:
 
     def _add_line(self, row, column, value, kind, first, last, stated, phase):
         try:
-            amount = parsing.parse_amount(value, column.unit)
+            amount = parsing.parse_amount(value, self.unit_of(column))
         except ParseError as exc:
             row.error(column, value, str(exc))
             return
+        limit = self.options.max_amount
+        if amount is not None and limit is not None and amount > limit:
+            row.warn(column, value, f"R{amount:,.0f} for one project is implausible {self.options.max_amount_reason} "
+                     f"(over R{limit:,.0f}): the amount was read in {unit_name(self.unit_of(column))}; if the file "
+                     "uses another unit, say so (--unit, or the unit on the upload page)")
         if amount is None:
             if value is not None:
                 row.warn(column, value, "no amount (not counted as zero)")
@@ -258,6 +422,11 @@ class RowParser:
         lat_column, lat = self.cell(row.values, "latitude")
         lon_column, lon = self.cell(row.values, "longitude")
         gps_column, gps = self.cell(row.values, "coordinates")
+        if _no_coordinate(lat) or _no_coordinate(lon) or _no_coordinate(gps):
+            given = [f"{v}" for v in (lat, lon, gps) if v is not None]
+            row.warn(gps_column if gps is not None else (lat_column or lon_column), ", ".join(given),
+                     "0 or a placeholder is not a coordinate: read as no coordinates")
+            lat = lon = gps = None
         try:
             if lat is not None or lon is not None:
                 if lat is None or lon is None:
@@ -284,10 +453,31 @@ class RowParser:
                                                    "unspecified": "national"}.get(stated, stated))
         for name in PLACE_FIELDS:
             column, value = self.cell(row.values, name)
+            if isinstance(value, str) and WHOLE_AREA.match(value.strip()):
+                row.whole_area = (column, value)
+                continue
             if value is not None and not _unspecified(value):
                 if isinstance(value, float) and value.is_integer():
                     value = int(value)
                 row.places.append((name, _text(value), column))
+
+
+# Location cells that name the submitter's whole area rather than a place ("Whole of the Metro").
+WHOLE_AREA = re.compile(
+    r"^(?:whole of (?:the )?(?:metro|municipality|city|district|area|municipal area)|various(?: wards)?|"
+    r"multi[\s-]*wards?|all(?: the)? wards|all|(?:metro|municipal|city|district|municipality)[\s-]*wide|"
+    r"entire (?:metro|municipality|city|district)|(?:whole|all) (?:municipality|metro|city))\.?$", re.IGNORECASE)
+_NO_COORDINATE = {"0", "0.0", "0,0", "0.00", "0.000000", "-", "--", "n/a", "na", "none", "nil", "tbc", "tbd",
+                  "unknown", "not available", "0, 0", "0.0, 0.0", "0;0", "0 0", "0.0;0.0"}
+
+
+def _no_coordinate(value):
+    """0, "0.0" and placeholders in a coordinate cell mean "no coordinates", never a point at 0,0."""
+    if isinstance(value, bool) or value is None:
+        return False
+    if isinstance(value, (int, float)):
+        return value == 0
+    return str(value).strip().lower() in _NO_COORDINATE
 
 
 def _unspecified(value):

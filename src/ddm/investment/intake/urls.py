@@ -8,6 +8,7 @@ urlpatterns = [
     path("submissions/new/", views.upload, name="upload"),
     path("submissions/<int:pk>/", views.detail, name="submission"),
     path("submissions/<int:pk>/commit/", views.commit, name="submission_commit"),
+    path("submissions/<int:pk>/reread/", views.reread, name="submission_reread"),
     path("submissions/<int:pk>/source/", views.source, name="submission_source"),
     path("submissions/<int:pk>/rejected.xlsx", views.rejected, name="submission_rejected"),
     path("template.xlsx", views.template, name="intake_template"),

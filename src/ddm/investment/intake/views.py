@@ -87,8 +87,65 @@ def detail(request, pk):
         "has_rejected": has_rejected_rows(submission),
         "can_commit": submission.committable and not submission.commits.exists() and can_submit_for(request.user, submission.organisation),
         "commits": submission.commits.all(),
+        "read_as": _read_as(submission),
+        "ask": _questions(request, submission),
     }
     return render(request, "investment/intake/detail.html", context)
+
+
+def _read_as(submission):
+    from ddm.investment.intake.options import describe
+
+    options = submission.options or {}
+    return [text for text in (options.get("unit_statement"), describe(options)) if text]
+
+
+YEARS_CHOICES = [("", "not stated"), ("start", "the year it starts (2019 = 2019/20)"),
+                 ("end", "the year it ends (2019 = 2018/19)")]
+UNIT_CHOICES = [("", "as the file states"), ("rand", "Rand"), ("thousand", "R thousand (R'000)"),
+                ("million", "R million"), ("billion", "R billion")]
+
+
+def _questions(request, submission):
+    """The preview's questions (bare years, unit) when the submitter may re-read the file."""
+    if not submission.dry_run or not submission.source_file or submission.status in (
+            SubmissionStatus.PENDING, SubmissionStatus.RUNNING) or not can_submit_for(request.user,
+                                                                                      submission.organisation):
+        return None
+    options = submission.options or {}
+    bare = any("--years start|end" in str(issue.get("message", "")) for issue in submission.errors)
+    return {"bare_years": bare, "years": options.get("years", ""), "years_choices": YEARS_CHOICES,
+            "unit_choices": UNIT_CHOICES}
+
+
+def _stated(options):
+    """The options a submitter stated (carried from a preview to its re-read or its commit)."""
+    options = options or {}
+    stated = {"unit": options.get("unit")}
+    if options.get("years_source") == "stated":
+        stated["years"] = options.get("years")
+    return stated
+
+
+@login_required
+@require_POST
+def reread(request, pk):
+    """Read a preview's file again with the submitter's answers (bare years, unit): a new preview."""
+    preview = _submission_for(request, pk)
+    if not can_submit_for(request.user, preview.organisation):
+        raise PermissionDenied(f"You may not submit for {preview.organisation.name}.")
+    if not preview.dry_run or not preview.source_file:
+        raise Http404("Only a preview can be read again.")
+    years = request.POST.get("years", "")
+    unit = request.POST.get("unit", "")
+    if years not in dict(YEARS_CHOICES) or unit not in dict(UNIT_CHOICES):
+        raise Http404("Unknown answer.")
+    options = {"years": years or None, "unit": unit or None}
+    with preview.source_file.open("rb") as handle:
+        again = start_submission(handle, preview.organisation, request.user, "upload", preview.filename,
+                                 preview.sheet, dry_run=True, accept_valid=preview.accept_valid, options=options)
+    tasks.start(again)
+    return redirect("investment:submission", again.pk)
 
 
 @login_required
@@ -105,7 +162,8 @@ def commit(request, pk):
     with preview.source_file.open("rb") as handle:
         submission = start_submission(handle, preview.organisation, request.user, "upload", preview.filename,
                                       preview.sheet, dry_run=False,
-                                      accept_valid=preview.accept_valid or bool(preview.errors))
+                                      accept_valid=preview.accept_valid or bool(preview.errors),
+                                      options=_stated(preview.options))
     submission.preview = preview
     submission.save(update_fields=["preview"])
     tasks.start(submission)

@@ -1,0 +1,74 @@
+"""What a submitter says once about a file (``--years start|end``, ``--unit``), remembered per
+organisation, and what the intake knows of the submitter (its own area, plausible amounts).
+
+The CLI, the upload page's questions and ``ddm setup``'s demo loading all go through
+``stated_options``, so the three paths read a file the same way.
+"""
+
+from decimal import Decimal
+
+from ddm.investment.intake.rows import Options, parse_unit_option, unit_name
+
+# One project's amount above these is a warning naming the unit assumed (a unit slip, not a ban).
+PLAUSIBLE_MAX = {"local": (Decimal(5) * 10**9, "for a municipal project")}
+PLAUSIBLE_MAX_OTHER = (Decimal(100) * 10**9, "for one project")
+
+
+def remembered_years(organisation):
+    """(convention, submission id) the organisation last stated for bare years, or (None, None)."""
+    from ddm.investment.models import Submission
+
+    for pk, options in (Submission.objects.filter(organisation=organisation).exclude(options={})
+                        .order_by("-pk").values_list("pk", "options")[:200]):
+        if isinstance(options, dict) and options.get("years") in ("start", "end") and options.get(
+                "years_source") == "stated":
+            return options["years"], pk
+    return None, None
+
+
+def stated_options(organisation, options):
+    """The options stored on a new Submission: what was stated, else what the organisation said last."""
+    options = dict(options or {})
+    stored = {}
+    years = options.get("years")
+    if years in ("start", "end"):
+        stored.update(years=years, years_source="stated")
+    elif organisation is not None:
+        years, pk = remembered_years(organisation)
+        if years:
+            stored.update(years=years, years_source=f"remembered from submission {pk}")
+    unit = options.get("unit")
+    if unit not in (None, ""):
+        stored["unit"] = str(parse_unit_option(unit))
+    return stored
+
+
+def row_options(submission):
+    """The rows.Options of a submission."""
+    options = submission.options or {}
+    unit = Decimal(options["unit"]) if options.get("unit") else None
+    sphere = getattr(submission.organisation, "sphere", "")
+    limit, reason = PLAUSIBLE_MAX.get(sphere, PLAUSIBLE_MAX_OTHER)
+    return Options(years=options.get("years"), unit=unit, max_amount=limit, max_amount_reason=reason)
+
+
+def describe(options):
+    """One line for the preview: the conventions applied."""
+    parts = []
+    if options.get("years"):
+        how = "as stated" if options.get("years_source") == "stated" else options.get("years_source", "")
+        parts.append(f"bare years: {'2019 = 2019/20' if options['years'] == 'start' else '2019 = 2018/19'} ({how})")
+    if options.get("unit"):
+        parts.append(f"unit: {unit_name(Decimal(options['unit']))} (as stated)")
+    return "; ".join(parts)
+
+
+def home_spot(resolver, organisation):
+    """The Spot of a municipality's own area (a metro or a local municipality), else None."""
+    place_id = getattr(organisation, "municipality_id", None)
+    place = resolver.by_id.get(place_id) if place_id else None
+    if place is None:
+        return None
+    from ddm.investment.intake.locating import _precision
+
+    return resolver.spot_for_place(place, _precision(place), place.display_name)
