@@ -393,7 +393,8 @@ class RowParser:
             row.error(column, value, str(exc))
             return
         limit = self.options.max_amount
-        if amount is not None and limit is not None and amount > limit:
+        implausible = amount is not None and limit is not None and amount > limit
+        if implausible:
             row.warn(column, value, f"R{amount:,.0f} for one project is implausible {self.options.max_amount_reason} "
                      f"(over R{limit:,.0f}): the amount was read in {unit_name(self.unit_of(column))}; if the file "
                      "uses another unit, say so (--unit, or the unit on the upload page)")
@@ -404,7 +405,8 @@ class RowParser:
         if amount < 0:
             row.error(column, value, "a negative amount: budgets and spending cannot be negative")
             return
-        limits.check_amount(row, column, value, amount)
+        if not implausible:  # one warning about the size of an amount, the one naming the unit assumed
+            limits.check_amount(row, column, value, amount)
         if not limits.check_years(row, column, value, kind, first, last):
             return
         key = (str(kind), first, last)
