@@ -16,6 +16,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_reference(lambda message: None)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache (tests roll their data back; the cache would keep it)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def zone(db):
     """A factory: zone("DC15") returns that zone."""

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from ddm.caching import cache_config
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -177,13 +179,8 @@ TASKS = {
     }
 }
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "ddm",
-        "TIMEOUT": env_int("DDM_CACHE_SECONDS", 300),
-    }
-}
+# DDM_CACHE_URL: locmem:// (default), db:// or redis://host:port/n; see ddm/caching.py.
+CACHES = {"default": cache_config(env_str("DDM_CACHE_URL"), env_int("DDM_CACHE_SECONDS", 3600))}
 
 LOGGING = {
     "version": 1,

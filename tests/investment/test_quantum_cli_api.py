@@ -75,9 +75,25 @@ def test_api_quantum_matches_cli(client, data):
     response = client.get("/api/zones/DC36/quantum")
     assert response.status_code == 200
     cli_body = json.loads(_run("--zone", "DC36", "--json").output)
-    assert response.json() == cli_body
+    body = response.json()
+    assert body.pop("page") == {"offset": 0, "limit": 1000, "row_count": len(cli_body["rows"]), "next_offset": None}
+    assert body == cli_body
     assert client.get("/api/zones/XX99/quantum").status_code == 404
     assert client.get("/api/zones/ETH/quantum?calendar=march").status_code == 422
+    assert client.get("/api/zones/DC36/quantum?limit=0").status_code == 422
+
+
+def test_api_quantum_pages_rows_and_keeps_whole_totals(client, data):
+    whole = json.loads(_run("--zone", "DC36", "--json").output)
+    first = client.get("/api/zones/DC36/quantum?limit=2").json()
+    assert first["rows"] == whole["rows"][:2] and first["totals"] == whole["totals"]
+    assert first["page"] == {"offset": 0, "limit": 2, "row_count": len(whole["rows"]), "next_offset": 2}
+    pages, offset = [], 0
+    while offset is not None:
+        body = client.get(f"/api/zones/DC36/quantum?limit=2&offset={offset}").json()
+        pages += body["rows"]
+        offset = body["page"]["next_offset"]
+    assert pages == whole["rows"]
 
 
 def test_api_projects(client, data):

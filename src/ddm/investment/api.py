@@ -82,19 +82,25 @@ def _code(place):
     return place.code if place is not None else None
 
 
+QUANTUM_PAGE_MAX = 5000
+
+
 @router.get("/zones/{code}/quantum", response={200: dict, 404: Error, 422: Error},
-            summary="The quantum of a zone (stable JSON shape)")
-def zone_quantum(request, code: str, calendar: str = "april", view: str = "annual"):
-    from ddm.investment.quantum import zone_quantum as compute
+            summary="The quantum of a zone (stable JSON shape; rows paginated, totals whole)")
+def zone_quantum(request, code: str, calendar: str = "april", view: str = "annual", limit: int = 1000,
+                 offset: int = 0):
+    from ddm.investment.quantum import shared_zone_quantum
     from ddm.investment.reports import quantum_json
 
+    if not 1 <= limit <= QUANTUM_PAGE_MAX or offset < 0:
+        return 422, {"detail": f"limit must be 1 to {QUANTUM_PAGE_MAX} and offset 0 or more"}
     try:
-        q = compute(code, calendar, view)
+        q = shared_zone_quantum(code, calendar, view)
     except Place.DoesNotExist:
         return 404, {"detail": f"No zone with code {code}"}
     except ValueError as exc:
         return 422, {"detail": str(exc)}
-    return 200, quantum_json(q)
+    return 200, quantum_json(q, offset=offset, limit=limit)
 
 
 @router.get("/projects/{project_id}", response={200: ProjectDetail, 404: Error}, summary="One project")
@@ -119,5 +125,17 @@ def project_detail(request, project_id: int):
 def zone_projects(request, code: str):
     zone = get_object_or_404(Place.objects.zones(), code=code.upper())
     ids = Location.objects.filter(zone=zone).values("project_id")
-    projects = Project.objects.counted().filter(pk__in=ids).select_related("organisation").order_by("pk")
-    return [_project(p) for p in projects]
+    return PageOf(Project.objects.counted().filter(pk__in=ids).select_related("organisation").order_by("pk"), _project)
+
+
+class PageOf:
+    """A queryset that pagination counts and slices in SQL, each page's objects turned into dicts by convert."""
+
+    def __init__(self, queryset, convert):
+        self.queryset, self.convert = queryset, convert
+
+    def all(self):  # ninja counts with .all().count(): the count is one SQL COUNT
+        return self.queryset
+
+    def __getitem__(self, page):
+        return [self.convert(item) for item in self.queryset[page]]

@@ -543,6 +543,18 @@ def zone_quantum(zone_code, calendar="april", view="annual", kinds=None, include
     return Quantum(zone, calendar, view, _rows(located, calendar, view, include_private))
 
 
+def shared_zone_quantum(zone_code, calendar="april", view="annual"):
+    """zone_quantum of every kind, computed once per data version and shared by every process
+    (ddm.caching): pages and the API ask for it on every visit."""
+    from ddm import caching
+
+    _check(calendar, view)
+    code = str(zone_code).upper()
+    if not code.isalnum() or len(code) > 12:
+        raise Place.DoesNotExist(f"no zone {zone_code!r}")
+    return caching.remember("investment:quantum", lambda: zone_quantum(code, calendar, view), code, calendar, view)
+
+
 # ---------------------------------------------------------------------------------------------
 # National views.
 

@@ -22,6 +22,9 @@ JSON shape (stable; `ddm report quantum --json` and GET /api/zones/{code}/quantu
                             "government_in_lines", "private_in_lines", "lines": [...], "findings": [...]}]
     }
 Government and private totals are separate keys and are never added; kinds are never added.
+The API pages the rows (a large zone has ~10,000): `?limit=` (default 1000, at most 5000) and
+`?offset=` select them and the body adds "page": {"offset", "limit", "row_count", "next_offset"
+(null on the last page)}; totals and published_totals are always the whole zone's.
 """
 
 from ddm.investment.pilots import published_for_zone, published_json
@@ -34,14 +37,16 @@ def _amounts(mapping):
     return {key: str(value) for key, value in mapping.items()}
 
 
-def quantum_json(quantum):
+def quantum_json(quantum, offset=0, limit=None):
+    """The JSON shape above; with a limit (the API), rows are one page and "page" says which."""
     totals = quantum.totals()
-    return {
+    rows = quantum.rows if limit is None else quantum.rows[offset:offset + limit]
+    body = {
         "zone": {"code": quantum.zone.code, "name": quantum.zone.name},
         "calendar": quantum.calendar,
         "calendar_description": quantum.calendar_description,
         "view": quantum.view,
-        "rows": [row.as_dict() for row in quantum.rows],
+        "rows": [row.as_dict() for row in rows],
         "totals": {
             "government": _amounts(totals["government"]),
             "private": _amounts(totals["private"]),
@@ -51,6 +56,10 @@ def quantum_json(quantum):
         },
         "published_totals": [published_json(r) for r in published_for_zone(quantum.zone)],
     }
+    if limit is not None:
+        following = offset + limit if offset + limit < len(quantum.rows) else None
+        body["page"] = {"offset": offset, "limit": limit, "row_count": len(quantum.rows), "next_offset": following}
+    return body
 
 
 def quantum_rows(quantum):

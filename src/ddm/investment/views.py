@@ -11,7 +11,7 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from ddm import exports
+from ddm import caching, exports
 from ddm.accounts.models import Sphere
 from ddm.investment import charts, footprint, history, quantum, tables
 from ddm.investment.access import can_annotate_project, can_edit_project, get_project_for_user
@@ -50,18 +50,21 @@ def _export(request, basename, table_list):
 # ---------------------------------------------------------------------------------------------
 # National ranking.
 
-def _cached_ranking(calendar, kind, year):
-    """The national ranking adds up every zone (seconds with hundreds of thousands of projects), so it is
-    cached for DDM_CACHE_SECONDS like other computed pages; the page says when it was computed."""
-    from django.core.cache import cache
+def cached_ranking(calendar, kind, year):
+    """The national ranking adds up every zone (seconds with hundreds of thousands of projects): computed
+    once per data version and shared by every process through ddm.caching (the worker computes the
+    default one after each import); the page says when it was computed."""
     from django.utils import timezone
 
-    key = f"investment:ranking:{calendar}:{kind}:{year}"
-    found = cache.get(key)
-    if found is None:
-        found = {"rows": quantum.national_ranking(calendar, kind, year), "computed": timezone.now()}
-        cache.set(key, found)
+    found = caching.remember("investment:ranking", lambda: {
+        "rows": quantum.national_ranking(calendar, kind, year), "computed": timezone.now()}, calendar, kind, year)
     return [dict(row, computed=found["computed"]) for row in found["rows"]]
+
+
+def unmapped_count():
+    """Counted projects with no location in any zone, nationally (one count per data version)."""
+    return caching.remember("investment:unmapped-count",
+                            lambda: Project.objects.counted().exclude(locations__zone__isnull=False).count())
 
 
 def index(request):
@@ -70,7 +73,7 @@ def index(request):
     years = [fy_label(y) for y in range(2015, 2031)]
     year = _choice(request, "year", years, "")
     province = request.GET.get("province", "")
-    ranking = _cached_ranking(calendar, kind, year or None)
+    ranking = cached_ranking(calendar, kind, year or None)
     if province:
         ranking = [r for r in ranking if r["province"] == province]
     published = {}
@@ -110,7 +113,7 @@ def zone(request, code):
     place = get_object_or_404(Place.objects.zones().select_related("province"), code=code.upper())
     calendar = _choice(request, "calendar", CALENDARS, "april")
     view = _choice(request, "view", quantum.VIEWS, "annual")
-    q = quantum.zone_quantum(place.code, calendar, view)
+    q = quantum.shared_zone_quantum(place.code, calendar, view)
     municipalities = list(place.children.filter(level="municipality").order_by("code"))  # a metro: itself
     population = quantum.population_of_zones()
     zone_tables = _zone_tables(place, q, municipalities, population)
@@ -130,7 +133,7 @@ def zone(request, code):
         "projects": project_table, "project_list": projects, "project_count": project_count,
         "export_query": f"calendar={calendar}&view={view}&", "footprint": zone_footprint,
         "population": population.get(place.code), "includes": quantum.INCLUDES,
-        "unmapped_count": Project.objects.counted().exclude(locations__zone__isnull=False).count(),
+        "unmapped_count": unmapped_count(),
     })
 
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from ddm import caching
 from ddm.numbers import number
 from ddm.places.models import Level, Place
 from ddm.profiles.models import ADDITIVE_UNITS, DataState, IndicatorDefinition, IndicatorValue, Kind, Unit
@@ -189,6 +190,7 @@ def _write_derived(derived, by_code):
 def bump_version():
     state, _ = DataState.objects.get_or_create(key="values")
     DataState.objects.filter(pk=state.pk).update(version=state.version + 1, updated=timezone.now())
+    caching.bump_after_commit()  # values were written in bulk: no signal tells the cache
 
 
 def data_version():

@@ -1,7 +1,6 @@
 """The comparison view: all 52 zones ranked on chosen indicators (table, choropleth, CSV)."""
 
-from django.core.cache import cache
-
+from ddm import caching
 from ddm.places.models import Place
 from ddm.places.services import country_view_box
 from ddm.profiles import charts
@@ -62,11 +61,8 @@ def _describe(definition):
 
 
 def _zone_paths():
-    paths = cache.get("profiles:zone-paths")
-    if paths is None:
-        paths = list(Place.objects.zones().values_list("code", "name", "svg_path"))
-        cache.set("profiles:zone-paths", paths)
-    return paths
+    return caching.remember("profiles:zone-paths",
+                            lambda: list(Place.objects.zones().values_list("code", "name", "svg_path")))
 
 
 def choropleth(table):
@@ -80,10 +76,7 @@ def choropleth(table):
         order = None if rank is None else (rank.from_worst or rank.position)
         colour = "#eeeeee" if order is None else charts.class_colour(order, rank.of)
         areas.append((code, f"{name}: {cell['display'] if cell else 'no data'}", path, colour))
-    view_box = cache.get("profiles:country-view-box")
-    if view_box is None:
-        view_box = country_view_box()
-        cache.set("profiles:country-view-box", view_box)
+    view_box = caching.remember("profiles:country-view-box", country_view_box)
     return charts.place_map(view_box, areas, title=f"{first['name']} by zone")
 
 

@@ -5,11 +5,11 @@ Figures come from the indicator store only. The dict is cached per place and dat
 version is bumped whenever values change), so a page costs one query for the version on a hit.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.cache import cache
-
+from ddm import caching
 from ddm.numbers import number
 from ddm.numbers import share as share_text
 from ddm.places import svgmap
@@ -106,10 +106,11 @@ def _section_codes():
 
 def rank_table(level, codes, version):
     """{code: {place code: Rank}} over every place of the level; cached per data version."""
-    key = f"profiles:ranks:{level}:{version}:{hash(tuple(sorted(codes)))}"
-    found = cache.get(key)
-    if found is not None:
-        return found
+    digest = hashlib.sha256("\n".join(sorted(codes)).encode()).hexdigest()[:16]  # the same in every process
+    return caching.remember("profiles:ranks", lambda: _rank_table(level, codes), level, version, digest)
+
+
+def _rank_table(level, codes):
     definitions = {d.code: d for d in IndicatorDefinition.objects.filter(code__in=codes)}
     latest = {}
     rows = IndicatorValue.objects.filter(indicator__code__in=codes, place__level=level,
@@ -120,9 +121,7 @@ def rank_table(level, codes, version):
             latest[code] = (year, {})
         if year == latest[code][0]:
             latest[code][1][place] = value
-    table = {code: rank_values(values, definitions[code].direction) for code, (_y, values) in latest.items()}
-    cache.set(key, table)
-    return table
+    return {code: rank_values(values, definitions[code].direction) for code, (_y, values) in latest.items()}
 
 
 def _values(columns, codes):
@@ -255,12 +254,8 @@ def _sources(definitions):
 def get_profile(place):
     """The cached profile of a place (rebuilt when indicator values change)."""
     version = data_version()
-    key = f"profiles:profile:{place.level}:{place.code}:{version}"
-    profile = cache.get(key)
-    if profile is None:
-        profile = build_profile(place, version)
-        cache.set(key, profile)
-    return profile
+    return caching.remember("profiles:profile", lambda: build_profile(place, version), place.level, place.code,
+                            version)
 
 
 def strip_svg(profile):

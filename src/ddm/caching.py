@@ -1,0 +1,117 @@
+"""The one caching module: which cache (DDM_CACHE_URL), what is cached and how it is invalidated.
+
+DDM_CACHE_URL selects the backend (read by settings through `cache_config`):
+
+    locmem://            (default) memory of each process: right for one process (`make run`)
+    db:// or db://TABLE  Django's database cache (table `ddm_cache`; `ddm setup` creates it)
+    redis://HOST:PORT/N  Django's built-in Redis backend, shared by every app server and worker
+
+Invalidation across processes: every value is cached under the *data version*, a number kept in
+the cache itself (shared when the cache is) and bumped after any change to data that pages show:
+a save or delete of any DDM model (signals, once per transaction, after it commits), the end of
+every import (bulk writes send no signals) and of every `ddm` command. After a bump, every process
+misses the old entries at once and they expire on their own. A missing version (a restarted or
+evicted cache) starts again from the clock, never from an earlier number.
+
+    remember(name, compute, *parts)   compute() once per data version (and DDM_CACHE_SECONDS),
+                                      shared by every process using the same cache
+    bump()                            a new data version (after a change signals do not see)
+"""
+
+import time
+
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+
+VERSION_KEY = "ddm:data-version"
+DEFAULT_TABLE = "ddm_cache"
+LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
+DATABASE = "django.core.cache.backends.db.DatabaseCache"
+REDIS = "django.core.cache.backends.redis.RedisCache"
+DATA_APPS = {"places", "accounts", "investment", "profiles", "alignment", "oneplan", "capacity", "engagement"}
+
+
+def cache_config(url, timeout):
+    """The CACHES["default"] entry for DDM_CACHE_URL (see the module docstring)."""
+    url = (url or "locmem://").strip()
+    scheme = url.split("://", 1)[0].lower() if "://" in url else url.lower()
+    if scheme == "locmem":
+        return {"BACKEND": LOCMEM, "LOCATION": "ddm", "TIMEOUT": timeout}
+    if scheme == "db":
+        return {"BACKEND": DATABASE, "LOCATION": url.split("://", 1)[1].strip("/") or DEFAULT_TABLE,
+                "TIMEOUT": timeout}
+    if scheme in {"redis", "rediss", "unix"}:
+        return {"BACKEND": REDIS, "LOCATION": url, "TIMEOUT": timeout, "KEY_PREFIX": "ddm"}
+    raise ValueError(f"DDM_CACHE_URL {url!r}: use locmem://, db:// or redis://host:port/db")
+
+
+def data_version():
+    """The current data version (an integer; the same in every process sharing the cache)."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, time.time_ns() // 1000, timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def bump():
+    """Start a new data version: every cached page computed before is no longer used."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # missing (first use, restarted or evicted cache): start from the clock
+        cache.set(VERSION_KEY, time.time_ns() // 1000, timeout=None)
+
+
+def bump_after_commit(using=DEFAULT_DB_ALIAS):
+    """Bump now (this process may read its own uncommitted change) and again once the transaction
+    commits (another process may have cached the old data under the first bump); the second once
+    per transaction."""
+    bump()
+    connection = connections[using]
+    if connection.in_atomic_block and not any(hook[1] is bump for hook in connection.run_on_commit):
+        transaction.on_commit(bump, using=using)
+
+
+def remember(name, compute, *parts, timeout=None):
+    """compute(), cached under name, parts and the data version (DDM_CACHE_SECONDS unless timeout)."""
+    key = ":".join(str(part) for part in (name, data_version(), *parts))
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        if timeout is None:
+            cache.set(key, found)
+        else:
+            cache.set(key, found, timeout)
+    return found
+
+
+# Bookkeeping saves that change nothing any page adds up: an import's preview, progress or refusal.
+# (An import that writes bumps when it finishes; bulk writes send no signals of their own.)
+NOTHING_WRITTEN = {"pending", "running", "preview", "rejected", "failed"}
+
+
+def _quiet(instance):
+    return instance is not None and instance._meta.label_lower == "investment.submission" and \
+        instance.status in NOTHING_WRITTEN
+
+
+def _changed(sender, using=DEFAULT_DB_ALIAS, instance=None, **kwargs):
+    if sender._meta.app_label in DATA_APPS and not _quiet(instance):
+        bump_after_commit(using)
+
+
+def connect_signals():
+    """Called once from ddm.places' AppConfig.ready: any DDM model saved or deleted bumps the version."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_changed, dispatch_uid=f"ddm.caching.{id(signal)}")
+
+
+def create_table():
+    """Create the database cache's table when DDM_CACHE_URL selects it (idempotent)."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if settings.CACHES["default"]["BACKEND"] == DATABASE:
+        call_command("createcachetable", verbosity=0)
