@@ -37,9 +37,13 @@ def load_demo(echo):
 
 
 def run_setup(echo, demo=True, migrate=True):
+    from ddm import caching
+
     if migrate:
         call_command("migrate", interactive=False, verbosity=0)
+        caching.create_table()  # when DDM_CACHE_URL=db://
         echo("database: migrated")
     load_reference(echo)
     if demo:
         load_demo(echo)
+    caching.bump()  # places, organisations and demo data were written in bulk

@@ -35,6 +35,13 @@ def import_group():
     """Import data files (projects, indicators, skills audits)."""
 
 
+@import_group.result_callback()
+def _imported(*_args, **_kwargs):
+    from ddm import caching
+
+    caching.bump()  # bulk writes send no signals: cached pages in every process must not show the old data
+
+
 @cli.group(name="report")
 def report_group():
     """Reports over the register (quantum, alignment, skills)."""
@@ -52,18 +59,38 @@ def setup(no_demo):
 @cli.command()
 @click.option("--addr", default="127.0.0.1:8000", show_default=True, help="Address and port to serve on.")
 @click.option("--no-worker", is_flag=True, help="Do not start the background job worker.")
-def serve(addr, no_worker):
-    """Serve the app (and run background jobs) for local use."""
-    from ddm.commands_support import serve as run_server
+@click.option("--production", is_flag=True,
+              help="Serve with gunicorn (DDM_WEB_WORKERS processes x DDM_WEB_THREADS threads, access log).")
+@click.option("--check-deploy", is_flag=True, help="Refuse to start unless Django's deployment checks pass.")
+def serve(addr, no_worker, production, check_deploy):
+    """Serve the app and run background jobs; stopping it (SIGTERM, Ctrl-C) stops both."""
+    from ddm import server
 
-    run_server(addr, worker=not no_worker)
+    if check_deploy and not server.check_deploy():
+        support.fail("deployment checks failed (see above); not starting")
+    sys.exit(server.serve(addr, production=production, worker=not no_worker, log=support.echo_err))
 
 
 @cli.command()
-def check():
+def worker():
+    """Run background jobs (imports) in this process alone; start as many as you like, on any node."""
+    from ddm import server
+
+    server.run_worker()
+
+
+@cli.command()
+@click.option("--deploy", is_flag=True, help="Also Django's deployment checks; fail on any warning.")
+def check(deploy):
     """Run Django's system checks (settings, models, URLs)."""
     from django.core.management import call_command
 
+    if deploy:
+        from ddm import server
+
+        if not server.check_deploy():
+            support.fail("deployment checks failed")
+        return
     call_command("check", fail_level="ERROR")
 
 

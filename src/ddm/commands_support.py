@@ -1,8 +1,6 @@
 """Helpers shared by every app's `ddm` commands: errors, JSON output, serving."""
 
 import json
-import subprocess
-import sys
 from decimal import Decimal
 
 import click
@@ -36,25 +34,3 @@ def _default(value):
 def echo_json(data):
     """Print data as JSON (Decimals as strings: money never goes through float)."""
     click.echo(json.dumps(data, indent=2, default=_default, ensure_ascii=False))
-
-
-def serve(addr, worker=True):
-    from django.core.management import call_command
-
-    process = None
-    if worker:
-        # django-tasks' database backend runs jobs (long imports) in a separate process.
-        process = subprocess.Popen([sys.executable, "-m", "django", "db_worker"], env=_django_env())
-    try:
-        call_command("runserver", addr, "--noreload")
-    finally:
-        if process is not None:
-            process.terminate()
-
-
-def _django_env():
-    import os
-
-    env = dict(os.environ)
-    env.setdefault("DJANGO_SETTINGS_MODULE", "ddm.settings")
-    return env

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ddm.operations.RequestLogMiddleware",  # first: every request gets an id and one log line
     "django.middleware.security.SecurityMiddleware",
     # Serves /static/ from the package itself, with DEBUG off and under any WSGI server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -168,6 +169,11 @@ if env_bool("DDM_HTTPS", False):
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 3600
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # load balancers probe over plain HTTP
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DDM_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("DDM_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:  # preload listing binds the whole domain: its owner opts in, not this app
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 TASKS = {
     "default": {
@@ -182,11 +188,19 @@ TASKS = {
 # DDM_CACHE_URL: locmem:// (default), db:// or redis://host:port/n; see ddm/caching.py.
 CACHES = {"default": cache_config(env_str("DDM_CACHE_URL"), env_int("DDM_CACHE_SECONDS", 3600))}
 
+# Every record carries the request id and user (ddm.operations); DDM_LOG_FORMAT=json: one JSON object a line.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "ddm.operations.RequestContextFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s %(user)s] %(message)s"},
+        "json": {"()": "ddm.operations.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request"],
+                             "formatter": "json" if env_str("DDM_LOG_FORMAT") == "json" else "text"}},
     "root": {"handlers": ["console"], "level": env_str("DDM_LOG_LEVEL", "WARNING")},
+    "loggers": {"ddm.request": {"level": env_str("DDM_REQUEST_LOG_LEVEL", "WARNING")}},
 }
 
 NINJA_PAGINATION_PER_PAGE = 100

@@ -2,9 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from ddm import operations
 from ddm.api.urls import api
 
 urlpatterns = [
+    path("healthz", operations.healthz, name="healthz"),
+    path("readyz", operations.readyz, name="readyz"),
     path("", include("ddm.places.urls")),
     path("investment/", include("ddm.investment.urls")),
     path("profiles/", include("ddm.profiles.urls")),

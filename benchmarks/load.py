@@ -1,0 +1,187 @@
+"""Benchmark: the production server under concurrent users, on a national-size register.
+
+Fills a PostgreSQL database (LOAD_DATABASE_URL, default ddm_load on 127.0.0.1, created if missing)
+once with the reference and demo data and a national-size register: benchmarks/quantum.py's
+generator (BENCH_PROJECTS, default 500,000 projects over the 52 zones, realistic spread) topped up
+to LOAD_LINES budget lines (default 2,000,000: actual expenditure beside budgets). Then starts
+`ddm serve --production` on 127.0.0.1:LOAD_PORT (gunicorn, DDM_WEB_WORKERS x DDM_WEB_THREADS, the
+job worker, Redis cache on DB 3) and measures:
+
+  - cold: the first zone investment page and API quantum of eThekwini after an import (the data
+    version is bumped, so nothing cached is used), target < 1 s;
+  - warm: locust, headless, LOAD_SECONDS (default 45) each at 20 and 100 concurrent users, public
+    readers (home, zone, zone investment, profile, API quantum) and signed-in officials (upload
+    preview, One Plan page): p50/p95/p99 and requests/s per page; target p95 < 300 ms at 20 users
+    for the zone investment page and the API quantum, and no error at 100 users;
+  - the floor: the bare SQL of the same figures, timed in psql.
+
+Everything is bounded (timeouts on every wait and run) and listens on loopback only. The server is
+stopped (SIGTERM, then checked) whatever happens.
+"""
+
+import csv
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+URL = os.environ.get("LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ddm_load")
+os.environ["DATABASE_URL"] = URL
+os.environ.setdefault("DDM_VAR_DIR", "/tmp/ddm-load-var")
+os.environ.setdefault("DDM_CACHE_URL", "redis://127.0.0.1:6379/3")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ddm.settings")
+PORT = int(os.environ.get("LOAD_PORT", "8145"))
+HOST = f"http://127.0.0.1:{PORT}"
+LINES = int(os.environ.get("LOAD_LINES", "2000000"))
+SECONDS = int(os.environ.get("LOAD_SECONDS", "45"))
+USERS = [int(u) for u in os.environ.get("LOAD_USERS", "20,100").split(",")]
+PASSWORD = "load-test-password-4242"
+TARGET_PAGES = ("zone investment", "API quantum")
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import quantum as register  # noqa: E402  (benchmarks/quantum.py: its generator; sets up Django)
+
+from django.db import connection  # noqa: E402
+
+from ddm.investment.models import BudgetLine  # noqa: E402
+
+
+def fill():
+    """Reference + demo data, then the national register (generated once; later runs reuse it)."""
+    from ddm.bootstrap import run_setup
+
+    run_setup(lambda message: None, demo=True)
+    register.generate()
+    missing = LINES - BudgetLine.objects.count()
+    if missing > 0:  # actual expenditure beside the budget of the generated projects' single years
+        with connection.cursor() as cursor:
+            cursor.execute("""
+                INSERT INTO investment_budgetline (project_id, kind, amount, fy_first, fy_last, fy_start_month,
+                                                   stated_as, submission_id)
+                SELECT project_id, 'actual', round(amount * 0.8, 2), fy_first, fy_last, fy_start_month, '', NULL
+                FROM investment_budgetline WHERE kind = 'budget' AND fy_first IS NOT NULL AND fy_first = fy_last
+                ORDER BY id LIMIT %s""", [missing])
+            cursor.execute("VACUUM ANALYZE")
+    from django.contrib.auth import get_user_model
+
+    if not get_user_model().objects.filter(username="load").exists():
+        from ddm.accounts.services import create_admin
+
+        create_admin("load", "", PASSWORD)
+
+
+def get(path):
+    started = time.perf_counter()
+    with urllib.request.urlopen(HOST + path, timeout=120) as response:
+        response.read()
+        assert response.status == 200, (path, response.status)
+    return (time.perf_counter() - started) * 1000
+
+
+def wait_ready(seconds=120):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if get("/readyz") is not None:
+                return
+        except OSError:
+            time.sleep(1)
+    raise SystemExit("load: the server did not become ready")
+
+
+def cold_after_import():
+    """First requests after an import: a bumped data version, so nothing cached applies."""
+    from ddm import caching
+
+    caching.bump()
+    return {"zone investment": get("/investment/zones/ETH/"), "API quantum": get("/api/zones/ETH/quantum")}
+
+
+def run_locust(users, out):
+    from ddm.accounts.models import Organisation
+
+    env = dict(os.environ, LOAD_PASSWORD=PASSWORD,
+               LOAD_ORGANISATION_PK=str(Organisation.objects.get(code="LIM367").pk))
+    subprocess.run([str(ROOT / ".venv" / "bin" / "locust"), "-f", str(ROOT / "benchmarks" / "load" / "locustfile.py"),
+                    "--headless", "--host", HOST, "-u", str(users), "-r", str(max(1, users // 5)),
+                    "-t", f"{SECONDS}s", "--csv", str(out), "--only-summary", "--loglevel", "WARNING",
+                    "--stop-timeout", "10"], env=env, check=False, timeout=SECONDS + 120,
+                   stdout=subprocess.DEVNULL)
+    with open(f"{out}_stats.csv", newline="") as handle:
+        return [row for row in csv.DictReader(handle)]
+
+
+def psql_ms(sql):
+    """The bare SQL in psql (\\timing), best of three runs: the floor under the page."""
+    times = []
+    for _ in range(3):
+        output = subprocess.run(["psql", URL, "-q", "-c", "\\timing on", "-c", sql], capture_output=True,
+                                text=True, timeout=120, check=True).stdout
+        times += [float(t) for t in re.findall(r"Time: ([\d.]+) ms", output)]
+    return min(times)
+
+
+def floors():
+    eth = "(SELECT id FROM places_place WHERE code = 'ETH' AND level = 'zone')"
+    quantum_sql = f"""SELECT o.sphere, b.kind, b.fy_first, b.fy_last, SUM(b.amount)
+        FROM investment_location l JOIN investment_project p ON p.id = l.project_id
+        JOIN accounts_organisation o ON o.id = p.organisation_id JOIN investment_budgetline b ON b.project_id = p.id
+        WHERE l.zone_id = {eth} AND p.duplicate_of_id IS NULL GROUP BY o.sphere, b.kind, b.fy_first, b.fy_last"""
+    return {"zone investment": psql_ms(quantum_sql), "API quantum": psql_ms(quantum_sql),
+            "profile": psql_ms("SELECT i.code, v.year, v.value FROM profiles_indicatorvalue v JOIN "
+                               "profiles_indicatordefinition i ON i.id = v.indicator_id WHERE v.place_id = " + eth),
+            "home": psql_ms("SELECT code, name FROM places_place WHERE level = 'zone' ORDER BY code")}
+
+
+def report(users, rows, floor):
+    print(f"\n{users} concurrent users, {SECONDS} s (ms; the floor is the bare SQL in psql)")
+    print(f"{'page':<18}{'requests':>9}{'errors':>7}{'p50':>7}{'p95':>7}{'p99':>7}{'req/s':>8}{'floor':>8}")
+    ok = True
+    for row in rows:
+        name = row["Name"]
+        p95 = float(row["95%"] or 0)
+        print(f"{name:<18}{row['Request Count']:>9}{row['Failure Count']:>7}{row['50%']:>7}{row['95%']:>7}"
+              f"{row['99%']:>7}{float(row['Requests/s']):>8.1f}{floor.get(name, float('nan')):>8.1f}")
+        if name in TARGET_PAGES and users == 20 and p95 >= 300:
+            ok = False
+        if name == "Aggregated" and users == 100 and int(row["Failure Count"]):
+            ok = False
+    return ok
+
+
+def main():
+    register.ensure_database()
+    started = time.perf_counter()
+    fill()
+    print(f"register: {BudgetLine.objects.values('project_id').distinct().count():,} projects with lines, "
+          f"{BudgetLine.objects.count():,} budget lines ({time.perf_counter() - started:.0f} s to fill or check)")
+    connection.close()
+    server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "ddm"), "serve", "--production", "--addr",
+                               f"127.0.0.1:{PORT}"], env=dict(os.environ, DDM_ACCESS_LOG="0"),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    ok = True
+    try:
+        wait_ready()
+        cold = cold_after_import()
+        print("cold, first request after an import (target < 1000 ms): " + ", ".join(
+            f"{name} {ms:.0f} ms" for name, ms in cold.items()))
+        ok = all(ms < 1000 for ms in cold.values())
+        floor = floors()
+        with tempfile.TemporaryDirectory(prefix="ddm-load-") as tmp:
+            for users in USERS:
+                ok = report(users, run_locust(users, Path(tmp) / f"u{users}"), floor) and ok
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=90)
+    print(f"\ntargets: {'OK' if ok else 'MISSED'} (p95 < 300 ms at 20 users for {', '.join(TARGET_PAGES)}; "
+          "cold < 1 s; no error at 100 users)")
+
+
+if __name__ == "__main__":
+    main()
