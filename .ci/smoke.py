@@ -110,9 +110,15 @@ def ready():
 
 
 def zone_total(browser):
-    status, _h, body = browser.request(f"/api/zones/{ZONE}/quantum?limit=1")
-    assert status == 200, status
-    return json.loads(body)["totals"]["government"].get("budget", "0")
+    """The zone's government budget, asked 8 times: both gunicorn workers (two processes, each with
+    its own view of the shared Redis cache) must answer the same."""
+    answers = set()
+    for _ in range(8):
+        status, _h, body = browser.request(f"/api/zones/{ZONE}/quantum?limit=1", headers={"Connection": "close"})
+        assert status == 200, status
+        answers.add(json.loads(body)["totals"]["government"].get("budget", "0"))
+    assert len(answers) == 1, f"the web workers disagree: {answers}"
+    return answers.pop()
 
 
 def submission_status(browser, pk):
@@ -148,7 +154,31 @@ def main():
         finally:
             if server.poll() is None:
                 server.kill()
+        backup_and_restore(env, Path(var_dir))
     step("OK")
+
+
+def count_rows(database):
+    sql = "SELECT (SELECT count(*) FROM investment_project), (SELECT count(*) FROM investment_budgetline)"
+    return subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", database, "-At", "-c", sql],
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
+def backup_and_restore(env, var_dir):
+    """docs/deploy.md's recipe: pg_dump, restore into an empty database, ddm setup, same rows."""
+    restored = f"{DB_NAME}_restored"
+    dump = var_dir / "ddm.dump"
+    subprocess.run(["pg_dump", "-h", "127.0.0.1", "-U", "postgres", "--format=custom", f"--file={dump}", DB_NAME],
+                   check=True, timeout=600)
+    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", restored], check=True)
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", restored], check=True)
+    subprocess.run(["pg_restore", "-h", "127.0.0.1", "-U", "postgres", "--no-owner", f"--dbname={restored}",
+                    str(dump)], check=True, timeout=600)
+    restored_env = dict(env, DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{restored}")
+    subprocess.run([DDM, "setup", "--no-demo"], env=restored_env, check=True, timeout=900)
+    assert count_rows(restored) == count_rows(DB_NAME), (count_rows(restored), count_rows(DB_NAME))
+    step(f"backup restored: projects and budget lines {count_rows(restored).replace('|', ' and ')}, as before")
+    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", restored], check=True)
 
 
 def children_of(pid):

@@ -1,23 +1,37 @@
-"""Benchmark: zone profile pages (target < 300 ms server time) and the indicator load of `ddm setup`.
+"""Benchmark: zone profile pages (target < 300 ms server time) and the indicator load of `ddm setup`,
+on a national-size register, on PostgreSQL and on SQLite side by side.
 
-Uses DATABASE_URL (default: a scratch SQLite database under /tmp, set up on first run). Times, over
-all 52 zones, the page through Django's test client with the profile cache cold (built from the
-indicator store) and warm (cached dict), and compares building the profile with the per-value
-ORM lookups a developer would first write (one place_value() call per indicator and column).
+Without DATABASE_URL it runs itself once per database in PROFILE_DATABASES (default: PostgreSQL
+ddm_load on 127.0.0.1, the database benchmarks/load.py fills, and a scratch SQLite file under /tmp),
+each holding benchmarks/quantum.py's national register (BENCH_PROJECTS, default 500,000 projects;
+generated once, then reused), since the profile page's section 6 reads the zone's projects. Times,
+over all 52 zones, the page through Django's test client with the profile cache cold (built from the
+indicator store) and warm (cached dict), and compares building the profile with the per-value ORM
+lookups a developer would first write (one place_value() call per indicator and column).
 """
 
 import os
 import statistics
+import subprocess
 import sys
 import time
+from pathlib import Path
+
+DATABASES = os.environ.get("PROFILE_DATABASES", "postgres://postgres@127.0.0.1:5432/ddm_load,"
+                           "sqlite:////tmp/ddm-bench-national.sqlite3").split(",")
+if "DATABASE_URL" not in os.environ:  # the parent: one child per database, side by side
+    for url in DATABASES:
+        subprocess.run([sys.executable, __file__], env=dict(os.environ, DATABASE_URL=url), check=True,
+                       timeout=int(os.environ.get("PROFILE_TIMEOUT", "3600")))
+    sys.exit(0)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ddm.settings")
 os.environ.setdefault("DDM_VAR_DIR", "/tmp/ddm-bench-profiles")
-os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/ddm-bench-profiles.sqlite3")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import quantum as register  # noqa: E402  (benchmarks/quantum.py: the national register; sets up Django)
 
 import django  # noqa: E402
-
-django.setup()
 
 from django.core.cache import cache  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -42,6 +56,7 @@ def naive_profile(zone):
 
 def main():
     run_setup(lambda message: None, demo=False)
+    projects = register.generate()
     load_ms = timed(lambda: loader.load(force=True))
     client = Client()
     client.get("/profiles/zones/DC15/")  # import and template warm-up
@@ -56,7 +71,7 @@ def main():
     built = statistics.median(timed(lambda: sections.build_profile(dc15)) for _ in range(5))
     naive = statistics.median(timed(lambda: naive_profile(dc15)) for _ in range(5))
     engine = django.db.connection.vendor
-    print(f"database: {engine}")
+    print(f"database: {engine}, {projects:,} projects in the register")
     print(f"reference indicator load (forced): {load_ms:.0f} ms")
     print(f"zone page, cold cache: median {statistics.median(cold):.0f} ms, max {max(cold):.0f} ms (52 zones)")
     print(f"zone page, warm cache: median {statistics.median(warm):.0f} ms, max {max(warm):.0f} ms")

@@ -109,30 +109,38 @@ def _zone_tables(zone, q, municipalities, population):
     return result
 
 
+def _zone_page(place, calendar, view):
+    """What the zone page and its exports show, but the request's own parts: computed once per data
+    version and shared by every process (ddm.caching), so a warm page costs a cache read."""
+    q = quantum.shared_zone_quantum(place.code, calendar, view)
+    municipalities = list(place.children.filter(level="municipality").order_by("code"))  # a metro: itself
+    population = quantum.population_of_zones()
+    projects, project_count = tables.zone_projects(place)
+    projects = list(projects)
+    points = charts.map_points(place)
+    return {
+        "calendar_description": q.calendar_description, "tables": _zone_tables(place, q, municipalities, population),
+        "published": published_for_zone(place), "chart": charts.sphere_year_chart(q),
+        "map": charts.project_map(place, municipalities or [place], points), "point_count": len(points),
+        "projects": tables.zone_project_table(projects), "project_list": projects, "project_count": project_count,
+        "footprint": footprint.zone_footprint(place), "population": population.get(place.code),
+    }
+
+
 def zone(request, code):
     place = get_object_or_404(Place.objects.zones().select_related("province"), code=code.upper())
     calendar = _choice(request, "calendar", CALENDARS, "april")
     view = _choice(request, "view", quantum.VIEWS, "annual")
-    q = quantum.shared_zone_quantum(place.code, calendar, view)
-    municipalities = list(place.children.filter(level="municipality").order_by("code"))  # a metro: itself
-    population = quantum.population_of_zones()
-    zone_tables = _zone_tables(place, q, municipalities, population)
-    projects, project_count = tables.zone_projects(place)
-    project_table = tables.zone_project_table(projects)
-    zone_footprint = footprint.zone_footprint(place)
-    flat = tables.Table("rows", "Quantum rows", ROW_HEADER, list(quantum_rows(q)), quantum_notes(q))
-    response = _export(request, f"investment-{place.code}-{calendar}-{view}",
-                       [flat, *zone_tables, project_table, _footprint_table(zone_footprint)])
-    if response:
-        return response
-    points = charts.map_points(place)
+    page = caching.remember("investment:zone-page", lambda: _zone_page(place, calendar, view), place.code, calendar,
+                            view)
+    if request.GET.get("format"):
+        q = quantum.shared_zone_quantum(place.code, calendar, view)
+        flat = tables.Table("rows", "Quantum rows", ROW_HEADER, list(quantum_rows(q)), quantum_notes(q))
+        return _export(request, f"investment-{place.code}-{calendar}-{view}",
+                       [flat, *page["tables"], page["projects"], _footprint_table(page["footprint"])])
     return render(request, "investment/zone.html", {
-        "zone": place, "quantum": q, "calendar": calendar, "view": view, "calendars": CALENDAR_DESCRIPTIONS,
-        "tables": zone_tables, "published": published_for_zone(place), "chart": charts.sphere_year_chart(q),
-        "map": charts.project_map(place, municipalities or [place], points), "point_count": len(points),
-        "projects": project_table, "project_list": projects, "project_count": project_count,
-        "export_query": f"calendar={calendar}&view={view}&", "footprint": zone_footprint,
-        "population": population.get(place.code), "includes": quantum.INCLUDES,
+        **page, "zone": place, "calendar": calendar, "view": view, "calendars": CALENDAR_DESCRIPTIONS,
+        "export_query": f"calendar={calendar}&view={view}&", "includes": quantum.INCLUDES,
         "unmapped_count": unmapped_count(),
     })
 

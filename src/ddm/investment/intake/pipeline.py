@@ -39,6 +39,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from ddm import caching
 from ddm.investment.intake.history import insert_created_history
 from ddm.investment.intake.options import home_spot, row_options, stated_options
 from ddm.investment.intake.locating import PlaceError, Resolver, Spot, split_places, ward_numbers
@@ -173,6 +174,7 @@ class ImportRun:
                 self._report_empty()
                 if dry_run or (self.log.blocking and not accept_valid) or self.conflicts:
                     raise _Rollback
+                caching.bump_after_commit()  # bulk writes send no signals; before the status says "committed"
         except _Rollback:
             pass
         status = self._status(dry_run, accept_valid)
