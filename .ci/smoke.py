@@ -152,8 +152,12 @@ def main():
         try:
             run(server, env)
         finally:
-            if server.poll() is None:
-                server.kill()
+            if server.poll() is None:  # a failed run: stop it as an operator would, so nothing is left behind
+                server.send_signal(signal.SIGTERM)
+                try:
+                    server.wait(timeout=90)
+                except subprocess.TimeoutExpired:
+                    server.kill()
         backup_and_restore(env, Path(var_dir))
     step("OK")
 

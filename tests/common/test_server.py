@@ -43,3 +43,27 @@ def test_sigterm_stops_every_child_and_a_dying_worker_is_restarted(tmp_path):
     output, _ = supervisor.communicate(timeout=60)
     assert "stopped" in output
     assert not [pid for pid in children if Path(f"/proc/{pid}").exists()]
+
+
+def test_children_stop_even_when_the_supervisor_is_killed(tmp_path):
+    supervisor = subprocess.Popen([sys.executable, "-c", SUPERVISOR, str(tmp_path)], stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (tmp_path / "web").exists():
+        time.sleep(0.2)
+    children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(supervisor.pid)], capture_output=True,
+                              text=True).stdout.split()
+    assert children
+    supervisor.kill()
+    supervisor.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(_running(pid) for pid in children):
+        time.sleep(0.2)
+    assert not [pid for pid in children if _running(pid)]
+
+
+def _running(pid):
+    """Alive and not a zombie waiting for init to reap it."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
