@@ -107,7 +107,8 @@ def test_misspellings_resolve_fuzzily_when_unambiguous(typo, municipality):
 def test_middelburg_is_ambiguous_until_a_province_narrows_it():
     result = resolve_name("Middelburg")
     assert result.ambiguous and result.best is None
-    assert {(c.municipality, c.province) for c in result.candidates} == {("EC131", "EC"), ("MP313", "MP")}
+    # the two towns compete; villages and postal towns of the name with little evidence follow them
+    assert {(c.municipality, c.province) for c in result.candidates[:2]} == {("EC131", "EC"), ("MP313", "MP")}
     narrowed = resolve_name("Middelburg", province="MP")
     assert not narrowed.ambiguous and narrowed.best.municipality == "MP313"
     assert resolve_name("Middelburg", province="Eastern Cape").best.municipality == "EC131"

@@ -62,6 +62,8 @@ class CandidateOut(Schema):
     province_name: str | None
     lat: float | None
     lon: float | None
+    weight: int | None = None  # gazetteer places: evidence (schools, clinics, GeoNames); null = curated
+    confidence: float | None = None  # gazetteer places: share of that evidence in the municipality
 
 
 class ResolveOut(Schema):

@@ -1,17 +1,26 @@
-"""Place names -> places: MDB codes, province/zone/municipality names, towns and their old names.
+"""Place names -> places: MDB codes, province/zone/municipality names, towns, villages and old names.
 
     resolve_name("Umtata")      -> town Mthatha (alias), in EC157 / DC15 / EC
     resolve_name("Middelburg")  -> ambiguous: Middelburg EC (EC131) and Middelburg MP (MP313)
     resolve_name("Middelburg", province="MP") -> Middelburg MP
 
+Settlements come from two packaged files: data/towns.csv (curated main towns and their former names)
+and data/gazetteer.csv.gz (about 12,000 villages, suburbs and towns from GeoNames and the DBE school
+and DoH facility lists, each placed by the locator; built by ddm.places.gazetteer_build). A gazetteer
+place carries a weight (its evidence: schools, clinics, GeoNames) so that one school giving a distant
+postal town does not make a name ambiguous: among places of one name, those with less than
+MINOR_SHARE of the best's weight are evidence noise: neither competing nor listed. Curated places weigh CURATED_WEIGHT.
+
 Matching is on a normalised key (accents, apostrophes, hyphens, dots, "!" and case removed), so
-"Khâi-Ma", "Khai Ma" and "KHAIMA" are the same name. Match kinds, best first: code, exact, alias
-(historic or older names), fuzzy (rapidfuzz, only when no exact or alias match exists).
+"Khâi-Ma", "Khai Ma" and "KHAIMA" are the same name. Match kinds, best first: code, then names (exact and
+alias = historic or older names, ordered by weight), then fuzzy (rapidfuzz, only when no name matches).
 A result is ambiguous when its best-ranked candidates point at places that do not nest (two
 different municipalities), not when a town and the municipality containing it both match.
 """
 
 import csv
+import gzip
+import io
 import re
 import threading
 import unicodedata
@@ -21,14 +30,22 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 TOWNS_FILE = Path(__file__).resolve().parent / "data" / "towns.csv"
+GAZETTEER_FILE = Path(__file__).resolve().parent / "data" / "gazetteer.csv.gz"
 
 RANK = {"code": 0, "exact": 1, "alias": 2, "fuzzy": 3}
+TIER = {"code": 0, "exact": 1, "alias": 1, "fuzzy": 2}  # exact and alias names compete by weight
 # When names tie, prefer the administrative place, then the town (both resolve the same way).
-KIND_ORDER = {"municipality": 0, "zone": 1, "town": 2, "ward": 3, "province": 4}
+KIND_ORDER = {"municipality": 0, "zone": 1, "town": 2, "place": 3, "ward": 4, "province": 5}
+CURATED_WEIGHT = 100  # provinces, zones, municipalities, towns.csv: as much evidence as a big town
+MINOR_SHARE = 0.3  # a place of the name with under 30% of the best's evidence does not compete
 FUZZY_MIN_SCORE = 80  # below this a spelling is too far from any name to guess
 FUZZY_MARGIN = 5  # the best fuzzy place must beat any different place by this many points
 FUZZY_MIN_LENGTH = 4  # shorter queries ("EC", "Cap") are not guessed at
 MAX_FUZZY_CANDIDATES = 10
+# Village names are many and alike ("Mabomvini", "Mabomvane"): a spelling is guessed only towards a
+# place with this much evidence (a town, not a one-school village). Measured: guesses towards small
+# villages were wrong more often than right (benchmarks/gazetteer.py).
+FUZZY_MIN_EVIDENCE = 10
 
 # Older names of provinces still found in departmental spreadsheets.
 PROVINCE_ALIASES = {
@@ -57,11 +74,17 @@ class Candidate:
     lat: float | None = None
     lon: float | None = None
     matched_name: str = ""  # the name (or alias) that matched
+    weight: int | None = None  # gazetteer places: evidence (schools, clinics, GeoNames); None = curated
+    confidence: float | None = None  # gazetteer places: share of the evidence in this municipality
 
     @property
     def precision(self):
         """How precisely this candidate locates something (IATI-style precision)."""
-        return {"town": "municipality", "ward": "ward"}.get(self.kind, self.kind)
+        return {"town": "municipality", "place": "municipality", "ward": "ward"}.get(self.kind, self.kind)
+
+    @property
+    def evidence(self):
+        return CURATED_WEIGHT if self.weight is None else self.weight
 
     def contains(self, other):
         """True if other lies within (or is) this candidate's place."""
@@ -72,7 +95,7 @@ class Candidate:
     def as_dict(self):
         data = {key: getattr(self, key) for key in (
             "kind", "code", "name", "match", "score", "municipality", "zone", "province", "lat", "lon",
-            "matched_name")}
+            "matched_name", "weight", "confidence")}
         data["precision"] = self.precision
         return data
 
@@ -105,7 +128,9 @@ class Gazetteer:
             if entry.place.kind != "town":
                 self._codes.setdefault(normalise(entry.place.code), {})[(entry.place.kind, entry.place.code)] = entry.place
 
-    def resolve(self, name, province=None):
+    def resolve(self, name, province=None, context=None):
+        """context: MDB codes (a municipality or zone code, or several) of the area the name comes
+        from, e.g. a submitter's zone: places inside it are preferred when any match."""
         query = (name or "").strip()
         if not normalise(query):
             raise ValueError("empty name: give a place name or MDB code")
@@ -116,7 +141,8 @@ class Gazetteer:
             candidates = [c for c in candidates if c.province == province]
         if not candidates and len(key) >= FUZZY_MIN_LENGTH:
             candidates = _dedupe(self._fuzzy_matches(key, province))[:MAX_FUZZY_CANDIDATES]
-        return _decide(query, _dedupe(candidates))
+        candidates = _in_context(_without_shadowed(_dedupe(candidates)), context)
+        return _decide(query, candidates)
 
     def _province_code(self, province):
         if not province:
@@ -141,6 +167,8 @@ class Gazetteer:
         found = []
         for matched_key, score, _index in hits:
             for entry in self._by_key[matched_key]:
+                if entry.place.evidence < FUZZY_MIN_EVIDENCE:
+                    continue
                 if province is None or entry.place.province == province:
                     found.append(_copy(entry.place, "fuzzy", round(score, 1), entry.place.matched_name))
         return found
@@ -162,7 +190,23 @@ def _ward(code):
 
 
 def _sort_key(candidate):
-    return (RANK[candidate.match], -candidate.score, KIND_ORDER[candidate.kind], candidate.code)
+    return (TIER[candidate.match], -candidate.score, -candidate.evidence, RANK[candidate.match],
+            KIND_ORDER[candidate.kind], candidate.code)
+
+
+def _without_shadowed(candidates):
+    """A gazetteer place in a municipality that a curated candidate (a town, the municipality itself)
+    already answers adds nothing: drop it, so the curated name and its old names answer."""
+    curated = {c.municipality for c in candidates if c.weight is None and c.municipality}
+    return [c for c in candidates if c.weight is None or c.municipality not in curated]
+
+
+def _in_context(candidates, context):
+    if not context:
+        return candidates
+    codes = {context.upper()} if isinstance(context, str) else {c.upper() for c in context}
+    inside = [c for c in candidates if codes & {c.municipality, c.zone, c.province, c.code}]
+    return inside or candidates
 
 
 def _dedupe(candidates):
@@ -180,7 +224,12 @@ def _decide(query, candidates):
     if top.match == "fuzzy":
         group = [c for c in candidates if c.score >= top.score - FUZZY_MARGIN]
     else:
-        group = [c for c in candidates if RANK[c.match] == RANK[top.match]]
+        group = [c for c in candidates if TIER[c.match] == TIER[top.match]]
+    heaviest = max(c.evidence for c in group)
+    minor = {id(c) for c in group if c.evidence < MINOR_SHARE * heaviest}
+    group = [c for c in group if id(c) not in minor]
+    candidates = [c for c in candidates if id(c) not in minor]  # evidence noise, not an alternative
+    top = group[0]
     ambiguous = any(not (a.contains(b) or b.contains(a)) for a in group for b in group)
     return Resolution(query, candidates, ambiguous, None if ambiguous else top)
 
@@ -232,7 +281,9 @@ def normalise_spaced(text):
     return "".join(ch for ch in text if not unicodedata.combining(ch)).lower().replace("'", "")
 
 
-def build_from_db(towns_path=TOWNS_FILE):
+def build_from_db(towns_path=TOWNS_FILE, places=None):
+    """The index of the database's places, towns.csv and the gazetteer file (or the given place rows,
+    dicts shaped like the file's rows: for evaluating a gazetteer built without a held-out set)."""
     from ddm.places.models import Place
 
     entries = []
@@ -258,7 +309,26 @@ def build_from_db(towns_path=TOWNS_FILE):
                           row["municipality_code"], zone, province, float(row["lat"]), float(row["lon"]))
         aliases = [a.strip() for a in row["historic_names"].split(";") if a.strip()]
         entries += _entries_for(place, [row["town"]], aliases)
+    entries += _gazetteer_entries(zone_of, read_gazetteer() if places is None else places)
     return Gazetteer(entries)
+
+
+def read_gazetteer(path=GAZETTEER_FILE):
+    with gzip.open(path, "rb") as handle:
+        return list(csv.DictReader(io.TextIOWrapper(handle, encoding="utf-8", newline="")))
+
+
+def _gazetteer_entries(zone_of, rows):
+    entries = []
+    for row in rows:
+        municipality = row["municipality"]
+        zone, province = zone_of[municipality]
+        place = Candidate("place", f"{town_slug(row['name'], municipality)}", row["name"], "exact", 100.0,
+                          municipality, zone, province, float(row["lat"]), float(row["lon"]),
+                          weight=int(row["weight"]), confidence=float(row["confidence"]))
+        aliases = [a for a in row["aliases"].split(";") if a]
+        entries += _entries_for(place, [row["name"]], aliases)
+    return entries
 
 
 _gazetteer = None
@@ -280,6 +350,9 @@ def reset_gazetteer():
         _gazetteer = None
 
 
-def resolve_name(name, province=None):
-    """Resolution of a place name or code; ValueError for an empty name or unknown province."""
-    return get_gazetteer().resolve(name, province)
+def resolve_name(name, province=None, context=None):
+    """Resolution of a place name or code; ValueError for an empty name or unknown province.
+
+    context: MDB code(s) of the area the name comes from (municipality, zone or province); places
+    inside it are preferred when any match (the intake passes the submitter's area)."""
+    return get_gazetteer().resolve(name, province, context)

@@ -138,7 +138,7 @@ def resolve(name, province=None):
 def candidate_label(candidate):
     """"Middelburg (town in MP313 Steve Tshwete, MP)" for listings of ambiguous answers."""
     kind = candidate["kind"]
-    if kind in ("town", "ward"):
+    if kind in ("town", "place", "ward"):
         inside = f" in {candidate['municipality']} {candidate['municipality_name']}"
     elif kind == "municipality":
         inside = f" in {candidate['zone']} {candidate['zone_name']}"

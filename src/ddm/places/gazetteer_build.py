@@ -1,0 +1,315 @@
+"""Dev-time: build the packaged settlement gazetteer (data/gazetteer.csv.gz) from packaged inputs.
+
+    python -m ddm.places.gazetteer_build                       # from the packaged inputs
+    python -m ddm.places.gazetteer_build --shared /work/shared/data   # first refresh data/geonames_ZA.csv
+
+Inputs (all in the package, so the build is reproducible from the repository):
+- data/geonames_ZA.csv: GeoNames populated places (population >= 500) and postal-code places;
+- ddm/facilities/data/facilities.csv.gz: the village, suburb and town names of 25,542 DBE 2024
+  schools and the place names in the health facility names ("Maluti CHC" -> Maluti);
+- data/towns.csv (read at run time as before) and alignment/data/place_aliases.csv (former names).
+
+Every observation (a name at a point) is placed by the locator, so a name gets its municipality from
+where its schools and clinics are, never from the (often stale) municipality names in the lists.
+Observations of one name are grouped into places: points within LINK_KM of each other chain into
+one place (a village's schools; a town's suburbs); places of one name far apart stay apart. Each
+place gets the municipality most of its observations lie in, a confidence (that share) and a weight
+(how much evidence: schools + health facilities + GeoNames), which the resolver uses to tell a real
+ambiguity (two villages of one name) from noise (one school that gives a distant postal town).
+"""
+
+import csv
+import gzip
+import io
+import re
+import string
+import sys
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ddm.places.gazetteer import normalise
+
+DATA = Path(__file__).resolve().parent / "data"
+GEONAMES_FILE = DATA / "geonames_ZA.csv"
+OUT = DATA / "gazetteer.csv.gz"
+FACILITIES_FILE = Path(__file__).resolve().parents[1] / "facilities" / "data" / "facilities.csv.gz"
+ALIASES_FILE = Path(__file__).resolve().parents[1] / "alignment" / "data" / "place_aliases.csv"
+COLUMNS = ["name", "province", "municipality", "lat", "lon", "weight", "confidence", "kinds", "sources", "aliases"]
+
+LINK_KM = 15.0  # observations of one name closer than this (chained) are one place
+WEIGHTS = {"geonames": 5, "postal": 2, "school": 1, "health": 1}
+# Values in the name columns that are not place names.
+GENERIC = {"farm", "farms", "rural", "village", "township", "location", "plot", "plots", "smallholding",
+           "smallholdings", "unknown", "none", "na", "nil", "other", "various", "informal settlement", "cbd",
+           "town", "city", "central", "centre", "center", "north", "south", "east", "west", "extension", "ext",
+           "industrial", "suburb", "trust", "reserve", "mission", "outside a town", "not applicable"}
+# Address fragments and directions in the name columns ("1 Russell Street", "15km to Ngubevu").
+ADDRESS = re.compile(r"\d|\b(street|str|road|rd|drive|avenue|ave|floor|km|opp|turn off|next to|near|behind|"
+                     r"erf|stand no|p\.?o\.? box|box|private bag|building|complex|mall|shop|unit|along|between)\b", re.I)
+SUFFIX = re.compile(r"\s+(village|location|loc|township|trust|ext\.?\s*\d*|extension\s*\d*)$", re.I)
+HEALTH_SUFFIX = re.compile(
+    r"\s+(chc|cdc|ems station|ems base|ems|community health cent(re|er)|community day cent(re|er)|clinic"
+    r"|(district |provincial |regional |tertiary |tb |specialised )?hospital)$", re.I)
+# Qualifiers after the place in DoH names: "Frankfort Private EMS Station", "Brixton LA EMS Station".
+HEALTH_QUALIFIER = re.compile(r"\s+(private|la|base|satellite|sub[- ]?station|main|mobile|new|old)$", re.I)
+HEALTH_KINDS = {"community_health_centre", "community_day_centre", "ems_station", "hospital"}
+
+
+@dataclass
+class Observation:
+    name: str  # as spelt in the source
+    kind: str  # village | suburb | town | place (GeoNames) | facility (from a health facility's name)
+    source: str  # geonames | postal | school | health
+    lat: float
+    lon: float
+    municipality: str | None = None
+    province: str | None = None
+
+
+@dataclass
+class PlaceRow:
+    name: str
+    province: str
+    municipality: str
+    lat: float
+    lon: float
+    weight: int
+    confidence: float
+    kinds: set = field(default_factory=set)
+    sources: set = field(default_factory=set)
+    aliases: set = field(default_factory=set)
+
+    def as_row(self):
+        return {"name": self.name, "province": self.province, "municipality": self.municipality,
+                "lat": f"{self.lat:.4f}", "lon": f"{self.lon:.4f}", "weight": self.weight,
+                "confidence": f"{self.confidence:.2f}", "kinds": ";".join(sorted(self.kinds)),
+                "sources": ";".join(sorted(self.sources)), "aliases": ";".join(sorted(self.aliases))}
+
+
+# -- observations ------------------------------------------------------------------------------
+
+def clean_name(text):
+    """A settlement name from a list's name column, or "" if it is not one ("99", "FARM", "12")."""
+    text = re.sub(r"\s+", " ", str(text or "")).strip(" ,;.-")
+    text = SUFFIX.sub("", text).strip()
+    key = normalise(text)
+    if (len(key) < 3 or text.lower() in GENERIC or not re.search(r"[A-Za-z]{3}", text)
+            or ADDRESS.search(text) or len(text.split()) > 4):
+        return ""
+    return text
+
+
+def health_place_name(name):
+    """"Maluti CHC" -> "Maluti", "Bizana EMS Station" -> "Bizana"; "" when the name is not <place> <type>."""
+    stripped = HEALTH_SUFFIX.sub("", name or "").strip()
+    if stripped == (name or "").strip():
+        return ""
+    for _ in range(3):
+        stripped = HEALTH_QUALIFIER.sub("", stripped).strip()
+    return clean_name(stripped) if len(stripped.split()) <= 3 else ""
+
+
+def read_geonames(path=GEONAMES_FILE):
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def geonames_observations(rows):
+    for row in rows:
+        yield Observation(row["name"], "place", row["source"], float(row["lat"]), float(row["lon"]))
+
+
+def facility_observations(rows, exclude=frozenset()):
+    """Names of schools (village, suburb, town) and health facilities; rows whose (source, ref) is in
+    exclude are left out (held-out evaluation)."""
+    for row in rows:
+        if not (row["lat"] and row["lon"]) or (row["source"], row["ref"]) in exclude:
+            continue
+        lat, lon = float(row["lat"]), float(row["lon"])
+        if row["kind"] == "school":
+            for kind in ("village", "suburb", "town"):
+                name = clean_name(row[kind])
+                if name:
+                    yield Observation(name, kind, "school", lat, lon)
+        elif row["kind"] in HEALTH_KINDS and row["sector"] != "private":
+            name = health_place_name(row["name"])
+            if name:
+                yield Observation(name, "facility", "health", lat, lon)
+
+
+def locate_all(observations, locator):
+    lats = np.array([o.lat for o in observations], dtype=float)
+    lons = np.array([o.lon for o in observations], dtype=float)
+    codes = locator.locate_many(lats, lons)
+    placed = []
+    for observation, code in zip(observations, codes):
+        if code is not None:
+            observation.municipality = code
+            observation.province = locator.place_codes(code)[1]
+            placed.append(observation)
+    return placed
+
+
+# -- grouping into places ----------------------------------------------------------------------
+
+def _components(lats, lons, link_km=LINK_KM):
+    """Connected components of points within link_km of each other (single linkage), as labels."""
+    n = len(lats)
+    parent = list(range(n))
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    lat, lon = np.radians(lats), np.radians(lons)
+    for start in range(0, n, 512):  # bounded memory: 512 x n distances at a time
+        block = slice(start, min(n, start + 512))
+        x = (lon[block, None] - lon[None, :]) * np.cos((lat[block, None] + lat[None, :]) / 2)
+        y = lat[block, None] - lat[None, :]
+        close = np.argwhere(6371.0 * np.hypot(x, y) <= link_km)
+        for i, j in close:
+            a, b = find(start + int(i)), find(int(j))
+            if a != b:
+                parent[a] = b
+    return [find(i) for i in range(n)]
+
+
+def _display_name(observations):
+    """The spelling to show: GeoNames' if it has one, else the commonest, in title case if all caps."""
+    spellings = Counter(o.name for o in observations if o.source in ("geonames", "postal")) or Counter(
+        o.name for o in observations)
+    name = spellings.most_common(1)[0][0]
+    return string.capwords(name.lower()) if name.isupper() else name
+
+
+def _clusters(group):
+    labels = _components([o.lat for o in group], [o.lon for o in group])
+    clusters = defaultdict(list)
+    for label, observation in zip(labels, group):
+        clusters[label].append(observation)
+    return list(clusters.values())
+
+
+def _corroborated(clusters):
+    """Drop clusters known only as schools' Town_City when the name has a corroborated place.
+
+    Town_City is often the postal town: rural schools 40 km from Makhado give "Makhado". A cluster is
+    corroborated when something else puts the name there (a school's village or suburb, a clinic's
+    name, GeoNames); when none is, every cluster is kept (the name is known only as a town field)."""
+    corroborated = [c for c in clusters if any(o.kind != "town" for o in c)]
+    return corroborated or clusters
+
+
+def group_places(observations):
+    """PlaceRows from located observations: one per (name, municipality) after chaining nearby points."""
+    by_key = defaultdict(list)
+    for observation in observations:
+        by_key[normalise(observation.name)].append(observation)
+    places = {}
+    for key, group in by_key.items():
+        for members in _corroborated(_clusters(group)):
+            municipality, count = Counter(o.municipality for o in members).most_common(1)[0]
+            inside = [o for o in members if o.municipality == municipality]
+            weight = sum(WEIGHTS[o.source] for o in members)
+            place = places.get((key, municipality))
+            if place is None:
+                places[(key, municipality)] = PlaceRow(
+                    _display_name(group), inside[0].province, municipality,
+                    float(np.median([o.lat for o in inside])), float(np.median([o.lon for o in inside])),
+                    weight, count / len(members), {o.kind for o in members}, {o.source for o in members})
+            else:  # a second cluster of the name in the same municipality: the same answer, more evidence
+                total = place.weight + weight
+                place.confidence = (place.confidence * place.weight + count / len(members) * weight) / total
+                place.weight = total
+                place.kinds |= {o.kind for o in members}
+                place.sources |= {o.source for o in members}
+    return list(places.values())
+
+
+def read_aliases(path=ALIASES_FILE):
+    """Pairs of names of one place (old and current, in either direction)."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    pairs = defaultdict(set)
+    for row in rows:
+        old, new = row["old_name"].strip(), row["current_name"].strip()
+        pairs[normalise(old)].add(new)
+        pairs[normalise(new)].add(old)
+    return pairs
+
+
+def add_aliases(places, pairs):
+    for place in places:
+        place.aliases = {name for name in pairs.get(normalise(place.name), ()) if normalise(name) != normalise(
+            place.name)}
+    return places
+
+
+# -- build -------------------------------------------------------------------------------------
+
+def read_facilities(path=FACILITIES_FILE):
+    with gzip.open(path, "rb") as handle:
+        return list(csv.DictReader(io.TextIOWrapper(handle, encoding="utf-8", newline="")))
+
+
+def build(locator, facilities=None, geonames=None, exclude=frozenset(), aliases=None):
+    """Gazetteer PlaceRows, sorted by name and municipality."""
+    facilities = read_facilities() if facilities is None else facilities
+    geonames = read_geonames() if geonames is None else geonames
+    observations = list(geonames_observations(geonames)) + list(facility_observations(facilities, exclude))
+    places = group_places(locate_all(observations, locator))
+    places = add_aliases(places, read_aliases() if aliases is None else aliases)
+    return sorted(places, key=lambda p: (normalise(p.name), p.municipality))
+
+
+def write(places, path=OUT):
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(p.as_row() for p in places)
+    with gzip.GzipFile(path, "wb", compresslevel=9, mtime=0) as handle:
+        handle.write(buffer.getvalue().encode("utf-8"))
+
+
+def refresh_geonames(shared):
+    """data/geonames_ZA.csv from ../shared/data/gazetteer: GeoNames cities500 (population >= 500) and
+    the distinct (name, point) pairs of the GeoNames postal codes (many codes share a city's centroid)."""
+    folder = Path(shared) / "gazetteer"
+    rows = []
+    with open(folder / "geonames_cities500_ZA.csv", newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            rows.append({"source": "geonames", "ref": row["geonameid"], "name": row["name"],
+                         "lat": row["latitude"], "lon": row["longitude"], "population": row["population"]})
+    seen = set()
+    with open(folder / "geonames_postal_codes_ZA.csv", newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            key = (row["place name"], row["latitude"], row["longitude"])
+            if key not in seen and row["latitude"]:
+                seen.add(key)
+                rows.append({"source": "postal", "ref": row["postal code"], "name": row["place name"],
+                             "lat": row["latitude"], "lon": row["longitude"], "population": ""})
+    with open(GEONAMES_FILE, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, ["source", "ref", "name", "lat", "lon", "population"], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return len(rows)
+
+
+def main(argv):
+    from ddm.places.locator import build_from_package
+
+    if "--shared" in argv:
+        print(f"wrote {refresh_geonames(argv[argv.index('--shared') + 1])} GeoNames places to {GEONAMES_FILE}")
+    places = build(build_from_package())
+    write(places)
+    print(f"wrote {len(places)} places ({len({normalise(p.name) for p in places})} names) to {OUT}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
+
