@@ -202,3 +202,48 @@ def test_upload_preview_asks_for_bare_years_and_states_the_unit(client_for, orga
     project = Project.objects.get(organisation=dws, title="Bulk water scheme")
     assert {(l.kind, l.fy_first, l.amount) for l in project.budget_lines.all()} == {
         ("budget", 2019, Decimal("1000.00")), ("actual", 2017, Decimal("500.00"))}  # amount_rands beats the title
+
+
+@pytest.mark.parametrize("title, department, expected", [
+    ("Mogalakwena bulk water supply phase 1", "Water and Sanitation", "water"),
+    ("Sedibeng bulk regional sewerage", "Water and Sanitation", "sanitation"),
+    ("Limpopo region", "Water and Sanitation", "water"),
+    ("Ngqeleni reservoir", "", "water"),
+    ("Borehole drilling, Ward 4", "", "water"),
+    ("N2 Wild Coast toll road bridge", "", "transport"),
+    ("Lusaka community health centre", "Health", "health"),
+    ("Mthatha clinic", "", "health"),
+    ("Police stations", "Police", "safety"),
+    ("MyCiti phase 2A", "Transport", "transport"),
+])
+def test_sector_inferred_from_title_and_department(title, department, expected):
+    from ddm.investment.intake.sectors import infer_sector
+
+    sector, evidence = infer_sector([("title", title), ("department", department)])
+    assert sector == expected and evidence.startswith("from the ")
+
+
+def test_sector_inferred_marked_and_not_overwriting_an_edit(organisation):
+    text = ("Project,Sector,Local municipality,Budget 2019/20\n"
+            "Ngqeleni bulk water,Economic Services and Infrastructure,EC153,10\nMthatha clinic,,EC157,5\n")
+    dws = organisation("nat-water-and-sanitation")
+    assert run_import(csv_file(text), dws, None, "cli").status == "committed"
+    water = Project.objects.get(organisation=dws, title="Ngqeleni bulk water")
+    assert water.sector == "water" and water.extra["sector_inferred"] == "from the title: 'bulk water'"
+    assert water.extra["sector_as_given"] == "Economic Services and Infrastructure"
+    clinic = Project.objects.get(organisation=dws, title="Mthatha clinic")
+    assert clinic.sector == "health" and "sector_inferred" in clinic.extra
+    clinic.sector = "social"  # an analyst corrects it
+    clinic.save()
+    assert run_import(csv_file(text), dws, None, "cli").status == "committed"
+    clinic.refresh_from_db()
+    assert clinic.sector == "social"
+
+
+def test_budget_review_demo_water_projects_are_water():
+    from ddm.investment.intake.demo import load_budget_review_demo
+
+    load_budget_review_demo(lambda m: None)
+    dws = Project.objects.filter(organisation__code="nat-water-and-sanitation")
+    assert dws.exists() and set(dws.values_list("sector", flat=True)) <= {"water", "sanitation"}
+    assert dws.filter(sector="water").exists()

@@ -49,7 +49,8 @@ def row_options(submission):
     unit = Decimal(options["unit"]) if options.get("unit") else None
     sphere = getattr(submission.organisation, "sphere", "")
     limit, reason = PLAUSIBLE_MAX.get(sphere, PLAUSIBLE_MAX_OTHER)
-    return Options(years=options.get("years"), unit=unit, max_amount=limit, max_amount_reason=reason)
+    return Options(years=options.get("years"), unit=unit, max_amount=limit, max_amount_reason=reason,
+                   organisation_name=getattr(submission.organisation, "name", ""))
 
 
 def describe(options):

@@ -611,6 +611,8 @@ class Writer:
         for name, value in group.fields.items():
             if value in (None, "") and getattr(project, name) not in (None, ""):
                 continue  # a blank cell states nothing (long-form files fill details on one row)
+            if name == "sector" and "sector_inferred" in group.extra:
+                continue  # an inferred sector never overwrites a stored (possibly edited) one
             if getattr(project, name) != value:
                 setattr(project, name, value)
                 changed = True

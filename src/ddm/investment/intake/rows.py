@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ddm.investment.intake import limits, parsing
+from ddm.investment.intake import limits, parsing, sectors
 from ddm.investment.intake.parsing import ParseError
 from ddm.investment.models import BudgetKind, BudgetLine, Project
 from ddm.tabular import ERRORS_COLUMN
@@ -155,6 +155,7 @@ class Options:
     unit: Decimal | None = None  # overrides every unit the file states
     max_amount: Decimal | None = None
     max_amount_reason: str = ""
+    organisation_name: str = ""  # the last clue for a sector (a department's own name)
 
 
 @dataclass
@@ -325,13 +326,15 @@ class RowParser:
                 continue  # blank: not stated (an explicit "no" is False)
             row.fields[name] = "" if parsed is None and name not in parsers else parsed
         column, value = self.cell(row.values, "sector")
-        if column is not None:
+        if column is not None and value is not None and not sectors.is_broad(value):
             sector, known = parsing.parse_sector(value)
             row.fields["sector"] = sector or "governance"
-            if value is not None and not known:
+            if not known:
                 row.warn(column, value, "unknown sector: counted as governance/other, the text kept")
-            if value is not None and (not known or _text(value).lower() != sector.label.lower()):
+            if not known or _text(value).lower() != sector.label.lower():
                 row.extra["sector_as_given"] = _text(value)
+        else:
+            self._infer_sector(row, title, column, value)
         if row.fields.get("status") is not None:
             row.fields["status"] = str(row.fields["status"])
         for column in self.extra_columns:
@@ -343,6 +346,28 @@ class RowParser:
         if reference is not None:
             reference = limits.check_text(row, self.fields.get("reference"), _text(reference), Project, "reference")
         row.reference = reference or ""
+
+    def _infer_sector(self, row, title, column, stated):
+        """No sector (or only a budget grouping such as "Economic Services"): inferred from the
+        title, function, description and department, marked as inferred (editable afterwards)."""
+        sources = [("title", title)]
+        for name, what in (("function", "function"), ("description", "description"),
+                           ("department", "department"), ("organisation", "organisation")):
+            sources.append((what, self.cell(row.values, name)[1]))
+        sources.append(("submitting organisation", self.options.organisation_name))
+        sector, evidence = sectors.infer_sector(sources)
+        if stated is not None:
+            row.extra["sector_as_given"] = _text(stated)
+        if sector is None:
+            if stated is not None:  # the grouping is all there is ("Economic" -> economic development)
+                known_sector, known = parsing.parse_sector(stated)
+                row.fields["sector"] = known_sector if known else "governance"
+                if not known:
+                    row.warn(column, stated, "a budget grouping, not a sector, and no words of the project name "
+                             "a sector: counted as governance/other, the text kept")
+            return
+        row.fields["sector"] = sector
+        row.extra["sector_inferred"] = evidence
 
     # -- amounts -------------------------------------------------------------------------------
 
