@@ -60,3 +60,50 @@ def test_district_column_beside_municipality_column(organisation):
     assert submission.status == "committed", submission.errors
     (location,) = Project.objects.get(organisation=dws, title="Roads").locations.all()
     assert location.municipality.code == "EC157"
+
+
+@pytest.mark.parametrize("text, expected, warning", [
+    ("NP331", "LIM331", "now written LIM331"),
+    ("EC103", "EC101", "today's EC101"),
+    ("Ikwezi", "EC101", "former EC103 Ikwezi"),
+    ("Hibiscus Coast", "KZN216", "today's KZN216"),
+    ("Tlokwe", "NW405", "today's NW405"),
+])
+def test_former_mdb_codes_and_names_resolve_to_today_with_a_warning(organisation, text, expected, warning):
+    csv = f"Project,Municipality,Budget 2019/20\nDam,{text},100\n"
+    dws = organisation("nat-water-and-sanitation")
+    submission = run_import(csv_file(csv), dws, None, "cli")
+    assert submission.status == "committed", submission.errors
+    (location,) = Project.objects.get(organisation=dws, title="Dam").locations.all()
+    assert location.municipality.code == expected
+    assert any(warning in w["message"] for w in submission.warnings), submission.warnings
+
+
+@pytest.mark.parametrize("text", ["KZN283", "Ntambanana", "NP342", "LIM352"])
+def test_a_split_municipality_is_an_error_listing_candidates(organisation, text):
+    csv = f"Project,Municipality,Budget 2019/20\nDam,{text},100\n"
+    submission = run_import(csv_file(csv), organisation("nat-water-and-sanitation"), None, "cli")
+    assert submission.status == "rejected"
+    message = submission.errors[0]["message"]
+    assert "several municipalities" in message and "give today's code" in message
+
+
+def test_crosswalk_successors_exist_today():
+    from ddm.investment.intake.locating import crosswalk
+    from ddm.places.models import Place
+
+    codes = set(Place.objects.current().values_list("code", flat=True))
+    assert all(code in codes for former in crosswalk().values() for code in former.successors)
+
+
+def test_same_named_towns_resolved_with_the_submitters_province(organisation):
+    csv = "Project,Town,Budget 2019/20\nRoad,Middelburg,100\n"
+    mp = organisation("MP313")
+    submission = run_import(csv_file(csv), mp, None, "cli")
+    assert submission.status == "committed", submission.errors
+    (location,) = Project.objects.get(organisation=mp, title="Road").locations.all()
+    assert location.municipality.code == "MP313"
+    chose = [w["message"] for w in submission.warnings if "names several places" in w["message"]]
+    assert chose and "chose Middelburg" in chose[0] and "EC131" in chose[0]
+    national = run_import(csv_file(csv), organisation("nat-water-and-sanitation"), None, "cli")
+    assert national.status == "rejected" and "ambiguous" in national.errors[0]["message"]

@@ -8,8 +8,11 @@ as "Local Municipality" ignored). An unknown or ambiguous name raises PlaceError
 candidates; nothing is guessed.
 """
 
+import csv
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -61,6 +64,50 @@ def _norm(text):
     return " ".join(_SUFFIXES.sub(" ", text).split())
 
 
+CROSSWALK_FILE = Path(__file__).resolve().parents[2] / "places" / "data" / "mdb_crosswalk.csv"
+# Provincial prefixes of MDB codes before 2011 (Northern Province, KwaZulu-Natal's short form).
+_OLD_PREFIXES = [(re.compile(r"^NP(?=\d{3}$)"), "LIM"), (re.compile(r"^LP(?=\d{3}$)"), "LIM"),
+                 (re.compile(r"^KZ(?=\d{3}$)"), "KZN"), (re.compile(r"^GP(?=\d{3}$)"), "GT")]
+
+
+@dataclass(frozen=True)
+class Former:
+    """A former MDB code or name and what became of it (places/data/mdb_crosswalk.csv)."""
+
+    code: str
+    name: str
+    change: str  # merged | split | metro | renamed | prefix
+    year: str
+    successors: tuple
+    note: str
+
+
+@lru_cache(maxsize=1)
+def crosswalk():
+    """{normalised former code or name: Former}."""
+    table = {}
+    with open(CROSSWALK_FILE, newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            former = Former(row["old_code"], row["old_name"], row["change"], row["year"],
+                            tuple(row["successors"].split()), row["note"])
+            if former.code:
+                table[former.code.upper()] = former
+            if former.name:
+                table.setdefault(_norm(former.name), former)
+    return table
+
+
+def former_place(raw):
+    """The Former a code or name denotes (pre-2011 prefixes rewritten by rule), or None."""
+    code = str(raw).strip().upper().replace(" ", "")
+    for pattern, prefix in _OLD_PREFIXES:
+        if pattern.match(code):
+            rewritten = pattern.sub(prefix, code)
+            return crosswalk().get(rewritten) or Former(code, "", "prefix", "2011", (rewritten,),
+                                                        f"pre-2011 code, now written {rewritten}")
+    return crosswalk().get(code) or crosswalk().get(_norm(raw))
+
+
 class Resolver:
     """Per-import cache of places; one instance per run (names repeat across rows)."""
 
@@ -76,6 +123,9 @@ class Resolver:
         self.by_id = {p.pk: p for p in self.by_level_code.values()}
         self._names = {}
         self._wards = {}
+        self.home_province = None  # the submitter's province: prefers same-named places there
+        self.home_codes = {}  # {"municipality": code, "zone": code} of the submitter, to break name ties
+        self.notes = {}  # text as given -> a warning to attach to rows using it (a former code or name)
         try:
             from ddm.places import gazetteer
         except ImportError:
@@ -154,14 +204,34 @@ class Resolver:
             place = self._province_by_name(raw)
             return self.spot_for_place(place, Precision.PROVINCE, raw)
         candidates = [p for p in self.by_name.get(_norm(raw), []) if p.level in levels]
-        if province_code:
-            candidates = [p for p in candidates if self._province_code(p) == province_code] or candidates
+        preferred = province_code or self.home_province
+        if preferred:
+            candidates = [p for p in candidates if self._province_code(p) == preferred] or candidates
         candidates = _prefer_municipality(candidates, kind)
         if len(candidates) == 1:
             return self.spot_for_place(candidates[0], _precision(candidates[0]), raw)
         if len(candidates) > 1:
             raise PlaceError(f"{raw!r} is ambiguous: {self._list(candidates)}; give the MDB code")
+        former = former_place(raw)
+        if former is not None:
+            return self._former(raw, former, levels)
         return self._gazetteer(raw, kind, province_code)
+
+    def _former(self, raw, former, levels):
+        """A former code or name: its successor with a note naming today's code; a split one is an error."""
+        places = [self.by_level_code.get((level, code)) for code in former.successors
+                  for level in (*levels, Level.MUNICIPALITY, Level.ZONE)]
+        places = list({p.code: p for p in places if p is not None}.values())
+        label = " ".join(part for part in (former.code, former.name) if part) or raw
+        if former.change == "split" or len(places) != 1:
+            options = "; ".join(f"{p.code} {p.display_name}" for p in places) or ", ".join(former.successors)
+            raise PlaceError(f"{raw!r} is the former {label}, {former.note} ({former.year}): it is now in several "
+                             f"municipalities ({options}); give today's code")
+        place = places[0]
+        spot = self.spot_for_place(place, _precision(place), raw)
+        self.notes[raw.strip()] = (f"{raw!r} is the former {label} ({former.note}, {former.year}): located to "
+                                   f"today's {place.code} {place.display_name}")
+        return spot
 
     def _province_code(self, place):
         province = self.by_id.get(place.province_id)
@@ -199,18 +269,50 @@ class Resolver:
     def _gazetteer(self, raw, kind, province_code):
         suggestions = self._close(raw)
         if self.gazetteer is not None:
-            result = self.gazetteer.resolve_name(raw, province_code)
+            try:
+                result = self.gazetteer.resolve_name(raw, province_code or self.home_province)
+                if not result.candidates and not province_code and self.home_province:
+                    result = self.gazetteer.resolve_name(raw, None)  # not in the submitter's province
+                else:
+                    province_code = province_code or self.home_province
+            except ValueError as exc:  # e.g. a name with no letters or digits
+                raise PlaceError(f"{raw!r}: {exc}") from None
+            best, others = result.best, _other_places(result)
             if result.ambiguous:
-                names = "; ".join(f"{c.name} ({c.municipality}, {c.zone})" for c in result.candidates[:6])
-                raise PlaceError(f"{raw!r} is ambiguous: {names}; give the municipality code")
-            if result.best is not None and result.best.match != "fuzzy":
-                return self._spot_from_candidate(result.best, raw)
+                best = self._in_home_area(result.candidates)
+                if best is None:
+                    names = "; ".join(_candidate_label(c) for c in result.candidates[:6])
+                    raise PlaceError(f"{raw!r} is ambiguous: {names}; give the municipality code or a province")
+                others = [c for c in others if c is not best]
+                why = "the one in the submitter's own area"
+            else:
+                why = f"the one in {province_code}" if province_code else "the best match"
+            if best is not None and best.match != "fuzzy":
+                if province_code:  # the province chose: say which others the name also names
+                    others = _other_places(self.gazetteer.resolve_name(raw, None))
+                others = [c for c in others if not (best.contains(c) or c.contains(best))]
+                if others:
+                    self.notes[raw.strip()] = (f"{raw!r} names several places: chose {_candidate_label(best)}, "
+                                               f"{why} (also: {'; '.join(_candidate_label(c) for c in others[:4])})")
+                return self._spot_from_candidate(best, raw)
+            if result.ambiguous:
+                raise PlaceError(f"{raw!r} is ambiguous; give the municipality code")
             if result.best is not None:  # a spelling guess is offered, never applied
                 raise PlaceError(f"{raw!r} is not a known {kind} name; did you mean {result.best.name} "
                                  f"({result.best.municipality or result.best.code})?")
             suggestions = [f"{c.name} ({c.municipality})" for c in result.candidates[:5]] or suggestions
         hint = f" (close: {', '.join(suggestions)})" if suggestions else ""
         raise PlaceError(f"{raw!r} is not a known {kind} name or code{hint}")
+
+    def _in_home_area(self, candidates):
+        """The one candidate inside the submitter's own municipality or zone, else None."""
+        home = self.home_codes
+        for level in ("municipality", "zone"):
+            code = home.get(level)
+            inside = [c for c in candidates if code and getattr(c, level) == code and c.match != "fuzzy"]
+            if len({(c.municipality, c.code) for c in inside}) == 1:
+                return inside[0]
+        return None
 
     def _spot_from_candidate(self, candidate, raw):
         for level, code in ((Level.MUNICIPALITY, candidate.municipality), (Level.ZONE, candidate.zone),
@@ -228,6 +330,16 @@ class Resolver:
 
     def _list(self, places):
         return "; ".join(f"{p.code} {p.display_name} ({self._province_code(p)})" for p in places[:6])
+
+
+def _candidate_label(candidate):
+    where = ", ".join(part for part in (candidate.municipality, candidate.province) if part)
+    return f"{candidate.name} ({where})" if where else candidate.name
+
+
+def _other_places(result):
+    """The candidates of a name resolution that are other places than its best one."""
+    return [c for c in result.candidates if c.match != "fuzzy" and c is not result.best]
 
 
 def _precision(place):

@@ -73,3 +73,20 @@ def home_spot(resolver, organisation):
     from ddm.investment.intake.locating import _precision
 
     return resolver.spot_for_place(place, _precision(place), place.display_name)
+
+
+def home_context(resolver, organisation):
+    """(province code, {"municipality", "zone"} codes) of the submitter's own area, to break ties
+    between places of the same name; a department of a province gives only its province."""
+    home = home_spot(resolver, organisation)
+    codes = {}
+    province = None
+    if home is not None:
+        for level, place_id in (("municipality", home.municipality_id), ("zone", home.zone_id)):
+            place = resolver.by_id.get(place_id) if place_id else None
+            if place is not None:
+                codes[level] = place.code
+        province = resolver.by_id.get(home.province_id)
+    elif getattr(organisation, "province_id", None):
+        province = resolver.by_id.get(organisation.province_id)
+    return (province.code if province is not None else None), codes

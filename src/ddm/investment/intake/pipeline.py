@@ -41,7 +41,7 @@ from simple_history.utils import bulk_update_with_history
 
 from ddm import caching
 from ddm.investment.intake.history import insert_created_history
-from ddm.investment.intake.options import home_spot, row_options, stated_options
+from ddm.investment.intake.options import home_context, home_spot, row_options, stated_options
 from ddm.investment.intake.locating import PlaceError, Resolver, Spot, split_places, ward_numbers
 from ddm.investment.intake.parsing import outside_sa_hint
 from ddm.investment.intake.rows import PATTERNS, REQUIRED, SYNONYMS, RowParser, derived_reference
@@ -157,6 +157,7 @@ class ImportRun:
         self.options = row_options(submission)
         self.home = home_spot(self.resolver, organisation)  # a municipality's own area, for "Whole of the Metro"
         self.unit_statements = []
+        self.resolver.home_province, self.resolver.home_codes = home_context(self.resolver, organisation)
 
     # -- running -------------------------------------------------------------------------------
 
@@ -414,6 +415,10 @@ class ImportRun:
                 spots.append(self._resolve_part(row, kind, part, province_code))
             except PlaceError as exc:
                 row.error(column, part, str(exc))
+                continue
+            note = self.resolver.notes.get(part.strip())
+            if note:
+                row.warn(column, part, note)
         if row.errors or not spots:
             return
         if row.spots:  # a point was given: the named place only cross-checks it
