@@ -3,6 +3,7 @@
 GET  /zones/{code}/duplicates?min_score=70      public: the same JSON as `ddm duplicates --json`
 GET  /alignment/needs?service=water&kind=budget&year=2020/21   the JSON of `ddm report alignment --json`
 GET  /alignment/localisation?kind=budget        the JSON of `ddm report localisation --json`
+GET  /zones/{code}/settlement-flags             settlement-level flags with their evidence
 POST /zones/{code}/duplicates/decisions         record a decision (hub member, coordinator, admin)
 POST /zones/{code}/duplicates/decisions/undo    undo a decision on a pair
 """
@@ -128,3 +129,18 @@ def localisation_json(request, kind: str = "budget"):
     if kind not in BudgetKind.values:
         return 400, {"detail": f"unknown kind {kind!r}: use one of {', '.join(BudgetKind.values)}"}
     return 200, localisation.as_json(localisation.localisation(kind))
+
+
+@router.get("/zones/{code}/settlement-flags", response={200: dict, 404: Message},
+            summary="Settlement-level needs versus investment flags of a zone")
+def settlement_flags(request, code: str):
+    """School projects near small schools, clinic projects beside existing health facilities, and
+    settlements with overcrowded schools and no education project nearby; each flag with its evidence
+    (facility names, distances in km, learners and educators 2024) and the rules applied."""
+    from ddm.alignment import settlement
+
+    try:
+        zone = get_zone_for_user(request, code)
+    except Http404:
+        return 404, {"detail": f"no zone {code}"}
+    return 200, settlement.zone_flags(zone.code).as_dict()

@@ -131,3 +131,16 @@ def localisation_page(request):
         "report": report, "rows": rows, "without": len(report.rows) - len(rows), "kind": kind,
         "kinds": BudgetKind.choices,
     })
+
+
+def settlements(request, code):
+    """Settlement-level flags of one zone: school and clinic projects beside existing facilities, backlogs."""
+    from ddm.alignment import settlement
+
+    zone = get_zone_for_user(request, code)
+    report = settlement.zone_flags(zone.code)
+    if request.GET.get("format") == "csv":
+        return exports.csv_response(f"settlement-flags-{zone.code}.csv", settlement.CSV_HEADER,
+                                    settlement.csv_rows(report))
+    sections = [(kind, label, report.of_kind(kind)) for kind, label in settlement.LABELS.items()]
+    return render(request, "alignment/settlements.html", {"zone": zone, "report": report, "sections": sections})
