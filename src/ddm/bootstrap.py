@@ -46,4 +46,14 @@ def run_setup(echo, demo=True, migrate=True):
     load_reference(echo)
     if demo:
         load_demo(echo)
+        _print_demo_accounts(echo)
     caching.bump()  # places, organisations and demo data were written in bulk
+
+
+def _print_demo_accounts(echo):
+    from ddm.accounts import demo as accounts_demo
+
+    try:
+        accounts_demo.print_accounts(accounts_demo.stored_accounts(), echo)
+    except accounts_demo.DemoAccountsRefused:
+        pass  # production settings: load_demo already said none were created

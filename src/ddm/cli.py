@@ -110,6 +110,20 @@ def createadmin(username, email, password):
     support.echo_err(f"administrator {username} created")
 
 
+@cli.command("demo-accounts")
+def demo_accounts():
+    """Print the demo accounts (one per role) and their passwords, as created by `ddm setup`."""
+    from ddm.accounts import demo
+
+    try:
+        rows = demo.stored_accounts()
+    except demo.DemoAccountsRefused as exc:
+        support.fail(str(exc))
+    if not rows:
+        support.fail("no demo accounts: run `ddm setup` (with DDM_DEBUG=1, as `make run` does) first")
+    demo.print_accounts(rows, click.echo)
+
+
 for _module in (places_commands, investment_commands, profiles_commands, alignment_commands,
                 oneplan_commands, capacity_commands, engagement_commands, facilities_commands):
     _module.register(cli, import_group, report_group)

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "ddm.oneplan",
     "ddm.capacity",
     "ddm.engagement",
+    "ddm.desk",
     "ddm.api",
 ]
 
@@ -152,6 +153,10 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("DDM_MEDIA_ROOT", str(VAR_DIR / "media")))
+
+# Demo accounts (one per role, passwords generated at set-up): local use only, never in production.
+DDM_DEMO_ACCOUNTS = env_bool("DDM_DEMO_ACCOUNTS", DEBUG)
+DDM_DEMO_ACCOUNTS_FILE = VAR_DIR / "demo-accounts.json"
 
 # Uploads: refused above this size (bytes); Django's own memory threshold stays default.
 DDM_MAX_UPLOAD_BYTES = env_int("DDM_MAX_UPLOAD_MB", 20) * 1024 * 1024

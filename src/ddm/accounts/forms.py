@@ -76,3 +76,44 @@ class _LazyLabels:
 
     def __iter__(self):
         return iter(sorted(o.label for o in self.queryset))
+
+
+class RoleForm(forms.Form):
+    """A role and its scope (the scope field the kind needs; the others stay empty)."""
+
+    kind = forms.ChoiceField(label="Role")
+    province = forms.ModelChoiceField(queryset=None, required=False, help_text="For a provincial coordinator")
+    zone = forms.ModelChoiceField(queryset=None, required=False, help_text="For a hub member")
+    organisation = OrganisationField(required=False, help_text="For a submitter (department or municipality): "
+                                     "start typing, e.g. Health (Eastern Cape)")
+
+    def __init__(self, *args, kinds, **kwargs):
+        from ddm.places.models import Place
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k.value, k.label) for k in kinds]
+        self.fields["province"].queryset = Place.objects.provinces().without_geometry().order_by("name")
+        self.fields["zone"].queryset = Place.objects.zones().without_geometry().order_by("code")
+        self.fields["zone"].label_from_instance = lambda z: f"{z.code} {z.name}"
+
+    def scope(self):
+        from ddm.accounts.models import SCOPE_FIELD
+
+        needed = SCOPE_FIELD.get(self.cleaned_data["kind"])
+        return {needed: self.cleaned_data[needed]} if needed else {}
+
+    def clean(self):
+        from ddm.accounts.models import SCOPE_FIELD
+
+        data = super().clean()
+        needed = SCOPE_FIELD.get(data.get("kind"))
+        if needed and not data.get(needed):
+            self.add_error(needed, f"This role needs a {needed}.")
+        return data
+
+
+class InviteForm(RoleForm):
+    username = forms.SlugField(max_length=150, help_text="Letters, digits, - and _; e.g. nmokoena")
+    full_name = forms.CharField(max_length=300)
+    email = forms.EmailField(required=False)
+    field_order = ["username", "full_name", "email", "kind", "province", "zone", "organisation"]

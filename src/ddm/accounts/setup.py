@@ -9,4 +9,10 @@ def load_reference(echo):
 
 
 def load_demo(echo):
-    """Demo users are not created: `ddm createadmin` makes the first administrator."""
+    """One demo account per role, except under production settings (then `ddm createadmin`)."""
+    from ddm.accounts import demo
+
+    try:
+        echo(f"demo accounts: {len(demo.create_accounts())}, one per role (listed at the end)")
+    except demo.DemoAccountsRefused as exc:
+        echo(f"demo accounts: none ({exc})")

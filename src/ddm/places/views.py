@@ -5,11 +5,14 @@ from ddm.places.models import Place
 
 
 def home(request):
-    zones = services.zones_with_counts()
-    return render(request, "places/home.html", {
-        "zones": zones, "provinces": Place.objects.provinces().without_geometry(),
+    return render(request, "places/home.html", home_context())
+
+
+def home_context():
+    return {
+        "zones": services.zones_with_counts(), "provinces": Place.objects.provinces().without_geometry(),
         "view_box": services.country_view_box(),
-    })
+    }
 
 
 def zone(request, code):

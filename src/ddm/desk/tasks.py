@@ -1,0 +1,181 @@
+"""My tasks: what a signed-in official has to do next, gathered from every app for their roles and scope.
+
+Each source returns Task rows and stays cheap (bounded by the user's scope, never the national register).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from ddm.accounts.access import is_admin, organisations_for, roles_of
+from ddm.accounts.models import RoleKind
+
+DUE_SOON_DAYS = 30
+RECENT_DAYS = 90
+
+
+@dataclass
+class Task:
+    kind: str  # submit, fix, review, returned, sign, commitment, duplicates
+    text: str
+    url: str
+    due: datetime.date | None = None
+    overdue: bool = False
+
+
+def tasks_for(user, today=None):
+    today = today or datetime.date.today()
+    tasks = []
+    for source in SOURCES:
+        tasks.extend(source(user, today))
+    return tasks
+
+
+def _zones(user, kind):
+    return [r.zone for r in roles_of(user) if r.kind == kind and r.zone_id]
+
+
+def _provinces(user):
+    return [r.province for r in roles_of(user) if r.kind == RoleKind.PROVINCIAL and r.province_id]
+
+
+def _submitter_organisations(user):
+    """Organisations the user submits for through a role (not every organisation for an administrator)."""
+    return [r.organisation for r in roles_of(user) if r.kind == RoleKind.SUBMITTER and r.organisation_id]
+
+
+def _financial_year_start(organisation, today):
+    month = organisation.fy_start_month
+    year = today.year if today.month >= month else today.year - 1
+    return datetime.date(year, month, 1)
+
+
+def submission_tasks(user, today):
+    """Files to submit (nothing committed this financial year) and files to fix or confirm."""
+    from ddm.investment.models import Submission, SubmissionStatus
+
+    tasks = []
+    organisations = _submitter_organisations(user)
+    for organisation in organisations:
+        since = _financial_year_start(organisation, today)
+        written = Submission.objects.filter(organisation=organisation, dry_run=False, created__date__gte=since,
+                                            status__in=[SubmissionStatus.COMMITTED, SubmissionStatus.PARTIAL])
+        if not written.exists():
+            tasks.append(Task("submit", f"Submit this financial year's projects and budgets for {organisation.label}",
+                              f"/investment/submissions/new/?organisation={organisation.code}"))
+    recent = Submission.objects.filter(user=user, created__date__gte=today - datetime.timedelta(days=RECENT_DAYS))
+    for submission in recent.prefetch_related("commits").order_by("-created")[:20]:
+        url = f"/investment/submissions/{submission.pk}/"
+        name = submission.filename or f"submission {submission.pk}"
+        if submission.dry_run and not submission.commits.all() and submission.committable:
+            tasks.append(Task("fix", f"Confirm or fix the checked file {name}: {submission.status_text}", url))
+        elif submission.rows_rejected and submission.status in (SubmissionStatus.PARTIAL, SubmissionStatus.REJECTED) \
+                and not submission.dry_run:
+            tasks.append(Task("fix", f"Fix the {submission.rows_rejected} rejected rows of {name} and upload them again",
+                              url))
+    return tasks
+
+
+def review_tasks(user, today):
+    """Submissions returned to the user's organisations, and submissions awaiting the user's review.
+
+    Hook for the submission review states (submitted / approved / returned): active once
+    investment's SubmissionStatus has them.
+    """
+    from ddm.investment.models import Submission, SubmissionStatus
+
+    tasks = []
+    returned = getattr(SubmissionStatus, "RETURNED", None)
+    organisations = _submitter_organisations(user)
+    if returned is not None and organisations:
+        for submission in Submission.objects.filter(status=returned, organisation__in=organisations)[:20]:
+            tasks.append(Task("returned", f"Submission {submission.pk} ({submission.filename or submission.channel}) "
+                              f"for {submission.organisation.label} was returned: fix and submit it again",
+                              f"/investment/submissions/{submission.pk}/"))
+    submitted = getattr(SubmissionStatus, "SUBMITTED", None)
+    if submitted is not None:
+        scope = _review_scope(user)
+        if scope is not None:
+            count = Submission.objects.filter(scope, status=submitted).count()
+            if count:
+                tasks.append(Task("review", f"Review {count} submitted file{'s' if count != 1 else ''}",
+                                  "/investment/submissions/"))
+    return tasks
+
+
+def _review_scope(user):
+    if is_admin(user):
+        return Q()
+    zones, provinces = _zones(user, RoleKind.HUB), _provinces(user)
+    if not zones and not provinces:
+        return None
+    return (Q(organisation__municipality__parent__in=zones) | Q(organisation__municipality__in=zones)
+            | Q(organisation__province__in=provinces))
+
+
+def signoff_tasks(user, today):
+    """One Plans awaiting adoption that the user still has to sign."""
+    from ddm.oneplan import signoff
+    from ddm.oneplan.models import PhaseKind, PlanVersion
+
+    if not (is_admin(user) or _provinces(user) or _submitter_organisations(user)):
+        return []
+    tasks = []
+    versions = PlanVersion.objects.filter(current_phase=PhaseKind.ADOPTION, frozen=False).select_related("plan__zone")
+    for version in versions:
+        zone = version.plan.zone
+        for party in signoff.unsigned_parties_for(user, version):
+            tasks.append(Task("sign", f"Sign the {zone.code} {zone.name} One Plan (version {version.number}) "
+                              f"for {party.label}", f"/oneplan/zones/{zone.code}/#signoff"))
+    return tasks
+
+
+def commitment_tasks(user, today):
+    """Engagement commitments due within 30 days or overdue, owned by the user's organisations or in their zones."""
+    from ddm.engagement.models import ItemKind
+    from ddm.engagement.services import open_items
+
+    if is_admin(user):
+        scope = Q()
+    else:
+        scope = (Q(owner_organisation__in=_submitter_organisations(user)) | Q(event__zone__in=_zones(user, RoleKind.HUB))
+                 | Q(event__zone__province__in=_provinces(user)))
+        if not roles_of(user):
+            return []
+    items = (open_items().filter(scope, kind=ItemKind.COMMITMENT, due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
+             .select_related("event__zone", "owner_organisation__province").order_by("due_date")[:30])
+    return [Task("commitment", f"{item.event.zone.code}: {item.text[:120]} ({item.owner})", f"/engagement/items/{item.pk}/",
+                 due=item.due_date, overdue=item.is_overdue(today)) for item in items]
+
+
+def duplicate_tasks(user, today):
+    """Hub members and coordinators review possible duplicate projects of their zones."""
+    zones = _zones(user, RoleKind.HUB)
+    return [Task("duplicates", f"Review possible duplicate projects in {zone.code} {zone.name}",
+                 f"/alignment/zones/{zone.code}/duplicates/") for zone in zones]
+
+
+SOURCES = [submission_tasks, review_tasks, signoff_tasks, commitment_tasks, duplicate_tasks]
+
+
+def workflows_for(user):
+    """Links to every workflow the user's roles open, in the order of their daily work."""
+    admin = is_admin(user)
+    kinds = {r.kind for r in roles_of(user)}
+    zones = _zones(user, RoleKind.HUB)
+    links = []
+    if admin or organisations_for(user).exists():
+        links.append(("Submit projects and budgets (upload a file)", "/investment/submissions/new/"))
+    if user.is_authenticated:
+        links.append(("Submissions", "/investment/submissions/"))
+    for zone in zones:
+        links += [(f"{zone.code} zone page", f"/zones/{zone.code}/"), (f"{zone.code} One Plan", f"/oneplan/zones/{zone.code}/"),
+                  (f"{zone.code} hub and skills", f"/capacity/zones/{zone.code}/"),
+                  (f"{zone.code} engagements", f"/engagement/zones/{zone.code}/"),
+                  (f"{zone.code} briefing pack", f"/briefing/zones/{zone.code}/")]
+    links += [("One Plans of every zone", "/oneplan/"), ("Hubs and skills", "/capacity/"),
+              ("Overdue commitments", "/engagement/overdue/"), ("Investment by zone", "/investment/")]
+    if admin or RoleKind.PROVINCIAL in kinds:
+        links.append(("Users and roles", "/accounts/users/"))
+    return links

@@ -1,0 +1,15 @@
+from django.shortcuts import render
+
+from ddm.accounts.access import roles_of
+from ddm.desk import tasks
+from ddm.places import views as places_views
+
+
+def home(request):
+    """Signed in: my tasks and my workflows above the zones; anonymous: the zones."""
+    if not request.user.is_authenticated:
+        return places_views.home(request)
+    context = places_views.home_context()
+    context.update({"tasks": tasks.tasks_for(request.user), "workflows": tasks.workflows_for(request.user),
+                    "roles": roles_of(request.user)})
+    return render(request, "desk/home.html", context)
