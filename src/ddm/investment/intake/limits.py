@@ -82,16 +82,16 @@ def check_years(row, column, value, kind, first, last, today=None):
         return True
     now = current_fy(today)
     label = _label(first, last)
+    if last - first + 1 > LONG_SPAN:
+        row.error(column, value, f"{label} spans {last - first + 1} years; at most {LONG_SPAN} are accepted in one "
+                  "amount (state each year, or the medium-term years, separately)")
+        return False
     if first < FIRST_FY:
         row.error(column, value, f"{label} is before {FIRST_FY}/{(FIRST_FY + 1) % 100:02d}, the first year accepted")
         return False
     if last > now + FAR_YEARS:
         row.error(column, value, f"{label} is more than {FAR_YEARS} years ahead (after "
                   f"{_label(now + FAR_YEARS, now + FAR_YEARS)}); check the year")
-        return False
-    if last - first + 1 > LONG_SPAN:
-        row.error(column, value, f"{label} spans {last - first + 1} years; at most {LONG_SPAN} are accepted in one "
-                  "amount (state each year, or the medium-term years, separately)")
         return False
     if str(kind) == "actual" and last > now:
         row.error(column, value, f"actual expenditure for {label}, a year that has not started")
