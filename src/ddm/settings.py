@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "ddm.busy.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "ddm.urls"

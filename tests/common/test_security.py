@@ -54,3 +54,18 @@ def test_static_files_are_served_by_the_app_with_debug_off(client, settings):
     response = client.get("/static/ddm/ddm.css")
     assert response.status_code == 200
     assert b"--brand" in b"".join(response.streaming_content)
+
+
+def test_a_locked_database_answers_503_not_500():
+    """Issue #15 (3): sign-in and pages returned 500 while a long SQLite import held the write lock."""
+    from django.db import OperationalError
+    from django.test import RequestFactory
+
+    from ddm.busy import DatabaseBusyMiddleware
+
+    middleware = DatabaseBusyMiddleware(lambda request: None)
+    request = RequestFactory().post("/accounts/login/")
+    response = middleware.process_exception(request, OperationalError("database is locked"))
+    assert response.status_code == 503 and response["Retry-After"] == "10"
+    assert middleware.process_exception(request, OperationalError("no such table: x")) is None
+    assert middleware.process_exception(request, ValueError("other")) is None

@@ -1,5 +1,6 @@
 """The Budget Review 2019 demo through the pipeline, and large uploads as background jobs."""
 
+import os
 from decimal import Decimal
 
 import pytest
@@ -78,3 +79,33 @@ def test_background_job_through_the_task_backend(client_for, organisation, monke
         "mode": "all"})
     submission = Submission.objects.get(pk=response.url.rstrip("/").split("/")[-1])
     assert submission.status == "preview"
+
+
+def test_a_submission_whose_process_died_is_marked_failed_not_left_running(organisation, client_for, settings, tmp_path):
+    """Issue #15 (3): a killed import stayed "running" for ever. Its transaction is rolled back by the
+    database; the next worker start (or its page) reports it failed."""
+    import json
+    import socket
+
+    from ddm.accounts.models import RoleKind
+    from ddm.investment.intake.pipeline import fail_abandoned, progress_path
+    from ddm.investment.models import Submission
+
+    settings.VAR_DIR = tmp_path
+    org = organisation("EC157")
+    dead, alive, silent = (Submission.objects.create(organisation=org, status="running") for _ in range(3))
+    for submission, pid in ((dead, 2 ** 22 + 7), (alive, os.getpid())):
+        path = progress_path(submission.pk)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"done": 0, "pid": pid, "host": socket.gethostname()}))
+    assert fail_abandoned() == 2
+    statuses = dict(Submission.objects.values_list("pk", "status"))
+    assert (statuses[dead.pk], statuses[alive.pk], statuses[silent.pk]) == ("failed", "running", "failed")
+    assert "nothing of it was written" in Submission.objects.get(pk=dead.pk).note
+    # The page of a running submission whose process died says so at once.
+    alive_path = progress_path(alive.pk)
+    alive_path.write_text(json.dumps({"done": 0, "pid": 2 ** 22 + 9, "host": socket.gethostname()}))
+    alive.user = client_for(RoleKind.SUBMITTER, organisation=org).user
+    client = client_for(RoleKind.ADMIN)
+    assert "stopped" in client.get(f"/investment/submissions/{alive.pk}/").content.decode()
+    assert Submission.objects.get(pk=alive.pk).status == "failed"

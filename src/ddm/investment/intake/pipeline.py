@@ -30,6 +30,7 @@ cannot show it: the import's transaction is not visible to other connections unt
 
 import json
 import os
+import socket
 from dataclasses import replace
 from pathlib import Path
 
@@ -72,6 +73,44 @@ def read_progress(submission):
         return None
 
 
+ABANDONED_NOTE = ("the import's process stopped (killed, crashed or the server restarted) before it finished; "
+                  "nothing of it was written (its transaction was rolled back): import the file again")
+
+
+def fail_abandoned(submissions=None):
+    """Mark running submissions whose process is gone as failed; returns how many.
+
+    Called when the job worker starts, before each background job and when a running submission's
+    page is shown, so no submission stays "running" for ever after a kill. An import writes in one
+    transaction, so the database has already rolled back whatever a dead process wrote."""
+    queryset = Submission.objects.filter(status=SubmissionStatus.RUNNING)
+    if submissions is not None:
+        queryset = queryset.filter(pk__in=[s.pk for s in submissions])
+    dead = [pk for pk in queryset.values_list("pk", flat=True) if not _process_alive(pk)]
+    if dead:
+        Submission.objects.filter(pk__in=dead, status=SubmissionStatus.RUNNING).update(
+            status=SubmissionStatus.FAILED, note=ABANDONED_NOTE, finished=timezone.now())
+        for pk in dead:
+            progress_path(pk).unlink(missing_ok=True)
+    return len(dead)
+
+
+def _process_alive(submission_id):
+    try:
+        data = json.loads(progress_path(submission_id).read_text())
+    except (OSError, ValueError):
+        return False  # a live import writes its progress file before it is marked running
+    if data.get("host") != socket.gethostname() or not data.get("pid"):
+        return True  # another machine's process: it cannot be checked from here
+    try:
+        os.kill(int(data["pid"]), 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError, ValueError):
+        return True
+    return True
+
+
 def start_submission(source, organisation, user, channel, filename=None, sheet=None, dry_run=False,
                      accept_valid=False, options=None):
     """Create the Submission and keep the source file with it. ``options``: {"years": "start"|"end",
@@ -110,8 +149,9 @@ def run_import(source, organisation, user=None, channel="cli", dry_run=False, ac
                                       options)
     else:
         user = user or submission.user
-    Submission.objects.filter(pk=submission.pk).update(status=SubmissionStatus.RUNNING)
     run = ImportRun(submission, organisation, user, progress)
+    run.write_progress()  # names this process first, so fail_abandoned can tell a live import from a dead one
+    Submission.objects.filter(pk=submission.pk).update(status=SubmissionStatus.RUNNING)
     try:
         if submission.source_file:
             submission.source_file.open("rb")
@@ -493,10 +533,14 @@ class ImportRun:
     def _report_progress(self):
         if self.progress:
             self.progress(self.done, self.total)
+        self.write_progress()
+
+    def write_progress(self):
         path = progress_path(self.submission.pk)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps({"done": self.done, "total": self.total}))
+            path.write_text(json.dumps({"done": self.done, "total": self.total, "pid": os.getpid(),
+                                        "host": socket.gethostname()}))
         except OSError:
             pass  # progress display only
 

@@ -12,9 +12,10 @@ INLINE_MAX_BYTES = 512 * 1024
 @task()
 def run_submission(submission_id):
     """Run a pending submission (created by the upload page with its source file)."""
-    from ddm.investment.intake.pipeline import run_import
+    from ddm.investment.intake.pipeline import fail_abandoned, run_import
     from ddm.investment.models import Submission
 
+    fail_abandoned()  # an earlier job of a worker that died is reported failed, not left "running"
     submission = Submission.objects.select_related("organisation", "user").get(pk=submission_id)
     run_import(submission.source_file, submission.organisation, submission.user, submission.channel,
                dry_run=submission.dry_run, accept_valid=submission.accept_valid, sheet=submission.sheet or None,

@@ -16,7 +16,7 @@ from ddm.accounts.access import can_submit_for, organisations_for, roles_of
 from ddm.exports import XLSX_TYPE
 from ddm.investment.intake import tasks
 from ddm.investment.intake.access import can_view_submission, visible_submissions
-from ddm.investment.intake.pipeline import read_progress, start_submission
+from ddm.investment.intake.pipeline import fail_abandoned, read_progress, start_submission
 from ddm.investment.intake.results import has_rejected_rows, issue_line, rejected_xlsx
 from ddm.investment.intake.template import template_xlsx
 from ddm.investment.models import Submission, SubmissionStatus
@@ -76,6 +76,8 @@ def _submission_for(request, pk):
 @login_required
 def detail(request, pk):
     submission = _submission_for(request, pk)
+    if submission.status == SubmissionStatus.RUNNING and fail_abandoned([submission]):
+        submission.refresh_from_db()
     running = submission.status in (SubmissionStatus.PENDING, SubmissionStatus.RUNNING)
     context = {
         "submission": submission,
