@@ -131,9 +131,9 @@ def test_national_ranking_and_spend_by_sector():
     assert [r["zone"] for r in ranking[:2]] == ["ETH", "DC15"]
     assert len(ranking) == 52
     eth_row = ranking[0]
-    # Stats SA Community Survey 2016: eThekwini 3,702,231 people.
-    assert eth_row["population"] == 3702231
-    assert eth_row["government_per_capita"] == (D("300.00") / 3702231).quantize(D("0.01"))
+    # The newest population: Stats SA Census 2022, eThekwini 4,239,901 people (person-indicators-district.csv).
+    assert eth_row["population"] == 4239901
+    assert eth_row["government_per_capita"] == (D("300.00") / 4239901).quantize(D("0.01"))
     assert ranking[1]["private"] == D("999.00")
     one_year = {r["zone"]: r["government"] for r in quantum.national_ranking(year="2020/21")}
     assert one_year["DC15"] == D("50.00") and one_year["ETH"] == D("0.00")

@@ -47,7 +47,7 @@ def test_zone_page_content(client, register):
     assert "Government (national + provincial + local + parastatal)" in html
     assert "<svg class=\"chart\"" in html and "<circle" in html
     assert "EC157" in html and "Nowhere project" not in html
-    assert "South African Community Survey 2016" in html  # per-capita source, from the indicator store
+    assert "Census 2022" in html and "(2022)" in html  # per-capita source: the newest population, named
 
 
 def test_unknown_zone_is_404(client):

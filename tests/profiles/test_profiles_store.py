@@ -35,77 +35,76 @@ def test_source_national_totals_are_the_published_cs2016_totals():
     assert internet[("ZA", ("total households",))] == 16_923_309
 
 
-def test_national_values_are_sums_of_municipalities_within_rounding_of_the_totals():
-    za = services.place_value("ZA", "population")
-    assert za.unit == "persons" and za.year == 2016 and "Community Survey 2016" in za.source
-    # 213 municipal figures, each rounded to a whole person: the sum may differ by at most 213/2.
-    assert abs(za.value - 55_653_654) <= Decimal("107")
-    assert abs(services.place_value("ZA", "households").value - 16_923_309) <= Decimal("107")
-    municipal = sum(values_of("population", "municipality").values())
-    assert za.value == municipal
+def newest(place, code):
+    return services.place_value(place, code)
 
 
-def test_summed_value_notes_the_sources_own_figure_when_it_differs():
-    female = IndicatorValue.objects.get(indicator__code="cs2016.sex.female", place__level="country")
-    published = source_rows("cs2016.sex", "country")[("ZA", ("Female",))]
-    if female.value != published:
-        assert f"{published:,.0f}" in female.source_note
-    assert "sum of 213 municipalities" in female.source_note
+def cs2016(place, code):
+    return services.place_value(place, code, year=2016)
 
 
-@pytest.mark.parametrize("code", ["population", "households", "persons_no_piped_water", "adults_no_schooling",
-                                  "cs2016.age.00_04", "unemployed", "area_km2"])
-def test_zone_province_country_are_sums_of_municipalities(code):
-    munis = {p.code: p for p in Place.objects.municipalities().select_related("parent", "province")}
-    municipal = values_of(code, "municipality")
-    by_zone, by_province = defaultdict(Decimal), defaultdict(Decimal)
-    for muni_code, value in municipal.items():
-        by_zone[munis[muni_code].parent.code] += value
-        by_province[munis[muni_code].province.code] += value
-    if code == "area_km2":
-        # Areas are the MDB's own per place (not summed): sums agree to boundary rounding only.
-        zones = values_of(code, "zone")
-        assert all(abs(zones[z] - total) / total < Decimal("0.001") for z, total in by_zone.items())
-        return
-    assert len(municipal) == 213
-    assert values_of(code, "zone") == dict(by_zone)
-    assert values_of(code, "province") == dict(by_province)
-    assert values_of(code, "country") == {"ZA": sum(municipal.values())}
+def test_each_level_shows_stats_sas_own_cs2016_figure_not_a_sum():
+    # Stats SA's own rows (gender_2016.csv): South Africa 55,653,654; O.R. Tambo (DC15) 1,457,384.
+    assert cs2016("ZA", "population").value == 55_653_654
+    assert cs2016("ZA", "households").value == 16_923_309
+    assert cs2016("DC15", "population").value == 1_457_384
+    # The sum of its five municipalities is 1,457,382: never shown for DC15.
+    dc15 = Place.objects.zones().get(code="DC15").children.values_list("code", flat=True)
+    assert sum(v for (c, _l), v in source_rows("cs2016.sex", "municipality").items() if c in dc15) == 1_457_382
+    eastern_cape = sum(v for (c, _l), v in source_rows("cs2016.sex", "province").items() if c == "EC")
+    assert cs2016("EC", "population").value == eastern_cape == 6_996_976
+    za = cs2016("ZA", "population")
+    assert za.year == 2016 and "Community Survey 2016" in za.source
 
 
-def test_ratios_are_recomputed_from_sums_never_averaged():
-    dc15 = Place.objects.zones().get(code="DC15")
-    munis = list(dc15.children.values_list("code", flat=True))
-    piped = sum(sum(v for (c, _), v in source_rows("cs2016.water_source", "municipality").items()
-                    if c == m and _[0] in ("Piped (tap) water inside the dwelling/house", "Piped (tap) water inside yard"))
-                for m in munis)
-    everyone = sum(v for (c, _), v in source_rows("cs2016.water_source", "municipality").items() if c in munis)
-    expected = (piped / everyone * 100).quantize(Decimal("0.0001"))
-    assert values_of("pct_persons_piped_water", "zone")["DC15"] == expected
+def test_newest_population_is_census_2022_published_at_every_level():
+    # person-indicators-*.csv total_pop_2022; national: Stats SA's release (62,027,503).
+    expected = {"ZA": 62_027_503, "EC": 7_230_204, "DC15": 1_501_702, "EC157": 476_558, "ETH": 4_239_901}
+    for code, people in expected.items():
+        found = newest(code, "population")
+        assert (found.value, found.year) == (people, 2022), code
+        assert "Census 2022" in found.source
+    assert newest("ZA", "households").value == 17_828_778
+    # Sum of the 213 municipalities (62,027,506) and of DC15's five (1,501,703): not the figures shown.
+    note = IndicatorValue.objects.get(indicator__code="population", place__code="DC15", year=2022).source_note
+    assert note == "Stats SA's published figure for this place"
+
+
+def test_a_sum_is_shown_only_where_nothing_is_published_and_says_so():
+    # No national male population in the packaged Census 2022 tables: the 9 provinces' figures, summed.
+    male = IndicatorValue.objects.get(indicator__code="male_population", place__code="ZA", year=2022)
+    with open(loader.DATA_DIR / "census2022" / "person-indicators-province.csv", encoding="utf-8") as handle:
+        provinces = sum(int(r["male_pop_2022"]) for r in csv.DictReader(handle))
+    assert male.value == provinces and "sum of the 9 provinces" in male.source_note
+    # CS 2016 has no district rows for metros: the metro's zone shows its municipality's own figure.
+    eth = IndicatorValue.objects.get(indicator__code="cs2016.sex.female", place__code="ETH", place__level="zone")
+    assert eth.is_aggregated and "metro's own figure" in eth.source_note
+
+
+@pytest.mark.parametrize("table_key", ["cs2016.sex", "cs2016.dwelling", "cs2016.water_source", "census2011.employment"])
+def test_upper_levels_hold_the_sources_own_rows(table_key):
+    table = catalogue.TABLE_BY_KEY[table_key]
+    for source_level, level in (("district", "zone"), ("province", "province"), ("country", "country")):
+        for (geo, labels), published in source_rows(table_key, source_level).items():
+            code = table.code(*labels) if labels else table.key
+            value = IndicatorValue.objects.get(indicator__code=code, place__code=geo, place__level=level, vintage="")
+            assert value.value == published and not value.is_aggregated, (code, geo)
+
+
+def test_ratios_are_recomputed_from_each_places_own_counts_never_averaged():
+    piped_labels = ("Piped (tap) water inside the dwelling/house", "Piped (tap) water inside yard")
+    district = {labels[0]: v for (c, labels), v in source_rows("cs2016.water_source", "district").items() if c == "DC15"}
+    expected = (sum(district[label] for label in piped_labels) / sum(district.values()) * 100).quantize(Decimal("0.0001"))
+    assert cs2016("DC15", "pct_persons_piped_water").value == expected
+    munis = list(Place.objects.zones().get(code="DC15").children.values_list("code", flat=True))
     municipal_pcts = [v for c, v in values_of("pct_persons_piped_water", "municipality").items() if c in munis]
     assert expected != (sum(municipal_pcts) / len(municipal_pcts)).quantize(Decimal("0.0001"))
-
-
-def test_sums_agree_with_the_sources_own_upper_rows_up_to_rounding():
-    """Each summed cell may differ from the source's own row by the rounding of its parts; flag the rest."""
-    aggregated = {(c, p, lvl): (v, note) for c, p, lvl, v, note in IndicatorValue.objects.filter(
-        is_aggregated=True, indicator__kind=Kind.BASE).values_list(
-        "indicator__code", "place__code", "place__level", "value", "source_note")}
-    levels = {"district": "zone", "province": "province", "country": "country"}
-    beyond_rounding, compared = set(), 0
-    for table in catalogue.TABLES:
-        for source_level, level in levels.items():
-            for (geo, labels), published in source_rows(table.key, source_level).items():
-                code = table.code(*labels) if labels else table.key
-                value, note = aggregated[(code, geo, level)]
-                parts = int(note.split()[2])
-                compared += 1
-                if abs(value - published) > Decimal(parts) / 2 + Decimal("0.5"):
-                    beyond_rounding.add((code, geo))
-    assert compared > 8000
-    # Two cells where the source's own district row disagrees with its municipalities by more than
-    # rounding (found by this test; kept visible on the value's note rather than hidden).
-    assert beyond_rounding == {("cs2016.household_head.male.70_79", "DC22"), ("census2011.population", "DC40")}
+    # Census 2022: DC15's own row of housing-info-district.csv (flush / (flush + other + none) × 100).
+    with open(loader.DATA_DIR / "census2022" / "housing-info-district.csv", encoding="utf-8") as handle:
+        row = next(r for r in csv.DictReader(handle) if r["dc_code"] == "DC15")
+    flush, other, none = (Decimal(row[c]) for c in ("flush_toilet_2022", "other_toilet_2022", "no_toilet_2022"))
+    assert newest("DC15", "pct_households_flush_toilet").value == (flush / (flush + other + none) * 100).quantize(
+        Decimal("0.0001"))
 
 
 def test_derived_percentages_match_the_independent_profile_table():
@@ -130,9 +129,8 @@ def test_derived_percentages_match_the_independent_profile_table():
         for zone_code, row in expected.items():
             # The table rounds to 2 decimals from the source's own district rows (which differ by rounding).
             assert abs(ours[zone_code] - Decimal(row[column])) <= Decimal("0.03"), (code, zone_code)
-    dc15 = set(Place.objects.zones().get(code="DC15").children.values_list("code", flat=True))
-    heads = source_rows("cs2016.household_head", "municipality")
-    children = sum(v for (c, (_sex, age)), v in heads.items() if c in dc15 and age in ("10 – 14", "15 – 17"))
+    heads = source_rows("cs2016.household_head", "district")
+    children = sum(v for (c, (_sex, age)), v in heads.items() if c == "DC15" and age in ("10 – 14", "15 – 17"))
     assert values_of("child_headed_households", "zone")["DC15"] == children
     assert abs(children - int(expected["DC15"]["child_headed_households_cs2016"])) <= 5
 
@@ -182,6 +180,7 @@ def test_stable_interface_for_backlogs():
     for key, code in services.BACKLOG_INDICATORS.items():
         definition = IndicatorDefinition.objects.get(code=code)
         assert definition.kind == Kind.SUM and definition.unit in (Unit.PERSONS, Unit.HOUSEHOLDS), key
+        assert definition.year == 2016 and services.latest_year(code) == 2016, key  # one survey: rates agree
         values = services.indicator_values(code)
         assert len(values) == 52 and all(isinstance(v, Decimal) for v in values.values())
     assert services.indicator_values("no_such_indicator") == {}
@@ -189,8 +188,7 @@ def test_stable_interface_for_backlogs():
     assert services.place_value("DC15", "no_such_indicator") is None
     water = services.indicator_values("persons_no_piped_water")["DC15"]
     piped = services.indicator_values("persons_piped_water")["DC15"]
-    dc15 = set(Place.objects.zones().get(code="DC15").children.values_list("code", flat=True))
-    assert water + piped == sum(v for (c, _), v in source_rows("cs2016.water_source", "municipality").items() if c in dc15)
+    assert water + piped == sum(v for (c, _), v in source_rows("cs2016.water_source", "district").items() if c == "DC15")
 
 
 def test_loading_again_is_a_no_op():

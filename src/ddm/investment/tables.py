@@ -131,7 +131,7 @@ def municipality_table(quantum, municipalities, population):
                     + [people or "", q.per_capita(budget, people) if people and budget else ""])
     header = (["Code", "Municipality"] + [f"Government: {KIND_LABELS.get(k, k)}" for k in kinds]
               + [f"Private: {KIND_LABELS.get(k, k)}" for k in kinds]
-              + ["Population (Stats SA CS 2016)", "Government budget per person, all years (Rand)"])
+              + ["Population (Stats SA Census 2022)", "Government budget per person, all years (Rand)"])
     return Table("municipalities", "By local municipality (all years)", header, rows,
                  ["Each project's share of each municipality; projects located only to the zone are shown apart."])
 

@@ -87,7 +87,7 @@ def index(request):
                                           r["private"], r["population"] or "", r["government_per_capita"] or ""]
                                          for r in ranking],
         [f"{BudgetKind(kind).label}, {year or 'all years as stated'}, {CALENDAR_DESCRIPTIONS[calendar]}.",
-         quantum.INCLUDES["government"], "Population: Stats SA Community Survey 2016."])
+         quantum.INCLUDES["government"], "Population: each place's newest Stats SA figure (Census 2022)."])
     response = _export(request, "investment-ranking", [table])
     if response:
         return response

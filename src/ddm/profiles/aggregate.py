@@ -3,7 +3,9 @@
 Rules (why: averages of percentages weight a village like a metro):
 - countable indicators (persons, households, Rand, ...) are summed over municipalities, and only
   when every municipality of the place has a value (an incomplete sum would be a wrong number);
-  a value loaded directly for a zone/province (not aggregated) is kept, never overwritten;
+  a value loaded directly for a zone/province (Stats SA's published figure) is kept, never overwritten
+  by a sum; values of a labelled vintage (IndicatorValue.vintage) are never summed or recomputed:
+  their source gives every level;
 - ratios are recomputed at each level from the summed counts named in their definition;
 - a ratio's numerator and denominator must count the same unit (persons with persons, households
   with households); only densities divide by an area. `check_units` enforces this.
@@ -84,11 +86,13 @@ def _sum_up(additive, parents, members, published):
     published: {(indicator id, place id, year): the source's own figure}, noted where it differs.
     """
     ids = [d.pk for d in additive]
-    kept = set(IndicatorValue.objects.filter(indicator_id__in=ids, is_aggregated=False)
+    # Only unlabelled values are summed: a labelled vintage (Census 2022, ...) carries its own figures
+    # for every level, and a published figure for a place is never replaced by a sum.
+    kept = set(IndicatorValue.objects.filter(indicator_id__in=ids, is_aggregated=False, vintage="")
                .exclude(place__level=Level.MUNICIPALITY).values_list("indicator_id", "place_id", "year"))
     sums, counts = defaultdict(Decimal), defaultdict(int)
-    rows = IndicatorValue.objects.filter(indicator_id__in=ids, place__level=Level.MUNICIPALITY).values_list(
-        "indicator_id", "place_id", "year", "value")
+    rows = IndicatorValue.objects.filter(indicator_id__in=ids, place__level=Level.MUNICIPALITY, vintage="",
+                                         value__isnull=False).values_list("indicator_id", "place_id", "year", "value")
     for indicator, place, year, value in rows.iterator(chunk_size=5000):
         for upper in parents.get(place, ()):
             sums[(indicator, upper, year)] += value
@@ -102,7 +106,9 @@ def _sum_up(additive, parents, members, published):
 
 
 def _sum_note(count, own, total):
-    note = f"sum of {count} municipalities"
+    if count == 1:
+        return "the metro's own figure (a metro is its own zone)"
+    note = f"sum of {count} municipalities (no published figure for this place)"
     if own is not None and own != total:
         # Weighted survey estimates are rounded per geography: sums differ from the source by a few units.
         note += f"; the source's own figure for this place: {number(own)}"
@@ -159,7 +165,7 @@ def recompute(codes=None, published=None):
     additive = [by_code[c] for c in changed
                 if c in by_code and by_code[c].kind in (Kind.BASE, Kind.IMPORTED) and by_code[c].unit in ADDITIVE_UNITS]
     parents, members = _hierarchy()
-    IndicatorValue.objects.filter(indicator__in=additive, is_aggregated=True).delete()
+    IndicatorValue.objects.filter(indicator__in=additive, is_aggregated=True, vintage="").delete()
     summed = _sum_up(additive, parents, members, published or {})
     IndicatorValue.objects.bulk_create(summed, batch_size=2000)
     written = len(summed) + _write_derived(derived, by_code)
@@ -172,19 +178,28 @@ def _write_derived(derived, by_code):
         return 0
     needed = {code for d in derived for code in d.numerator + d.denominator} - {d.code for d in derived}
     levels = {pk: level for pk, level in Place.objects.current().exclude(level=Level.WARD).values_list("id", "level")}
-    known = {}
-    rows = IndicatorValue.objects.filter(indicator__code__in=needed, place_id__in=levels).values_list(
-        "indicator__code", "place_id", "year", "value")
-    for code, place, year, value in rows.iterator(chunk_size=5000):
+    known, summed = {}, set()
+    rows = IndicatorValue.objects.filter(indicator__code__in=needed, place_id__in=levels, vintage="",
+                                         value__isnull=False).values_list("indicator__code", "place_id", "year", "value",
+                                                                          "is_aggregated")
+    for code, place, year, value, aggregated in rows.iterator(chunk_size=5000):
         known[(code, place, year)] = value
-    IndicatorValue.objects.filter(indicator__in=derived).delete()
+        if aggregated:
+            summed.add(place)
+    # Labelled vintages of a derived indicator (Census 2022's population, ...) are loaded, not computed: kept.
+    IndicatorValue.objects.filter(indicator__in=derived, vintage="").delete()
     values = [
         IndicatorValue(indicator=definition, place_id=place, year=definition.year, value=value,
-                       is_aggregated=levels[place] != Level.MUNICIPALITY, source_note=f"computed from {parts} indicators")
+                       is_aggregated=levels[place] != Level.MUNICIPALITY, source_note=_derived_note(parts, place, summed))
         for definition, place, value, parts in _derive(derived, by_code, known)
     ]
     IndicatorValue.objects.bulk_create(values, batch_size=2000)
     return len(values)
+
+
+def _derived_note(parts, place, summed):
+    basis = "sums of municipalities" if place in summed else "published counts for this place"
+    return f"computed from {parts} indicators ({basis})"
 
 
 def bump_version():

@@ -156,6 +156,12 @@ DERIVED = [
             description="All persons (sum of the sex table)."),
     Derived("households", "Households", H, "households", DEMO, (whole("cs2016.dwelling"),),
             description="All households (sum of the type-of-dwelling table)."),
+    # The CS 2016 totals under codes of their own: the denominators of the CS 2016 backlog rates
+    # (ddm.profiles.services.BACKLOG_INDICATORS), which must not move to a newer census.
+    Derived("population_cs2016", "Population (CS 2016)", P, "persons", DEMO, (whole("cs2016.sex"),),
+            description="All persons of the Community Survey 2016 (sum of the sex table)."),
+    Derived("households_cs2016", "Households (CS 2016)", H, "households", DEMO, (whole("cs2016.dwelling"),),
+            description="All households of the Community Survey 2016 (sum of the type-of-dwelling table)."),
     Derived("female_population", "Female population", P, "persons", DEMO, (t("cs2016.sex", "Female"),)),
     Derived("pct_female", "Women and girls", Unit.PERCENT, "persons", DEMO, (t("cs2016.sex", "Female"),),
             (whole("cs2016.sex"),), HUNDRED, decimals=1),
@@ -217,6 +223,9 @@ DERIVED = [
             (t("cs2016.electricity", "No access to electricity"),), (whole("cs2016.electricity"),), HUNDRED, WORSE, 1),
     Derived("households_informal_dwelling", "Households in an informal dwelling (shack)", H, "households", SERV,
             INFORMAL, direction=WORSE),
+    Derived("households_informal_dwelling_cs2016", "Households in an informal dwelling (CS 2016)", H, "households",
+            SERV, INFORMAL, direction=WORSE,
+            description="The CS 2016 count under a code of its own: the housing backlog of the CS 2016 backlog rates."),
     Derived("pct_households_informal_dwelling", "Households in an informal dwelling (shack)", Unit.PERCENT,
             "households", SERV, INFORMAL, (whole("cs2016.dwelling"),), HUNDRED, WORSE, 1),
     Derived("pct_households_internet_dwelling", "Households with an internet connection in the dwelling",

@@ -114,3 +114,26 @@ def add_points(map_svg, points):
         for x, y, label in points
     )
     return map_svg.replace("</svg>", circles + "</svg>")
+
+
+def sparkline(points, label, width=90, height=22):
+    """A tiny trend line: points [(year, value)] oldest first; years spaced by time, not evenly."""
+    points = [(year, float(value)) for year, value in points if value is not None]
+    if len(points) < 2:
+        return ""
+    first, last = points[0][0], points[-1][0]
+    low, high = min(v for _y, v in points), max(v for _y, v in points)
+    span_x, span_y = (last - first) or 1, (high - low) or 1
+    pad = 3
+
+    def xy(year, value):
+        return (pad + (year - first) / span_x * (width - 2 * pad),
+                height - pad - (value - low) / span_y * (height - 2 * pad))
+
+    coords = [xy(year, value) for year, value in points]
+    line = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+    dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="1.8" fill="{SERIES[0]}"/>' for x, y in coords)
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+            f'height="{height}" role="img" aria-label="{escape(label, {chr(34): "&quot;"})}" class="spark">'
+            f'<title>{escape(label)}</title><polyline points="{line}" fill="none" stroke="{SERIES[0]}" '
+            f'stroke-width="1.4"/>{dots}</svg>')

@@ -1,15 +1,28 @@
 """`ddm import indicators FILE`: new indicator values (e.g. Census 2022) without code changes.
 
 Values file (CSV or spreadsheet; header found by ddm.tabular): place code, indicator, year, value,
-optional source and level (zone/municipality/province/country: only needed when a code is ambiguous;
-a metro code such as ETH means its municipality, which is then summed into the zone).
+optional source, level (zone/municipality/province/country: only needed when a code is ambiguous;
+a metro code such as ETH means its municipality, which is then summed into the zone), vintage (the
+release, e.g. "Census 2022 errata 2024") and released (its date).
 Definitions file (--definitions): code, name, unit, universe, category, source, year, and optional
-direction, decimals, description. An indicator that is neither defined already nor in that file is
-a row error. All-or-nothing: any error and nothing is written. Then the affected indicators (and
-those derived from them) are re-aggregated.
+direction, decimals, description. Unit "category" makes a categorical indicator whose values are
+text (an audit outcome: "Unqualified with findings").
+
+A new vintage of an existing indicator (a packaged one too, e.g. a later Census release or
+Stats SA's errata) needs no definition: its values are stored beside the older vintages (labelled
+by the vintage column, else "imported from <file>"), and the profile shows the newest (latest
+year, then latest release date; an import without a released date counts as released today).
+Importing the same vintage again replaces it. A labelled vintage is stored as given for every
+level it has: it is not summed into zones (a source that publishes district figures gives them).
+
+An indicator that is neither defined already nor in the definitions file is a row error, except
+when its definition row failed: then one error says its values were not checked (not one per row).
+All-or-nothing: any error and nothing is written. Then the affected indicators (and those derived
+from them) are re-aggregated.
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -26,6 +39,8 @@ VALUE_FIELDS = {
     "value": ["value", "amount", "total"],
     "source": ["source", "source note"],
     "level": ["level", "geo level", "geo_level"],
+    "vintage": ["vintage", "release", "edition"],
+    "released": ["released", "release date", "published"],
 }
 DEFINITION_FIELDS = {
     "code": ["code", "indicator", "indicator code"], "name": ["name", "indicator name"], "unit": ["unit"],
@@ -85,8 +100,15 @@ def _choice(value, choices, aliases=None):
     return text if text in choices else None
 
 
-def read_definitions(path, log):
-    """New IndicatorDefinitions (unsaved) from a definitions file, with row errors in `log`."""
+UNIT_ALIASES = {"categorical": Unit.CATEGORY, "text": Unit.CATEGORY, "outcome": Unit.CATEGORY}
+
+
+def read_definitions(path, log, failed=None):
+    """New IndicatorDefinitions (unsaved) from a definitions file, with row errors in `log`.
+
+    failed: a set that receives the codes of definition rows with errors.
+    """
+    failed = set() if failed is None else failed
     definitions = {}
     required = ("code", "name", "unit", "category", "source", "year")
     for number, record in _read(path, DEFINITION_FIELDS, required, log):
@@ -97,7 +119,7 @@ def read_definitions(path, log):
         for name in required:
             if record[name][0] in (None, ""):
                 problems.append((name, f"{name} is required"))
-        unit = _choice(record["unit"][0], set(Unit.values))
+        unit = _choice(record["unit"][0], set(Unit.values), UNIT_ALIASES)
         if record["unit"][0] and unit is None:
             problems.append(("unit", f"unknown unit; use one of {', '.join(Unit.values)}"))
         category = _choice(record["category"][0], set(Category.values))
@@ -113,14 +135,32 @@ def read_definitions(path, log):
             problems.append(("code", "already defined (in this file or by the packaged reference data)"))
         for name, message in problems:
             log.error(message, **where(name))
+        if problems and code:
+            failed.add(code)
         if not problems:
             definitions[code] = IndicatorDefinition(
                 code=code, name=str(record["name"][0]), unit=unit, universe=str(record["universe"][0] or unit),
                 category=category, kind=Kind.IMPORTED, source=str(record["source"][0]), year=year,
-                direction=direction, decimals=int(record["decimals"][0] or (1 if unit == Unit.PERCENT else 0)),
+                direction=direction, decimals=_decimals(record["decimals"][0], unit),
                 description=str(record["description"][0] or ""), table=log.file,
             )
     return definitions
+
+
+def _decimals(value, unit):
+    number = _number(value)
+    if number is None or not 0 <= number <= 4 or number != int(number):
+        return 1 if unit == Unit.PERCENT else 0
+    return int(number)
+
+
+def _date(value):
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        return None
 
 
 def _year(value):
@@ -151,8 +191,11 @@ def _places():
     return lookup
 
 
-def _check_value_row(number, record, known, places, log, seen):
-    """A new IndicatorValue, or None after logging every problem of the row."""
+def _check_value_row(number, record, known, places, log, seen, failed=frozenset()):
+    """A new IndicatorValue, or None after logging every problem of the row.
+
+    failed: codes whose definition row failed; their values are not reported as unknown indicators.
+    """
     def error(name, message):
         column = record[name][1]
         log.error(message, row=number, column=column.label if column else name, value=record[name][0])
@@ -161,9 +204,8 @@ def _check_value_row(number, record, known, places, log, seen):
     code = str(record["indicator"][0] or "").strip()
     definition = known.get(code)
     if definition is None:
-        error("indicator", "unknown indicator: define it in a --definitions file first"); ok = False  # noqa: E702
-    elif definition.is_reference:
-        error("indicator", "this indicator comes from the packaged Stats SA tables; import a new indicator code")
+        if code not in failed:
+            error("indicator", "unknown indicator: define it in a --definitions file first")
         ok = False
     options = places.get(str(record["place"][0] or "").strip().upper(), {})
     level = _choice(record["level"][0], set(Level.values), LEVEL_ALIASES) if record["level"][0] else None
@@ -175,40 +217,70 @@ def _check_value_row(number, record, known, places, log, seen):
     year = _year(record["year"][0])
     if year is None:
         error("year", "not a year (1900–2100)"); ok = False  # noqa: E702
-    value = _number(record["value"][0])
-    if value is None:
-        error("value", "not a number"); ok = False  # noqa: E702
-    elif definition is not None and abs(value) >= Decimal(10) ** 16:
-        error("value", "too large"); ok = False  # noqa: E702
+    categorical = definition is not None and definition.unit == Unit.CATEGORY
+    value, text = None, ""
+    if categorical:
+        text = str(record["value"][0] or "").strip()
+        if not text or len(text) > 200:
+            error("value", "a category (text of 1–200 characters) is required"); ok = False  # noqa: E702
+    else:
+        value = _number(record["value"][0])
+        if value is None:
+            unit = f" (the unit of {code} is {definition.unit}; a categorical indicator needs unit 'category')" \
+                if definition is not None else ""
+            error("value", f"not a number{unit}"); ok = False  # noqa: E702
+        elif abs(value) >= Decimal(10) ** 16:
+            error("value", "too large"); ok = False  # noqa: E702
+    vintage = str(record["vintage"][0] or "").strip()
+    if len(vintage) > 120:
+        error("vintage", "longer than 120 characters"); ok = False  # noqa: E702
+    released = _date(record["released"][0]) if record["released"][0] not in (None, "") else None
+    if record["released"][0] not in (None, "") and released is None:
+        error("released", "not a date (YYYY-MM-DD)"); ok = False  # noqa: E702
     if not ok:
         return None
-    key = (code, place.pk, year)
+    if definition.is_reference and not vintage:
+        vintage = f"imported from {log.file}"[:120]  # never mixed with the packaged values
+    key = (code, place.pk, year, vintage)
     if key in seen:
-        error("place", f"duplicate of row {seen[key]} (same indicator, place and year)")
+        error("place", f"duplicate of row {seen[key]} (same indicator, place, year and vintage)")
         return None
     seen[key] = number
-    return IndicatorValue(indicator=definition, place=place, year=year, value=value.quantize(Decimal("0.0001")),
-                          source_note=str(record["source"][0] or "")[:300] or f"imported from {log.file}")
+    source = str(record["source"][0] or "")
+    return IndicatorValue(
+        indicator=definition, place=place, year=year, value=None if value is None else value.quantize(Decimal("0.0001")),
+        text=text, vintage=vintage, released=released or (date.today() if vintage else None),
+        source=source if vintage else "", source_note=source[:300] or f"imported from {log.file}")
 
 
 def import_indicators(path, definitions_path=None, dry_run=False):
     """Validate the whole file; write nothing if any row has an error. Returns an ImportResult."""
     result = ImportResult(dry_run=dry_run)
-    new_definitions = {}
+    new_definitions, failed = {}, set()
     if definitions_path:
         definitions_log = IssueLog()
-        new_definitions = read_definitions(definitions_path, definitions_log)
+        new_definitions = read_definitions(definitions_path, definitions_log, failed)
         result.issues.errors += definitions_log.errors
         result.issues.error_count += definitions_log.error_count
+        unreadable = definitions_log.blocking and not new_definitions and not failed
+    else:
+        unreadable = False
     records = _read(path, VALUE_FIELDS, ("place", "indicator", "year", "value"), result.issues)
     known = {d.code: d for d in IndicatorDefinition.objects.all()}
     known.update(new_definitions)
+    if unreadable:  # the definitions file could not be read at all: its codes are unknown, not wrong
+        failed |= {str(r["indicator"][0] or "").strip() for _n, r in records} - set(known)
     places, seen, values = _places(), {}, []
     for number, record in records:
         result.rows += 1
-        value = _check_value_row(number, record, known, places, result.issues, seen)
+        value = _check_value_row(number, record, known, places, result.issues, seen, failed)
         if value is not None:
             values.append(value)
+    skipped = sorted(code for code in failed if code not in known and any(
+        str(r["indicator"][0] or "").strip() == code for _n, r in records))
+    if skipped:
+        result.issues.error(f"values of {', '.join(skipped)} not imported: "
+                            "the definitions file has errors for them (see above)")
     if not records and not result.issues.blocking:
         result.issues.error("the file has no data rows")
     result.indicators = sorted({v.indicator.code for v in values})
@@ -225,9 +297,10 @@ def _write(result, new_definitions, values):
         definition.save()
     for value in values:
         value.indicator_id = value.indicator.pk
-    keys = {(v.indicator_id, v.place_id, v.year) for v in values}
+    keys = {(v.indicator_id, v.place_id, v.year, v.vintage) for v in values}
     indicators = {k[0] for k in keys}
-    existing = IndicatorValue.objects.filter(indicator_id__in=indicators).values_list("id", "indicator_id", "place_id", "year")
+    existing = IndicatorValue.objects.filter(indicator_id__in=indicators).values_list(
+        "id", "indicator_id", "place_id", "year", "vintage")
     IndicatorValue.objects.filter(pk__in=[pk for pk, *key in existing if tuple(key) in keys]).delete()
     IndicatorValue.objects.bulk_create(values, batch_size=2000)
     result.written = len(values)

@@ -1,7 +1,9 @@
 """Loads the packaged Stats SA tables into the indicator store (`ddm setup`; idempotent and fast).
 
-Only municipality rows are stored as base values: zone, province and country values are sums of
-municipalities (ddm.profiles.aggregate), checked in the tests against the source's own rows.
+Stats SA's published figure is stored for every level it publishes (municipality, district,
+province, country); a sum of municipalities is computed (ddm.profiles.aggregate) only for a place
+without one (a metro's zone) and says so. Census 2022 (ddm.profiles.census2022) and Municipal Money
+(ddm.profiles.finance) are stored as labelled vintages beside the CS 2016 / Census 2011 values.
 A hash of the data files is kept so that running `ddm setup` again skips unchanged data.
 """
 
@@ -11,13 +13,14 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Q
 
 from ddm.places.models import Place
-from ddm.profiles import aggregate, catalogue
+from ddm.profiles import aggregate, catalogue, census2022, finance
 from ddm.profiles.models import DataState, IndicatorDefinition, IndicatorValue, Kind, Unit
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-LOADER_VERSION = "1"  # bump when the catalogue changes so that `ddm setup` reloads
+LOADER_VERSION = "2"  # bump when the catalogue changes so that `ddm setup` reloads
 
 
 class SourceError(ValueError):
@@ -47,6 +50,9 @@ def fingerprint():
     digest = hashlib.sha256(LOADER_VERSION.encode())
     for table in catalogue.TABLES:
         digest.update((DATA_DIR / table.file).read_bytes())
+    for folder in ("census2022", "municipal_finance"):
+        for path in sorted((DATA_DIR / folder).glob("*.csv")):
+            digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -145,6 +151,12 @@ def area_values(definition):
     return values
 
 
+def packaged_vintages():
+    """Q of the values `ddm setup` owns (and replaces): imported vintages are never touched."""
+    labels = ["", *census2022.VINTAGES.values(), finance.VINTAGE]
+    return Q(vintage__in=labels) | Q(vintage__startswith=finance.PREDECESSOR)
+
+
 @transaction.atomic
 def load(echo=lambda message: None, force=False):
     """Load or refresh the packaged indicators; returns the number of values stored."""
@@ -156,31 +168,87 @@ def load(echo=lambda message: None, force=False):
     rows_by_table = {table.key: municipality_rows(table) for table in catalogue.TABLES}
     base = base_definitions(rows_by_table)
     derived = derived_definitions([d.code for d in base])
-    definitions = upsert_definitions(base + derived)
+    known = {d.code for d in base + derived}
+    extra = census2022.definitions(known) + finance.definitions()
+    definitions = upsert_definitions(base + derived + extra)
     places = dict(Place.objects.municipalities().values_list("code", "id"))
-    base_codes = [d.code for d in base]
-    IndicatorValue.objects.filter(indicator__code__in=base_codes + [d.code for d in derived]).delete()
-    values = base_values(rows_by_table, definitions, places) + area_values(definitions[catalogue.AREA_CODE])
-    IndicatorValue.objects.bulk_create(values, batch_size=2000)
-    levels = {"district": "zone", "province": "province", "country": "country"}
     place_ids = {(level, code): pk for pk, level, code in Place.objects.current().values_list("id", "level", "code")}
-    published = {(definitions[code].pk, place_ids[(levels[level], place)], year): value
-                 for (code, level, place, year), value in published_rows().items()}
-    computed = aggregate.recompute(published=published)
-    differing = IndicatorValue.objects.filter(source_note__contains="the source's own figure").count()
+    IndicatorValue.objects.filter(packaged_vintages(), indicator__code__in=list(definitions)).delete()
+    values = (base_values(rows_by_table, definitions, places) + area_values(definitions[catalogue.AREA_CODE])
+              + published_values(definitions, place_ids))
+    vintages = census_values(definitions, place_ids) + finance_values(definitions, place_ids)
+    IndicatorValue.objects.bulk_create(values + vintages, batch_size=2000)
+    computed = aggregate.recompute()
     state.fingerprint = stamp
     state.save()
-    echo(f"profiles: {len(definitions)} indicators, {len(values)} source values, {computed} computed values; "
-         f"{differing} sums differ from Stats SA's own district/province/country rows (rounding; each noted)")
-    return len(values) + computed
+    echo(f"profiles: {len(definitions)} indicators, {len(values)} CS 2016/Census 2011 values (each level's "
+         f"published figure), {len(vintages)} Census 2022 and Municipal Money values, {computed} computed values")
+    return len(values) + len(vintages) + computed
 
 
-def published_rows():
-    """{(indicator code, geo_level, place code, year): value} of the source's own district/province/country rows."""
-    published = {}
+UPPER_LEVELS = {"district": "zone", "province": "province", "country": "country"}
+
+
+def published_values(definitions, place_ids):
+    """Stats SA's own district, province and country rows: shown as published, never replaced by sums."""
+    values = []
     for table in catalogue.TABLES:
         for level, code, labels, value in read_table(table):
-            if level != "municipality":
-                published[(table.code(*labels) if labels else table.key, level, code, table.year)] = value
-    return published
+            if level not in UPPER_LEVELS:
+                continue
+            place = place_ids.get((UPPER_LEVELS[level], code))
+            if place is None:
+                raise SourceError(f"{table.file}: {level} {code} is not in the place registry")
+            definition = definitions[table.code(*labels) if labels else table.key]
+            values.append(IndicatorValue(indicator=definition, place_id=place, year=table.year, value=value,
+                                         source_note=f"Stats SA's published figure for this {level} ({table.file})"))
+    return values
 
+
+def census_values(definitions, place_ids):
+    """Census 2022 and its Census 2011 columns for every place, each level from its own published row."""
+    merged, _national = census2022.tables()
+    country, country_notes = census2022.country_row(merged)
+    rows = [(level, code, row, {}) for (level, code), row in merged.items()]
+    rows.append(("country", "ZA", country, country_notes))
+    values = []
+    for level, code, row, notes in rows:
+        place = place_ids.get((level, code))  # a metro: zone from the district file, municipality from the muni file
+        if place is None:
+            raise SourceError(f"census2022: {level} {code} is not in the place registry")
+        for spec in census2022.SPECS:
+            for year in spec.years:
+                found = census2022.place_values(spec, level, row, year)
+                if found is None:
+                    continue
+                value, text, note = found
+                if notes:
+                    note = notes.get(f"{spec.count}_{year}", "computed from the national counts above "
+                                     "(Stats SA's national figures where packaged, else sums of the provinces)")
+                values.append(IndicatorValue(
+                    indicator=definitions[spec.code], place_id=place, year=year, value=value, text=text,
+                    vintage=census2022.VINTAGES[year], source=census2022.SOURCES[year],
+                    released=census2022.RELEASED, source_note=note[:300]))
+    return values
+
+
+def finance_values(definitions, place_ids):
+    """Audit outcomes and Municipal Money indicators of municipalities, district municipalities and metros."""
+    places = {}
+    for (level, code), pk in place_ids.items():
+        if level in ("municipality", "zone"):
+            places.setdefault(code, []).append(pk)
+    links = finance.successors()
+    values = {}
+    for code, year, outcome, url in finance.audit_rows():
+        for place, vintage, note in finance.targets(code, places, links):
+            values[(finance.AUDIT_CODE, place, year, vintage)] = IndicatorValue(
+                indicator=definitions[finance.AUDIT_CODE], place_id=place, year=year, text=outcome[:200],
+                vintage=vintage, released=finance.RELEASED, source_note=(note or url)[:300])
+    for code, measure, year, value, rating, overunder in finance.measure_rows():
+        for place, vintage, note in finance.targets(code, places, links):
+            values[(measure.code, place, year, vintage)] = IndicatorValue(
+                indicator=definitions[measure.code], place_id=place, year=year, value=value, vintage=vintage,
+                released=finance.RELEASED,
+                source_note="; ".join(p for p in (note, finance.rating_note(rating, overunder)) if p)[:300])
+    return list(values.values())

@@ -20,6 +20,8 @@ class Unit(models.TextChoices):
     DENSITY = "per_km2", "persons per km²"
     RAND = "rand", "Rand"
     COUNT = "count", "count"
+    MONTHS = "months", "months"
+    CATEGORY = "category", "category"  # a categorical value (e.g. an audit outcome): IndicatorValue.text
 
 
 # Units whose values add up over places (a zone's value is the sum of its municipalities').
@@ -86,21 +88,34 @@ class IndicatorDefinition(models.Model):
 
 
 class IndicatorValue(models.Model):
+    """One figure of one place and year, in one vintage (release) of its source.
+
+    Several vintages of an indicator live side by side (Census 2011, CS 2016, Census 2022, a later
+    errata release): the newest (latest year, then latest release) is the headline, the others are
+    its history. A value whose source differs from its definition's names it in `source`.
+    """
+
     indicator = models.ForeignKey(IndicatorDefinition, on_delete=models.CASCADE, related_name="values")
     place = models.ForeignKey("places.Place", on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField()
-    value = models.DecimalField(max_digits=20, decimal_places=4)
+    value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True,
+                                help_text="Empty only for a categorical value (see text)")
+    text = models.CharField(max_length=200, blank=True, help_text="A categorical value, e.g. an audit outcome")
+    vintage = models.CharField(max_length=120, blank=True,
+                               help_text="The release this value comes from, e.g. 'Census 2022'; blank: the definition's")
+    source = models.TextField(blank=True, help_text="Citation of this value when it is not the definition's source")
+    released = models.DateField(null=True, blank=True, help_text="Release date: orders vintages of one year")
     source_note = models.CharField(max_length=300, blank=True)
     is_aggregated = models.BooleanField(default=False, help_text="Computed from other values, not loaded")
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "place", "year"], name="unique_indicator_value"),
+            models.UniqueConstraint(fields=["indicator", "place", "year", "vintage"], name="unique_indicator_value"),
         ]
         indexes = [models.Index(fields=["place", "indicator"])]
 
     def __str__(self):
-        return f"{self.indicator_id} {self.place_id} {self.year} = {self.value}"
+        return f"{self.indicator_id} {self.place_id} {self.year} = {self.text or self.value}"
 
 
 class DataState(models.Model):

@@ -4,6 +4,7 @@ profile's data as JSON and its charts and map as SVG files in a temporary direct
 import json
 import tempfile
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import typst
@@ -11,24 +12,35 @@ import typst
 from ddm.profiles.models import ZoneNarrative
 
 TEMPLATE = Path(__file__).resolve().parent / "profile.typ"
-KEY_FIGURES = ("population", "households", "pct_persons_piped_water", "pct_persons_no_electricity",
-               "unemployment_rate", "density")
+KEY_FIGURES = ("population", "households", "pct_households_piped_water_scheme", "pct_households_flush_toilet",
+               "pct_persons_no_electricity", "unemployment_rate", "density", "audit_outcome")
 
 
 def _short(source):
-    if "Community Survey 2016" in source:
-        return "CS 2016"
-    if "Census 2011" in source:
-        return "Census 2011"
-    if "Demarcation" in source:
-        return "MDB 2020"
+    for marker, short in (("Census 2022", "Census 2022"), ("Census 2011 on the 2020", "Census 2011"),
+                          ("Community Survey 2016", "CS 2016"), ("Census 2011", "Census 2011"),
+                          ("Municipal Money", "Municipal Money"), ("Demarcation", "MDB 2020")):
+        if marker in source:
+            return short
     return source[:40]
 
 
 def _rows(section):
-    return [{"name": r["name"], "unit": r["unit_label"], "footnote": r["footnote"],
-             "values": [c["display"] for c in r["values"]], "rank": r["rank"]["text"] if r["rank"] else "—"}
+    return [{"name": r["name"], "unit": r["unit_label"], "footnote": r["footnote"], "year": str(r["year"]),
+             "values": [c["display"] for c in r["values"]], "rank": r["rank"]["text"] if r["rank"] else "—",
+             "trend": " · ".join(f"{h['year']}: {h['display']}" for h in r["history"]) if len(r["history"]) > 1 else "",
+             "change": f"{r['change']['display']} ({r['change']['from_year']}–{r['change']['to_year']})"
+             if r["change"] else ""}
             for r in section["rows"]]
+
+
+def _governance(section):
+    table = section.get("municipalities") or {"years": [], "rows": []}
+    return {"years": [f"{y - 1}/{str(y)[2:]}" for y in table["years"]], "rule": table.get("rule", ""),
+            "rows": [{"name": f"{m['code']} {m['name']}", "audit": [a["outcome"] or "no data" for a in m["audit"]],
+                      "capital": "no data" if m["capital_budget_variance"] is None
+                      else f"{Decimal(m['capital_budget_variance']):.1f}% ({m['capital_year']})",
+                      "support": "yes" if m["needs_financial_support"] else "—"} for m in table["rows"]]}
 
 
 def _narrative(zone):
@@ -55,7 +67,7 @@ def document_data(place, profile, project_section):
     """The JSON the template reads (plain strings; all formatting done here)."""
     rows = {r["code"]: r for s in profile["sections"] for r in s["rows"]}
     key_figures = [{"name": rows[c]["name"], "value": rows[c]["values"][0]["display"],
-                    "source_short": f"{_short(rows[c]['source'])}"} for c in KEY_FIGURES if c in rows]
+                    "source_short": f"{_short(rows[c]['source'])}, {rows[c]['year']}"} for c in KEY_FIGURES if c in rows]
     spatial = next(s for s in profile["sections"] if s["key"] == "spatial")
     sections = []
     for section in profile["sections"]:
@@ -67,7 +79,8 @@ def document_data(place, profile, project_section):
             charts.append({"file": "chart-services.svg", "caption": "Services: the place, its province and South Africa "
                            "(CS 2016, % of persons or households)", "width": 80})
         sections.append({"number": section["number"], "title": section["title"], "rows": _rows(section),
-                         "notes": section["notes"], "charts": charts})
+                         "notes": section["notes"], "charts": charts, "after_projects": section["number"] > 6,
+                         "governance": _governance(section) if section["key"] == "governance" else None})
     kind = "metropolitan municipality" if place.is_metro else (
         "district (IGR Impact Zone)" if place.level == "zone" else "local municipality")
     zone = place if place.level == "zone" else place.parent
@@ -76,9 +89,9 @@ def document_data(place, profile, project_section):
         "generated": date.today().isoformat(),
         "columns": [c["name"] for c in profile["columns"]],
         "key_figures": key_figures,
-        "sums_note": "Zone, province and national figures are sums of municipal figures; ratios are recomputed "
-                     "from the sums, never averaged. Hover-free version of the web profile: every row's source is "
-                     "numbered in Sources.",
+        "sums_note": "Each figure is the newest available (Census 2022 where it has the figure), with its year; zone, "
+                     "province and national figures are Stats SA's own published figures for that level, a sum of "
+                     "municipalities only where none is published. Every row's source is numbered in Sources.",
         "map_caption": f"{spatial['map']['title']} ({spatial['map']['wards']} wards). Boundaries: MDB 2020.",
         "narrative": _narrative(zone),
         "sections": sections,

@@ -7,6 +7,7 @@ version is bumped whenever values change), so a page costs one query for the ver
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from ddm import caching
@@ -34,47 +35,74 @@ NO_INCOME = ("Income: no data. Census 2011 income of employed persons is publish
              "boundaries (234 municipalities), which do not map one-to-one onto today's municipalities; "
              "household income tables were not available.")
 NO_POVERTY = "Poverty (poverty headcount, SAMPI): no data in the packaged sources."
-AGE_BY_SEX = ("Age by sex is not in the packaged Community Survey tables, so the age structure is shown for "
-              "all persons (no pyramid by sex).")
-UNITS_NOTE = ("Community Survey 2016 service tables count persons, not households: “persons with piped water” "
-              "is the share of people living in households with that service.")
-SUMS_NOTE = ("Zone, province and national figures are sums of municipal figures (ratios recomputed from the "
-             "sums). Stats SA's own totals differ by rounding: South Africa's published CS 2016 population "
-             "is 55,653,654 and households 16,923,309.")
+AGE_BY_SEX = ("Age by sex is not in the packaged tables, so the age structure is shown for all persons (no pyramid "
+              "by sex).")
+HEADLINE = ("Each row shows its newest figure (Census 2022 where Census 2022 has it) with its own source and year; "
+            "the trend column shows the earlier vintages (Census 2011, Community Survey 2016) for this place.")
+OFFICIAL = ("Zone, province and national figures are Stats SA's own published figures for that level (not sums of "
+            "municipalities); a figure is a sum only where Stats SA publishes none (a metro's zone), and its note "
+            "says so. South Africa: Census 2022 population 62,027,503, households 17,828,778; CS 2016 population "
+            "55,653,654.")
+NO_2022_SOCIO = ("Education and employment: the packaged Census 2022 tables (Provinces at a glance) have no "
+                 "municipal education or employment figures, so Community Survey 2016 (education of adults) and "
+                 "Census 2011 (employment) are shown; school attendance is Census 2022.")
+NO_2022_SERVICES = ("Census 2022 gives households by water scheme, toilet type, dwelling type and cooking energy "
+                    "(rows marked 2022). Refuse removal, electricity access, internet and the person-based "
+                    "backlog counts are not in the packaged Census 2022 tables: Community Survey 2016 is shown "
+                    "for them (it counts persons, not households).")
+GOVERNANCE = ("Audit outcomes (Auditor-General) and Municipal Money indicators are National Treasury's figures for "
+              "municipal financial years (2019 = July 2018 to June 2019), the newest available in the packaged "
+              "data (July 2020). A zone's figures are those of its district municipality (or metro) itself; its "
+              "local municipalities are listed below. Values of municipalities disestablished in 2016 are shown "
+              "as history of their successor.")
 
 SECTIONS = [
     Section(1, "situation", "Development situation"),
     Section(2, "demography", "Demographic and population profile", (
-        "population", "households", "pct_female", "female_headed_households", "pct_female_headed_households",
-        "child_headed_households", "pct_child_headed_households", "census2011.population",
-    ), Category.DEMOGRAPHY, (AGE_BY_SEX, SUMS_NOTE)),
+        "population", "households", "avg_household_size", "growth_rate", "pct_female", "sex_ratio",
+        "pct_children_0_14", "pct_youth_15_34", "pct_older_60plus", "female_headed_households",
+        "pct_female_headed_households", "child_headed_households", "pct_child_headed_households",
+    ), Category.DEMOGRAPHY, (HEADLINE, OFFICIAL, AGE_BY_SEX)),
     Section(3, "socio_economic", "Socio-economic development", (
-        "adults_20plus", "pct_adults_no_schooling", "pct_adults_grade12_plus", "employed", "unemployed",
-        "unemployment_rate", "unemployment_rate_expanded",
-    ), Category.SOCIO_ECONOMIC, (NO_INCOME, NO_POVERTY)),
+        "persons_5_24_attending_school", "adults_20plus", "pct_adults_no_schooling", "pct_adults_grade12_plus",
+        "employed", "unemployed", "unemployment_rate", "unemployment_rate_expanded",
+    ), Category.SOCIO_ECONOMIC, (NO_2022_SOCIO, NO_INCOME, NO_POVERTY)),
     Section(4, "spatial", "Spatial development and environment", ("area_km2", "density"), Category.SPATIAL,
-            ("Area: MDB 2020 boundaries; population: 2016 demarcation. Densities are approximate.",)),
+            ("Area: Stats SA's published area (Census 2022, 2020 boundaries); earlier densities use the MDB 2020 "
+             "boundary area with the CS 2016 population.",)),
     Section(5, "services", "Infrastructure and service delivery", (
+        "pct_households_piped_water_scheme", "pct_households_flush_toilet", "pct_households_no_toilet",
+        "pct_households_informal_dwelling", "pct_households_traditional_dwelling",
+        "pct_households_electricity_cooking", "pct_households_other_cooking_fuel", "households_no_toilet",
+        "households_other_water_source", "households_informal_dwelling",
         "pct_persons_piped_water", "pct_persons_flush_toilet", "pct_persons_no_toilet", "pct_persons_refuse_weekly",
-        "pct_persons_no_electricity", "pct_households_informal_dwelling", "pct_households_internet_dwelling",
+        "pct_persons_no_electricity", "pct_households_internet_dwelling",
         "pct_households_internet_cellphone", "persons_no_piped_water", "persons_no_sanitation",
-        "persons_no_refuse_removal", "persons_no_electricity", "households_informal_dwelling",
-    ), Category.SERVICES, (UNITS_NOTE,)),
+        "persons_no_refuse_removal", "persons_no_electricity",
+    ), Category.SERVICES, (NO_2022_SERVICES,)),
     Section(6, "projects", "Projects and spending situation"),
-    Section(7, "governance", "Institutional and local governance situation", (), Category.GOVERNANCE,
-            ("Audit outcomes and other governance indicators: no data yet (add them with "
-             "`ddm import indicators`, category governance).",)),
+    Section(7, "governance", "Institutional and local governance situation", (
+        "audit_outcome", "capital_budget_variance", "operating_budget_variance", "cash_coverage",
+        "irregular_wasteful_expenditure", "current_ratio", "liquidity_ratio", "debtors_collection_rate",
+        "repairs_maintenance_pct_ppe", "miif_category", "pct_income_government_transfers",
+    ), Category.GOVERNANCE, (GOVERNANCE,)),
 ]
-SERVICE_BARS = ("pct_persons_piped_water", "pct_persons_flush_toilet", "pct_persons_refuse_weekly",
-                "pct_persons_no_electricity", "pct_households_informal_dwelling", "pct_households_internet_dwelling")
-BREAKDOWNS = (("cs2016.age", "Age structure (5-year groups), CS 2016"),
+# Other apps add sections (e.g. facilities) by appending a Section and a builder: see EXTRA_BUILDERS.
+EXTRA_BUILDERS = {}
+SERVICE_BARS = ("pct_households_piped_water_scheme", "pct_households_flush_toilet", "pct_households_informal_dwelling",
+                "pct_households_electricity_cooking", "pct_persons_refuse_weekly", "pct_persons_no_electricity")
+BREAKDOWNS = (("census2022.age", "Broad age groups"),
+              ("cs2016.age", "Age structure (5-year groups), CS 2016"),
               ("cs2016.population_group", "Population group, CS 2016"))
+PREDECESSOR = "predecessor "
 
 
 def format_value(value, definition):
     """Display text of a value: thousands grouped (ddm.numbers), the definition's decimals, % for percent."""
     if value is None:
         return "no data"
+    if isinstance(value, str) and definition.unit == Unit.CATEGORY:
+        return value
     decimals = definition.decimals if definition.unit != Unit.KM2 else 0
     text = number(value, decimals)
     return f"{text}%" if definition.unit == Unit.PERCENT else text
@@ -104,56 +132,148 @@ def _section_codes():
     return codes
 
 
+def _newer(found, candidate):
+    """True when candidate (year, released) is newer than found's."""
+    return found is None or (candidate[0], candidate[1] or date.min) > (found[0], found[1] or date.min)
+
+
 def rank_table(level, codes, version):
-    """{code: {place code: Rank}} over every place of the level; cached per data version."""
+    """{code: {place code: Rank}} over every place of the level (each place's newest value); cached per data version."""
     digest = hashlib.sha256("\n".join(sorted(codes)).encode()).hexdigest()[:16]  # the same in every process
     return caching.remember("profiles:ranks", lambda: _rank_table(level, codes), level, version, digest)
 
 
 def _rank_table(level, codes):
-    definitions = {d.code: d for d in IndicatorDefinition.objects.filter(code__in=codes)}
+    definitions = {d.code: d for d in IndicatorDefinition.objects.filter(code__in=codes).exclude(unit=Unit.CATEGORY)}
+    newest = {}
+    rows = (IndicatorValue.objects.filter(indicator__code__in=list(definitions), place__level=level,
+                                          place__demarcation_year=2020, value__isnull=False)
+            .exclude(vintage__startswith=PREDECESSOR)
+            .values_list("indicator__code", "place__code", "year", "released", "value"))
+    for code, place, year, released, value in rows:
+        if _newer(newest.get((code, place)), (year, released)):
+            newest[(code, place)] = (year, released, value)
     latest = {}
-    rows = IndicatorValue.objects.filter(indicator__code__in=codes, place__level=level,
-                                         place__demarcation_year=2020).values_list("indicator__code", "place__code",
-                                                                                   "year", "value")
-    for code, place, year, value in rows:
-        if code not in latest or year > latest[code][0]:
-            latest[code] = (year, {})
-        if year == latest[code][0]:
-            latest[code][1][place] = value
-    return {code: rank_values(values, definitions[code].direction) for code, (_y, values) in latest.items()}
+    for (code, place), (year, _released, value) in newest.items():
+        latest.setdefault(code, {})[place] = (year, value)
+    table = {}
+    for code, values in latest.items():
+        top = max(year for year, _v in values.values())
+        # Rank only places with the same (newest) year: a 2016 figure is not ranked against 2022 ones.
+        table[code] = rank_values({p: v for p, (y, v) in values.items() if y == top}, definitions[code].direction)
+    return table
 
 
 def _values(columns, codes):
-    """{(code, place id): (year, value, note)} keeping the latest year of each."""
-    found = {}
-    rows = IndicatorValue.objects.filter(place__in=columns, indicator__code__in=codes).values_list(
-        "indicator__code", "place_id", "year", "value", "source_note")
-    for code, place, year, value, note in rows:
-        if (code, place) not in found or year > found[(code, place)][0]:
-            found[(code, place)] = (year, value, note)
-    return found
+    """({(code, place id): newest value row}, {code: [value rows of the main place, oldest first]}, predecessors)."""
+    found, history, predecessors = {}, {}, {}
+    main = columns[0].pk
+    rows = IndicatorValue.objects.filter(place__in=columns, indicator__code__in=codes).values(
+        "indicator__code", "place_id", "year", "value", "text", "vintage", "source", "released", "source_note",
+        "is_aggregated")
+    for row in rows:
+        key = (row["indicator__code"], row["place_id"])
+        if row["vintage"].startswith(PREDECESSOR):
+            if row["place_id"] == main:
+                predecessors.setdefault(row["indicator__code"], []).append(row)
+            continue
+        if _newer(found.get(key) and (found[key]["year"], found[key]["released"]), (row["year"], row["released"])):
+            found[key] = row
+        if row["place_id"] == main:
+            history.setdefault(row["indicator__code"], []).append(row)
+    for rows_of in (*history.values(), *predecessors.values()):
+        rows_of.sort(key=lambda r: (r["year"], r["released"] or date.min))
+    return found, history, predecessors
+
+
+def _basis(row):
+    """Published (Stats SA's or Treasury's own figure for the place), a sum, or computed."""
+    note = row["source_note"]
+    if note.startswith("sum of") or "sums of" in note:
+        return "sum"
+    if note.startswith("computed") or "computed" in note:
+        return "computed"
+    return "published"
+
+
+def _shown(row):
+    return row["text"] if row["text"] else row["value"]
 
 
 def _indicator_row(definition, columns, values, ranks, noun):
+    found, history, predecessors = values
     main = columns[0]
     cells = []
     for place in columns:
-        year, value, note = values.get((definition.code, place.pk), (None, None, ""))
-        cells.append({"place": place.code, "level": place.level, "value": None if value is None else str(value),
-                      "display": format_value(value, definition), "year": year, "note": note})
+        row = found.get((definition.code, place.pk))
+        if row is None:
+            cells.append({"place": place.code, "level": place.level, "value": None, "text": "", "display": "no data",
+                          "year": None, "note": "", "basis": None, "source": ""})
+            continue
+        cells.append({"place": place.code, "level": place.level,
+                      "value": None if row["value"] is None else str(row["value"]), "text": row["text"],
+                      "display": format_value(_shown(row), definition), "year": row["year"], "note": row["source_note"],
+                      "basis": _basis(row), "source": row["source"] or definition.source})
     rank = ranks.get(definition.code, {}).get(main.code)
+    trend = _trend(definition, history.get(definition.code, []))
+    head = cells[0]
     return {
         "code": definition.code, "name": definition.name, "unit": definition.unit, "unit_label": unit_label(definition),
-        "universe": definition.universe, "direction": definition.direction, "source": definition.source,
-        "year": cells[0]["year"] or definition.year, "formula": definition.formula, "description": definition.description,
-        "values": cells, "rank": rank.as_dict(noun) if rank else None,
+        "universe": definition.universe, "direction": definition.direction,
+        "source": head["source"] or definition.source, "year": head["year"] or definition.year,
+        "formula": definition.formula, "description": definition.description,
+        "values": cells, "rank": rank.as_dict(noun) if rank else None, **trend,
+        "predecessors": [{"code": r["vintage"][len(PREDECESSOR):], "year": r["year"],
+                          "display": format_value(_shown(r), definition), "note": r["source_note"]}
+                         for r in predecessors.get(definition.code, [])],
     }
+
+
+def _trend(definition, rows):
+    """History of the main place (one figure per year, the newest vintage of each), change and sparkline."""
+    by_year = {}
+    for row in rows:
+        by_year[row["year"]] = row  # sorted oldest first: the newest release of a year wins
+    points = [by_year[year] for year in sorted(by_year)]
+    history = [{"year": r["year"], "value": None if r["value"] is None else str(r["value"]), "text": r["text"],
+                "display": format_value(_shown(r), definition), "vintage": r["vintage"],
+                "source": r["source"] or definition.source} for r in points]
+    change = None
+    numeric = [r for r in points if r["value"] is not None]
+    if len(numeric) >= 2 and definition.unit not in (Unit.CATEGORY, Unit.KM2):
+        before, after = numeric[-2], numeric[-1]
+        change = {"from_year": before["year"], "to_year": after["year"], "display": _change(before["value"],
+                                                                                           after["value"], definition)}
+    spark = charts.sparkline([(r["year"], r["value"]) for r in numeric], f"{definition.name}: "
+                             + ", ".join(f"{h['year']} {h['display']}" for h in history)) if len(numeric) >= 2 else ""
+    return {"history": history, "change": change, "sparkline": spark}
+
+
+def _signed(value, places=0):
+    return ("+" if value >= 0 else "−") + number(abs(value), places)
+
+
+def _change(before, after, definition):
+    if definition.unit in (Unit.PERCENT, Unit.RATIO, Unit.MONTHS, Unit.DENSITY):
+        unit = " pp" if definition.unit == Unit.PERCENT else ""
+        return f"{_signed(after - before, max(definition.decimals, 1))}{unit}"
+    if not before:
+        return _signed(after - before)
+    return f"{_signed(after - before)} ({_signed((after - before) / before * 100, 1)}%)"
 
 
 def _breakdown(group, title, place, version):
     definitions = list(IndicatorDefinition.objects.filter(group=group).order_by("order"))
-    values = dict(IndicatorValue.objects.filter(indicator__group=group, place=place).values_list("indicator__code", "value"))
+    rows_by_year = {}
+    for code, year, value, source in (IndicatorValue.objects.filter(indicator__group=group, place=place)
+                                      .exclude(vintage__startswith=PREDECESSOR)
+                                      .values_list("indicator__code", "year", "value", "source")):
+        rows_by_year.setdefault(year, {})[code] = (value, source)
+    if not rows_by_year:
+        return None
+    year = max(rows_by_year)
+    values = {code: value for code, (value, _s) in rows_by_year[year].items()}
+    source = next((s for _v, s in rows_by_year[year].values() if s), "") or (definitions[0].source if definitions else "")
     total = sum(values.values(), Decimal(0))
     rows = []
     for definition in definitions:
@@ -161,16 +281,17 @@ def _breakdown(group, title, place, version):
         if value is None:
             continue
         share = value / total if total else Decimal(0)
-        rows.append({"label": definition.source_category, "value": str(value), "share": str(share.quantize(Decimal("0.0001"))),
+        label = definition.source_category or definition.name
+        rows.append({"label": label, "value": str(value), "share": str(share.quantize(Decimal("0.0001"))),
                      "display": f"{number(value)} ({share_text(share)})"})
-    source = definitions[0].source if definitions else ""
-    year = definitions[0].year if definitions else None
     largest = max((Decimal(r["share"]) for r in rows), default=Decimal(1)) or Decimal(1)
     bars = [(r["label"], Decimal(r["share"]) / largest, r["display"]) for r in rows]
-    if group == "cs2016.age":
+    if group.endswith(".age"):
         bars.reverse()  # oldest on top, as in a population pyramid
+    title = title if str(year) in title else f"{title}, Census {year}"
     svg = charts.bar_chart(bars, f"{title}: {place.display_name}") if rows else ""
-    return {"group": group, "id": group.replace(".", "-"), "title": title, "source": source, "year": year, "rows": rows, "svg": svg}
+    return {"group": group, "id": group.replace(".", "-"), "title": title, "source": source, "year": year, "rows": rows,
+            "svg": svg}
 
 
 def _service_chart(rows, columns):
@@ -216,10 +337,14 @@ def build_profile(place, version=None):
         sections.append({"number": section.number, "key": section.key, "title": section.title, "rows": rows,
                          "notes": list(section.notes)})
     by_key = {s["key"]: s for s in sections}
-    by_key["demography"]["charts"] = [_breakdown(g, t, place, version) for g, t in BREAKDOWNS]
+    by_key["demography"]["charts"] = [c for c in (_breakdown(g, t, place, version) for g, t in BREAKDOWNS) if c]
     by_key["services"]["chart"] = _service_chart(by_key["services"]["rows"], columns)
     by_key["spatial"]["map"] = _map(place)
-    sources = _sources(definitions.values())
+    by_key["governance"]["municipalities"] = municipal_governance(place)
+    for key, builder in EXTRA_BUILDERS.items():
+        if key in by_key:
+            by_key[key].update(builder(place, version))
+    sources = _sources(sections)
     numbers = {entry["source"]: entry["number"] for entry in sources}
     for section in sections:
         for row in section["rows"]:
@@ -229,6 +354,46 @@ def build_profile(place, version=None):
         "columns": [{"code": p.code, "name": p.display_name, "level": p.level} for p in columns],
         "sections": sections, "sources": sources,
     }
+
+
+FINANCE_SUPPORT_OUTCOMES = ("Adverse opinion", "Disclaimer of opinion", "Qualified", "Outstanding")
+POOR_CAPITAL_SPENDING = Decimal(-10)  # under-spent by more than 10% of the adjusted capital budget
+
+
+def municipal_governance(place):
+    """Audit outcomes by year and the newest capital-budget variance of each municipality of a zone (or the
+    municipality itself), with a flag where both point to financial-management support."""
+    members = [place] if place.level == Level.MUNICIPALITY or place.is_metro else list(
+        place.children.order_by("code").only("id", "code", "name", "short_name", "parent"))
+    rows = (IndicatorValue.objects.filter(place__in=members, indicator__code__in=("audit_outcome", "capital_budget_variance"))
+            .exclude(vintage__startswith=PREDECESSOR).values_list("place_id", "indicator__code", "year", "value", "text"))
+    audits, capital = {}, {}
+    for place_id, code, year, value, text in rows:
+        if code == "audit_outcome":
+            audits.setdefault(place_id, {})[year] = text
+        elif year >= capital.get(place_id, (0, None))[0]:
+            capital[place_id] = (year, value)
+    years = sorted({year for by_year in audits.values() for year in by_year})
+    result = []
+    for member in members:
+        outcomes = audits.get(member.pk, {})
+        cap_year, cap_value = capital.get(member.pk, (None, None))
+        latest = outcomes[max(outcomes)] if outcomes else ""
+        result.append({
+            "code": member.code, "name": member.display_name,
+            "audit": [{"year": y, "outcome": outcomes.get(y, "")} for y in years],
+            "capital_budget_variance": None if cap_value is None else str(cap_value), "capital_year": cap_year,
+            "needs_financial_support": needs_financial_support(latest, cap_value),
+        })
+    return {"years": years, "rows": result,
+            "rule": "Financial-management support first: the newest audit outcome is qualified, adverse, a "
+                    "disclaimer or outstanding, and the newest capital budget was under-spent by more than 10%."}
+
+
+def needs_financial_support(outcome, capital_variance):
+    """Adverse audit outcome and poor capital spending: financial-management support comes first."""
+    return bool(outcome in FINANCE_SUPPORT_OUTCOMES and capital_variance is not None
+                and capital_variance < POOR_CAPITAL_SPENDING)
 
 
 def _place_dict(place):
@@ -243,10 +408,15 @@ def _place_dict(place):
     }
 
 
-def _sources(definitions):
+def _sources(sections):
+    """Numbered sources of every figure shown (headline and history), each with its years."""
     seen = {}
-    for definition in definitions:
-        seen.setdefault(definition.source, set()).add(definition.year)
+    for section in sections:
+        for row in section["rows"]:
+            seen.setdefault(row["source"], set()).add(row["year"])
+            for entry in row["values"] + row["history"]:
+                if entry.get("source") and entry.get("year"):
+                    seen.setdefault(entry["source"], set()).add(entry["year"])
     return [{"number": number, "source": source, "years": sorted(years)}
             for number, (source, years) in enumerate(sorted(seen.items()), start=1)]
 
@@ -269,4 +439,6 @@ def strip_svg(profile):
             section["map"] = {k: v for k, v in section["map"].items() if k != "svg"}
         for chart in section.get("charts", []):
             chart.pop("svg", None)
+        for row in section["rows"]:
+            row.pop("sparkline", None)
     return data

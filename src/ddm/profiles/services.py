@@ -14,14 +14,24 @@ Stable interface (alignment, capacity and oneplan rely on it; keep it):
 
     BACKLOG_INDICATORS: {"water", "sanitation", "electricity", "refuse", "housing", "education",
         "population", "households"} -> indicator code. All are counts from the Community Survey 2016
-        (persons, except "housing" and "households": households), summed over municipalities, so
-        they can be added and weighted across places. Category mappings: ddm/profiles/catalogue.py.
+        (persons, except "housing" and "households": households), so they can be added and weighted
+        across places; "population" and "households" are the CS 2016 totals (the denominators of the
+        backlog rates, same survey), not the newest Census; so is "housing". Category mappings: ddm/profiles/catalogue.py.
+
+    population_by_code(year=None) -> {place code: (people, source with year)}: the newest population
+        (Census 2022), for per-capita figures.
+
+    Several vintages of an indicator may exist (IndicatorValue.vintage): the newest (year, then
+    release date) is returned; values of disestablished predecessor municipalities never are.
 
     rank_values(values, direction) -> {place_code: Rank}  (1 = highest value; ties share a rank)
 """
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
+
+from django.db.models import F, Q
 
 from ddm.places.models import Level, Place
 from ddm.profiles.models import Direction, IndicatorDefinition, IndicatorValue
@@ -31,10 +41,10 @@ BACKLOG_INDICATORS = {
     "sanitation": "persons_no_sanitation",
     "electricity": "persons_no_electricity",
     "refuse": "persons_no_refuse_removal",
-    "housing": "households_informal_dwelling",
+    "housing": "households_informal_dwelling_cs2016",
     "education": "adults_no_schooling",
-    "population": "population",
-    "households": "households",
+    "population": "population_cs2016",
+    "households": "households_cs2016",
 }
 
 LEVEL_NOUNS = {Level.ZONE: ("zone", "zones"), Level.MUNICIPALITY: ("municipality", "municipalities"),
@@ -49,8 +59,21 @@ class Value:
     year: int
 
 
+CURRENT = ~Q(vintage__startswith="predecessor ")  # values of a municipality's own (not its predecessors')
+
+
+def _newest(rows):
+    """{place key: row} keeping each place's newest (year, release) of rows (key, year, released, ...)."""
+    found = {}
+    for row in rows:
+        key, year, released = row[0], row[1], row[2] or date.min
+        if key not in found or (year, released) >= (found[key][1], found[key][2] or date.min):
+            found[key] = row
+    return found
+
+
 def latest_year(code):
-    return (IndicatorValue.objects.filter(indicator__code=code).order_by("-year")
+    return (IndicatorValue.objects.filter(CURRENT, indicator__code=code).order_by("-year")
             .values_list("year", flat=True).first())
 
 
@@ -59,25 +82,29 @@ def indicator_values(code, level="zone", year=None):
     if year is None:
         return {}
     rows = IndicatorValue.objects.filter(
-        indicator__code=code, year=year, place__level=level, place__demarcation_year=2020,
-    ).values_list("place__code", "value")
-    return dict(rows)
+        CURRENT, indicator__code=code, year=year, place__level=level, place__demarcation_year=2020,
+        value__isnull=False,
+    ).values_list("place__code", "year", "released", "value")
+    return {place: row[3] for place, row in _newest(rows).items()}
 
 
 def population_by_code(year=None):
     """{place code: (people, source)} for every zone and municipality with a population figure.
 
-    Used by the investment pages for per-capita figures; one query. The latest year wins unless a
-    year is given. A metro's zone and municipality share a code and a value.
+    Used by the investment pages for per-capita figures; one query. Each place's newest figure
+    (Census 2022 where loaded) wins unless a year is given; the source names that figure's own
+    release and year, e.g. "Statistics South Africa (2023) Census 2022: ... (2022)". A metro's zone
+    and municipality share a code and a value.
     """
     values = IndicatorValue.objects.filter(
-        indicator__code="population", place__level__in=(Level.MUNICIPALITY, Level.ZONE),
-        place__demarcation_year=2020,
+        CURRENT, indicator__code="population", place__level__in=(Level.MUNICIPALITY, Level.ZONE),
+        place__demarcation_year=2020, value__isnull=False,
     )
     if year is not None:
         values = values.filter(year=year)
-    rows = values.order_by("year").values_list("place__code", "value", "year", "indicator__source")
-    return {code: (int(value), f"{source} ({year})") for code, value, year, source in rows}
+    rows = values.values_list("place__code", "year", "released", "value", "source", "indicator__source")
+    return {code: (int(value), f"{source or default} ({year})")
+            for code, (_c, year, _r, value, source, default) in _newest(rows).items()}
 
 
 def _resolve_place(place):
@@ -94,13 +121,13 @@ def place_value(place, code, year=None):
     place = _resolve_place(place)
     if place is None:
         return None
-    values = IndicatorValue.objects.filter(place=place, indicator__code=code).select_related("indicator")
+    values = IndicatorValue.objects.filter(CURRENT, place=place, indicator__code=code).select_related("indicator")
     if year is not None:
         values = values.filter(year=year)
-    found = values.order_by("-year").first()
+    found = values.order_by("-year", F("released").desc(nulls_last=True)).first()
     if found is None:
         return None
-    return Value(found.value, found.indicator.unit, found.indicator.source, found.year)
+    return Value(found.value, found.indicator.unit, found.source or found.indicator.source, found.year)
 
 
 @dataclass(frozen=True)
