@@ -249,6 +249,12 @@ class ZoneSkills:
     shortfalls: list
     agencies: dict
     hubs: list
+    # Municipal Money per body: [(body, FinancialHealth)]; adverse audits + poor capital spending first.
+    finance: list = field(default_factory=list)
+
+    @property
+    def financial_support_first(self):
+        return [(body, health) for body, health in self.finance if health.needs_support]
 
     @property
     def audited(self):
@@ -312,7 +318,16 @@ def zone_skills(zone, weights=None):
     return ZoneSkills(
         zone, bodies, skills, suggestions, hub_flags, shortfalls,
         {area: by_area.get(area, []) for area in sorted(needed_areas)}, list(hubs_for_zone(zone)),
+        finance_of([b.place for b in bodies]),
     )
+
+
+def finance_of(places):
+    """[(place, FinancialHealth)] from the profiles store (audit outcomes, capital spending)."""
+    from ddm.profiles.services import financial_health  # profiles builds on capacity's neighbours: lazy
+
+    health = financial_health(places)
+    return [(place, health[place.pk]) for place in places]
 
 
 def _line_dict(line):
@@ -354,6 +369,7 @@ def zone_skills_dict(report):
         "profile_weighting": [{"municipality": r["place"].code, **r["weight"].as_dict(),
                                "skills": [s.code for s in r["skills"]]} for r in report.weighting()],
         "agencies": {area: [a.code for a in agencies] for area, agencies in report.agencies.items()},
+        "municipal_finance": [{"municipality": place.code, **health.as_dict()} for place, health in report.finance],
         "unaudited": [b.place.code for b in report.unaudited],
     }
 

@@ -64,6 +64,8 @@ def hub(request, pk):
         "plan_form": PlanForm(instance=None, initial={"needs": plans[0].needs, "resources_requested":
                                                        plans[0].resources_requested} if plans else None),
         "attachment_form": AttachmentForm(), "roles": HubRole,
+        "finance_first": [(place, health) for zone in hub.zones.all()
+                          for place, health in services.finance_of(services.municipal_bodies(zone)) if health.needs_support],
     })
 
 
@@ -151,6 +153,7 @@ def municipality(request, code, upload_result=None, upload_form=None, status=200
         "entries": body.audit.entries.select_related("skill") if body.audit else [],
         "upload_form": upload_form or SkillsUploadForm(), "override_form": OverrideForm(),
         "result": upload_result, "rejected_href": _rejected_href(upload_result),
+        "finance": services.finance_of([place])[0][1],
     }, status=status)
 
 

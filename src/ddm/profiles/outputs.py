@@ -9,23 +9,74 @@ def profile_sheets(place):
     """Sheets for ddm.exports.xlsx_bytes: one row per indicator and place, with source, year and formula."""
     profile = sections.get_profile(place)
     header = ["section", "indicator code", "indicator", "unit", "place code", "place", "place level", "value",
-              "year", "source", "note", "formula", f"rank of {place.display_name}"]
+              "year", "source", "note", "formula", f"rank of {place.display_name}", "basis"]
     names = {c["code"] + c["level"]: c["name"] for c in profile["columns"]}
     rows = []
     for section in profile["sections"]:
         for row in section["rows"]:
             rank = row["rank"]["text"] if row["rank"] else ""
             for cell in row["values"]:
-                value = Decimal(cell["value"]) if cell["value"] is not None else "no data"
                 rows.append([f"{section['number']}. {section['title']}", row["code"], row["name"], row["unit_label"],
-                             cell["place"], names.get(cell["place"] + cell["level"], ""), cell["level"], value,
-                             cell["year"] or row["year"], row["source"], cell["note"], row["formula"],
-                             rank if cell["place"] == place.code and cell["level"] == place.level else ""])
+                             cell["place"], names.get(cell["place"] + cell["level"], ""), cell["level"], _cell_value(cell),
+                             cell["year"] or row["year"], cell.get("source") or row["source"], cell["note"],
+                             row["formula"], rank if cell["place"] == place.code and cell["level"] == place.level else "",
+                             cell.get("basis") or ""])
     notes = [note for section in profile["sections"] for note in section["notes"]]
     sheets = [("Profile", header, rows, notes)]
+    sheets.append(history_sheet(place, profile))
+    sheets.append(_finance_sheet(profile))
     sheets.append(_breakdown_sheet(profile))
     sheets.append(_projects_sheet(place))
     return sheets
+
+
+def _cell_value(cell):
+    if cell.get("text"):
+        return cell["text"]
+    return Decimal(cell["value"]) if cell["value"] is not None else "no data"
+
+
+def history_sheet(place, profile=None):
+    """Every vintage of every indicator for the place itself (the trend column), with its own source."""
+    profile = profile or sections.get_profile(place)
+    header = ["section", "indicator code", "indicator", "unit", "place code", "year", "value", "vintage", "source"]
+    rows = []
+    for section in profile["sections"]:
+        for row in section["rows"]:
+            for entry in row["history"]:
+                rows.append([f"{section['number']}. {section['title']}", row["code"], row["name"], row["unit_label"],
+                             place.code, entry["year"], _cell_value(entry), entry["vintage"] or "", entry["source"]])
+            for entry in row.get("predecessors", []):
+                rows.append([f"{section['number']}. {section['title']}", row["code"], row["name"], row["unit_label"],
+                             place.code, entry["year"], entry["display"], f"predecessor {entry['code']}", entry["note"]])
+    notes = ["Each place's figures by year: Census 2011, Community Survey 2016, Census 2022 and any later release; "
+             "predecessor rows are values of municipalities disestablished in 2016 whose area is now part of this one."]
+    return ("History", header, rows, notes)
+
+
+def _finance_sheet(profile):
+    governance = next(s for s in profile["sections"] if s["key"] == "governance")
+    table = governance.get("municipalities") or {"years": [], "rows": []}
+    header = ["municipality code", "municipality", *[f"audit outcome {y - 1}/{str(y)[2:]}" for y in table["years"]],
+              "capital budget variance % (newest)", "capital budget year", "financial-management support first"]
+    rows = [[m["code"], m["name"], *[a["outcome"] or "no data" for a in m["audit"]],
+             Decimal(m["capital_budget_variance"]) if m["capital_budget_variance"] is not None else "no data",
+             m["capital_year"] or "", "yes" if m["needs_financial_support"] else "no"] for m in table["rows"]]
+    notes = [table.get("rule", ""), "Source: National Treasury, Municipal Money (AGSA audit outcomes), July 2020."]
+    return ("Municipal finance", header, rows, notes)
+
+
+def profile_csv(place):
+    """(header, rows) of the profile as one CSV table: every figure shown, and every earlier vintage."""
+    sheets = profile_sheets(place)
+    profile_header, profile_rows = sheets[0][1], sheets[0][2]
+    _name, history_header, history_rows, _notes = sheets[1]
+    header = ["table", *profile_header, "vintage"]
+    rows = [["profile", *row, ""] for row in profile_rows]
+    for section, code, name, unit, place_code, year, value, vintage, source in history_rows:
+        rows.append(["history", section, code, name, unit, place_code, "", place.level, value, year, source, "", "",
+                     "", "", vintage])
+    return header, rows
 
 
 def _breakdown_sheet(profile):

@@ -18,7 +18,7 @@ from ddm.places.models import Level, Place
 from ddm.profiles import charts
 from ddm.profiles.aggregate import data_version
 from ddm.profiles.models import Category, IndicatorDefinition, IndicatorValue, Unit
-from ddm.profiles.services import LEVEL_NOUNS, rank_values
+from ddm.profiles.services import LEVEL_NOUNS, SUPPORT_RULE, financial_health, rank_values
 
 
 @dataclass(frozen=True)
@@ -356,44 +356,27 @@ def build_profile(place, version=None):
     }
 
 
-FINANCE_SUPPORT_OUTCOMES = ("Adverse opinion", "Disclaimer of opinion", "Qualified", "Outstanding")
-POOR_CAPITAL_SPENDING = Decimal(-10)  # under-spent by more than 10% of the adjusted capital budget
-
-
 def municipal_governance(place):
     """Audit outcomes by year and the newest capital-budget variance of each municipality of a zone (or the
-    municipality itself), with a flag where both point to financial-management support."""
+    municipality itself), with a flag where both point to financial-management support first."""
     members = [place] if place.level == Level.MUNICIPALITY or place.is_metro else list(
         place.children.order_by("code").only("id", "code", "name", "short_name", "parent"))
-    rows = (IndicatorValue.objects.filter(place__in=members, indicator__code__in=("audit_outcome", "capital_budget_variance"))
-            .exclude(vintage__startswith=PREDECESSOR).values_list("place_id", "indicator__code", "year", "value", "text"))
-    audits, capital = {}, {}
-    for place_id, code, year, value, text in rows:
-        if code == "audit_outcome":
-            audits.setdefault(place_id, {})[year] = text
-        elif year >= capital.get(place_id, (0, None))[0]:
-            capital[place_id] = (year, value)
+    audits = {}
+    for place_id, year, text in (IndicatorValue.objects.filter(place__in=members, indicator__code="audit_outcome")
+                                 .exclude(vintage__startswith=PREDECESSOR).values_list("place_id", "year", "text")):
+        audits.setdefault(place_id, {})[year] = text
+    health = financial_health(members)
     years = sorted({year for by_year in audits.values() for year in by_year})
-    result = []
+    rows = []
     for member in members:
-        outcomes = audits.get(member.pk, {})
-        cap_year, cap_value = capital.get(member.pk, (None, None))
-        latest = outcomes[max(outcomes)] if outcomes else ""
-        result.append({
+        found = health[member.pk]
+        rows.append({
             "code": member.code, "name": member.display_name,
-            "audit": [{"year": y, "outcome": outcomes.get(y, "")} for y in years],
-            "capital_budget_variance": None if cap_value is None else str(cap_value), "capital_year": cap_year,
-            "needs_financial_support": needs_financial_support(latest, cap_value),
+            "audit": [{"year": y, "outcome": audits.get(member.pk, {}).get(y, "")} for y in years],
+            "capital_budget_variance": None if found.capital_variance is None else str(found.capital_variance),
+            "capital_year": found.capital_year, "needs_financial_support": found.needs_support,
         })
-    return {"years": years, "rows": result,
-            "rule": "Financial-management support first: the newest audit outcome is qualified, adverse, a "
-                    "disclaimer or outstanding, and the newest capital budget was under-spent by more than 10%."}
-
-
-def needs_financial_support(outcome, capital_variance):
-    """Adverse audit outcome and poor capital spending: financial-management support comes first."""
-    return bool(outcome in FINANCE_SUPPORT_OUTCOMES and capital_variance is not None
-                and capital_variance < POOR_CAPITAL_SPENDING)
+    return {"years": years, "rows": rows, "rule": SUPPORT_RULE}
 
 
 def _place_dict(place):

@@ -21,6 +21,10 @@ Stable interface (alignment, capacity and oneplan rely on it; keep it):
     population_by_code(year=None) -> {place code: (people, source with year)}: the newest population
         (Census 2022), for per-capita figures.
 
+    financial_health(places) -> {place code: FinancialHealth}: newest audit outcome and capital-budget
+        variance (Municipal Money) of municipalities / district municipalities, and whether
+        financial-management support should come first (adverse outcome and poor capital spending).
+
     Several vintages of an indicator may exist (IndicatorValue.vintage): the newest (year, then
     release date) is returned; values of disestablished predecessor municipalities never are.
 
@@ -182,3 +186,65 @@ def rank_values(values, direction=Direction.NEUTRAL):
 
 def definitions(codes):
     return {d.code: d for d in IndicatorDefinition.objects.filter(code__in=codes)}
+
+
+# --- municipal finance (Municipal Money) ------------------------------------------------------------
+
+SUPPORT_OUTCOMES = ("Adverse opinion", "Disclaimer of opinion", "Qualified", "Outstanding")
+POOR_CAPITAL_SPENDING = Decimal(-10)  # under-spent by more than 10% of the adjusted capital budget
+SUPPORT_RULE = ("Financial-management support first: the newest audit outcome is qualified, adverse, a disclaimer "
+                "or outstanding, and the newest capital budget was under-spent by more than 10%.")
+FINANCE_SOURCE = "National Treasury, Municipal Money (AGSA audit outcomes, MFMA returns), July 2020"
+
+
+@dataclass(frozen=True)
+class FinancialHealth:
+    audit_outcome: str
+    audit_year: int | None
+    capital_variance: Decimal | None
+    capital_year: int | None
+
+    @property
+    def needs_support(self):
+        return needs_financial_support(self.audit_outcome, self.capital_variance)
+
+    @property
+    def evidence(self):
+        parts = []
+        if self.audit_outcome:
+            parts.append(f"audit {self.audit_outcome} ({financial_year(self.audit_year)})")
+        if self.capital_variance is not None:
+            parts.append(f"capital budget {self.capital_variance:+.1f}% ({financial_year(self.capital_year)})")
+        return "; ".join(parts) or "no Municipal Money data"
+
+    def as_dict(self):
+        return {"audit_outcome": self.audit_outcome or None, "audit_year": self.audit_year,
+                "capital_budget_variance": None if self.capital_variance is None else str(self.capital_variance),
+                "capital_year": self.capital_year, "needs_financial_support": self.needs_support,
+                "evidence": self.evidence, "source": FINANCE_SOURCE}
+
+
+def financial_year(year):
+    """Municipal financial year by its end: 2019 -> "2018/19"."""
+    return f"{year - 1}/{str(year)[2:]}" if year else "no year"
+
+
+def needs_financial_support(outcome, capital_variance):
+    """Adverse audit outcome and poor capital spending: financial-management support comes first."""
+    return bool(outcome in SUPPORT_OUTCOMES and capital_variance is not None
+                and capital_variance < POOR_CAPITAL_SPENDING)
+
+
+def financial_health(places):
+    """{place id: FinancialHealth} of the places (one query); places without data get empty figures."""
+    ids = [p.pk for p in places]
+    audits, capital = {}, {}
+    rows = (IndicatorValue.objects.filter(CURRENT, place_id__in=ids,
+                                          indicator__code__in=("audit_outcome", "capital_budget_variance"))
+            .values_list("place_id", "indicator__code", "year", "value", "text"))
+    for place, code, year, value, text in rows:
+        target = audits if code == "audit_outcome" else capital
+        if place not in target or year > target[place][0]:
+            target[place] = (year, text if code == "audit_outcome" else value)
+    return {pk: FinancialHealth(audits.get(pk, (None, ""))[1], audits.get(pk, (None, ""))[0],
+                                capital.get(pk, (None, None))[1], capital.get(pk, (None, None))[0]) for pk in ids}

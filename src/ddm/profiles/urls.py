@@ -12,6 +12,8 @@ urlpatterns = [
     path("municipalities/<str:code>/", views.municipality_profile, name="municipality"),
     path("zones/<str:code>/profile.pdf", views.profile_pdf, {"level": "zone"}, name="zone_pdf"),
     path("zones/<str:code>/profile.xlsx", views.profile_xlsx, {"level": "zone"}, name="zone_xlsx"),
+    path("zones/<str:code>/profile.csv", views.profile_csv, {"level": "zone"}, name="zone_csv"),
+    path("municipalities/<str:code>/profile.csv", views.profile_csv, {"level": "municipality"}, name="municipality_csv"),
     path("municipalities/<str:code>/profile.pdf", views.profile_pdf, {"level": "municipality"}, name="municipality_pdf"),
     path("municipalities/<str:code>/profile.xlsx", views.profile_xlsx, {"level": "municipality"},
          name="municipality_xlsx"),

@@ -58,6 +58,12 @@ def profile_pdf(request, level, code):
     return response
 
 
+def profile_csv(request, level, code):
+    place = _place(level, code)
+    header, rows = outputs.profile_csv(place)
+    return csv_response(f"profile-{place.code}.csv", header, rows)
+
+
 def profile_xlsx(request, level, code):
     place = _place(level, code)
     return xlsx_response(f"profile-{place.code}.xlsx", outputs.profile_sheets(place))
