@@ -10,7 +10,10 @@ GET /zones/{code}/profile, /municipalities/{code}/profile -> the profile as data
         spatial has map {view_box, wards, title, legend[]},
     sources [{number, source, years}], narrative {...} | null, projects {empty, by_kind [...], top_projects
         [...], includes, calendar, located_points}.
-GET /indicators -> definitions; GET /indicators/{code}/values?level=zone&year= -> {place code: value}.
+GET /indicators -> definitions; GET /indicators/{code}/values?level=zone&year= -> {place code: value}
+    of the newest year (each place's newest release of it), with that year's source.
+Rows also carry history [{year, value, text, display, vintage, source}], change, predecessors; cells
+carry source, basis (published | sum | computed) and text (categorical values).
 """
 
 from typing import Any
@@ -82,5 +85,6 @@ def indicator_values(request, code: str, level: str = "zone", year: int | None =
     if level not in LEVELS:
         return 400, {"detail": f"level must be one of {', '.join(LEVELS)}"}
     values = services.indicator_values(code, level, year)
-    return 200, {"indicator": code, "level": level, "year": year or services.latest_year(code), "unit": definition.unit,
-                 "source": definition.source, "values": {k: str(v) for k, v in values.items()}}
+    source, shown_year = services.vintage_of(definition, year)
+    return 200, {"indicator": code, "level": level, "year": shown_year, "unit": definition.unit,
+                 "source": source, "values": {k: str(v) for k, v in values.items()}}

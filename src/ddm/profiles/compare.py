@@ -1,12 +1,14 @@
 """The comparison view: all 52 zones ranked on chosen indicators (table, choropleth, CSV)."""
 
+from django.db.models import Q
+
 from ddm import caching
 from ddm.places.models import Place
 from ddm.places.services import country_view_box
 from ddm.profiles import charts
-from ddm.profiles.models import Direction, IndicatorDefinition, Kind
+from ddm.profiles.models import Direction, IndicatorDefinition, Kind, Unit
 from ddm.profiles.sections import format_value, unit_label
-from ddm.profiles.services import indicator_values, rank_values
+from ddm.profiles.services import indicator_values, rank_values, vintage_of
 
 DEFAULT = "pct_persons_piped_water"
 MAX_PICKED = 6
@@ -14,9 +16,10 @@ WORST = 10
 
 
 def comparable_indicators():
-    """Derived and imported indicators (the base category counts are parts of tables, not indicators)."""
-    return list(IndicatorDefinition.objects.exclude(kind=Kind.BASE).order_by("category", "order", "code")
-                | IndicatorDefinition.objects.filter(code="area_km2"))
+    """Numeric indicators that stand alone: derived, imported, Census 2022 and Municipal Money ones (the base
+    category counts of a table are parts of it, not indicators; categories such as audit outcomes do not rank)."""
+    return list(IndicatorDefinition.objects.filter(~Q(kind=Kind.BASE) | Q(group=""))
+                .exclude(unit=Unit.CATEGORY).order_by("category", "order", "code"))
 
 
 def picked_indicators(codes):
@@ -44,7 +47,7 @@ def compare_table(picked):
     for row in rows:
         first = row["cells"][0] if row["cells"] else None
         row["worst"] = bool(first and first["rank"] and first["rank"].from_worst and first["rank"].from_worst <= WORST)
-    return {"indicators": [_describe(d) for d, _v, _r in columns], "rows": rows}
+    return {"indicators": [_describe(d, *vintage_of(d)) for d, _v, _r in columns], "rows": rows}
 
 
 def _order_key(cell):
@@ -54,9 +57,9 @@ def _order_key(cell):
     return (0, rank.from_worst if rank.from_worst is not None else rank.position)
 
 
-def _describe(definition):
+def _describe(definition, source, year):
     return {"code": definition.code, "name": definition.name, "unit": unit_label(definition),
-            "source": definition.source, "year": definition.year, "direction": definition.get_direction_display(),
+            "source": source, "year": year, "direction": definition.get_direction_display(),
             "ordered_worst_first": definition.direction != Direction.NEUTRAL, "formula": definition.formula}
 
 

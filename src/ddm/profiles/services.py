@@ -92,6 +92,14 @@ def indicator_values(code, level="zone", year=None):
     return {place: row[3] for place, row in _newest(rows).items()}
 
 
+def vintage_of(definition, year=None):
+    """(source, year) of the figures indicator_values() gives for the definition (its newest year by default)."""
+    year = year or latest_year(definition.code) or definition.year
+    source = (IndicatorValue.objects.filter(CURRENT, indicator=definition, year=year).exclude(source="")
+              .order_by(F("released").desc(nulls_last=True)).values_list("source", flat=True).first())
+    return source or definition.source, year
+
+
 def population_by_code(year=None):
     """{place code: (people, source)} for every zone and municipality with a population figure.
 
