@@ -64,11 +64,11 @@ def test_profile_headline_is_2022_with_history_change_and_sparkline(dc15):
     profile = build_profile(dc15)
     population = row_of(profile, "population")
     assert population["year"] == 2022 and "Census 2022" in population["source"]
-    assert population["values"][0]["display"] == "1,501,702" and population["values"][0]["basis"] == "published"
-    assert population["values"][-1]["display"] == "62,027,503"  # South Africa, Stats SA's national figure
+    assert population["values"][0]["display"] == "1 501 702" and population["values"][0]["basis"] == "published"
+    assert population["values"][-1]["display"] == "62 027 503"  # South Africa, Stats SA's national figure
     assert [(h["year"], h["display"]) for h in population["history"]] == [
-        (2011, "1,366,039"), (2016, "1,457,384"), (2022, "1,501,702")]
-    assert population["change"] == {"from_year": 2016, "to_year": 2022, "display": "+44,318 (+3.0%)"}
+        (2011, "1 366 039"), (2016, "1 457 384"), (2022, "1 501 702")]
+    assert population["change"] == {"from_year": 2016, "to_year": 2022, "display": "+44 318 (+3.0%)"}
     assert population["sparkline"].startswith("<svg") and 'class="spark"' in population["sparkline"]
     assert {2011, 2016, 2022} <= {year for s in profile["sources"] for year in s["years"]}
     # A section without Census 2022 figures says which vintage it shows and why.
@@ -133,7 +133,7 @@ def test_pdf_prints_each_section_once_in_order(dc15):
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(outputs.profile_pdf(dc15))).pages)
     assert text.count("7. Institutional and local governance situation") == 1
     assert text.index("6. Projects and spending") < text.index("7. Institutional and local governance")
-    assert "Census 2022" in text and "Qualified" in text and "1,501,702" in text
+    assert "Census 2022" in text and "Qualified" in text and "1 501 702" in text
 
 
 def test_capacity_pages_put_financial_management_first(client, dc15):
