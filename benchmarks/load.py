@@ -60,13 +60,13 @@ def fill():
     register.generate()
     missing = LINES - BudgetLine.objects.count()
     if missing > 0:  # actual expenditure beside the budget of the generated projects' single years
+        columns = [f.column for f in BudgetLine._meta.concrete_fields if f.column != "id"]
+        chosen = {"kind": "'actual'", "amount": "round(amount * 0.8, 2)"}
         with connection.cursor() as cursor:
-            cursor.execute("""
-                INSERT INTO investment_budgetline (project_id, kind, amount, fy_first, fy_last, fy_start_month,
-                                                   stated_as, submission_id)
-                SELECT project_id, 'actual', round(amount * 0.8, 2), fy_first, fy_last, fy_start_month, '', NULL
-                FROM investment_budgetline WHERE kind = 'budget' AND fy_first IS NOT NULL AND fy_first = fy_last
-                ORDER BY id LIMIT %s""", [missing])
+            cursor.execute(
+                f"INSERT INTO investment_budgetline ({', '.join(columns)}) "
+                f"SELECT {', '.join(chosen.get(c, c) for c in columns)} FROM investment_budgetline "
+                "WHERE kind = 'budget' AND fy_first IS NOT NULL AND fy_first = fy_last ORDER BY id LIMIT %s", [missing])
             cursor.execute("VACUUM ANALYZE")
     from django.contrib.auth import get_user_model
 

@@ -212,8 +212,13 @@ def _sum_finding(published, r):
 
 
 def published_for_zone(zone):
-    """Reconciliations of every published total of a zone (two queries each, none per line)."""
-    return [reconcile(t) for t in PublishedTotal.objects.filter(zone=zone).select_related("zone")]
+    """Reconciliations of every published total of a zone (two queries each, none per line), computed
+    once per data version and shared by every process (ddm.caching): a metro's other lines are
+    hundreds of thousands on a national register."""
+    from ddm import caching
+
+    return caching.remember("investment:published", lambda: [
+        reconcile(t) for t in PublishedTotal.objects.filter(zone=zone).select_related("zone")], zone.code)
 
 
 def published_json(reconciliation):

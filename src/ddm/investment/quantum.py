@@ -123,7 +123,7 @@ def _as_set(value):
 class Quantum:
     def __init__(self, zone, calendar, view, rows):
         self.zone, self.calendar, self.view = zone, calendar, view
-        self._rows, self._sorted = list(rows), None
+        self._rows, self._sorted, self._totals = list(rows), None, None
 
     @property
     def rows(self):
@@ -178,6 +178,11 @@ class Quantum:
 
     def totals(self):
         """Totals for JSON/exports: each says what it includes; kinds are never added together."""
+        if self._totals is None:
+            self._totals = self._compute_totals()
+        return self._totals
+
+    def _compute_totals(self):
         by_sphere = defaultdict(dict)
         for (sphere, kind), amount in self.by("sphere", "kind").items():
             by_sphere[sphere][kind] = amount
@@ -209,9 +214,45 @@ def _row_order(row):
 # ---------------------------------------------------------------------------------------------
 # Grouped amounts straight from the database, in integer cents.
 
-# What decides a row: zone, organisation, kind, years as stated, sector, aggregate, municipality, precision.
-GROUP_FIELDS = ("zone_id", "organisation_id", "kind", "fy_first", "fy_last", "fy_start_month", "sector",
-                "is_aggregate", "municipality_id", "precision")
+class Group(NamedTuple):
+    """What decides a row: zone, organisation, kind, years as stated, sector, aggregate, municipality, precision."""
+
+    zone_id: int
+    organisation_id: int
+    kind: str
+    fy_first: int | None
+    fy_last: int | None
+    fy_start_month: int
+    sector: str | None
+    is_aggregate: bool
+    municipality_id: int | None
+    precision: str
+
+
+GROUP_FIELDS = Group._fields
+
+
+class Located(NamedTuple):
+    """One row of the located query (LOCATED_SQL): the group's fields, the location kept apart for a
+    split (None: no split to make), the split, and the sum in integer cents (None: no amount)."""
+
+    zone_id: int
+    organisation_id: int
+    kind: str
+    fy_first: int | None
+    fy_last: int | None
+    fy_start_month: int
+    sector: str | None
+    is_aggregate: bool
+    municipality_id: int | None
+    precision: str
+    location_id: int | None
+    split: int | None
+    cents: int | None
+
+    @property
+    def group(self):
+        return Group(*self[:7], bool(self.is_aggregate), *self[8:10])  # SQLite gives booleans as 0/1
 
 
 # The one aggregate query (plain SQL; SQLite's form, PostgreSQL's below). The zone's locations are
@@ -289,10 +330,11 @@ def _located_rows(zone_ids, kinds):
         zone_condition=zone_condition, zone=zone, zone_key=zone_key, kind_condition=kind_condition, amount="{amount}")
     if postgres:
         try:
-            return _run_located(sql.format(amount=CENTS_SUM), params, postgres)
+            return [Located._make(row) for row in _run_located(sql.format(amount=CENTS_SUM), params, postgres)]
         except DataError:  # a group beyond bigint cents (R92 quadrillion): fetch it as numeric
             pass
-    return [row[:12] + (_to_cents(row[12]),) for row in _run_located(sql.format(amount=PLAIN_SUM), params, postgres)]
+    return [Located(*row[:12], _to_cents(row[12])) for row in _run_located(sql.format(amount=PLAIN_SUM), params,
+                                                                             postgres)]
 
 
 def _run_located(sql, params, postgres):
@@ -349,34 +391,42 @@ def _resolve_splits(rows):
     amounts beyond INTEGER_LIMIT), with the part (cents) as amount and no split left to make."""
     if not rows:
         return []
-    projects = dict(Location.objects.filter(pk__in={row[10] for row in rows}).values_list("pk", "project_id"))
+    projects = dict(Location.objects.filter(pk__in={row.location_id for row in rows}).values_list("pk", "project_id"))
     shares = _location_shares(set(projects.values()))
     resolved = []
     for row in rows:
-        location_ids, weights = shares[projects[row[10]]]
-        part = fy.split_locations(_from_cents(row[12]), weights)[location_ids.index(row[10])]
-        resolved.append(row[:10] + (None, None, int(part.scaleb(2))))
+        location_ids, weights = shares[projects[row.location_id]]
+        part = fy.split_locations(_from_cents(row.cents), weights)[location_ids.index(row.location_id)]
+        resolved.append(row._replace(location_id=None, split=None, cents=int(part.scaleb(2))))
     return resolved
 
 
-def _grouped_cents(zone_ids, kinds):
-    """{group key (GROUP_FIELDS): integer cents}; see grouped_amounts."""
-    totals = {}
-    batch = _located_rows(zone_ids, kinds)
+def _located_parts(located):
+    """(located row, its cents) for every row with an amount; a location of a project with several
+    locations gets its part of the project: equal shares in integers here, explicit shares (and
+    amounts beyond INTEGER_LIMIT) by calendar.split_locations, with one more query for them all."""
+    batch = located
     while batch:
         later = []
         for row in batch:
-            amount, split = row[12], row[11]
-            if amount is None:
+            cents, split = row.cents, row.split
+            if cents is None:
                 continue
-            if split is not None:
-                if split == 0 or not -INTEGER_LIMIT < amount < INTEGER_LIMIT:
-                    later.append(row)
-                    continue
-                amount = _equal_part(split, amount)
-            key = row[:7] + (bool(row[7]),) + row[8:10]  # SQLite gives booleans as 0/1
-            totals[key] = totals.get(key, 0) + amount
+            if split is None:
+                yield row, cents
+            elif split == 0 or not -INTEGER_LIMIT < cents < INTEGER_LIMIT:
+                later.append(row)
+            else:
+                yield row, _equal_part(split, cents)
         batch = _resolve_splits(later)
+
+
+def _grouped_cents(zone_ids, kinds):
+    """{Group: integer cents}; see grouped_amounts."""
+    totals = {}
+    for row, cents in _located_parts(_located_rows(zone_ids, kinds)):
+        key = row.group
+        totals[key] = totals.get(key, 0) + cents
     return totals
 
 
@@ -476,38 +526,31 @@ def _rows(located, calendar, view, include_private):
     then split (splits are made on group sums), as grouped_amounts + calendar.to_calendar would.
     """
     target_month = _check(calendar, view)
-    organisations, places = _lookups({row[1] for row in located}, {row[8] for row in located})
-    excluded = set() if include_private else {pk for pk, o in organisations.items() if o[0] == Sphere.PRIVATE}
+    organisations, places = _lookups({row.organisation_id for row in located},
+                                     {row.municipality_id for row in located})
+    if not include_private:
+        private = {pk for pk, o in organisations.items() if o[0] == Sphere.PRIVATE}
+        located = [row for row in located if row.organisation_id not in private]
     schedules = {}
     cells = {}
     get = cells.get
     spread = {}  # group key -> cents, for groups spread over several years
-    batch = located
-    while batch:
-        later = []
-        for row in batch:
-            zone, org_id, kind, first, last, month, sector, aggregate, m_id, precision, _loc, split, amount = row
-            if amount is None or org_id in excluded:
-                continue
-            if split is not None:
-                if split == 0 or not -INTEGER_LIMIT < amount < INTEGER_LIMIT:
-                    later.append(row)
-                    continue
-                amount = _equal_part(split, amount)
-            span = (first, last, month)
-            found = schedules.get(span)
-            if found is None:
-                found = schedules[span] = _schedule(first, last, month, view, target_month)
-            if found[1] is None:  # the common case: the group lands whole in one year
-                label, year, apportioned, _weight = found[0][0]
-                aggregate = bool(aggregate)  # SQLite gives booleans as 0/1
-                key = (org_id, label, kind, apportioned, None if aggregate else sector, m_id, precision, aggregate,
-                       month, year)
-                cells[key] = get(key, 0) + amount
-            else:
-                key = row[:10]
-                spread[key] = spread.get(key, 0) + amount
-        batch = _resolve_splits(later)
+    for row, amount in _located_parts(located):
+        # Unpacked, not read by name: this loop runs once per located row (tens of thousands for a metro).
+        _zone, org_id, kind, first, last, month, sector, aggregate, m_id, precision = row[:10]
+        span = (first, last, month)
+        found = schedules.get(span)
+        if found is None:
+            found = schedules[span] = _schedule(first, last, month, view, target_month)
+        if found[1] is None:  # the common case: the group lands whole in one year
+            label, year, apportioned, _weight = found[0][0]
+            aggregate = bool(aggregate)  # SQLite gives booleans as 0/1
+            key = (org_id, label, kind, apportioned, None if aggregate else sector, m_id, precision, aggregate,
+                   month, year)
+            cells[key] = get(key, 0) + amount
+        else:
+            key = row[:10]
+            spread[key] = spread.get(key, 0) + amount
     for (zone, org_id, kind, first, last, month, sector, aggregate, m_id, precision), amount in spread.items():
         schedule, total = schedules[(first, last, month)]
         aggregate = bool(aggregate)
@@ -531,7 +574,7 @@ def rows_from_groups(groups, calendar="april", view="annual", include_private=Tr
         scaled = Decimal(amount).scaleb(2)
         if scaled != scaled.to_integral_value():
             raise ValueError(f"amount {amount} is not to the cent")
-        located.append(tuple(key) + (None, None, int(scaled)))
+        located.append(Located(*key, None, None, int(scaled)))
     return _rows(located, calendar, view, include_private)
 
 
@@ -552,7 +595,15 @@ def shared_zone_quantum(zone_code, calendar="april", view="annual"):
     code = str(zone_code).upper()
     if not code.isalnum() or len(code) > 12:
         raise Place.DoesNotExist(f"no zone {zone_code!r}")
-    return caching.remember("investment:quantum", lambda: zone_quantum(code, calendar, view), code, calendar, view)
+    return caching.remember("investment:quantum", lambda: _prepared(zone_quantum(code, calendar, view)), code,
+                            calendar, view)
+
+
+def _prepared(quantum):
+    """The quantum with its display order and totals worked out, so that every process reading it from
+    the cache gets them with it."""
+    quantum.rows, quantum.totals()  # noqa: B018 (computed for their side effect: kept on the object)
+    return quantum
 
 
 # ---------------------------------------------------------------------------------------------
@@ -562,17 +613,18 @@ def _zone_year_totals(kinds, calendar, years):
     """{(zone_id, sphere, sector): Decimal} over the chosen years (None: every year, as stated)."""
     target_month = fy.calendar_month(calendar)
     groups = grouped_amounts(None, kinds)
-    organisations, _places = _lookups({key[1] for key in groups}, ())
+    organisations, _places = _lookups({group.organisation_id for group in groups}, ())
     result = defaultdict(lambda: ZERO)
-    for key, amount in groups.items():
-        sphere = organisations[key[1]][0]
-        sector = None if key[7] else key[6]
+    for group, amount in groups.items():
+        sphere = organisations[group.organisation_id][0]
+        sector = None if group.is_aggregate else group.sector
+        key = (group.zone_id, sphere, sector)
         if years is None:
-            result[(key[0], sphere, sector)] += amount
+            result[key] += amount
             continue
-        for share in fy.to_calendar(amount, key[3], key[4], key[5], target_month):
+        for share in fy.to_calendar(amount, group.fy_first, group.fy_last, group.fy_start_month, target_month):
             if share.year in years:
-                result[(key[0], sphere, sector)] += share.amount
+                result[key] += share.amount
     return result
 
 
@@ -599,6 +651,26 @@ def national_ranking(calendar="april", kind="budget", year=None):
         })
     ranking.sort(key=lambda r: (-r["government"], -r["private"], r["zone"]))
     return ranking
+
+
+def shared_national_ranking(calendar="april", kind="budget", year=None):
+    """national_ranking with when it was computed ({"rows", "computed"}): it adds up every zone
+    (seconds with hundreds of thousands of projects), so it is computed once per data version and
+    shared by every process (ddm.caching); the job worker computes the default one after each import."""
+    from django.utils import timezone
+
+    from ddm import caching
+
+    return caching.remember("investment:ranking", lambda: {
+        "rows": national_ranking(calendar, kind, year), "computed": timezone.now()}, calendar, kind, year)
+
+
+def shared_unmapped_count():
+    """Counted projects with no location in any zone, nationally (one count per data version, shared)."""
+    from ddm import caching
+
+    return caching.remember("investment:unmapped-count",
+                            lambda: Project.objects.counted().exclude(locations__zone__isnull=False).count())
 
 
 def spend_by_zone_and_sector(kind="budget", years=None, calendar="april", include_private=False):
@@ -644,8 +716,8 @@ def located_and_unmapped(kind=None):
     totals = {(r["project__organisation_id"], r["kind"]): cents(r["total"]) for r in lines.values(
         "project__organisation_id", "kind").annotate(total=Sum("amount")).order_by()}
     located = defaultdict(lambda: ZERO)
-    for key, amount in grouped_amounts(None, kinds).items():
-        located[(key[1], key[2])] += amount
+    for group, amount in grouped_amounts(None, kinds).items():
+        located[(group.organisation_id, group.kind)] += amount
     organisations = {o.pk: o for o in Organisation.objects.filter(pk__in={k[0] for k in totals})}
     rows = []
     for (org_id, kind_), total in sorted(totals.items(), key=lambda kv: (organisations[kv[0][0]].name, kv[0][1])):

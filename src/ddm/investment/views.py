@@ -51,20 +51,8 @@ def _export(request, basename, table_list):
 # National ranking.
 
 def cached_ranking(calendar, kind, year):
-    """The national ranking adds up every zone (seconds with hundreds of thousands of projects): computed
-    once per data version and shared by every process through ddm.caching (the worker computes the
-    default one after each import); the page says when it was computed."""
-    from django.utils import timezone
-
-    found = caching.remember("investment:ranking", lambda: {
-        "rows": quantum.national_ranking(calendar, kind, year), "computed": timezone.now()}, calendar, kind, year)
+    found = quantum.shared_national_ranking(calendar, kind, year)
     return [dict(row, computed=found["computed"]) for row in found["rows"]]
-
-
-def unmapped_count():
-    """Counted projects with no location in any zone, nationally (one count per data version)."""
-    return caching.remember("investment:unmapped-count",
-                            lambda: Project.objects.counted().exclude(locations__zone__isnull=False).count())
 
 
 def index(request):
@@ -141,7 +129,7 @@ def zone(request, code):
     return render(request, "investment/zone.html", {
         **page, "zone": place, "calendar": calendar, "view": view, "calendars": CALENDAR_DESCRIPTIONS,
         "export_query": f"calendar={calendar}&view={view}&", "includes": quantum.INCLUDES,
-        "unmapped_count": unmapped_count(),
+        "unmapped_count": quantum.shared_unmapped_count(),
     })
 
 

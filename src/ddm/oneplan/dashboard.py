@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from ddm import caching
 from ddm.accounts.access import organisations_for
 from ddm.oneplan import access, funding, monitoring, serialise, signoff, workflow
 from ddm.oneplan.models import (
@@ -114,7 +115,8 @@ def zone_context(user, plan, version):
         "focal_areas": areas, "area_ids": {a.code: a.pk for a in version.focal_areas.all()},
         "commitments": commitment_rows(version),
         "funding": {"actions": actions, "funded": funded, "share": share},
-        "alignment": funding.alignment(version),
+        "alignment": caching.remember(  # reads every budget line of the zone: once per data version, shared
+            "oneplan:alignment", lambda: funding.alignment(version), version.pk),
         "indicators": indicators, "rule": monitoring.RULE,
         "signoffs": signoff.panel(version), "my_parties": signoff.parties_for(user, version) if is_current else [],
         "my_unsigned_parties": signoff.unsigned_parties_for(user, version) if is_current else [],

@@ -1,8 +1,8 @@
 """Section 6, projects and spending: read from the investment register, never re-totalled here.
 
 Totals come from ddm.investment.quantum (its counting rules: duplicates excluded, multi-location
-projects split by share, kinds never added, private apart from government). Not cached: the
-register changes independently of the indicator store.
+projects split by share, kinds never added, private apart from government). Cached per data
+version, like the rest of the profile: any change to the register bumps it.
 """
 
 from decimal import Decimal
@@ -57,10 +57,17 @@ def _points(place):
 
 
 def project_section(place):
-    """Totals by sphere and year (per kind; government and private apart), top projects, located points."""
+    """Totals by sphere and year (per kind; government and private apart), top projects, located points;
+    computed once per data version (which any register change bumps) and shared (ddm.caching)."""
+    from ddm import caching
+
+    return caching.remember("profiles:projects", lambda: _project_section(place), place.level, place.code)
+
+
+def _project_section(place):
     zone = place if place.level == Level.ZONE else place.parent
     municipality = None if place.level == Level.ZONE or place.is_metro else place.code
-    quantum = q.zone_quantum(zone.code)
+    quantum = q.shared_zone_quantum(zone.code)
     table = _sphere_year_table(quantum, municipality)
     top = _top_projects(place)
     return {

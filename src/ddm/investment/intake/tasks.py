@@ -20,7 +20,18 @@ def run_submission(submission_id):
     run_import(submission.source_file, submission.organisation, submission.user, submission.channel,
                dry_run=submission.dry_run, accept_valid=submission.accept_valid, sheet=submission.sheet or None,
                submission=submission)
+    if not submission.dry_run:
+        warm_national_pages()
     return submission_id
+
+
+def warm_national_pages():
+    """After an import, the worker (not the next visitor) adds up the national ranking and the unmapped
+    count (seconds on a national register), shared through ddm.caching."""
+    from ddm.investment import quantum
+
+    quantum.shared_national_ranking()
+    quantum.shared_unmapped_count()
 
 
 def start(submission):
