@@ -3,6 +3,7 @@
 Every variable is documented in the README's settings table.
 """
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "ddm.places",
     "ddm.accounts",
     "ddm.facilities",
@@ -95,7 +97,37 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "ddm.busy.DatabaseBusyMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: refuses sign-in for a while after repeated failures.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-in throttling (django-axes): AXES_FAILURE_LIMIT wrong passwords for one username from one address
+# lock that pair out for AXES_COOLOFF_TIME (a right password is refused meanwhile); a success resets.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("DDM_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("DDM_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts only from this site; no inline
+# script or style (pages keep theirs in static files; SVG maps use presentation attributes), no plugins,
+# no framing, forms post only here. Map tiles or other origins must be added here, by name.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 ROOT_URLCONF = "ddm.urls"
 WSGI_APPLICATION = "ddm.wsgi.application"
@@ -134,6 +166,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "places:home"
@@ -163,6 +196,10 @@ DDM_DEMO_ACCOUNTS_FILE = VAR_DIR / "demo-accounts.json"
 DDM_MAX_UPLOAD_BYTES = env_int("DDM_MAX_UPLOAD_MB", 20) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Reading a spreadsheet (ddm.tabular): each workbook is read by a child process under these limits.
+DDM_READ_MEMORY_MB = env_int("DDM_READ_MEMORY_MB", 1536)
+DDM_READ_SECONDS = env_int("DDM_READ_SECONDS", 300)
+DDM_READ_MAX_CELLS = env_int("DDM_READ_MAX_CELLS", 5_000_000)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -173,7 +210,8 @@ if env_bool("DDM_HTTPS", False):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
-    SECURE_HSTS_SECONDS = 3600
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600  # a year: browsers never again try plain HTTP for this site
+    SESSION_COOKIE_SAMESITE = "Lax"
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # load balancers probe over plain HTTP
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DDM_HSTS_INCLUDE_SUBDOMAINS", True)

@@ -3,6 +3,7 @@
 import pytest
 from click.testing import CliRunner
 from django.contrib.auth import get_user_model
+from django.http import HttpRequest
 
 from ddm.accounts.access import is_admin
 from ddm.accounts.models import Role, RoleKind
@@ -55,7 +56,7 @@ def test_public_pages_need_no_login(client):
 
 def test_the_administrator_manages_users_and_their_scopes_in_the_admin(client, zone):
     createadmin("--username", "boss", "--password", PASSWORD)
-    assert client.login(username="boss", password=PASSWORD)
+    assert client.login(request=HttpRequest(), username="boss", password=PASSWORD)
     member = get_user_model().objects.create_user("member", password=PASSWORD)
     page = client.get(f"/admin/auth/user/{member.pk}/change/")
     assert page.status_code == 200 and "Hub member" in page.content.decode()  # the role inline

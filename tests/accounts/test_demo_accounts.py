@@ -3,6 +3,7 @@
 import pytest
 from click.testing import CliRunner
 from django.contrib.auth import authenticate, get_user_model
+from django.http import HttpRequest
 
 from ddm.accounts import demo
 from ddm.accounts.access import is_admin, roles_of
@@ -25,7 +26,7 @@ def test_one_account_per_role_with_generated_passwords_printed_again(demo_file):
                                     "demo-public"]
     assert len({r[2] for r in rows}) == 6 and all(len(r[2]) >= 12 for r in rows)
     for username, _purpose, password in rows:
-        assert authenticate(username=username, password=password) is not None
+        assert authenticate(HttpRequest(), username=username, password=password) is not None
     assert is_admin(get_user_model().objects.get(username="demo-admin"))
     signer = get_user_model().objects.get(username="demo-signer")
     assert [r.organisation.code for r in roles_of(signer)] == ["DC15"]

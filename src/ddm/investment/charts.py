@@ -85,7 +85,7 @@ def project_map(zone, municipalities, points):
     largest = max((p["budget"] or 0 for p in points), default=0)
     parts = [f'<svg class="map" viewBox="{box}" role="img" aria-label="Located projects in {escape(zone.name)}">']
     for m in municipalities:
-        parts.append(f'<path class="prov-{escape(zone.province.code)}" style="fill-opacity:.35" d="{escape(m.svg_path)}">'
+        parts.append(f'<path class="prov-{escape(zone.province.code)}" fill-opacity=".35" d="{escape(m.svg_path)}">'
                      f'<title>{escape(m.code)} {escape(m.name)}</title></path>')
     for p in points:
         x, y = svgmap.project(p["longitude"], p["latitude"])

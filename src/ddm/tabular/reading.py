@@ -214,7 +214,7 @@ def read_limits():
         "rows": getattr(settings, "DDM_READ_MAX_ROWS", 1_048_576),
         "columns": getattr(settings, "DDM_READ_MAX_COLUMNS", 16_384),
         "cells": getattr(settings, "DDM_READ_MAX_CELLS", 5_000_000),
-        "area": getattr(settings, "DDM_READ_MAX_AREA", 10_000_000),
+        "area": getattr(settings, "DDM_READ_MAX_AREA", 2 * getattr(settings, "DDM_READ_MAX_CELLS", 5_000_000)),
         "xml_bytes": getattr(settings, "DDM_READ_MAX_XML_MB", 400) * mb,
         "members": 2000,
         "memory_bytes": getattr(settings, "DDM_READ_MEMORY_MB", 1536) * mb,
