@@ -77,16 +77,19 @@ def test_cli_organisations_list_and_add():
     listed = json.loads(runner.invoke(cli, ["organisations", "--json", "--sphere", "national"]).stdout)
     assert {"code": "nat-health", "sphere": "national"}.items() <= next(o for o in listed if o["code"] == "nat-health").items()
     assert all(o["sphere"] == "national" for o in listed)
-    added = runner.invoke(cli, ["organisations", "add", "--code", "sanral", "--name", "SANRAL", "--sphere",
-                                "parastatal", "--kind", "public_entity", "--alias",
-                                "South African National Roads Agency", "--json"])
+    added = runner.invoke(cli, ["organisations", "add", "--code", "mogalakwena-mine", "--name",
+                                "Mogalakwena Platinum Mine", "--sphere", "private", "--kind", "company",
+                                "--fy-start-month", "1", "--alias", "Mogalakwena Mine", "--json"])
     assert added.exit_code == 0, added.output
-    assert json.loads(added.stdout)["aliases"] == ["South African National Roads Agency"]
-    again = runner.invoke(cli, ["organisations", "add", "--code", "sanral", "--name", "SANRAL", "--sphere",
-                                "parastatal", "--kind", "public_entity"])
+    assert json.loads(added.stdout)["aliases"] == ["Mogalakwena Mine"]
+    again = runner.invoke(cli, ["organisations", "add", "--code", "mogalakwena-mine", "--name", "M", "--sphere",
+                                "private", "--kind", "company"])
     assert again.exit_code == 1 and "already exists" in again.stderr
     from ddm.accounts.services import find_organisation
 
+    assert find_organisation("mogalakwena mine").fy_start_month == 1
+    # State-owned companies and water boards are reference organisations with their own calendars.
+    assert (find_organisation("SANRAL").sphere, find_organisation("Rand Water").fy_start_month) == ("parastatal", 7)
     assert find_organisation("south african national roads agency").code == "sanral"
 
 

@@ -1,4 +1,5 @@
-"""Reference organisations: national and provincial departments (2019-20 votes) and municipalities."""
+"""Reference organisations: national and provincial departments (2019-20 votes), municipalities,
+and the state-owned companies and water boards that submit their own lists (public_entities.csv)."""
 
 import csv
 from pathlib import Path
@@ -41,6 +42,9 @@ def load_organisations():
             kind=OrganisationKind.DEPARTMENT, province=province, vote_number=int(row["vote_number"]),
             website=row["website_url"] or "", fy_start_month=4,
         )
+    for row in _rows("public_entities.csv"):
+        _upsert(row["code"], name=row["name"], sphere=Sphere.PARASTATAL, kind=OrganisationKind.PUBLIC_ENTITY,
+                fy_start_month=int(row["fy_start_month"]), aliases=[a for a in row["aliases"].split("|") if a])
     _load_municipalities()
     return Organisation.objects.filter(is_reference=True).count()
 
