@@ -61,7 +61,10 @@ def test_large_upload_runs_as_a_background_job_with_progress_page(client_for, or
     assert submission.status == "preview" and submission.projects_created == 1
     assert b'http-equiv="refresh"' not in client.get(response.url).content
     client.post(f"/investment/submissions/{submission.pk}/commit/")
-    client.post(f"/investment/submissions/{submission.pk}/commit/")  # a second click
+    client.post(f"/investment/submissions/{submission.pk}/commit/")  # a second click: still one submission
+    approver = client_for(RoleKind.APPROVER, organisation=dws)
+    approver.post(f"/investment/submissions/{submission.pk}/approve/")
+    approver.post(f"/investment/submissions/{submission.pk}/approve/")  # a second click
     (commit,) = submission.commits.all()
     assert commit.status == "pending"
     tasks.run_submission.call(commit.pk)

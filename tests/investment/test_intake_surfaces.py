@@ -34,13 +34,19 @@ def test_cli_import_dry_run_then_real_then_json(tmp_path):
     dry = runner.invoke(cli, ["import", "projects", str(path), "--organisation", "Water and Sanitation", "--dry-run"])
     assert dry.exit_code == 0, dry.output
     assert not Project.objects.filter(organisation__code="nat-water-and-sanitation").exists()
-    real = runner.invoke(cli, ["import", "projects", str(path), "-o", "DWS", "--json"])
+    submitted = runner.invoke(cli, ["import", "projects", str(path), "-o", "DWS", "--json"])
+    assert submitted.exit_code == 0, submitted.output
+    assert json.loads(submitted.stdout)["status"] == "submitted"
+    assert not Project.objects.filter(organisation__code="nat-water-and-sanitation").exists()
+    real = runner.invoke(cli, ["import", "projects", str(path), "-o", "DWS", "--json", "--publish"])
     assert real.exit_code == 0, real.output
     data = json.loads(real.stdout)
     assert data["status"] == "committed" and data["organisation"] == "nat-water-and-sanitation"
     assert data["counts"] == {"rows_read": 2, "rows_rejected": 0, "projects_created": 2, "projects_updated": 0,
                               "projects_unchanged": 0}
-    again = json.loads(runner.invoke(cli, ["import", "projects", str(path), "-o", "DWS", "--json"]).stdout)
+    assert data["decisions"][0]["action"] == "approved" and "same step" in data["decisions"][0]["how"]
+    again = json.loads(runner.invoke(cli, ["import", "projects", str(path), "-o", "DWS", "--json",
+                                           "--publish"]).stdout)
     assert again["counts"]["projects_unchanged"] == 2
 
 
@@ -56,7 +62,7 @@ def test_cli_rejected_file_exits_1_with_located_errors_and_rejected_rows(tmp_pat
     sheet = openpyxl.load_workbook(out).active
     assert sheet["A2"].value == "Broken" and "negative" in sheet["E2"].value
     accepted = CliRunner().invoke(cli, ["import", "projects", str(path), "-o", "nat-water-and-sanitation",
-                                        "--accept-valid"])
+                                        "--accept-valid", "--publish"])
     assert accepted.exit_code == 0
     assert Project.objects.filter(organisation__code="nat-water-and-sanitation").count() == 2
 
@@ -112,13 +118,17 @@ def test_upload_preview_then_commit(client_for, organisation):
     assert preview.status == "preview" and preview.user == client.user
     assert not Project.objects.filter(organisation=dws).exists()
     page = client.get(response.url)
-    assert b"Commit" in page.content and b"Projects created" in page.content
-    committed = client.post(f"/investment/submissions/{preview.pk}/commit/")
-    assert committed.status_code == 302
+    assert b"Submit for review" in page.content and b"Projects created" in page.content
+    submitted = client.post(f"/investment/submissions/{preview.pk}/commit/")
+    assert submitted.status_code == 302
+    preview.refresh_from_db()
+    assert preview.status == "submitted" and not Project.objects.filter(organisation=dws).exists()
+    approver = client_for(RoleKind.APPROVER, organisation=dws)
+    assert approver.post(f"/investment/submissions/{preview.pk}/approve/").status_code == 302
     assert Project.objects.filter(organisation=dws).count() == 2
     final = Submission.objects.exclude(pk=preview.pk).get(organisation=dws)
     assert final.status == "committed" and final.channel == "upload"
-    assert Project.objects.get(reference="W1").history.first().history_user == client.user
+    assert Project.objects.get(reference="W1").history.first().history_user == client.user  # the data's author
     assert client.get(f"/investment/submissions/{preview.pk}/source/").status_code == 200
     assert client.get("/investment/submissions/").status_code == 200
 
@@ -187,7 +197,10 @@ def test_api_submission_with_token(make_user, organisation):
     created = api.post("/api/submissions", {"file": xlsx(GOOD), "organisation": "DWS"}, **auth)
     assert created.status_code == 201, created.content
     body = created.json()
-    assert body["status"] == "committed" and body["counts"]["projects_created"] == 2 and body["user"] == "script"
+    assert body["status"] == "submitted" and body["counts"]["projects_created"] == 2 and body["user"] == "script"
+    assert body["changes"]["added"] == 2 and not Project.objects.filter(organisation=dws).exists()
+    assert api.post("/api/submissions", {"file": xlsx(GOOD), "organisation": "DWS", "publish": "true"},
+                    **auth).status_code == 403  # a submitter may not publish without review
     fetched = api.get(f"/api/submissions/{body['id']}", **auth)
     assert fetched.status_code == 200 and fetched.json()["id"] == body["id"]
     rejected = api.post("/api/submissions", {"file": xlsx(BAD), "organisation": "DWS"}, **auth)
@@ -227,8 +240,10 @@ def test_a_preview_with_errors_can_write_just_its_valid_rows(client_for, organis
     preview = Submission.objects.get(pk=response.url.rstrip("/").split("/")[-1])
     assert preview.status == "rejected" and preview.dry_run
     page = client.get(response.url).content.decode()
-    assert "Commit: write the valid rows" in page and "1 rejected row would be kept" in page
+    assert "Submit for review (the valid rows)" in page and "1 rejected row would be kept" in page
     assert client.post(f"/investment/submissions/{preview.pk}/commit/").status_code == 302
+    assert not Project.objects.filter(organisation=dws).exists()
+    client_for(RoleKind.APPROVER, organisation=dws).post(f"/investment/submissions/{preview.pk}/approve/")
     assert set(Project.objects.filter(organisation=dws).values_list("reference", flat=True)) == {"W1", "W2"}
     final = Submission.objects.exclude(pk=preview.pk).get(organisation=dws)
     assert final.status == "partial" and final.accept_valid and final.rows_rejected == 1
@@ -240,6 +255,6 @@ def test_a_preview_with_no_valid_row_cannot_be_committed(client_for, organisatio
     client = client_for(RoleKind.SUBMITTER, organisation=dws)
     response = upload(client, [GOOD[0], ["Broken", "W3", "EC153", "-5"]], dws)
     preview = Submission.objects.get(pk=response.url.rstrip("/").split("/")[-1])
-    assert "Commit:" not in client.get(response.url).content.decode()
+    assert "Submit for review" not in client.get(response.url).content.decode()
     assert client.post(f"/investment/submissions/{preview.pk}/commit/").status_code == 404
     assert not Project.objects.filter(organisation=dws).exists()

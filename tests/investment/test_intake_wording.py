@@ -15,7 +15,7 @@ def test_a_preview_with_errors_is_not_headed_rejected_while_offering_its_valid_r
     preview = _preview(upload(client, BAD, dws))
     page = client.get(f"/investment/submissions/{preview.pk}/").content.decode()
     assert "Rejected (nothing written)" not in page
-    assert "Checked: 1 row with errors; 2 valid rows can be written" in page and "Commit: write the valid rows" in page
+    assert "Checked: 1 row with errors; 2 valid rows can be written" in page and "Submit for review (the valid rows)" in page
 
 
 def test_a_committed_preview_says_so_and_offers_no_second_commit(client_for, organisation):
@@ -24,8 +24,10 @@ def test_a_committed_preview_says_so_and_offers_no_second_commit(client_for, org
     preview = _preview(upload(client, GOOD, dws))
     assert "Checked, awaiting confirmation" in client.get("/investment/submissions/").content.decode()
     client.post(f"/investment/submissions/{preview.pk}/commit/")
+    assert "Awaiting review (not published)" in client.get("/investment/submissions/").content.decode()
+    client_for(RoleKind.APPROVER, organisation=dws).post(f"/investment/submissions/{preview.pk}/approve/")
     final = Submission.objects.exclude(pk=preview.pk).get(organisation=dws)
     listing = client.get("/investment/submissions/").content.decode()
-    assert "awaiting confirmation" not in listing and f"Preview, committed as submission {final.pk}" in listing
+    assert "awaiting confirmation" not in listing and f"Approved, committed as submission {final.pk}" in listing
     page = client.get(f"/investment/submissions/{preview.pk}/").content.decode()
-    assert "Commit:" not in page and f"committed as submission {final.pk}" in page
+    assert "Submit for review" not in page and f"committed as submission {final.pk}" in page

@@ -5,13 +5,14 @@ Reading public pages needs no login. Writing needs a role whose scope covers the
 - provincial coordinator: places in their province, and organisations of that province;
 - hub member: their zone and its municipalities;
 - submitter: their organisation's own data;
+- organisation approver: submits for their organisation and approves its submissions;
 - viewer: reads what is public, writes nothing.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from ddm.accounts.models import Role, RoleKind
+from ddm.accounts.models import Role, RoleKind, Sphere
 from ddm.places.models import Level, Place
 
 
@@ -56,11 +57,40 @@ def can_coordinate_place(user, place):
     return False
 
 
+ORGANISATION_ROLES = (RoleKind.SUBMITTER, RoleKind.APPROVER)
+
+
 def can_submit_for(user, organisation):
     """May the user change this organisation's projects and budgets?"""
     if is_admin(user):
         return True
-    return any(r.kind == RoleKind.SUBMITTER and r.organisation_id == organisation.pk for r in roles_of(user))
+    return any(r.kind in ORGANISATION_ROLES and r.organisation_id == organisation.pk for r in roles_of(user))
+
+
+def organisation_province_id(organisation):
+    """The province of a provincial organisation, or of a municipality (through its place)."""
+    if organisation.province_id:
+        return organisation.province_id
+    municipality = organisation.municipality
+    return _province_id_of(municipality) if municipality is not None else None
+
+
+def can_approve_for(user, organisation):
+    """May the user approve (publish) or return this organisation's submissions?
+
+    The organisation's approvers; for provincial and municipal organisations the coordinator of
+    their province; administrators (DCoG) for everyone, and alone for national bodies,
+    parastatals and companies."""
+    if is_admin(user):
+        return True
+    roles = roles_of(user)
+    if any(r.kind == RoleKind.APPROVER and r.organisation_id == organisation.pk for r in roles):
+        return True
+    if organisation.sphere not in (Sphere.PROVINCIAL, Sphere.LOCAL):
+        return False
+    province_id = organisation_province_id(organisation)
+    return province_id is not None and any(
+        r.kind == RoleKind.PROVINCIAL and r.province_id == province_id for r in roles)
 
 
 def organisations_for(user):
@@ -69,7 +99,7 @@ def organisations_for(user):
 
     if is_admin(user):
         return Organisation.objects.all()
-    ids = [r.organisation_id for r in roles_of(user) if r.kind == RoleKind.SUBMITTER]
+    ids = [r.organisation_id for r in roles_of(user) if r.kind in ORGANISATION_ROLES]
     return Organisation.objects.filter(pk__in=ids)
 
 

@@ -51,6 +51,10 @@ class Organisation(models.Model):
     # First month of the organisation's financial year: 4 (April-March) or 7 (July-June).
     fy_start_month = models.PositiveSmallIntegerField(default=4)
     is_reference = models.BooleanField(default=False, help_text="Loaded from the reference lists")
+    publish_on_submit = models.BooleanField(
+        default=False, help_text="Its submissions are published when submitted, without review (set by an "
+                                 "administrator for organisations whose own process already reviews them)",
+    )
     vote_number = models.PositiveSmallIntegerField(null=True, blank=True)
     website = models.URLField(blank=True)
 
@@ -86,6 +90,7 @@ class RoleKind(models.TextChoices):
     PROVINCIAL = "provincial", "Provincial coordinator"
     HUB = "hub", "Hub member"
     SUBMITTER = "submitter", "Submitter"
+    APPROVER = "approver", "Organisation approver"
     VIEWER = "viewer", "Viewer"
 
 
@@ -93,6 +98,7 @@ SCOPE_FIELD = {
     RoleKind.PROVINCIAL: "province",
     RoleKind.HUB: "zone",
     RoleKind.SUBMITTER: "organisation",
+    RoleKind.APPROVER: "organisation",
 }
 
 

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from ddm.investment.models import BudgetLine, Location, Project, ProjectNote, PublishedTotal, Submission
+from ddm.investment.models import (BudgetLine, Location, Project, ProjectNote, PublishedTotal, ReviewDecision,
+                                   Submission)
 
 
 class LocationInline(admin.TabularInline):
@@ -43,3 +44,18 @@ class PublishedTotalAdmin(admin.ModelAdmin):
 class ProjectNoteAdmin(admin.ModelAdmin):
     list_display = ("project", "author", "created")
     raw_id_fields = ("project", "author")
+
+
+@admin.register(ReviewDecision)
+class ReviewDecisionAdmin(SimpleHistoryAdmin):
+    """Read-only: decisions are made through the review pages and commands (investment.review)."""
+
+    list_display = ("submission", "action", "user", "created", "how")
+    list_filter = ("action",)
+    raw_id_fields = ("submission", "user", "commit")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -49,6 +49,9 @@ class SubmissionStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     RUNNING = "running", "Running"
     PREVIEW = "preview", "Validated, awaiting confirmation"
+    SUBMITTED = "submitted", "Awaiting review (not published)"
+    RETURNED = "returned", "Returned for correction (not published)"
+    APPROVED = "approved", "Approved (written by its commit)"
     COMMITTED = "committed", "Committed"
     PARTIAL = "partial", "Committed, some rows rejected"
     REJECTED = "rejected", "Rejected (nothing written)"
@@ -89,9 +92,16 @@ class Submission(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="commits",
         help_text="The preview (dry run) this submission committed, for uploads checked before writing",
     )
+    # What the file would change in the published register (see intake/diff.py for the shape).
+    diff = models.JSONField(default=dict, blank=True)
+    resubmission_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="resubmissions",
+        help_text="The returned submission this one corrects",
+    )
 
     class Meta:
         ordering = ["-created"]
+        indexes = [models.Index(fields=["status", "organisation"], name="submission_review_queue")]
 
     def __str__(self):
         return f"Submission {self.pk} {self.filename or self.channel} ({self.status})"
@@ -113,7 +123,8 @@ class Submission(models.Model):
             return self.get_status_display()
         commits = list(self.commits.all())
         if commits:
-            return f"Preview, committed as submission {commits[0].pk}"
+            done = "Approved" if self.status == SubmissionStatus.APPROVED else "Preview"
+            return f"{done}, committed as submission {commits[0].pk}"
         if self.status == SubmissionStatus.PREVIEW:
             return "Checked, awaiting confirmation"
         if self.committable:
@@ -123,6 +134,39 @@ class Submission(models.Model):
         if self.status == SubmissionStatus.REJECTED:
             return "Checked: nothing can be written (fix the errors and upload again)"
         return self.get_status_display()
+
+
+class ReviewAction(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted for review"
+    APPROVED = "approved", "Approved and published"
+    RETURNED = "returned", "Returned with comments"
+    RESUBMITTED = "resubmitted", "Resubmitted (corrected)"
+
+
+class ReviewDecision(models.Model):
+    """One step of a submission's review, by whom and why (append-only; investment.review writes it)."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="decisions")
+    action = models.CharField(max_length=16, choices=ReviewAction.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    comment = models.TextField(blank=True)
+    # [{"sheet", "row", "reference", "comment"}]: a reviewer's comments on particular rows or projects.
+    row_comments = models.JSONField(default=list, blank=True)
+    how = models.CharField(max_length=200, blank=True,
+                           help_text="e.g. published on submit (organisation setting), --publish on the command line")
+    commit = models.ForeignKey(Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                               help_text="For an approval: the submission that wrote the file to the register")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created", "pk"]
+        indexes = [models.Index(fields=["submission", "created"])]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: submission {self.submission_id}"
 
 
 class ProjectQuerySet(models.QuerySet):

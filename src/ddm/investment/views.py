@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from ddm import caching, exports
 from ddm.accounts.models import Sphere
+from ddm.investment import review
 from ddm.investment import charts, footprint, history, quantum, tables
 from ddm.investment.access import can_annotate_project, can_edit_project, get_project_for_user
 from ddm.investment.calendar import CALENDAR_DESCRIPTIONS, CALENDARS, fy_label
@@ -218,6 +219,7 @@ def project(request, pk):
         "can_edit": can_edit_project(request.user, item), "can_annotate": can_annotate_project(request.user, item),
         "note_form": NoteForm(), "show_users": request.user.is_authenticated,
         "published": item.published_totals.select_related("zone"),
+        "pending": review.pending_changes(request.user, item),
     })
 
 

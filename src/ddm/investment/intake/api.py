@@ -67,6 +67,15 @@ class SubmissionOut(Schema):
     errors: list[Issue]
     warnings: list[Issue]
     note: str
+    preview: int | None = None
+    resubmission_of: int | None = None
+    changes: dict = {}
+    decisions: list[dict] = []
+
+
+class Decision(Schema):
+    comment: str = ""
+    row_comments: list[dict] = []
 
 
 class OrganisationOut(Schema):
@@ -82,9 +91,13 @@ class OrganisationOut(Schema):
              response={201: SubmissionOut, 400: Message, 403: Message, 404: Message, 413: Message},
              summary="Submit a projects/budgets file (same importer as the CLI and upload page)")
 def create_submission(request, file: File[UploadedFile], organisation: Form[str], dry_run: Form[bool] = False,
-                      accept_valid: Form[bool] = False, sheet: Form[str] = ""):
+                      accept_valid: Form[bool] = False, sheet: Form[str] = "", publish: Form[bool] = False):
+    """Without dry_run the file is submitted for review (status "submitted"; nothing published until
+    approved) or, with publish (approvers, coordinators, administrators), written at once."""
+    from ddm.accounts.access import can_approve_for
     from ddm.accounts.services import find_organisation
     from ddm.investment.intake.pipeline import run_import
+    from ddm.investment.review import submit_file
 
     try:
         org = find_organisation(organisation)
@@ -96,8 +109,14 @@ def create_submission(request, file: File[UploadedFile], organisation: Form[str]
     if file.size > limit:
         return 413, {"detail": f"{file.name}: {file.size / 1048576:.1f} MB is over the limit of "
                                f"{limit / 1048576:.0f} MB; split the file."}
-    submission = run_import(file, org, request.user, "api", dry_run=dry_run, accept_valid=accept_valid,
-                            sheet=sheet or None, filename=file.name)
+    if publish and not can_approve_for(request.user, org):
+        return 403, {"detail": f"You may not publish {org.name}'s submissions without review."}
+    if dry_run:
+        submission = run_import(file, org, request.user, "api", dry_run=True, accept_valid=accept_valid,
+                                sheet=sheet or None, filename=file.name)
+    else:
+        submission = submit_file(file, org, request.user, "api", accept_valid=accept_valid, sheet=sheet or None,
+                                 filename=file.name, publish=publish)
     data = submission_json(submission)
     if submission.status == "rejected" and submission.rows_read == 0 and submission.errors:
         return 400, {"detail": submission.errors[0]["message"], "submission": data}
@@ -124,3 +143,36 @@ def organisations(request, sphere: str | None = None):
     return [{"code": o.code, "name": o.name, "sphere": o.sphere, "kind": o.kind,
              "province": o.province.code if o.province_id else None, "fy_start_month": o.fy_start_month}
             for o in queryset]
+
+
+def _decide(request, submission_id, step, payload):
+    from ddm.accounts.access import can_approve_for
+    from ddm.investment import review
+
+    submission = get_object_or_404(Submission.objects.select_related("organisation", "user"), pk=submission_id)
+    if not can_approve_for(request.user, submission.organisation):
+        return 403, {"detail": f"You may not review {submission.organisation.name}'s submissions."}
+    try:
+        if step == "approve":
+            submission = review.approve(submission, request.user, comment=payload.comment)
+        else:
+            rows = [{"sheet": str(r.get("sheet", "")), "row": r.get("row"), "reference": str(r.get("reference", "")),
+                     "comment": str(r.get("comment", ""))} for r in payload.row_comments]
+            submission = review.return_submission(submission, request.user, payload.comment, rows)
+    except review.ReviewError as exc:
+        return 409, {"detail": " ".join(exc.messages)}
+    return 200, submission_json(submission)
+
+
+@router.post("/submissions/{submission_id}/approve", auth=WRITE_AUTH, url_name="submission_approve",
+             response={200: SubmissionOut, 403: Message, 404: Message, 409: Message},
+             summary="Approve a submission awaiting review: answers the submission that wrote it")
+def approve_submission(request, submission_id: int, payload: Decision):
+    return _decide(request, submission_id, "approve", payload)
+
+
+@router.post("/submissions/{submission_id}/return", auth=WRITE_AUTH, url_name="submission_return",
+             response={200: SubmissionOut, 403: Message, 404: Message, 409: Message},
+             summary="Return a submission awaiting review, with a comment and comments per row")
+def return_submission(request, submission_id: int, payload: Decision):
+    return _decide(request, submission_id, "return", payload)

@@ -1,10 +1,19 @@
 """`ddm import projects` and `ddm organisations` (registered by ddm.investment.commands).
 
-`ddm import projects FILE --organisation ORG [--sheet S] [--dry-run] [--accept-valid] [--json]
-[--rejected-out rejected.xlsx] [--user USERNAME] [--years start|end] [--unit rand|thousand|million|billion]`: exit 0 when written (or, with --dry-run, when
-the file would be accepted), 1 when rejected or refused; errors one per line on stderr as
+`ddm import projects FILE --organisation ORG [--sheet S] [--dry-run] [--accept-valid] [--publish]
+[--json] [--rejected-out rejected.xlsx] [--user USERNAME] [--years start|end]
+[--unit rand|thousand|million|billion]`: checks the file and submits it for
+review (status "submitted": nothing is published until approved, see ddm.investment.review),
+or publishes it at once with --publish (the organisation's approvers, its coordinator and
+administrators; without --user the command-line operator counts as administrator) or when the
+organisation publishes on submit. Exit 0 when submitted or written (or, with --dry-run, when the
+file would be accepted), 1 when rejected or refused; errors one per line on stderr as
 "file:sheet:row:column: value — reason". --json prints the submission (see
 ddm.investment.intake.results.submission_json for the shape) on stdout.
+
+`ddm submissions list [--status S] [--organisation ORG] [--json]`, `ddm submissions approve ID
+[--user U] [--comment TEXT]`, `ddm submissions return ID --comment TEXT [--row "12: text" ...]
+[--user U]`: the review queue and its decisions (exit 1 when the step does not apply).
 
 `ddm organisations [--json] [--sphere S]` lists code, name, sphere, kind, province;
 JSON: [{"code", "name", "sphere", "kind", "province", "fy_start_month", "aliases"}].
@@ -24,6 +33,7 @@ MAX_LISTED = 200
 def register(cli, import_group, report_group):
     import_group.add_command(import_projects)
     cli.add_command(organisations)
+    cli.add_command(submissions)
 
 
 @click.command("projects")
@@ -36,15 +46,21 @@ def register(cli, import_group, report_group):
 @click.option("--json", "as_json", is_flag=True, help="Print the submission as JSON on stdout.")
 @click.option("--rejected-out", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the rejected rows (with an errors column) to this XLSX.")
+@click.option("--publish", is_flag=True, help="Publish at once, recorded as approved by the user "
+              "(approvers, coordinators and administrators); default: submit for review.")
 @click.option("--user", "username", help="Record this user as the submitter (history shows them).")
 @click.option("--years", type=click.Choice(["start", "end"]),
               help="What a bare year such as 2019 means in this file: start (2019/20) or end (2018/19). "
                    "Remembered for the organisation.")
 @click.option("--unit", help="The unit of every amount (rand, thousand, million, billion), overriding the file's.")
-def import_projects(file, organisation, sheet, dry_run, accept_valid, as_json, rejected_out, username, years, unit):
+def import_projects(file, organisation, sheet, dry_run, accept_valid, publish, as_json, rejected_out, username, years,
+                    unit):
     """Import projects and budgets from a CSV/XLSX/XLS/ODS file for one organisation."""
+    from django.core.exceptions import PermissionDenied
+
     from ddm.investment.intake.pipeline import run_import
     from ddm.investment.intake.results import issue_line, rejected_xlsx, submission_json, summary_lines
+    from ddm.investment.review import submit_file
 
     if not file.exists():
         fail(f"{file}: no such file")
@@ -58,8 +74,16 @@ def import_projects(file, organisation, sheet, dry_run, accept_valid, as_json, r
         except ValueError as exc:
             fail(str(exc))
     reporter = _Progress() if not as_json else None
-    submission = run_import(file, org, user, "cli", dry_run=dry_run, accept_valid=accept_valid, sheet=sheet,
-                            progress=reporter, filename=file.name, options={"years": years, "unit": unit})
+    options = {"years": years, "unit": unit}
+    if dry_run:
+        submission = run_import(file, org, user, "cli", dry_run=True, accept_valid=accept_valid, sheet=sheet,
+                                progress=reporter, filename=file.name, options=options)
+    else:
+        try:
+            submission = submit_file(file, org, user, "cli", accept_valid=accept_valid, sheet=sheet,
+                                     filename=file.name, publish=publish, progress=reporter, options=options)
+        except PermissionDenied as exc:
+            fail(str(exc))
     for issue in submission.errors[:MAX_LISTED]:
         echo_err(issue_line(issue))
     if len(submission.errors) > MAX_LISTED:
@@ -172,3 +196,112 @@ def add_organisation(code, name, sphere, kind, province, fy_start_month, aliases
                    "aliases": org.aliases})
     else:
         echo_err(f"organisation {org.code} added: {org.name} ({org.get_sphere_display()})")
+
+
+def _reviewer(username):
+    if not username:
+        return None  # the command-line operator
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        fail(f"no user {username!r}")
+    return user
+
+
+def _submission(submission_id):
+    from ddm.investment.models import Submission
+
+    found = Submission.objects.select_related("organisation", "user").filter(pk=submission_id).first()
+    if found is None:
+        fail(f"no submission {submission_id}")
+    return found
+
+
+@click.group()
+def submissions():
+    """The review queue: list submissions, approve or return them."""
+
+
+@submissions.command("list")
+@click.option("--status", default="submitted", show_default=True,
+              help="submitted, returned, approved, committed, preview, rejected, ... or 'all'.")
+@click.option("--organisation", "-o", "organisation", help="Only this organisation's.")
+@click.option("--limit", type=click.IntRange(1, 10000), default=200, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+def list_submissions(status, organisation, limit, as_json):
+    """Submissions (newest first): id, status, organisation, file, user, what the file changes."""
+    from ddm.investment.intake.results import submission_json
+    from ddm.investment.models import Submission
+
+    queryset = Submission.objects.select_related("organisation", "user").order_by("-created")
+    if status != "all":
+        queryset = queryset.filter(status=status)
+    if organisation:
+        queryset = queryset.filter(organisation=_organisation(organisation))
+    rows = list(queryset[:limit])
+    if as_json:
+        echo_json([submission_json(s) for s in rows])
+        return
+    for s in rows:
+        counts = (s.diff or {}).get("counts", {})
+        click.echo(f"{s.pk:>6} {s.status:<10} {s.organisation.code:<40} {s.filename[:40]:<40} "
+                   f"{s.user.username if s.user_id else '-':<16} +{counts.get('added', 0)} ~{counts.get('changed', 0)}")
+
+
+def _decision(action, submission_id, username, **kwargs):
+    from django.core.exceptions import PermissionDenied
+
+    from ddm.investment import review
+
+    submission = _submission(submission_id)
+    user = _reviewer(username)
+    try:
+        return getattr(review, action)(submission, user, **kwargs)
+    except PermissionDenied as exc:
+        fail(str(exc))
+    except review.ReviewError as exc:
+        fail(" ".join(exc.messages))
+
+
+@submissions.command("approve")
+@click.argument("submission_id", type=int)
+@click.option("--comment", default="", help="Recorded with the approval.")
+@click.option("--user", "username", help="The approving user (default: the command-line operator).")
+@click.option("--json", "as_json", is_flag=True, help="Print the commit (the submission that wrote the file).")
+def approve_submission(submission_id, comment, username, as_json):
+    """Approve a submission: its file is written to the register and counts in public totals."""
+    from ddm.investment.intake.pipeline import run_import
+    from ddm.investment.intake.results import submission_json, summary_lines
+
+    def run(commit):
+        run_import(commit.source_file, commit.organisation, commit.user, commit.channel,
+                   accept_valid=commit.accept_valid, sheet=commit.sheet or None, submission=commit)
+
+    commit = _decision("approve", submission_id, username, comment=comment, run=run)
+    if as_json:
+        echo_json(submission_json(commit))
+    else:
+        echo_err(f"submission {submission_id} approved; written as submission {commit.pk}")
+        for line in summary_lines(commit):
+            echo_err(line)
+    if commit.status in ("rejected", "failed"):
+        raise SystemExit(1)
+
+
+@submissions.command("return")
+@click.argument("submission_id", type=int)
+@click.option("--comment", required=True, help="Why it is returned (shown to the submitter).")
+@click.option("--row", "rows", multiple=True, help='A comment on a row or project: "12: amount doubled", '
+              '"Sheet1!12: ...", "REF-001: wrong place" (repeatable).')
+@click.option("--user", "username", help="The reviewing user (default: the command-line operator).")
+def return_submission(submission_id, comment, rows, username):
+    """Return a submission to its submitter with comments."""
+    from ddm.investment import review
+
+    try:
+        row_comments = review.parse_row_comments("\n".join(rows))
+    except review.ReviewError as exc:
+        fail(" ".join(exc.messages))
+    _decision("return_submission", submission_id, username, comment=comment, row_comments=row_comments)
+    echo_err(f"submission {submission_id} returned")

@@ -90,3 +90,13 @@ def home_context(resolver, organisation):
     elif getattr(organisation, "province_id", None):
         province = resolver.by_id.get(organisation.province_id)
     return (province.code if province is not None else None), codes
+
+
+def restated(options):
+    """The options a submitter stated (carried from a preview to its re-read, its commit or its
+    approval): the unit, and the years only when stated (a remembered reading is looked up again)."""
+    options = options or {}
+    stated = {"unit": options.get("unit")}
+    if options.get("years_source") == "stated":
+        stated["years"] = options.get("years")
+    return stated

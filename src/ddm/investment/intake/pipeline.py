@@ -41,6 +41,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from ddm import caching
+from ddm.investment.intake.diff import Diff
 from ddm.investment.intake.history import insert_created_history
 from ddm.investment.intake.options import home_context, home_spot, row_options, stated_options
 from ddm.investment.intake.locating import PlaceError, Resolver, Spot, split_places, ward_numbers
@@ -198,6 +199,7 @@ class ImportRun:
         self.home = home_spot(self.resolver, organisation)  # a municipality's own area, for "Whole of the Metro"
         self.unit_statements = []
         self.resolver.home_province, self.resolver.home_codes = home_context(self.resolver, organisation)
+        self.diff = Diff()  # what the file changes in the register, for reviewers
 
     # -- running -------------------------------------------------------------------------------
 
@@ -230,6 +232,7 @@ class ImportRun:
             location.delete()
             if reference not in self.created:
                 self.updated.add(reference)
+                self.diff.places_changed(reference, "")
         self.stale = {}
 
     def _report_refused(self, refused, table_count):
@@ -563,6 +566,9 @@ class ImportRun:
             notes.append(f"{self.log.error_count} errors and {self.log.warning_count} warnings in all; "
                          f"the first {self.log.limit} of each are listed")
         submission.note = " ".join(notes)
+        if self.seen:
+            self.diff.complete(self.organisation, self.seen)
+        submission.diff = self.diff.as_json()
         submission.save()
 
 
@@ -624,6 +630,8 @@ class Writer:
                     project.pk = project.id = ids[project.reference]
             insert_created_history(Project, new, self.user, self.reason, self.now)
             run.created.update(p.reference for p in new)
+            for project in new:
+                run.diff.project_added(project.reference, project.title)
         changed = [p for ref, p in existing.items() if self._update_fields(p, groups[ref])]
         if changed:
             bulk_update_with_history(changed, Project, PROJECT_UPDATE_FIELDS, batch_size=500,
@@ -663,6 +671,8 @@ class Writer:
             if name == "sector" and "sector_inferred" in group.extra:
                 continue  # an inferred sector never overwrites a stored (possibly edited) one
             if getattr(project, name) != value:
+                if name != "extra":
+                    self.run.diff.field_changed(project.reference, project.title, name, getattr(project, name), value)
                 setattr(project, name, value)
                 changed = True
         if changed:
@@ -683,7 +693,9 @@ class Writer:
                                           fy_start_month=month, stated_as=stated, phase=phase,
                                           submission=self.run.submission))
                     touched.add(ref)
+                    self.run.diff.line_added(ref, project.title, kind, first, last, amount, ref in self.run.created)
                 elif line.amount != amount or line.fy_start_month != month:
+                    self.run.diff.line_changed(ref, project.title, kind, first, last, line.amount, amount)
                     line.amount, line.fy_start_month, line.submission = amount, month, self.run.submission
                     line.stated_as, line.phase = stated or line.stated_as, phase or line.phase
                     changed.append(line)
@@ -713,6 +725,8 @@ class Writer:
             missing = [spot for key, spot in group.spots.items() if key not in current]
             if missing:
                 touched.add(ref)
+                if ref not in self.run.created:
+                    self.run.diff.places_changed(ref, project.title)
                 new.extend(_location(project, spot) for spot in missing)
         if new:
             self._create(Location, new)

@@ -11,7 +11,12 @@ def submission_json(submission):
      "counts": {"rows_read", "rows_rejected", "projects_created", "projects_updated",
                 "projects_unchanged"},
      "errors": [issue], "warnings": [issue], "note",
-     "options": {"years", "years_source", "unit", "unit_statement"} (each only when known)}
+     "options": {"years", "years_source", "unit", "unit_statement"} (each only when known),
+     "preview" (id of the reviewed submission this one wrote, or null), "resubmission_of" (id or null),
+     "changes": {"added", "changed", "not_in_file"} (what the file changes in the published register),
+     "decisions": [{"action", "user", "at", "comment", "row_comments", "how"}]}
+    status "submitted": awaiting review, nothing published; "returned": sent back with comments;
+    "approved": written by the submission whose "preview" is this one; "committed"/"partial": written.
     where issue = {"level", "message", "file", "sheet", "row", "column", "value"}.
     """
     return {
@@ -38,6 +43,12 @@ def submission_json(submission):
         "errors": submission.errors,
         "warnings": submission.warnings,
         "note": submission.note,
+        "preview": submission.preview_id,
+        "resubmission_of": submission.resubmission_of_id,
+        "changes": (submission.diff or {}).get("counts", {}),
+        "decisions": [{"action": d.action, "user": d.user.username if d.user_id else None,
+                       "at": d.created.isoformat(), "comment": d.comment, "row_comments": d.row_comments,
+                       "how": d.how} for d in submission.decisions.select_related("user")],
     }
 
 
@@ -83,6 +94,11 @@ def summary_lines(submission):
         lines.append(describe(options))
     if submission.status == "rejected":
         lines.append("nothing was written (fix the errors, or use --accept-valid to write the valid rows)")
+    if submission.status == "submitted":
+        lines.append(f"submitted for review: nothing is published until approved "
+                     f"(ddm submissions approve {submission.pk})")
+    if submission.preview_id and submission.status in ("committed", "partial"):
+        lines.append(f"published: writes the approved submission {submission.preview_id}")
     if submission.note:
         lines.append(submission.note)
     return lines

@@ -1,4 +1,5 @@
-"""Upload pages: upload -> preview (a dry run) -> commit; submissions list and detail; template.
+"""Upload pages: upload -> preview (a dry run) -> submit for review -> approve or return (see
+ddm.investment.review); submissions list and detail; template.
 
 Thin views: the pipeline does the work (pipeline.run_import through tasks.start), access checks
 are ddm.accounts.access.can_submit_for and intake.access.can_view_submission.
@@ -6,19 +7,21 @@ are ddm.accounts.access.can_submit_for and intake.access.can_view_submission.
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from ddm.accounts.access import can_submit_for, organisations_for, roles_of
+from ddm.accounts.access import can_approve_for, can_submit_for, organisations_for, roles_of
 from ddm.exports import XLSX_TYPE
 from ddm.investment.intake import tasks
 from ddm.investment.intake.access import can_view_submission, visible_submissions
 from ddm.investment.intake.pipeline import fail_abandoned, read_progress, start_submission
 from ddm.investment.intake.results import has_rejected_rows, issue_line, rejected_xlsx
 from ddm.investment.intake.template import template_xlsx
+from ddm.investment import review
 from ddm.investment.models import Submission, SubmissionStatus
 
 MODES = [("all", "All or nothing: write nothing if any row has an error"),
@@ -31,6 +34,8 @@ class UploadForm(forms.Form):
     file = forms.FileField(help_text="CSV, XLSX, XLS or ODS.")
     sheet = forms.CharField(required=False, max_length=100, help_text="Leave empty to read every sheet.")
     mode = forms.ChoiceField(choices=MODES, initial="all", widget=forms.RadioSelect)
+    corrects = forms.IntegerField(required=False, widget=forms.HiddenInput,
+                                  help_text="The returned submission this file corrects")
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,7 +52,7 @@ class UploadForm(forms.Form):
 
 @login_required
 def upload(request):
-    initial = {}
+    initial = {"corrects": request.GET.get("corrects")}
     if code := request.GET.get("organisation"):  # "Submit a file" on a municipality's page
         initial["organisation"] = organisations_for(request.user).filter(code=code).first()
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
@@ -59,11 +64,21 @@ def upload(request):
         submission = start_submission(upload_file, organisation, request.user, "upload", upload_file.name,
                                       form.cleaned_data["sheet"], dry_run=True,
                                       accept_valid=form.cleaned_data["mode"] == "valid")
+        corrects = _returned(form.cleaned_data.get("corrects"), organisation)
+        if corrects is not None:
+            submission.resubmission_of = corrects
+            submission.save(update_fields=["resubmission_of"])
         tasks.start(submission)
         return redirect("investment:submission", submission.pk)
     return render(request, "investment/intake/upload.html", {
         "form": form, "max_mb": settings.DDM_MAX_UPLOAD_BYTES // 1048576,
         "may_submit": form.fields["organisation"].queryset.exists(), "roles": roles_of(request.user)})
+
+
+def _returned(pk, organisation):
+    if not pk:
+        return None
+    return Submission.objects.filter(pk=pk, organisation=organisation, status=SubmissionStatus.RETURNED).first()
 
 
 def _submission_for(request, pk):
@@ -87,7 +102,15 @@ def detail(request, pk):
         "warnings": [issue_line(i) for i in submission.warnings[:ISSUES_SHOWN]],
         "shown": ISSUES_SHOWN,
         "has_rejected": has_rejected_rows(submission),
-        "can_commit": submission.committable and not submission.commits.exists() and can_submit_for(request.user, submission.organisation),
+        "can_commit": review.can_be_submitted(submission) and can_submit_for(request.user, submission.organisation),
+        "publishes_on_submit": submission.organisation.publish_on_submit,
+        "can_review": (submission.status == SubmissionStatus.SUBMITTED
+                       and can_approve_for(request.user, submission.organisation)),
+        "can_correct": (submission.status == SubmissionStatus.RETURNED
+                        and can_submit_for(request.user, submission.organisation)),
+        "diff": submission.diff or {},
+        "decisions": submission.decisions.select_related("user"),
+        "resubmissions": submission.resubmissions.all(),
         "commits": submission.commits.all(),
         "read_as": _read_as(submission),
         "ask": _questions(request, submission),
@@ -122,11 +145,9 @@ def _questions(request, submission):
 
 def _stated(options):
     """The options a submitter stated (carried from a preview to its re-read or its commit)."""
-    options = options or {}
-    stated = {"unit": options.get("unit")}
-    if options.get("years_source") == "stated":
-        stated["years"] = options.get("years")
-    return stated
+    from ddm.investment.intake.options import restated
+
+    return restated(options)
 
 
 @login_required
@@ -153,22 +174,51 @@ def reread(request, pk):
 @login_required
 @require_POST
 def commit(request, pk):
+    """Submit a checked preview for review (published at once if the organisation publishes on submit)."""
     preview = _submission_for(request, pk)
     if not can_submit_for(request.user, preview.organisation):
         raise PermissionDenied(f"You may not submit for {preview.organisation.name}.")
-    if not preview.committable:
-        raise Http404("Only a preview with valid rows can be committed.")
     earlier = preview.commits.first()
     if earlier is not None:  # a second click (or a reload) does not import the file twice
         return redirect("investment:submission", earlier.pk)
-    with preview.source_file.open("rb") as handle:
-        submission = start_submission(handle, preview.organisation, request.user, "upload", preview.filename,
-                                      preview.sheet, dry_run=False,
-                                      accept_valid=preview.accept_valid or bool(preview.errors),
-                                      options=_stated(preview.options))
-    submission.preview = preview
-    submission.save(update_fields=["preview"])
-    tasks.start(submission)
+    if preview.status == SubmissionStatus.SUBMITTED:
+        return redirect("investment:submission", preview.pk)
+    if not review.can_be_submitted(preview):
+        raise Http404("Only a preview with valid rows can be submitted.")
+    try:
+        committed = review.submit(preview, request.user, how="upload", resubmission_of=_returned(
+            preview.resubmission_of_id, preview.organisation))
+    except review.ReviewError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("investment:submission", preview.pk)
+    return redirect("investment:submission", committed.pk if committed else preview.pk)
+
+
+@login_required
+@require_POST
+def approve(request, pk):
+    submission = _submission_for(request, pk)
+    if not can_approve_for(request.user, submission.organisation):
+        raise PermissionDenied(f"You may not review {submission.organisation.name}'s submissions.")
+    try:
+        committed = review.approve(submission, request.user, comment=request.POST.get("comment", "").strip())
+    except review.ReviewError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("investment:submission", submission.pk)
+    return redirect("investment:submission", committed.pk)
+
+
+@login_required
+@require_POST
+def return_(request, pk):
+    submission = _submission_for(request, pk)
+    if not can_approve_for(request.user, submission.organisation):
+        raise PermissionDenied(f"You may not review {submission.organisation.name}'s submissions.")
+    try:
+        rows = review.parse_row_comments(request.POST.get("row_comments", ""))
+        review.return_submission(submission, request.user, request.POST.get("comment", ""), rows)
+    except review.ReviewError as exc:
+        messages.error(request, " ".join(exc.messages))
     return redirect("investment:submission", submission.pk)
 
 
