@@ -141,7 +141,7 @@ def test_bare_years_need_a_convention_then_it_is_remembered(tmp_path, organisati
     runner = CliRunner()
     refused = runner.invoke(cli, ["import", "projects", str(path), "-o", "DWS"])
     assert refused.exit_code == 1 and "--years start|end" in refused.stderr
-    ok = runner.invoke(cli, ["import", "projects", str(path), "-o", "DWS", "--years", "end", "--json"])
+    ok = runner.invoke(cli, ["import", "projects", str(path), "-o", "DWS", "--years", "end", "--json", "--publish"])
     assert ok.exit_code == 0, ok.output
     assert json.loads(ok.stdout)["options"]["years"] == "end"
     project = Project.objects.get(organisation__code="nat-water-and-sanitation", title="Bulk water scheme")
@@ -197,6 +197,8 @@ def test_upload_preview_asks_for_bare_years_and_states_the_unit(client_for, orga
     assert again.status_code == 302 and reread.status == "preview", reread.errors
     assert reread.options["years"] == "start"
     assert client.post(f"/investment/submissions/{reread.pk}/commit/").status_code == 302
+    reviewer = client_for(RoleKind.APPROVER, organisation=dws)
+    assert reviewer.post(f"/investment/submissions/{reread.pk}/approve/").status_code == 302
     committed = Submission.objects.latest("pk")
     assert committed.status == "committed" and committed.options["years_source"] == "stated"
     project = Project.objects.get(organisation=dws, title="Bulk water scheme")
