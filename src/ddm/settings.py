@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "ddm.capacity",
     "ddm.engagement",
     "ddm.desk",
+    "ddm.briefing",
     "ddm.api",
 ]
 

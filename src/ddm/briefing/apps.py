@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BriefingConfig(AppConfig):
+    name = "ddm.briefing"
+    verbose_name = "Zone briefing"
