@@ -95,7 +95,6 @@ def document_data(place, profile, project_section):
         "map_caption": f"{spatial['map']['title']} ({spatial['map']['wards']} wards). Boundaries: MDB 2020.",
         "narrative": _narrative(zone),
         "sections": sections,
-        "governance": governance,
         "projects": _projects(project_section),
         "municipalities": [f"{m['code']} {m['name']}" for m in profile["place"]["municipalities"]],
         "sources": [f"[{s['number']}] {s['source']} ({', '.join(str(y) for y in s['years'])})" for s in profile["sources"]],
