@@ -28,7 +28,7 @@ DEFAULT_TABLE = "ddm_cache"
 LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
 DATABASE = "django.core.cache.backends.db.DatabaseCache"
 REDIS = "django.core.cache.backends.redis.RedisCache"
-DATA_APPS = {"places", "accounts", "investment", "profiles", "alignment", "oneplan", "capacity", "engagement"}
+DATA_APPS = {"places", "accounts", "facilities", "investment", "profiles", "alignment", "oneplan", "capacity", "engagement"}
 
 
 def cache_config(url, timeout):

@@ -10,6 +10,7 @@ from ddm.accounts.access import can_coordinate_place, get_zone_for_user
 from ddm.exports import csv_response, xlsx_response
 from ddm.places.models import Place
 from ddm.profiles import charts, compare, outputs, projects, sections
+from ddm.profiles.facilities_section import facilities_section
 from ddm.profiles.forms import NarrativeForm
 from ddm.profiles.models import ZoneNarrative
 
@@ -30,7 +31,7 @@ def _profile_page(request, place, zone):
         "place": place, "zone": zone, "profile": profile, "narrative": narrative,
         "can_edit": can_coordinate_place(request.user, zone), "projects": section6,
         "project_map": mark_safe(charts.add_points(spatial["map"]["svg"], section6["points"])),
-        "is_zone": place.level == "zone",
+        "is_zone": place.level == "zone", "facilities": facilities_section(place),
     })
 
 
