@@ -15,7 +15,7 @@ from ddm.profiles.models import ZoneNarrative
 
 pytestmark = pytest.mark.django_db
 
-COLD_QUERIES = 30  # building a profile: definitions, values, ranks, map, wards, projects section
+COLD_QUERIES = 32  # building a profile: definitions, values, ranks, map, wards, projects section, facilities (2)
 WARM_QUERIES = 12  # cached profile: version, narrative, projects section, session
 
 

@@ -28,21 +28,22 @@ def _row(counts, name, population):
             "clinics_per_10000": counts.clinics_per_10000(people) if people else None}
 
 
-def facilities_section(place):
+def facilities_section(place, municipalities=None):
     """{"rows": [...per municipality], "total": row or None, "sources", "notes"} for a zone or municipality,
-    computed once per data version (ddm.caching)."""
+    computed once per data version (ddm.caching). municipalities: the zone's [(code, name)] when the
+    caller has them (the profile does), saving a query."""
     from ddm import caching
 
-    return caching.remember("profile-facilities", lambda: _section(place), place.level, place.code)
+    return caching.remember("profile-facilities", lambda: _section(place, municipalities), place.level, place.code)
 
 
-def _section(place):
+def _section(place, municipalities):
     from ddm.profiles.services import population_by_code
 
-    if place.level == Level.ZONE:
-        municipalities = list(place.children.order_by("code").values_list("code", "name"))
-    else:
-        municipalities = [(place.code, place.name)]
+    if place.level != Level.ZONE:
+        municipalities = [(place.code, place.display_name)]
+    elif municipalities is None:
+        municipalities = [(m.code, m.display_name) for m in place.children.order_by("code")]
     counts = counts_by_municipality([code for code, _ in municipalities])
     population = population_by_code()
     rows = [_row(counts[code], name, population.get(code)) for code, name in municipalities]

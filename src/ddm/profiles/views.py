@@ -31,7 +31,8 @@ def _profile_page(request, place, zone):
         "place": place, "zone": zone, "profile": profile, "narrative": narrative,
         "can_edit": can_coordinate_place(request.user, zone), "projects": section6,
         "project_map": mark_safe(charts.add_points(spatial["map"]["svg"], section6["points"])),
-        "is_zone": place.level == "zone", "facilities": facilities_section(place),
+        "is_zone": place.level == "zone", "facilities": facilities_section(
+            place, [(m["code"], m["name"]) for m in profile["place"]["municipalities"]]),
     })
 
 
