@@ -15,6 +15,7 @@ django.setup()
 
 from ddm import commands_support as support  # noqa: E402
 from ddm.alignment import commands as alignment_commands  # noqa: E402
+from ddm.briefing import commands as briefing_commands  # noqa: E402
 from ddm.capacity import commands as capacity_commands  # noqa: E402
 from ddm.engagement import commands as engagement_commands  # noqa: E402
 from ddm.facilities import commands as facilities_commands  # noqa: E402
@@ -125,7 +126,8 @@ def demo_accounts():
 
 
 for _module in (places_commands, investment_commands, profiles_commands, alignment_commands,
-                oneplan_commands, capacity_commands, engagement_commands, facilities_commands):
+                oneplan_commands, capacity_commands, engagement_commands, facilities_commands,
+                briefing_commands):
     _module.register(cli, import_group, report_group)
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("oneplan/", include("ddm.oneplan.urls")),
     path("capacity/", include("ddm.capacity.urls")),
     path("engagement/", include("ddm.engagement.urls")),
+    path("briefing/", include("ddm.briefing.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(
         extra_context={"demo_accounts": settings.DDM_DEMO_ACCOUNTS}), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
