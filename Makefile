@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup install bench clean
+.PHONY: run test lint setup install bench clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -20,7 +20,11 @@ setup: install
 run: setup
 	DDM_DEBUG=$${DDM_DEBUG-1} $(BIN)/ddm serve
 
-test: install
+lint: install
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy
+
+test: install lint
 	$(BIN)/ddm check
 	$(BIN)/pytest $(PYTEST_ARGS)
 

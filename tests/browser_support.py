@@ -33,7 +33,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
 
-__all__ = ["chromium_browser", "ddm_live_server", "live_browser_page", "committed_data"]
+__all__ = ["chromium_browser", "committed_data", "ddm_live_server", "live_browser_page"]
 
 
 def _unavailable(reason):

@@ -13,16 +13,16 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ddm.settings")
 django.setup()
 
-from ddm import commands_support as support  # noqa: E402
-from ddm.alignment import commands as alignment_commands  # noqa: E402
-from ddm.briefing import commands as briefing_commands  # noqa: E402
-from ddm.capacity import commands as capacity_commands  # noqa: E402
-from ddm.engagement import commands as engagement_commands  # noqa: E402
-from ddm.facilities import commands as facilities_commands  # noqa: E402
-from ddm.investment import commands as investment_commands  # noqa: E402
-from ddm.oneplan import commands as oneplan_commands  # noqa: E402
-from ddm.places import commands as places_commands  # noqa: E402
-from ddm.profiles import commands as profiles_commands  # noqa: E402
+from ddm import commands_support as support
+from ddm.alignment import commands as alignment_commands
+from ddm.briefing import commands as briefing_commands
+from ddm.capacity import commands as capacity_commands
+from ddm.engagement import commands as engagement_commands
+from ddm.facilities import commands as facilities_commands
+from ddm.investment import commands as investment_commands
+from ddm.oneplan import commands as oneplan_commands
+from ddm.places import commands as places_commands
+from ddm.profiles import commands as profiles_commands
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

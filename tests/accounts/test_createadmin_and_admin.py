@@ -68,7 +68,8 @@ def test_the_administrator_manages_users_and_their_scopes_in_the_admin(client, z
         "ddm_roles-0-kind": RoleKind.HUB, "ddm_roles-0-zone": zone("DC15").pk, "ddm_roles-0-user": member.pk,
     }
     response = client.post(f"/admin/auth/user/{member.pk}/change/", form)
-    errors = response.context and ([response.context["adminform"].form.errors] + [f.errors for f in response.context["inline_admin_formsets"][0].formset.forms])
+    errors = response.context and ([response.context["adminform"].form.errors]
+                                   + [f.errors for f in response.context["inline_admin_formsets"][0].formset.forms])
     assert response.status_code == 302, errors
     role = Role.objects.get(user=member)
     assert (role.kind, role.zone.code) == (RoleKind.HUB, "DC15")

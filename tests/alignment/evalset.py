@@ -75,7 +75,8 @@ TEMPLATES = [
     ("sanitation", "Provision of VIP Toilets to {hh} Households in {place}", "Ventilated improved pit latrines in {place}"),
     ("sanitation", "{place} Sewer Reticulation Phase {n}", "Waterborne sewer network for {place}"),
     ("sanitation", "Eradication of Bucket Toilets in {place}", "Replace bucket toilets with waterborne sanitation"),
-    ("transport", "Upgrading of {road} from Gravel to Surfaced Road: {place} to {place2}", "Upgrade {km} km gravel road to surfaced standard"),
+    ("transport", "Upgrading of {road} from Gravel to Surfaced Road: {place} to {place2}",
+     "Upgrade {km} km gravel road to surfaced standard"),
     ("transport", "Rehabilitation of {place} Access Road Section {letter}", "Rehabilitate the access road, section {letter}"),
     ("transport", "Construction of {place} Pedestrian Bridge", "Pedestrian bridge for learners of {place}"),
     ("transport", "{place} Stormwater Drainage Phase {n}", "Stormwater channels and culverts in {place}"),
@@ -87,7 +88,8 @@ TEMPLATES = [
     ("health", "Construction of {place} Community Health Centre", "24-hour community health centre for {place}"),
     ("health", "Refurbishment of {place} Hospital Phase {n}", "Refurbish wards and theatre of {place} hospital"),
     ("human_settlements", "{place} Extension {n} Housing Project", "Serviced sites and houses in {place} extension {n}"),
-    ("human_settlements", "{place} Informal Settlement Upgrading Phase {n}", "In-situ upgrading of informal settlements in {place}"),
+    ("human_settlements", "{place} Informal Settlement Upgrading Phase {n}",
+     "In-situ upgrading of informal settlements in {place}"),
     ("human_settlements", "Construction of {hh} Houses in {place}", "Subsidised houses for qualifying beneficiaries"),
     ("energy", "Electrification of {place} Village ({hh} households)", "Grid connections for {hh} households in {place}"),
     ("energy", "{place} Substation Upgrade", "Upgrade of the {place} 132/22 kV substation"),
@@ -145,7 +147,7 @@ class Gen:
         self.r = random.Random(seed)
         self.centre = muni_centres()
         self.village_point = {}
-        for (zone, muni), villages in PLACES.items():
+        for (_zone, muni), villages in PLACES.items():
             lat, lon = self.centre[muni]
             for village in villages:
                 self.village_point[village] = (lat + self.r.uniform(-0.15, 0.15), lon + self.r.uniform(-0.15, 0.15))
@@ -203,7 +205,7 @@ class Gen:
         dup["description"] = r.choice(["", record["description"], record["description"] + " (as per business plan)",
                                        "Implementation continues; contractor on site"])
         if r.random() < 0.8:
-            alternatives = [o for o in ORGS[record["sector"]] + [record["municipality"].lower(), record["zone"].lower()]]
+            alternatives = list(ORGS[record["sector"]] + [record["municipality"].lower(), record["zone"].lower()])
             dup["organisation"] = r.choice(alternatives).format(prov=PROVINCE_OF_ZONE[record["zone"]])
         if r.random() < 0.15:
             dup["sector"] = RELATED_SECTOR.get(record["sector"], record["sector"])
@@ -393,7 +395,9 @@ def record_from_row(row, side, number):
 
     from ddm.alignment.duplicates import Record
 
-    get = lambda name: row[f"{side}_{name}"]  # noqa: E731
+    def get(name):
+        return row[f"{side}_{name}"]
+
     point = ((float(get("lat")), float(get("lon"))),) if get("lat") else ()
     return Record(
         id=number, organisation=get("organisation"), reference=get("reference"), title=get("title"),

@@ -32,7 +32,7 @@ def _pairs(zone, min_score=None):
 
 
 def test_duplicate_listed_and_phase_look_alike_not(zone, pair):
-    a, b, c = pair
+    a, b, _c = pair
     pairs = _pairs(zone)
     assert set(pairs) == {(a.pk, b.pk)}
     reasons = "; ".join(pairs[(a.pk, b.pk)].reasons)
@@ -61,7 +61,7 @@ def test_unrelated_save_does_not_reflag(zone, pair):
 
 
 def test_duplicate_decision_counts_the_project_once_and_undo_restores(zone, pair):
-    a, b, c = pair
+    a, b, _c = pair
     before = zone_quantum("DC15").government("budget")
     assert before == Decimal("12000000.00") + Decimal("11500000.00") + Decimal("9000000.00")
     found = review.record_decision(zone("DC15"), a.pk, b.pk, "duplicate", standing_id=a.pk, note="same clinic")

@@ -10,13 +10,13 @@ from ddm.alignment.duplicates import DEFAULT_THRESHOLD, Record, clusters_of, fin
 from ddm.alignment.duplicates.normalise import normalise
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import evalset  # noqa: E402
+import evalset
 
 MQANDULI = (-31.8156, 28.7530)
 NGQELENI = (-31.6700, 29.0300)  # about 32 km from Mqanduli
 
 
-def rec(id, title, org="ec-health", point=None, muni="EC157", years=(2020,), amount="10000000", sector="health", **kw):  # noqa: A002
+def rec(id, title, org="ec-health", point=None, muni="EC157", years=(2020,), amount="10000000", sector="health", **kw):
     return Record(
         id=id, organisation=org, reference=f"R{id}", title=title, sector=sector,
         points=(point,) if point else (), municipalities=frozenset([muni]) if muni else frozenset(),
@@ -59,8 +59,9 @@ def test_same_project_kind_in_two_villages_is_not_a_duplicate():
 
 
 def test_distance_alone_separates_identical_titles_far_apart():
-    near = score_pair(rec(1, "Community Hall Construction", point=MQANDULI), rec(2, "Community hall construction", point=MQANDULI))
-    far = score_pair(rec(1, "Community Hall Construction", point=MQANDULI), rec(2, "Community hall construction", point=NGQELENI))
+    hall = rec(1, "Community Hall Construction", point=MQANDULI)
+    near = score_pair(hall, rec(2, "Community hall construction", point=MQANDULI))
+    far = score_pair(hall, rec(2, "Community hall construction", point=NGQELENI))
     assert near.score > far.score
 
 

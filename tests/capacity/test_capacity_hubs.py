@@ -46,7 +46,7 @@ def test_position_status_rules(hubs):
 
 
 def test_vacancies_per_role_count_each_hub_once(hubs):
-    gauteng, waterberg = hubs
+    _gauteng, _waterberg = hubs
     vacancies = {role.value: {h.name for h in found} for role, found in coverage(TODAY)["vacancies"]}
     assert vacancies["manager"] == {"Waterberg"}          # Gauteng's manager is permanent
     assert vacancies["planner"] == {"Gauteng metros", "Waterberg"}  # contract ended: vacant
@@ -83,5 +83,5 @@ def test_roles_filled_counts_people_in_post_not_recorded_positions(client, hubs)
     # Five positions recorded; the planner's contract ended and monitoring has nobody: 3 filled.
     assert gauteng.roles_filled(TODAY) == 3 and waterberg.roles_filled(TODAY) == 0
     page = client.get("/capacity/?today=2024-01-15").content.decode()
-    row = page.split('href="/capacity/hubs/%d/"' % gauteng.pk)[1].split("</tr>")[0]
+    row = page.split(f'href="/capacity/hubs/{gauteng.pk}/"')[1].split("</tr>")[0]
     assert '<td class="num">3</td>' in row

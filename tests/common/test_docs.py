@@ -1,9 +1,9 @@
 """The README stays true: every setting the code reads is documented, and the set-up commands lead."""
 
 import re
+from pathlib import Path
 
 import pytest
-from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -2,7 +2,8 @@ import io
 from decimal import Decimal
 
 import openpyxl
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ddm.exports import csv_bytes, neutralise, xlsx_bytes
 

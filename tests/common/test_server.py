@@ -12,8 +12,10 @@ SUPERVISOR = """
 import sys
 from ddm import server
 marks = sys.argv[1]
-web = server.Child("web server", [sys.executable, "-c", "import time; open(%r + '/web', 'a').write('x'); time.sleep(600)" % marks], restart=False, log=print)
-worker = server.Child("job worker", [sys.executable, "-c", "open(%r + '/worker', 'a').write('x'); raise SystemExit(3)" % marks], restart=True, log=print)
+web_code = "import time; open(%r + '/web', 'a').write('x'); time.sleep(600)" % marks
+worker_code = "open(%r + '/worker', 'a').write('x'); raise SystemExit(3)" % marks
+web = server.Child("web server", [sys.executable, "-c", web_code], restart=False, log=print)
+worker = server.Child("job worker", [sys.executable, "-c", worker_code], restart=True, log=print)
 server.MAX_RESTART_PAUSE = 1
 sys.exit(server.supervise([web, worker], print))
 """

@@ -4,12 +4,13 @@ import datetime
 from html import unescape
 
 import pytest
+from django.utils import timezone
 
 from ddm.accounts.models import RoleKind
 from ddm.engagement.models import Event, Item, ItemKind
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def test_anonymous_home_is_the_zones(client):

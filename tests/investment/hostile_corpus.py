@@ -7,7 +7,6 @@ file's bytes; ``expect`` is an ``Expect`` (status, an error/warning regex that m
 the references that must exist afterwards). ``settings`` lowers a limit so a limit's breach is cheap.
 """
 
-import datetime
 import io
 import random
 import sys
@@ -16,10 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import xlsxwriter
+from django.utils import timezone
 
 HEADER = ["Project ID", "Project", "Financial year", "Amount"]
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-THIS_FY = datetime.date.today().year if datetime.date.today().month >= 4 else datetime.date.today().year - 1
+TODAY = timezone.localdate()
+THIS_FY = TODAY.year if TODAY.month >= 4 else TODAY.year - 1
 
 
 @dataclass
@@ -114,7 +115,7 @@ def sheet_xml(rows_xml, dimension=""):
 
 
 def header_row_xml():
-    return '<row r="1">' + "".join(cell(f"{c}1", t) for c, t in zip("ABCD", HEADER)) + "</row>"
+    return '<row r="1">' + "".join(cell(f"{c}1", t) for c, t in zip("ABCD", HEADER, strict=True)) + "</row>"
 
 
 def data_row_xml(r, ref="P1", amount="100"):
@@ -157,7 +158,7 @@ def xxe():
 
 def laughs():
     entities = '<!ENTITY a "ha">' + "".join(f'<!ENTITY {c} "{("&" + p + ";") * 10}">'
-                                              for p, c in zip("abcdefgh", "bcdefghi"))
+                                              for p, c in zip("abcdefgh", "bcdefghi", strict=True))
     xml = sheet_xml(header_row_xml() + '<row r="2">' + cell("A2", "P1") + cell("B2", "&i;") + cell("C2", fy(2020))
                     + '<c r="D2"><v>5</v></c></row>').replace('<?xml version="1.0"?>',
                                                                 f'<?xml version="1.0"?><!DOCTYPE x [{entities}]>')

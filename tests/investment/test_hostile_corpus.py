@@ -7,13 +7,12 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from hostile_corpus import CASES, far_cell, io
 
 from ddm.accounts.models import RoleKind
 from ddm.investment.intake.limits import MAX_AMOUNT
 from ddm.investment.intake.pipeline import run_import
 from ddm.investment.models import BudgetLine, Project, Submission
-
-from hostile_corpus import CASES, far_cell, io
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,8 @@
 a district column raised ``KeyError: 'district'``)."""
 
 import pytest
-
 from _intake_files import csv_file
+
 from ddm.investment.intake.pipeline import run_import
 from ddm.investment.intake.rows import PLACE_FIELDS, SYNONYMS
 from ddm.investment.models import Project

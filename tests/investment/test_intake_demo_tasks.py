@@ -4,9 +4,9 @@ import os
 from decimal import Decimal
 
 import pytest
+from _intake_files import xlsx
 from django.test import override_settings
 
-from _intake_files import xlsx
 from ddm.accounts.models import RoleKind
 from ddm.investment.intake import tasks
 from ddm.investment.intake.demo import load_budget_review_demo

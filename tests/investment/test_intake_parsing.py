@@ -3,11 +3,21 @@
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ddm.investment.intake.parsing import (
-    ParseError, fy_header, outside_sa_hint, parse_amount, parse_bool, parse_coordinate, parse_date, parse_fy,
-    parse_kind, parse_point, parse_sector,
+    ParseError,
+    fy_header,
+    outside_sa_hint,
+    parse_amount,
+    parse_bool,
+    parse_coordinate,
+    parse_date,
+    parse_fy,
+    parse_kind,
+    parse_point,
+    parse_sector,
 )
 from ddm.investment.models import BudgetKind, Sector
 
@@ -77,7 +87,7 @@ def test_financial_years(text, expected):
 
 @pytest.mark.parametrize("text", ["FY2020", "2020", 2020, "2020.0"])
 def test_a_bare_year_is_ambiguous_and_asks_for_the_explicit_form(text):
-    with pytest.raises(ParseError, match="ambiguous.*2019/20 or 2020/21"):
+    with pytest.raises(ParseError, match=r"ambiguous.*2019/20 or 2020/21"):
         parse_fy(text)
 
 
@@ -117,7 +127,7 @@ def test_coordinates(text, axis, expected):
 
 
 def test_coordinate_errors():
-    with pytest.raises(ParseError, match="longitude .E. in the latitude column"):
+    with pytest.raises(ParseError, match=r"longitude .E. in the latitude column"):
         parse_coordinate("31 01 18 E", "lat")
     with pytest.raises(ParseError, match="between -90 and 90"):
         parse_coordinate(129.5, "lat")

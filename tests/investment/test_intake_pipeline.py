@@ -4,8 +4,8 @@ import io
 from decimal import Decimal
 
 import pytest
-
 from _intake_files import csv_file, xlsx
+
 from ddm.accounts.models import RoleKind
 from ddm.investment.intake.pipeline import run_import
 from ddm.investment.intake.results import rejected_xlsx

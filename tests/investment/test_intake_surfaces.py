@@ -5,10 +5,10 @@ import json
 
 import openpyxl
 import pytest
+from _intake_files import xlsx
 from click.testing import CliRunner
 from django.test import Client, override_settings
 
-from _intake_files import xlsx
 from ddm.accounts.models import ApiToken, RoleKind
 from ddm.cli import cli
 from ddm.investment.models import Project, Submission

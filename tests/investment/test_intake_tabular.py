@@ -8,7 +8,14 @@ import pytest
 import xlsxwriter
 
 from ddm.tabular import (
-    HeaderError, Issue, TableError, column_letter, detect_header, header_unit, normalise_header, open_table,
+    HeaderError,
+    Issue,
+    TableError,
+    column_letter,
+    detect_header,
+    header_unit,
+    normalise_header,
+    open_table,
     rejected_rows_xlsx,
 )
 
@@ -52,14 +59,14 @@ def test_xlsx_every_sheet_or_a_chosen_one():
     assert [t.sheet for t in tables] == ["One", "Two"]
     (two,) = open_table(io.BytesIO(buffer.getvalue()), "book.xlsx", sheet="Two")
     assert list(two.rows())[-1] == (3, [None, "b"])
-    with pytest.raises(TableError, match="no sheet named 'Three'.*One, Two"):
+    with pytest.raises(TableError, match=r"no sheet named 'Three'.*One, Two"):
         open_table(io.BytesIO(buffer.getvalue()), "book.xlsx", sheet="Three")
 
 
 def test_refuses_large_files_non_spreadsheets_and_zip_bombs():
-    with pytest.raises(TableError, match="big.csv.*larger than the limit"):
+    with pytest.raises(TableError, match=r"big.csv.*larger than the limit"):
         open_table(io.BytesIO(b"a,b\n" * 1000), "big.csv", max_bytes=100)
-    with pytest.raises(TableError, match="scan.pdf: not a spreadsheet.*PDF"):
+    with pytest.raises(TableError, match=r"scan.pdf: not a spreadsheet.*PDF"):
         open_table(io.BytesIO(b"%PDF-1.4\x00\x01binary"), "scan.pdf")
     plain = io.BytesIO()
     with zipfile.ZipFile(plain, "w") as archive:
@@ -70,7 +77,7 @@ def test_refuses_large_files_non_spreadsheets_and_zip_bombs():
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("xl/worksheets/sheet1.xml", b"0" * (50 * 1024 * 1024))
-    with pytest.raises(TableError, match="bomb.xlsx: refused.*zip bomb"):
+    with pytest.raises(TableError, match=r"bomb.xlsx: refused.*zip bomb"):
         open_table(io.BytesIO(bomb.getvalue()), "bomb.xlsx")
 
 
@@ -90,7 +97,7 @@ def test_header_found_under_a_title_block_with_synonyms_in_any_order():
 
 def test_missing_required_column_and_no_header_are_clear_errors():
     (table,) = open_table(xlsx([["LM", "Budget"], ["EC153", 5]]), "x.xlsx")
-    with pytest.raises(HeaderError, match="required column.*title"):
+    with pytest.raises(HeaderError, match=r"required column.*title"):
         detect_header(table, SYNONYMS, required=["title"])
     (table,) = open_table(xlsx([["foo", "bar"]]), "y.xlsx")
     with pytest.raises(HeaderError, match="no header row found"):

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 import xlsxwriter
+from _intake_files import csv_file
 from click.testing import CliRunner
 
-from _intake_files import csv_file
 from ddm.cli import cli
 from ddm.investment.intake.pipeline import run_import
 from ddm.investment.models import Project, Submission

@@ -1,8 +1,9 @@
 """A preview says what happened to it: committed, or which rows can still be written (#12)."""
 
+from test_intake_surfaces import BAD, GOOD, upload
+
 from ddm.accounts.models import RoleKind
 from ddm.investment.models import Submission
-from test_intake_surfaces import BAD, GOOD, upload
 
 
 def _preview(response):

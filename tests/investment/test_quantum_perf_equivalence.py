@@ -39,7 +39,7 @@ def reference_groups():
             sums[(line.kind, line.fy_first, line.fy_last, line.fy_start_month)] += line.amount
         for (kind, first, last, month), amount in sums.items():
             parts = fy.split_locations(amount, [loc.share for loc in locations])
-            for loc, part in zip(locations, parts):
+            for loc, part in zip(locations, parts, strict=True):
                 if loc.zone_id is None:
                     continue
                 groups[(loc.zone_id, project.organisation_id, kind, first, last, month, project.sector,

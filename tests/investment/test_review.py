@@ -3,11 +3,11 @@
 import json
 
 import pytest
-from click.testing import CliRunner
-from django.core.exceptions import PermissionDenied
-from django.contrib.auth.models import AnonymousUser
-
 from _intake_files import xlsx
+from click.testing import CliRunner
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+
 from ddm.accounts.models import RoleKind
 from ddm.cli import cli
 from ddm.investment import review

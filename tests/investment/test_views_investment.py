@@ -63,7 +63,8 @@ def test_exports_neutralise_formulas(client, register):
     assert rows.splitlines()[0].startswith("zone,calendar,view,sphere,organisation")
     xlsx = client.get("/investment/zones/DC15/?format=xlsx")
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats") and xlsx.content[:2] == b"PK"
-    for url in ("/investment/?format=csv", "/investment/footprint/?format=xlsx", "/investment/unmapped/?format=csv&table=projects"):
+    for url in ("/investment/?format=csv", "/investment/footprint/?format=xlsx",
+                "/investment/unmapped/?format=csv&table=projects"):
         assert client.get(url).status_code == 200, url
     unmapped = client.get("/investment/unmapped/?format=csv&table=projects").content.decode("utf-8-sig")
     assert "Nowhere project" in unmapped

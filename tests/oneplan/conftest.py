@@ -3,13 +3,12 @@
 from decimal import Decimal
 
 import pytest
+from oneplan_helpers import DC15_LOCALS
 
-from ddm.accounts.models import Organisation, RoleKind  # noqa: F401
+from ddm.accounts.models import Organisation, RoleKind
 from ddm.investment.models import BudgetLine, Location, Precision, Project
 from ddm.oneplan import workflow
 from ddm.places.models import Place
-
-from oneplan_helpers import DC15_LOCALS
 
 
 @pytest.fixture(autouse=True)

@@ -2,12 +2,11 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from oneplan_helpers import add_strategy_and_action, commit
 
 from ddm.accounts.models import Organisation, RoleKind
 from ddm.oneplan import access, funding
 from ddm.oneplan.models import Commitment, PlanIndicator
-
-from oneplan_helpers import add_strategy_and_action, commit
 
 pytestmark = pytest.mark.django_db
 

@@ -1,14 +1,13 @@
 from decimal import Decimal
 
 import pytest
+from oneplan_helpers import add_strategy_and_action, commit
 
 from ddm.investment.models import Location, Precision
 from ddm.oneplan import funding, monitoring
 from ddm.oneplan.models import OnePlan, PhaseKind, VersionStatus
 from ddm.oneplan.setup import load_demo
 from ddm.places.models import Place
-
-from oneplan_helpers import add_strategy_and_action, commit
 
 pytestmark = pytest.mark.django_db
 

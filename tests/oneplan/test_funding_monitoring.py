@@ -3,14 +3,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from oneplan_helpers import add_strategy_and_action, commit, to_adoption
 
 from ddm.accounts.models import Organisation, RoleKind
 from ddm.investment.models import BudgetLine, Location, Precision
 from ddm.oneplan import funding, monitoring, signoff, workflow
 from ddm.oneplan.models import Action, Commitment, CommitmentReport, PlanIndicator, ProjectStage, Strategy
 from ddm.places.models import Place
-
-from oneplan_helpers import add_strategy_and_action, commit, to_adoption
 
 pytestmark = pytest.mark.django_db
 

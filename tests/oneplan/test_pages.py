@@ -6,13 +6,12 @@ from decimal import Decimal
 import pytest
 from click.testing import CliRunner
 from django.urls import reverse
+from oneplan_helpers import add_strategy_and_action, commit, to_adoption
 
 from ddm.accounts.models import RoleKind
 from ddm.oneplan import signoff, workflow
 from ddm.oneplan.models import Action, PhaseKind, PlanIndicator, SignOff, Strategy
 from ddm.places.models import Place
-
-from oneplan_helpers import add_strategy_and_action, commit, to_adoption
 
 pytestmark = pytest.mark.django_db
 
@@ -186,7 +185,7 @@ def test_api_plan_shape(client, version, content):
     assert set(data) == {"zone", "plan", "version", "phases", "focal_areas", "funding", "alignment", "signoffs",
                          "indicators"}
     assert data["zone"]["code"] == "DC15" and data["version"]["number"] == 1
-    assert [p["kind"] for p in data["phases"]][0] == "diagnostic" and len(data["phases"]) == 7
+    assert next(p["kind"] for p in data["phases"]) == "diagnostic" and len(data["phases"]) == 7
     area = next(a for a in data["focal_areas"] if a["code"] == "infrastructure")
     commitment = area["strategies"][0]["actions"][0]["commitments"][0]
     assert commitment["organisation"]["code"] == "DC15" and commitment["funding_status"] == "funded"

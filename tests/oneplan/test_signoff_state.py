@@ -1,10 +1,9 @@
 """After signing, the sign-off button goes and the form offers only the parties still to sign (#12)."""
 
 import pytest
+from oneplan_helpers import to_adoption
 
 from ddm.accounts.models import Role, RoleKind
-
-from oneplan_helpers import to_adoption
 
 pytestmark = pytest.mark.django_db
 

@@ -3,14 +3,21 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from oneplan_helpers import DC15_LOCALS, add_strategy_and_action, commit, to_adoption
 
 from ddm.accounts.models import RoleKind
 from ddm.oneplan import signoff, workflow
 from ddm.oneplan.models import (
-    Action, FocalArea, PhaseKind, PhaseStatus, PlanEvent, PlanFrozen, SignOff, Strategy, VersionStatus,
+    Action,
+    FocalArea,
+    PhaseKind,
+    PhaseStatus,
+    PlanEvent,
+    PlanFrozen,
+    SignOff,
+    Strategy,
+    VersionStatus,
 )
-
-from oneplan_helpers import DC15_LOCALS, add_strategy_and_action, commit, to_adoption
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ def test_every_town_lies_in_the_municipality_the_file_says():
     locator = get_locator()
     rows = read_towns()
     found = locator.locate_many([float(r["lat"]) for r in rows], [float(r["lon"]) for r in rows])
-    wrong = [(row["town"], row["municipality_code"], code) for row, code in zip(rows, found)
+    wrong = [(row["town"], row["municipality_code"], code) for row, code in zip(rows, found, strict=True)
              if code != row["municipality_code"] or locator.place_codes(code)[1] != row["province"]]
     assert wrong == []
 

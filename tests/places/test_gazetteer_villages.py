@@ -4,7 +4,7 @@ import pytest
 
 from ddm.places import gazetteer_eval
 from ddm.places.gazetteer import Candidate, Gazetteer, _Entry, normalise, read_gazetteer, resolve_name
-from ddm.places.gazetteer_build import clean_name, group_places, health_place_name, Observation
+from ddm.places.gazetteer_build import Observation, clean_name, group_places, health_place_name
 from ddm.places.locator import build_from_package, get_locator
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +14,7 @@ def test_every_packaged_place_has_a_municipality_from_the_locator():
     rows = read_gazetteer()
     assert len(rows) > 10000
     found = get_locator().locate_many([float(r["lat"]) for r in rows], [float(r["lon"]) for r in rows])
-    agree = sum(code == row["municipality"] for row, code in zip(rows, found))
+    agree = sum(code == row["municipality"] for row, code in zip(rows, found, strict=True))
     assert agree / len(rows) > 0.99  # the point is the median of the place's evidence in that municipality
     assert all(0 < float(r["confidence"]) <= 1 and int(r["weight"]) >= 1 for r in rows)
 
@@ -86,7 +86,7 @@ def test_grouping_keeps_far_places_apart_and_chains_near_ones():
     obs = [Observation("Mthatha", "village", "school", -31.59, 28.78), Observation("MTHATHA", "suburb", "school",
                                                                                    -31.60, 28.70),
            Observation("Mthatha", "village", "school", -25.75, 29.46)]  # same name, Middelburg MP: far away
-    for o, code in zip(obs, locator.locate_many([o.lat for o in obs], [o.lon for o in obs])):
+    for o, code in zip(obs, locator.locate_many([o.lat for o in obs], [o.lon for o in obs]), strict=True):
         o.municipality, o.province = code, locator.place_codes(code)[1]
     places = sorted(group_places(obs), key=lambda p: p.municipality)
     assert [(p.municipality, p.weight, p.confidence) for p in places] == [("EC157", 2, 1.0), ("MP313", 1, 1.0)]

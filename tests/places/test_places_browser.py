@@ -1,8 +1,8 @@
 """Browser tests (Debian chromium via Playwright): the national map and list, a zone page, locate."""
 
 import pytest
-from browser_support import chromium_browser, ddm_live_server, live_browser_page  # noqa: F401
 
+from browser_support import chromium_browser, ddm_live_server, live_browser_page
 from ddm.places.models import Place
 
 pytestmark = pytest.mark.browser

@@ -3,9 +3,9 @@
 from pathlib import Path
 
 import pytest
-from browser_support import chromium_browser, ddm_live_server, live_browser_page  # noqa: F401
 
 import ddm
+from browser_support import chromium_browser, ddm_live_server, live_browser_page
 
 pytestmark = pytest.mark.browser
 STATIC = Path(ddm.__file__).resolve().parent / "static"

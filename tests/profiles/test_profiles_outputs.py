@@ -43,7 +43,7 @@ def test_cli_profile_pdf_xlsx_and_json(tmp_path):
     sheet = load_workbook(xlsx)["Profile"]
     header = [c.value for c in sheet[1]]
     assert {"value", "year", "source", "formula"} <= set(header)
-    rows = [dict(zip(header, [c.value for c in r])) for r in sheet.iter_rows(min_row=2) if r[1].value]
+    rows = [dict(zip(header, [c.value for c in r], strict=False)) for r in sheet.iter_rows(min_row=2) if r[1].value]
     population = next(r for r in rows if r["indicator code"] == "population" and r["place code"] == "DC15")
     assert population["value"] == float(services.place_value("DC15", "population").value)
     assert all(r["source"] and r["year"] for r in rows if r["value"] != "no data")

@@ -1,7 +1,6 @@
 """The indicator store: loading, aggregation from municipalities, units, ranking, stable interface."""
 
 import csv
-from collections import defaultdict
 from decimal import Decimal
 
 import pytest
@@ -15,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def values_of(code, level):
     rows = IndicatorValue.objects.filter(indicator__code=code, place__level=level)
-    return {place: value for place, value in rows.values_list("place__code", "value")}
+    return dict(rows.values_list("place__code", "value"))
 
 
 def source_rows(table_key, level):

@@ -37,7 +37,7 @@ class OrganisationField(forms.ModelChoiceField):
         if isinstance(self.widget, OrganisationInput):
             self.widget.labels = _LazyLabels(self.queryset)
 
-    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)  # type: ignore[attr-defined]
 
     def prepare_value(self, value):
         if isinstance(value, Organisation):
@@ -82,8 +82,9 @@ class RoleForm(forms.Form):
     """A role and its scope (the scope field the kind needs; the others stay empty)."""
 
     kind = forms.ChoiceField(label="Role")
-    province = forms.ModelChoiceField(queryset=None, required=False, help_text="For a provincial coordinator")
-    zone = forms.ModelChoiceField(queryset=None, required=False, help_text="For a hub member")
+    province: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, required=False,
+                                                              help_text="For a provincial coordinator")
+    zone: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, required=False, help_text="For a hub member")
     organisation = OrganisationField(required=False, help_text="For a submitter (department or municipality): "
                                      "start typing, e.g. Health (Eastern Cape)")
 

@@ -14,9 +14,9 @@ from ninja import Query, Router, Schema
 from ninja.security import django_auth
 
 from ddm.accounts.access import get_zone_for_user
+from ddm.accounts.api_auth import TokenAuth
 from ddm.alignment import review
 from ddm.alignment.duplicates import DEFAULT_THRESHOLD
-from ddm.api.auth import TokenAuth
 
 router = Router(tags=["Duplication and alignment"])
 WRITE_AUTH = [TokenAuth(), django_auth]

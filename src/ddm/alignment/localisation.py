@@ -19,8 +19,8 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 
 from ddm.accounts.models import Organisation, OrganisationKind, Sphere
-from ddm.numbers import rand_exact
 from ddm.investment.models import BudgetLine, Precision
+from ddm.numbers import rand_exact
 from ddm.places.models import Place
 
 ZERO = Decimal("0.00")
@@ -28,7 +28,8 @@ CENT = Decimal("0.01")
 ZONE_PRECISIONS = [Precision.POINT, Precision.WARD, Precision.MUNICIPALITY, Precision.ZONE]
 INCLUDES = (
     "Rand of budget lines of kind '{kind}' over all financial years in the register, of counted projects "
-    "(confirmed duplicates excluded; aggregate lines standing for a published sphere total excluded). Located = the part of each project located at point, ward, municipality "
+    "(confirmed duplicates excluded; aggregate lines standing for a published sphere total excluded). "
+    "Located = the part of each project located at point, ward, municipality "
     "or zone precision (multi-place projects split by their shares). Zones with nothing: of all 52 zones for "
     "a national department, of its province's zones for a provincial one. Source: DDM Hub investment register."
 )
@@ -143,8 +144,8 @@ def csv_rows(report):
 
 def text_lines(report):
     rows = reporting(report)
-    yield f"Department localisation -- kind {report.kind}; {len(rows)} departments with Rand registered, " \
-          f"{len(report.rows) - len(rows)} without"
+    yield (f"Department localisation -- kind {report.kind}; {len(rows)} departments with Rand registered, "
+           f"{len(report.rows) - len(rows)} without")
     for r in rows:
         flag = "  ONLY NATIONAL/PROVINCE-LEVEL" if r["only_national_or_province"] else ""
         share = f"{r['located_share']}%" if r["located_share"] is not None else "-"

@@ -26,8 +26,8 @@ from decimal import Decimal
 
 from django.utils.html import escape
 
-from ddm.numbers import number, rand_short
 from ddm.investment.calendar import fy_label, parse_fy_label
+from ddm.numbers import number, rand_short
 from ddm.places.models import Place
 
 SERVICES = {
@@ -219,16 +219,15 @@ def text_lines(report):
     yield f"Needs versus investment -- {report.kind}, {report.years_label}"
     for table in report.tables:
         yield ""
-        yield f"{table.label}: backlog = {table.backlog_label} ({table.source}, {table.year}); " \
-              f"spend in sector {', '.join(table.sectors)}"
+        yield (f"{table.label}: backlog = {table.backlog_label} ({table.source}, {table.year}); "
+               f"spend in sector {', '.join(table.sectors)}")
         yield f"{'rank':>4} {'zone':<6} {'backlog':>12} {'spend (R)':>18} {'R/capita':>10} {'R/backlog':>11} {'ratio':>8}"
         for row in table.rows:
             ratio = "no spend" if row["no_spend"] else (row["need_ratio"] if row["need_ratio"] is not None else "-")
             yield (f"{row['rank']:>4} {row['zone']:<6} {_num(row['backlog']):>12} {_num(row['spend']):>18} "
-                   f"{_num(row['per_capita']):>10} {_num(row['per_backlog']):>11} {str(ratio):>8}")
+                   f"{_num(row['per_capita']):>10} {_num(row['per_backlog']):>11} {ratio!s:>8}")
     yield ""
-    for line in notes(report):
-        yield line
+    yield from notes(report)
 
 
 def _num(value):

@@ -32,7 +32,8 @@ METHOD = (
     "descriptions. Different phases, sections or place names keep a pair below the threshold. "
     f"Default threshold {DEFAULT_THRESHOLD} of 100. Amount compared: the project's budget lines of kind "
     "the same kind (budget, else adjusted, actual, planned) over the financial years both projects state; "
-    "when they share none, each project's budget lines (else its most reported kind), all years. Decided pairs are not listed again "
+    "when they share none, each project's budget lines (else its most reported kind), all years. "
+    "Decided pairs are not listed again "
     "unless either project's title, description, locations or budget lines change."
 )
 
@@ -111,7 +112,8 @@ def to_record(project, zone_code=""):
     return Record(
         id=project.pk, organisation=project.organisation.code, reference=project.reference, title=project.title,
         description=project.description, sector=project.sector,
-        points=tuple((loc.latitude, loc.longitude) for loc in locations if loc.latitude is not None and loc.longitude is not None),
+        points=tuple((loc.latitude, loc.longitude) for loc in locations
+                     if loc.latitude is not None and loc.longitude is not None),
         municipalities=frozenset(loc.municipality.code for loc in locations if loc.municipality_id),
         wards=frozenset(loc.place.code for loc in locations if loc.place_id and loc.place.level == Level.WARD),
         years=frozenset(years), amount=matched_amount(project), zone=zone_code, amount_by_year=amount_by_year(project),

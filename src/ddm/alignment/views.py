@@ -108,7 +108,7 @@ def needs_page(request):
         sheets = [(t.label, needs.CSV_HEADER, [[t.key] + [r[k] for k in needs.ROW_KEYS] for r in t.rows],
                    needs.notes(report)) for t in report.tables]
         return exports.xlsx_response("needs-vs-investment.xlsx", sheets)
-    charts = [(t, mark_safe(needs.scatter_svg(t))) for t in report.tables]  # built with escape() throughout
+    charts = [(t, mark_safe(needs.scatter_svg(t))) for t in report.tables]  # noqa: S308 - built with escape()
     return render(request, "alignment/needs.html", {
         "report": report, "charts": charts, "service": service, "services": needs.SERVICES, "kind": kind,
         "kinds": BudgetKind.choices, "notes": needs.notes(report), "query": request.GET.urlencode(),

@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from ddm import __version__
+from ddm.accounts.api_auth import TokenAuth
 from ddm.alignment.api import router as alignment_router
 from ddm.capacity.api import router as capacity_router
 from ddm.engagement.api import router as engagement_router
@@ -16,7 +17,6 @@ from ddm.investment.api import router as investment_router
 from ddm.oneplan.api import router as oneplan_router
 from ddm.places.api import router as places_router
 from ddm.profiles.api import router as profiles_router
-from ddm.api.auth import TokenAuth
 
 api = NinjaAPI(
     title="DDM Hub API",

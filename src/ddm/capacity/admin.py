@@ -2,7 +2,14 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from ddm.capacity.models import (
-    Agency, BusinessPlanVersion, DefaultRequirement, Hub, PlanAttachment, Position, RequirementOverride, Skill,
+    Agency,
+    BusinessPlanVersion,
+    DefaultRequirement,
+    Hub,
+    PlanAttachment,
+    Position,
+    RequirementOverride,
+    Skill,
     SkillsAudit,
 )
 

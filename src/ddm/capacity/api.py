@@ -3,6 +3,7 @@
 import datetime
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Router
 
 from ddm.capacity.services import hub_dict, hubs_for_zone, zone_skills, zone_skills_dict
@@ -21,7 +22,7 @@ def zone_hub(request, code: str, today: datetime.date | None = None):
     person_name, appointed_on, contract_end}]}]}`; status is filled, ending (within 90 days of
     ``today``, default the current date) or vacant. An empty list means the zone has no hub."""
     zone = _zone(code)
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     return {"zone": zone.code, "today": today, "hubs": [hub_dict(h, today) for h in hubs_for_zone(zone)]}
 
 

@@ -1,9 +1,9 @@
 """`ddm` commands of the capacity app: `ddm import skills`, `ddm report skills`, `ddm hubs list`."""
 
-import datetime
 from pathlib import Path
 
 import click
+from django.utils import timezone
 
 from ddm.commands_support import echo_err, echo_json, fail
 
@@ -113,7 +113,7 @@ def hubs_list(today, as_json):
     """Hubs, the zones they serve, vacancies; and the zones without a hub."""
     from ddm.capacity.services import coverage, hub_dict
 
-    today = today.date() if today else datetime.date.today()
+    today = today.date() if today else timezone.localdate()
     data = coverage(today)
     if as_json:
         echo_json({"today": today, "hubs": [hub_dict(h, today) for h in data["hubs"]],

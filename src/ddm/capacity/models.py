@@ -9,6 +9,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 # A contract ending within this many days is flagged on the hub and national pages.
@@ -56,7 +57,7 @@ class Hub(models.Model):
 
     def roles_filled(self, today=None):
         """How many of the 9 core roles someone holds today (vacant posts and ended contracts are not filled)."""
-        today = today or datetime.date.today()
+        today = today or timezone.localdate()
         return sum(position_status(p, today) != PositionStatus.VACANT for _role, p in self.positions_by_role())
 
 
@@ -85,7 +86,7 @@ class Position(models.Model):
         return f"{self.hub}: {self.get_role_display()}"
 
     def status(self, today=None):
-        return position_status(self, today or datetime.date.today())
+        return position_status(self, today or timezone.localdate())
 
 
 def position_status(position, today):

@@ -10,15 +10,25 @@ Terms used in every report:
   sharing is suggested instead).
 """
 
-import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from ddm.capacity.models import (
-    COUNTS_FROM_LEVEL, Agency, AuditEntry, DefaultRequirement, Hub, HubRole, Position, PositionStatus,
-    RequirementOverride, Skill, SkillsAudit, position_status,
+    COUNTS_FROM_LEVEL,
+    Agency,
+    AuditEntry,
+    DefaultRequirement,
+    Hub,
+    HubRole,
+    Position,
+    PositionStatus,
+    RequirementOverride,
+    Skill,
+    SkillsAudit,
+    position_status,
 )
 from ddm.capacity.profile_weights import ProfileWeights, weighted_requirement
 from ddm.places.models import Level, Place
@@ -36,7 +46,7 @@ def hubs_for_zone(zone):
 
 def coverage(today=None):
     """National hub coverage: hubs (each counted once), zones served and not, vacancies per role."""
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     hubs = list(hubs_with_positions())
     served = {z.pk for hub in hubs for z in hub.zones.all()}
     zones = list(Place.objects.zones().without_geometry().select_related("province").order_by("code"))

@@ -46,7 +46,7 @@ class ImportResult:
     accept_valid: bool = False
     rows_read: int = 0
     valid: list = field(default_factory=list)
-    log: IssueLog = None
+    log: IssueLog | None = None
     audit: SkillsAudit | None = None
     header_texts: list = field(default_factory=list)
     rejected: list = field(default_factory=list)  # [(values as read, [messages])]

@@ -7,6 +7,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils import timezone
 
 from ddm.accounts.access import is_admin, organisations_for, roles_of
 from ddm.accounts.models import RoleKind
@@ -25,7 +26,7 @@ class Task:
 
 
 def tasks_for(user, today=None):
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     tasks = []
     for source in SOURCES:
         tasks.extend(source(user, today))

@@ -3,6 +3,7 @@
 import datetime
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Router
 
 from ddm.engagement.services import event_dict, overdue_dict, overdue_items, zone_events
@@ -17,7 +18,7 @@ def zone_engagements(request, code: str, today: datetime.date | None = None):
     is_demo, attendance: [{group, label, count, organisations}], items: [...]}]}`; each item has
     `overdue` relative to ``today`` (default the current date)."""
     zone = get_object_or_404(Place.objects.zones().without_geometry(), code=code.upper())
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     return {"zone": zone.code, "today": today, "events": [event_dict(e, today) for e in zone_events(zone)]}
 
 
@@ -25,6 +26,6 @@ def zone_engagements(request, code: str, today: datetime.date | None = None):
 def overdue(request, today: datetime.date | None = None, zone: str | None = None):
     """`{today, count, definition, items: [...]}`: items due before ``today`` (default the current date)
     that are neither done nor dropped, oldest due date first; ``zone`` filters to one zone."""
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     place = get_object_or_404(Place.objects.zones().without_geometry(), code=zone.upper()) if zone else None
     return overdue_dict(list(overdue_items(today, place)), today)

@@ -1,8 +1,8 @@
 """`ddm engagement ...` commands: overdue items, events of a zone."""
 
-import datetime
 
 import click
+from django.utils import timezone
 
 from ddm.commands_support import echo_json, fail
 
@@ -17,7 +17,7 @@ def engagement():
 
 
 def _today(value):
-    return value.date() if value else datetime.date.today()
+    return value.date() if value else timezone.localdate()
 
 
 @engagement.command("overdue")
@@ -48,7 +48,7 @@ def events(code, as_json):
     from ddm.engagement.services import event_dict, zone_events
 
     zone = _zone(code)
-    today = datetime.date.today()
+    today = timezone.localdate()
     found = list(zone_events(zone))
     if as_json:
         echo_json([event_dict(e, today) for e in found])

@@ -51,8 +51,8 @@ class FollowUpForm(forms.Form):
 class LinksForm(forms.Form):
     """Links of an item to One Plan actions and register projects of the same zone."""
 
-    action = forms.ModelChoiceField(queryset=None, required=False)
-    projects = forms.ModelMultipleChoiceField(queryset=None, required=False)
+    action: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, required=False)
+    projects: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(queryset=None, required=False)
 
     def __init__(self, *args, zone, **kwargs):
         from ddm.investment.models import Project

@@ -19,7 +19,8 @@ def overdue_items(today, zone=None):
 
 
 def zone_events(zone):
-    return Event.objects.filter(zone=zone).prefetch_related("attendance", "items__owner_organisation", "items__projects").order_by("-date")
+    return (Event.objects.filter(zone=zone)
+            .prefetch_related("attendance", "items__owner_organisation", "items__projects").order_by("-date"))
 
 
 @transaction.atomic

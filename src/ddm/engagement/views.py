@@ -1,10 +1,10 @@
 """Engagement pages: national and zone views of events and overdue items; scoped writes."""
 
-import datetime
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ddm.accounts.access import can_coordinate_place, get_zone_for_user
@@ -13,7 +13,6 @@ from ddm.engagement.forms import AttendanceForm, EventForm, FollowUpForm, ItemEd
 from ddm.engagement.models import Attendance, Event, Item
 from ddm.exports import csv_response
 from ddm.web import date_param
-
 
 
 def national(request):
@@ -155,7 +154,7 @@ def follow_up(request, pk):
     access.check_follow_up(request, item)
     form = FollowUpForm(request.POST)
     if form.is_valid():
-        services.add_follow_up(item, form.cleaned_data["note"], datetime.date.today(), request.user,
+        services.add_follow_up(item, form.cleaned_data["note"], timezone.localdate(), request.user,
                                form.cleaned_data["status"] or None)
         messages.success(request, "Follow-up recorded.")
     else:

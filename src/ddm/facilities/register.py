@@ -40,7 +40,7 @@ def located_rows(rows, locator):
     lats = np.array([_number(r["lat"]) if r["lat"] and r["lon"] else np.nan for r in rows], dtype=float)
     lons = np.array([_number(r["lon"]) if r["lat"] and r["lon"] else np.nan for r in rows], dtype=float)
     codes = locator.locate_many(lats, lons)
-    for row, lat, lon, code in zip(rows, lats, lons, codes):
+    for row, lat, lon, code in zip(rows, lats, lons, codes, strict=True):
         if np.isnan(lat):
             yield row, None, None, None, LocationStatus.MISSING, row["coordinates_note"] or "no coordinates"
         elif code is None:

@@ -1,8 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from ddm.investment.models import (BudgetLine, Location, Project, ProjectNote, PublishedTotal, ReviewDecision,
-                                   Submission)
+from ddm.investment.models import BudgetLine, Location, Project, ProjectNote, PublishedTotal, ReviewDecision, Submission
 
 
 class LocationInline(admin.TabularInline):

@@ -127,7 +127,7 @@ def to_calendar(amount, first, last, stated_month, target_month):
             weights.append(overlap)
     if len(years) == 1:
         return [YearShare(years[0], Decimal(amount), False)]
-    return [YearShare(y, share, True) for y, share in zip(years, split_exact(amount, weights))]
+    return [YearShare(y, share, True) for y, share in zip(years, split_exact(amount, weights), strict=True)]
 
 
 def split_locations(amount, shares):

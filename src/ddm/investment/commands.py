@@ -93,9 +93,9 @@ def _write_xlsx(q, target):
 
 
 def _print_table(q):
-    from ddm.numbers import rand_exact as rand_full
     from ddm.investment.pilots import published_for_zone
     from ddm.investment.quantum import INCLUDES
+    from ddm.numbers import rand_exact as rand_full
 
     click.echo(f"{q.zone.code} {q.zone.name}: {q.calendar_description}, view {q.view}")
     for row in q.rows:

@@ -18,10 +18,17 @@ from django.utils import timezone
 
 from ddm.accounts.models import Organisation, Sphere
 from ddm.investment.calendar import span_label
-from ddm.numbers import rand_exact, rand_short
 from ddm.investment.models import (
-    BudgetLine, BudgetKind, Location, Precision, Project, PublishedTotal, Submission, SubmissionStatus,
+    BudgetKind,
+    BudgetLine,
+    Location,
+    Precision,
+    Project,
+    PublishedTotal,
+    Submission,
+    SubmissionStatus,
 )
+from ddm.numbers import rand_exact, rand_short
 from ddm.places.models import Place
 
 DATA_DIR = Path(__file__).resolve().parent / "data"

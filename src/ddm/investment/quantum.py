@@ -40,7 +40,8 @@ its amount and nothing is counted twice; amounts of different kinds are never ad
 
 How it is computed: one aggregate SQL query over the zone's locations, their projects and budget
 lines (helped by covering indexes; on PostgreSQL the joins run in parallel workers when the server
-allows them), grouped by everything that decides a row, with sums in integer cents; a project with one location goes straight into its group, the locations of the few projects
+allows them), grouped by everything that decides a row, with sums in integer cents; a project with
+one location goes straight into its group, the locations of the few projects
 with several are kept apart with what their split needs (number of locations, which is last) and
 split exactly in Python (equal shares in integers; explicit shares by calendar.split_locations,
 with one more query for them). Rows are then built in integer cents: a group that lands whole in
@@ -51,8 +52,8 @@ splits, never its totals. Amounts become Decimal Rand only in the rows.
 """
 
 from collections import defaultdict
-from typing import NamedTuple
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import DataError, connection, transaction
 from django.db.models import Count, Sum
@@ -60,6 +61,7 @@ from django.db.models import Count, Sum
 from ddm.accounts.models import GOVERNMENT_SPHERES, Organisation, Sphere
 from ddm.investment import calendar as fy
 from ddm.investment.models import BudgetLine, Location, Project
+from ddm.places import population
 from ddm.places.models import Place
 
 GOVERNMENT = tuple(str(s) for s in GOVERNMENT_SPHERES)
@@ -505,7 +507,7 @@ def _spread(amount, schedule, total, first, last, month, target_month):
     if not -INTEGER_LIMIT < amount < INTEGER_LIMIT:
         shares = fy.to_calendar(_from_cents(amount), first, last, month, target_month)
         return [(label, year, apportioned, int(s.amount.scaleb(2)))
-                for (label, year, apportioned, _w), s in zip(schedule, shares)]
+                for (label, year, apportioned, _w), s in zip(schedule, shares, strict=True)]
     parts, given = [], 0
     magnitude, negative = (-amount, True) if amount < 0 else (amount, False)
     for label, year, apportioned, weight in schedule[:-1]:
@@ -551,7 +553,7 @@ def _rows(located, calendar, view, include_private):
         else:
             key = row[:10]
             spread[key] = spread.get(key, 0) + amount
-    for (zone, org_id, kind, first, last, month, sector, aggregate, m_id, precision), amount in spread.items():
+    for (_zone, org_id, kind, first, last, month, sector, aggregate, m_id, precision), amount in spread.items():
         schedule, total = schedules[(first, last, month)]
         aggregate = bool(aggregate)
         sector = None if aggregate else sector
@@ -580,7 +582,8 @@ def rows_from_groups(groups, calendar="april", view="annual", include_private=Tr
 
 def zone_quantum(zone_code, calendar="april", view="annual", kinds=None, include_private=True):
     _check(calendar, view)
-    zone = (Place.objects.zones().select_related("province").defer("geometry", "svg_path", "province__geometry", "province__svg_path")
+    zone = (Place.objects.zones().select_related("province")
+            .defer("geometry", "svg_path", "province__geometry", "province__svg_path")
             .get(code=str(zone_code).upper()))
     located = _located_rows([zone.pk], list(kinds) if kinds is not None else None)
     return Quantum(zone, calendar, view, _rows(located, calendar, view, include_private))
@@ -602,7 +605,7 @@ def shared_zone_quantum(zone_code, calendar="april", view="annual"):
 def _prepared(quantum):
     """The quantum with its display order and totals worked out, so that every process reading it from
     the cache gets them with it."""
-    quantum.rows, quantum.totals()  # noqa: B018 (computed for their side effect: kept on the object)
+    quantum.rows, quantum.totals()
     return quantum
 
 
@@ -691,7 +694,7 @@ def cents(value):
     """A database sum as exact Rand: SQLite adds decimals as floating point, so sums are brought back
     to the cent (amounts are stored to the cent, so this only undoes float noise). PostgreSQL's
     numeric sums are exact already."""
-    if value is None or type(value) is Decimal and value.as_tuple().exponent == -2:
+    if value is None or (type(value) is Decimal and value.as_tuple().exponent == -2):
         return value
     return Decimal(value).quantize(CENT)
 
@@ -761,7 +764,4 @@ def unmapped_projects(organisation=None):
 
 def population_of_zones():
     """{place code: (people, source)} for zones and municipalities where population is known."""
-    # Imported here, not at module level: profiles builds on investment (its projects section).
-    from ddm.profiles.services import population_by_code
-
-    return population_by_code()
+    return population.population_by_code()  # the profiles indicator store, registered at start-up

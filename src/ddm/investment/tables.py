@@ -92,7 +92,7 @@ def quantum_tables(quantum, population=None):
         for label, spheres in (("Government (national + provincial + local + parastatal)", q.GOVERNMENT),
                                ("Private sector (not added to government)", q.PRIVATE)):
             per_year = [sum((cells[(s, y)] for s in spheres if (s, y) in cells), Money(ZERO)) for y in years]
-            shown = [cell if any((s, y) in cells for s in spheres) else "" for cell, y in zip(per_year, years)]
+            shown = [cell if any((s, y) in cells for s in spheres) else "" for cell, y in zip(per_year, years, strict=True)]
             body.append([label] + shown + [sum(per_year, Money(ZERO))])
             css.append("subtotal")
         notes = [f"{KIND_LABELS.get(kind, kind)}, {quantum.calendar_description}; Rand.", APPORTIONED_NOTE,

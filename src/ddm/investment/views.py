@@ -13,8 +13,7 @@ from django.views.decorators.http import require_POST
 
 from ddm import caching, exports
 from ddm.accounts.models import Sphere
-from ddm.investment import review
-from ddm.investment import charts, footprint, history, quantum, tables
+from ddm.investment import charts, footprint, history, quantum, review, tables
 from ddm.investment.access import can_annotate_project, can_edit_project, get_project_for_user
 from ddm.investment.calendar import CALENDAR_DESCRIPTIONS, CALENDARS, fy_label
 from ddm.investment.models import BudgetKind, Project, ProjectNote, PublishedTotal

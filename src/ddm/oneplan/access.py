@@ -19,7 +19,6 @@ from django.core.exceptions import PermissionDenied
 
 from ddm.accounts.access import can_coordinate_place, can_submit_for, is_admin, roles_of
 from ddm.accounts.models import RoleKind
-
 from ddm.oneplan.models import SphereParty
 
 

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.security import django_auth
 
-from ddm.api.auth import TokenAuth
+from ddm.accounts.api_auth import TokenAuth
 from ddm.oneplan import monitoring, serialise, signoff, workflow
 from ddm.oneplan.models import OnePlan
 from ddm.places.models import Place

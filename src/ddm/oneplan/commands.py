@@ -48,7 +48,8 @@ def _print_plan(data):
         for s in area["strategies"]:
             click.echo(f"[{area['name']}] {s['title']} ({s['horizon']})")
             for a in s["actions"]:
-                orgs = ", ".join(f"{c['organisation']['code']}:{c['funding_status']}" for c in a["commitments"]) or "no commitment"
+                orgs = ", ".join(f"{c['organisation']['code']}:{c['funding_status']}"
+                                 for c in a["commitments"]) or "no commitment"
                 click.echo(f"    - {a['title']} ({a['horizon']}) {'FUNDED' if a['funded'] else 'UNFUNDED'} [{orgs}]")
     f = data["funding"]
     click.echo(f"Actions funded: {f['actions_funded']} of {f['actions']}")

@@ -6,7 +6,13 @@ from ddm import caching
 from ddm.accounts.access import organisations_for
 from ddm.oneplan import access, funding, monitoring, serialise, signoff, workflow
 from ddm.oneplan.models import (
-    PHASE_ORDER, Commitment, OnePlan, PhaseKind, PlanIndicator, PlanVersion, VersionStatus,
+    PHASE_ORDER,
+    Commitment,
+    OnePlan,
+    PhaseKind,
+    PlanIndicator,
+    PlanVersion,
+    VersionStatus,
 )
 from ddm.places.models import Place
 
@@ -31,7 +37,7 @@ def _latest_versions():
 
 
 def _indicator_counts(version_ids):
-    counts = {vid: {key: 0 for key in monitoring.STATUS_LABELS} for vid in version_ids}
+    counts = {vid: dict.fromkeys(monitoring.STATUS_LABELS, 0) for vid in version_ids}
     for indicator in PlanIndicator.objects.filter(version_id__in=version_ids).prefetch_related("actuals"):
         counts[indicator.version_id][monitoring.progress(indicator).status] += 1
     return counts

@@ -21,8 +21,19 @@ from ddm.accounts.models import Organisation
 from ddm.investment.models import Project
 from ddm.oneplan import workflow
 from ddm.oneplan.models import (
-    PHASE_ORDER, Action, Commitment, CommitmentReport, IndicatorActual, OnePlan, PhaseKind, PhaseStatus,
-    PlanIndicator, ProjectStage, SignOff, Strategy, VersionStatus,
+    PHASE_ORDER,
+    Action,
+    Commitment,
+    CommitmentReport,
+    IndicatorActual,
+    OnePlan,
+    PhaseKind,
+    PhaseStatus,
+    PlanIndicator,
+    ProjectStage,
+    SignOff,
+    Strategy,
+    VersionStatus,
 )
 from ddm.places.models import Place
 
@@ -215,8 +226,9 @@ def _signoffs(version, spec):
     when = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
     for party in required_parties(version):
         if wanted == "all" or party.party in wanted:
-            SignOff.objects.create(version=version, party=party.party, place=party.place, signatory=f"Demo signatory ({party.label})",
-                                   signed_at=when, comment="Demo sign-off (illustrative).")
+            SignOff.objects.create(version=version, party=party.party, place=party.place,
+                                   signatory=f"Demo signatory ({party.label})", signed_at=when,
+                                   comment="Demo sign-off (illustrative).")
 
 
 def _implementation(commitments):

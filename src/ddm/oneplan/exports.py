@@ -109,7 +109,8 @@ def xlsx_sheets(version):
                 for c in commitments:
                     actions.append([
                         area["name"], s["title"], s["horizon"], a["title"], a["horizon"], "yes" if a["funded"] else "NO",
-                        c["organisation"]["name"] if c else "", funding.STATUS_LABELS[c["funding_status"]] if c else "no commitment",
+                        c["organisation"]["name"] if c else "",
+                        funding.STATUS_LABELS[c["funding_status"]] if c else "no commitment",
                         c["linked_amounts"].get("budget") if c else None, c["linked_amounts"].get("adjusted") if c else None,
                         c["linked_amounts"].get("actual") if c else None, c["linked_amounts"].get("planned") if c else None,
                         "; ".join(p["reference"] for p in c["projects"]) if c else "",

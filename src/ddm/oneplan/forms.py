@@ -4,11 +4,18 @@ from django import forms
 from django.db.models import Q
 
 from ddm.accounts.models import Organisation
-
 from ddm.investment.models import BudgetLine, Project
 from ddm.oneplan import access, monitoring, signoff
 from ddm.oneplan.models import (
-    Action, Commitment, FocalArea, IndicatorActual, Phase, PhaseDocument, PlanIndicator, ProjectStage, Strategy,
+    Action,
+    Commitment,
+    FocalArea,
+    IndicatorActual,
+    Phase,
+    PhaseDocument,
+    PlanIndicator,
+    ProjectStage,
+    Strategy,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -22,7 +29,7 @@ class PhaseForm(forms.ModelForm):
     class Meta:
         model = Phase
         fields = ["planned_start", "planned_end", "actual_start", "actual_end", "owner", "notes"]
-        widgets = {name: DATE for name in ["planned_start", "planned_end", "actual_start", "actual_end"]}
+        widgets = dict.fromkeys(["planned_start", "planned_end", "actual_start", "actual_end"], DATE)
 
 
 class DocumentForm(forms.ModelForm):
@@ -85,7 +92,8 @@ class CommitmentForm(forms.ModelForm):
         if self.instance.pk:
             # The commitment's own organisation stays selectable for a submitter who may manage but not add it,
             # and projects linked before stay listed (one query: a distinct and a plain queryset cannot be OR-ed).
-            organisations = Organisation.objects.filter(Q(pk__in=organisations.values("pk")) | Q(pk=self.instance.organisation_id))
+            organisations = Organisation.objects.filter(
+                Q(pk__in=organisations.values("pk")) | Q(pk=self.instance.organisation_id))
             offered |= Q(pk__in=self.instance.projects.values("pk"))
         self.fields["organisation"].queryset = organisations
         projects = Project.objects.filter(offered).distinct()
@@ -103,7 +111,7 @@ class StageForm(forms.ModelForm):
     class Meta:
         model = ProjectStage
         fields = ["project", "stage", "planned_start", "planned_end", "actual_start", "actual_end", "status", "note"]
-        widgets = {name: DATE for name in ["planned_start", "planned_end", "actual_start", "actual_end"]}
+        widgets = dict.fromkeys(["planned_start", "planned_end", "actual_start", "actual_end"], DATE)
 
     def __init__(self, *args, commitment, **kwargs):
         super().__init__(*args, **kwargs)
@@ -137,7 +145,7 @@ class IndicatorForm(UniqueCodeInVersion, forms.ModelForm):
             if found is None:
                 self.add_error("profile_code", f"The {self.zone.code} zone profile has no value of indicator '{code}'.")
                 return data
-            for name, value in zip(self.FROM_PROFILE, found):
+            for name, value in zip(self.FROM_PROFILE, found, strict=True):
                 if data.get(name) in (None, ""):
                     data[name] = value
         for name in self.FROM_PROFILE:

@@ -17,7 +17,14 @@ from django.views.decorators.http import require_POST
 from ddm.accounts.access import get_zone_for_user
 from ddm.oneplan import access, dashboard, exports, forms, funding, monitoring, signoff, workflow
 from ddm.oneplan.models import (
-    Action, Commitment, FocalArea, OnePlan, PhaseKind, PlanIndicator, ProjectStage, Strategy,
+    Action,
+    Commitment,
+    FocalArea,
+    OnePlan,
+    PhaseKind,
+    PlanIndicator,
+    ProjectStage,
+    Strategy,
 )
 
 
@@ -165,7 +172,8 @@ def phase(request, code, kind):
     item = version.phase(kind)
     form = forms.PhaseForm(request.POST or None, instance=item)
     return _form_page(request, zone, f"{item.get_kind_display()}: timetable and notes", form,
-                      lambda f: workflow.update_phase(item, request.user, **{n: f.cleaned_data[n] for n in workflow.PHASE_FIELDS}))
+                      lambda f: workflow.update_phase(item, request.user,
+                                                      **{n: f.cleaned_data[n] for n in workflow.PHASE_FIELDS}))
 
 
 @write_view
@@ -312,7 +320,7 @@ def stage(request, code, pk):
     form = forms.StageForm(request.POST or None, commitment=item)
 
     def save(f):
-        data = {k: v for k, v in f.cleaned_data.items()}
+        data = dict(f.cleaned_data.items())
         existing = ProjectStage.objects.filter(commitment=item, project=data["project"], stage=data["stage"]).first()
         target = existing or ProjectStage(commitment=item)
         for name, value in data.items():

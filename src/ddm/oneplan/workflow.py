@@ -23,8 +23,22 @@ from django.utils import timezone
 
 from ddm.oneplan import access
 from ddm.oneplan.models import (
-    DEFAULT_FOCAL_AREAS, PHASE_ORDER, Action, Commitment, FocalArea, IndicatorActual, OnePlan, Phase,
-    PhaseDocument, PhaseKind, PhaseStatus, PlanEvent, PlanIndicator, PlanVersion, Strategy, VersionStatus,
+    DEFAULT_FOCAL_AREAS,
+    PHASE_ORDER,
+    Action,
+    Commitment,
+    FocalArea,
+    IndicatorActual,
+    OnePlan,
+    Phase,
+    PhaseDocument,
+    PhaseKind,
+    PhaseStatus,
+    PlanEvent,
+    PlanIndicator,
+    PlanVersion,
+    Strategy,
+    VersionStatus,
 )
 
 

@@ -119,7 +119,9 @@ def locate_rows(header, rows, lat, lon, name, province):
     results = [dict.fromkeys(OUTPUT_COLUMNS, "") for _ in rows]
     by_point, coordinates = [], []
     for index, row in enumerate(rows):
-        cell = lambda i: row[i].strip() if i is not None and i < len(row) else ""  # noqa: E731
+        def cell(i, row=row):
+            return row[i].strip() if i is not None and i < len(row) else ""
+
         if lat is not None and (cell(lat) or cell(lon)):
             try:
                 coordinates.append((parse_coordinate(cell(lat), "lat"), parse_coordinate(cell(lon), "lon")))
@@ -134,7 +136,7 @@ def locate_rows(header, rows, lat, lon, name, province):
     if by_point:
         points = np.array(coordinates)
         codes = get_locator().locate_many(points[:, 0], points[:, 1])
-        for index, code in zip(by_point, codes):
+        for index, code in zip(by_point, codes, strict=True):
             results[index].update(_by_code(code))
     return results
 
@@ -149,7 +151,7 @@ def _by_code(code):
             "precision": "point"}
 
 
-_resolved = {}
+_resolved: dict = {}
 
 
 def _by_name(text, province):
@@ -189,7 +191,7 @@ def locate_csv(in_path, out_handle, lat_column=None, lon_column=None, name_colum
     summary = Summary(rows=len(rows), mode="coordinates" if lat is not None else "names")
     if lat is not None and name is not None:
         summary.mode = "coordinates, else names"
-    for number, (row, result) in enumerate(zip(rows, results), start=2):
+    for number, (row, result) in enumerate(zip(rows, results, strict=True), start=2):
         row = row + [""] * (len(header) - len(row))
         for column, value in result.items():
             if column in header:  # the file already had this column: replace its value

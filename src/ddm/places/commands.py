@@ -17,7 +17,6 @@ import click
 
 from ddm.commands_support import echo_err, echo_json, fail
 
-
 NOT_LOADED = "the place registry is not loaded: run `ddm setup` first"
 
 
@@ -71,7 +70,7 @@ def _name(name, province, as_json):
         for key in ("municipality", "zone", "province"):
             if best[key]:
                 click.echo(f"{key:<13}{best[key]:<10}{best[key + '_name']}")
-        others = [c for c in answer["candidates"][1:]]
+        others = list(answer["candidates"][1:])
         if others:
             click.echo("also matched: " + "; ".join(candidate_label(c) for c in others[:5]))
     else:

@@ -145,7 +145,7 @@ def locate_all(observations, locator):
     lons = np.array([o.lon for o in observations], dtype=float)
     codes = locator.locate_many(lats, lons)
     placed = []
-    for observation, code in zip(observations, codes):
+    for observation, code in zip(observations, codes, strict=True):
         if code is not None:
             observation.municipality = code
             observation.province = locator.place_codes(code)[1]
@@ -190,7 +190,7 @@ def _display_name(observations):
 def _clusters(group):
     labels = _components([o.lat for o in group], [o.lon for o in group])
     clusters = defaultdict(list)
-    for label, observation in zip(labels, group):
+    for label, observation in zip(labels, group, strict=True):
         clusters[label].append(observation)
     return list(clusters.values())
 

@@ -54,7 +54,7 @@ class Score:
 
 def _truth(rows, locator):
     codes = locator.locate_many([float(r["lat"]) for r in rows], [float(r["lon"]) for r in rows])
-    return [(row, code) for row, code in zip(rows, codes) if code is not None]
+    return [(row, code) for row, code in zip(rows, codes, strict=True) if code is not None]
 
 
 def school_split(facilities, fraction=0.2, seed=11):

@@ -46,7 +46,7 @@ class Locator:
     def __init__(self, codes, zones, provinces, geometries, cell=CELL, ward_source=None):
         self.codes = list(codes)
         self.geometries = np.asarray(geometries, dtype=object)
-        self._places = {c: (z, p) for c, z, p in zip(self.codes, zones, provinces)}
+        self._places = {c: (z, p) for c, z, p in zip(self.codes, zones, provinces, strict=True)}
         self._code_array = np.array(self.codes + [None], dtype=object)  # index -1 -> None
         self._ward_source = ward_source
         self._wards = {}
@@ -217,8 +217,8 @@ def build_from_package():
     For dev-time builds of packaged data (the gazetteer) and for benchmarks; the same polygons
     `ddm setup` loads, so it gives the same answers as get_locator().
     """
-    from ddm.places.registry import read_boundaries
     from ddm.places.models import Level
+    from ddm.places.registry import read_boundaries
 
     rows = sorted(read_boundaries(Level.MUNICIPALITY).items())
     return Locator([code for code, _ in rows], [props["district_code"] for _, (props, _g) in rows],

@@ -177,7 +177,7 @@ def _write_derived(derived, by_code):
     if not derived:
         return 0
     needed = {code for d in derived for code in d.numerator + d.denominator} - {d.code for d in derived}
-    levels = {pk: level for pk, level in Place.objects.current().exclude(level=Level.WARD).values_list("id", "level")}
+    levels = dict(Place.objects.current().exclude(level=Level.WARD).values_list("id", "level"))
     known, summed = {}, set()
     rows = IndicatorValue.objects.filter(indicator__code__in=needed, place_id__in=levels, vintage="",
                                          value__isnull=False).values_list("indicator__code", "place_id", "year", "value",

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class ProfilesConfig(AppConfig):
     name = "ddm.profiles"
     verbose_name = "Profiles"
+
+    def ready(self):
+        # Apps below profiles (investment) get population through places, never by importing profiles.
+        from ddm.places import population
+        from ddm.profiles.services import population_by_code
+
+        population.register(population_by_code)

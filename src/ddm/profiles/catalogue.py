@@ -126,7 +126,8 @@ REFUSE_WEEKLY = (t("cs2016.refuse", "Removed by local authority/private company/
 NO_REFUSE = (t("cs2016.refuse", "Own refuse dump"),
              t("cs2016.refuse", "Dump or leave rubbish anywhere (no rubbish disposal)"))
 INFORMAL = (t("cs2016.dwelling", "Informal dwelling (shack; in backyard)"),
-            t("cs2016.dwelling", "Informal dwelling (shack; not in backyard; e.g. in an informal/squatter settlement or on a farm)"))
+            t("cs2016.dwelling",
+              "Informal dwelling (shack; not in backyard; e.g. in an informal/squatter settlement or on a farm)"))
 CHILD_HEADS = tuple(t("cs2016.household_head", sex, age) for sex in ("Male", "Female") for age in ("10 – 14", "15 – 17"))
 FEMALE_HEADS = f"{t('cs2016.household_head', 'Female')}.*"
 GRADE12_PLUS = tuple(t("cs2016.education20", label) for label in (

@@ -86,7 +86,7 @@ def place_map(view_box, areas, outlines=(), points=(), title="Map"):
     for x, y, label in points:
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{stroke * 5:.2f}" fill="#f2b134" stroke="#1b2430" '
                      f'stroke-width="{stroke * 0.8:.3f}"><title>{escape(label)}</title></circle>')
-    x0, y0, w, h = (float(v) for v in view_box.split())
+    _x0, _y0, w, h = (float(v) for v in view_box.split())
     pixel_width = 640
     pixel_height = max(120, int(pixel_width * h / w)) if w else 480
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{view_box}" width="{pixel_width}" '

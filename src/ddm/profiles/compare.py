@@ -91,7 +91,7 @@ def csv_rows(table):
     rows = []
     for number, row in enumerate(table["rows"], start=1):
         line = [number, row["zone"].code, row["zone"].name, row["zone"].province.code]
-        for indicator, cell in zip(table["indicators"], row["cells"]):
+        for indicator, cell in zip(table["indicators"], row["cells"], strict=True):
             line += [cell["value"], cell["rank_text"], f"{indicator['source']} ({indicator['year']})"]
         rows.append(line)
     return header, rows

@@ -26,6 +26,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils import timezone
 
 from ddm.places.models import Level, Place
 from ddm.profiles import aggregate
@@ -112,8 +113,10 @@ def read_definitions(path, log, failed=None):
     definitions = {}
     required = ("code", "name", "unit", "category", "source", "year")
     for number, record in _read(path, DEFINITION_FIELDS, required, log):
-        where = lambda name: {"row": number, "column": record[name][1].label if record[name][1] else name,  # noqa: E731
-                              "value": record[name][0]}
+        def where(name, number=number, record=record):
+            return {"row": number, "column": record[name][1].label if record[name][1] else name,
+                    "value": record[name][0]}
+
         code = str(record["code"][0] or "").strip()
         problems = []
         for name in required:
@@ -210,10 +213,12 @@ def _check_value_row(number, record, known, places, log, seen, failed=frozenset(
     options = places.get(str(record["place"][0] or "").strip().upper(), {})
     level = _choice(record["level"][0], set(Level.values), LEVEL_ALIASES) if record["level"][0] else None
     if record["level"][0] and level is None:
-        error("level", "unknown level; use zone, municipality, province or country"); ok = False  # noqa: E702
+        error("level", "unknown level; use zone, municipality, province or country")
+        ok = False
     place = options.get(level) if level else next((options[lv] for lv in LEVEL_PRIORITY if lv in options), None)
     if place is None:
-        error("place", "unknown place code (MDB 2020 codes: municipality, zone, province or ZA)"); ok = False  # noqa: E702
+        error("place", "unknown place code (MDB 2020 codes: municipality, zone, province or ZA)")
+        ok = False
     year = _year(record["year"][0])
     if year is None:
         error("year", "not a year (1900–2100)"); ok = False  # noqa: E702
@@ -249,7 +254,7 @@ def _check_value_row(number, record, known, places, log, seen, failed=frozenset(
     source = str(record["source"][0] or "")
     return IndicatorValue(
         indicator=definition, place=place, year=year, value=None if value is None else value.quantize(Decimal("0.0001")),
-        text=text, vintage=vintage, released=released or (date.today() if vintage else None),
+        text=text, vintage=vintage, released=released or (timezone.localdate() if vintage else None),
         source=source if vintage else "", source_note=source[:300] or f"imported from {log.file}")
 
 

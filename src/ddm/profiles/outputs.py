@@ -70,7 +70,7 @@ def profile_csv(place):
     """(header, rows) of the profile as one CSV table: every figure shown, and every earlier vintage."""
     sheets = profile_sheets(place)
     profile_header, profile_rows = sheets[0][1], sheets[0][2]
-    _name, history_header, history_rows, _notes = sheets[1]
+    _name, _history_header, history_rows, _notes = sheets[1]
     header = ["table", *profile_header, "vintage"]
     rows = [["profile", *row, ""] for row in profile_rows]
     for section, code, name, unit, place_code, year, value, vintage, source in history_rows:
@@ -91,7 +91,7 @@ def _projects_sheet(place):
     rows = []
     for block in section["by_kind"]:
         for row in block["rows"]:
-            for year, amount in zip(block["years"], row["amounts"]):
+            for year, amount in zip(block["years"], row["amounts"], strict=True):
                 rows.append([block["kind"], row["sphere"], year, Decimal(amount["value"])])
     notes = [f"Source: DDM Hub investment register. {section['includes']['government']} {section['includes']['kinds']}",
              f"Financial years: {section['calendar']}."]

@@ -3,11 +3,11 @@ profile's data as JSON and its charts and map as SVG files in a temporary direct
 
 import json
 import tempfile
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import typst
+from django.utils import timezone
 
 from ddm.profiles.models import ZoneNarrative
 
@@ -86,7 +86,7 @@ def document_data(place, profile, project_section):
     zone = place if place.level == "zone" else place.parent
     return {
         "place": {"name": place.display_name, "code": place.code, "kind": kind, "province": place.province.name},
-        "generated": date.today().isoformat(),
+        "generated": timezone.localdate().isoformat(),
         "columns": [c["name"] for c in profile["columns"]],
         "key_figures": key_figures,
         "sums_note": "Each figure is the newest available (Census 2022 where it has the figure), with its year; zone, "

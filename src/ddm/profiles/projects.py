@@ -10,8 +10,8 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 
 from ddm.investment import quantum as q
-from ddm.numbers import rand_exact, rand_short
 from ddm.investment.models import Location, Project
+from ddm.numbers import rand_exact, rand_short
 from ddm.places import svgmap
 from ddm.places.models import Level
 
@@ -32,7 +32,8 @@ def _sphere_year_table(quantum, municipality):
         government = quantum.total(spheres=q.GOVERNMENT, kinds=kind, **filters)
         private = quantum.total(spheres=q.PRIVATE, kinds=kind, **filters)
         table.append({"kind": kind, "years": [y or "years not stated" for y in years], "rows": rows,
-                      "government": {"value": str(government), "display": rand_short(government), "exact": rand_exact(government)},
+                      "government": {"value": str(government), "display": rand_short(government),
+                                     "exact": rand_exact(government)},
                       "private": {"value": str(private), "display": rand_short(private), "exact": rand_exact(private)}})
     return table
 

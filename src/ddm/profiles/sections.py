@@ -88,7 +88,7 @@ SECTIONS = [
     ), Category.GOVERNANCE, (GOVERNANCE,)),
 ]
 # Other apps add sections (e.g. facilities) by appending a Section and a builder: see EXTRA_BUILDERS.
-EXTRA_BUILDERS = {}
+EXTRA_BUILDERS: dict = {}
 SERVICE_BARS = ("pct_households_piped_water_scheme", "pct_households_flush_toilet", "pct_households_informal_dwelling",
                 "pct_households_electricity_cooking", "pct_persons_refuse_weekly", "pct_persons_no_electricity")
 BREAKDOWNS = (("census2022.age", "Broad age groups"),

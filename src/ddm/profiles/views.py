@@ -30,7 +30,7 @@ def _profile_page(request, place, zone):
     return render(request, "profiles/profile.html", {
         "place": place, "zone": zone, "profile": profile, "narrative": narrative,
         "can_edit": can_coordinate_place(request.user, zone), "projects": section6,
-        "project_map": mark_safe(charts.add_points(spatial["map"]["svg"], section6["points"])),
+        "project_map": mark_safe(charts.add_points(spatial["map"]["svg"], section6["points"])),  # noqa: S308 - escaped SVG
         "is_zone": place.level == "zone", "facilities": facilities_section(
             place, [(m["code"], m["name"]) for m in profile["place"]["municipalities"]]),
     })
@@ -100,5 +100,5 @@ def compare_view(request):
         return csv_response("zones-compared.csv", header, rows)
     return render(request, "profiles/compare.html", {
         "table": table, "picked": picked, "indicators": compare.comparable_indicators(),
-        "map": mark_safe(compare.choropleth(table)) if table["indicators"] else "",
+        "map": mark_safe(compare.choropleth(table)) if table["indicators"] else "",  # noqa: S308 - escaped SVG
     })

@@ -47,6 +47,19 @@ from ddm.tabular.reading import Table, TableError, open_table
 from ddm.tabular.rejected import ERRORS_COLUMN, rejected_rows_xlsx, rejected_sheets_xlsx
 
 __all__ = [
-    "Column", "Header", "HeaderError", "column_letter", "detect_header", "header_unit", "normalise_header",
-    "Issue", "IssueLog", "Table", "TableError", "open_table", "ERRORS_COLUMN", "rejected_rows_xlsx", "rejected_sheets_xlsx",
+    "ERRORS_COLUMN",
+    "Column",
+    "Header",
+    "HeaderError",
+    "Issue",
+    "IssueLog",
+    "Table",
+    "TableError",
+    "column_letter",
+    "detect_header",
+    "header_unit",
+    "normalise_header",
+    "open_table",
+    "rejected_rows_xlsx",
+    "rejected_sheets_xlsx",
 ]

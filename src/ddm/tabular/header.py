@@ -221,7 +221,7 @@ def _join_rows(top, bottom, lookup, patterns):
     top = list(top) + [None] * (width - len(top))
     bottom = list(bottom) + [None] * (width - len(bottom))
     texts, group = [], None
-    for upper, lower in zip(top, bottom):
+    for upper, lower in zip(top, bottom, strict=True):
         upper = None if upper in (None, "") else str(upper).strip()
         lower = None if lower in (None, "") else str(lower).strip()
         if upper is not None:

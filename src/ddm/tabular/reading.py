@@ -295,8 +295,7 @@ def _csv_table(data, filename):
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True,
                             skipinitialspace=False, strict=False)
         try:
-            for number, values in enumerate(reader, start=1):
-                yield number, values
+            yield from enumerate(reader, start=1)
         except csv.Error as exc:
             raise TableError(f"{filename}: line {reader.line_num}: unreadable CSV ({exc})") from exc
 

@@ -326,7 +326,7 @@ def main(argv):
         out.seek(0)
         out.truncate()
         out.write(json.dumps({"error": "memory", "memory": True}) + "\n")
-    except Exception as exc:  # calamine raises several error types for damaged files
+    except Exception as exc:  # noqa: BLE001 - calamine raises several error types for damaged files
         out.seek(0)
         out.truncate()
         out.write(json.dumps({"error": f"cannot read the spreadsheet ({type(exc).__name__}: {exc})"}) + "\n")

@@ -7,7 +7,7 @@ ddm.alignment.review for loading a zone), the evaluation set and the benchmark.
 from ddm.alignment.duplicates.block import candidate_pairs
 from ddm.alignment.duplicates.score import DEFAULT_THRESHOLD, Record, Scored, score_pair
 
-__all__ = ["DEFAULT_THRESHOLD", "Record", "Scored", "score_pair", "find_duplicates", "clusters_of"]
+__all__ = ["DEFAULT_THRESHOLD", "Record", "Scored", "clusters_of", "find_duplicates", "score_pair"]
 
 
 def find_duplicates(records, min_score=DEFAULT_THRESHOLD, skip=None):

@@ -36,7 +36,7 @@ def name_variants(names):
     for start in range(0, len(names), CHUNK):
         matrix = process.cdist(names[start:start + CHUNK], names, scorer=OSA.distance, dtype=np.uint8,
                                score_cutoff=2, workers=-1)
-        for row, col in zip(*np.nonzero(matrix <= 2)):
+        for row, col in zip(*np.nonzero(matrix <= 2), strict=True):
             one, two = names[start + int(row)], names[int(col)]
             if start + int(row) < int(col) and matrix[row, col] <= allowed_edits(one, two):
                 found.append((one, two))
@@ -95,7 +95,7 @@ def _compare(rows, columns, texts, cutoff, pairs):
             [texts[i] for i in chunk], column_texts, scorer=fuzz.ratio, dtype=np.uint8,
             score_cutoff=cutoff, workers=-1,
         )
-        for row, col in zip(*np.nonzero(matrix)):
+        for row, col in zip(*np.nonzero(matrix), strict=True):
             i, j = chunk[row], int(column_ids[col])
             if i != j:
                 pairs.add((i, j) if i < j else (j, i))

@@ -97,33 +97,33 @@ GENERIC = set(STOPWORDS) | {
     "libraries", "grade", "r", "ecd", "early", "childhood", "special", "boarding", "hostel", "hostels",
     "clinic", "clinics", "hospital", "hospitals", "health", "community", "centre", "centres", "care",
     "nurses", "residence", "residences", "mortuary", "ward", "wards", "theatre", "casualty", "maternity",
-    "ems", "emergency", "district", "regional", "tertiary", "psychiatric", "tb",
+    "ems", "emergency", "district", "tertiary", "psychiatric", "tb",
     "houses", "housing", "informal", "settlements", "sites", "serviced", "human", "subsidy",
-    "units", "rental", "social", "hostels", "title", "deeds", "beneficiaries", "breaking",
+    "units", "rental", "social", "title", "deeds", "beneficiaries", "breaking",
     "electrification", "substation", "substations", "line", "lines", "grid", "connections",
     "connection", "households", "household", "solar", "streetlights", "streetlight", "high-mast",
     "mast", "masts", "lights", "lighting", "energy", "kv", "mva", "transformer", "network",
     "landfill", "landfills", "refuse", "transfer", "recycling", "buy-back", "cell", "disposal",
     "solid", "collection", "hall", "halls", "sportsfield", "sportsfields", "sports", "stadium",
     "facility", "park", "parks", "cemetery", "cemeteries", "market", "stalls", "thusong", "multi",
-    "multipurpose", "purpose", "office", "offices", "police", "court", "courts", "station", "fire",
-    "library", "museum", "youth", "elderly", "aged", "creche", "creches", "agri", "agriculture",
-    "agricultural", "irrigation", "fencing", "fence", "dip", "dipping", "tanks", "livestock", "farm",
+    "multipurpose", "purpose", "office", "offices", "police", "court", "courts", "fire",
+    "museum", "youth", "elderly", "aged", "creche", "creches", "agri", "agriculture",
+    "agricultural", "irrigation", "fencing", "fence", "dip", "dipping", "livestock", "farm",
     "farms", "farming", "fresh", "produce", "hub", "hubs", "industrial", "economic", "precinct",
     "mall", "business", "tourism", "heritage", "fibre", "broadband", "wifi", "ict", "tower",
     "upgrade", "construction", "refurbishment", "rehabilitation", "maintenance", "replacement",
-    "extension", "installation", "install", "provision", "provide", "supply", "development",
+    "extension", "installation", "install", "provision", "provide", "development",
     "repair", "repairs", "renovation", "renovations", "expansion", "improvement", "improvements",
     "completion", "additional", "addition", "additions", "alterations", "planning", "design", "study",
     "feasibility", "implementation", "phase", "section", "stage", "package", "contract", "portion",
     "lot", "batch", "part", "unit", "number", "km", "m", "ml", "mld", "kl", "x", "from", "between",
     "north", "south", "east", "west", "central", "upper", "lower", "greater", "old", "main", "national",
-    "provincial", "municipal", "government", "public", "private", "bulk", "internal", "external",
-    "total", "emergency", "intervention", "interventions", "backlog", "backlogs", "basic", "level",
+    "provincial", "municipal", "government", "public", "private", "internal", "external",
+    "total", "intervention", "interventions", "backlog", "backlogs", "basic", "level",
     "storey", "double", "single", "two", "three", "new", "stand", "alone", "programme", "grant",
     "mig", "wsig", "rbig", "usdg", "inep", "hsdg", "equitable", "share", "capital", "operational",
-    "local", "municipality", "district", "metropolitan", "metro", "province", "local", "phase",
-    "continuing", "continued", "ongoing", "waste", "top", "drift", "bottom", "heights", "valley", "view", "network", "networks", "general", "mig", "complete", "completed",
+    "local", "municipality", "metropolitan", "metro", "province", "continuing", "continued", "ongoing",
+    "waste", "top", "drift", "bottom", "heights", "valley", "view", "networks", "general", "complete", "completed",
 }
 
 # Qualifiers: the word followed by a number or letter that tells parts of a programme apart.
@@ -168,7 +168,7 @@ class Normalised:
     @property
     def joined_pairs(self):
         """Adjacent words written together ("Mowa East" -> "mowaeast"), as one reporter may."""
-        return {a + b for a, b in zip(self.tokens, self.tokens[1:])}
+        return {a + b for a, b in zip(self.tokens, self.tokens[1:], strict=False)}
 
 
 @lru_cache(maxsize=1)

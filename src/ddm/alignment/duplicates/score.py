@@ -16,8 +16,8 @@ from functools import cached_property
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
-from ddm.numbers import rand_short
 from ddm.alignment.duplicates.normalise import normalise
+from ddm.numbers import rand_short
 
 # Pairs scoring at least this are listed as duplicate candidates (see docs in README of the app).
 DEFAULT_THRESHOLD = 70
@@ -28,7 +28,7 @@ NAME_CAP = 50
 NAME_CAP_SHARED = 60
 
 KIND_PREFERENCE = ("budget", "adjusted", "actual", "planned")
-SECTOR_LABELS = {}  # filled lazily from investment.Sector, so this module imports without Django
+SECTOR_LABELS: dict[str, str] = {}  # filled lazily from investment.Sector, so this module imports without Django
 
 
 @dataclass(eq=False)
@@ -218,11 +218,13 @@ def _years(a, b):
 
 def _sector_label(code):
     if not SECTOR_LABELS:
-        try:
+        try:  # imported here: this module also runs outside Django (benchmarks)
+            from django.core.exceptions import AppRegistryNotReady, ImproperlyConfigured
+
             from ddm.investment.models import Sector
 
             SECTOR_LABELS.update({c: str(label).lower() for c, label in Sector.choices})
-        except Exception:  # outside Django (benchmarks build records without it)
+        except (AppRegistryNotReady, ImproperlyConfigured):  # outside Django: benchmarks build records without it
             SECTOR_LABELS["-"] = "-"
     return SECTOR_LABELS.get(code, code.replace("_", " "))
 

@@ -18,7 +18,7 @@ from ninja.files import UploadedFile
 from ninja.security import django_auth
 
 from ddm.accounts.access import can_submit_for
-from ddm.api.auth import TokenAuth
+from ddm.accounts.api_auth import TokenAuth
 from ddm.investment.intake.access import can_view_submission
 from ddm.investment.intake.results import submission_json
 from ddm.investment.models import Submission
@@ -106,8 +106,9 @@ def create_submission(request, file: File[UploadedFile], organisation: Form[str]
     if not can_submit_for(request.user, org):
         return 403, {"detail": f"You may not submit for {org.name} ({org.code})."}
     limit = settings.DDM_MAX_UPLOAD_BYTES
-    if file.size > limit:
-        return 413, {"detail": f"{file.name}: {file.size / 1048576:.1f} MB is over the limit of "
+    size = file.size or 0
+    if size > limit:
+        return 413, {"detail": f"{file.name}: {size / 1048576:.1f} MB is over the limit of "
                                f"{limit / 1048576:.0f} MB; split the file."}
     if publish and not can_approve_for(request.user, org):
         return 403, {"detail": f"You may not publish {org.name}'s submissions without review."}
@@ -141,7 +142,7 @@ def organisations(request, sphere: str | None = None):
     if sphere:
         queryset = queryset.filter(sphere=sphere)
     return [{"code": o.code, "name": o.name, "sphere": o.sphere, "kind": o.kind,
-             "province": o.province.code if o.province_id else None, "fy_start_month": o.fy_start_month}
+             "province": o.province.code if o.province else None, "fy_start_month": o.fy_start_month}
             for o in queryset]
 
 

@@ -107,7 +107,7 @@ class _Progress:
         self.last = 0
 
     def __call__(self, done, total):
-        if (total or 0) > 5000 and done - self.last >= 5000 or (total and done >= total and self.last):
+        if ((total or 0) > 5000 and done - self.last >= 5000) or (total and done >= total and self.last):
             self.last = done
             echo_err(f"  {done:,} / {total:,} rows" if total else f"  {done:,} rows")
 

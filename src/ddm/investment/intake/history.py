@@ -30,7 +30,7 @@ def insert_created_history(model, objs, user, reason, when):
     getters = [_getter(f, meta) for f in fields]
     quote = connection.ops.quote_name
     table, columns = quote(history._meta.db_table), ", ".join(quote(f.column) for f in fields)
-    rows = (tuple(convert(get(obj)) for convert, get in zip(converters, getters)) for obj in objs)
+    rows = (tuple(convert(get(obj)) for convert, get in zip(converters, getters, strict=True)) for obj in objs)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # COPY: one stream instead of one bound statement per row (psycopg's executemany).
@@ -38,7 +38,8 @@ def insert_created_history(model, objs, user, reason, when):
                 for row in rows:
                     copy.write_row(row)
             return
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+        # Table and column names come from the model's metadata, quoted by the connection.
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
         batch = []
         for row in rows:
             batch.append(row)

@@ -19,8 +19,9 @@ them and later pages fail. So every value is checked here, per row and column, b
   expenditure in a year that has not started is an error.
 """
 
-import datetime
 from decimal import Decimal
+
+from django.utils import timezone
 
 MAX_AMOUNT = Decimal("1000000000000")  # R1 trillion
 LARGE_AMOUNT = Decimal("20000000000")  # R20 billion
@@ -72,7 +73,7 @@ def check_extra(row, column, value):
 
 
 def current_fy(today=None):
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     return today.year if today.month >= 4 else today.year - 1
 
 

@@ -304,7 +304,8 @@ def outside_sa_hint(lat, lon, locate):
     """A hint for a point outside South Africa: the swapped or sign-corrected point that would lie
     inside, with the municipality it would be in. ``locate(lat, lon)`` -> name or None."""
     candidates = [(lon, lat, "latitude and longitude swapped"), (-lat, lon, "the latitude made negative"),
-                  (-lon, -lat, "latitude and longitude swapped and the latitude made negative"), (lat, -lon, "the longitude made positive"),
+                  (-lon, -lat, "latitude and longitude swapped and the latitude made negative"),
+                  (lat, -lon, "the longitude made positive"),
                   (-lat, -lon, "both signs changed")]
     for new_lat, new_lon, how in candidates:
         if (new_lat, new_lon) == (lat, lon) or not (-90 <= new_lat <= 90 and -180 <= new_lon <= 180):
@@ -339,7 +340,7 @@ def parse_date(value):
     text = " ".join(str(value).replace(",", " ").split())
     for fmt in _DATE_FORMATS:
         try:
-            return dt.datetime.strptime(text, fmt).date()
+            return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date, no clock time
         except ValueError:
             continue
     raise ParseError("not a date (write e.g. 2020-04-01 or 1 April 2020)")

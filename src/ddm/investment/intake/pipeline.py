@@ -43,13 +43,13 @@ from simple_history.utils import bulk_update_with_history
 from ddm import caching
 from ddm.investment.intake.diff import Diff
 from ddm.investment.intake.history import insert_created_history
-from ddm.investment.intake.options import home_context, home_spot, row_options, stated_options
 from ddm.investment.intake.locating import PlaceError, Resolver, Spot, split_places, ward_numbers
+from ddm.investment.intake.options import home_context, home_spot, row_options, stated_options
 from ddm.investment.intake.parsing import outside_sa_hint
 from ddm.investment.intake.rows import PATTERNS, REQUIRED, SYNONYMS, RowParser, derived_reference
 from ddm.investment.models import BudgetLine, Location, Precision, Project, Submission, SubmissionStatus
-from ddm.tabular import HeaderError, IssueLog, TableError, detect_header, open_table
 from ddm.numbers import rand_exact
+from ddm.tabular import HeaderError, IssueLog, TableError, detect_header, open_table
 
 CHUNK = 2000
 PROJECT_UPDATE_FIELDS = ["title", "description", "sector", "status", "start_date", "end_date", "catalytic",
@@ -387,7 +387,7 @@ class ImportRun:
         pointed = [r for r in rows if r.point is not None and not r.skipped]
         if pointed:
             codes = self.resolver.locate_many([r.point[0] for r in pointed], [r.point[1] for r in pointed])
-            for row, code in zip(pointed, codes):
+            for row, code in zip(pointed, codes, strict=True):
                 self._point(row, code)
         for row in rows:
             if not row.skipped:
@@ -659,7 +659,7 @@ class Writer:
         return lines, locations
 
     def _new_project(self, reference, group):
-        fields = {k: v for k, v in group.fields.items()}
+        fields = dict(group.fields.items())
         return Project(organisation=self.run.organisation, reference=reference, submission=self.run.submission,
                        created=self.now, updated=self.now, **fields)
 

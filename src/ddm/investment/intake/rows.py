@@ -537,7 +537,7 @@ def derived_reference(title, places):
     The same title at the same place always gives the same reference, so re-imports match."""
     key = " ".join(str(title or "").lower().split()) + "|" + "|".join(
         " ".join(str(text).lower().split()) for _kind, text, _col in places)
-    return "auto-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+    return "auto-" + hashlib.sha1(key.encode("utf-8"), usedforsecurity=False).hexdigest()[:12]
 
 
 def project_defaults():

@@ -47,7 +47,7 @@ BROAD_GROUPINGS = {"economic services", "social services", "general public servi
                    "public order and safety", "peace and security", "economic infrastructure",
                    "social infrastructure", "infrastructure", "other", "various", "multi sector", "multisector",
                    "not specified", "unspecified", "general", "economic services and infrastructure",
-                   "economic", "social", "economic services", "social services and infrastructure"}
+                   "economic", "social", "social services and infrastructure"}
 
 
 def _norm(text):

@@ -63,7 +63,6 @@ def template_xlsx():
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
     bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#e8eef5"})
-    wrap = book.add_format({"text_wrap": True, "italic": True, "font_color": "#555555", "valign": "top"})
     intro = book.add_worksheet("Instructions")
     intro.set_column(0, 0, 110)
     for row, line in enumerate(INSTRUCTIONS):

@@ -16,12 +16,12 @@ from django.views.decorators.http import require_POST
 
 from ddm.accounts.access import can_approve_for, can_submit_for, organisations_for, roles_of
 from ddm.exports import XLSX_TYPE
+from ddm.investment import review
 from ddm.investment.intake import tasks
 from ddm.investment.intake.access import can_view_submission, visible_submissions
 from ddm.investment.intake.pipeline import fail_abandoned, read_progress, start_submission
 from ddm.investment.intake.results import has_rejected_rows, issue_line, rejected_xlsx
 from ddm.investment.intake.template import template_xlsx
-from ddm.investment import review
 from ddm.investment.models import Submission, SubmissionStatus
 
 MODES = [("all", "All or nothing: write nothing if any row has an error"),
@@ -30,7 +30,8 @@ ISSUES_SHOWN = 500
 
 
 class UploadForm(forms.Form):
-    organisation = forms.ModelChoiceField(queryset=None, help_text="The organisation whose projects these are.")
+    organisation: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=None, help_text="The organisation whose projects these are.")
     file = forms.FileField(help_text="CSV, XLSX, XLS or ODS.")
     sheet = forms.CharField(required=False, max_length=100, help_text="Leave empty to read every sheet.")
     mode = forms.ChoiceField(choices=MODES, initial="all", widget=forms.RadioSelect)

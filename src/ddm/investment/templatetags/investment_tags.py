@@ -18,7 +18,7 @@ def cell(value):
     """A table cell: Money and Decimal as Rand (Money marked * when apportioned), other values escaped."""
     from decimal import Decimal
 
-    from django.utils.safestring import mark_safe
+    from django.utils.html import format_html
 
     from ddm.investment.tables import Money, Percent
 
@@ -26,7 +26,7 @@ def cell(value):
         return str(value)
     if isinstance(value, Money):
         mark = '<sup title="includes apportioned shares">*</sup>' if value.apportioned else ""
-        return mark_safe(money_filter(value.amount) + mark)
+        return format_html("{}" + mark, money_filter(value.amount))
     if isinstance(value, Decimal):
         return money_filter(value)
     if isinstance(value, int) and not isinstance(value, bool):
