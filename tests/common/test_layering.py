@@ -29,7 +29,7 @@ LAYERS = [
     ["alignment"],
     ["oneplan"],
     ["capacity", "engagement"],
-    ["desk"],
+    ["desk", "briefing"],
     ["api"],
     ["urls", "bootstrap", "settings"],  # wiring: imports every app, imported by none
     ["cli", "wsgi"],

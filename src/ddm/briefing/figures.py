@@ -5,9 +5,11 @@ zone's data costs: the population and households of the zone, its (cached) quant
 its hubs and its engagement items.
 """
 
-import datetime
+
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import timezone
 
 from ddm.numbers import number, rand_exact, rand_short
 
@@ -79,7 +81,7 @@ def overdue_commitments(zone, today):
 def key_figures(zone, today=None):
     from ddm.profiles.services import place_value
 
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     code = zone.code
     figures = []
     people = place_value(zone, "population")
