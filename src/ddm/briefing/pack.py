@@ -5,9 +5,11 @@
 A section with no data says so in one sentence; none is repeated and the order never changes.
 """
 
-import datetime
+
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from django.utils import timezone
 
 from ddm.briefing.figures import government_budget, key_figures
 from ddm.numbers import number, rand_exact, rand_short, share
@@ -242,7 +244,7 @@ def zone_map(zone):
 
 
 def build(zone, today=None):
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     place_map = zone_map(zone)
     return {
         "map_svg": place_map["svg"], "map_caption": f"{place_map['title']}. Boundaries: Municipal Demarcation Board.",
