@@ -27,8 +27,13 @@ from ddm.profiles import commands as profiles_commands
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="ddm-hub")
-def cli():
+@click.pass_context
+def cli(ctx):
     """DDM Hub: places, profiles, investment and One Plans of the 52 IGR Impact Zones."""
+    from ddm.accounts import audit
+
+    audit.record_cli_actions()  # history names the operating-system user (or --user where given)
+    ctx.call_on_close(audit.stop_recording_cli_actions)
 
 
 @cli.group(name="import")

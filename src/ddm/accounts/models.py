@@ -5,8 +5,10 @@ and accounts sits above investment in the dependency order (see docs/architectur
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
+from simple_history import register
 from simple_history.models import HistoricalRecords
 
 
@@ -178,3 +180,8 @@ class ApiToken(models.Model):
             return None
         cls.objects.filter(pk=found.pk).update(last_used=timezone.now())
         return found.user
+
+
+# Staff, superuser and active flags and group changes of users are audited like every other change
+# (roles have their own history above); the password hash and sign-in times are not copied.
+register(get_user_model(), app="ddm.accounts", excluded_fields=["password", "last_login"])

@@ -121,7 +121,14 @@ def return_for_revision(version, user, key, reasons):
     if not reasons:
         raise workflow.WorkflowError("Give the reasons for returning the draft.")
     now = timezone.now()
-    cleared = version.signoffs.filter(cleared__isnull=True).update(cleared=now)
+    # Each cleared sign-off is saved on its own so its history records who cleared it and why.
+    cleared = 0
+    for earlier in version.signoffs.filter(cleared__isnull=True):
+        earlier.cleared = now
+        earlier._history_user = user
+        earlier._change_reason = f"cleared: {party.label} returned the draft"[:100]
+        earlier.save(update_fields=["cleared"])
+        cleared += 1
     SignOff.objects.create(version=version, party=party.party, place=party.place, user=user, signatory=_name(user),
                            decision=SignOffDecision.RETURNED, signed_at=now, comment=reasons, cleared=now)
     workflow.log(version, user, "return", f"{party.label} returned the draft ({cleared} sign-off(s) cleared): {reasons}")

@@ -173,8 +173,11 @@ def _move(version, user, kind):
 
 def adopt(version, user):
     """All spheres signed: the version is adopted, frozen and in force; earlier ones superseded."""
-    version.plan.versions.filter(status=VersionStatus.ADOPTED).exclude(pk=version.pk).update(
-        status=VersionStatus.SUPERSEDED)
+    for earlier in version.plan.versions.filter(status=VersionStatus.ADOPTED).exclude(pk=version.pk):
+        earlier.status = VersionStatus.SUPERSEDED  # saved one by one: each supersession is in the history
+        earlier._history_user = user
+        earlier._change_reason = f"superseded by version {version.number}"
+        earlier.save(update_fields=["status"])
     _move(version, user, PhaseKind.IMPLEMENTATION)
     version.status, version.frozen, version.adopted_on = VersionStatus.ADOPTED, True, today()
     version.save(update_fields=["status", "frozen", "adopted_on"])

@@ -123,7 +123,9 @@ def _organisation(text):
 
 def _user(username, organisation):
     if not username:
-        return None
+        from ddm.accounts.audit import cli_user
+
+        return cli_user()  # the operating-system user: a command-line import is never anonymous
     from django.contrib.auth import get_user_model
 
     from ddm.accounts.access import can_submit_for

@@ -1,0 +1,53 @@
+"""Who did it when nobody signed in: a command-line action is recorded as the operating-system user.
+
+Every ``ddm`` command runs with :func:`record_cli_actions` active: history rows written without an
+explicit user (simple-history asks the "request" for its user) name a user ``cli+<os user>@<host>``,
+created on first use, inactive and without a usable password (it can never sign in; it only names
+who ran the command). ``--user`` on a command still records that user instead.
+"""
+
+import getpass
+import socket
+
+from django.utils.functional import cached_property
+from simple_history.models import HistoricalRecords
+
+CLI_PREFIX = "cli+"
+
+
+def cli_username():
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):  # no user database entry (e.g. an arbitrary container uid)
+        name = "unknown"
+    return f"{CLI_PREFIX}{name}@{socket.gethostname()}"[:150]
+
+
+def cli_user():
+    """The user standing for whoever runs this command on this machine."""
+    from django.contrib.auth import get_user_model
+
+    user, created = get_user_model().objects.get_or_create(
+        username=cli_username(), defaults={"is_active": False, "first_name": "command line"})
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+class _CommandLine:
+    """Stands where simple-history looks for the signed-in request's user; resolved only when a history
+    row is written (so commands that migrate an empty database work)."""
+
+    @cached_property
+    def user(self):
+        return cli_user()
+
+
+def record_cli_actions():
+    HistoricalRecords.context.request = _CommandLine()
+
+
+def stop_recording_cli_actions():
+    if isinstance(getattr(HistoricalRecords.context, "request", None), _CommandLine):
+        del HistoricalRecords.context.request
