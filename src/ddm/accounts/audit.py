@@ -35,6 +35,12 @@ def cli_user():
     return user
 
 
+def is_cli_user(user):
+    """Is this the stand-in of a command-line operator (inactive, no usable password, cli+ name)?"""
+    return (user is not None and getattr(user, "pk", None) is not None and not user.is_active
+            and user.username.startswith(CLI_PREFIX) and not user.has_usable_password())
+
+
 class _CommandLine:
     """Stands where simple-history looks for the signed-in request's user; resolved only when a history
     row is written (so commands that migrate an empty database work)."""

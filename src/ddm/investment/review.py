@@ -111,8 +111,11 @@ def submit_file(source, organisation, user, channel, accept_valid=False, sheet=N
 
 
 def _is_operator(user):
-    """The command-line operator (no user named) has the database: they act as administrator."""
-    return user is None
+    """The command-line operator (no user named) has the database: they act as administrator. They are
+    recorded as their operating-system user (ddm.accounts.audit), which can never sign in."""
+    from ddm.accounts.audit import is_cli_user
+
+    return user is None or is_cli_user(user)
 
 
 # -- deciding ----------------------------------------------------------------------------------
