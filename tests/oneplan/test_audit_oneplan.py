@@ -1,11 +1,10 @@
 """Issue #15 (9): returning a One Plan for revision clears sign-offs with history, not a bare update."""
 
 import pytest
+from oneplan_helpers import to_adoption
 
 from ddm.oneplan import signoff
 from ddm.oneplan.models import SignOff
-
-from oneplan_helpers import to_adoption
 
 pytestmark = pytest.mark.django_db
 
