@@ -13,10 +13,10 @@ import math
 import re
 import threading
 
+from ddm.places import CURRENT_DEMARCATION
 from ddm.places.gazetteer import resolve_name
 from ddm.places.locator import get_locator
 from ddm.places.models import Level, Place
-from ddm.places.registry import CURRENT_DEMARCATION
 
 NOT_IN_SOUTH_AFRICA = "not in South Africa"
 

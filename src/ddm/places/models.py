@@ -10,6 +10,8 @@ from functools import cached_property
 
 from django.db import models
 
+from ddm.places import CURRENT_DEMARCATION
+
 
 class Level(models.TextChoices):
     COUNTRY = "country", "Country"
@@ -24,8 +26,6 @@ LEVEL_ORDER = [Level.COUNTRY, Level.PROVINCE, Level.ZONE, Level.MUNICIPALITY, Le
 
 class PlaceQuerySet(models.QuerySet):
     def current(self):
-        from ddm.places.registry import CURRENT_DEMARCATION
-
         return self.filter(demarcation_year=CURRENT_DEMARCATION)
 
     def provinces(self):

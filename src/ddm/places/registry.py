@@ -9,11 +9,10 @@ import shapely
 from django.db import transaction
 from shapely.geometry import shape
 
-from ddm.places import svgmap
+from ddm.places import CURRENT_DEMARCATION, svgmap
 from ddm.places.models import Level, Place
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-CURRENT_DEMARCATION = 2020
 COUNTRY_CODE = "ZA"
 
 BOUNDARY_FILES = {

@@ -1,6 +1,6 @@
 """`ddm setup` steps of the places app: the MDB 2020 place registry."""
 
-from ddm.places import registry
+from ddm.places import CURRENT_DEMARCATION, registry
 
 
 def load_reference(echo):
@@ -8,7 +8,7 @@ def load_reference(echo):
         echo("places: already loaded")
         return
     count = registry.load_places()
-    echo(f"places: loaded {count} places (MDB {registry.CURRENT_DEMARCATION} demarcation)")
+    echo(f"places: loaded {count} places (MDB {CURRENT_DEMARCATION} demarcation)")
 
 
 def load_demo(echo):

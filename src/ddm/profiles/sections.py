@@ -13,7 +13,7 @@ from decimal import Decimal
 from ddm import caching
 from ddm.numbers import number
 from ddm.numbers import share as share_text
-from ddm.places import svgmap
+from ddm.places import CURRENT_DEMARCATION, svgmap
 from ddm.places.models import Level, Place
 from ddm.profiles import charts
 from ddm.profiles.aggregate import data_version
@@ -147,7 +147,7 @@ def _rank_table(level, codes):
     definitions = {d.code: d for d in IndicatorDefinition.objects.filter(code__in=codes).exclude(unit=Unit.CATEGORY)}
     newest = {}
     rows = (IndicatorValue.objects.filter(indicator__code__in=list(definitions), place__level=level,
-                                          place__demarcation_year=2020, value__isnull=False)
+                                          place__demarcation_year=CURRENT_DEMARCATION, value__isnull=False)
             .exclude(vintage__startswith=PREDECESSOR)
             .values_list("indicator__code", "place__code", "year", "released", "value"))
     for code, place, year, released, value in rows:

@@ -37,6 +37,7 @@ from decimal import Decimal
 
 from django.db.models import F, Q
 
+from ddm.places import CURRENT_DEMARCATION
 from ddm.places.models import Level, Place
 from ddm.profiles.models import Direction, IndicatorDefinition, IndicatorValue
 
@@ -86,7 +87,7 @@ def indicator_values(code, level="zone", year=None):
     if year is None:
         return {}
     rows = IndicatorValue.objects.filter(
-        CURRENT, indicator__code=code, year=year, place__level=level, place__demarcation_year=2020,
+        CURRENT, indicator__code=code, year=year, place__level=level, place__demarcation_year=CURRENT_DEMARCATION,
         value__isnull=False,
     ).values_list("place__code", "year", "released", "value")
     return {place: row[3] for place, row in _newest(rows).items()}
@@ -110,7 +111,7 @@ def population_by_code(year=None):
     """
     values = IndicatorValue.objects.filter(
         CURRENT, indicator__code="population", place__level__in=(Level.MUNICIPALITY, Level.ZONE),
-        place__demarcation_year=2020, value__isnull=False,
+        place__demarcation_year=CURRENT_DEMARCATION, value__isnull=False,
     )
     if year is not None:
         values = values.filter(year=year)
