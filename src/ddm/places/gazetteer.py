@@ -22,12 +22,13 @@ import csv
 import gzip
 import io
 import re
-import threading
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
+
+from ddm.once import once
 
 TOWNS_FILE = Path(__file__).resolve().parent / "data" / "towns.csv"
 GAZETTEER_FILE = Path(__file__).resolve().parent / "data" / "gazetteer.csv.gz"
@@ -331,23 +332,13 @@ def _gazetteer_entries(zone_of, rows):
     return entries
 
 
-_gazetteer = None
-_lock = threading.Lock()
-
-
+@once
 def get_gazetteer():
-    global _gazetteer
-    if _gazetteer is None:
-        with _lock:
-            if _gazetteer is None:
-                _gazetteer = build_from_db()
-    return _gazetteer
+    """The process-wide Gazetteer, built on first use from the database."""
+    return build_from_db()
 
 
-def reset_gazetteer():
-    global _gazetteer
-    with _lock:
-        _gazetteer = None
+reset_gazetteer = get_gazetteer.reset
 
 
 def resolve_name(name, province=None, context=None):

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
+from ddm.once import once
+
 # 0.05 degree (about 5 km) cells: about 85,000 cells, built in a fraction of a second.
 CELL = 0.05
 # Cells are widened by this much so that a point whose floor() lands in a cell is inside its box
@@ -190,25 +192,10 @@ def build_from_db():
     return Locator(codes, zones, provinces, geometries, ward_source=_db_wards)
 
 
-_locator = None
-_lock = threading.Lock()
-
-
+@once
 def get_locator():
-    """The process-wide Locator, built on first use from the database."""
-    global _locator
-    if _locator is None:
-        with _lock:
-            if _locator is None:
-                _locator = build_from_db()
-    return _locator
-
-
-def reset_locator():
-    """Forget the built index (after the boundaries in the database changed)."""
-    global _locator
-    with _lock:
-        _locator = None
+    """The process-wide Locator, built on first use from the database (`get_locator.reset()` forgets it)."""
+    return build_from_db()
 
 
 def build_from_package():

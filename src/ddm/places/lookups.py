@@ -11,8 +11,8 @@ Point answer (CLI `ddm locate --json`, `GET /api/places/locate`):
 
 import math
 import re
-import threading
 
+from ddm.once import once
 from ddm.places import CURRENT_DEMARCATION
 from ddm.places.gazetteer import resolve_name
 from ddm.places.locator import get_locator
@@ -68,17 +68,9 @@ def short_municipality_name(place):
     return re.sub(r"^Local Municipality of\s+", "", name)
 
 
-_names = None
-_lock = threading.Lock()
-
-
+@once
 def names():
-    global _names
-    if _names is None:
-        with _lock:
-            if _names is None:
-                _names = _Names()
-    return _names
+    return _Names()
 
 
 def _ward(code):
