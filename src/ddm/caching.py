@@ -15,6 +15,7 @@ evicted cache) starts again from the clock, never from an earlier number.
 
     remember(name, compute, *parts)   compute() once per data version (and DDM_CACHE_SECONDS),
                                       shared by every process using the same cache
+    peek(name, *parts)                what remember() holds now, without computing it (None if nothing)
     bump()                            a new data version (after a change signals do not see)
 """
 
@@ -72,9 +73,19 @@ def bump_after_commit(using=DEFAULT_DB_ALIAS):
         transaction.on_commit(bump, using=using)
 
 
+def _key(name, parts):
+    return ":".join(str(part) for part in (name, data_version(), *parts))
+
+
+def peek(name, *parts):
+    """What remember(name, ..., *parts) holds for the current data version, or None: for a figure a page
+    shows only when something else (the job worker) has already paid for it."""
+    return cache.get(_key(name, parts))
+
+
 def remember(name, compute, *parts, timeout=None):
     """compute(), cached under name, parts and the data version (DDM_CACHE_SECONDS unless timeout)."""
-    key = ":".join(str(part) for part in (name, data_version(), *parts))
+    key = _key(name, parts)
     found = cache.get(key)
     if found is None:
         found = compute()

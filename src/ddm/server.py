@@ -29,7 +29,9 @@ def web_command(addr, production, workers=None, threads=None):
     threads = threads or int(os.environ.get("DDM_WEB_THREADS") or 4)
     return [sys.executable, "-m", "gunicorn", "ddm.wsgi:application", "--bind", addr,
             "--workers", str(workers), "--threads", str(threads), "--graceful-timeout", str(GRACE_SECONDS),
-            "--timeout", os.environ.get("DDM_WEB_TIMEOUT", "120"), "--forwarded-allow-ips",
+            "--timeout", os.environ.get("DDM_WEB_TIMEOUT", "120"),
+            # Longer than a proxy's or client's idle connection: a server closing first races a reused request.
+            "--keep-alive", os.environ.get("DDM_WEB_KEEPALIVE", "75"), "--forwarded-allow-ips",
             os.environ.get("DDM_FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
             *(["--access-logfile", "-", "--access-logformat", ACCESS_LOG_FORMAT]
               if os.environ.get("DDM_ACCESS_LOG", "1") != "0" else [])]

@@ -96,3 +96,15 @@ def test_a_bump_in_one_process_invalidates_the_cache_of_another(tmp_path):
     assert run("second") == "first"  # another process: the shared value
     run("bump")  # a third process changes data
     assert run("third") == "third"
+
+
+@pytest.mark.django_db
+def test_zone_page_shows_the_national_unmapped_count_only_once_made_elsewhere(client):
+    from ddm.investment.models import Project
+
+    load_pilots()
+    assert "Projects with no location in any zone are in no zone" in client.get("/investment/zones/DC15/").content.decode()
+    client.get("/investment/unmapped/")  # or the job worker after an import
+    expected = Project.objects.counted().exclude(locations__zone__isnull=False).count()
+    html = client.get("/investment/zones/DC15/").content.decode()
+    assert f"{expected} project" in html and "in the register" in html

@@ -129,7 +129,9 @@ def zone(request, code):
     return render(request, "investment/zone.html", {
         **page, "zone": place, "calendar": calendar, "view": view, "calendars": CALENDAR_DESCRIPTIONS,
         "export_query": f"calendar={calendar}&view={view}&", "includes": quantum.INCLUDES,
-        "unmapped_count": quantum.shared_unmapped_count(),
+        # A national count: shown when the job worker (after an import) or the unmapped page has made
+        # it, never computed here, so a zone page costs what the zone's data costs.
+        "unmapped_count": caching.peek("investment:unmapped-count"),
     })
 
 
@@ -168,6 +170,7 @@ def footprint_page(request):
 
 
 def unmapped(request):
+    quantum.shared_unmapped_count()  # the count zone pages show
     quality = quantum.located_and_unmapped()
     projects = quantum.unmapped_projects()
     kinds = dict(BudgetKind.choices)
