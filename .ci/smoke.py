@@ -2,7 +2,7 @@
 
 Starts `ddm serve --production` (gunicorn, 2 workers, and the job worker) on a fresh database,
 signs in as an administrator, uploads a file large enough to be imported by the job worker,
-commits it, waits for the job to finish, sees the zone's total change, then stops the server with
+submits it and approves it (review before publication), waits for the job to finish, sees the zone's total change, then stops the server with
 SIGTERM and checks that every process it started has exited. Bounded: every wait has a deadline.
 
 usage: .venv/bin/python .ci/smoke.py   (PostgreSQL on 127.0.0.1:5432, Redis on 127.0.0.1:6379)
@@ -207,11 +207,19 @@ def run(server, env):
     organisation_pk = lookup_pk(env)
     preview, _text = submit(browser, organisation_pk)
     wait_until("the preview job finished", lambda: submission_status(browser, preview) == "preview", 300)
-    step(f"preview {preview} done by the job worker; committing")
+    step(f"preview {preview} done by the job worker; submitting it")
     browser.request(f"/investment/submissions/{preview}/")
     status, headers, _b = browser.request(f"/investment/submissions/{preview}/commit/", urllib.parse.urlencode(
         {"csrfmiddlewaretoken": browser.csrf()}).encode(), content_type="application/x-www-form-urlencoded")
-    assert status == 302, f"commit answered {status}"
+    assert status == 302, f"submit answered {status}"
+    submitted = int(re.search(r"/submissions/(\d+)/", headers["Location"]).group(1))
+    if submitted == preview:  # review before publication: submitted, counted only once approved
+        assert submission_status(browser, preview) == "submitted", submission_status(browser, preview)
+        step(f"submission {preview} submitted for review; approving it as the administrator")
+        status, headers, _b = browser.request(f"/investment/submissions/{preview}/approve/", urllib.parse.urlencode(
+            {"csrfmiddlewaretoken": browser.csrf(), "comment": "smoke test"}).encode(),
+            content_type="application/x-www-form-urlencoded")
+        assert status == 302, f"approve answered {status}"
     committed = int(re.search(r"/submissions/(\d+)/", headers["Location"]).group(1))
     wait_until("the import job finished", lambda: submission_status(browser, committed) == "committed", 600)
     after = zone_total(browser)
