@@ -5,9 +5,9 @@ test-artifacts/ (#12). One browser, read-only pages, so it stays fast."""
 from pathlib import Path
 
 import pytest
-from browser_support import chromium_browser, ddm_live_server, live_browser_page  # noqa: F401
 
 import ddm
+from browser_support import chromium_browser, ddm_live_server, live_browser_page
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
