@@ -165,7 +165,7 @@ def recompute(codes=None, published=None):
     additive = [by_code[c] for c in changed
                 if c in by_code and by_code[c].kind in (Kind.BASE, Kind.IMPORTED) and by_code[c].unit in ADDITIVE_UNITS]
     parents, members = _hierarchy()
-    IndicatorValue.objects.filter(indicator__in=additive, is_aggregated=True, vintage="").delete()
+    delete_values(IndicatorValue.objects.filter(indicator__in=additive, is_aggregated=True, vintage=""))
     summed = _sum_up(additive, parents, members, published or {})
     IndicatorValue.objects.bulk_create(summed, batch_size=2000)
     written = len(summed) + _write_derived(derived, by_code)
@@ -187,7 +187,7 @@ def _write_derived(derived, by_code):
         if aggregated:
             summed.add(place)
     # Labelled vintages of a derived indicator (Census 2022's population, ...) are loaded, not computed: kept.
-    IndicatorValue.objects.filter(indicator__in=derived, vintage="").delete()
+    delete_values(IndicatorValue.objects.filter(indicator__in=derived, vintage=""))
     values = [
         IndicatorValue(indicator=definition, place_id=place, year=definition.year, value=value,
                        is_aggregated=levels[place] != Level.MUNICIPALITY, source_note=_derived_note(parts, place, summed))
@@ -200,6 +200,13 @@ def _write_derived(derived, by_code):
 def _derived_note(parts, place, summed):
     basis = "sums of municipalities" if place in summed else "published counts for this place"
     return f"computed from {parts} indicators ({basis})"
+
+
+def delete_values(queryset):
+    """Delete indicator values in one statement. Nothing refers to an IndicatorValue, so Django's
+    per-row collection (which the cache's delete signal forces) only costs time: tens of thousands
+    of rows in `ddm setup`. Callers bump the data version afterwards (bump_version)."""
+    return queryset._raw_delete(queryset.db)
 
 
 def bump_version():

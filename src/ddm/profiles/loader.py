@@ -173,7 +173,7 @@ def load(echo=lambda message: None, force=False):
     definitions = upsert_definitions(base + derived + extra)
     places = dict(Place.objects.municipalities().values_list("code", "id"))
     place_ids = {(level, code): pk for pk, level, code in Place.objects.current().values_list("id", "level", "code")}
-    IndicatorValue.objects.filter(packaged_vintages(), indicator__code__in=list(definitions)).delete()
+    aggregate.delete_values(IndicatorValue.objects.filter(packaged_vintages(), indicator__code__in=list(definitions)))
     values = (base_values(rows_by_table, definitions, places) + area_values(definitions[catalogue.AREA_CODE])
               + published_values(definitions, place_ids))
     vintages = census_values(definitions, place_ids) + finance_values(definitions, place_ids)
