@@ -146,3 +146,15 @@ def test_capacity_pages_put_financial_management_first(client, dc15):
 
 def test_profile_json_is_serialisable(dc15):
     json.dumps(strip_svg(build_profile(dc15)))
+
+
+def test_treasurys_demarcation_links_agree_with_the_places_crosswalk_but_two_splits():
+    """Municipal Money's own links place its figures; the places app's MDB crosswalk (h10) is checked
+    against them so a disagreement is visible: the two differ only on how two 2016 splits were shared."""
+    crosswalk_file = loader.DATA_DIR.parents[1] / "places" / "data" / "mdb_crosswalk.csv"
+    with open(crosswalk_file, encoding="utf-8") as handle:
+        crosswalk = {r["old_code"]: set(r["successors"].split()) for r in csv.DictReader(handle)
+                     if r["old_code"] and r["year"] == "2016"}
+    links = {code: set(heirs) for code, heirs in finance.successors().items()}
+    assert set(links) <= set(crosswalk)
+    assert {code for code in links if links[code] != crosswalk[code]} == {"KZN211", "KZN283"}

@@ -90,7 +90,7 @@ def _load_demo_audits(echo):
             continue
         buffer = io.StringIO()
         csv.writer(buffer).writerows([header, *rows])
-        result = import_skills(io.BytesIO(buffer.getvalue().encode()), f"{DEMO_AUDIT} ({code})", place,
+        result = import_skills(io.BytesIO(buffer.getvalue().encode()), f"{code} {DEMO_AUDIT}", place,  # name ends in .csv: the reader checks it
                                channel="demo")
         if result.audit is None:
             raise RuntimeError(f"demo skills audit for {code} rejected: {result.as_dict()['errors'][:3]}")
