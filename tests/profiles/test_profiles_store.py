@@ -12,8 +12,10 @@ from ddm.profiles.models import Direction, IndicatorDefinition, IndicatorValue, 
 pytestmark = pytest.mark.django_db
 
 
-def values_of(code, level):
-    rows = IndicatorValue.objects.filter(indicator__code=code, place__level=level)
+def values_of(code, level, year=None):
+    """{place code: value} of the definition's own year (CS 2016 / Census 2011), not a later vintage."""
+    year = year or IndicatorDefinition.objects.get(code=code).year
+    rows = IndicatorValue.objects.filter(indicator__code=code, place__level=level, year=year, vintage="")
     return dict(rows.values_list("place__code", "value"))
 
 
