@@ -41,8 +41,8 @@ HEADLINE = ("Each row shows its newest figure (Census 2022 where Census 2022 has
             "the trend column shows the earlier vintages (Census 2011, Community Survey 2016) for this place.")
 OFFICIAL = ("Zone, province and national figures are Stats SA's own published figures for that level (not sums of "
             "municipalities); a figure is a sum only where Stats SA publishes none (a metro's zone), and its note "
-            "says so. South Africa: Census 2022 population 62,027,503, households 17,828,778; CS 2016 population "
-            "55,653,654.")
+            "says so. South Africa: Census 2022 population 62 027 503, households 17 828 778; CS 2016 population "
+            "55 653 654.")
 NO_2022_SOCIO = ("Education and employment: the packaged Census 2022 tables (Provinces at a glance) have no "
                  "municipal education or employment figures, so Community Survey 2016 (education of adults) and "
                  "Census 2011 (employment) are shown; school attendance is Census 2022.")
