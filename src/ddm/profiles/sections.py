@@ -262,13 +262,23 @@ def _change(before, after, definition):
     return f"{_signed(after - before)} ({_signed((after - before) / before * 100, 1)}%)"
 
 
-def _breakdown(group, title, place, version):
-    definitions = list(IndicatorDefinition.objects.filter(group=group).order_by("order"))
-    rows_by_year = {}
-    for code, year, value, source in (IndicatorValue.objects.filter(indicator__group=group, place=place)
-                                      .exclude(vintage__startswith=PREDECESSOR)
-                                      .values_list("indicator__code", "year", "value", "source")):
-        rows_by_year.setdefault(year, {})[code] = (value, source)
+def _breakdowns(place):
+    """The demography charts, every group's definitions and values in two queries."""
+    groups = [group for group, _title in BREAKDOWNS]
+    definitions, found = {}, {}
+    for definition in IndicatorDefinition.objects.filter(group__in=groups).order_by("order"):
+        definitions.setdefault(definition.group, []).append(definition)
+    for group, code, year, value, source in (IndicatorValue.objects.filter(indicator__group__in=groups, place=place)
+                                             .exclude(vintage__startswith=PREDECESSOR)
+                                             .values_list("indicator__group", "indicator__code", "year", "value",
+                                                          "source")):
+        found.setdefault(group, {}).setdefault(year, {})[code] = (value, source)
+    charts_ = (_breakdown(group, title, place, definitions.get(group, []), found.get(group, {}))
+               for group, title in BREAKDOWNS)
+    return [chart for chart in charts_ if chart]
+
+
+def _breakdown(group, title, place, definitions, rows_by_year):
     if not rows_by_year:
         return None
     year = max(rows_by_year)
@@ -337,7 +347,7 @@ def build_profile(place, version=None):
         sections.append({"number": section.number, "key": section.key, "title": section.title, "rows": rows,
                          "notes": list(section.notes)})
     by_key = {s["key"]: s for s in sections}
-    by_key["demography"]["charts"] = [c for c in (_breakdown(g, t, place, version) for g, t in BREAKDOWNS) if c]
+    by_key["demography"]["charts"] = _breakdowns(place)
     by_key["services"]["chart"] = _service_chart(by_key["services"]["rows"], columns)
     by_key["spatial"]["map"] = _map(place)
     by_key["governance"]["municipalities"] = municipal_governance(place)
@@ -358,14 +368,11 @@ def build_profile(place, version=None):
 
 def municipal_governance(place):
     """Audit outcomes by year and the newest capital-budget variance of each municipality of a zone (or the
-    municipality itself), with a flag where both point to financial-management support first."""
+    municipality itself), with a flag where both point to financial-management support first (one query)."""
     members = [place] if place.level == Level.MUNICIPALITY or place.is_metro else list(
         place.children.order_by("code").only("id", "code", "name", "short_name", "parent"))
     audits = {}
-    for place_id, year, text in (IndicatorValue.objects.filter(place__in=members, indicator__code="audit_outcome")
-                                 .exclude(vintage__startswith=PREDECESSOR).values_list("place_id", "year", "text")):
-        audits.setdefault(place_id, {})[year] = text
-    health = financial_health(members)
+    health = financial_health(members, audits)
     years = sorted({year for by_year in audits.values() for year in by_year})
     rows = []
     for member in members:

@@ -244,14 +244,19 @@ def needs_financial_support(outcome, capital_variance):
                 and capital_variance < POOR_CAPITAL_SPENDING)
 
 
-def financial_health(places):
-    """{place id: FinancialHealth} of the places (one query); places without data get empty figures."""
+def financial_health(places, audit_history=None):
+    """{place id: FinancialHealth} of the places (one query); places without data get empty figures.
+
+    audit_history: a dict that receives {place id: {year: audit outcome}} from the same query.
+    """
     ids = [p.pk for p in places]
     audits, capital = {}, {}
     rows = (IndicatorValue.objects.filter(CURRENT, place_id__in=ids,
                                           indicator__code__in=("audit_outcome", "capital_budget_variance"))
             .values_list("place_id", "indicator__code", "year", "value", "text"))
     for place, code, year, value, text in rows:
+        if code == "audit_outcome" and audit_history is not None:
+            audit_history.setdefault(place, {})[year] = text
         target = audits if code == "audit_outcome" else capital
         if place not in target or year > target[place][0]:
             target[place] = (year, text if code == "audit_outcome" else value)
