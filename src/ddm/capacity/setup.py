@@ -90,7 +90,8 @@ def _load_demo_audits(echo):
             continue
         buffer = io.StringIO()
         csv.writer(buffer).writerows([header, *rows])
-        result = import_skills(io.BytesIO(buffer.getvalue().encode()), f"{code} {DEMO_AUDIT}", place,  # name ends in .csv: the reader checks it
+        # The name ends in .csv: the reader checks the extension.
+        result = import_skills(io.BytesIO(buffer.getvalue().encode()), f"{code} {DEMO_AUDIT}", place,
                                channel="demo")
         if result.audit is None:
             raise RuntimeError(f"demo skills audit for {code} rejected: {result.as_dict()['errors'][:3]}")
