@@ -49,3 +49,22 @@ def locate(request):
 
 def sources(request):
     return render(request, "places/sources.html")
+
+
+def zones_geojson(request):
+    from ddm.places import geojson
+
+    return geojson.response(geojson.zones(), "zones.geojson")
+
+
+def zone_geojson(request, code, layer):
+    """The municipalities or wards of a zone as GeoJSON."""
+    from django.http import Http404
+
+    from ddm.places import geojson
+
+    zone = get_object_or_404(Place.objects.zones().without_geometry(), code=code.upper())
+    if layer not in ("municipalities", "wards"):
+        raise Http404("Layers: municipalities or wards.")
+    places = geojson.municipalities(zone) if layer == "municipalities" else geojson.wards(zone)
+    return geojson.response(places, f"{zone.code}-{layer}.geojson")
