@@ -17,9 +17,8 @@ def _feature(place):
 
 
 def feature_collection(places, name):
-    body = '{"type":"FeatureCollection","name":%s,"features":[%s]}' % (
-        json.dumps(name), ",".join(_feature(p) for p in places))
-    return body
+    features = ",".join(_feature(p) for p in places)
+    return f'{{"type":"FeatureCollection","name":{json.dumps(name)},"features":[{features}]}}'
 
 
 def response(places, filename):
