@@ -7,6 +7,7 @@ import io
 import itertools
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -116,7 +117,8 @@ ACCEPTED_EXTENSIONS = (".xlsx", ".csv")
 
 def _check_extension(filename):
     """Data files are .xlsx or .csv (a name without an extension is judged by its content alone)."""
-    extension = os.path.splitext(filename)[1].lower()
+    found = re.search(r"\.[A-Za-z0-9]{1,6}$", filename.strip())  # "file.csv (DC36)" is a label: no extension
+    extension = found.group(0).lower() if found else ""
     if extension and extension not in ACCEPTED_EXTENSIONS:
         raise TableError(f"{filename}: {extension} files are not accepted for data; save the file as "
                          "'Excel Workbook (.xlsx)' or as CSV (.csv)")
