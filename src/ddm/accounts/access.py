@@ -104,6 +104,7 @@ def organisations_for(user):
 
 
 def require_login(request):
+    """Refuses a visitor who has not signed in: SignInFirstMiddleware turns this into the sign-in redirect."""
     if not request.user.is_authenticated:
         raise PermissionDenied("Sign in to make changes.")
 
