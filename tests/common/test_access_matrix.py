@@ -21,6 +21,7 @@ SAMPLE = {"code": "DC15", "province": "EC", "municipality": "EC157", "kind": "vi
           "phase": "vision", "indicator": "water"}
 
 PUBLIC = {
+    'places:zone_geojson', 'places:zones_geojson',  # the interactive map's data: public like the maps
     'alignment:compare', 'alignment:duplicates', 'alignment:localisation', 'alignment:needs',
     'alignment:settlements', 'briefing:zone', 'briefing:zone_pdf', 'capacity:edit_hub', 'capacity:hub',
     'capacity:municipality', 'capacity:national', 'capacity:position', 'capacity:template', 'capacity:zone',
