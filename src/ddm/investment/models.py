@@ -70,6 +70,8 @@ class Submission(models.Model):
     filename = models.CharField(max_length=255, blank=True)
     sheet = models.CharField(max_length=100, blank=True)
     status = models.CharField(max_length=16, choices=SubmissionStatus.choices, default=SubmissionStatus.PENDING)
+    content = models.CharField(max_length=16, default="projects",
+                               help_text="projects (projects and budgets) or progress (quarterly updates)")
     dry_run = models.BooleanField(default=False)
     accept_valid = models.BooleanField(default=False)
     rows_read = models.PositiveIntegerField(default=0)
@@ -136,6 +138,20 @@ class Submission(models.Model):
         return self.get_status_display()
 
 
+class Stage(models.TextChoices):
+    """A project's stage, as the National Treasury's Infrastructure Reporting Model names them."""
+
+    INITIATION = "initiation", "Initiation"
+    CONCEPT = "concept", "Concept"
+    DESIGN = "design", "Design"
+    TENDER = "tender", "Tender"
+    CONSTRUCTION = "construction", "Construction"
+    HANDOVER = "handover", "Handover"
+    CLOSE_OUT = "close_out", "Close-out"
+    ON_HOLD = "on_hold", "On hold"
+    CANCELLED = "cancelled", "Cancelled"
+
+
 class ReviewAction(models.TextChoices):
     SUBMITTED = "submitted", "Submitted for review"
     APPROVED = "approved", "Approved and published"
@@ -185,8 +201,12 @@ class Project(models.Model):
     description = models.TextField(blank=True)
     sector = models.CharField(max_length=24, choices=Sector.choices, default=Sector.GOVERNANCE)
     status = models.CharField(max_length=80, blank=True, help_text="Status or stage as reported")
-    start_date = models.DateField(null=True, blank=True)
-    end_date = models.DateField(null=True, blank=True)
+    start_date = models.DateField(null=True, blank=True, help_text="Planned start")
+    end_date = models.DateField(null=True, blank=True, help_text="Planned completion")
+    stage = models.CharField(max_length=16, choices=Stage.choices, blank=True,
+                             help_text="Current stage, from the latest quarterly progress report")
+    actual_start = models.DateField(null=True, blank=True)
+    actual_completion = models.DateField(null=True, blank=True)
     catalytic = models.BooleanField(default=False)
     implementing_agent = models.CharField(max_length=200, blank=True)
     is_aggregate = models.BooleanField(
@@ -337,3 +357,34 @@ class ProjectNote(models.Model):
 
     def __str__(self):
         return f"Note {self.pk} on project {self.project_id}"
+
+
+class ProgressReport(models.Model):
+    """A project's quarterly progress: stage, physical progress and expenditure to date.
+
+    The quarter is stored by its last day (calendar quarters are the same for every organisation;
+    investment.progress labels them in the organisation's financial year). Budget lines are never
+    changed by a progress report."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="progress")
+    quarter_end = models.DateField(help_text="Last day of the quarter reported on")
+    stage = models.CharField(max_length=16, choices=Stage.choices, blank=True)
+    progress = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True,
+                                   help_text="Physical progress, per cent (0-100)")
+    expenditure_to_date = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True,
+                                              help_text="Rand spent on the project to the quarter's end (cumulative)")
+    actual_start = models.DateField(null=True, blank=True)
+    actual_completion = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    submission = models.ForeignKey(Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reported = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "quarter_end"], name="unique_progress_quarter")]
+        indexes = [models.Index(fields=["quarter_end", "project"])]
+        ordering = ["project", "quarter_end"]
+
+    def __str__(self):
+        return f"{self.project_id} {self.quarter_end}: {self.stage} {self.progress}%"

@@ -11,5 +11,6 @@ urlpatterns = [
     path("projects/<int:pk>/", views.project, name="project"),
     path("projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
     path("projects/<int:pk>/notes/", views.project_note, name="project_note"),
+    path("projects/<int:pk>/progress/", views.project_progress, name="project_progress"),
     path("", include("ddm.investment.intake.urls")),
 ]

@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 
 from ddm import caching, exports
 from ddm.accounts.models import Sphere
-from ddm.investment import charts, footprint, history, quantum, review, tables
+from ddm.investment import charts, footprint, history, progress, quantum, review, tables
 from ddm.investment.access import can_annotate_project, can_edit_project, get_project_for_user
 from ddm.investment.calendar import CALENDAR_DESCRIPTIONS, CALENDARS, fy_label
-from ddm.investment.models import BudgetKind, Project, ProjectNote, PublishedTotal
+from ddm.investment.models import BudgetKind, Project, ProjectNote, PublishedTotal, Stage
 from ddm.investment.pilots import published_for_zone
 from ddm.investment.reports import ROW_HEADER, quantum_notes, quantum_rows
 from ddm.places.models import Place
@@ -132,7 +132,18 @@ def zone(request, code):
         # A national count: shown when the job worker (after an import) or the unmapped page has made
         # it, never computed here, so a zone page costs what the zone's data costs.
         "unmapped_count": caching.peek("investment:unmapped-count"),
+        "progress_rows": _zone_progress(place),
     })
+
+
+ZONE_PROGRESS_SHOWN = 100
+
+
+def _zone_progress(place):
+    """The zone's projects' latest quarterly reports (the zone's projects only, never the nation's)."""
+    rows = progress.zone_progress(place)
+    return [(p, progress.quarter_label(r.quarter_end, p.organisation.fy_start_month), r)
+            for p, r in rows[:ZONE_PROGRESS_SHOWN]]
 
 
 def _footprint_table(zone_footprint):
@@ -222,7 +233,44 @@ def project(request, pk):
         "note_form": NoteForm(), "show_users": request.user.is_authenticated,
         "published": item.published_totals.select_related("zone"),
         "pending": review.pending_changes(request.user, item),
+        "progress_reports": _progress_rows(item),
+        "can_report": can_edit_project(request.user, item),
+        "progress_form": ProgressForm(initial={"quarter": progress.quarter_label(
+            progress.current_quarter_end(), item.organisation.fy_start_month)}),
     })
+
+
+def _progress_rows(item):
+    month = item.organisation.fy_start_month
+    return [(progress.quarter_label(r.quarter_end, month), r) for r in item.progress.order_by("quarter_end")]
+
+
+class ProgressForm(forms.Form):
+    quarter = forms.CharField(max_length=40, help_text="e.g. 2024/25 Q1 (your financial year) or 2024-06-30")
+    stage = forms.ChoiceField(choices=[("", "(unchanged)")] + list(Stage.choices), required=False)
+    progress = forms.CharField(max_length=20, required=False, label="Physical progress (%)")
+    expenditure_to_date = forms.CharField(max_length=40, required=False, label="Expenditure to date (Rand)")
+    actual_start = forms.CharField(max_length=40, required=False)
+    actual_completion = forms.CharField(max_length=40, required=False)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+@require_POST
+def project_progress(request, pk):
+    """Report a quarter's progress (budget lines are untouched): the organisation's submitters."""
+    item = get_project_for_user(request, pk, edit=True)
+    form = ProgressForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Check the progress form: " + "; ".join(
+            f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+        return redirect(item)
+    try:
+        progress.record_values(item, form.cleaned_data, request.user, "form")
+    except progress.ParseError as exc:
+        messages.error(request, f"Progress not saved: {exc}")
+        return redirect(item)
+    messages.success(request, "Progress saved.")
+    return redirect(item)
 
 
 def project_edit(request, pk):

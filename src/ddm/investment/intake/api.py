@@ -57,6 +57,7 @@ class SubmissionOut(Schema):
     filename: str
     sheet: str
     channel: str
+    content: str = "projects"
     status: str
     dry_run: bool
     accept_valid: bool
@@ -177,3 +178,86 @@ def approve_submission(request, submission_id: int, payload: Decision):
              summary="Return a submission awaiting review, with a comment and comments per row")
 def return_submission(request, submission_id: int, payload: Decision):
     return _decide(request, submission_id, "return", payload)
+
+
+class ProgressIn(Schema):
+    quarter: str
+    stage: str = ""
+    progress: str | None = None
+    expenditure_to_date: str | None = None
+    actual_start: str | None = None
+    actual_completion: str | None = None
+    note: str = ""
+
+
+class ProgressOut(Schema):
+    quarter_end: str
+    quarter: str
+    stage: str
+    progress: str | None
+    expenditure_to_date: str | None
+    actual_start: str | None
+    actual_completion: str | None
+    note: str
+
+
+def progress_json(report):
+    from ddm.investment.progress import quarter_label
+
+    def text(value):
+        return None if value is None else str(value)
+
+    return {"quarter_end": report.quarter_end.isoformat(),
+            "quarter": quarter_label(report.quarter_end, report.project.organisation.fy_start_month),
+            "stage": report.stage, "progress": text(report.progress),
+            "expenditure_to_date": text(report.expenditure_to_date),
+            "actual_start": report.actual_start.isoformat() if report.actual_start else None,
+            "actual_completion": report.actual_completion.isoformat() if report.actual_completion else None,
+            "note": report.note}
+
+
+@router.get("/projects/{project_id}/progress", response={200: list[ProgressOut], 404: Message},
+            url_name="project_progress", summary="A project's quarterly progress reports, oldest first")
+def project_progress(request, project_id: int):
+    from ddm.investment.models import Project
+
+    project = get_object_or_404(Project.objects.select_related("organisation"), pk=project_id)
+    return 200, [progress_json(r) for r in project.progress.select_related("project__organisation")]
+
+
+@router.post("/projects/{project_id}/progress", auth=WRITE_AUTH, url_name="project_progress_report",
+             response={201: ProgressOut, 403: Message, 404: Message, 422: Message},
+             summary="Report a quarter's progress for one project (replaces that quarter's earlier report)")
+def report_progress(request, project_id: int, payload: ProgressIn):
+    from ddm.investment.models import Project
+    from ddm.investment.progress import ParseError, record_values
+
+    project = get_object_or_404(Project.objects.select_related("organisation"), pk=project_id)
+    if not can_submit_for(request.user, project.organisation):
+        return 403, {"detail": f"You may not report for {project.organisation.name}."}
+    try:
+        report = record_values(project, payload.dict(), request.user, "api")
+    except ParseError as exc:
+        return 422, {"detail": str(exc)}
+    return 201, progress_json(report)
+
+
+@router.post("/progress", auth=WRITE_AUTH, url_name="progress_create",
+             response={201: SubmissionOut, 403: Message, 404: Message, 413: Message},
+             summary="Submit a quarterly progress file (reference, quarter, stage, progress, expenditure to date)")
+def create_progress(request, file: File[UploadedFile], organisation: Form[str], dry_run: Form[bool] = False,
+                    accept_valid: Form[bool] = False, sheet: Form[str] = ""):
+    from ddm.accounts.services import find_organisation
+    from ddm.investment.progress import import_progress
+
+    try:
+        org = find_organisation(organisation)
+    except LookupError as exc:
+        return 404, {"detail": str(exc).strip('"')}
+    if not can_submit_for(request.user, org):
+        return 403, {"detail": f"You may not report for {org.name} ({org.code})."}
+    if file.size > settings.DDM_MAX_UPLOAD_BYTES:
+        return 413, {"detail": f"{file.name}: over the size limit; split the file."}
+    submission = import_progress(file, org, request.user, "api", filename=file.name, dry_run=dry_run,
+                                 accept_valid=accept_valid, sheet=sheet or None)
+    return 201, submission_json(submission)

@@ -32,6 +32,7 @@ MAX_LISTED = 200
 
 def register(cli, import_group, report_group):
     import_group.add_command(import_projects)
+    import_group.add_command(import_progress)
     cli.add_command(organisations)
     cli.add_command(submissions)
 
@@ -307,3 +308,36 @@ def return_submission(submission_id, comment, rows, username):
         fail(" ".join(exc.messages))
     _decision("return_submission", submission_id, username, comment=comment, row_comments=row_comments)
     echo_err(f"submission {submission_id} returned")
+
+
+@click.command("progress")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--organisation", "-o", "organisation", required=True, help="Code, exact name or alias.")
+@click.option("--sheet", help="Only this sheet.")
+@click.option("--dry-run", is_flag=True, help="Validate; write nothing.")
+@click.option("--accept-valid", is_flag=True, help="Write the valid rows even if some rows have errors.")
+@click.option("--json", "as_json", is_flag=True, help="Print the submission as JSON on stdout.")
+@click.option("--user", "username", help="Record this user as the reporter (history shows them).")
+def import_progress(file, organisation, sheet, dry_run, accept_valid, as_json, username):
+    """Import quarterly progress (reference, quarter, stage, progress %, expenditure to date) for one
+    organisation's registered projects; budget lines are never changed."""
+    from ddm.investment.intake.results import issue_line, submission_json
+    from ddm.investment.progress import import_progress as run
+
+    if not file.exists():
+        fail(f"{file}: no such file")
+    org = _organisation(organisation)
+    user = _user(username, org)
+    submission = run(file, org, user, "cli", filename=file.name, dry_run=dry_run, accept_valid=accept_valid,
+                     sheet=sheet)
+    for issue in submission.errors[:MAX_LISTED]:
+        echo_err(issue_line(issue))
+    for issue in submission.warnings[:MAX_LISTED]:
+        echo_err("warning: " + issue_line(issue))
+    if as_json:
+        echo_json(submission_json(submission))
+    else:
+        echo_err(f"submission {submission.pk}: {submission.get_status_display()} — {submission.rows_read} rows read, "
+                 f"{submission.rows_rejected} rejected, {submission.projects_updated} projects reported")
+    if submission.status in ("rejected", "failed"):
+        raise SystemExit(1)

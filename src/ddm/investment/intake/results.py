@@ -26,6 +26,7 @@ def submission_json(submission):
         "filename": submission.filename,
         "sheet": submission.sheet,
         "channel": submission.channel,
+        "content": submission.content,
         "status": submission.status,
         "dry_run": submission.dry_run,
         "accept_valid": submission.accept_valid,
