@@ -335,12 +335,18 @@ def latest_by_project(project_ids, on_or_before=None):
 
 
 def zone_progress(zone, quarter=None):
-    """The zone's projects with a report (latest up to ``quarter``): [(project, report)], latest first."""
-    projects = Project.objects.counted().filter(locations__zone=zone).distinct().select_related("organisation")
-    ids = list(projects.values_list("pk", flat=True))
-    latest = latest_by_project(ids, quarter)
-    by_id = {p.pk: p for p in projects.filter(pk__in=list(latest))}
-    rows = [(by_id[pk], report) for pk, report in latest.items() if pk in by_id]
+    """The zone's counted projects with a report (latest up to ``quarter``): [(project, report)],
+    latest quarter first; one query over the zone's projects' reports."""
+    from ddm.investment.models import Location
+
+    reports = ProgressReport.objects.filter(
+        project_id__in=Location.objects.filter(zone=zone).values("project_id"),
+        project__duplicate_of__isnull=True).select_related("project__organisation")
+    if quarter is not None:
+        reports = reports.filter(quarter_end__lte=quarter)
+    latest = {}
+    for report in reports.order_by("project_id", "quarter_end"):
+        latest[report.project_id] = report
+    rows = [(r.project, r) for r in latest.values()]
     rows.sort(key=lambda pr: (-pr[1].quarter_end.toordinal(), pr[0].organisation.name, pr[0].reference))
     return rows
-
