@@ -5,10 +5,10 @@ import json
 from decimal import Decimal
 
 import pytest
+from _intake_files import xlsx
 from click.testing import CliRunner
 from django.test import Client
 
-from _intake_files import xlsx
 from ddm.accounts.models import ApiToken, RoleKind
 from ddm.cli import cli
 from ddm.investment import progress
@@ -33,7 +33,7 @@ def test_quarters_in_each_financial_year():
     assert progress.parse_quarter("Q3 2024/25", 4) == D(2024, 12, 31)
     assert progress.parse_quarter("2024/2025 q2", 7) == D(2024, 12, 31)
     assert progress.parse_quarter("2024Q1", 4) == D(2024, 3, 31)  # DHIS2's calendar quarter
-    assert progress.parse_quarter(datetime.datetime(2024, 6, 30), 4) == D(2024, 6, 30)
+    assert progress.parse_quarter(datetime.datetime(2024, 6, 30, tzinfo=datetime.UTC), 4) == D(2024, 6, 30)
     for bad in ("2024-06-29", "2024/26 Q1", "Q5 2024/25", ""):
         with pytest.raises(ParseError):
             progress.parse_quarter(bad, 4)

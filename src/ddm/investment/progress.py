@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ddm.investment.intake.parsing import ParseError, parse_amount, parse_date
-from ddm.investment.models import Project, ProgressReport, Stage, Submission, SubmissionStatus
+from ddm.investment.models import ProgressReport, Project, Stage, Submission, SubmissionStatus
 from ddm.tabular import IssueLog, TableError, detect_header, open_table
 
 SYNONYMS = {
