@@ -27,8 +27,8 @@ PUBLIC = {
     'capacity:municipality', 'capacity:national', 'capacity:position', 'capacity:template', 'capacity:zone',
     'capacity:zone_xlsx', 'desk:home', 'engagement:event', 'engagement:item', 'engagement:national',
     'engagement:overdue', 'engagement:overdue_csv', 'engagement:zone', 'healthz', 'investment:footprint',
-    'investment:index', 'investment:intake_template', 'investment:project', 'investment:project_edit',
-    'investment:unmapped', 'investment:zone', 'login', 'oneplan:dashboard', 'oneplan:export_pdf',
+    'investment:completeness', 'investment:index', 'investment:intake_template', 'investment:project', 'investment:project_edit',
+    'investment:unmapped', 'investment:zone', 'investment:zone_completeness', 'login', 'oneplan:dashboard', 'oneplan:export_pdf',
     'oneplan:export_xlsx', 'oneplan:reminders', 'oneplan:zone', 'password_set', 'places:home', 'places:locate',
     'places:municipality', 'places:province', 'places:sources', 'places:zone', 'profiles:compare', 'profiles:index',
     'profiles:municipality', 'profiles:municipality_csv', 'profiles:municipality_pdf', 'profiles:municipality_xlsx',
@@ -40,6 +40,7 @@ SIGNED_IN = {
     'capacity:attachments', 'capacity:new_hub', 'capacity:override', 'capacity:plan', 'capacity:upload',
     'engagement:attendance', 'engagement:edit_event', 'engagement:edit_item', 'engagement:follow_up',
     'engagement:links', 'engagement:new_event', 'engagement:new_item', 'investment:project_note',
+    'investment:project_progress',
     'investment:submission', 'investment:submission_approve', 'investment:submission_commit',
     'investment:submission_rejected', 'investment:submission_reread', 'investment:submission_return',
     'investment:submission_source', 'investment:submissions', 'investment:upload', 'logout', 'oneplan:action',
@@ -50,7 +51,8 @@ SIGNED_IN = {
     'oneplan:start', 'oneplan:strategy', 'oneplan:strategy_new', 'oneplan:vision', 'profiles:narrative_edit',
 }
 PUBLIC_API = {
-    'GET /api/alignment/localisation', 'GET /api/alignment/needs', 'GET /api/engagement/overdue',
+    'GET /api/alignment/localisation', 'GET /api/alignment/needs', 'GET /api/completeness',
+    'GET /api/projects/{project_id}/progress', 'GET /api/engagement/overdue',
     'GET /api/indicators', 'GET /api/indicators/{code}/values', 'GET /api/municipalities/{code}',
     'GET /api/municipalities/{code}/profile', 'GET /api/oneplan/reminders', 'GET /api/organisations',
     'GET /api/places/locate', 'GET /api/places/resolve', 'GET /api/projects/{project_id}',
@@ -62,6 +64,7 @@ PUBLIC_API = {
 }
 # Writes: the operation checks the token's user, role and scope itself; without a token it never succeeds.
 API_WRITES = {
+    'POST /api/progress', 'POST /api/projects/{project_id}/progress',
     'POST /api/submissions', 'POST /api/submissions/{submission_id}/approve',
     'POST /api/submissions/{submission_id}/return', 'POST /api/zones/{code}/duplicates/decisions',
     'POST /api/zones/{code}/duplicates/decisions/undo', 'POST /api/zones/{code}/oneplan/advance',

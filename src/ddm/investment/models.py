@@ -7,6 +7,7 @@ are stored so that totals per zone are one indexed query.
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
@@ -378,6 +379,8 @@ class ProgressReport(models.Model):
     note = models.TextField(blank=True)
     submission = models.ForeignKey(Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     reported = models.DateTimeField(auto_now=True)
+    first_reported = models.DateTimeField(default=timezone.now, help_text="When the quarter was first reported "
+                                          "(timeliness); a later correction keeps it")
 
     history = HistoricalRecords()
 

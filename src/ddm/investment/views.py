@@ -7,13 +7,13 @@ when no table is named) through ddm.exports.
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from ddm import caching, exports
 from ddm.accounts.models import Sphere
-from ddm.investment import charts, footprint, history, progress, quantum, review, tables
+from ddm.investment import charts, completeness, footprint, history, progress, quantum, review, tables
 from ddm.investment.access import can_annotate_project, can_edit_project, get_project_for_user
 from ddm.investment.calendar import CALENDAR_DESCRIPTIONS, CALENDARS, fy_label
 from ddm.investment.models import BudgetKind, Project, ProjectNote, PublishedTotal, Stage
@@ -294,3 +294,47 @@ def project_note(request, pk):
         messages.success(request, "Note added.")
     return redirect(item)
 
+
+
+def _quarter_arg(request):
+    """The ?quarter= asked for (a quarter's last day or "2024Q3"), default the last ended quarter."""
+    text = request.GET.get("quarter")
+    if not text:
+        return progress.current_quarter_end()
+    try:
+        return progress.parse_quarter(text, 1)
+    except progress.ParseError as exc:
+        raise Http404(str(exc)) from None
+
+
+def _quarter_choices(end):
+    choices, day = [], end
+    for _ in range(8):
+        choices.append(day)
+        day = progress.current_quarter_end(day)
+    return choices
+
+
+def completeness_page(request):
+    """National completeness and timeliness of quarterly progress reporting, per zone (as DHIS2)."""
+    quarter = _quarter_arg(request)
+    data = completeness.national_completeness(quarter)
+    if request.GET.get("format") in ("csv", "xlsx"):
+        table = tables.Table(
+            "completeness", f"Quarterly progress reporting, quarter ending {quarter}",
+            ["Zone", "Name", "Province", "Expected", "Reported", "On time", "Completeness %", "Timeliness %",
+             "Expected, no project registered"],
+            [[r["zone"].code, r["zone"].name, r["zone"].province.code, r["expected"], r["reported"], r["on_time"],
+              r["completeness"], r["timeliness"], r["no_projects"]] for r in data["zones"]],
+            [completeness.__doc__.split("\n\n")[1].replace("\n", " ")])
+        return _export(request, f"completeness-{quarter}", [table])
+    return render(request, "investment/completeness.html", {
+        "data": data, "quarter": quarter, "choices": _quarter_choices(progress.current_quarter_end())})
+
+
+def zone_completeness_page(request, code):
+    place = get_object_or_404(Place.objects.zones().without_geometry(), code=code.upper())
+    quarter = _quarter_arg(request)
+    data = completeness.zone_completeness(place, quarter)
+    return render(request, "investment/zone_completeness.html", {
+        "data": data, "zone": place, "quarter": quarter, "choices": _quarter_choices(progress.current_quarter_end())})

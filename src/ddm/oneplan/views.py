@@ -100,7 +100,13 @@ def zone_page(request, code):
 
 def reminders(request):
     quarter, missing = monitoring.reminders()
-    return render(request, "oneplan/reminders.html", {"quarter": quarter, "missing": missing})
+    from ddm.investment.completeness import missing_reporters
+    from ddm.investment.progress import current_quarter_end, quarter_label
+
+    due = current_quarter_end()
+    progress_missing = [(zone, org, n, quarter_label(due, org.fy_start_month)) for zone, org, n in missing_reporters(due)]
+    return render(request, "oneplan/reminders.html", {"quarter": quarter, "missing": missing,
+                                                      "progress_due": due, "progress_missing": progress_missing})
 
 
 def export_pdf(request, code):

@@ -261,3 +261,34 @@ def create_progress(request, file: File[UploadedFile], organisation: Form[str], 
     submission = import_progress(file, org, request.user, "api", filename=file.name, dry_run=dry_run,
                                  accept_valid=accept_valid, sheet=sheet or None)
     return 201, submission_json(submission)
+
+
+@router.get("/completeness", response={200: dict, 404: Message}, url_name="completeness",
+            summary="Quarterly progress reporting: expected, reported, on time, per zone (and nationally)")
+def completeness_api(request, quarter: str | None = None, zone: str | None = None):
+    from ddm.investment import completeness
+    from ddm.investment.progress import ParseError, current_quarter_end, parse_quarter
+    from ddm.places.models import Place
+
+    try:
+        end = parse_quarter(quarter, 1) if quarter else current_quarter_end()
+    except ParseError as exc:
+        return 404, {"detail": str(exc)}
+    if zone:
+        place = Place.objects.zones().without_geometry().filter(code=zone.upper()).first()
+        if place is None:
+            return 404, {"detail": f"no zone {zone}"}
+        data = completeness.zone_completeness(place, end)
+        return 200, {"zone": place.code, "quarter_end": end.isoformat(), "deadline_days": data["deadline_days"],
+                     "rates": _rates(data["rates"]),
+                     "organisations": [{"organisation": r["organisation"].code, "name": r["organisation"].name,
+                                        "projects": r["projects"], "reported_projects": r["reported_projects"],
+                                        "reported": r["reported"], "on_time": r["on_time"]} for r in data["rows"]]}
+    data = completeness.national_completeness(end)
+    return 200, {"quarter_end": end.isoformat(), "deadline_days": data["deadline_days"], "rates": _rates(data["rates"]),
+                 "zones": [{"zone": r["zone"].code, **_rates({k: v for k, v in r.items() if k != "zone"})}
+                           for r in data["zones"]]}
+
+
+def _rates(rates):
+    return {k: (str(v) if v is not None and not isinstance(v, int) else v) for k, v in rates.items()}

@@ -33,6 +33,7 @@ MAX_LISTED = 200
 def register(cli, import_group, report_group):
     import_group.add_command(import_projects)
     import_group.add_command(import_progress)
+    report_group.add_command(report_completeness)
     cli.add_command(organisations)
     cli.add_command(submissions)
 
@@ -341,3 +342,39 @@ def import_progress(file, organisation, sheet, dry_run, accept_valid, as_json, u
                  f"{submission.rows_rejected} rejected, {submission.projects_updated} projects reported")
     if submission.status in ("rejected", "failed"):
         raise SystemExit(1)
+
+
+@click.command("completeness")
+@click.option("--quarter", help="The quarter's last day (2024-09-30) or 2024Q3; default the last ended quarter.")
+@click.option("--zone", help="One zone: its organisations, expected and reported.")
+@click.option("--json", "as_json", is_flag=True)
+def report_completeness(quarter, zone, as_json):
+    """Who has reported quarterly progress: expected, reported, on time, per zone (as DHIS2)."""
+    from ddm.investment import completeness
+    from ddm.investment.progress import ParseError, current_quarter_end, parse_quarter
+    from ddm.places.models import Place
+
+    try:
+        end = parse_quarter(quarter, 1) if quarter else current_quarter_end()
+    except ParseError as exc:
+        fail(str(exc))
+    if zone:
+        place = Place.objects.zones().without_geometry().filter(code=zone.upper()).first()
+        if place is None:
+            fail(f"{zone} is not a zone code")
+        data = completeness.zone_completeness(place, end)
+        rows = [{"organisation": r["organisation"].code, "projects": r["projects"],
+                 "reported_projects": r["reported_projects"], "reported": r["reported"], "on_time": r["on_time"]}
+                for r in data["rows"]]
+    else:
+        data = completeness.national_completeness(end)
+        rows = [{"zone": r["zone"].code, **{k: v for k, v in r.items() if k != "zone"}} for r in data["zones"]]
+    rates = {k: (str(v) if v is not None and not isinstance(v, int) else v) for k, v in data["rates"].items()}
+    if as_json:
+        echo_json({"quarter_end": end.isoformat(), "deadline_days": data["deadline_days"], "rates": rates,
+                   "rows": [{k: (str(v) if hasattr(v, "quantize") else v) for k, v in r.items()} for r in rows]})
+        return
+    click.echo(f"quarter ending {end}: {rates['reported']} of {rates['expected']} reported "
+               f"({rates['completeness'] or '-'}%), {rates['on_time']} on time ({rates['timeliness'] or '-'}%)")
+    for row in rows:
+        click.echo("  " + " ".join(f"{k}={v}" for k, v in row.items()))
