@@ -249,3 +249,47 @@ def test_budget_review_demo_water_projects_are_water():
     dws = Project.objects.filter(organisation__code="nat-water-and-sanitation")
     assert dws.exists() and set(dws.values_list("sector", flat=True)) <= {"water", "sanitation"}
     assert dws.filter(sector="water").exists()
+
+
+CONSOLIDATED = ("Provincial infrastructure projects 2019/20, R thousand\n"
+                "Department,Province,Project,Local municipality,Budget 2019/20\n"
+                "Health,KwaZulu-Natal,Clinic A,KZN225,100\n"
+                "Education,KwaZulu-Natal,School B,KZN225,200\n"
+                "Health,Eastern Cape,Clinic C,EC157,300\n")
+
+
+def test_consolidated_file_one_submission_per_organisation(tmp_path, make_user):
+    from ddm.accounts.models import Organisation, RoleKind
+    from ddm.places.models import Place
+
+    path = tmp_path / "consolidated.csv"
+    path.write_text(CONSOLIDATED)
+    kzn = Place.objects.provinces().get(code="KZN")
+    make_user("kzn-treasury", RoleKind.CONSOLIDATOR, province=kzn)
+    runner = CliRunner()
+    refused = runner.invoke(cli, ["import", "projects", str(path), "--consolidated", "--user", "kzn-treasury"])
+    assert refused.exit_code == 1 and "may not submit for" in refused.stderr  # EC Health is out of its scope
+    assert not Project.objects.filter(title__in=["Clinic A", "School B", "Clinic C"]).exists()
+    make_user("dcog", RoleKind.CONSOLIDATOR)
+    ok = runner.invoke(cli, ["import", "projects", str(path), "--consolidated", "--user", "dcog", "--json"])
+    assert ok.exit_code == 0, ok.output
+    data = json.loads(ok.stdout)
+    assert sorted(s["organisation"] for s in data["submissions"]) == ["ec-health", "kzn-education", "kzn-health"]
+    clinic = Project.objects.get(title="Clinic A")
+    assert clinic.organisation.code == "kzn-health"
+    assert clinic.budget_lines.get().amount == Decimal("100000.00")  # the title block's unit, in each part
+    again = runner.invoke(cli, ["import", "projects", str(path), "--consolidated", "--json"])
+    assert again.exit_code == 0
+    assert all(s["counts"]["projects_unchanged"] == 1 for s in json.loads(again.stdout)["submissions"])
+    assert Organisation.objects.get(code="ec-health").projects.count() == 1
+
+
+def test_consolidated_file_refused_part_writes_nothing(tmp_path):
+    path = tmp_path / "consolidated.csv"
+    path.write_text(CONSOLIDATED + "Health,KwaZulu-Natal,Clinic D,KZN225,-5\nNo Such Dept,KwaZulu-Natal,X,KZN225,1\n")
+    result = CliRunner().invoke(cli, ["import", "projects", str(path), "--consolidated"])
+    assert result.exit_code == 1 and "No Such Dept" in result.stderr
+    path.write_text(CONSOLIDATED + "Health,KwaZulu-Natal,Clinic D,KZN225,-5\n")
+    result = CliRunner().invoke(cli, ["import", "projects", str(path), "--consolidated"])
+    assert result.exit_code == 1 and "nothing was written for any organisation" in result.stderr
+    assert not Project.objects.filter(title__in=["Clinic A", "School B", "Clinic C"]).exists()

@@ -6,6 +6,8 @@ Reading public pages needs no login. Writing needs a role whose scope covers the
 - hub member: their zone and its municipalities;
 - submitter: their organisation's own data;
 - organisation approver: submits for their organisation and approves its submissions;
+- consolidator: submits for the government organisations in its scope (its province's departments
+  and municipalities; every government organisation when it has no province);
 - viewer: reads what is public, writes nothing.
 """
 
@@ -64,7 +66,8 @@ def can_submit_for(user, organisation):
     """May the user change this organisation's projects and budgets?"""
     if is_admin(user):
         return True
-    return any(r.kind in ORGANISATION_ROLES and r.organisation_id == organisation.pk for r in roles_of(user))
+    return any((r.kind in ORGANISATION_ROLES and r.organisation_id == organisation.pk)
+               or (r.kind == RoleKind.CONSOLIDATOR and _consolidates(r, organisation)) for r in roles_of(user))
 
 
 def organisation_province_id(organisation):
@@ -93,14 +96,29 @@ def can_approve_for(user, organisation):
         r.kind == RoleKind.PROVINCIAL and r.province_id == province_id for r in roles)
 
 
+def _consolidates(role, organisation):
+    """A consolidator's scope: its province's government organisations, or all of them."""
+    from ddm.accounts.models import GOVERNMENT_SPHERES
+
+    if organisation.sphere not in GOVERNMENT_SPHERES:
+        return False
+    return role.province_id is None or organisation_province_id(organisation) == role.province_id
+
+
 def organisations_for(user):
     """Organisations the user may submit for (all of them for an administrator)."""
     from ddm.accounts.models import Organisation
 
     if is_admin(user):
         return Organisation.objects.all()
-    ids = [r.organisation_id for r in roles_of(user) if r.kind in ORGANISATION_ROLES]
-    return Organisation.objects.filter(pk__in=ids)
+    roles = roles_of(user)
+    ids = [r.organisation_id for r in roles if r.kind in ORGANISATION_ROLES]
+    found = Organisation.objects.filter(pk__in=ids)
+    for role in roles:
+        if role.kind == RoleKind.CONSOLIDATOR:
+            scope = Organisation.objects.government()
+            found = found | (scope if role.province_id is None else scope.filter(province_id=role.province_id))
+    return found.distinct()
 
 
 def require_login(request):

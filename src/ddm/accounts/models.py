@@ -93,6 +93,9 @@ class RoleKind(models.TextChoices):
     HUB = "hub", "Hub member"
     SUBMITTER = "submitter", "Submitter"
     APPROVER = "approver", "Organisation approver"
+    # A provincial treasury (scoped by province), DCoG or the Presidency's infrastructure office (no
+    # scope: every government organisation) sending one file for many organisations.
+    CONSOLIDATOR = "consolidator", "Consolidator"
     VIEWER = "viewer", "Viewer"
 
 
@@ -139,7 +142,8 @@ class Role(models.Model):
         scopes = {"province": self.province_id, "zone": self.zone_id, "organisation": self.organisation_id}
         if needed and not scopes[needed]:
             raise ValidationError({needed: f"A {self.get_kind_display().lower()} needs a {needed}."})
-        extra = [name for name, value in scopes.items() if value and name != needed]
+        allowed = {needed, "province"} if self.kind == RoleKind.CONSOLIDATOR else {needed}
+        extra = [name for name, value in scopes.items() if value and name not in allowed]
         if extra:
             raise ValidationError(f"A {self.get_kind_display().lower()} is not scoped by {', '.join(extra)}.")
 

@@ -2,7 +2,7 @@
 
 `ddm import projects FILE --organisation ORG [--sheet S] [--dry-run] [--accept-valid] [--publish]
 [--json] [--rejected-out rejected.xlsx] [--user USERNAME] [--years start|end]
-[--unit rand|thousand|million|billion]`: checks the file and submits it for
+[--unit rand|thousand|million|billion] [--consolidated]`: checks the file and submits it for
 review (status "submitted": nothing is published until approved, see ddm.investment.review),
 or publishes it at once with --publish (the organisation's approvers, its coordinator and
 administrators; without --user the command-line operator counts as administrator) or when the
@@ -10,6 +10,10 @@ organisation publishes on submit. Exit 0 when submitted or written (or, with --d
 file would be accepted), 1 when rejected or refused; errors one per line on stderr as
 "file:sheet:row:column: value — reason". --json prints the submission (see
 ddm.investment.intake.results.submission_json for the shape) on stdout.
+
+With --consolidated (instead of --organisation) each row names its organisation (an Organisation or
+Department column, a Province column as context): one submission per organisation, all or nothing;
+--json then prints {"errors", "submissions": [submission]}.
 
 `ddm submissions list [--status S] [--organisation ORG] [--json]`, `ddm submissions approve ID
 [--user U] [--comment TEXT]`, `ddm submissions return ID --comment TEXT [--row "12: text" ...]
@@ -40,8 +44,11 @@ def register(cli, import_group, report_group):
 
 @click.command("projects")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--organisation", "-o", "organisation", required=True,
+@click.option("--organisation", "-o", "organisation",
               help="Code, exact name or alias (e.g. nat-water-and-sanitation, \"Water and Sanitation\", DWS).")
+@click.option("--consolidated", is_flag=True,
+              help="One file for many organisations: each row's organisation from its Organisation (or "
+                   "Department) column, with its Province column as context; one submission each.")
 @click.option("--sheet", help="Only this sheet (default: every sheet with a header row).")
 @click.option("--dry-run", is_flag=True, help="Validate and count; write nothing.")
 @click.option("--accept-valid", is_flag=True, help="Write the valid rows even if some rows have errors.")
@@ -55,8 +62,8 @@ def register(cli, import_group, report_group):
               help="What a bare year such as 2019 means in this file: start (2019/20) or end (2018/19). "
                    "Remembered for the organisation.")
 @click.option("--unit", help="The unit of every amount (rand, thousand, million, billion), overriding the file's.")
-def import_projects(file, organisation, sheet, dry_run, accept_valid, publish, as_json, rejected_out, username, years,
-                    unit):
+def import_projects(file, organisation, consolidated, sheet, dry_run, accept_valid, publish, as_json, rejected_out,
+                    username, years, unit):
     """Import projects and budgets from a CSV/XLSX/XLS/ODS file for one organisation."""
     from django.core.exceptions import PermissionDenied
 
@@ -68,13 +75,21 @@ def import_projects(file, organisation, sheet, dry_run, accept_valid, publish, a
         fail(f"{file}: no such file")
     from ddm.investment.intake.rows import parse_unit_option
 
-    org = _organisation(organisation)
-    user = _user(username, org)
     if unit is not None:
         try:
             parse_unit_option(unit)
         except ValueError as exc:
             fail(str(exc))
+    if consolidated:
+        if organisation:
+            raise click.UsageError("--consolidated reads each row's organisation from the file: leave out --organisation")
+        _import_consolidated(file, sheet, dry_run, accept_valid, publish, as_json, username,
+                             {"years": years, "unit": unit})
+        return
+    if not organisation:
+        raise click.UsageError("give --organisation (or --consolidated for a file naming an organisation on each row)")
+    org = _organisation(organisation)
+    user = _user(username, org)
     reporter = _Progress() if not as_json else None
     options = {"years": years, "unit": unit}
     if dry_run:
@@ -99,6 +114,42 @@ def import_projects(file, organisation, sheet, dry_run, accept_valid, publish, a
         for line in summary_lines(submission):
             echo_err(line)
     if submission.status in ("rejected", "failed"):
+        raise SystemExit(1)
+
+
+def _import_consolidated(file, sheet, dry_run, accept_valid, publish, as_json, username, options):
+    from django.core.exceptions import PermissionDenied
+
+    from ddm.accounts.access import can_submit_for
+    from ddm.investment.intake.consolidated import run_consolidated
+    from ddm.investment.intake.results import issue_line, submission_json, summary_lines
+    from ddm.investment.review import submit_file
+
+    user = _user(username, None)
+    may_submit = (lambda org: can_submit_for(user, org)) if user is not None else None
+
+    def write(part, organisation):  # each organisation's part is submitted (or published) as its own file
+        return submit_file(part, organisation, user, "cli", accept_valid=accept_valid, filename=part.name,
+                           publish=publish, options=options)
+
+    try:
+        result = run_consolidated(file, user, "cli", dry_run=dry_run, accept_valid=accept_valid, sheet=sheet,
+                                  filename=file.name, options=options, may_submit=may_submit, write=write)
+    except PermissionDenied as exc:
+        fail(str(exc))
+    for error in result.errors[:MAX_LISTED]:
+        echo_err(error)
+    for submission in result.submissions:
+        for issue in submission.errors[:MAX_LISTED]:
+            echo_err(issue_line(issue))
+        if not as_json:
+            for line in summary_lines(submission):
+                echo_err(line)
+    if as_json:
+        echo_json({"errors": result.errors, "submissions": [submission_json(s) for s in result.submissions]})
+    if result.refused and not accept_valid:
+        echo_err("nothing was written for any organisation")
+    if result.refused:
         raise SystemExit(1)
 
 
@@ -135,7 +186,7 @@ def _user(username, organisation):
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
         fail(f"no user {username!r}")
-    if not can_submit_for(user, organisation):
+    if organisation is not None and not can_submit_for(user, organisation):
         fail(f"{username} may not submit for {organisation.name} ({organisation.code})")
     return user
 

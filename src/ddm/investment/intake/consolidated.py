@@ -1,0 +1,159 @@
+"""A consolidated file: one file, many organisations (a provincial treasury's, DCoG's or the
+Presidency's infrastructure list), one organisation per row.
+
+The file is split by its organisation column ("Organisation", else "Department" / "Government
+institution"), each name resolved with the row's province as context (``find_organisation``, then
+the province's organisation of that name), and each part imported for its organisation through
+the one pipeline, so every organisation keeps its own submissions, calendar and idempotency (the
+same file twice changes nothing). The submitter must be allowed to submit for every organisation
+named (``can_submit_for``: the organisations' own submitters, a consolidator in scope, an admin).
+
+All or nothing across organisations: every part is checked first (a dry run); when a name does not
+resolve, the user may not submit for one, or a part is refused (without ``accept_valid``), nothing
+is written for any of them.
+"""
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+
+from ddm.investment.intake.rows import PATTERNS, REQUIRED, SYNONYMS
+from ddm.tabular import HeaderError, TableError, detect_header, open_table
+
+
+@dataclass
+class Consolidated:
+    """The outcome: errors that refused the whole file, or one submission per organisation."""
+
+    errors: list = field(default_factory=list)  # strings naming file, sheet, row, column, value
+    submissions: list = field(default_factory=list)
+
+    @property
+    def refused(self):
+        return bool(self.errors) or any(s.status in ("rejected", "failed") for s in self.submissions)
+
+
+def resolve_organisation(text, province=None):
+    """The Organisation a row names, the province breaking ties ("Health" + "KwaZulu-Natal")."""
+    from ddm.accounts.models import Organisation
+    from ddm.accounts.services import find_organisation, normalise_organisation_name
+    from ddm.places.models import Place
+
+    try:
+        return find_organisation(text)
+    except LookupError as exc:
+        if not province:
+            raise
+        wanted = normalise_organisation_name(text)
+        place = next((p for p in Place.objects.provinces() if str(province).strip().lower() in
+                      (p.code.lower(), p.name.lower())), None)
+        if place is None:
+            raise LookupError(f"{exc}; and {province!r} is not a province") from None
+        found = [o for o in Organisation.objects.filter(province=place)
+                 if wanted in {normalise_organisation_name(n) for n in [o.name, *(o.aliases or [])]}]
+        if len(found) != 1:
+            raise
+        return found[0]
+
+
+def _cell_text(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def split(source, filename, sheet=None):
+    """({(sheet, organisation text, province text): (title and header rows, data rows)}, errors). Each
+    part keeps the title block and the header, so units and the MTREF year read as in the whole file."""
+    try:
+        tables = open_table(source, filename, sheet=sheet)
+    except TableError as exc:
+        return {}, [str(exc)]
+    parts, errors, headers_found = {}, [], 0
+    for table in tables:
+        try:
+            header, rows = detect_header(table, SYNONYMS, REQUIRED, PATTERNS, filename=table.filename,
+                                         sheet=table.sheet, two_rows=True)
+        except HeaderError:
+            continue
+        headers_found += 1
+        column = header.fields.get("organisation") or header.fields.get("department")
+        where = f"{table.filename}" + (f":{table.sheet}" if table.sheet else "")
+        if column is None:
+            errors.append(f"{where}: row {header.row}: a consolidated file needs an organisation column "
+                          "(Organisation, Department or Government institution)")
+            continue
+        province = header.fields.get("province")
+        lead = [[text] for _number, text in header.title_rows] + [header.texts]
+        for number, values in rows:
+            if all(v is None for v in values):
+                continue
+            name = values[column.index] if column.index < len(values) else None
+            if name is None:
+                errors.append(f"{where}:{number}:{column.label}: no organisation on this row")
+                continue
+            place = values[province.index] if province is not None and province.index < len(values) else None
+            key = (_cell_text(name).strip(), _cell_text(place).strip())
+            parts.setdefault((table.sheet, *key), (lead, []))[1].append([_cell_text(v) for v in values])
+    if not headers_found and not errors:
+        errors.append(f"{filename}: no sheet has a header row with a project name and an amount or year column")
+    return parts, errors
+
+
+def _csv_bytes(rows):
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def run_consolidated(source, user=None, channel="cli", dry_run=False, accept_valid=False, sheet=None,
+                     filename=None, options=None, may_submit=None, write=None):
+    """Import a consolidated file; see the module docstring. ``may_submit(organisation)`` -> bool;
+    ``write(part, organisation)`` -> Submission submits one organisation's part once all were checked
+    (default: import it at once)."""
+    from ddm.investment.intake.pipeline import run_import
+
+    filename = filename or getattr(source, "name", "") or str(source)
+    result = Consolidated()
+    parts, result.errors = split(source, filename, sheet)
+    organisations = {}
+    for (sheet_name, name, province), (lead, rows) in parts.items():
+        try:
+            organisation = resolve_organisation(name, province or None)
+        except LookupError as exc:
+            result.errors.append(f"{filename}: organisation {name!r}: {str(exc).strip(chr(34))}")
+            continue
+        if may_submit is not None and not may_submit(organisation):
+            result.errors.append(f"{filename}: you may not submit for {organisation.name} ({organisation.code})")
+            continue
+        organisations.setdefault((organisation.pk, sheet_name), (organisation, [list(r) for r in lead]))[1].extend(rows)
+    if result.errors:
+        return result
+    if write is None:
+        def write(part, organisation):
+            return run_import(part, organisation, user, channel, accept_valid=accept_valid, filename=part.name,
+                              options=options)
+    for check in ([True] if dry_run else [True, False]):
+        result.submissions = []
+        for organisation, rows in organisations.values():  # one part per organisation (and sheet)
+            part = io.BytesIO(_csv_bytes(rows))
+            part.name = f"{_stem(filename)} [{organisation.code}].csv"
+            result.submissions.append(
+                run_import(part, organisation, user, channel, dry_run=True, accept_valid=accept_valid,
+                           filename=part.name, options=options) if check else write(part, organisation))
+        if check and not dry_run and result.refused and not accept_valid:
+            return result  # a part was refused: nothing is written for any organisation
+    return result
+
+
+def _stem(filename):
+    import os
+
+    return os.path.splitext(os.path.basename(str(filename)))[0]
