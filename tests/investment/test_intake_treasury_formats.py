@@ -275,10 +275,13 @@ def test_consolidated_file_one_submission_per_organisation(tmp_path, make_user):
     assert ok.exit_code == 0, ok.output
     data = json.loads(ok.stdout)
     assert sorted(s["organisation"] for s in data["submissions"]) == ["ec-health", "kzn-education", "kzn-health"]
+    assert {s["status"] for s in data["submissions"]} == {"submitted"}  # each awaits its own review
+    published = runner.invoke(cli, ["import", "projects", str(path), "--consolidated", "--publish", "--json"])
+    assert published.exit_code == 0, published.output
     clinic = Project.objects.get(title="Clinic A")
     assert clinic.organisation.code == "kzn-health"
     assert clinic.budget_lines.get().amount == Decimal("100000.00")  # the title block's unit, in each part
-    again = runner.invoke(cli, ["import", "projects", str(path), "--consolidated", "--json"])
+    again = runner.invoke(cli, ["import", "projects", str(path), "--consolidated", "--publish", "--json"])
     assert again.exit_code == 0
     assert all(s["counts"]["projects_unchanged"] == 1 for s in json.loads(again.stdout)["submissions"])
     assert Organisation.objects.get(code="ec-health").projects.count() == 1
