@@ -126,7 +126,8 @@ def _import_consolidated(file, sheet, dry_run, accept_valid, publish, as_json, u
     from ddm.investment.review import submit_file
 
     user = _user(username, None)
-    may_submit = (lambda org: can_submit_for(user, org)) if user is not None else None
+    # the command-line operator (no --user) may submit for anyone, as for a single organisation's file
+    may_submit = (lambda org: can_submit_for(user, org)) if username else None
 
     def write(part, organisation):  # each organisation's part is submitted (or published) as its own file
         return submit_file(part, organisation, user, "cli", accept_valid=accept_valid, filename=part.name,
