@@ -32,7 +32,7 @@ def test_profile_shows_charts_and_map(live_browser_page):
     assert age.is_visible() and age.locator("rect").count() == 18  # 18 five-year age groups
     assert page.locator("#chart-cs2016-population_group svg rect").count() == 4
     assert page.locator("#chart-services svg rect").count() >= 12
-    profile_map = page.locator("#profile-map svg")
+    profile_map = page.locator("#profile-map svg.map")
     assert profile_map.is_visible()
     assert profile_map.locator("path[data-code]").count() == 5  # DC15's local municipalities
     box = profile_map.bounding_box()
@@ -48,4 +48,4 @@ def test_profile_is_readable_on_a_phone(live_browser_page):
     assert page.evaluate("getComputedStyle(document.querySelector('.table-wrap')).overflowX") == "auto"
     # Wide tables scroll inside their own wrapper; the page itself does not scroll sideways.
     assert page.evaluate("document.documentElement.scrollWidth") <= 392
-    assert page.locator("#profile-map svg").bounding_box()["width"] <= 390
+    assert page.locator("#profile-map svg.map").bounding_box()["width"] <= 390
