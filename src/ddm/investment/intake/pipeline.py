@@ -29,6 +29,7 @@ cannot show it: the import's transaction is not visible to other connections unt
 """
 
 import json
+import math
 import os
 import socket
 from dataclasses import replace
@@ -758,6 +759,8 @@ def _column(row, kind):
 
 
 def _jsonable(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # NaN/inf from a spreadsheet error cell: JSON (and SQLite's JSON_VALID) has no such number
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
