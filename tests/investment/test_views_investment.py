@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 from _register import locate, org, project
+from django.db import connection
 from django.test import Client
 
 from ddm.accounts.models import RoleKind
@@ -32,8 +33,11 @@ def register(db):
 
 
 def test_pages_render_within_a_query_bound(client, register, django_assert_max_num_queries):
-    for url, bound in [("/investment/", 12), ("/investment/zones/DC15/", 25),
-                       ("/investment/zones/DC15/?calendar=july&view=stated", 25), ("/investment/footprint/", 12),
+    # On PostgreSQL the zone quantum runs inside a savepoint with planner settings (SAVEPOINT,
+    # set_config, RELEASE): three statements that are not data queries and that SQLite does not issue.
+    zone = 25 + (3 if connection.vendor == "postgresql" else 0)
+    for url, bound in [("/investment/", 12), ("/investment/zones/DC15/", zone),
+                       ("/investment/zones/DC15/?calendar=july&view=stated", zone), ("/investment/footprint/", 12),
                        ("/investment/unmapped/", 12), (f"/investment/projects/{register['water'].pk}/", 20)]:
         with django_assert_max_num_queries(bound):
             response = client.get(url)
