@@ -1,7 +1,7 @@
 """Dev-time: build the packaged settlement gazetteer (data/gazetteer.csv.gz) from packaged inputs.
 
-    python -m ddm.places.gazetteer_build                       # from the packaged inputs
-    python -m ddm.places.gazetteer_build --shared /work/shared/data   # first refresh data/geonames_ZA.csv
+    python -m ddm.places.gazetteer_build      # from the packaged inputs
+    python tools/refresh_geonames.py DATA_DIR  # dev-time, before it: refresh data/geonames_ZA.csv
 
 Inputs (all in the package, so the build is reproducible from the repository):
 - data/geonames_ZA.csv: GeoNames populated places (population >= 500) and postal-code places;
@@ -276,35 +276,9 @@ def write(places, path=OUT):
         handle.write(buffer.getvalue().encode("utf-8"))
 
 
-def refresh_geonames(shared):
-    """data/geonames_ZA.csv from ../shared/data/gazetteer: GeoNames cities500 (population >= 500) and
-    the distinct (name, point) pairs of the GeoNames postal codes (many codes share a city's centroid)."""
-    folder = Path(shared) / "gazetteer"
-    rows = []
-    with open(folder / "geonames_cities500_ZA.csv", newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            rows.append({"source": "geonames", "ref": row["geonameid"], "name": row["name"],
-                         "lat": row["latitude"], "lon": row["longitude"], "population": row["population"]})
-    seen = set()
-    with open(folder / "geonames_postal_codes_ZA.csv", newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            key = (row["place name"], row["latitude"], row["longitude"])
-            if key not in seen and row["latitude"]:
-                seen.add(key)
-                rows.append({"source": "postal", "ref": row["postal code"], "name": row["place name"],
-                             "lat": row["latitude"], "lon": row["longitude"], "population": ""})
-    with open(GEONAMES_FILE, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, ["source", "ref", "name", "lat", "lon", "population"], lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    return len(rows)
-
-
 def main(argv):
     from ddm.places.locator import build_from_package
 
-    if "--shared" in argv:
-        print(f"wrote {refresh_geonames(argv[argv.index('--shared') + 1])} GeoNames places to {GEONAMES_FILE}")
     places = build(build_from_package())
     write(places)
     print(f"wrote {len(places)} places ({len({normalise(p.name) for p in places})} names) to {OUT}")

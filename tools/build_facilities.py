@@ -1,6 +1,7 @@
-"""Dev-time: regenerate data/facilities.csv.gz from the reference data in ../shared/data/facilities.
+"""Dev-time tool, not part of the product: regenerate src/ddm/facilities/data/facilities.csv.gz from a
+reference-data folder (its facilities/ subfolder holds the DBE and health lists named below).
 
-    python -m ddm.facilities.build_data /work/shared/data
+    python tools/build_facilities.py DATA_DIR
 
 The product reads only the packaged file (ddm.facilities.register). One row per facility, columns
 harmonised across the DBE provincial files (Gauteng's differ) and the health lists; values kept as
@@ -17,7 +18,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent / "data" / "facilities.csv.gz"
+OUT = Path(__file__).resolve().parents[1] / "src" / "ddm" / "facilities" / "data" / "facilities.csv.gz"
 COLUMNS = ["source", "kind", "category", "ref", "name", "sector", "lat", "lon", "coordinates_note", "learners",
            "educators", "village", "suburb", "town", "source_province", "source_municipality"]
 PLACEHOLDERS = {"", "99", "0", "to be updated", "n/a", "na", "none", "unknown", "-", "outside a town"}
@@ -178,5 +179,7 @@ def build(shared):
 
 
 if __name__ == "__main__":
-    count = build(sys.argv[1] if len(sys.argv) > 1 else "/work/shared/data")
+    if len(sys.argv) != 2:
+        sys.exit("usage: python tools/build_facilities.py DATA_DIR")
+    count = build(sys.argv[1])
     print(f"wrote {count} facilities to {OUT}")
