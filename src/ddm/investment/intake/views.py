@@ -195,12 +195,18 @@ def commit(request, pk):
     return redirect("investment:submission", committed.pk if committed else preview.pk)
 
 
-@login_required
-@require_POST
-def approve(request, pk):
+def _submission_to_review(request, pk):
+    """The submission, if the user may approve or return it (its organisation's reviewers only)."""
     submission = _submission_for(request, pk)
     if not can_approve_for(request.user, submission.organisation):
         raise PermissionDenied(f"You may not review {submission.organisation.name}'s submissions.")
+    return submission
+
+
+@login_required
+@require_POST
+def approve(request, pk):
+    submission = _submission_to_review(request, pk)
     try:
         committed = review.approve(submission, request.user, comment=request.POST.get("comment", "").strip())
     except review.ReviewError as exc:
@@ -212,9 +218,7 @@ def approve(request, pk):
 @login_required
 @require_POST
 def return_(request, pk):
-    submission = _submission_for(request, pk)
-    if not can_approve_for(request.user, submission.organisation):
-        raise PermissionDenied(f"You may not review {submission.organisation.name}'s submissions.")
+    submission = _submission_to_review(request, pk)
     try:
         rows = review.parse_row_comments(request.POST.get("row_comments", ""))
         review.return_submission(submission, request.user, request.POST.get("comment", ""), rows)
