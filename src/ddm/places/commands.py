@@ -19,6 +19,8 @@ from ddm.commands_support import echo_err, echo_json, fail
 
 NOT_LOADED = "the place registry is not loaded: run `ddm setup` first"
 
+FAILED_ROWS_SHOWN = 20
+
 
 def _require_registry():
     """One clear line instead of a database traceback when `ddm setup` has not been run."""
@@ -98,8 +100,11 @@ def _csv(in_path, out_path, lat_column, lon_column, name_column, as_json):
     if as_json:
         echo_json({**summary.as_dict(), "out": out_path or "-"})
     echo_err(f"placed {summary.placed} of {summary.rows} rows ({summary.mode}); failed {len(summary.failed)}")
-    for row, reason in summary.failed:
+    for row, reason in summary.failed[:FAILED_ROWS_SHOWN]:
         echo_err(f"  row {row}: {reason}")
+    if len(summary.failed) > FAILED_ROWS_SHOWN:  # a 5,000-row list should not flood the terminal
+        echo_err(f"  ... and {len(summary.failed) - FAILED_ROWS_SHOWN} more: every row's reason is in the "
+                 "locate_error column of the output (and in --json)")
 
 
 @click.command()
