@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 from ddm.investment.intake.parsing import (
     ParseError,
     fy_header,
-    outside_sa_hint,
     parse_amount,
     parse_bool,
     parse_coordinate,
@@ -20,6 +19,7 @@ from ddm.investment.intake.parsing import (
     parse_sector,
 )
 from ddm.investment.models import BudgetKind, Sector
+from ddm.places.lookups import outside_sa_hint
 
 
 @pytest.mark.parametrize("text, expected", [

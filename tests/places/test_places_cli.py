@@ -105,7 +105,8 @@ def test_csv_with_coordinates_keeps_every_row_and_reports_failures(tmp_path):
     assert [r["zone_code"] for r in rows] == ["ETH", "", "", "TSH"]
     assert rows[0]["province_code"] == "KZN" and rows[0]["precision"] == "point"
     assert rows[1]["locate_error"] == "latitude 'abc' is not a number"
-    assert rows[2]["locate_error"] == "not in South Africa"
+    assert rows[2]["locate_error"].startswith("not in South Africa; did you mean")  # the swapped point is named
+    assert "the value was not changed" in rows[2]["locate_error"] and rows[2]["municipality_code"] == ""
     assert "placed 2 of 4 rows" in result.stderr
     assert "row 3: latitude 'abc' is not a number" in result.stderr and "row 4: not in South Africa" in result.stderr
 

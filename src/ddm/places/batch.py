@@ -13,7 +13,14 @@ import numpy as np
 
 from ddm.exports import neutralise
 from ddm.places.locator import get_locator
-from ddm.places.lookups import NOT_IN_SOUTH_AFRICA, candidate_label, names, parse_coordinate, resolve
+from ddm.places.lookups import (
+    NOT_IN_SOUTH_AFRICA,
+    candidate_label,
+    names,
+    outside_sa_hint,
+    parse_coordinate,
+    resolve,
+)
 
 OUTPUT_COLUMNS = ["municipality_code", "municipality_name", "zone_code", "zone_name", "province_code",
                   "precision", "locate_error"]
@@ -136,9 +143,17 @@ def locate_rows(header, rows, lat, lon, name, province):
     if by_point:
         points = np.array(coordinates)
         codes = get_locator().locate_many(points[:, 0], points[:, 1])
-        for index, code in zip(by_point, codes, strict=True):
+        for index, code, (point_lat, point_lon) in zip(by_point, codes, coordinates, strict=True):
             results[index].update(_by_code(code))
+            if code is None:  # name the swapped or sign-corrected point that would lie inside, if any
+                hint = outside_sa_hint(point_lat, point_lon, _municipality_name_at)
+                results[index]["locate_error"] = f"{NOT_IN_SOUTH_AFRICA}; {hint}" if hint else NOT_IN_SOUTH_AFRICA
     return results
+
+
+def _municipality_name_at(lat, lon):
+    located = get_locator().locate(lat, lon)
+    return names().municipality[located.municipality]["name"] if located else None
 
 
 def _by_code(code):

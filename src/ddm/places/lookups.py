@@ -186,3 +186,20 @@ def point_marker(answer):
         "view_box": view_box(zone.shape.bounds), "x": f"{x:.1f}", "y": f"{y:.1f}",
         "municipalities": zone.children.order_by("code").defer("geometry"), "zone": zone,
     }
+
+
+def outside_sa_hint(lat, lon, locate):
+    """A hint for a point outside South Africa: the swapped or sign-corrected point that would lie
+    inside, with the municipality it would be in. ``locate(lat, lon)`` -> name or None."""
+    candidates = [(lon, lat, "latitude and longitude swapped"), (-lat, lon, "the latitude made negative"),
+                  (-lon, -lat, "latitude and longitude swapped and the latitude made negative"),
+                  (lat, -lon, "the longitude made positive"),
+                  (-lat, -lon, "both signs changed")]
+    for new_lat, new_lon, how in candidates:
+        if (new_lat, new_lon) == (lat, lon) or not (-90 <= new_lat <= 90 and -180 <= new_lon <= 180):
+            continue
+        name = locate(new_lat, new_lon)
+        if name:
+            return (f"did you mean {new_lat:.5g}, {new_lon:.5g} ({name}), with {how}? "
+                    f"the value was not changed")
+    return ""

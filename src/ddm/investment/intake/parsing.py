@@ -300,23 +300,6 @@ def parse_point(value):
     return parse_coordinate(parts[0], "lat"), parse_coordinate(parts[1], "lon")
 
 
-def outside_sa_hint(lat, lon, locate):
-    """A hint for a point outside South Africa: the swapped or sign-corrected point that would lie
-    inside, with the municipality it would be in. ``locate(lat, lon)`` -> name or None."""
-    candidates = [(lon, lat, "latitude and longitude swapped"), (-lat, lon, "the latitude made negative"),
-                  (-lon, -lat, "latitude and longitude swapped and the latitude made negative"),
-                  (lat, -lon, "the longitude made positive"),
-                  (-lat, -lon, "both signs changed")]
-    for new_lat, new_lon, how in candidates:
-        if (new_lat, new_lon) == (lat, lon) or not (-90 <= new_lat <= 90 and -180 <= new_lon <= 180):
-            continue
-        name = locate(new_lat, new_lon)
-        if name:
-            return (f"did you mean {new_lat:.5g}, {new_lon:.5g} ({name}), with {how}? "
-                    f"the value was not changed")
-    return ""
-
-
 # -- dates, flags, sectors -----------------------------------------------------------------------
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y",

@@ -46,10 +46,10 @@ from ddm.investment.intake.diff import Diff
 from ddm.investment.intake.history import insert_created_history
 from ddm.investment.intake.locating import PlaceError, Resolver, Spot, split_places, ward_numbers
 from ddm.investment.intake.options import home_context, home_spot, row_options, stated_options
-from ddm.investment.intake.parsing import outside_sa_hint
 from ddm.investment.intake.rows import PATTERNS, REQUIRED, SYNONYMS, RowParser, derived_reference
 from ddm.investment.models import BudgetLine, Location, Precision, Project, Submission, SubmissionStatus
 from ddm.numbers import rand_exact
+from ddm.places.lookups import outside_sa_hint
 from ddm.tabular import HeaderError, IssueLog, TableError, detect_header, open_table
 
 CHUNK = 2000
