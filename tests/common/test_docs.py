@@ -79,3 +79,72 @@ def test_quantum_json_has_the_documented_top_level_and_row_keys():
     docs = _cli_docs()
     undocumented = [k for k in set(data) | set(data["rows"][0]) if f"`{k}`" not in docs and f'"{k}"' not in docs]
     assert not undocumented, f"quantum --json keys missing from docs/cli.md: {undocumented}"
+
+
+# docs/architecture.md is the map of the code: it names every app and shared module, and names nothing
+# that is not there (a renamed or deleted module fails here, not in a reader's head).
+PACKAGE = ROOT / "src" / "ddm"
+WIRING = {"settings", "urls", "bootstrap", "cli", "wsgi", "apps"}
+
+
+def _architecture():
+    return (ROOT / "docs/architecture.md").read_text(encoding="utf-8")
+
+
+def _units():
+    apps = sorted(p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists())
+    modules = sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem != "__init__")
+    return apps, modules
+
+
+def test_architecture_doc_names_every_app_and_shared_module():
+    text = _architecture()
+    apps, modules = _units()
+    missing = [name for name in apps + modules if f"`ddm.{name}`" not in text and f"`ddm/{name}.py`" not in text]
+    assert not missing, f"docs/architecture.md does not mention: {missing}"
+
+
+def _defines(path, name):
+    return re.search(rf"^\s*(def|class) {name}\b|^{name}\s*[:=]|\b{name}\s*=\s*models\.", path.read_text(encoding="utf-8"), re.M)
+
+
+def _resolve_dotted(parts):
+    """The file of the longest module prefix of `parts` (under src/ddm), and the names after it."""
+    for cut in range(len(parts), 0, -1):
+        base = PACKAGE.joinpath(*parts[:cut])
+        for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+            if candidate.exists():
+                return candidate, parts[cut:]
+    return None, parts
+
+
+def _named_modules(text):
+    """Every code reference in backticks that looks like a module: ddm.x.y, app.module(.name), a/b.py, a/b/."""
+    apps, _ = _units()
+    for ref in re.findall(r"`([^`\s<>]+)`", text):
+        if "/" in ref or re.fullmatch(r"[a-z_]+\.(py|typ)", ref):
+            if re.search(r"\.(py|md|typ|csv|gz)$|/$", ref):
+                yield ref, "path"
+        elif re.fullmatch(r"[a-z_]+(\.[A-Za-z_]+)+", ref) and ref.split(".")[0] in {"ddm", *apps}:
+            yield ref, "dotted"
+
+
+def test_every_module_the_architecture_doc_names_exists():
+    wrong = []
+    for ref, kind in _named_modules(_architecture()):
+        if kind == "path":
+            if ref.startswith("/"):
+                continue  # a URL
+            path = ref.rstrip("/")
+            bases = [ROOT, PACKAGE, PACKAGE.parent] if "/" in path else [PACKAGE / app for app in _units()[0]]
+            if not any((base / path).exists() for base in bases):
+                wrong.append(ref)  # a bare name (`api.py`, `data/`) is a kind of module some app has
+            continue
+        parts = ref.split(".")
+        parts = parts[1:] if parts[0] == "ddm" else parts
+        found, rest = _resolve_dotted(parts)
+        if found is not None and found.name == "__init__.py" and rest:  # `investment.ProgressReport`: a model
+            found = found.parent / "models.py"
+        if found is None or len(rest) > 1 or (rest and not _defines(found, rest[0])):
+            wrong.append(ref)
+    assert not wrong, f"docs/architecture.md names what does not exist: {wrong}"

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from ddm.places.models import Place
-from ddm.profiles import finance, loader, outputs, services
+from ddm.profiles import exports, finance, loader, services
 from ddm.profiles.models import IndicatorValue
 from ddm.profiles.sections import build_profile, strip_svg
 
@@ -130,7 +130,7 @@ def test_api_csv_and_xlsx_carry_the_new_data(client, dc15):
 def test_pdf_prints_each_section_once_in_order(dc15):
     from pypdf import PdfReader
 
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(outputs.profile_pdf(dc15))).pages)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(exports.profile_pdf(dc15))).pages)
     assert text.count("7. Institutional and local governance situation") == 1
     assert text.index("6. Projects and spending") < text.index("7. Institutional and local governance")
     assert "Census 2022" in text and "Qualified" in text and "1 501 702" in text

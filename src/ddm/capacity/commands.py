@@ -67,7 +67,7 @@ def _print_import(result):
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (services.zone_skills_dict).")
 def report_skills(code, xlsx_path, as_json):
     """Skills gap of a zone's municipalities: required vs available, sharing, hub flags, agencies."""
-    from ddm.capacity.reports import report_sheets
+    from ddm.capacity.exports import report_sheets
     from ddm.capacity.services import zone_skills, zone_skills_dict
     from ddm.exports import xlsx_bytes
     from ddm.places.models import Place

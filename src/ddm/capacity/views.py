@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from ddm.capacity import access, services
+from ddm.capacity.exports import report_sheets
 from ddm.capacity.forms import AttachmentForm, HubForm, OverrideForm, PlanForm, PositionForm, SkillsUploadForm
 from ddm.capacity.models import HubRole, Position, SkillsAudit
-from ddm.capacity.reports import report_sheets
 from ddm.capacity.skills_import import ImportRefused, import_skills, template_sheets
 from ddm.exports import xlsx_response
 from ddm.places.models import Place

@@ -22,7 +22,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from ddm.places.models import Place
-from ddm.profiles import outputs, services
+from ddm.profiles import exports, services
 from ddm.profiles.models import IndicatorDefinition
 
 router = Router(tags=["Profiles"])
@@ -61,7 +61,7 @@ class ValuesOut(Schema):
 def zone_profile(request, code: str):
     """A zone's development profile (sections 1–7) with every figure's source and year."""
     zone = get_object_or_404(Place.objects.zones().without_geometry().select_related("province"), code=code.upper())
-    return outputs.profile_json(zone)
+    return exports.profile_json(zone)
 
 
 @router.get("/municipalities/{code}/profile", response={200: dict[str, Any], 404: ErrorOut})
@@ -69,7 +69,7 @@ def municipality_profile(request, code: str):
     """A local (or metropolitan) municipality's development profile."""
     place = get_object_or_404(Place.objects.municipalities().without_geometry().select_related("province", "parent"),
                               code=code.upper())
-    return outputs.profile_json(place)
+    return exports.profile_json(place)
 
 
 @router.get("/indicators", response={200: list[IndicatorOut]})

@@ -55,17 +55,17 @@ def register(cli, import_group, report_group):
     def profile(code, municipality, pdf_path, xlsx_path, as_json):
         """Development profile of a zone (DC15, ETH) or municipality (EC157)."""
         from ddm.exports import xlsx_bytes
-        from ddm.profiles import outputs
+        from ddm.profiles import exports
 
         place = _place(code, municipality)
         if pdf_path:
-            pdf_path.write_bytes(outputs.profile_pdf(place))
+            pdf_path.write_bytes(exports.profile_pdf(place))
             echo_err(f"PDF written: {pdf_path}")
         if xlsx_path:
-            xlsx_path.write_bytes(xlsx_bytes(outputs.profile_sheets(place)))
+            xlsx_path.write_bytes(xlsx_bytes(exports.profile_sheets(place)))
             echo_err(f"XLSX written: {xlsx_path}")
         if as_json:
-            echo_json(outputs.profile_json(place))
+            echo_json(exports.profile_json(place))
         elif not (pdf_path or xlsx_path):
             _summary(place)
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from ddm.accounts.access import can_coordinate_place, get_zone_for_user
 from ddm.exports import csv_response, xlsx_response
 from ddm.places.models import Place
-from ddm.profiles import charts, compare, outputs, projects, sections
+from ddm.profiles import charts, compare, exports, projects, sections
 from ddm.profiles.facilities_section import facilities_section
 from ddm.profiles.forms import NarrativeForm
 from ddm.profiles.models import ZoneNarrative
@@ -55,20 +55,20 @@ def _place(level, code):
 
 def profile_pdf(request, level, code):
     place = _place(level, code)
-    response = HttpResponse(outputs.profile_pdf(place), content_type="application/pdf")
+    response = HttpResponse(exports.profile_pdf(place), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="profile-{place.code}.pdf"'
     return response
 
 
 def profile_csv(request, level, code):
     place = _place(level, code)
-    header, rows = outputs.profile_csv(place)
+    header, rows = exports.profile_csv(place)
     return csv_response(f"profile-{place.code}.csv", header, rows)
 
 
 def profile_xlsx(request, level, code):
     place = _place(level, code)
-    return xlsx_response(f"profile-{place.code}.xlsx", outputs.profile_sheets(place))
+    return xlsx_response(f"profile-{place.code}.xlsx", exports.profile_sheets(place))
 
 
 @require_http_methods(["GET", "POST"])
