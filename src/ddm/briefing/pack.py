@@ -154,7 +154,7 @@ def _quality(zone, today):
 
 def _oneplan(zone, today):
     from ddm.oneplan import signoff
-    from ddm.oneplan.models import OnePlan
+    from ddm.oneplan.models import Action, Commitment, OnePlan, Strategy
 
     plan = OnePlan.objects.filter(zone=zone).first()
     version = plan.current if plan else None
@@ -168,8 +168,11 @@ def _oneplan(zone, today):
         f"Version {version.number} ({version.get_status_display().lower()}), phase: {version.get_current_phase_display()}"
         + (f", adopted {version.adopted_on:%-d %B %Y}" if version.adopted_on else "")
         + f". Sign-offs: {signed} of {len(panel)}." + (" Demo data, not an official plan." if plan.is_demo else ""))
-    counts = [["Focal areas", number(version.focal_areas.count())], ["Strategies", number(version.strategies.count())],
-              ["Actions", number(version.actions.count())], ["Commitments", number(version.commitments.count())],
+    # Strategies, actions and commitments hang off the version through focal areas, not directly.
+    counts = [["Focal areas", number(version.focal_areas.count())],
+              ["Strategies", number(Strategy.objects.filter(focal_area__version=version).count())],
+              ["Actions", number(Action.objects.filter(strategy__focal_area__version=version).count())],
+              ["Commitments", number(Commitment.objects.filter(action__strategy__focal_area__version=version).count())],
               ["Indicators", number(version.indicators.count())]]
     section.tables.append(Table(["Content", "Count"], counts, [1]))
     return section
