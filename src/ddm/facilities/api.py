@@ -4,19 +4,53 @@ GET /zones/{code}/facilities.geojson?kind=school&kind=hospital   GeoJSON points 
 GET /zones/{code}/facilities                                      per-municipality counts and ratios
 """
 
-from django.http import JsonResponse
+from typing import Literal
+
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
 from ddm.facilities import services
 from ddm.facilities.models import Kind
 from ddm.places.models import Place
+from ddm.web import geojson_response
 
 router = Router(tags=["Facilities"])
 
 
 class ErrorOut(Schema):
     detail: str
+
+
+class PointOut(Schema):
+    type: Literal["Point"]
+    coordinates: list[float]  # [longitude, latitude], WGS84
+
+
+class FacilityProperties(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    category: str  # as published, e.g. PRIMARY SCHOOL
+    name: str
+    sector: str
+    municipality: str
+    place_name: str
+    learners: int | None
+    educators: int | None
+    source: str
+    vintage: int
+
+
+class FacilityFeature(Schema):
+    type: Literal["Feature"]
+    geometry: PointOut
+    properties: FacilityProperties
+
+
+class FacilityCollection(Schema):
+    type: Literal["FeatureCollection"]
+    zone: str
+    features: list[FacilityFeature]
 
 
 class CountsOut(Schema):
@@ -65,7 +99,7 @@ def _kinds(kinds):
     return kinds
 
 
-@router.get("/zones/{code}/facilities.geojson", response={200: dict, 404: ErrorOut, 422: ErrorOut},
+@router.get("/zones/{code}/facilities.geojson", response={200: FacilityCollection, 404: ErrorOut, 422: ErrorOut},
             summary="A zone's schools and health facilities as GeoJSON points")
 def zone_geojson(request, code: str, kind: list[str] = Query(default=[])):
     """Located facilities of the zone; `kind` (repeatable): school, hospital, community_health_centre,
@@ -75,7 +109,7 @@ def zone_geojson(request, code: str, kind: list[str] = Query(default=[])):
         kinds = _kinds(kind)
     except ValueError as exc:
         return 422, {"detail": str(exc)}
-    return JsonResponse(services.zone_features(zone.code, kinds), content_type="application/geo+json")
+    return geojson_response(FacilityCollection, services.zone_features(zone.code, kinds))
 
 
 def _counts_out(counts, name):

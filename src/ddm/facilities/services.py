@@ -80,7 +80,8 @@ def feature(facility):
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": [facility.longitude, facility.latitude]},
         "properties": {
-            "id": facility.id, "kind": facility.kind, "category": facility.category, "name": facility.name,
+            "id": facility.id, "kind": facility.kind, "kind_label": facility.get_kind_display(),
+            "category": facility.category, "name": facility.name,
             "sector": facility.sector, "municipality": facility.municipality.code,
             "place_name": facility.place_name, "learners": facility.learners, "educators": facility.educators,
             "source": SOURCES[facility.source][0], "vintage": SOURCES[facility.source][1],
@@ -90,7 +91,8 @@ def feature(facility):
 
 def zone_features(zone_code, kinds=None):
     """GeoJSON FeatureCollection of the located facilities of one zone (optionally of some kinds)."""
-    facilities = Facility.objects.in_zone(zone_code).select_related("municipality").order_by("kind", "name", "id")
+    facilities = (Facility.objects.in_zone(zone_code).select_related("municipality")
+                  .defer("municipality__geometry", "municipality__svg_path").order_by("kind", "name", "id"))
     if kinds:
         facilities = facilities.filter(kind__in=kinds)
     return {"type": "FeatureCollection", "zone": zone_code,

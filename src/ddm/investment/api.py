@@ -4,18 +4,22 @@ GET /zones/{code}/quantum?calendar=april|july&view=annual|stated -> the JSON sha
 ddm.investment.reports (the same as `ddm report quantum --json`).
 GET /projects/{id} -> a project with its organisation, locations and budget lines.
 GET /zones/{code}/projects?limit=&offset= -> the zone's counted projects, paginated.
+GET /zones/{code}/projects.geojson -> the zone's projects located at a point, as GeoJSON (ddm.investment.geojson).
 """
 
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from ddm.investment import geojson
 from ddm.investment.intake.api import router as intake_router
 from ddm.investment.models import Location, Project
 from ddm.places.models import Place
+from ddm.web import geojson_response
 
 router = Router(tags=["Investment"])
 router.add_router("", intake_router)
@@ -126,6 +130,52 @@ def zone_projects(request, code: str):
     zone = get_object_or_404(Place.objects.zones(), code=code.upper())
     ids = Location.objects.filter(zone=zone).values("project_id")
     return PageOf(Project.objects.counted().filter(pk__in=ids).select_related("organisation").order_by("pk"), _project)
+
+
+class PointOut(Schema):
+    type: Literal["Point"]
+    coordinates: list[float]  # [longitude, latitude], WGS84
+
+
+class ProjectPointProperties(Schema):
+    id: int
+    reference: str
+    title: str
+    organisation: str  # with sphere and province: "Health (Eastern Cape)"
+    sphere: str
+    sector: str
+    status: str
+    budget: str | None  # Decimal Rand as a string: the budget lines added as stated (all years)
+    budget_display: str  # "R12.5 m" (ddm.numbers)
+    budget_exact: str  # "R12 500 000.00"
+    budget_years: str | None  # "2019/20-2021/22"
+    place: str  # the place as the submitter stated it
+    municipality: str | None
+    url: str
+
+
+class ProjectFeature(Schema):
+    type: Literal["Feature"]
+    geometry: PointOut
+    properties: ProjectPointProperties
+
+
+class ProjectCollection(Schema):
+    type: Literal["FeatureCollection"]
+    zone: str
+    note: str
+    source: str
+    features: list[ProjectFeature]
+
+
+@router.get("/zones/{code}/projects.geojson", response={200: ProjectCollection, 404: Error},
+            summary="A zone's projects located at a point, as GeoJSON (public fields only)")
+def zone_projects_geojson(request, code: str):
+    """Counted projects with a point location in the zone, one feature per point (WGS84); the budget is the
+    project's budget lines added as stated. Projects located only to a ward, municipality or the zone are not
+    points (they are in /zones/{code}/projects)."""
+    zone = get_object_or_404(Place.objects.zones().without_geometry(), code=code.upper())
+    return geojson_response(ProjectCollection, geojson.zone_projects(zone))
 
 
 class PageOf:

@@ -12,6 +12,9 @@ GET /zones/{code}/profile, /municipalities/{code}/profile -> the profile as data
         [...], includes, calendar, located_points}.
 GET /indicators -> definitions; GET /indicators/{code}/values?level=zone&year= -> {place code: value}
     of the newest year (each place's newest release of it), with that year's source.
+GET /map/indicators, /zones/{code}/map/indicators -> the numeric indicators with data for the 52 zones or the
+    zone's municipalities; GET /map/indicators/{indicator}, /zones/{code}/map/indicators/{indicator} -> one
+    indicator's figures there in legend classes, with source and year (ddm.profiles.choropleth).
 Rows also carry history [{year, value, text, display, vintage, source}], change, predecessors; cells
 carry source, basis (published | sum | computed) and text (categorical values).
 """
@@ -22,7 +25,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from ddm.places.models import Place
-from ddm.profiles import exports, services
+from ddm.profiles import choropleth, exports, services
 from ddm.profiles.models import IndicatorDefinition
 
 router = Router(tags=["Profiles"])
@@ -88,3 +91,74 @@ def indicator_values(request, code: str, level: str = "zone", year: int | None =
     source, shown_year = services.vintage_of(definition, year)
     return 200, {"indicator": code, "level": level, "year": shown_year, "unit": definition.unit,
                  "source": source, "values": {k: str(v) for k, v in values.items()}}
+
+
+class MapIndicatorOut(Schema):
+    code: str
+    name: str
+    label: str  # name, unit and (for a breakdown) its source table, as the map's select shows it
+    unit: str
+    unit_label: str
+    category: str
+
+
+class ClassOut(Schema):
+    index: int
+    lowest: str  # Decimal as a string
+    highest: str
+    count: int
+    label: str  # "12.5% to 30.1%" (ddm.numbers)
+
+
+class MapPlaceOut(Schema):
+    code: str
+    name: str
+    value: str | None  # Decimal as a string; null: no figure (never 0)
+    display: str
+    class_index: int | None  # index into classes; null: no figure
+
+
+class ChoroplethOut(Schema):
+    indicator: str
+    name: str
+    unit: str
+    unit_label: str
+    universe: str
+    year: int
+    source: str
+    level: str
+    zone: str | None
+    classes: list[ClassOut]
+    places: list[MapPlaceOut]
+
+
+def _mappable(code):
+    return get_object_or_404(choropleth.mappable_indicators(), code=code)
+
+
+def _zone_without_geometry(code):
+    return get_object_or_404(Place.objects.zones().without_geometry(), code=code.upper())
+
+
+@router.get("/map/indicators", response={200: list[MapIndicatorOut]},
+            summary="Indicators with figures for the 52 zones (for the national map)")
+def national_map_indicators(request):
+    return choropleth.indicators_with_data()
+
+
+@router.get("/map/indicators/{indicator}", response={200: ChoroplethOut, 404: ErrorOut},
+            summary="One indicator for the 52 zones, in legend classes")
+def national_choropleth(request, indicator: str):
+    return choropleth.choropleth(_mappable(indicator))
+
+
+@router.get("/zones/{code}/map/indicators", response={200: list[MapIndicatorOut], 404: ErrorOut},
+            summary="Indicators with figures for a zone's municipalities (for the zone map)")
+def zone_map_indicators(request, code: str):
+    return choropleth.indicators_with_data(_zone_without_geometry(code))
+
+
+@router.get("/zones/{code}/map/indicators/{indicator}", response={200: ChoroplethOut, 404: ErrorOut},
+            summary="One indicator for a zone's municipalities, in legend classes")
+def zone_choropleth(request, code: str, indicator: str):
+    return choropleth.choropleth(_mappable(indicator), _zone_without_geometry(code))

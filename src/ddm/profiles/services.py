@@ -2,10 +2,11 @@
 
 Stable interface (alignment, capacity and oneplan rely on it; keep it):
 
-    indicator_values(code, level="zone", year=None) -> dict[place_code, Decimal]
+    indicator_values(code, level="zone", year=None, codes=None) -> dict[place_code, Decimal]
         Values of one indicator for every place of a level ("zone": the 52 zones, "municipality":
-        the 213 municipalities (metros included), "province", "country"). year=None: the latest
-        year the indicator has. Places without a value are absent (never 0). Unknown code: {}.
+        the 213 municipalities (metros included), "province", "country"), or only the places of the
+        level with the given codes. year=None: the latest year the indicator has. Places without a
+        value are absent (never 0). Unknown code: {}.
 
     place_value(place, code, year=None) -> Value(value, unit, source, year) | None
         One indicator for one place (a Place or its MDB code at zone level first, then municipality,
@@ -82,14 +83,17 @@ def latest_year(code):
             .values_list("year", flat=True).first())
 
 
-def indicator_values(code, level="zone", year=None):
+def indicator_values(code, level="zone", year=None, codes=None):
     year = year or latest_year(code)
     if year is None:
         return {}
     rows = IndicatorValue.objects.filter(
         CURRENT, indicator__code=code, year=year, place__level=level, place__demarcation_year=CURRENT_DEMARCATION,
         value__isnull=False,
-    ).values_list("place__code", "year", "released", "value")
+    )
+    if codes is not None:  # only these places (a zone's municipalities): cost grows with them, not the country
+        rows = rows.filter(place__code__in=codes)
+    rows = rows.values_list("place__code", "year", "released", "value")
     return {place: row[3] for place, row in _newest(rows).items()}
 
 
