@@ -21,6 +21,7 @@ from ddm.places.lookups import (
     parse_coordinate,
     resolve,
 )
+from ddm.tabular import TableError, normalise_header, open_table
 
 OUTPUT_COLUMNS = ["municipality_code", "municipality_name", "zone_code", "zone_name", "province_code",
                   "precision", "locate_error"]
@@ -51,8 +52,6 @@ def read_table(path):
 
     Read through ddm.tabular: UTF-8 with or without BOM, cp1252 (also after a BOM), separators
     , ; or tab, any quoting; bounded by the upload size limit."""
-    from ddm.tabular import TableError, open_table
-
     try:
         tables = open_table(path, filename=str(path))
         rows = [[_cell_text(v) for v in values] for _number, values in tables[0].raw_rows()]
@@ -93,8 +92,6 @@ _AXIS_WORDS = {"latitude": {"latitude"}, "longitude": {"longitude"}}
 
 
 def _find_by_words(header, what):
-    from ddm.tabular import normalise_header
-
     words = _AXIS_WORDS.get(what)
     if not words:
         return None

@@ -14,8 +14,12 @@ prints the same list as GET /api/zones.
 import sys
 
 import click
+from django.db import DatabaseError
 
 from ddm.commands_support import echo_err, echo_json, fail
+from ddm.places.batch import CsvError, locate_csv
+from ddm.places.lookups import NotInSouthAfrica, candidate_label, locate_point, resolve, zone_list
+from ddm.places.registry import is_loaded
 
 NOT_LOADED = "the place registry is not loaded: run `ddm setup` first"
 
@@ -24,10 +28,6 @@ FAILED_ROWS_SHOWN = 20
 
 def _require_registry():
     """One clear line instead of a database traceback when `ddm setup` has not been run."""
-    from django.db import DatabaseError
-
-    from ddm.places.registry import is_loaded
-
     try:
         loaded = is_loaded()
     except DatabaseError:
@@ -46,8 +46,6 @@ def _print_point(answer):
 
 
 def _point(lat, lon, as_json):
-    from ddm.places.lookups import NotInSouthAfrica, locate_point
-
     try:
         answer = locate_point(lat, lon)
     except ValueError as exc:
@@ -58,8 +56,6 @@ def _point(lat, lon, as_json):
 
 
 def _name(name, province, as_json):
-    from ddm.places.lookups import candidate_label, resolve
-
     try:
         answer = resolve(name, province)
     except ValueError as exc:
@@ -85,8 +81,6 @@ def _name(name, province, as_json):
 
 
 def _csv(in_path, out_path, lat_column, lon_column, name_column, as_json):
-    from ddm.places.batch import CsvError, locate_csv
-
     try:
         if out_path and out_path != "-":
             with open(out_path, "w", newline="", encoding="utf-8") as handle:
@@ -141,8 +135,6 @@ def locate(coordinates, name, province, csv_path, out_path, lat_column, lon_colu
 @click.option("--json", "as_json", is_flag=True, help="Print the zones as JSON (same shape as GET /api/zones).")
 def zones(as_json):
     """List the 52 IGR Impact Zones (44 districts, 8 metros) with their province and municipalities."""
-    from ddm.places.lookups import zone_list
-
     _require_registry()
     rows = zone_list()
     if as_json:

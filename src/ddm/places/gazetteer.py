@@ -29,6 +29,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from ddm.once import once
+from ddm.places.models import Place
 
 TOWNS_FILE = Path(__file__).resolve().parent / "data" / "towns.csv"
 GAZETTEER_FILE = Path(__file__).resolve().parent / "data" / "gazetteer.csv.gz"
@@ -180,8 +181,6 @@ def _copy(place, match, score, matched_name):
 
 
 def _ward(code):
-    from ddm.places.models import Place
-
     ward = Place.objects.wards().select_related("parent__parent", "province").filter(code=code).first()
     if ward is None:
         return []
@@ -285,8 +284,6 @@ def normalise_spaced(text):
 def build_from_db(towns_path=TOWNS_FILE, places=None):
     """The index of the database's places, towns.csv and the gazetteer file (or the given place rows,
     dicts shaped like the file's rows: for evaluating a gazetteer built without a held-out set)."""
-    from ddm.places.models import Place
-
     entries = []
     for p in Place.objects.provinces().without_geometry():
         place = Candidate("province", p.code, p.name, "exact", 100.0, province=p.code)

@@ -21,6 +21,7 @@ ambiguity (two villages of one name) from noise (one school that gives a distant
 import csv
 import gzip
 import io
+import os
 import re
 import string
 import sys
@@ -28,6 +29,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import django
 import numpy as np
 
 from ddm.places.gazetteer import normalise
@@ -277,6 +279,9 @@ def write(places, path=OUT):
 
 
 def main(argv):
+    # Run as a script (python -m): Django is set up here, before the locator (which reads Place) is imported.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ddm.settings")
+    django.setup()
     from ddm.places.locator import build_from_package
 
     places = build(build_from_package())

@@ -16,7 +16,7 @@ and as correct when that place's municipality is the truth. Queries are distinct
 import random
 from dataclasses import dataclass, field
 
-from ddm.places.gazetteer import normalise
+from ddm.places.gazetteer import build_from_db, normalise
 from ddm.places.gazetteer_build import build, clean_name, health_place_name, read_facilities
 
 
@@ -102,8 +102,6 @@ def score(gazetteer, queries, label, known_keys, with_province=False):
 def evaluate(locator, sample=None, seed=11, fraction=0.2):
     """[Score]: school village/suburb names and EMS names (each without, then with the province), then
     the held-out schools' Town_City names (the issue's own test: "town names from the DBE list")."""
-    from ddm.places.gazetteer import build_from_db
-
     facilities = read_facilities()
     held = school_split(facilities, fraction, seed)
     ems = {(r["source"], r["ref"]) for r in facilities if r["source"] == "doh_ems"}

@@ -22,6 +22,8 @@ import numpy as np
 import shapely
 
 from ddm.once import once
+from ddm.places.models import Level, Place
+from ddm.places.registry import read_boundaries
 
 # 0.05 degree (about 5 km) cells: about 85,000 cells, built in a fraction of a second.
 CELL = 0.05
@@ -169,16 +171,12 @@ class Locator:
 
 
 def _db_wards(municipality_code):
-    from ddm.places.models import Place
-
     return (Place.objects.wards().filter(parent__code=municipality_code).exclude(geometry="")
             .order_by("code").values_list("code", "geometry"))
 
 
 def build_from_db():
     """A Locator over the current demarcation's municipalities in the database."""
-    from ddm.places.models import Place
-
     rows = (Place.objects.municipalities().exclude(geometry="").order_by("code")
             .values_list("code", "parent__code", "province__code", "geometry"))
     codes, zones, provinces, geometries = [], [], [], []
@@ -204,9 +202,6 @@ def build_from_package():
     For dev-time builds of packaged data (the gazetteer) and for benchmarks; the same polygons
     `ddm setup` loads, so it gives the same answers as get_locator().
     """
-    from ddm.places.models import Level
-    from ddm.places.registry import read_boundaries
-
     rows = sorted(read_boundaries(Level.MUNICIPALITY).items())
     return Locator([code for code, _ in rows], [props["district_code"] for _, (props, _g) in rows],
                    [props["province_code"] for _, (props, _g) in rows], [geom for _, (_p, geom) in rows])

@@ -17,6 +17,8 @@ from ddm.places import CURRENT_DEMARCATION
 from ddm.places.gazetteer import resolve_name
 from ddm.places.locator import get_locator
 from ddm.places.models import Level, Place
+from ddm.places.services import zones_with_counts
+from ddm.places.svgmap import project, view_box
 
 NOT_IN_SOUTH_AFRICA = "not in South Africa"
 
@@ -141,8 +143,6 @@ def candidate_label(candidate):
 
 def zone_list():
     """The 52 zones as dicts (CLI `ddm zones --json`, GET /api/zones)."""
-    from ddm.places.services import zones_with_counts
-
     return [{
         "code": zone.code, "name": zone.name, "category": zone.category,
         "type": "Metropolitan municipality" if zone.is_metro else "District municipality",
@@ -178,8 +178,6 @@ def page_answer(params):
 
 def point_marker(answer):
     """SVG map data for a located point: the zone's municipalities and the point, projected."""
-    from ddm.places.svgmap import project, view_box
-
     zone = Place.objects.zones().get(code=answer["zone"]["code"])
     x, y = project(answer["query"]["lon"], answer["query"]["lat"])
     return {

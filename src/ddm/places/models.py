@@ -8,7 +8,9 @@ as the MDB hierarchy has it, so "a zone is the sum of its municipalities" holds 
 import json
 from functools import cached_property
 
+import shapely
 from django.db import models
+from django.urls import reverse
 
 from ddm.places import CURRENT_DEMARCATION
 
@@ -86,9 +88,7 @@ class Place(models.Model):
 
     @cached_property
     def shape(self):
-        from shapely.geometry import shape
-
-        return shape(json.loads(self.geometry)) if self.geometry else None
+        return shapely.geometry.shape(json.loads(self.geometry)) if self.geometry else None
 
     def zone(self):
         """The zone this place lies in (itself for a zone), or None above zone level."""
@@ -100,8 +100,6 @@ class Place(models.Model):
         return place
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         if self.level == Level.ZONE:
             return reverse("places:zone", args=[self.code])
         if self.level == Level.MUNICIPALITY:

@@ -1,6 +1,7 @@
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from ddm.places import lookups, services
+from ddm.places import geojson, lookups, services
 from ddm.places.models import Place
 
 
@@ -52,17 +53,11 @@ def sources(request):
 
 
 def zones_geojson(request):
-    from ddm.places import geojson
-
     return geojson.response(geojson.zones(), "zones.geojson")
 
 
 def zone_geojson(request, code, layer):
     """The municipalities or wards of a zone as GeoJSON."""
-    from django.http import Http404
-
-    from ddm.places import geojson
-
     zone = get_object_or_404(Place.objects.zones().without_geometry(), code=code.upper())
     if layer not in ("municipalities", "wards"):
         raise Http404("Layers: municipalities or wards.")

@@ -7,6 +7,7 @@ class ProfilesConfig(AppConfig):
 
     def ready(self):
         # Apps below profiles (investment) get population through places, never by importing profiles.
+        # Imported here, not at the top: services imports models, which Django loads only after this module.
         from ddm.places import population
         from ddm.profiles.services import population_by_code
 
