@@ -17,9 +17,9 @@ import click
 from django.db import DatabaseError
 
 from ddm.commands_support import echo_err, echo_json, fail
+from ddm.places import registry
 from ddm.places.batch import CsvError, locate_csv
 from ddm.places.lookups import NotInSouthAfrica, candidate_label, locate_point, resolve, zone_list
-from ddm.places.registry import is_loaded
 
 NOT_LOADED = "the place registry is not loaded: run `ddm setup` first"
 
@@ -29,7 +29,7 @@ FAILED_ROWS_SHOWN = 20
 def _require_registry():
     """One clear line instead of a database traceback when `ddm setup` has not been run."""
     try:
-        loaded = is_loaded()
+        loaded = registry.is_loaded()
     except DatabaseError:
         loaded = False
     if not loaded:
