@@ -163,3 +163,27 @@ def test_report_alignment_cli_years_and_kind(fake_profiles, spending):
     assert {z["zone"]: z["spend"] for z in data["services"][0]["zones"]}["DC15"] == "150000.00"
     bad = runner.invoke(cli, ["report", "alignment", "--year", "twenty"])
     assert bad.exit_code == 2 and "Traceback" not in bad.output
+
+
+def test_needs_page_opens_on_a_service_with_spend(client, fake_profiles, make_project):
+    make_project("nat-water-and-sanitation", "S1", "Mqanduli sewer", sector="sanitation", amount="70000.00")
+    report = needs.alignment()
+    assert needs.default_service(report) == "sanitation"  # the only service with spend in its sector
+    page = client.get("/alignment/")
+    assert page.status_code == 200 and b'id="service-sanitation"' in page.content
+    assert b'id="service-water"' not in page.content
+
+
+def test_a_service_without_spend_says_so_instead_of_a_flat_chart(client, fake_profiles, make_project):
+    make_project("nat-water-and-sanitation", "S1", "Mqanduli sewer", sector="sanitation", amount="70000.00")
+    html = client.get("/alignment/?service=water").content.decode()
+    assert "No spending in the register&#x27;s water sector" in html and "<circle" not in html
+    assert needs.default_service(needs.alignment(years=[2030])) == "water"  # nothing anywhere: water
+
+
+def test_needs_chart_plots_each_zone_with_a_backlog_and_labels_the_first_ten(fake_profiles, spending):
+    table = needs.alignment(["water"], years=[2020]).tables[0]
+    svg = str(needs.chart(table))
+    # DC15 50% backlog and R75 per capita (see test_water_figures_and_rank_by_hand); DC44 50%, R0; ETH 12.5%, R50.
+    assert svg.count("<circle") == 3 and "DC15 " in svg and "50.0% backlog, R75 per capita, rank 2" in svg
+    assert ">DC44</text>" in svg and ">ETH</text>" in svg and 'role="img"' in svg

@@ -19,7 +19,7 @@ PACKAGE = ROOT / "src" / "ddm"
 # same layer are peers: they may not import each other either.
 LAYERS = [
     ["ddm", "numbers", "web", "commands_support", "caching", "operations", "server", "busy", "once"],  # shared; `ddm` is __init__
-    ["exports"],
+    ["exports", "charts"],
     ["tabular"],
     ["places"],
     ["accounts"],

@@ -49,7 +49,7 @@ def test_zone_page_content(client, register):
     assert "Road &lt;b&gt;upgrade&lt;/b&gt;" in html  # escaped
     assert 'title="includes apportioned shares"' in html  # the 3-year water line
     assert "Government (national + provincial + local + parastatal)" in html
-    assert "<svg class=\"chart\"" in html and "<circle" in html
+    assert 'role="img" aria-label="Budget by sphere and financial year" class="chart"' in html and "<circle" in html
     assert "EC157" in html and "Nowhere project" not in html
     assert "Census 2022" in html and "(2022)" in html  # per-capita source: the newest population, named
 

@@ -24,10 +24,9 @@ come first (ratio "no spend"), by backlog; zones without a backlog come last.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.html import escape
-
+from ddm import charts
 from ddm.investment.calendar import fy_label, parse_fy_label
-from ddm.numbers import number, rand_short
+from ddm.numbers import number, percent, rand_short
 from ddm.places.models import Place
 
 SERVICES = {
@@ -236,44 +235,28 @@ def _num(value):
     return number(value, 0 if abs(value) >= 100 else 2)
 
 
-# -- Scatter chart (server-rendered SVG) -----------------------------------------------------------
-
-WIDTH, HEIGHT, PAD = 640, 380, 56
+# -- Chart data (drawn by ddm.charts) ---------------------------------------------------------
 
 
-def scatter_svg(table):
-    """Backlog rate (x, % of people or households) against spend per capita (y, Rand) per zone."""
-    points = [r for r in table.rows if r["backlog_rate"] is not None and r["per_capita"] is not None]
-    if not points:
-        return ""
-    max_x = max(float(r["backlog_rate"]) for r in points) or 1.0
-    max_y = max(float(r["per_capita"]) for r in points) or 1.0
+def default_service(report):
+    """The service the page opens on: the one with the most spend in its sector(s), so the first chart
+    shows data (water when no service has any spend)."""
+    funded = [t for t in report.tables if t.total_spend > 0]
+    return max(funded, key=lambda t: t.total_spend).key if funded else "water"
 
-    def x(value):
-        return PAD + (WIDTH - 2 * PAD) * float(value) / max_x
 
-    def y(value):
-        return HEIGHT - PAD - (HEIGHT - 2 * PAD) * float(value) / max_y
-
-    parts = [f'<svg class="scatter" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-             f'aria-label="{escape(table.label)}: backlog against spend per capita, one dot per zone">',
-             f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - PAD}" y2="{HEIGHT - PAD}" stroke="#555"/>',
-             f'<line x1="{PAD}" y1="{PAD}" x2="{PAD}" y2="{HEIGHT - PAD}" stroke="#555"/>',
-             f'<text x="{WIDTH / 2}" y="{HEIGHT - 16}" text-anchor="middle" font-size="12">'
-             f'{escape(table.backlog_label)} (% of {"households" if table.unit == "households" else "population"})</text>',
-             f'<text x="14" y="{HEIGHT / 2}" text-anchor="middle" font-size="12" transform="rotate(-90 14 {HEIGHT / 2})">'
-             f'spend per capita (R)</text>',
-             f'<text x="{PAD}" y="{HEIGHT - PAD + 14}" font-size="10">0</text>',
-             f'<text x="{WIDTH - PAD}" y="{HEIGHT - PAD + 14}" font-size="10" text-anchor="end">{max_x:.0f}%</text>',
-             f'<text x="{PAD - 4}" y="{PAD + 4}" font-size="10" text-anchor="end">{number(max_y)}</text>']
-    for row in points:
-        cx, cy = x(row["backlog_rate"]), y(row["per_capita"])
-        css = "need" if row["rank"] <= 10 else "dot"
-        parts.append(
-            f'<circle class="{css}" cx="{cx:.1f}" cy="{cy:.1f}" r="4" fill="{"#c0392b" if css == "need" else "#2c6e9b"}">'
-            f'<title>{escape(row["zone"])} {escape(row["name"])}: {row["backlog_rate"]}% backlog, '
-            f'{rand_short(row["per_capita"])} per capita, rank {row["rank"]}</title></circle>')
-        if row["rank"] <= 10:
-            parts.append(f'<text x="{cx + 6:.1f}" y="{cy + 3:.1f}" font-size="10">{escape(row["zone"])}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+def chart(table):
+    """Backlog rate (x, % of people or households) against spend per capita (y, Rand), one dot per zone;
+    the 10 zones ranked first are highlighted and labelled where their label fits."""
+    points = [charts.Point(r["backlog_rate"], r["per_capita"], label=r["zone"] if r["rank"] <= 10 else "",
+                           highlight=r["rank"] <= 10,
+                           title=f"{r['zone']} {r['name']}: {percent(r['backlog_rate'])} backlog, "
+                                 f"{rand_short(r['per_capita'])} per capita, rank {r['rank']}")
+              for r in table.rows if r["backlog_rate"] is not None and r["per_capita"] is not None]
+    base = "households" if table.unit == "households" else "population"
+    return charts.scatter(
+        points, f"{table.label}: backlog against spend per capita, one dot per zone",
+        x_label=f"{table.backlog_label} (% of {base})", y_label="spend per capita (R)",
+        x_fmt=charts.percent_tick, y_fmt=charts.money_tick,
+        empty=f"No spending in the register's {', '.join(table.sectors)} sector for these years and this kind: "
+              "every zone is at R0 per capita, so there is no chart. The table ranks zones by backlog.")

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from ddm import exports
@@ -90,9 +89,7 @@ def needs_page(request):
     from ddm.alignment import needs
     from ddm.investment.models import BudgetKind
 
-    service = request.GET.get("service", "water")
-    if service not in needs.SERVICES and service != "all":
-        service = "water"
+    service = request.GET.get("service", "")
     kind = request.GET.get("kind", BudgetKind.BUDGET)
     if kind not in BudgetKind.values:
         kind = BudgetKind.BUDGET
@@ -100,7 +97,10 @@ def needs_page(request):
         years = needs.parse_years(request.GET.getlist("year"))
     except ValueError as exc:
         return HttpResponseBadRequest(str(exc))
-    report = needs.alignment(services=None if service == "all" else [service], kind=kind, years=years)
+    report = needs.alignment(services=[service] if service in needs.SERVICES else None, kind=kind, years=years)
+    if service not in needs.SERVICES and service != "all":  # none or unknown: open on a service with spend
+        service = needs.default_service(report)
+        report.tables = [t for t in report.tables if t.key == service]
     fmt = request.GET.get("format")
     if fmt == "csv":
         return exports.csv_response("needs-vs-investment.csv", needs.CSV_HEADER, needs.csv_rows(report))
@@ -108,7 +108,7 @@ def needs_page(request):
         sheets = [(t.label, needs.CSV_HEADER, [[t.key] + [r[k] for k in needs.ROW_KEYS] for r in t.rows],
                    needs.notes(report)) for t in report.tables]
         return exports.xlsx_response("needs-vs-investment.xlsx", sheets)
-    charts = [(t, mark_safe(needs.scatter_svg(t))) for t in report.tables]  # noqa: S308 - built with escape()
+    charts = [(t, needs.chart(t)) for t in report.tables]  # SafeStrings from ddm.charts (every text escaped)
     return render(request, "alignment/needs.html", {
         "report": report, "charts": charts, "service": service, "services": needs.SERVICES, "kind": kind,
         "kinds": BudgetKind.choices, "notes": needs.notes(report), "query": request.GET.urlencode(),

@@ -14,7 +14,7 @@ def zone_brief(request, code):
     """The briefing pack of a zone (public figures, like the zone pages it summarises)."""
     zone = _zone(code)
     built = pack.build(zone)
-    # The SVG is built by the server from boundary paths and escaped names (profiles.charts.place_map).
+    # The SVG is built by the server from boundary paths and escaped names (ddm.charts.place_map).
     return render(request, "briefing/zone.html", {"zone": zone, "pack": built, "map_svg": mark_safe(built["map_svg"])})  # noqa: S308
 
 

@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
+from ddm import charts
 from ddm.oneplan import access, workflow
 from ddm.oneplan.models import (
     STAGE_ORDER,
@@ -194,38 +193,11 @@ def stages_of(commitment):
 # --- chart -----------------------------------------------------------------------------------
 
 
-def chart_svg(indicator, width=360, height=160):
-    """A server-rendered SVG: baseline-to-target path (dashed) and the reported actuals."""
+def chart_svg(indicator):
+    """The indicator's chart (drawn by ddm.charts): baseline-to-target path and the reported actuals."""
     actuals = sorted(indicator.actuals.all(), key=lambda a: a.period_end)
-    start, end = _year_end(indicator.baseline_year), _year_end(indicator.target_year)
-    last = max([end] + [a.period_end for a in actuals])
-    values = [indicator.baseline_value, indicator.target_value] + [a.value for a in actuals]
-    low, high = min(values), max(values)
-    span = (high - low) or Decimal(1)
-    pad = 28
-
-    def x(day):
-        return pad + (width - 2 * pad) * (day - start).days / max((last - start).days, 1)
-
-    def y(value):
-        return height - pad - float((value - low) / span) * (height - 2 * pad)
-
-    parts = [
-        f'<svg class="indicator-chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
-        f'aria-label="{escape(indicator.name)}: baseline, target and reported values">',
-        f'<line x1="{x(start):.1f}" y1="{y(indicator.baseline_value):.1f}" x2="{x(end):.1f}" '
-        f'y2="{y(indicator.target_value):.1f}" stroke="#5b6675" stroke-dasharray="4 3"/>',
-        f'<circle cx="{x(start):.1f}" cy="{y(indicator.baseline_value):.1f}" r="4" fill="#5b6675">'
-        f'<title>Baseline {indicator.baseline_year}: {indicator.baseline_value.normalize():f}</title></circle>',
-        f'<circle cx="{x(end):.1f}" cy="{y(indicator.target_value):.1f}" r="4" fill="#1d4e89">'
-        f'<title>Target {indicator.target_year}: {indicator.target_value.normalize():f}</title></circle>',
-        f'<text x="{pad}" y="{height - 6}" font-size="10">{indicator.baseline_year}</text>',
-        f'<text x="{width - pad}" y="{height - 6}" font-size="10" text-anchor="end">{last.year}</text>',
-    ]
-    if actuals:
-        points = " ".join(f"{x(a.period_end):.1f},{y(a.value):.1f}" for a in actuals)
-        parts.append(f'<polyline points="{points}" fill="none" stroke="#f2b134" stroke-width="2"/>')
-        parts += [f'<circle cx="{x(a.period_end):.1f}" cy="{y(a.value):.1f}" r="3" fill="#f2b134">'
-                  f'<title>{escape(a.period)}: {a.value.normalize():f}</title></circle>' for a in actuals]
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every text part passed through escape()
+    return charts.target_line(
+        charts.Dated(_year_end(indicator.baseline_year), indicator.baseline_value, f"Baseline {indicator.baseline_year}"),
+        charts.Dated(_year_end(indicator.target_year), indicator.target_value, f"Target {indicator.target_year}"),
+        [charts.Dated(a.period_end, a.value, a.period) for a in actuals],
+        f"{indicator.name}: baseline, target and reported values")

@@ -2,10 +2,9 @@
 
 from django.db.models import Q
 
-from ddm import caching
+from ddm import caching, charts
 from ddm.places.models import Place
 from ddm.places.services import country_view_box
-from ddm.profiles import charts
 from ddm.profiles.models import Direction, IndicatorDefinition, Kind, Unit
 from ddm.profiles.sections import format_value, unit_label
 from ddm.profiles.services import indicator_values, rank_values, vintage_of
@@ -77,7 +76,7 @@ def choropleth(table):
         cell = cells.get(code)
         rank = cell["rank"] if cell else None
         order = None if rank is None else (rank.from_worst or rank.position)
-        colour = "#eeeeee" if order is None else charts.class_colour(order, rank.of)
+        colour = charts.NO_CLASS if order is None else charts.class_colour(order, rank.of)
         areas.append((code, f"{name}: {cell['display'] if cell else 'no data'}", path, colour))
     view_box = caching.remember("profiles:country-view-box", country_view_box)
     return charts.place_map(view_box, areas, title=f"{first['name']} by zone")

@@ -10,12 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from ddm import caching
+from ddm import caching, charts
 from ddm.numbers import number
 from ddm.numbers import share as share_text
 from ddm.places import CURRENT_DEMARCATION, svgmap
 from ddm.places.models import Level, Place
-from ddm.profiles import charts
 from ddm.profiles.aggregate import data_version
 from ddm.profiles.models import Category, IndicatorDefinition, IndicatorValue, Unit
 from ddm.profiles.services import LEVEL_NOUNS, SUPPORT_RULE, financial_health, rank_values
@@ -294,12 +293,11 @@ def _breakdown(group, title, place, definitions, rows_by_year):
         label = definition.source_category or definition.name
         rows.append({"label": label, "value": str(value), "share": str(share.quantize(Decimal("0.0001"))),
                      "display": f"{number(value)} ({share_text(share)})"})
-    largest = max((Decimal(r["share"]) for r in rows), default=Decimal(1)) or Decimal(1)
-    bars = [(r["label"], Decimal(r["share"]) / largest, r["display"]) for r in rows]
+    bars = [(r["label"], Decimal(r["share"]), r["display"]) for r in rows]
     if group.endswith(".age"):
         bars.reverse()  # oldest on top, as in a population pyramid
     title = title if str(year) in title else f"{title}, Census {year}"
-    svg = charts.bar_chart(bars, f"{title}: {place.display_name}") if rows else ""
+    svg = charts.bars(bars, f"{title}: {place.display_name}") if rows else ""
     return {"group": group, "id": group.replace(".", "-"), "title": title, "source": source, "year": year, "rows": rows,
             "svg": svg}
 
@@ -310,7 +308,7 @@ def _service_chart(rows, columns):
     series = [columns[i].display_name for i in keep]
     bars = [(r["name"], [None if r["values"][i]["value"] is None else Decimal(r["values"][i]["value"]) for i in keep])
             for r in picked]
-    return charts.grouped_bars(bars, series, "Services: " + ", ".join(series))
+    return charts.grouped_bars(bars, series, "Services: " + ", ".join(series), maximum=100)
 
 
 def _map(place):
@@ -326,7 +324,7 @@ def _map(place):
     svg = charts.place_map(view_box, [(a.code, a.display_name, a.svg_path, None) for a in areas], ward_paths,
                            title=title)
     return {"svg": svg, "view_box": view_box, "wards": len(ward_paths), "title": title,
-            "legend": [{"code": a.code, "name": a.display_name, "colour": charts.PALETTE[i % len(charts.PALETTE)]}
+            "legend": [{"code": a.code, "name": a.display_name, "colour": charts.area_colour(i)}
                        for i, a in enumerate(areas)]}
 
 

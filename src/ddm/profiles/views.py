@@ -6,10 +6,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
+from ddm import charts
 from ddm.accounts.access import can_coordinate_place, get_zone_for_user
 from ddm.exports import csv_response, xlsx_response
 from ddm.places.models import Place
-from ddm.profiles import charts, compare, exports, projects, sections
+from ddm.profiles import compare, exports, projects, sections
 from ddm.profiles.facilities_section import facilities_section
 from ddm.profiles.forms import NarrativeForm
 from ddm.profiles.models import ZoneNarrative
@@ -30,7 +31,7 @@ def _profile_page(request, place, zone):
     return render(request, "profiles/profile.html", {
         "place": place, "zone": zone, "profile": profile, "narrative": narrative,
         "can_edit": can_coordinate_place(request.user, zone), "projects": section6,
-        "project_map": mark_safe(charts.add_points(spatial["map"]["svg"], section6["points"])),  # noqa: S308 - escaped SVG
+        "project_map": mark_safe(charts.add_points(spatial["map"]["svg"], section6["points"])),  # noqa: S308 - ddm.charts SVG
         "is_zone": place.level == "zone", "facilities": facilities_section(
             place, [(m["code"], m["name"]) for m in profile["place"]["municipalities"]]),
     })
