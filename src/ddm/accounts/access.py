@@ -14,7 +14,7 @@ Reading public pages needs no login. Writing needs a role whose scope covers the
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from ddm.accounts.models import Role, RoleKind, Sphere
+from ddm.accounts.models import GOVERNMENT_SPHERES, Organisation, Role, RoleKind, Sphere
 from ddm.places.models import Level, Place
 
 
@@ -98,8 +98,6 @@ def can_approve_for(user, organisation):
 
 def _consolidates(role, organisation):
     """A consolidator's scope: its province's government organisations, or all of them."""
-    from ddm.accounts.models import GOVERNMENT_SPHERES
-
     if organisation.sphere not in GOVERNMENT_SPHERES:
         return False
     return role.province_id is None or organisation_province_id(organisation) == role.province_id
@@ -107,8 +105,6 @@ def _consolidates(role, organisation):
 
 def organisations_for(user):
     """Organisations the user may submit for (all of them for an administrator)."""
-    from ddm.accounts.models import Organisation
-
     if is_admin(user):
         return Organisation.objects.all()
     roles = roles_of(user)
@@ -138,8 +134,6 @@ def get_zone_for_user(request, code, write=False):
 
 
 def get_organisation_for_user(request, code, write=False):
-    from ddm.accounts.models import Organisation
-
     organisation = get_object_or_404(Organisation, code=code)
     if write:
         require_login(request)

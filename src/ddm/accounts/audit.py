@@ -9,6 +9,7 @@ who ran the command). ``--user`` on a command still records that user instead.
 import getpass
 import socket
 
+from django.contrib.auth import get_user_model
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
@@ -25,8 +26,6 @@ def cli_username():
 
 def cli_user():
     """The user standing for whoever runs this command on this machine."""
-    from django.contrib.auth import get_user_model
-
     user, created = get_user_model().objects.get_or_create(
         username=cli_username(), defaults={"is_active": False, "first_name": "command line"})
     if created:

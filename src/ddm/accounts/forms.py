@@ -4,7 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 
-from ddm.accounts.models import Organisation
+from ddm.accounts.models import SCOPE_FIELD, Organisation
+from ddm.places.models import Place
 
 
 class OrganisationInput(forms.TextInput):
@@ -89,8 +90,6 @@ class RoleForm(forms.Form):
                                      "start typing, e.g. Health (Eastern Cape)")
 
     def __init__(self, *args, kinds, **kwargs):
-        from ddm.places.models import Place
-
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(k.value, k.label) for k in kinds]
         self.fields["province"].queryset = Place.objects.provinces().without_geometry().order_by("name")
@@ -98,14 +97,10 @@ class RoleForm(forms.Form):
         self.fields["zone"].label_from_instance = lambda z: f"{z.code} {z.name}"
 
     def scope(self):
-        from ddm.accounts.models import SCOPE_FIELD
-
         needed = SCOPE_FIELD.get(self.cleaned_data["kind"])
         return {needed: self.cleaned_data[needed]} if needed else {}
 
     def clean(self):
-        from ddm.accounts.models import SCOPE_FIELD
-
         data = super().clean()
         needed = SCOPE_FIELD.get(data.get("kind"))
         if needed and not data.get(needed):

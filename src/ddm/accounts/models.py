@@ -1,13 +1,17 @@
 """Who acts: organisations (every sphere's submitters) and users' scoped roles.
 
 Organisation lives here rather than in investment because a submitter's scope is an organisation,
-and accounts sits above investment in the dependency order (see docs/architecture.md).
+and accounts sits below investment in the dependency order (see docs/architecture.md).
 """
+
+import hashlib
+import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from simple_history import register
 from simple_history.models import HistoricalRecords
 
@@ -162,23 +166,17 @@ class ApiToken(models.Model):
 
     @staticmethod
     def _digest(token):
-        import hashlib
-
         return hashlib.sha256(token.encode()).hexdigest()
 
     @classmethod
     def issue(cls, user, name):
         """Create a token; the clear text is returned once and never stored."""
-        import secrets
-
         token = secrets.token_urlsafe(32)
         cls.objects.create(user=user, name=name, digest=cls._digest(token))
         return token
 
     @classmethod
     def user_for(cls, token):
-        from django.utils import timezone
-
         found = cls.objects.select_related("user").filter(digest=cls._digest(token), user__is_active=True).first()
         if found is None:
             return None

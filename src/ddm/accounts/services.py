@@ -1,11 +1,14 @@
 """Account operations shared by the CLI and the admin."""
 
+import re
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from rapidfuzz import process
 
-from ddm.accounts.models import Role, RoleKind
+from ddm.accounts.models import Organisation, Role, RoleKind
 
 
 @transaction.atomic
@@ -62,8 +65,6 @@ _PREFIXES = ("national department of ", "department of ", "dept of ", "the depar
 
 def normalise_organisation_name(text):
     """Case, punctuation, "&"/"and", and a leading "Department of" ignored."""
-    import re
-
     text = " ".join(re.sub(r"[^a-z0-9]+", " ", str(text).lower().replace("&", " and ")).split())
     for prefix in _PREFIXES:
         if text.startswith(prefix.strip() + " "):
@@ -76,10 +77,6 @@ def find_organisation(text, sphere=None):
     space-insensitive; "Department of X" = "X"; well-known acronyms such as DWS).
     ``sphere`` narrows the choice ("Health" in a national file is the national department).
     Raises LookupError listing close matches, or the candidates when several match."""
-    from rapidfuzz import process
-
-    from ddm.accounts.models import Organisation
-
     raw = str(text or "").strip()
     if not raw:
         raise LookupError("no organisation given (use its code, name or alias; `ddm organisations` lists them)")

@@ -1,6 +1,6 @@
 """`ddm setup` steps of the accounts app: reference organisations."""
 
-from ddm.accounts import registry
+from ddm.accounts import demo, registry
 
 
 def load_reference(echo):
@@ -10,8 +10,6 @@ def load_reference(echo):
 
 def load_demo(echo):
     """One demo account per role, except under production settings (then `ddm createadmin`)."""
-    from ddm.accounts import demo
-
     try:
         echo(f"demo accounts: {len(demo.create_accounts())}, one per role (listed at the end)")
     except demo.DemoAccountsRefused as exc:
