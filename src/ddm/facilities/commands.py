@@ -7,6 +7,9 @@ ddm report facilities --unplaced [--json]      facilities kept without a municip
 import click
 
 from ddm.commands_support import echo_json, fail
+from ddm.facilities.register import unplaced
+from ddm.facilities.services import Counts, counts_by_municipality
+from ddm.places.models import Place
 
 
 def register(cli, import_group, report_group):
@@ -14,16 +17,11 @@ def register(cli, import_group, report_group):
 
 
 def _unplaced():
-    from ddm.facilities.register import unplaced
-
     return [{"kind": f.kind, "source": f.source, "ref": f.ref, "name": f.name, "status": f.location_status,
              "reason": f.location_note, "lat": f.latitude, "lon": f.longitude} for f in unplaced()]
 
 
 def _counts(zone_code):
-    from ddm.facilities.services import Counts, counts_by_municipality
-    from ddm.places.models import Place
-
     if zone_code:
         zone = Place.objects.zones().filter(code=zone_code.upper()).first()
         if zone is None:

@@ -15,6 +15,8 @@ import numpy as np
 from django.db import transaction
 
 from ddm.facilities.models import Facility, LocationStatus
+from ddm.places.locator import get_locator
+from ddm.places.models import Place
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "facilities.csv.gz"
 BATCH = 2000
@@ -59,9 +61,6 @@ def is_loaded(path=DATA_FILE):
 @transaction.atomic
 def load(path=DATA_FILE, locator=None):
     """Replace the register with the packaged file; returns Counter of location statuses."""
-    from ddm.places.locator import get_locator
-    from ddm.places.models import Place
-
     locator = locator or get_locator()
     municipality_ids = dict(Place.objects.municipalities().values_list("code", "id"))
     Facility.objects.all().delete()
