@@ -22,8 +22,10 @@ message}``, ``{"sheets": [[name, visible], ...]}``, or ``{"rows": total}`` follo
 durations as ``{"$td": seconds}``).
 """
 
+import datetime
 import json
 import re
+import resource
 import sys
 import zipfile
 
@@ -247,8 +249,6 @@ def scan_sheet(archive, part, sheet, limits):
 
 
 def _encode(value):
-    import datetime
-
     if isinstance(value, datetime.datetime):
         return {"$dt": value.isoformat()}
     if isinstance(value, datetime.date):
@@ -263,8 +263,6 @@ def _encode(value):
 def decode(value):
     """The parent's inverse of _encode."""
     if isinstance(value, dict):
-        import datetime
-
         if "$dt" in value:
             return datetime.datetime.fromisoformat(value["$dt"])
         if "$d" in value:
@@ -277,8 +275,6 @@ def decode(value):
 
 
 def _limit_resources(limits):
-    import resource
-
     memory = limits["memory_bytes"]
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     cpu = int(limits["seconds"]) + 1
@@ -290,6 +286,8 @@ def child(request):
     _limit_resources(limits)
     archive = check_archive(request["path"], limits)
     parts = sheet_parts(archive)
+    # Only the child reads with calamine, and only after the checks and limits above: the parent
+    # imports this module for decode() and never loads the library.
     from python_calamine import CalamineWorkbook
 
     with open(request["path"], "rb") as handle:
