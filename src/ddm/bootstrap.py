@@ -2,6 +2,8 @@
 
 from django.core.management import call_command
 
+from ddm import caching
+from ddm.accounts import demo as accounts_demo
 from ddm.accounts import setup as accounts_setup
 from ddm.alignment import setup as alignment_setup
 from ddm.capacity import setup as capacity_setup
@@ -37,8 +39,6 @@ def load_demo(echo):
 
 
 def run_setup(echo, demo=True, migrate=True):
-    from ddm import caching
-
     if migrate:
         call_command("migrate", interactive=False, verbosity=0)
         caching.create_table()  # when DDM_CACHE_URL=db://
@@ -51,8 +51,6 @@ def run_setup(echo, demo=True, migrate=True):
 
 
 def _print_demo_accounts(echo):
-    from ddm.accounts import demo as accounts_demo
-
     try:
         accounts_demo.print_accounts(accounts_demo.stored_accounts(), echo)
     except accounts_demo.DemoAccountsRefused:

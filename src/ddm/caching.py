@@ -21,8 +21,11 @@ evicted cache) starts again from the clock, never from an earlier number.
 
 import time
 
+from django.conf import settings
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 VERSION_KEY = "ddm:data-version"
 DEFAULT_TABLE = "ddm_cache"
@@ -113,16 +116,11 @@ def _changed(sender, using=DEFAULT_DB_ALIAS, instance=None, **kwargs):
 
 def connect_signals():
     """Called once from ddm.places' AppConfig.ready: any DDM model saved or deleted bumps the version."""
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(_changed, dispatch_uid=f"ddm.caching.{id(signal)}")
 
 
 def create_table():
     """Create the database cache's table when DDM_CACHE_URL selects it (idempotent)."""
-    from django.conf import settings
-    from django.core.management import call_command
-
     if settings.CACHES["default"]["BACKEND"] == DATABASE:
         call_command("createcachetable", verbosity=0)

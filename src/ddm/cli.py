@@ -13,8 +13,15 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ddm.settings")
 django.setup()
 
+from django.core.management import call_command
+from django.db import DatabaseError
+
+from ddm import caching, server
 from ddm import commands_support as support
+from ddm.accounts import audit, demo
+from ddm.accounts.services import create_admin
 from ddm.alignment import commands as alignment_commands
+from ddm.bootstrap import run_setup
 from ddm.briefing import commands as briefing_commands
 from ddm.capacity import commands as capacity_commands
 from ddm.engagement import commands as engagement_commands
@@ -30,8 +37,6 @@ from ddm.profiles import commands as profiles_commands
 @click.pass_context
 def cli(ctx):
     """DDM Hub: places, profiles, investment and One Plans of the 52 IGR Impact Zones."""
-    from ddm.accounts import audit
-
     audit.record_cli_actions()  # history names the operating-system user (or --user where given)
     ctx.call_on_close(audit.stop_recording_cli_actions)
 
@@ -43,8 +48,6 @@ def import_group():
 
 @import_group.result_callback()
 def _imported(*_args, **_kwargs):
-    from ddm import caching
-
     caching.bump()  # bulk writes send no signals: cached pages in every process must not show the old data
 
 
@@ -57,8 +60,6 @@ def report_group():
 @click.option("--no-demo", is_flag=True, help="Load reference data only, no demo data.")
 def setup(no_demo):
     """Migrate the database and load reference (and demo) data. Safe to run again."""
-    from ddm.bootstrap import run_setup
-
     run_setup(support.echo_err, demo=not no_demo)
 
 
@@ -70,8 +71,6 @@ def setup(no_demo):
 @click.option("--check-deploy", is_flag=True, help="Refuse to start unless Django's deployment checks pass.")
 def serve(addr, no_worker, production, check_deploy):
     """Serve the app and run background jobs; stopping it (SIGTERM, Ctrl-C) stops both."""
-    from ddm import server
-
     if check_deploy and not server.check_deploy():
         support.fail("deployment checks failed (see above); not starting")
     sys.exit(server.serve(addr, production=production, worker=not no_worker, log=support.echo_err))
@@ -80,8 +79,6 @@ def serve(addr, no_worker, production, check_deploy):
 @cli.command()
 def worker():
     """Run background jobs (imports) in this process alone; start as many as you like, on any node."""
-    from ddm import server
-
     server.run_worker()
 
 
@@ -89,11 +86,7 @@ def worker():
 @click.option("--deploy", is_flag=True, help="Also Django's deployment checks; fail on any warning.")
 def check(deploy):
     """Run Django's system checks (settings, models, URLs)."""
-    from django.core.management import call_command
-
     if deploy:
-        from ddm import server
-
         if not server.check_deploy():
             support.fail("deployment checks failed")
         return
@@ -107,8 +100,6 @@ def check(deploy):
               envvar="DDM_ADMIN_PASSWORD", help="Or set DDM_ADMIN_PASSWORD.")
 def createadmin(username, email, password):
     """Create a national administrator (a Django superuser with the administrator role)."""
-    from ddm.accounts.services import create_admin
-
     try:
         create_admin(username, email, password)
     except ValueError as exc:
@@ -119,8 +110,6 @@ def createadmin(username, email, password):
 @cli.command("demo-accounts")
 def demo_accounts():
     """Print the demo accounts (one per role) and their passwords, as created by `ddm setup`."""
-    from ddm.accounts import demo
-
     try:
         rows = demo.stored_accounts()
     except demo.DemoAccountsRefused as exc:
@@ -137,8 +126,6 @@ for _module in (places_commands, investment_commands, profiles_commands, alignme
 
 
 def main():
-    from django.db import DatabaseError
-
     try:
         cli(standalone_mode=True)
     except KeyboardInterrupt:

@@ -8,6 +8,7 @@ import csv
 import io
 from decimal import Decimal
 
+import xlsxwriter
 from django.http import HttpResponse
 
 from ddm.numbers import xlsx_format
@@ -38,8 +39,6 @@ def csv_bytes(header, rows):
 
 def xlsx_bytes(sheets):
     """sheets: list of (title, header, rows[, notes]) -> XLSX bytes. Notes are lines under the table."""
-    import xlsxwriter
-
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     bold = workbook.add_format({"bold": True})

@@ -18,7 +18,9 @@ import re
 import time
 import uuid
 
+from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 
 CONTEXT = contextvars.ContextVar("ddm_request", default=("-", "-"))
@@ -37,8 +39,6 @@ def _database():
 
 
 def _cache():
-    from django.core.cache import cache
-
     token = uuid.uuid4().hex
     cache.set("ddm:readyz", token, 30)
     if cache.get("ddm:readyz") != token:
@@ -49,7 +49,6 @@ def _migrations():
     global _migrated
     if _migrated:  # this code's migrations, once applied, stay applied
         return
-    from django.db.migrations.executor import MigrationExecutor
 
     executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())

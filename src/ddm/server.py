@@ -15,6 +15,9 @@ import subprocess
 import sys
 import time
 
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+
 GRACE_SECONDS = 30  # what a request or a job gets to finish on shutdown
 POLL_SECONDS = 0.5
 MAX_RESTART_PAUSE = 30
@@ -156,9 +159,6 @@ def run_worker():
 
 def check_deploy():
     """Django's deployment checks with the settings in force; True when nothing is reported."""
-    from django.core.management import call_command
-    from django.core.management.base import SystemCheckError
-
     try:
         call_command("check", deploy=True, fail_level="WARNING")
     except SystemCheckError as exc:
