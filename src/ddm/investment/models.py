@@ -391,3 +391,81 @@ class ProgressReport(models.Model):
 
     def __str__(self):
         return f"{self.project_id} {self.quarter_end}: {self.stage} {self.progress}%"
+
+
+# -- An import's staging area (intake/staging.py) ---------------------------------------------------
+# A running import writes here in short transactions; its final transaction copies the rows into the
+# register (set-based SQL) and deletes them, so the register never shows half an import and no
+# transaction holds SQLite's write lock for long. Rows of an import that died are deleted at the next
+# worker start or import. No history: these are not the register.
+
+
+class StagedRow(models.Model):
+    """One accepted row of a running import, as parsed and located (JSON), until rows are grouped by project."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
+    seq = models.PositiveIntegerField(help_text="Order in the file")
+    reference = models.CharField(max_length=255)
+    payload = models.TextField()
+
+    class Meta:
+        indexes = [models.Index(fields=["submission", "reference", "seq"], name="stagedrow_group")]
+
+
+class StagedProject(models.Model):
+    """A project an import creates (target null) or changes (target = the register's project id)."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
+    target = models.BigIntegerField(null=True)
+    reference = models.CharField(max_length=255)
+    title = models.CharField(max_length=500)
+    description = models.TextField(blank=True)
+    sector = models.CharField(max_length=24)
+    status = models.CharField(max_length=80, blank=True)
+    start_date = models.DateField(null=True)
+    end_date = models.DateField(null=True)
+    catalytic = models.BooleanField(default=False)
+    implementing_agent = models.CharField(max_length=200, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["submission", "target"], name="stagedproject_target")]
+
+
+class StagedLine(models.Model):
+    """A budget line an import adds (target null) or changes (target = the register's line id)."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
+    target = models.BigIntegerField(null=True)
+    project = models.BigIntegerField(null=True, help_text="The register's project; null: a project this import creates")
+    reference = models.CharField(max_length=255)
+    kind = models.CharField(max_length=16)
+    amount = models.DecimalField(max_digits=18, decimal_places=2)
+    fy_first = models.PositiveSmallIntegerField(null=True)
+    fy_last = models.PositiveSmallIntegerField(null=True)
+    fy_start_month = models.PositiveSmallIntegerField()
+    stated_as = models.CharField(max_length=120, blank=True)
+    phase = models.CharField(max_length=80, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["submission", "target"], name="stagedline_target")]
+
+
+class StagedLocation(models.Model):
+    """A location an import adds (target null) or removes (target = the register's location id)."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
+    target = models.BigIntegerField(null=True)
+    project = models.BigIntegerField(null=True, help_text="The register's project; null: a project this import creates")
+    reference = models.CharField(max_length=255)
+    precision = models.CharField(max_length=16, blank=True)
+    latitude = models.FloatField(null=True)
+    longitude = models.FloatField(null=True)
+    name = models.CharField(max_length=200, blank=True)
+    place_id = models.BigIntegerField(null=True)
+    municipality_id = models.BigIntegerField(null=True)
+    zone_id = models.BigIntegerField(null=True)
+    province_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["submission", "target"], name="stagedlocation_target")]

@@ -6,32 +6,36 @@ progress=None, filename=None, submission=None) -> Submission``
 1. The file is opened with ddm.tabular (size, zip-bomb and type checks) and kept with the
    submission; each sheet's header row is found under any title block (rows.SYNONYMS).
 2. Rows stream in chunks of CHUNK rows: each is parsed (rows.RowParser), its points located in
-   one batch (places locator), its place names resolved (locating.Resolver).
-3. Rows are grouped into projects by reference (or a derived ``auto-…`` reference, with a warning,
-   when the file has no reference column). The same reference on several rows is one project:
-   its budget lines are the union of the rows' lines (the same year and kind twice with different
-   amounts is a blocking conflict, as are different project details), its places the union of
-   the rows' places, in equal shares.
-4. Each chunk is compared with the register (one query per table per chunk) and written with
-   bulk operations that record history (the submitting user is the history user):
-   new projects/lines/locations are created, changed ones updated; unchanged ones are untouched,
-   so importing the same file twice changes nothing. Lines the file does not mention are kept
-   (a file never deletes); a blank cell never clears a stored detail; a project's places are
-   replaced by the file's when the file gives any (stale places are removed at the end).
-5. Everything runs in one transaction. With blocking errors and not ``accept_valid``, or with
-   ``dry_run``, it is rolled back: nothing is written but the counts say what would have been.
-   With ``accept_valid`` the rows without errors are written and rejected rows are kept on the
-   submission (downloadable as XLSX with an "errors" column, re-importable after fixing).
+   one batch (places locator), its place names resolved (locating.Resolver); the accepted rows of
+   a chunk are staged (intake/staging.py) in one short transaction.
+3. The staged rows are read back grouped into projects by reference (or a derived ``auto-…``
+   reference, with a warning, when the file has no reference column). The same reference on several
+   rows is one project: its budget lines are the union of the rows' lines (the same year and kind
+   twice with different amounts is a blocking conflict, as are different project details), its
+   places the union of the rows' places, in equal shares.
+4. Each batch of projects is compared with the register (one query per table per batch) and what
+   it would write is staged: new projects/lines/locations, changed ones with their new values;
+   unchanged ones are untouched, so importing the same file twice changes nothing. Lines the file
+   does not mention are kept (a file never deletes); a blank cell never clears a stored detail; a
+   project's places are replaced by the file's when the file gives any.
+5. With blocking errors and not ``accept_valid``, or with ``dry_run``, the staging rows are dropped:
+   nothing is written but the counts say what would have been. Otherwise one short transaction
+   publishes them (set-based SQL, with history rows naming the submitting user) and the
+   submission's final status. With ``accept_valid`` the rows without errors are written and
+   rejected rows are kept on the submission (downloadable as XLSX with an "errors" column,
+   re-importable after fixing). No transaction but the last touches the register, so on SQLite
+   other users keep writing while a long import runs, and a killed import leaves nothing visible.
 
 Progress (rows done) goes to ``progress(done, total)`` and to a small file under
-DDM_VAR_DIR/progress/ that the web page reads while a background import runs (the database row
-cannot show it: the import's transaction is not visible to other connections until it ends).
+DDM_VAR_DIR/progress/ that the web page reads while a background import runs.
 """
 
 import json
+import logging
 import math
 import os
 import socket
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -39,11 +43,10 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
 
 from ddm import caching
+from ddm.investment.intake import staging
 from ddm.investment.intake.diff import Diff
-from ddm.investment.intake.history import insert_created_history
 from ddm.investment.intake.locating import PlaceError, Resolver, Spot, split_places, ward_numbers
 from ddm.investment.intake.options import home_context, home_spot, row_options, stated_options
 from ddm.investment.intake.rows import PATTERNS, REQUIRED, SYNONYMS, RowParser, derived_reference
@@ -53,8 +56,7 @@ from ddm.places.lookups import outside_sa_hint
 from ddm.tabular import HeaderError, IssueLog, TableError, detect_header, open_table
 
 CHUNK = 2000
-PROJECT_UPDATE_FIELDS = ["title", "description", "sector", "status", "start_date", "end_date", "catalytic",
-                         "implementing_agent", "extra", "submission", "updated"]
+logger = logging.getLogger("ddm.intake")
 MAX_REJECTED_KEPT = 20000
 
 
@@ -76,15 +78,15 @@ def read_progress(submission):
 
 
 ABANDONED_NOTE = ("the import's process stopped (killed, crashed or the server restarted) before it finished; "
-                  "nothing of it was written (its transaction was rolled back): import the file again")
+                  "nothing of it was written (it publishes in one final transaction): import the file again")
 
 
 def fail_abandoned(submissions=None):
     """Mark running submissions whose process is gone as failed; returns how many.
 
     Called when the job worker starts, before each background job and when a running submission's
-    page is shown, so no submission stays "running" for ever after a kill. An import writes in one
-    transaction, so the database has already rolled back whatever a dead process wrote."""
+    page is shown, so no submission stays "running" for ever after a kill. A dead import wrote only
+    staging rows, never the register; they are deleted here."""
     queryset = Submission.objects.filter(status=SubmissionStatus.RUNNING)
     if submissions is not None:
         queryset = queryset.filter(pk__in=[s.pk for s in submissions])
@@ -94,6 +96,7 @@ def fail_abandoned(submissions=None):
             status=SubmissionStatus.FAILED, note=ABANDONED_NOTE, finished=timezone.now())
         for pk in dead:
             progress_path(pk).unlink(missing_ok=True)
+    staging.discard_abandoned()
     return len(dead)
 
 
@@ -154,6 +157,7 @@ def run_import(source, organisation, user=None, channel="cli", dry_run=False, ac
     run = ImportRun(submission, organisation, user, progress)
     run.write_progress()  # names this process first, so fail_abandoned can tell a live import from a dead one
     Submission.objects.filter(pk=submission.pk).update(status=SubmissionStatus.RUNNING)
+    staging.discard_abandoned()  # what an import that died left behind
     try:
         if submission.source_file:
             submission.source_file.open("rb")
@@ -165,6 +169,7 @@ def run_import(source, organisation, user=None, channel="cli", dry_run=False, ac
         run.log.error(str(exc), file=submission.filename)
         run.finish(SubmissionStatus.REJECTED)
     except Exception:
+        staging.discard_staged(submission.pk)
         run.finish(SubmissionStatus.FAILED, note="the import stopped on an internal error; nothing was written")
         raise
     finally:
@@ -184,9 +189,8 @@ class ImportRun:
         self.progress = progress
         self.log = IssueLog(file=submission.filename)
         self.resolver = Resolver()
-        self.seen = {}  # reference -> bit mask of the line keys its accepted rows stated
-        self.line_bits = {}  # line key (kind, fy_first, fy_last) -> its bit
-        self.stale = {}  # location id -> (reference, Location) the file does not state (any more)
+        self.seen = set()  # references of the accepted rows
+        self.staged = 0  # rows staged so far (their order in the file)
         self.created, self.updated = set(), set()
         self.rows_read = 0
         self.rejected = []  # {"sheet", "row", "values", "errors"}
@@ -194,7 +198,6 @@ class ImportRun:
         self.header_texts = {}
         self.done = 0
         self.total = None
-        self.first_rows = {}  # reference -> "sheet row N" of its first accepted row (to name it in a conflict)
         self.conflicts = 0  # rows contradicting an earlier accepted row of their project: the file is refused
         self.options = row_options(submission)
         self.home = home_spot(self.resolver, organisation)  # a municipality's own area, for "Whole of the Metro"
@@ -205,36 +208,31 @@ class ImportRun:
     # -- running -------------------------------------------------------------------------------
 
     def execute(self, tables, dry_run, accept_valid):
-        try:
-            with transaction.atomic():
-                refused = []
-                for table in tables:
-                    try:
-                        self._table(table)
-                    except HeaderError as exc:  # e.g. an instructions sheet: other sheets may hold data
-                        refused.append((table.sheet, exc))
-                self._report_refused(refused, len(tables))
-                self.remove_stale()
-                self._report_empty()
-                if dry_run or (self.log.blocking and not accept_valid) or self.conflicts:
-                    raise _Rollback
-                caching.bump_after_commit()  # bulk writes send no signals; before the status says "committed"
-        except _Rollback:
-            pass
+        refused = []
+        for table in tables:
+            try:
+                self._table(table)
+            except HeaderError as exc:  # e.g. an instructions sheet: other sheets may hold data
+                refused.append((table.sheet, exc))
+        self._report_refused(refused, len(tables))
+        self._plan()
+        self._report_empty()
         status = self._status(dry_run, accept_valid)
-        self.finish(status)
+        if dry_run or (self.log.blocking and not accept_valid) or self.conflicts:
+            staging.discard_staged(self.submission.pk)
+            self.finish(status)
+            return
+        started = time.monotonic()
+        with transaction.atomic():  # the one transaction that writes the register: short
+            staging.Publisher(self.submission, self.organisation, self.user, self.reason, timezone.now()).publish()
+            caching.bump_after_commit()  # set-based writes send no signals
+            self.finish(status)  # the status says "committed" exactly when the figures are visible
+        logger.info("submission %s: %s rows published in %.2f s (one transaction)", self.submission.pk,
+                    self.rows_read, time.monotonic() - started)
 
-    def remove_stale(self):
-        """Delete (with history) the locations of projects whose places the file restated."""
-        reason = f"import: submission {self.submission.pk} ({self.submission.filename})"[:100]
-        for reference, location in self.stale.values():
-            location._history_user = self.user
-            location._change_reason = reason
-            location.delete()
-            if reference not in self.created:
-                self.updated.add(reference)
-                self.diff.places_changed(reference, "")
-        self.stale = {}
+    @property
+    def reason(self):
+        return f"import: submission {self.submission.pk} ({self.submission.filename})"[:100]
 
     def _report_refused(self, refused, table_count):
         if len(refused) == table_count:  # no sheet had a usable header: that is the file's error
@@ -302,9 +300,7 @@ class ImportRun:
                 if not parser.derived_references:
                     row.warn(parser.fields.get("reference"), None, f"no reference: {row.reference} derived "
                              "from the name and place")
-        writer = Writer(self)
-        writer.load({row.reference for row in rows if not row.skipped and not row.errors})
-        accepted = {}
+        staged = []
         for row in rows:
             self.done += 1
             if row.skipped:
@@ -312,75 +308,75 @@ class ImportRun:
                 continue
             self.rows_read += 1
             if not row.errors:
-                if not row.spots and row.reference not in self.seen and row.reference not in accepted:
+                if not row.spots and row.reference not in self.seen:
                     row.warn(None, None, "no location: the project is kept as unmapped")
-                self._merge(accepted, row, writer)
+                self.seen.add(row.reference)
+                self.staged += 1
+                staged.append((self.staged, row.reference,
+                               staging.encode_row(sheet, row, [_jsonable(v) for v in row.values])))
             self._issues(row, sheet)
             if row.errors:
                 self._reject(row, sheet)
-        if accepted:  # written even after an error: the transaction is rolled back, the counts stay true
-            writer.write(accepted)
+        if staged:  # staged even after an error: dropped at the end, the counts stay true
+            staging.stage_rows(self.submission, staged)
         self._report_progress()
 
     # -- grouping ------------------------------------------------------------------------------
 
-    def _line_bits(self, keys):
-        mask = 0
-        for key in keys:
-            if key not in self.line_bits:
-                self.line_bits[key] = 1 << len(self.line_bits)
-            mask |= self.line_bits[key]
-        return mask
+    def _plan(self):
+        """Group the staged rows by project, compare each batch with the register, stage its writes."""
+        for batch in staging.grouped_rows(self.submission, CHUNK):
+            groups = {}
+            for reference, rows in batch.items():
+                group = self._group(reference, rows)
+                if group is not None:
+                    groups[reference] = group
+            planner = Planner(self)
+            planner.load(groups)
+            planner.plan(groups)
 
-    def _earlier(self, reference, accepted, writer, names):
-        """(fields, {line key: amount}) stated for this project by earlier rows of this file.
-
-        Rows of earlier chunks are already in the database (in this import's transaction), so only
-        a bit mask of the line keys they stated is kept per reference: memory stays small."""
-        group = accepted.get(reference)
-        if group is not None:
-            return group.plain_fields(), {key: value[0] for key, value in group.lines.items()}
-        if reference not in self.seen:
-            return {}, {}
-        project = writer.existing[reference]
-        mask = self.seen[reference]
-        lines = {key: line.amount for key, line in writer.lines.get(project.pk, {}).items()
-                 if self.line_bits.get(key, 0) & mask}
-        return {name: getattr(project, name) for name in names}, lines
-
-    def _merge(self, accepted, row, writer):
-        """Add a row to its project, or record a conflict with an earlier row of that project.
+    def _group(self, reference, rows):
+        """One project from its rows (in file order), or None when every row contradicts an earlier one.
 
         Rows of one project may leave details blank (a long-form file often states the
         description once); two different non-blank values are a conflict."""
-        fields = {k: v for k, v in row.fields.items() if k != "extra"}
-        earlier_fields, earlier_lines = self._earlier(row.reference, accepted, writer, fields)
-        merged_fields = {k: v for k, v in earlier_fields.items() if _filled(v)}
-        for name, value in fields.items():
-            old = merged_fields.get(name)
-            if _filled(value) and _filled(old) and old != value:
-                row.error(None, value, f"project {row.reference}: {name.replace('_', ' ')} is {old!r} on "
-                          f"{self.first_rows.get(row.reference, 'an earlier row')}: one reference, one project")
+        first = rows[0]
+        where = f"sheet {first.sheet!r} row {first.number}" if first.sheet else f"row {first.number}"
+        group = None
+        for row in rows:
+            fields = {k: v for k, v in row.fields.items() if k != "extra"}
+            earlier_fields = group.plain_fields() if group else {}
+            earlier_lines = {key: value[0] for key, value in group.lines.items()} if group else {}
+            conflict = self._conflict(reference, row, fields, earlier_fields, earlier_lines, where)
+            if conflict:
+                row.error(None, conflict[0], conflict[1])
                 self.conflicts += 1
-                return
-            if not _filled(old):
-                merged_fields[name] = value
+                self.log.error(conflict[1], sheet=row.sheet, row=row.number, value=conflict[0])
+                self._reject(row, row.sheet)
+                continue
+            merged = {k: v for k, v in earlier_fields.items() if _filled(v)}
+            for name, value in fields.items():
+                if not _filled(merged.get(name)):
+                    merged[name] = value
+            if group is None:
+                group = Group(row, merged)
+            else:
+                group.add(row, merged)
+        return group
+
+    @staticmethod
+    def _conflict(reference, row, fields, earlier_fields, earlier_lines, where):
+        """(value, message) when a row contradicts the earlier rows of its project."""
+        for name, value in fields.items():
+            old = earlier_fields.get(name)
+            if _filled(value) and _filled(old) and old != value:
+                return value, (f"project {reference}: {name.replace('_', ' ')} is {old!r} on {where}: "
+                               "one reference, one project")
         for key, (amount, _stated, _phase) in row.lines.items():
             if key in earlier_lines and earlier_lines[key] != amount:
-                row.error(None, row.reference, f"project {row.reference}: {key[0]} {_years(key)} is "
-                          f"{rand_exact(earlier_lines[key])} on {self.first_rows.get(row.reference, 'an earlier row')} "
-                          f"and {rand_exact(amount)} here; state each amount once")
-                self.conflicts += 1
-                return
-        previously_seen = row.reference in self.seen
-        where = f"sheet {self.log.sheet!r} row {row.number}" if self.log.sheet else f"row {row.number}"
-        self.first_rows.setdefault(row.reference, where)
-        self.seen[row.reference] = self.seen.get(row.reference, 0) | self._line_bits(row.lines)
-        group = accepted.get(row.reference)
-        if group is None:
-            accepted[row.reference] = Group(row, merged_fields, merge_places=previously_seen)
-        else:
-            group.add(row, merged_fields)
+                return reference, (f"project {reference}: {key[0]} {_years(key)} is {rand_exact(earlier_lines[key])} "
+                                   f"on {where} and {rand_exact(amount)} here; state each amount once")
+        return None
 
     # -- locating ------------------------------------------------------------------------------
 
@@ -576,12 +572,11 @@ class ImportRun:
 class Group:
     """The rows of one project within a chunk."""
 
-    def __init__(self, row, fields, merge_places):
+    def __init__(self, row, fields):
         self.extra = dict(row.fields.get("extra") or {})
         self.fields = self._with_extra(fields)
         self.lines = dict(row.lines)
         self.spots = {s.key: s for s in row.spots}
-        self.merge_places = merge_places
 
     def plain_fields(self):
         return {k: v for k, v in self.fields.items() if k != "extra"}
@@ -602,52 +597,37 @@ def _filled(value):
     return value not in (None, "", False)
 
 
-class Writer:
-    """Writes one chunk of project groups: bulk creates/updates with history."""
+class Planner:
+    """Compares one batch of projects with the register and stages what the import writes."""
 
     def __init__(self, run):
         self.run = run
-        self.user = run.user
-        self.reason = f"import: submission {run.submission.pk} ({run.submission.filename})"[:100]
-        self.now = timezone.now()
+        self.staged = staging.Plan(run.submission)
 
     def load(self, references):
-        """The register's projects (with lines and locations) for a chunk's references."""
+        """The register's projects (with lines and locations) for a batch's references."""
         self.existing = {p.reference: p for p in Project.objects.filter(organisation=self.run.organisation,
                                                                         reference__in=list(references))}
         self.lines, self.locations = self._children(self.existing)
 
-    def write(self, groups):
+    def plan(self, groups):
         run = self.run
-        existing = {ref: self.existing[ref] for ref in groups if ref in self.existing}
-        lines, locations = self.lines, self.locations
-        new = [self._new_project(ref, group) for ref, group in groups.items() if ref not in existing]
-        if new:
-            Project.objects.bulk_create(new, batch_size=500)
-            if any(p.pk is None for p in new):  # backends that do not return ids
-                ids = dict(Project.objects.filter(organisation=run.organisation, reference__in=[p.reference for p in new])
-                           .values_list("reference", "pk"))
-                for project in new:
-                    project.pk = project.id = ids[project.reference]
-            insert_created_history(Project, new, self.user, self.reason, self.now)
-            run.created.update(p.reference for p in new)
-            for project in new:
-                run.diff.project_added(project.reference, project.title)
-        changed = [p for ref, p in existing.items() if self._update_fields(p, groups[ref])]
-        if changed:
-            bulk_update_with_history(changed, Project, PROJECT_UPDATE_FIELDS, batch_size=500,
-                                     default_user=self.user, default_change_reason=self.reason)
-        touched = {p.reference for p in changed}
-        projects = {p.reference: p for p in new} | existing
-        touched |= self._write_lines(groups, projects, lines)
-        touched |= self._write_locations(groups, projects, locations)
-        run.updated.update(ref for ref in touched if ref not in run.created)
-
-    def _create(self, model, objs):
-        model.objects.bulk_create(objs, batch_size=1000)
-        if any(obj.pk is None for obj in objs):  # only backends that cannot return ids (none we support)
-            raise RuntimeError(f"{model.__name__}: the database did not return the new ids")
-        insert_created_history(model, objs, self.user, self.reason, self.now)
+        for ref, group in groups.items():
+            project = self.existing.get(ref)
+            if project is None:
+                self.staged.new_project(ref, group.fields)
+                run.created.add(ref)
+                run.diff.project_added(ref, group.fields.get("title", ""))
+                touched = False
+            else:
+                touched = self._update_fields(project, group)
+                if touched:
+                    self.staged.changed_project(project)
+            touched |= self._plan_lines(ref, group, project)
+            touched |= self._plan_locations(ref, group, project)
+            if touched and ref not in run.created:
+                run.updated.add(ref)
+        self.staged.save()
 
     def _children(self, existing):
         ids = [p.pk for p in existing.values()]
@@ -658,11 +638,6 @@ class Writer:
             for location in Location.objects.filter(project_id__in=ids):
                 locations.setdefault(location.project_id, []).append(location)
         return lines, locations
-
-    def _new_project(self, reference, group):
-        fields = dict(group.fields.items())
-        return Project(organisation=self.run.organisation, reference=reference, submission=self.run.submission,
-                       created=self.now, updated=self.now, **fields)
 
     def _update_fields(self, project, group):
         changed = False
@@ -676,68 +651,44 @@ class Writer:
                     self.run.diff.field_changed(project.reference, project.title, name, getattr(project, name), value)
                 setattr(project, name, value)
                 changed = True
-        if changed:
-            project.submission = self.run.submission
-            project.updated = self.now
         return changed
 
-    def _write_lines(self, groups, projects, existing_lines):
-        month = self.run.organisation.fy_start_month
-        new, changed, touched = [], [], set()
-        for ref, group in groups.items():
-            project = projects[ref]
-            current = existing_lines.get(project.pk, {})
-            for (kind, first, last), (amount, stated, phase) in group.lines.items():
-                line = current.get((kind, first, last))
-                if line is None:
-                    new.append(BudgetLine(project=project, kind=kind, amount=amount, fy_first=first, fy_last=last,
-                                          fy_start_month=month, stated_as=stated, phase=phase,
-                                          submission=self.run.submission))
-                    touched.add(ref)
-                    self.run.diff.line_added(ref, project.title, kind, first, last, amount, ref in self.run.created)
-                elif line.amount != amount or line.fy_start_month != month:
-                    self.run.diff.line_changed(ref, project.title, kind, first, last, line.amount, amount)
-                    line.amount, line.fy_start_month, line.submission = amount, month, self.run.submission
-                    line.stated_as, line.phase = stated or line.stated_as, phase or line.phase
-                    changed.append(line)
-                    touched.add(ref)
-        if new:
-            self._create(BudgetLine, new)
-        if changed:
-            bulk_update_with_history(changed, BudgetLine, ["amount", "fy_start_month", "submission", "stated_as",
-                                                           "phase"], batch_size=1000, default_user=self.user,
-                                     default_change_reason=self.reason)
+    def _plan_lines(self, ref, group, project):
+        """Stage the group's new and changed budget lines; True when there are any."""
+        run, month = self.run, self.run.organisation.fy_start_month
+        current = self.lines.get(project.pk, {}) if project else {}
+        title = project.title if project else group.fields.get("title", "")
+        touched = False
+        for (kind, first, last), (amount, stated, phase) in group.lines.items():
+            line = current.get((kind, first, last))
+            if line is None:
+                self.staged.new_line(project.pk if project else None, ref, kind=kind, amount=amount, fy_first=first,
+                                   fy_last=last, fy_start_month=month, stated_as=stated, phase=phase)
+                run.diff.line_added(ref, title, kind, first, last, amount, ref in run.created)
+                touched = True
+            elif line.amount != amount or line.fy_start_month != month:
+                run.diff.line_changed(ref, title, kind, first, last, line.amount, amount)
+                line.amount, line.fy_start_month = amount, month
+                line.stated_as, line.phase = stated or line.stated_as, phase or line.phase
+                self.staged.changed_line(line)
+                touched = True
         return touched
 
-    def _write_locations(self, groups, projects, existing_locations):
-        """Add the places a file states; places it no longer states are removed at the end of the
-        import (a project's rows may come in several chunks), see ImportRun.remove_stale."""
-        new, touched = [], set()
-        for ref, group in groups.items():
-            if not group.spots:
-                continue
-            project = projects[ref]
-            current = {_location_key(loc): loc for loc in existing_locations.get(project.pk, [])}
-            for key, location in current.items():
-                if key in group.spots:
-                    self.run.stale.pop(location.pk, None)
-                elif not group.merge_places:  # first rows of this project in the file
-                    self.run.stale[location.pk] = (ref, location)
-            missing = [spot for key, spot in group.spots.items() if key not in current]
-            if missing:
-                touched.add(ref)
-                if ref not in self.run.created:
-                    self.run.diff.places_changed(ref, project.title)
-                new.extend(_location(project, spot) for spot in missing)
-        if new:
-            self._create(Location, new)
-        return touched
-
-
-def _location(project, spot):
-    return Location(project=project, precision=spot.precision, latitude=spot.latitude, longitude=spot.longitude,
-                    name=spot.name, place_id=spot.place_id, municipality_id=spot.municipality_id,
-                    zone_id=spot.zone_id, province_id=spot.province_id)
+    def _plan_locations(self, ref, group, project):
+        """Stage the places the file states and, when it states any, the removal of the project's other
+        places (with all of a project's rows grouped, the file's places are complete)."""
+        if not group.spots:
+            return False
+        current = {_location_key(loc): loc for loc in self.locations.get(project.pk, [])} if project else {}
+        stale = [location for key, location in current.items() if key not in group.spots]
+        missing = [spot for key, spot in group.spots.items() if key not in current]
+        for location in stale:
+            self.staged.removed_location(location)
+        for spot in missing:
+            self.staged.new_location(project.pk if project else None, ref, spot)
+        if project and (stale or missing):
+            self.run.diff.places_changed(ref, project.title)
+        return bool(stale or missing)
 
 
 def _location_key(location):

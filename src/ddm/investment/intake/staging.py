@@ -1,0 +1,298 @@
+"""An import's staging area: short transactions while it runs, one short one that publishes it.
+
+On SQLite one writer holds the write lock at a time, so an import that wrote the register in one
+transaction blocked every other writer (sign-in, other imports) for as long as it ran. An import now:
+
+1. stages each accepted row (parsed and located, as JSON) in ``StagedRow``, a chunk per transaction;
+2. reads them back grouped by project reference, compares each project once with the register and
+   stages what it would write (``StagedProject`` / ``StagedLine`` / ``StagedLocation``: rows to create,
+   rows to change with their new values, locations to remove), a batch per transaction;
+3. publishes: one transaction copies the staged rows into the register with set-based SQL
+   (INSERT ... SELECT, UPDATE from the staging rows, DELETE), writes their history rows the same
+   way, and deletes the staging rows. That is the only transaction that touches the register: until
+   it commits nothing of the import is visible; a preview or a refused file never runs it.
+
+An import that dies leaves only staging rows, which no register query reads; ``discard_abandoned``
+deletes them (the next worker start, job or import) when the submission is no longer running.
+Same on PostgreSQL.
+"""
+
+# SQL below is built from the models' table and column names (quoted by the connection); every value is bound.
+# ruff: noqa: S608
+import datetime as dt
+import json
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Max
+
+from ddm.accounts.models import Organisation
+from ddm.investment.intake.bulkinsert import insert_rows
+from ddm.investment.intake.locating import Spot
+from ddm.investment.models import (
+    BudgetLine,
+    Location,
+    Project,
+    StagedLine,
+    StagedLocation,
+    StagedProject,
+    StagedRow,
+    Submission,
+    SubmissionStatus,
+)
+
+STAGED_MODELS = (StagedRow, StagedProject, StagedLine, StagedLocation)
+DATE_FIELDS = ("start_date", "end_date")
+
+
+# -- rows ------------------------------------------------------------------------------------------
+
+def encode_row(sheet, row, values):
+    """A parsed, located row as JSON text (values: the cells as read, JSON-safe, for a rejected row)."""
+    fields = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in row.fields.items()}
+    lines = [[kind, first, last, str(amount), stated, phase]
+             for (kind, first, last), (amount, stated, phase) in row.lines.items()]
+    spots = [[s.precision, s.name, s.latitude, s.longitude, s.place_id, s.municipality_id, s.zone_id, s.province_id]
+             for s in row.spots]
+    return json.dumps({"s": sheet, "n": row.number, "v": values, "f": fields, "l": lines, "p": spots},
+                      separators=(",", ":"))
+
+
+class StagedParsedRow:
+    """A staged row read back: what grouping needs of a ParsedRow (see pipeline.Group)."""
+
+    __slots__ = ("errors", "fields", "lines", "number", "reference", "sheet", "spots", "values")
+
+    def __init__(self, reference, payload):
+        data = json.loads(payload)
+        self.reference = reference
+        self.sheet, self.number, self.values = data["s"], data["n"], data["v"]
+        self.fields = {k: (dt.date.fromisoformat(v) if k in DATE_FIELDS and v else v) for k, v in data["f"].items()}
+        self.lines = {(kind, first, last): (Decimal(amount), stated, phase)
+                      for kind, first, last, amount, stated, phase in data["l"]}
+        self.spots = [Spot(*values) for values in data["p"]]
+        self.errors = []
+
+    def error(self, column, value, message):
+        self.errors.append((column or "", value, message))
+
+
+def stage_rows(submission, rows):
+    """[(seq, reference, payload)] in one short transaction."""
+    with transaction.atomic():
+        insert_rows(StagedRow, ["submission", "seq", "reference", "payload"],
+                    ((submission.pk, seq, reference, payload) for seq, reference, payload in rows))
+
+
+def grouped_rows(submission, batch=2000):
+    """Yield {reference: [StagedParsedRow in file order]} for up to ``batch`` references at a time,
+    every row of a reference in the same batch, references in sorted order."""
+    staged = StagedRow.objects.filter(submission=submission)
+    last = None
+    while True:
+        page = staged.order_by("reference").values_list("reference", flat=True).distinct()
+        if last is not None:
+            page = page.filter(reference__gt=last)
+        references = list(page[:batch])
+        if not references:
+            return
+        last = references[-1]
+        groups = {reference: [] for reference in references}
+        for reference, payload in (staged.filter(reference__in=references).order_by("reference", "seq")
+                                   .values_list("reference", "payload")):
+            groups[reference].append(StagedParsedRow(reference, payload))
+        yield groups
+
+
+# -- the write plan --------------------------------------------------------------------------------
+
+PROJECT_FIELDS = ["submission", "target", "reference", "title", "description", "sector", "status", "start_date",
+                  "end_date", "catalytic", "implementing_agent", "extra"]
+LINE_FIELDS = ["submission", "target", "project", "reference", "kind", "amount", "fy_first", "fy_last",
+               "fy_start_month", "stated_as", "phase"]
+LOCATION_FIELDS = ["submission", "target", "project", "reference", "precision", "latitude", "longitude", "name",
+                   "place_id", "municipality_id", "zone_id", "province_id"]
+
+
+class Plan:
+    """What one batch of projects writes, as staging rows (saved in one short transaction)."""
+
+    def __init__(self, submission):
+        self.submission_id = submission.pk
+        self.projects, self.lines, self.locations = [], [], []
+
+    def new_project(self, reference, fields):
+        values = {**fields, "reference": reference}
+        self.projects.append((self.submission_id, None, *(
+            values[name] if name in values else Project._meta.get_field(name).get_default()  # the model's default
+            for name in PROJECT_FIELDS[2:])))
+
+    def changed_project(self, project):
+        self.projects.append((self.submission_id, project.pk,
+                              *(getattr(project, name) for name in PROJECT_FIELDS[2:])))
+
+    def new_line(self, project_id, reference, kind, amount, fy_first, fy_last, fy_start_month, stated_as, phase):
+        self.lines.append((self.submission_id, None, project_id, reference, kind, amount, fy_first, fy_last,
+                           fy_start_month, stated_as, phase))
+
+    def changed_line(self, line):
+        self.lines.append((self.submission_id, line.pk, line.project_id, "", line.kind, line.amount, line.fy_first,
+                           line.fy_last, line.fy_start_month, line.stated_as, line.phase))
+
+    def new_location(self, project_id, reference, spot):
+        self.locations.append((self.submission_id, None, project_id, reference, spot.precision, spot.latitude,
+                               spot.longitude, spot.name, spot.place_id, spot.municipality_id, spot.zone_id,
+                               spot.province_id))
+
+    def removed_location(self, location):
+        self.locations.append((self.submission_id, location.pk, location.project_id, "", "", None, None, "", None,
+                               None, None, None))
+
+    def save(self):
+        with transaction.atomic():
+            for model, fields, rows in ((StagedProject, PROJECT_FIELDS, self.projects),
+                                        (StagedLine, LINE_FIELDS, self.lines),
+                                        (StagedLocation, LOCATION_FIELDS, self.locations)):
+                if rows:
+                    insert_rows(model, fields, rows)
+
+
+# -- publishing ------------------------------------------------------------------------------------
+
+PROJECT_COLUMNS = ["reference", "title", "description", "sector", "status", "start_date", "end_date", "catalytic",
+                   "implementing_agent", "extra"]
+LINE_COLUMNS = ["kind", "amount", "fy_first", "fy_last", "fy_start_month", "stated_as", "phase"]
+LOCATION_COLUMNS = ["precision", "latitude", "longitude", "name", "place_id", "municipality_id", "zone_id",
+                    "province_id"]
+
+
+class Publisher:
+    """The final transaction: staged rows into the register and its history, by set-based SQL.
+
+    Table and column names below come from the models' metadata, quoted by the connection; every
+    value is a bound parameter."""
+
+    def __init__(self, submission, organisation, user, reason, now):
+        self.submission_id = submission.pk
+        self.organisation_id = organisation.pk
+        self.user_id = getattr(user, "pk", None)
+        self.reason = reason
+        self.now = now
+        self.quote = connection.ops.quote_name
+
+    def _table(self, model):
+        return self.quote(model._meta.db_table)
+
+    def _datetime(self, model, name, value):
+        return model._meta.get_field(name).get_db_prep_save(value, connection)
+
+    def publish(self):
+        """Run inside the caller's transaction."""
+        # Publishing imports of one organisation one at a time (PostgreSQL; SQLite's write lock already
+        # does): the "+" history below finds this import's new rows by id.
+        Organisation.objects.select_for_update().filter(pk=self.organisation_id).exists()
+        with connection.cursor() as cursor:
+            self.cursor = cursor
+            before = {model: model.objects.aggregate(top=Max("pk"))["top"] or 0
+                      for model in (Project, BudgetLine, Location)}
+            self._projects()
+            self._lines()
+            self._locations()
+            for model in (Project, BudgetLine, Location):  # "+": rows this transaction created
+                self._history(model, "+", "id > %s AND submission_id = %s" if model is not Location else
+                              f"id > %s AND project_id IN (SELECT id FROM {self._table(Project)} "
+                              "WHERE organisation_id = %s)",
+                              [before[model], self.submission_id if model is not Location else self.organisation_id])
+        discard_staged(self.submission_id)
+
+    def _execute(self, sql, params):
+        self.cursor.execute(sql, params)
+
+    def _projects(self):
+        project, staged = self._table(Project), self._table(StagedProject)
+        columns = ", ".join(self.quote(c) for c in PROJECT_COLUMNS)
+        created = self._datetime(Project, "created", self.now)
+        self._execute(
+            f"INSERT INTO {project} (organisation_id, {columns}, stage, is_aggregate, submission_id, created, updated) "
+            f"SELECT %s, {columns}, '', %s, %s, %s, %s FROM {staged} WHERE submission_id = %s AND target IS NULL "
+            "ORDER BY id", [self.organisation_id, False, self.submission_id, created, created, self.submission_id])
+        changed = [c for c in PROJECT_COLUMNS if c != "reference"]
+        self._update(Project, StagedProject, changed, {"submission_id": self.submission_id, "updated": created})
+
+    def _update(self, model, staged_model, columns, constants):
+        """Set ``columns`` of the register rows a staged row targets to its values (and ``constants``),
+        then write their "~" history rows."""
+        table, staged = self._table(model), self._table(staged_model)
+        where = "submission_id = %s AND target IS NOT NULL"
+        sets = [f"{self.quote(c)} = (SELECT s.{self.quote(c)} FROM {staged} s WHERE s.submission_id = %s "
+                f"AND s.target = {table}.id)" for c in columns]
+        sets += [f"{self.quote(c)} = %s" for c in constants]
+        params = [self.submission_id] * len(columns) + list(constants.values())
+        targets = f"id IN (SELECT target FROM {staged} WHERE {where})"
+        self._execute(f"UPDATE {table} SET {', '.join(sets)} WHERE {targets}", [*params, self.submission_id])
+        self._history(model, "~", targets, [self.submission_id])
+
+    def _project_id(self, staged_alias):
+        """The project id of a staged line or location: stated, or the project this import created."""
+        return (f"COALESCE({staged_alias}.project, (SELECT p.id FROM {self._table(Project)} p "
+                f"WHERE p.organisation_id = %s AND p.reference = {staged_alias}.reference))")
+
+    def _lines(self):
+        line, staged = self._table(BudgetLine), self._table(StagedLine)
+        columns = ", ".join(self.quote(c) for c in LINE_COLUMNS)
+        picked = ", ".join(f"s.{self.quote(c)}" for c in LINE_COLUMNS)
+        self._execute(f"INSERT INTO {line} (project_id, {columns}, submission_id) "
+                      f"SELECT {self._project_id('s')}, {picked}, %s FROM {staged} s "
+                      "WHERE s.submission_id = %s AND s.target IS NULL ORDER BY s.id",
+                      [self.organisation_id, self.submission_id, self.submission_id])
+        self._update(BudgetLine, StagedLine, ["amount", "fy_start_month", "stated_as", "phase"],
+                     {"submission_id": self.submission_id})
+
+    def _locations(self):
+        location, staged = self._table(Location), self._table(StagedLocation)
+        removed = f"id IN (SELECT target FROM {staged} WHERE submission_id = %s AND target IS NOT NULL)"
+        self._history(Location, "-", removed, [self.submission_id])
+        self._execute(f"DELETE FROM {location} WHERE {removed}", [self.submission_id])
+        columns = ", ".join(self.quote(c) for c in LOCATION_COLUMNS)
+        picked = ", ".join(f"s.{self.quote(c)}" for c in LOCATION_COLUMNS)
+        self._execute(f"INSERT INTO {location} (project_id, {columns}) "
+                      f"SELECT {self._project_id('s')}, {picked} FROM {staged} s "
+                      "WHERE s.submission_id = %s AND s.target IS NULL ORDER BY s.id",
+                      [self.organisation_id, self.submission_id])
+
+    def _history(self, model, kind, where, params):
+        """One history row per register row matching ``where``, as simple_history writes them."""
+        history = model.history.model
+        meta = {"history_date": self._datetime(history, "history_date", self.now),
+                "history_change_reason": self.reason, "history_type": kind, "history_user_id": self.user_id}
+        fields = [f.column for f in history._meta.local_concrete_fields
+                  if f.attname != "history_id" and f.attname not in meta]
+        columns = ", ".join(self.quote(c) for c in [*fields, *meta])
+        picked = ", ".join(self.quote(c) for c in fields)
+        self._execute(f"INSERT INTO {self._table(history)} ({columns}) "
+                      f"SELECT {picked}, %s, %s, %s, %s FROM {self._table(model)} WHERE {where} ORDER BY id",
+                      [*meta.values(), *params])
+
+
+# -- cleaning up -----------------------------------------------------------------------------------
+
+def discard_staged(submission_id):
+    """Delete an import's staging rows (published, a preview, a refused file, an error). Plain SQL:
+    the ORM's delete would load every row to send signals (ddm.caching listens to all models)."""
+    with connection.cursor() as cursor:
+        for model in STAGED_MODELS:
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)} "
+                           "WHERE submission_id = %s", [submission_id])
+
+
+def discard_abandoned():
+    """Delete the staging rows of imports that are not running (they died, or stopped before cleaning up)."""
+    stale = set()
+    for model in STAGED_MODELS:
+        stale.update(model.objects.values_list("submission_id", flat=True).distinct())
+    if stale:
+        stale -= set(Submission.objects.filter(pk__in=stale, status=SubmissionStatus.RUNNING)
+                     .values_list("pk", flat=True))
+    for submission_id in stale:
+        discard_staged(submission_id)
+    return len(stale)
