@@ -221,3 +221,14 @@ def test_cli_submissions_list_approve_return(tmp_path, make_user, organisation):
 def test_setup_data_is_published():
     """`ddm setup`'s reference and demo data go straight to the register (channel demo)."""
     assert not Submission.objects.filter(channel="demo", status="submitted").exists()
+
+
+def test_a_hub_member_sees_provincial_submissions_of_its_own_province_only(make_user, organisation, zone):
+    from ddm.investment.intake.access import can_view_submission
+
+    or_tambo = make_user("hub-dc15", RoleKind.HUB, zone=zone("DC15"))  # Eastern Cape
+    ethekwini = make_user("hub-eth", RoleKind.HUB, zone=zone("ETH"))  # KwaZulu-Natal
+    seen = {code: {name for name, user in (("DC15", or_tambo), ("ETH", ethekwini))
+                   if can_view_submission(user, Submission(organisation=organisation(code)))}
+            for code in ("ec-health", "kzn-health", "nat-health", "EC154")}
+    assert seen == {"ec-health": {"DC15"}, "kzn-health": {"ETH"}, "nat-health": {"DC15", "ETH"}, "EC154": {"DC15"}}

@@ -3,9 +3,10 @@
 A submission is visible to administrators, to whoever may submit for its organisation (and the
 user who made it), and to coordinators whose scope covers the organisation: a provincial
 coordinator for organisations of their province and for national bodies and parastatals (whose
-projects reach every province); a hub member for their zone's municipalities and for national
-and provincial bodies and parastatals. Private companies' submissions: administrators and the
-company's own submitters only.
+projects reach every province); a hub member for their zone's municipalities, its province's
+provincial bodies, and national bodies and parastatals. Never another province's bodies: a hub
+member does not see more than the coordinator of its own province. Private companies'
+submissions: administrators and the company's own submitters only.
 """
 
 from ddm.accounts.access import can_submit_for, is_admin, roles_of
@@ -23,16 +24,17 @@ def can_view_submission(user, submission):
     for role in roles_of(user):
         if role.kind == RoleKind.PROVINCIAL and (org.province_id in (None, role.province_id)):
             return True
-        if role.kind == RoleKind.HUB and _in_zone(org, role.zone_id):
+        if role.kind == RoleKind.HUB and _in_zone(org, role.zone):
             return True
     return False
 
 
-def _in_zone(org, zone_id):
+def _in_zone(org, zone):
     if org.municipality_id is None:
-        return True  # national, provincial bodies and parastatals reach every zone
+        # National bodies and parastatals reach every zone; a provincial body only its province's.
+        return org.province_id in (None, zone.province_id)
     municipality = org.municipality
-    return municipality.pk == zone_id or municipality.parent_id == zone_id
+    return municipality.pk == zone.pk or municipality.parent_id == zone.pk
 
 
 def visible_submissions(user, queryset):
