@@ -11,9 +11,10 @@ write (POST with a valid CSRF token and an empty body), which roles pass the acc
 Each request runs in a transaction that is rolled back, so a write that succeeds changes nothing for the
 next role. Rows whose answer is the same for everyone (files, public API reads) are checked as an anonymous
 visitor and as a signed-in user without a role; read-only pages' POST as an anonymous visitor (a write
-added there without a new row would send the visitor to sign in). Roles are held by fresh users over one set of objects in O.R. Tambo (DC15, Eastern Cape): a
-project, a submission and a One Plan commitment of EC Health; "elsewhere" roles cover KwaZulu-Natal,
-eThekwini or another EC department. Set DDM_ACCESS_RECORD=1 to print what each role actually gets.
+added there without a new row would send the visitor to sign in). Roles are held by fresh users over one
+set of objects in O.R. Tambo (DC15, Eastern Cape): a project, a submission and a One Plan commitment of EC
+Health; "elsewhere" roles cover KwaZulu-Natal, eThekwini or another EC department. Set DDM_ACCESS_RECORD=1
+to print what each role actually gets.
 """
 
 import os
