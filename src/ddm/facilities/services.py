@@ -33,8 +33,11 @@ class Counts:
     learners: int = 0
     educators: int = 0
     clinics: int = 0  # community health centres + community day centres
+    community_health_centres: int = 0
+    community_day_centres: int = 0
     hospitals: int = 0
     ems_stations: int = 0
+    long_term_care: int = 0
     extra: dict = field(default_factory=dict)
 
     @property
@@ -45,8 +48,8 @@ class Counts:
         return ratio(self.clinics, population, 10000)
 
     def add(self, other):
-        for name in ("schools", "schools_with_figures", "learners", "educators", "clinics", "hospitals",
-                     "ems_stations"):
+        for name in ("schools", "schools_with_figures", "learners", "educators", "clinics", "community_health_centres",
+                     "community_day_centres", "hospitals", "ems_stations", "long_term_care"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         return self
 
@@ -60,8 +63,11 @@ def counts_by_municipality(municipality_codes):
                 schools=Count("id", filter=school), schools_with_figures=Count("id", filter=school & figures),
                 total_learners=Sum("learners", filter=school & figures),
                 total_educators=Sum("educators", filter=school & figures),
-                clinics=Count("id", filter=Q(kind__in=CLINIC_KINDS)), hospitals=Count("id", filter=Q(kind=Kind.HOSPITAL)),
-                ems_stations=Count("id", filter=Q(kind=Kind.EMS))))
+                clinics=Count("id", filter=Q(kind__in=CLINIC_KINDS)),
+                community_health_centres=Count("id", filter=Q(kind=Kind.CHC)),
+                community_day_centres=Count("id", filter=Q(kind=Kind.CDC)),
+                hospitals=Count("id", filter=Q(kind=Kind.HOSPITAL)), ems_stations=Count("id", filter=Q(kind=Kind.EMS)),
+                long_term_care=Count("id", filter=Q(kind=Kind.LONG_TERM_CARE))))
     result = {code: Counts(code) for code in municipality_codes}
     for row in rows:
         code = row.pop("municipality__code")

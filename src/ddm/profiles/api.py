@@ -9,7 +9,11 @@ GET /zones/{code}/profile, /municipalities/{code}/profile -> the profile as data
         demography also has charts [{group, title, source, year, rows [{label, value, share, display}]}],
         spatial has map {view_box, wards, title, legend[]},
     sources [{number, source, years}], narrative {...} | null, projects {empty, by_kind [...], top_projects
-        [...], includes, calendar, located_points}.
+        [...], includes, calendar, located_points},
+    facilities {figures [{place, place_name, level, code, name, unit, value (int, decimal string or null),
+        year, source, note}] (schools, learners, educators, learners per educator, hospitals, community health
+        and day centres, clinics, EMS stations, long-term care, population, clinics per 10,000 people; per
+        municipality, then a zone's sum), sources [{citation, vintage, licence}], notes []}.
 GET /indicators -> definitions; GET /indicators/{code}/values?level=zone&year= -> {place code: value}
     of the newest year (each place's newest release of it), with that year's source.
 GET /map/indicators, /zones/{code}/map/indicators -> the numeric indicators with data for the 52 zones or the

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from ddm.profiles import pdf, projects, sections
+from ddm.profiles.facilities_section import facilities_section, figures
 
 
 def profile_sheets(place):
@@ -27,7 +28,27 @@ def profile_sheets(place):
     sheets.append(_finance_sheet(profile))
     sheets.append(_breakdown_sheet(profile))
     sheets.append(_projects_sheet(place))
+    sheets.append(facilities_sheet(place, profile))
     return sheets
+
+
+def _facilities(place, profile):
+    return facilities_section(place, [(m["code"], m["name"]) for m in profile["place"]["municipalities"]])
+
+
+FACILITY_HEADER = ["place code", "place", "place level", "figure code", "figure", "unit", "value", "year", "source",
+                   "note"]
+
+
+def facilities_sheet(place, profile=None):
+    """The facilities section (schools, learners, educators, health facilities by kind, clinics per 10,000
+    people), one row per place and figure, each with its own source and year."""
+    section = _facilities(place, profile or sections.get_profile(place))
+    rows = [[f["place"], f["place_name"], f["level"], f["code"], f["name"], f["unit"],
+             "no data" if f["value"] is None else f["value"], f["year"] or "", f["source"], f["note"]]
+            for f in figures(section, place.level)]
+    notes = [*section["notes"], *(f"Source: {s['citation']} ({s['vintage']}; {s['licence']})." for s in section["sources"])]
+    return ("Facilities", FACILITY_HEADER, rows, notes)
 
 
 def _cell_value(cell):
@@ -76,6 +97,9 @@ def profile_csv(place):
     for section, code, name, unit, place_code, year, value, vintage, source in history_rows:
         rows.append(["history", section, code, name, unit, place_code, "", place.level, value, year, source, "", "",
                      "", "", vintage])
+    for code, place_name, level, figure, name, unit, value, year, source, note in sheets[-1][2]:
+        rows.append(["facilities", "Facilities: schools and health", figure, name, unit, code, place_name, level, value,
+                     year, source, note, "", "", "", year])
     return header, rows
 
 
@@ -101,7 +125,8 @@ def _projects_sheet(place):
 
 
 def profile_pdf(place):
-    return pdf.render(place, sections.get_profile(place), projects.project_section(place))
+    profile = sections.get_profile(place)
+    return pdf.render(place, profile, projects.project_section(place), _facilities(place, profile))
 
 
 def profile_json(place):
@@ -118,4 +143,10 @@ def profile_json(place):
     section = projects.project_section(place)
     section["located_points"] = len(section.pop("points"))
     data["projects"] = section
+    facilities = _facilities(place, data)
+    data["facilities"] = {
+        "figures": [{**f, "value": str(f["value"]) if isinstance(f["value"], Decimal) else f["value"]}
+                    for f in figures(facilities, place.level)],
+        "sources": facilities["sources"], "notes": list(facilities["notes"]),
+    }
     return data

@@ -6,6 +6,9 @@ the zone total; a municipality's profile lists itself. Clinics per 10,000 people
 population in the indicator store for the same place (its source and year are shown).
 """
 
+import re
+
+from ddm.facilities.models import SOURCES
 from ddm.facilities.services import Counts, counts_by_municipality, sources
 from ddm.places.models import Level
 
@@ -19,13 +22,66 @@ NOTES = (
 )
 
 
+# The figures of a row as exports list them: (key, name, unit, register sources, note).
+FIGURES = (
+    ("schools", "Schools", "schools", ("dbe_schools_2024",), "Located schools."),
+    ("learners", "Learners", "learners", ("dbe_schools_2024",), "Learners of the schools reporting learners and educators."),
+    ("educators", "Educators", "educators", ("dbe_schools_2024",), "Educators of the schools reporting learners and educators."),
+    ("learners_per_educator", "Learners per educator", "ratio", ("dbe_schools_2024",), NOTES[1]),
+    ("hospitals", "Hospitals", "facilities", ("dsfsi_hospitals",), ""),
+    ("community_health_centres", "Community health centres", "facilities", ("doh_chc",), ""),
+    ("community_day_centres", "Community day centres", "facilities", ("doh_cdc",), ""),
+    ("clinics", "Clinics (community health centres and community day centres)", "facilities", ("doh_chc", "doh_cdc"),
+     NOTES[2]),
+    ("ems_stations", "EMS stations", "stations", ("doh_ems",), ""),
+    ("long_term_care", "Long-term care facilities", "facilities", ("doh_ltc",), ""),
+)
+SOURCE_YEAR = re.compile(r"\((\d{4})\)$")  # population_by_code's source ends with its figure's year
+
+
 def _row(counts, name, population):
     people, population_source = population or (None, "")
+    year = SOURCE_YEAR.search(population_source)
     return {"code": counts.code, "name": name, "schools": counts.schools, "learners": counts.learners,
             "educators": counts.educators, "learners_per_educator": counts.learners_per_educator,
-            "clinics": counts.clinics, "hospitals": counts.hospitals, "ems_stations": counts.ems_stations,
+            "clinics": counts.clinics, "community_health_centres": counts.community_health_centres,
+            "community_day_centres": counts.community_day_centres, "hospitals": counts.hospitals,
+            "ems_stations": counts.ems_stations, "long_term_care": counts.long_term_care,
             "population": people, "population_source": population_source,
+            "population_year": int(year.group(1)) if year else None,
             "clinics_per_10000": counts.clinics_per_10000(people) if people else None}
+
+
+def _register_source(keys):
+    """(citation, vintage) of one or more register sources ("A; B", the newest vintage)."""
+    return "; ".join(SOURCES[k][0] for k in keys), max(SOURCES[k][1] for k in keys)
+
+
+def figures(section, level):
+    """Every figure of the section, one dict per place and figure, each with its own source and year:
+    {place, place_name, level, code, name, unit, value (int, Decimal or None), year, source, note}.
+    A zone's municipalities come first, then the zone total (a sum of its municipalities, labelled so)."""
+    total = section["total"]
+    places = [(row, Level.MUNICIPALITY if total else level, "") for row in section["rows"]]
+    if total:
+        places.append((total, Level.ZONE, " Sum of the zone's municipalities."))
+    return [figure for row, row_level, summed in places for figure in _place_figures(row, row_level, summed)]
+
+
+def _place_figures(row, level, summed):
+    clinics_source, clinics_year = _register_source(("doh_chc", "doh_cdc"))
+    listed = [(key, name, unit, row[key], *_register_source(keys), note + summed)
+              for key, name, unit, keys, note in FIGURES]
+    listed += [
+        ("population", "Population (for clinics per 10,000 people)", "persons", row["population"],
+         row["population_source"], row["population_year"], "The newest population figure of the place."),
+        ("clinics_per_10000", "Clinics per 10,000 people", "per 10,000 people", row["clinics_per_10000"],
+         f"{clinics_source}; population: {row['population_source']}", clinics_year,
+         "Clinics x 10,000 / population, to one decimal (half up)."),
+    ]
+    return [{"place": row["code"], "place_name": row["name"], "level": level, "code": f"facilities.{key}",
+             "name": name, "unit": unit, "value": value, "year": year, "source": source, "note": note.strip()}
+            for key, name, unit, value, source, year, note in listed]
 
 
 def facilities_section(place, municipalities=None):
@@ -34,7 +90,7 @@ def facilities_section(place, municipalities=None):
     caller has them (the profile does), saving a query."""
     from ddm import caching
 
-    return caching.remember("profile-facilities", lambda: _section(place, municipalities), place.level, place.code)
+    return caching.remember("profile-facilities-by-kind", lambda: _section(place, municipalities), place.level, place.code)
 
 
 def _section(place, municipalities):

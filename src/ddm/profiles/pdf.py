@@ -9,6 +9,7 @@ from pathlib import Path
 import typst
 from django.utils import timezone
 
+from ddm.numbers import number
 from ddm.profiles.models import ZoneNarrative
 
 TEMPLATE = Path(__file__).resolve().parent / "profile.typ"
@@ -63,7 +64,28 @@ def _projects(section):
     return {"empty": section["empty"], "blocks": blocks, "top": top, "includes": includes}
 
 
-def document_data(place, profile, project_section):
+FACILITY_COLUMNS = ("schools", "learners", "educators", "learners_per_educator", "hospitals", "community_health_centres",
+                    "community_day_centres", "clinics_per_10000", "ems_stations", "long_term_care")
+
+
+def _facilities(section):
+    """The facilities table as text: per municipality (and the zone's sum), each figure formatted once."""
+    if section is None:
+        return None
+
+    def cells(row, label):
+        return {"name": label, "values": [number(row[k], 1 if k in ("learners_per_educator", "clinics_per_10000") else 0)
+                                          or "–" for k in FACILITY_COLUMNS]}
+
+    rows = [cells(r, f"{r['code']} {r['name']}") for r in section["rows"]]
+    if section["total"]:
+        rows.append(cells(section["total"], f"{section['total']['code']} (sum of its municipalities)"))
+    population = section["rows"][0]["population_source"] if section["rows"] else ""
+    return {"rows": rows, "notes": [*section["notes"], f"Population for clinics per 10,000 people: {population}."],
+            "sources": "; ".join(f"{s['citation']} ({s['vintage']}; {s['licence']})" for s in section["sources"])}
+
+
+def document_data(place, profile, project_section, facilities=None):
     """The JSON the template reads (plain strings; all formatting done here)."""
     rows = {r["code"]: r for s in profile["sections"] for r in s["rows"]}
     key_figures = [{"name": rows[c]["name"], "value": rows[c]["values"][0]["display"],
@@ -96,17 +118,18 @@ def document_data(place, profile, project_section):
         "narrative": _narrative(zone),
         "sections": sections,
         "projects": _projects(project_section),
+        "facilities": _facilities(facilities),
         "municipalities": [f"{m['code']} {m['name']}" for m in profile["place"]["municipalities"]],
         "sources": [f"[{s['number']}] {s['source']} ({', '.join(str(y) for y in s['years'])})" for s in profile["sources"]],
     }
 
 
-def render(place, profile, project_section):
-    """PDF bytes of the profile."""
+def render(place, profile, project_section, facilities=None):
+    """PDF bytes of the profile (facilities: the profile's facilities section, ddm.profiles.facilities_section)."""
     with tempfile.TemporaryDirectory(prefix="ddm-profile-") as folder:
         root = Path(folder)
         (root / "profile.typ").write_text(TEMPLATE.read_text(encoding="utf-8"), encoding="utf-8")
-        data = document_data(place, profile, project_section)
+        data = document_data(place, profile, project_section, facilities)
         (root / "profile.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         for section in profile["sections"]:
             for index, chart in enumerate(section.get("charts", [])):
