@@ -9,7 +9,7 @@ Use in a test module:
 
     def test_home(live_browser_page):
         live_browser_page.goto("/")           # relative to the live server
-        assert live_browser_page.locator("#national-map path").count() == 52
+        assert live_browser_page.locator("#zone-table tbody tr").count() == 52
 
 Why not pytest-django's `live_server`: it forces `transactional_db`, whose teardown flushes every
 table, wiping the reference data (places, organisations) that the session fixture in conftest.py
@@ -33,7 +33,11 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
 
-__all__ = ["chromium_browser", "committed_data", "ddm_live_server", "live_browser_page"]
+__all__ = ["chromium_browser", "committed_data", "ddm_live_server", "live_browser_page", "no_script_page",
+           "serious_violations", "serve_static_from_source"]
+ROOT = Path(__file__).resolve().parents[1]
+AXE = ROOT / "tests/vendor/axe-core/axe.min.js"
+STATIC = ROOT / "src/ddm/static"
 
 
 def _unavailable(reason):
@@ -90,6 +94,36 @@ def live_browser_page(ddm_live_server, chromium_browser, django_db_blocker):
     with django_db_blocker.unblock():
         yield page
     context.close()
+
+
+@pytest.fixture
+def no_script_page(ddm_live_server, chromium_browser, django_db_blocker):
+    """A page with JavaScript off: what a reader without scripts (and a PDF renderer) sees."""
+    context = chromium_browser.new_context(base_url=ddm_live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    with django_db_blocker.unblock():
+        yield page
+    context.close()
+
+
+def serve_static_from_source(page):
+    """The page's own static files from the source tree, and axe-core at a same-origin URL (the
+    Content-Security-Policy allows no inline script, so it cannot be injected as text)."""
+    def fulfil(route):
+        name = route.request.url.split("/static/", 1)[1].split("?")[0]
+        path = AXE if name == "__tests__/axe.min.js" else STATIC / name
+        route.fulfill(path=str(path)) if path.is_file() else route.fulfill(status=404, body="")
+
+    page.route("**/static/**", fulfil)
+
+
+def serious_violations(page):
+    """axe-core's serious and critical violations on the page as it is now (after serve_static_from_source)."""
+    page.add_script_tag(url="/static/__tests__/axe.min.js")
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
 @pytest.fixture

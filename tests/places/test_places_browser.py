@@ -1,21 +1,28 @@
-"""Browser tests (Debian chromium via Playwright): the national map and list, a zone page, locate."""
+"""Browser tests (Debian chromium via Playwright): the national map and list, a zone page, locate. The SVG maps
+are checked without JavaScript (with it, Leaflet replaces them: tests/places/test_map_browser.py)."""
 
 import pytest
 
-from browser_support import chromium_browser, ddm_live_server, live_browser_page
+from browser_support import chromium_browser, ddm_live_server, live_browser_page, no_script_page
 from ddm.places.models import Place
 
 pytestmark = pytest.mark.browser
 
 
-def test_home_map_and_list_render_and_the_filter_hides_rows(live_browser_page):
-    page = live_browser_page
+def test_home_svg_map_without_javascript(no_script_page):
+    page = no_script_page
     page.goto("/")
     paths = page.locator("#national-map path")
     assert paths.count() == 52
     box = page.locator("#national-map").bounding_box()
     assert box["width"] > 300 and box["height"] > 200  # the SVG is actually laid out, not collapsed
     assert paths.first.get_attribute("d").startswith("M")
+    assert page.locator("#national-map-explorer .map-controls").is_hidden()  # no empty controls without scripts
+
+
+def test_home_list_filter_hides_rows(live_browser_page):
+    page = live_browser_page
+    page.goto("/")
     rows = page.locator("#zone-table tbody tr")
     assert rows.count() == 52
     page.fill("#zone-filter", "KwaZulu")
@@ -28,8 +35,8 @@ def test_home_map_and_list_render_and_the_filter_hides_rows(live_browser_page):
     assert page.js_errors == []
 
 
-def test_zone_link_opens_a_zone_page_with_its_municipalities(live_browser_page):
-    page = live_browser_page
+def test_zone_link_opens_a_zone_page_with_its_municipalities(no_script_page):
+    page = no_script_page
     page.goto("/")
     page.click("#national-map a[aria-label^='DC15 ']")
     page.wait_for_url("**/zones/DC15/")
