@@ -169,16 +169,15 @@ def count_rows(database):
 
 
 def backup_and_restore(env, var_dir):
-    """docs/deploy.md's recipe: pg_dump, restore into an empty database, ddm setup, same rows."""
+    """docs/deploy.md's recipe: ddm backup, ddm restore into an empty database, ddm setup, same rows."""
     restored = f"{DB_NAME}_restored"
     dump = var_dir / "ddm.dump"
-    subprocess.run(["pg_dump", "-h", "127.0.0.1", "-U", "postgres", "--format=custom", f"--file={dump}", DB_NAME],
-                   check=True, timeout=600)
+    dump.unlink(missing_ok=True)
+    subprocess.run([DDM, "backup", str(dump)], env=env, check=True, timeout=600)
     subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", restored], check=True)
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", restored], check=True)
-    subprocess.run(["pg_restore", "-h", "127.0.0.1", "-U", "postgres", "--no-owner", f"--dbname={restored}",
-                    str(dump)], check=True, timeout=600)
     restored_env = dict(env, DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{restored}")
+    subprocess.run([DDM, "restore", "--yes", str(dump)], env=restored_env, check=True, timeout=600)
     subprocess.run([DDM, "setup", "--no-demo"], env=restored_env, check=True, timeout=900)
     assert count_rows(restored) == count_rows(DB_NAME), (count_rows(restored), count_rows(DB_NAME))
     step(f"backup restored: projects and budget lines {count_rows(restored).replace('|', ' and ')}, as before")

@@ -10,6 +10,7 @@ from ddm.capacity import setup as capacity_setup
 from ddm.engagement import setup as engagement_setup
 from ddm.facilities import setup as facilities_setup
 from ddm.investment import setup as investment_setup
+from ddm.investment import summary
 from ddm.oneplan import setup as oneplan_setup
 from ddm.places import setup as places_setup
 from ddm.profiles import setup as profiles_setup
@@ -47,6 +48,7 @@ def run_setup(echo, demo=True, migrate=True):
     if demo:
         load_demo(echo)
         _print_demo_accounts(echo)
+    echo(f"zone summary: {summary.refresh_all()} zones added up")  # demo data was partly written in bulk
     caching.bump()  # places, organisations and demo data were written in bulk
 
 

@@ -83,6 +83,35 @@ def worker():
 
 
 @cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+def backup(file):
+    """Write the whole database to FILE (PostgreSQL: pg_dump custom format; SQLite: a copy)."""
+    from ddm import backup as backups
+
+    try:
+        backups.backup(file)
+    except backups.BackupError as exc:
+        support.fail(str(exc))
+    support.echo_err(f"backup written to {file}")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask: replace the database.")
+def restore(file, yes):
+    """Replace the whole database by a backup FILE written by `ddm backup` (all or nothing)."""
+    from ddm import backup as backups
+
+    if not yes:
+        click.confirm(f"Replace every record of the database by {file}?", abort=True)
+    try:
+        backups.restore(file)
+    except backups.BackupError as exc:
+        support.fail(str(exc))
+    support.echo_err(f"restored from {file}; run `ddm setup --no-demo` if the backup is from an older version")
+
+
+@cli.command()
 @click.option("--deploy", is_flag=True, help="Also Django's deployment checks; fail on any warning.")
 def check(deploy):
     """Run Django's system checks (settings, models, URLs)."""

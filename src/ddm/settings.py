@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ddm.replica.ReplicaReadsMiddleware",  # anonymous GETs read from DDM_READ_DATABASE_URL when set
     "django.contrib.messages.middleware.MessageMiddleware",
     "ddm.accounts.middleware.SignInFirstMiddleware",  # anonymous and refused: redirected to sign in
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -162,6 +163,13 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# DDM_READ_DATABASE_URL: a read replica of the primary for anonymous public pages (ddm/replica.py).
+READ_DATABASE_URL = env_str("DDM_READ_DATABASE_URL", "")
+DDM_READ_REPLICA = "replica" if READ_DATABASE_URL else None
+if READ_DATABASE_URL:
+    DATABASES["replica"] = dj_database_url.parse(READ_DATABASE_URL, conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests: the replica is the primary
+DATABASE_ROUTERS = ["ddm.replica.ReadReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

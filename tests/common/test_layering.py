@@ -18,8 +18,9 @@ PACKAGE = ROOT / "src" / "ddm"
 # Bottom first. A unit is an app (a package under src/ddm) or a top-level module of ddm. Units in the
 # same layer are peers: they may not import each other either.
 LAYERS = [
-    ["ddm", "numbers", "web", "commands_support", "caching", "operations", "server", "busy", "once"],  # shared; `ddm` is __init__
-    ["exports", "charts"],
+    ["ddm", "numbers", "web", "commands_support", "caching", "operations", "server", "busy", "once",
+     "replica"],  # shared; `ddm` is __init__
+    ["exports", "charts", "backup"],
     ["tabular"],
     ["places"],
     ["accounts"],

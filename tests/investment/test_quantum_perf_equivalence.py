@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from ddm.accounts.models import Organisation
 from ddm.investment import calendar as fy
-from ddm.investment import quantum
+from ddm.investment import located, quantum
 from ddm.investment.models import BudgetLine, Location, Project
 from ddm.places.models import Place
 
@@ -135,7 +135,7 @@ def build(projects):
 
 
 def check_register(projects, monkeypatch, integer_limit):
-    monkeypatch.setattr(quantum, "INTEGER_LIMIT", integer_limit)
+    monkeypatch.setattr(located, "INTEGER_LIMIT", integer_limit)
     with transaction.atomic():
         build(projects)
         groups = reference_groups()
@@ -159,7 +159,7 @@ def check_register(projects, monkeypatch, integer_limit):
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(projects=register)
 def test_fast_quantum_equals_the_decimal_reference(projects, monkeypatch):
-    check_register(projects, monkeypatch, quantum.INTEGER_LIMIT)
+    check_register(projects, monkeypatch, located.INTEGER_LIMIT)
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

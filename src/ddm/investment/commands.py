@@ -18,6 +18,32 @@ from ddm.investment.intake import commands as intake_commands
 def register(cli, import_group, report_group):
     intake_commands.register(cli, import_group, report_group)
     report_group.add_command(report_quantum)
+    cli.add_command(summary_group)
+
+
+@click.group("summary")
+def summary_group():
+    """The zone summary the pages read (ddm.investment.summary)."""
+
+
+@summary_group.command("refresh")
+@click.option("--zone", "zone_codes", multiple=True, help="Zone MDB code (repeatable); default: every zone.")
+def summary_refresh(zone_codes):
+    """Add the zones up again from the register and store them (after a bulk load outside `ddm import`)."""
+    from ddm import caching
+    from ddm.investment import summary
+    from ddm.places.models import Place
+
+    if zone_codes:
+        zones = dict(Place.objects.zones().filter(code__in=[c.upper() for c in zone_codes]).values_list("code", "pk"))
+        unknown = sorted({c.upper() for c in zone_codes} - set(zones))
+        if unknown:
+            fail(f"unknown zone(s): {', '.join(unknown)}")
+        stored = summary.refresh(zones.values())
+    else:
+        stored = summary.refresh_all()
+    caching.bump()
+    echo_err(f"zone summary: {stored} zone(s) added up and stored")
 
 
 @click.command("quantum")

@@ -469,3 +469,71 @@ class StagedLocation(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["submission", "target"], name="stagedlocation_target")]
+# ---------------------------------------------------------------------------------------------
+# The zone summary (ddm.investment.summary): the quantum's located groups per zone, stored when data
+# changes so that pages read them instead of adding up the register. Derived data, rebuilt from the
+# register at any time (`ddm summary refresh`): no history, no admin.
+
+class ZoneSummaryState(models.Model):
+    """Whether a zone's stored summary may be used: `built == generation`. Every change to the zone's
+    data bumps `generation` in the changing transaction; a refresh sets `built` to the generation it
+    locked before adding up, so a change committed meanwhile leaves the zone stale, never wrong."""
+
+    zone = models.OneToOneField("places.Place", on_delete=models.CASCADE, related_name="+")
+    generation = models.PositiveBigIntegerField(default=0)
+    built = models.PositiveBigIntegerField(null=True, blank=True)
+    refreshed = models.DateTimeField(null=True, blank=True)
+
+
+class ZoneSummary(models.Model):
+    """One located group of a zone (located.Group): its sum in integer cents."""
+
+    zone = models.ForeignKey("places.Place", on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16)
+    fy_first = models.PositiveSmallIntegerField(null=True)
+    fy_last = models.PositiveSmallIntegerField(null=True)
+    fy_start_month = models.PositiveSmallIntegerField()
+    sector = models.CharField(max_length=24)
+    is_aggregate = models.BooleanField()
+    municipality = models.ForeignKey("places.Place", null=True, on_delete=models.CASCADE, related_name="+")
+    precision = models.CharField(max_length=16)
+    cents = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["zone", "kind"])]
+
+
+class ZoneYearTotal(models.Model):
+    """A zone's located cents per sphere, sector (None: aggregate lines), kind and financial year of a
+    calendar (year None: years not stated), each group spread as calendar.to_calendar spreads it:
+    what the national ranking and spend per zone and sector add up."""
+
+    zone = models.ForeignKey("places.Place", on_delete=models.CASCADE, related_name="+")
+    sphere = models.CharField(max_length=16)
+    sector = models.CharField(max_length=24, null=True)  # noqa: DJ001 (None: aggregate lines, no sector, as in the quantum)
+    kind = models.CharField(max_length=16)
+    calendar_month = models.PositiveSmallIntegerField()
+    year = models.PositiveSmallIntegerField(null=True)
+    cents = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["calendar_month", "kind"]), models.Index(fields=["zone"])]
+
+
+class ZoneLineTotal(models.Model):
+    """A zone's budget lines as stated (whole, not split between places: each line of a counted project
+    located in the zone, once) per organisation, kind and years: their sum in integer cents and their
+    number. What a published total's reconciliation lists as the zone's other lines."""
+
+    zone = models.ForeignKey("places.Place", on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16)
+    fy_first = models.PositiveSmallIntegerField(null=True)
+    fy_last = models.PositiveSmallIntegerField(null=True)
+    fy_start_month = models.PositiveSmallIntegerField()
+    cents = models.BigIntegerField()
+    lines = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["zone"])]

@@ -17,7 +17,9 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from ddm.accounts.models import Organisation, Sphere
+from ddm.investment import summary
 from ddm.investment.calendar import span_label
+from ddm.investment.located import cents, from_cents
 from ddm.investment.models import (
     BudgetKind,
     BudgetLine,
@@ -128,10 +130,47 @@ def _component_lines(published):
 
 
 def _other_groups(published):
-    """The zone's lines a published total leaves out, added up in SQL per organisation, kind and years as
-    stated (the zone's register can hold tens of thousands of lines: none is built as an object)."""
-    from ddm.investment.quantum import cents
+    """The zone's lines a published total leaves out, added up per organisation, kind and years as
+    stated (the zone's register can hold tens of thousands of lines: none is built as an object): from
+    the zone summary's line totals less the published total's own lines, or added up in SQL when the
+    zone has no current summary."""
+    stored = summary.line_totals(published.zone_id)
+    if stored is None:
+        return _other_groups_direct(published)
+    in_zone = Location.objects.filter(zone_id=published.zone_id, project__in=published.components.all(),
+                                      project__duplicate_of__isnull=True).values("project_id")
+    return _named_groups(stored, BudgetLine.objects.filter(project__in=in_zone).select_related("project"))
 
+
+def _named_groups(stored, component_lines):
+    """The stored line totals less the component lines, per organisation name and sphere, kind and
+    years, in the order of the direct query (years not stated last)."""
+    totals = dict(stored)
+    for line in component_lines:
+        key = (line.project.organisation_id, line.kind, line.fy_first, line.fy_last, line.fy_start_month)
+        amount, count = totals[key]
+        totals[key] = (amount - int(line.amount.scaleb(2)), count - 1)
+    organisations = {pk: (name, sphere) for pk, name, sphere in Organisation.objects.filter(
+        pk__in={key[0] for key in totals}).values_list("pk", "name", "sphere")}
+    merged: dict[tuple, list[int]] = {}
+    for (org_id, kind, first, last, month), (amount, count) in totals.items():
+        if count:
+            sums = merged.setdefault((*organisations[org_id], kind, first, last, month), [0, 0])
+            sums[0] += amount
+            sums[1] += count
+    order = sorted(merged, key=lambda k: (k[1], k[0], k[2], _nulls_last(k[3]), _nulls_last(k[4])))
+    return [{
+        "organisation": name, "sphere": sphere, "kind": kind, "amount": from_cents(merged[key][0]),
+        "count": merged[key][1], "financial_years": span_label(first, last, month) or "years not stated",
+    } for key in order for name, sphere, kind, first, last, month in [key]]
+
+
+def _nulls_last(year):
+    return (year is None, year or 0)
+
+
+def _other_groups_direct(published):
+    """_other_groups added up in SQL from the register."""
     rows = (BudgetLine.objects.filter(project__in=_zone_project_ids(published.zone))
             .exclude(project__in=published.components.all())
             .values("project__organisation__name", "project__organisation__sphere", "kind", "fy_first", "fy_last",

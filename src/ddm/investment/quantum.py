@@ -38,29 +38,29 @@ project in several places is split by Location.share (blank: equal shares) so th
 its amount and nothing is counted twice; amounts of different kinds are never added; government
 (national, provincial, local, parastatal) and private are kept apart.
 
-How it is computed: one aggregate SQL query over the zone's locations, their projects and budget
-lines (helped by covering indexes; on PostgreSQL the joins run in parallel workers when the server
-allows them), grouped by everything that decides a row, with sums in integer cents; a project with
-one location goes straight into its group, the locations of the few projects
-with several are kept apart with what their split needs (number of locations, which is last) and
-split exactly in Python (equal shares in integers; explicit shares by calendar.split_locations,
-with one more query for them). Rows are then built in integer cents: a group that lands whole in
-one year goes straight into its row; a group spread over several years is summed first and split
-by month overlap (calendar.to_calendar's rule, in integers). Splits are made on group sums (exact:
-the parts add up to the group), so a row's cents may differ by rounding from adding per-line
-splits, never its totals. Amounts become Decimal Rand only in the rows.
+How it is computed: the zone's located groups (everything that decides a row, with its sum in
+integer cents, multi-place projects already split exactly) are read from the zone summary
+(ddm.investment.summary, stored when the zone's data changes; a few thousand rows for a metro), or
+added up from the register when the zone has no current summary (ddm.investment.located: the same
+groups). Rows are then built in integer cents: a group that lands whole in one year goes straight
+into its row; a group spread over several years is split by month overlap (calendar.to_calendar's
+rule, in integers). Splits are made on group sums (exact: the parts add up to the group), so a
+row's cents may differ by rounding from adding per-line splits, never its totals. Amounts become
+Decimal Rand only in the rows. The national views add up the summary's year totals per zone.
 """
 
 from collections import defaultdict
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db import DataError, connection, transaction
+from django.db import connection
 from django.db.models import Count, Sum
 
 from ddm.accounts.models import GOVERNMENT_SPHERES, Organisation, Sphere
 from ddm.investment import calendar as fy
-from ddm.investment.models import BudgetLine, Location, Project
+from ddm.investment import located, summary
+from ddm.investment.located import CENT, GROUP_FIELDS, Group, cents, from_cents  # noqa: F401 (GROUP_FIELDS: part of the interface)
+from ddm.investment.models import BudgetLine, Project
 from ddm.places import population
 from ddm.places.models import Place
 
@@ -214,223 +214,8 @@ def _row_order(row):
 
 
 # ---------------------------------------------------------------------------------------------
-# Grouped amounts straight from the database, in integer cents.
-
-class Group(NamedTuple):
-    """What decides a row: zone, organisation, kind, years as stated, sector, aggregate, municipality, precision."""
-
-    zone_id: int
-    organisation_id: int
-    kind: str
-    fy_first: int | None
-    fy_last: int | None
-    fy_start_month: int
-    sector: str | None
-    is_aggregate: bool
-    municipality_id: int | None
-    precision: str
-
-
-GROUP_FIELDS = Group._fields
-
-
-class Located(NamedTuple):
-    """One row of the located query (LOCATED_SQL): the group's fields, the location kept apart for a
-    split (None: no split to make), the split, and the sum in integer cents (None: no amount)."""
-
-    zone_id: int
-    organisation_id: int
-    kind: str
-    fy_first: int | None
-    fy_last: int | None
-    fy_start_month: int
-    sector: str | None
-    is_aggregate: bool
-    municipality_id: int | None
-    precision: str
-    location_id: int | None
-    split: int | None
-    cents: int | None
-
-    @property
-    def group(self):
-        return Group(*self[:7], bool(self.is_aggregate), *self[8:10])  # SQLite gives booleans as 0/1
-
-
-# The one aggregate query (plain SQL; SQLite's form, PostgreSQL's below). The zone's locations are
-# taken first, each with whether its project has other locations (an index-only probe per
-# location), so that the probe runs once per location, not once per budget line. A location of a
-# project with several locations (a few per cent) is kept apart (its id) with what its split needs
-# (split: the project's number of locations, negative for its last location, which takes the
-# rounding cents, or 0 when some location has an explicit share); split is NULL for the others.
-# {amount} is the group's sum: in integer cents on PostgreSQL (exact, and cheaper to fetch and add
-# than Decimals), as stored on SQLite. One zone is a constant ({zone}), not a grouping key.
-LOCATED_SQL = """
-WITH l AS (
-    SELECT loc.id, loc.project_id, loc.zone_id, loc.municipality_id, loc."precision",
-           CASE WHEN (SELECT COUNT(*) FROM investment_location o WHERE o.project_id = loc.project_id) > 1 THEN (
-               SELECT CASE WHEN COUNT(o.share) > 0 THEN 0 WHEN MAX(o.id) = loc.id THEN -COUNT(*) ELSE COUNT(*) END
-               FROM investment_location o WHERE o.project_id = loc.project_id) END AS split
-    FROM investment_location loc
-    WHERE {zone_condition}
-)
-SELECT {zone}, p.organisation_id, b.kind, b.fy_first, b.fy_last, b.fy_start_month, p.sector, p.is_aggregate,
-       l.municipality_id, l."precision", CASE WHEN l.split IS NOT NULL THEN l.id END, l.split, {amount}
-FROM l
-JOIN investment_project p ON p.id = l.project_id AND p.duplicate_of_id IS NULL
-JOIN investment_budgetline b ON b.project_id = l.project_id {kind_condition}
-GROUP BY {zone_key}p.organisation_id, b.kind, b.fy_first, b.fy_last, b.fy_start_month, p.sector, p.is_aggregate,
-         l.municipality_id, l."precision", CASE WHEN l.split IS NOT NULL THEN l.id END, l.split
-"""
-# The same on PostgreSQL, written so that it can run in parallel: the locations, their projects and
-# budget lines are scanned and joined by parallel workers; the split (a LATERAL subquery, once per
-# location thanks to memoization) is worked out in the leader for the joined rows.
-LOCATED_SQL_POSTGRES = """
-SELECT {zone}, p.organisation_id, b.kind, b.fy_first, b.fy_last, b.fy_start_month, p.sector, p.is_aggregate,
-       l.municipality_id, l."precision", CASE WHEN s.split IS NOT NULL THEN l.id END, s.split, {amount}
-FROM investment_location l
-CROSS JOIN LATERAL (
-    SELECT CASE WHEN (SELECT COUNT(*) FROM investment_location o WHERE o.project_id = l.project_id) > 1 THEN (
-               SELECT CASE WHEN COUNT(o.share) > 0 THEN 0 WHEN MAX(o.id) = l.id THEN -COUNT(*) ELSE COUNT(*) END
-               FROM investment_location o WHERE o.project_id = l.project_id) END AS split
-    OFFSET 0) s
-JOIN investment_project p ON p.id = l.project_id AND p.duplicate_of_id IS NULL
-JOIN investment_budgetline b ON b.project_id = l.project_id {kind_condition}
-WHERE {zone_condition}
-GROUP BY {zone_key}p.organisation_id, b.kind, b.fy_first, b.fy_last, b.fy_start_month, p.sector, p.is_aggregate,
-         l.municipality_id, l."precision", CASE WHEN s.split IS NOT NULL THEN l.id END, s.split
-"""
-CENTS_SUM = "(SUM(b.amount) * 100)::bigint"  # PostgreSQL: exact (amounts have two decimals)
-PLAIN_SUM = "SUM(b.amount)"
-
-
-def _located_rows(zone_ids, kinds):
-    """Grouped sums of the zones' located budget lines (all zones when zone_ids is None): rows of
-    the group key (GROUP_FIELDS), location id and split (see LOCATED_SQL) and the sum in integer cents.
-
-    A project with one location is summed straight into its group. A location of a project with
-    several locations stays its own row so that its share of the project can be worked out exactly.
-    """
-    zone, zone_key = "l.zone_id", "l.zone_id, "
-    postgres = connection.vendor == "postgresql"
-    zone_params, kind_params = [], []
-    column = "l.zone_id" if postgres else "loc.zone_id"
-    if zone_ids is None:
-        zone_condition = f"{column} IS NOT NULL"
-    else:
-        zone_condition = f"{column} IN ({', '.join(['%s'] * len(zone_ids))})"
-        zone_params = list(zone_ids)
-        if len(zone_ids) == 1:
-            zone, zone_key = str(int(zone_ids[0])), ""
-    kind_condition = ""
-    if kinds is not None:
-        kind_condition = f"AND b.kind IN ({', '.join(['%s'] * len(kinds))})" if kinds else "AND 1 = 0"
-        kind_params = list(kinds)
-    # Parameters in the order they appear: zones first in the CTE (SQLite), kinds first on PostgreSQL.
-    params = kind_params + zone_params if postgres else zone_params + kind_params
-    sql = (LOCATED_SQL_POSTGRES if postgres else LOCATED_SQL).format(
-        zone_condition=zone_condition, zone=zone, zone_key=zone_key, kind_condition=kind_condition, amount="{amount}")
-    if postgres:
-        try:
-            return [Located._make(row) for row in _run_located(sql.format(amount=CENTS_SUM), params, postgres)]
-        except DataError:  # a group beyond bigint cents (R92 quadrillion): fetch it as numeric
-            pass
-    return [Located(*row[:12], _to_cents(row[12])) for row in _run_located(sql.format(amount=PLAIN_SUM), params,
-                                                                             postgres)]
-
-
-def _run_located(sql, params, postgres):
-    with transaction.atomic(), connection.cursor() as cursor:
-        if postgres:
-            # For this transaction only: JIT compilation costs more than this short query takes,
-            # hashing the groups beats sorting ~25k rows on twelve keys, and parallel workers (as
-            # many as the server allows) halve the joins (the planner misjudges all three).
-            cursor.execute("SELECT set_config('jit', 'off', true), set_config('enable_sort', 'off', true), "
-                           "set_config('parallel_setup_cost', '0', true), set_config('parallel_tuple_cost', '0', true), "
-                           "set_config('min_parallel_index_scan_size', '0', true)")
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _to_cents(value):
-    """A database sum (Decimal, or float/int on SQLite) as exact integer cents; None stays None."""
-    if value is None:
-        return None
-    return int(cents(value).scaleb(2))
-
-
-def _from_cents(amount):
-    """Integer cents as Decimal Rand with two decimals (the same value and form as a numeric sum)."""
-    return Decimal(amount).scaleb(-2)
-
-
-def _location_shares(project_ids):
-    """{project_id: ([location ids], [shares])} in a stable order, for exact splits."""
-    shares = defaultdict(lambda: ([], []))
-    query = Location.objects.filter(project_id__in=project_ids).order_by("project_id", "pk")
-    for project_id, pk, share in query.values_list("project_id", "pk", "share"):
-        shares[project_id][0].append(pk)
-        shares[project_id][1].append(share)
-    return shares
-
-
-# Beyond this many cents the exact integer shortcuts are not used (Decimal's 28 digits could then
-# round differently from integer division); the Decimal functions of ddm.investment.calendar decide.
-INTEGER_LIMIT = 10**20
-
-
-def _equal_part(split, amount):
-    """A location's part in cents of its project's amount in cents when all shares are blank (split:
-    the number of locations, negative for the project's last location): as calendar.split_locations,
-    every part but the last is cut down to the cent (toward zero) and the last takes the rest."""
-    n = -split if split < 0 else split
-    part = amount // n if amount >= 0 else -(-amount // n)
-    return amount - part * (n - 1) if split < 0 else part
-
-
-def _resolve_splits(rows):
-    """The located rows whose location's part needs calendar.split_locations (explicit shares, or
-    amounts beyond INTEGER_LIMIT), with the part (cents) as amount and no split left to make."""
-    if not rows:
-        return []
-    projects = dict(Location.objects.filter(pk__in={row.location_id for row in rows}).values_list("pk", "project_id"))
-    shares = _location_shares(set(projects.values()))
-    resolved = []
-    for row in rows:
-        location_ids, weights = shares[projects[row.location_id]]
-        part = fy.split_locations(_from_cents(row.cents), weights)[location_ids.index(row.location_id)]
-        resolved.append(row._replace(location_id=None, split=None, cents=int(part.scaleb(2))))
-    return resolved
-
-
-def _located_parts(located):
-    """(located row, its cents) for every row with an amount; a location of a project with several
-    locations gets its part of the project: equal shares in integers here, explicit shares (and
-    amounts beyond INTEGER_LIMIT) by calendar.split_locations, with one more query for them all."""
-    batch = located
-    while batch:
-        later = []
-        for row in batch:
-            cents, split = row.cents, row.split
-            if cents is None:
-                continue
-            if split is None:
-                yield row, cents
-            elif split == 0 or not -INTEGER_LIMIT < cents < INTEGER_LIMIT:
-                later.append(row)
-            else:
-                yield row, _equal_part(split, cents)
-        batch = _resolve_splits(later)
-
-
-def _grouped_cents(zone_ids, kinds):
-    """{Group: integer cents}; see grouped_amounts."""
-    totals = {}
-    for row, cents in _located_parts(_located_rows(zone_ids, kinds)):
-        key = row.group
-        totals[key] = totals.get(key, 0) + cents
-    return totals
-
+# Located amounts per group, in integer cents: from the zone summary (ddm.investment.summary), which
+# stores exactly what the direct computation (ddm.investment.located) gives.
 
 def grouped_amounts(zone_ids=None, kinds=None):
     """{group key (GROUP_FIELDS): Decimal} of located amounts in the given zones (None: all zones).
@@ -439,17 +224,16 @@ def grouped_amounts(zone_ids=None, kinds=None):
     all its locations, the same way whichever zone is asked for, so its parts add up to its amount.
     """
     kinds = list(kinds) if kinds is not None else None
-    zone_ids = list(zone_ids) if zone_ids is not None else None
     totals = defaultdict(lambda: ZERO)
-    for key, amount in _grouped_cents(zone_ids, kinds).items():
-        totals[key] = _from_cents(amount)
+    for key, amount in summary.zone_groups(zone_ids, kinds).items():
+        totals[key] = from_cents(amount)
     return totals
-
 
 # ---------------------------------------------------------------------------------------------
 # Rows in a calendar and view.
 
-def _check(calendar, view):
+def check_view(calendar, view):
+    """The calendar's first month; ValueError for an unknown calendar or view."""
     month = fy.calendar_month(calendar)
     if view not in VIEWS:
         raise ValueError(f"unknown view {view!r}: use annual or stated")
@@ -504,8 +288,8 @@ def _schedule(first, last, month, view, target_month):
 def _spread(amount, schedule, total, first, last, month, target_month):
     """[(label, year, apportioned, cents)] of a group's amount in cents: calendar.to_calendar's split
     (every share but the last cut down to the cent, toward zero; the last takes the rest), in integers."""
-    if not -INTEGER_LIMIT < amount < INTEGER_LIMIT:
-        shares = fy.to_calendar(_from_cents(amount), first, last, month, target_month)
+    if not -located.INTEGER_LIMIT < amount < located.INTEGER_LIMIT:
+        shares = fy.to_calendar(from_cents(amount), first, last, month, target_month)
         return [(label, year, apportioned, int(s.amount.scaleb(2)))
                 for (label, year, apportioned, _w), s in zip(schedule, shares, strict=True)]
     parts, given = [], 0
@@ -520,73 +304,82 @@ def _spread(amount, schedule, total, first, last, month, target_month):
     return parts
 
 
-def _rows(located, calendar, view, include_private):
-    """The quantum's rows from located rows (the shape of _located_rows: group key, split, cents).
+class Cell(NamedTuple):
+    """What a row shows (all but the amount): rows are the sums of the groups' parts per cell."""
 
-    A group that lands whole in one year of the view goes straight into its row (adding its parts
-    first or not makes no difference there). A group spread over several years is summed first and
-    then split (splits are made on group sums), as grouped_amounts + calendar.to_calendar would.
+    organisation_id: int
+    financial_year: str | None
+    kind: str
+    apportioned: bool
+    sector: str | None
+    municipality_id: int | None
+    precision: str
+    is_aggregate: bool
+    fy_start_month: int
+    year: int | None
+
+
+def _rows(groups, calendar, view, include_private):
+    """The quantum's rows from {Group: integer cents}.
+
+    Each group lands in the view's years as its schedule says: whole in one year, or split over
+    several by month overlap (calendar.to_calendar's rule, in integers). Splits are made on group
+    sums, so the parts add up to the group exactly; rows add up the parts landing in the same cell.
     """
-    target_month = _check(calendar, view)
-    organisations, places = _lookups({row.organisation_id for row in located},
-                                     {row.municipality_id for row in located})
-    if not include_private:
-        private = {pk for pk, o in organisations.items() if o[0] == Sphere.PRIVATE}
-        located = [row for row in located if row.organisation_id not in private]
+    target_month = check_view(calendar, view)
+    organisations, places = _lookups({group.organisation_id for group in groups},
+                                     {group.municipality_id for group in groups})
+    private = set() if include_private else {pk for pk, o in organisations.items() if o[0] == Sphere.PRIVATE}
     schedules = {}
-    cells = {}
-    get = cells.get
-    spread = {}  # group key -> cents, for groups spread over several years
-    for row, amount in _located_parts(located):
-        # Unpacked, not read by name: this loop runs once per located row (tens of thousands for a metro).
-        _zone, org_id, kind, first, last, month, sector, aggregate, m_id, precision = row[:10]
-        span = (first, last, month)
-        found = schedules.get(span)
-        if found is None:
-            found = schedules[span] = _schedule(first, last, month, view, target_month)
-        if found[1] is None:  # the common case: the group lands whole in one year
-            label, year, apportioned, _weight = found[0][0]
-            aggregate = bool(aggregate)  # SQLite gives booleans as 0/1
-            key = (org_id, label, kind, apportioned, None if aggregate else sector, m_id, precision, aggregate,
-                   month, year)
-            cells[key] = get(key, 0) + amount
+    cells: dict[Cell, int] = {}
+    for group, amount in groups.items():
+        if group.organisation_id in private:
+            continue
+        span = (group.fy_first, group.fy_last, group.fy_start_month)
+        if span not in schedules:
+            schedules[span] = _schedule(*span, view, target_month)
+        schedule, weights = schedules[span]
+        if weights is None:  # the common case: the group lands whole in one year
+            label, year, apportioned, _weight = schedule[0]
+            parts = [(label, year, apportioned, amount)]
         else:
-            key = row[:10]
-            spread[key] = spread.get(key, 0) + amount
-    for (_zone, org_id, kind, first, last, month, sector, aggregate, m_id, precision), amount in spread.items():
-        schedule, total = schedules[(first, last, month)]
-        aggregate = bool(aggregate)
-        sector = None if aggregate else sector
-        for label, year, apportioned, part in _spread(amount, schedule, total, first, last, month, target_month):
-            # Different spans can land in the same year: rows add up on everything they show.
-            key = (org_id, label, kind, apportioned, sector, m_id, precision, aggregate, month, year)
-            cells[key] = get(key, 0) + part
-    months = {month: fy.calendar_name(month) for month in {key[8] for key in cells}}
-    new_row, decimal = tuple.__new__, Decimal
-    return [new_row(QRow, (*organisations[org_id], label, kind, decimal(amount) * CENT, apportioned, sector,
-                           places[m_id], precision, aggregate, months[month], year))
-            for (org_id, label, kind, apportioned, sector, m_id, precision, aggregate, month, year), amount in cells.items()]
+            parts = _spread(amount, schedule, weights, *span, target_month)
+        aggregate = bool(group.is_aggregate)
+        sector = None if aggregate else group.sector
+        for label, year, apportioned, part in parts:
+            cell = Cell(group.organisation_id, label, group.kind, apportioned, sector, group.municipality_id,
+                        group.precision, aggregate, group.fy_start_month, year)
+            cells[cell] = cells.get(cell, 0) + part
+    months = {month: fy.calendar_name(month) for month in {cell.fy_start_month for cell in cells}}
+    return [QRow(*organisations[cell.organisation_id], financial_year=cell.financial_year, kind=cell.kind,
+                 amount=Decimal(amount) * CENT, apportioned=cell.apportioned, sector=cell.sector,
+                 municipality=places[cell.municipality_id], precision=cell.precision, is_aggregate=cell.is_aggregate,
+                 stated_calendar=months[cell.fy_start_month], year=cell.year)
+            for cell, amount in cells.items()]
 
 
 def rows_from_groups(groups, calendar="april", view="annual", include_private=True):
     """The quantum's rows from {group key (GROUP_FIELDS): Decimal} (amounts to the cent, as
     grouped_amounts gives them)."""
-    located = []
+    in_cents = {}
     for key, amount in groups.items():
         scaled = Decimal(amount).scaleb(2)
         if scaled != scaled.to_integral_value():
             raise ValueError(f"amount {amount} is not to the cent")
-        located.append(Located(*key, None, None, int(scaled)))
-    return _rows(located, calendar, view, include_private)
+        in_cents[Group(*key)] = int(scaled)
+    return _rows(in_cents, calendar, view, include_private)
 
 
-def zone_quantum(zone_code, calendar="april", view="annual", kinds=None, include_private=True):
-    _check(calendar, view)
+def zone_quantum(zone_code, calendar="april", view="annual", kinds=None, include_private=True, direct=False):
+    """The quantum of a zone (see the module docstring); direct=True adds it up from the register
+    instead of reading the zone summary (the same figures: tests and benchmarks compare the two)."""
+    check_view(calendar, view)
     zone = (Place.objects.zones().select_related("province")
             .defer("geometry", "svg_path", "province__geometry", "province__svg_path")
             .get(code=str(zone_code).upper()))
-    located = _located_rows([zone.pk], list(kinds) if kinds is not None else None)
-    return Quantum(zone, calendar, view, _rows(located, calendar, view, include_private))
+    kinds = list(kinds) if kinds is not None else None
+    groups = located.grouped_cents([zone.pk], kinds) if direct else summary.zone_groups([zone.pk], kinds)
+    return Quantum(zone, calendar, view, _rows(groups, calendar, view, include_private))
 
 
 def shared_zone_quantum(zone_code, calendar="april", view="annual"):
@@ -594,7 +387,7 @@ def shared_zone_quantum(zone_code, calendar="april", view="annual"):
     (ddm.caching): pages and the API ask for it on every visit."""
     from ddm import caching
 
-    _check(calendar, view)
+    check_view(calendar, view)
     code = str(zone_code).upper()
     if not code.isalnum() or len(code) > 12:
         raise Place.DoesNotExist(f"no zone {zone_code!r}")
@@ -612,23 +405,10 @@ def _prepared(quantum):
 # ---------------------------------------------------------------------------------------------
 # National views.
 
-def _zone_year_totals(kinds, calendar, years):
-    """{(zone_id, sphere, sector): Decimal} over the chosen years (None: every year, as stated)."""
-    target_month = fy.calendar_month(calendar)
-    groups = grouped_amounts(None, kinds)
-    organisations, _places = _lookups({group.organisation_id for group in groups}, ())
-    result = defaultdict(lambda: ZERO)
-    for group, amount in groups.items():
-        sphere = organisations[group.organisation_id][0]
-        sector = None if group.is_aggregate else group.sector
-        key = (group.zone_id, sphere, sector)
-        if years is None:
-            result[key] += amount
-            continue
-        for share in fy.to_calendar(amount, group.fy_first, group.fy_last, group.fy_start_month, target_month):
-            if share.year in years:
-                result[key] += share.amount
-    return result
+def _zone_year_totals(kinds, calendar, years, direct=False):
+    """{(zone_id, sphere, sector): Decimal} over the chosen years (None: every year, as stated), from
+    the zone summary's year totals (each group spread as calendar.to_calendar spreads it)."""
+    return {key: from_cents(amount) for key, amount in summary.year_totals(kinds, calendar, years, direct).items()}
 
 
 def _years_arg(years):
@@ -639,8 +419,9 @@ def _years_arg(years):
     return {y if isinstance(y, int) else fy.parse_fy_label(y) for y in years}
 
 
-def national_ranking(calendar="april", kind="budget", year=None):
-    totals = _zone_year_totals([kind] if kind else None, calendar, _years_arg(year))
+def national_ranking(calendar="april", kind="budget", year=None, direct=False):
+    """See the module docstring; direct=True adds every zone up from the register (the same figures)."""
+    totals = _zone_year_totals([kind] if kind else None, calendar, _years_arg(year), direct)
     population = population_of_zones()
     ranking = []
     for zone in Place.objects.zones().without_geometry().select_related("province"):
@@ -687,18 +468,6 @@ def spend_by_zone_and_sector(kind="budget", years=None, calendar="april", includ
     return dict(result)
 
 
-CENT = Decimal("0.01")
-
-
-def cents(value):
-    """A database sum as exact Rand: SQLite adds decimals as floating point, so sums are brought back
-    to the cent (amounts are stored to the cent, so this only undoes float noise). PostgreSQL's
-    numeric sums are exact already."""
-    if value is None or (type(value) is Decimal and value.as_tuple().exponent == -2):
-        return value
-    return Decimal(value).quantize(CENT)
-
-
 def per_capita(amount, people):
     if not people:
         return None
@@ -718,22 +487,20 @@ def located_and_unmapped(kind=None):
         lines = lines.filter(kind__in=kinds)
     totals = {(r["project__organisation_id"], r["kind"]): cents(r["total"]) for r in lines.values(
         "project__organisation_id", "kind").annotate(total=Sum("amount")).order_by()}
-    located = defaultdict(lambda: ZERO)
-    for group, amount in grouped_amounts(None, kinds).items():
-        located[(group.organisation_id, group.kind)] += amount
+    located_by_key = {key: from_cents(amount) for key, amount in summary.organisation_totals(kinds).items()}
     organisations = {o.pk: o for o in Organisation.objects.filter(pk__in={k[0] for k in totals})}
     rows = []
     for (org_id, kind_), total in sorted(totals.items(), key=lambda kv: (organisations[kv[0][0]].name, kv[0][1])):
-        in_zones = located.get((org_id, kind_), ZERO)
+        in_zones = located_by_key.get((org_id, kind_), ZERO)
         rows.append({"organisation": organisations[org_id], "kind": kind_, "total": total, "located": in_zones,
                      "unmapped": total - in_zones, "unmapped_share": _share(total - in_zones, total)})
-    summary = defaultdict(lambda: {"total": ZERO, "located": ZERO, "unmapped": ZERO})
+    overall = defaultdict(lambda: {"total": ZERO, "located": ZERO, "unmapped": ZERO})
     for row in rows:
         for field in ("total", "located", "unmapped"):
-            summary[row["kind"]][field] += row[field]
-    for values in summary.values():
+            overall[row["kind"]][field] += row[field]
+    for values in overall.values():
         values["unmapped_share"] = _share(values["unmapped"], values["total"])
-    return {"rows": rows, "total": dict(summary)}
+    return {"rows": rows, "total": dict(overall)}
 
 
 def _share(part, whole):

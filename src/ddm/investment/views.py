@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from ddm import caching, exports
@@ -119,20 +120,27 @@ def zone(request, code):
     place = get_object_or_404(Place.objects.zones().select_related("province"), code=code.upper())
     calendar = _choice(request, "calendar", CALENDARS, "april")
     view = _choice(request, "view", quantum.VIEWS, "annual")
-    page = caching.remember("investment:zone-page", lambda: _zone_page(place, calendar, view), place.code, calendar,
-                            view)
+
+    def page():
+        return caching.remember("investment:zone-page", lambda: _zone_page(place, calendar, view), place.code,
+                                calendar, view)
+
     if request.GET.get("format"):
         q = quantum.shared_zone_quantum(place.code, calendar, view)
         flat = tables.Table("rows", "Quantum rows", ROW_HEADER, list(quantum_rows(q)), quantum_notes(q))
         return _export(request, f"investment-{place.code}-{calendar}-{view}",
-                       [flat, *page["tables"], page["projects"], _footprint_table(page["footprint"])])
-    return render(request, "investment/zone.html", {
-        **page, "zone": place, "calendar": calendar, "view": view, "calendars": CALENDAR_DESCRIPTIONS,
+                       [flat, *page()["tables"], page()["projects"], _footprint_table(page()["footprint"])])
+    # The page's body depends only on the data, the zone, calendar and view: rendered once per data
+    # version and shared, so a warm page costs one cache read, not re-rendering a metro's tables.
+    body = caching.remember("investment:zone-html", lambda: render_to_string("investment/_zone_body.html", {
+        **page(), "zone": place, "calendar": calendar, "view": view, "calendars": CALENDAR_DESCRIPTIONS,
         "export_query": f"calendar={calendar}&view={view}&", "includes": quantum.INCLUDES,
+        "progress_rows": _zone_progress(place)}), place.code, calendar, view)
+    return render(request, "investment/zone.html", {
+        "body": body, "zone": place,
         # A national count: shown when the job worker (after an import) or the unmapped page has made
         # it, never computed here, so a zone page costs what the zone's data costs.
         "unmapped_count": caching.peek("investment:unmapped-count"),
-        "progress_rows": _zone_progress(place),
     })
 
 

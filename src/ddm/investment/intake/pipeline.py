@@ -45,6 +45,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ddm import caching
+from ddm.investment import summary
 from ddm.investment.intake import staging
 from ddm.investment.intake.diff import Diff
 from ddm.investment.intake.locating import PlaceError, Resolver, Spot, split_places, ward_numbers
@@ -224,7 +225,9 @@ class ImportRun:
             return
         started = time.monotonic()
         with transaction.atomic():  # the one transaction that writes the register: short
+            zones = summary.zones_of_staged(self.submission.pk)  # before publishing deletes the staging rows
             staging.Publisher(self.submission, self.organisation, self.user, self.reason, timezone.now()).publish()
+            summary.refresh_with_touched(zones)  # the first page after the commit reads current sums
             caching.bump_after_commit()  # set-based writes send no signals
             self.finish(status)  # the status says "committed" exactly when the figures are visible
         logger.info("submission %s: %s rows published in %.2f s (one transaction)", self.submission.pk,
