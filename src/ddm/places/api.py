@@ -1,15 +1,16 @@
-"""Places API (mounted at /api/): locate a point, resolve a name, list zones, one zone/municipality.
+"""Places API (mounted at /api/): locate a point, resolve a name, list zones, one zone/municipality, and
+the boundaries as GeoJSON (the zones; a zone's municipalities or wards: ddm/places/geojson.py).
 
 Reads are public. Shapes match the CLI's --json output (ddm/places/lookups.py).
 """
 
 import json
-from typing import Any
+from typing import Any, Literal
 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
-from ddm.places import lookups
+from ddm.places import geojson, lookups
 from ddm.places.models import Place
 
 router = Router(tags=["Places"])
@@ -166,3 +167,60 @@ def zone(request, code: str, geometry: bool = True):
 def municipality(request, code: str, geometry: bool = True):
     place = get_object_or_404(Place.objects.municipalities().select_related("parent", "province"), code=code.upper())
     return _municipality(place, geometry)
+
+
+class BoundaryOut(Schema):
+    type: Literal["Polygon", "MultiPolygon"]
+    coordinates: list[list[list[float]]] | list[list[list[list[float]]]]  # [longitude, latitude], WGS84
+
+
+class PlaceProperties(Schema):
+    code: str
+    name: str
+    level: str  # zone, municipality or ward
+    parent: str | None  # a zone's province, a municipality's zone, a ward's municipality
+    province: str | None
+
+
+class PlaceFeature(Schema):
+    type: Literal["Feature"]
+    properties: PlaceProperties
+    geometry: BoundaryOut | None
+
+
+class PlaceCollection(Schema):
+    type: Literal["FeatureCollection"]
+    name: str
+    source: str
+    detail: Literal["full", "overview"]
+    note: str
+    features: list[PlaceFeature]
+
+
+# The answers are written from the stored GeoJSON text (ddm.places.geojson, never re-parsed): the schemas
+# document them and the tests check them against the schemas.
+@router.get("/zones.geojson", response={200: PlaceCollection, 422: ValidationErrorOut},
+            summary="The 52 zones' boundaries as GeoJSON")
+def zones_geojson(request, detail: Literal["full", "overview"] = "full"):
+    """`detail=full` (default): boundaries as published; `detail=overview`: simplified for a national map
+    (about a third of the size, valid polygons, topology of each zone kept)."""
+    return geojson.response(geojson.zones_collection(detail))
+
+
+def _zone_layer(code, layer):
+    zone = get_object_or_404(Place.objects.zones().without_geometry(), code=code.upper())
+    return geojson.response(geojson.zone_collection(zone, layer))
+
+
+@router.get("/zones/{code}/municipalities.geojson", response={200: PlaceCollection, 404: ErrorOut},
+            summary="A zone's municipalities' boundaries as GeoJSON")
+def zone_municipalities_geojson(request, code: str):
+    """The local municipalities of a district (a metro: itself); 404 if no such zone."""
+    return _zone_layer(code, "municipalities")
+
+
+@router.get("/zones/{code}/wards.geojson", response={200: PlaceCollection, 404: ErrorOut},
+            summary="A zone's wards' boundaries as GeoJSON")
+def zone_wards_geojson(request, code: str):
+    """Every ward of the zone's municipalities (parent: the ward's municipality); 404 if no such zone."""
+    return _zone_layer(code, "wards")

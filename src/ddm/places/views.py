@@ -53,13 +53,13 @@ def sources(request):
 
 
 def zones_geojson(request):
-    return geojson.response(geojson.zones(), "zones.geojson")
+    """The download of /api/zones.geojson (full boundaries)."""
+    return geojson.response(geojson.zones_collection(), "zones.geojson")
 
 
 def zone_geojson(request, code, layer):
-    """The municipalities or wards of a zone as GeoJSON."""
+    """The download of /api/zones/{code}/municipalities.geojson or wards.geojson."""
     zone = get_object_or_404(Place.objects.zones().without_geometry(), code=code.upper())
     if layer not in ("municipalities", "wards"):
         raise Http404("Layers: municipalities or wards.")
-    places = geojson.municipalities(zone) if layer == "municipalities" else geojson.wards(zone)
-    return geojson.response(places, f"{zone.code}-{layer}.geojson")
+    return geojson.response(geojson.zone_collection(zone, layer), f"{zone.code}-{layer}.geojson")
