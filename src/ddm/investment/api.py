@@ -19,8 +19,11 @@ from ninja.renderers import JSONRenderer
 
 from ddm import caching
 from ddm.investment import geojson
+from ddm.investment.calendar import span_label
 from ddm.investment.intake.api import router as intake_router
 from ddm.investment.models import Location, Project
+from ddm.investment.quantum import check_view, shared_zone_quantum
+from ddm.investment.reports import quantum_json
 from ddm.places.models import Place
 from ddm.web import geojson_response
 
@@ -96,9 +99,6 @@ QUANTUM_PAGE_MAX = 5000
             summary="The quantum of a zone (stable JSON shape; rows paginated, totals whole)")
 def zone_quantum(request, code: str, calendar: str = "april", view: str = "annual", limit: int = 1000,
                  offset: int = 0):
-    from ddm.investment.quantum import check_view, shared_zone_quantum
-    from ddm.investment.reports import quantum_json
-
     if not 1 <= limit <= QUANTUM_PAGE_MAX or offset < 0:
         return 422, {"detail": f"limit must be 1 to {QUANTUM_PAGE_MAX} and offset 0 or more"}
     zone_code = code.upper()
@@ -120,8 +120,6 @@ def zone_quantum(request, code: str, calendar: str = "april", view: str = "annua
 
 @router.get("/projects/{project_id}", response={200: ProjectDetail, 404: Error}, summary="One project")
 def project_detail(request, project_id: int):
-    from ddm.investment.calendar import span_label
-
     p = get_object_or_404(Project.objects.select_related("organisation"), pk=project_id)
     locations = [{
         "precision": l.precision, "name": l.name, "latitude": l.latitude, "longitude": l.longitude,

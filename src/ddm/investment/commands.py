@@ -12,7 +12,15 @@ from pathlib import Path
 import click
 
 from ddm.commands_support import echo_err, echo_json, fail
+from ddm.exports import csv_bytes, xlsx_bytes
+from ddm.investment import quantum
 from ddm.investment.intake import commands as intake_commands
+from ddm.investment.pilots import published_for_zone
+from ddm.investment.quantum import INCLUDES
+from ddm.investment.reports import ROW_HEADER, quantum_json, quantum_notes, quantum_rows
+from ddm.investment.tables import quantum_tables
+from ddm.numbers import rand_exact as rand_full
+from ddm.places.models import Place
 
 
 def register(cli, import_group, report_group):
@@ -74,9 +82,6 @@ def report_quantum(zone_code, calendar, view, as_json, csv_file, xlsx_file):
                   "by_precision", "includes": {...what each total includes}},
        "published_totals": [{"stated_as", "amount", "lines_sum", "difference", "findings", ...}]}
     """
-    from ddm.investment import quantum
-    from ddm.places.models import Place
-
     if sum(bool(x) for x in (as_json, csv_file, xlsx_file)) > 1:
         raise click.UsageError("choose one of --json, --csv, --xlsx")
     try:
@@ -84,8 +89,6 @@ def report_quantum(zone_code, calendar, view, as_json, csv_file, xlsx_file):
     except Place.DoesNotExist:
         fail(f"no zone with code {zone_code!r} (use an MDB code such as ETH, DC15, DC36)")
     if as_json:
-        from ddm.investment.reports import quantum_json
-
         echo_json(quantum_json(q))
     elif csv_file:
         _write_csv(q, csv_file)
@@ -96,9 +99,6 @@ def report_quantum(zone_code, calendar, view, as_json, csv_file, xlsx_file):
 
 
 def _write_csv(q, target):
-    from ddm.exports import csv_bytes
-    from ddm.investment.reports import ROW_HEADER, quantum_rows
-
     data = csv_bytes(ROW_HEADER, quantum_rows(q))
     if target == "-":
         click.echo(data.decode("utf-8-sig"), nl=False)
@@ -108,10 +108,6 @@ def _write_csv(q, target):
 
 
 def _write_xlsx(q, target):
-    from ddm.exports import xlsx_bytes
-    from ddm.investment.reports import ROW_HEADER, quantum_notes, quantum_rows
-    from ddm.investment.tables import quantum_tables
-
     sheets = [("rows", ROW_HEADER, list(quantum_rows(q)), quantum_notes(q))]
     sheets += [(t.key, t.header, list(t.export_rows()), t.notes) for t in quantum_tables(q)]
     target.write_bytes(xlsx_bytes(sheets))
@@ -119,10 +115,6 @@ def _write_xlsx(q, target):
 
 
 def _print_table(q):
-    from ddm.investment.pilots import published_for_zone
-    from ddm.investment.quantum import INCLUDES
-    from ddm.numbers import rand_exact as rand_full
-
     click.echo(f"{q.zone.code} {q.zone.name}: {q.calendar_description}, view {q.view}")
     for row in q.rows:
         mark = "*" if row.apportioned else " "

@@ -7,6 +7,7 @@ are stored so that totals per zone are one indexed query.
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -241,8 +242,6 @@ class Project(models.Model):
         return f"{self.reference}: {self.title}"
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("investment:project", args=[self.pk])
 
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from ddm import caching
 from ddm.accounts.models import Organisation, Sphere
 from ddm.investment import summary
 from ddm.investment.calendar import span_label
@@ -261,8 +262,6 @@ def published_for_zone(zone):
     """Reconciliations of every published total of a zone (two queries each, none per line), computed
     once per data version and shared by every process (ddm.caching): a metro's other lines are
     hundreds of thousands on a national register."""
-    from ddm import caching
-
     return caching.remember("investment:published", lambda: [
         reconcile(t) for t in PublishedTotal.objects.filter(zone=zone).select_related("zone")], zone.code)
 

@@ -23,7 +23,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from ddm.investment.intake.parsing import ParseError, parse_amount, parse_date
-from ddm.investment.models import ProgressReport, Project, Stage, Submission, SubmissionStatus
+from ddm.investment.intake.pipeline import start_submission
+from ddm.investment.models import Location, ProgressReport, Project, Stage, Submission, SubmissionStatus
 from ddm.tabular import IssueLog, TableError, detect_header, open_table
 
 SYNONYMS = {
@@ -206,8 +207,6 @@ def record_values(project, data, user, channel):
 def import_progress(source, organisation, user=None, channel="cli", filename=None, dry_run=False,
                     accept_valid=False, sheet=None):
     """Read a quarterly progress file for one organisation; returns its Submission."""
-    from ddm.investment.intake.pipeline import start_submission
-
     submission = start_submission(source, organisation, user, channel, filename, sheet, dry_run, accept_valid)
     submission.content = "progress"
     log = IssueLog(file=submission.filename)
@@ -337,8 +336,6 @@ def latest_by_project(project_ids, on_or_before=None):
 def zone_progress(zone, quarter=None):
     """The zone's counted projects with a report (latest up to ``quarter``): [(project, report)],
     latest quarter first; one query over the zone's projects' reports."""
-    from ddm.investment.models import Location
-
     reports = ProgressReport.objects.filter(
         project_id__in=Location.objects.filter(zone=zone).values("project_id"),
         project__duplicate_of__isnull=True).select_related("project__organisation")

@@ -26,6 +26,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from ddm.accounts.access import can_approve_for, can_submit_for, organisations_for
+from ddm.accounts.audit import is_cli_user
+from ddm.investment.intake import tasks
+from ddm.investment.intake.options import restated
+from ddm.investment.intake.pipeline import run_import, start_submission
 from ddm.investment.models import ReviewAction, ReviewDecision, Submission, SubmissionStatus
 
 WRITTEN = (SubmissionStatus.COMMITTED, SubmissionStatus.PARTIAL)
@@ -87,8 +91,6 @@ def submit_file(source, organisation, user, channel, accept_valid=False, sheet=N
     """The CLI's and API's intake: check the file and submit it for review, or with `publish`
     (approvers and administrators; user None is the command-line operator) write it at once,
     recorded as approved in the same step. Returns the submission that says what happened."""
-    from ddm.investment.intake.pipeline import run_import
-
     if publish and not (can_approve_for(user, organisation) or _is_operator(user)):
         raise PermissionDenied(f"Only {organisation.name}'s approvers, its coordinator or an administrator may "
                                "publish without review.")
@@ -113,8 +115,6 @@ def submit_file(source, organisation, user, channel, accept_valid=False, sheet=N
 def _is_operator(user):
     """The command-line operator (no user named) has the database: they act as administrator. They are
     recorded as their operating-system user (ddm.accounts.audit), which can never sign in."""
-    from ddm.accounts.audit import is_cli_user
-
     return user is None or is_cli_user(user)
 
 
@@ -138,9 +138,6 @@ def approve(submission, user, comment="", run=None):
 
 
 def _publish(submission, user, how, comment="", run=None):
-    from ddm.investment.intake.options import restated
-    from ddm.investment.intake.pipeline import start_submission
-
     with submission.source_file.open("rb") as handle:
         commit = start_submission(handle, submission.organisation, submission.user, submission.channel,
                                   submission.filename, submission.sheet, dry_run=False,
@@ -151,8 +148,6 @@ def _publish(submission, user, how, comment="", run=None):
     _set_status(submission, SubmissionStatus.APPROVED)
     _decide(submission, ReviewAction.APPROVED, user, comment=comment, how=how, commit=commit)
     if run is None:
-        from ddm.investment.intake import tasks
-
         tasks.start(commit)
     else:
         run(commit)

@@ -1,5 +1,8 @@
 """`ddm setup` steps of the investment app: reference data (always) and demo data (unless --no-demo)."""
 
+from ddm.investment.intake.demo import load_budget_review_demo
+from ddm.investment.pilots import load_pilots
+
 
 def load_reference(echo):
     """Load or refresh this app's reference data; idempotent."""
@@ -7,9 +10,6 @@ def load_reference(echo):
 
 def load_demo(echo):
     """Load this app's demo data; idempotent."""
-    from ddm.investment.pilots import load_pilots
-
     echo(f"investment: {load_pilots()} pilot lines (eThekwini, Waterberg; O.R. Tambo published total only)")
-    from ddm.investment.intake.demo import load_budget_review_demo
 
     load_budget_review_demo(echo)

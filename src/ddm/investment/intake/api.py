@@ -17,11 +17,25 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
-from ddm.accounts.access import can_submit_for
+from ddm.accounts.access import can_approve_for, can_submit_for
 from ddm.accounts.api_auth import TokenAuth
+from ddm.accounts.models import Organisation
+from ddm.accounts.services import find_organisation
+from ddm.investment import completeness, review
 from ddm.investment.intake.access import can_view_submission
+from ddm.investment.intake.pipeline import run_import
 from ddm.investment.intake.results import submission_json
-from ddm.investment.models import Submission
+from ddm.investment.models import Project, Submission
+from ddm.investment.progress import (
+    ParseError,
+    current_quarter_end,
+    import_progress,
+    parse_quarter,
+    quarter_label,
+    record_values,
+)
+from ddm.investment.review import submit_file
+from ddm.places.models import Place
 
 router = Router(tags=["Investment intake"])
 WRITE_AUTH = [TokenAuth(), django_auth]
@@ -95,11 +109,6 @@ def create_submission(request, file: File[UploadedFile], organisation: Form[str]
                       accept_valid: Form[bool] = False, sheet: Form[str] = "", publish: Form[bool] = False):
     """Without dry_run the file is submitted for review (status "submitted"; nothing published until
     approved) or, with publish (approvers, coordinators, administrators), written at once."""
-    from ddm.accounts.access import can_approve_for
-    from ddm.accounts.services import find_organisation
-    from ddm.investment.intake.pipeline import run_import
-    from ddm.investment.review import submit_file
-
     try:
         org = find_organisation(organisation)
     except LookupError as exc:
@@ -137,8 +146,6 @@ def get_submission(request, submission_id: int):
 @router.get("/organisations", response=list[OrganisationOut], url_name="organisations",
             summary="Organisations that submit projects (codes for `organisation`)")
 def organisations(request, sphere: str | None = None):
-    from ddm.accounts.models import Organisation
-
     queryset = Organisation.objects.select_related("province").order_by("sphere", "code")
     if sphere:
         queryset = queryset.filter(sphere=sphere)
@@ -148,9 +155,6 @@ def organisations(request, sphere: str | None = None):
 
 
 def _decide(request, submission_id, step, payload):
-    from ddm.accounts.access import can_approve_for
-    from ddm.investment import review
-
     submission = get_object_or_404(Submission.objects.select_related("organisation", "user"), pk=submission_id)
     if not can_approve_for(request.user, submission.organisation):
         return 403, {"detail": f"You may not review {submission.organisation.name}'s submissions."}
@@ -202,8 +206,6 @@ class ProgressOut(Schema):
 
 
 def progress_json(report):
-    from ddm.investment.progress import quarter_label
-
     def text(value):
         return None if value is None else str(value)
 
@@ -219,8 +221,6 @@ def progress_json(report):
 @router.get("/projects/{project_id}/progress", response={200: list[ProgressOut], 404: Message},
             url_name="project_progress", summary="A project's quarterly progress reports, oldest first")
 def project_progress(request, project_id: int):
-    from ddm.investment.models import Project
-
     project = get_object_or_404(Project.objects.select_related("organisation"), pk=project_id)
     return 200, [progress_json(r) for r in project.progress.select_related("project__organisation")]
 
@@ -229,9 +229,6 @@ def project_progress(request, project_id: int):
              response={201: ProgressOut, 403: Message, 404: Message, 422: Message},
              summary="Report a quarter's progress for one project (replaces that quarter's earlier report)")
 def report_progress(request, project_id: int, payload: ProgressIn):
-    from ddm.investment.models import Project
-    from ddm.investment.progress import ParseError, record_values
-
     project = get_object_or_404(Project.objects.select_related("organisation"), pk=project_id)
     if not can_submit_for(request.user, project.organisation):
         return 403, {"detail": f"You may not report for {project.organisation.name}."}
@@ -247,9 +244,6 @@ def report_progress(request, project_id: int, payload: ProgressIn):
              summary="Submit a quarterly progress file (reference, quarter, stage, progress, expenditure to date)")
 def create_progress(request, file: File[UploadedFile], organisation: Form[str], dry_run: Form[bool] = False,
                     accept_valid: Form[bool] = False, sheet: Form[str] = ""):
-    from ddm.accounts.services import find_organisation
-    from ddm.investment.progress import import_progress
-
     try:
         org = find_organisation(organisation)
     except LookupError as exc:
@@ -266,10 +260,6 @@ def create_progress(request, file: File[UploadedFile], organisation: Form[str], 
 @router.get("/completeness", response={200: dict, 404: Message}, url_name="completeness",
             summary="Quarterly progress reporting: expected, reported, on time, per zone (and nationally)")
 def completeness_api(request, quarter: str | None = None, zone: str | None = None):
-    from ddm.investment import completeness
-    from ddm.investment.progress import ParseError, current_quarter_end, parse_quarter
-    from ddm.places.models import Place
-
     try:
         end = parse_quarter(quarter, 1) if quarter else current_quarter_end()
     except ParseError as exc:

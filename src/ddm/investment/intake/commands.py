@@ -28,8 +28,24 @@ JSON: [{"code", "name", "sphere", "kind", "province", "fy_start_month", "aliases
 from pathlib import Path
 
 import click
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 
+from ddm.accounts.access import can_submit_for
+from ddm.accounts.audit import cli_user
+from ddm.accounts.models import Organisation
+from ddm.accounts.services import find_organisation
 from ddm.commands_support import echo_err, echo_json, fail
+from ddm.investment import completeness, review
+from ddm.investment.intake.consolidated import run_consolidated
+from ddm.investment.intake.pipeline import run_import
+from ddm.investment.intake.results import issue_line, rejected_xlsx, submission_json, summary_lines
+from ddm.investment.intake.rows import parse_unit_option
+from ddm.investment.models import Submission
+from ddm.investment.progress import ParseError, current_quarter_end, parse_quarter
+from ddm.investment.progress import import_progress as run
+from ddm.investment.review import submit_file
+from ddm.places.models import Place
 
 MAX_LISTED = 200
 
@@ -65,15 +81,8 @@ def register(cli, import_group, report_group):
 def import_projects(file, organisation, consolidated, sheet, dry_run, accept_valid, publish, as_json, rejected_out,
                     username, years, unit):
     """Import projects and budgets from a CSV/XLSX/XLS/ODS file for one organisation."""
-    from django.core.exceptions import PermissionDenied
-
-    from ddm.investment.intake.pipeline import run_import
-    from ddm.investment.intake.results import issue_line, rejected_xlsx, submission_json, summary_lines
-    from ddm.investment.review import submit_file
-
     if not file.exists():
         fail(f"{file}: no such file")
-    from ddm.investment.intake.rows import parse_unit_option
 
     if unit is not None:
         try:
@@ -118,13 +127,6 @@ def import_projects(file, organisation, consolidated, sheet, dry_run, accept_val
 
 
 def _import_consolidated(file, sheet, dry_run, accept_valid, publish, as_json, username, options):
-    from django.core.exceptions import PermissionDenied
-
-    from ddm.accounts.access import can_submit_for
-    from ddm.investment.intake.consolidated import run_consolidated
-    from ddm.investment.intake.results import issue_line, submission_json, summary_lines
-    from ddm.investment.review import submit_file
-
     user = _user(username, None)
     # the command-line operator (no --user) may submit for anyone, as for a single organisation's file
     may_submit = (lambda org: can_submit_for(user, org)) if username else None
@@ -167,8 +169,6 @@ class _Progress:
 
 
 def _organisation(text):
-    from ddm.accounts.services import find_organisation
-
     try:
         return find_organisation(text)
     except LookupError as exc:
@@ -177,12 +177,7 @@ def _organisation(text):
 
 def _user(username, organisation):
     if not username:
-        from ddm.accounts.audit import cli_user
-
         return cli_user()  # the operating-system user: a command-line import is never anonymous
-    from django.contrib.auth import get_user_model
-
-    from ddm.accounts.access import can_submit_for
 
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
@@ -200,7 +195,6 @@ def organisations(ctx, as_json, sphere):
     """List organisations (code, name, sphere, kind, province); `add` adds one."""
     if ctx.invoked_subcommand is not None:
         return
-    from ddm.accounts.models import Organisation
 
     queryset = Organisation.objects.select_related("province").order_by("sphere", "code")
     if sphere:
@@ -227,11 +221,6 @@ def organisations(ctx, as_json, sphere):
 @click.option("--json", "as_json", is_flag=True)
 def add_organisation(code, name, sphere, kind, province, fy_start_month, aliases, as_json):
     """Add an organisation (a parastatal, company or other submitter)."""
-    from django.core.exceptions import ValidationError
-
-    from ddm.accounts.models import Organisation
-    from ddm.places.models import Place
-
     if Organisation.objects.filter(code__iexact=code).exists():
         fail(f"an organisation with code {code!r} already exists")
     place = None
@@ -257,7 +246,6 @@ def add_organisation(code, name, sphere, kind, province, fy_start_month, aliases
 def _reviewer(username):
     if not username:
         return None  # the command-line operator
-    from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
@@ -266,8 +254,6 @@ def _reviewer(username):
 
 
 def _submission(submission_id):
-    from ddm.investment.models import Submission
-
     found = Submission.objects.select_related("organisation", "user").filter(pk=submission_id).first()
     if found is None:
         fail(f"no submission {submission_id}")
@@ -287,9 +273,6 @@ def submissions():
 @click.option("--json", "as_json", is_flag=True)
 def list_submissions(status, organisation, limit, as_json):
     """Submissions (newest first): id, status, organisation, file, user, what the file changes."""
-    from ddm.investment.intake.results import submission_json
-    from ddm.investment.models import Submission
-
     queryset = Submission.objects.select_related("organisation", "user").order_by("-created")
     if status != "all":
         queryset = queryset.filter(status=status)
@@ -306,10 +289,6 @@ def list_submissions(status, organisation, limit, as_json):
 
 
 def _decision(action, submission_id, username, **kwargs):
-    from django.core.exceptions import PermissionDenied
-
-    from ddm.investment import review
-
     submission = _submission(submission_id)
     user = _reviewer(username)
     try:
@@ -327,9 +306,6 @@ def _decision(action, submission_id, username, **kwargs):
 @click.option("--json", "as_json", is_flag=True, help="Print the commit (the submission that wrote the file).")
 def approve_submission(submission_id, comment, username, as_json):
     """Approve a submission: its file is written to the register and counts in public totals."""
-    from ddm.investment.intake.pipeline import run_import
-    from ddm.investment.intake.results import submission_json, summary_lines
-
     def run(commit):
         run_import(commit.source_file, commit.organisation, commit.user, commit.channel,
                    accept_valid=commit.accept_valid, sheet=commit.sheet or None, submission=commit)
@@ -353,8 +329,6 @@ def approve_submission(submission_id, comment, username, as_json):
 @click.option("--user", "username", help="The reviewing user (default: the command-line operator).")
 def return_submission(submission_id, comment, rows, username):
     """Return a submission to its submitter with comments."""
-    from ddm.investment import review
-
     try:
         row_comments = review.parse_row_comments("\n".join(rows))
     except review.ReviewError as exc:
@@ -374,9 +348,6 @@ def return_submission(submission_id, comment, rows, username):
 def import_progress(file, organisation, sheet, dry_run, accept_valid, as_json, username):
     """Import quarterly progress (reference, quarter, stage, progress %, expenditure to date) for one
     organisation's registered projects; budget lines are never changed."""
-    from ddm.investment.intake.results import issue_line, submission_json
-    from ddm.investment.progress import import_progress as run
-
     if not file.exists():
         fail(f"{file}: no such file")
     org = _organisation(organisation)
@@ -402,10 +373,6 @@ def import_progress(file, organisation, sheet, dry_run, accept_valid, as_json, u
 @click.option("--json", "as_json", is_flag=True)
 def report_completeness(quarter, zone, as_json):
     """Who has reported quarterly progress: expected, reported, on time, per zone (as DHIS2)."""
-    from ddm.investment import completeness
-    from ddm.investment.progress import ParseError, current_quarter_end, parse_quarter
-    from ddm.places.models import Place
-
     try:
         end = parse_quarter(quarter, 1) if quarter else current_quarter_end()
     except ParseError as exc:

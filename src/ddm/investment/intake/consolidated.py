@@ -16,9 +16,14 @@ is written for any of them.
 import csv
 import datetime as dt
 import io
+import os
 from dataclasses import dataclass, field
 
+from ddm.accounts.models import Organisation
+from ddm.accounts.services import find_organisation, normalise_organisation_name
+from ddm.investment.intake.pipeline import run_import
 from ddm.investment.intake.rows import PATTERNS, REQUIRED, SYNONYMS
+from ddm.places.models import Place
 from ddm.tabular import HeaderError, TableError, detect_header, open_table
 
 
@@ -36,10 +41,6 @@ class Consolidated:
 
 def resolve_organisation(text, province=None):
     """The Organisation a row names, the province breaking ties ("Health" + "KwaZulu-Natal")."""
-    from ddm.accounts.models import Organisation
-    from ddm.accounts.services import find_organisation, normalise_organisation_name
-    from ddm.places.models import Place
-
     try:
         return find_organisation(text)
     except LookupError as exc:
@@ -118,8 +119,6 @@ def run_consolidated(source, user=None, channel="cli", dry_run=False, accept_val
     """Import a consolidated file; see the module docstring. ``may_submit(organisation)`` -> bool;
     ``write(part, organisation)`` -> Submission submits one organisation's part once all were checked
     (default: import it at once)."""
-    from ddm.investment.intake.pipeline import run_import
-
     filename = filename or getattr(source, "name", "") or str(source)
     result = Consolidated()
     parts, result.errors = split(source, filename, sheet)
@@ -154,6 +153,4 @@ def run_consolidated(source, user=None, channel="cli", dry_run=False, accept_val
 
 
 def _stem(filename):
-    import os
-
     return os.path.splitext(os.path.basename(str(filename)))[0]

@@ -13,6 +13,8 @@ import csv
 import io
 from pathlib import Path
 
+from ddm.accounts.services import find_organisation
+from ddm.investment.intake.pipeline import run_import
 from ddm.investment.models import Submission, SubmissionStatus
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "national_infrastructure_projects_budget_review_2019-20.csv"
@@ -41,9 +43,6 @@ def budget_review_parts():
 
 def load_budget_review_demo(echo):
     """Import each department's projects once; a part already committed is skipped (idempotent)."""
-    from ddm.accounts.services import find_organisation
-    from ddm.investment.intake.pipeline import run_import
-
     totals = {"created": 0, "skipped": 0, "warnings": 0}
     for institution, data in sorted(budget_review_parts().items()):
         organisation = find_organisation(institution, sphere="national")

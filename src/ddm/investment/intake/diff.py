@@ -18,13 +18,15 @@ Shape (Submission.diff):
 
 from decimal import Decimal
 
+from ddm.investment.calendar import span_label
+from ddm.investment.models import Project
+
 MAX_LISTED = 2000
 
 
 def _years(first, last):
     if first is None:
         return "years not stated"
-    from ddm.investment.calendar import span_label
 
     return span_label(first, last)
 
@@ -93,8 +95,6 @@ class Diff:
 
     def complete(self, organisation, references_in_file):
         """Note the organisation's projects the file does not mention (one query of references)."""
-        from ddm.investment.models import Project
-
         seen = set(references_in_file)
         absent = [ref for ref in Project.objects.filter(organisation=organisation).order_by("reference")
                   .values_list("reference", flat=True).iterator() if ref not in seen]

@@ -2,9 +2,8 @@
 locator (in batches), names and codes through the place registry and the gazetteer.
 
 Codes (EC153, DC15, ETH, KZN, 8-digit ward codes) resolve directly. Names resolve through
-``ddm.places.gazetteer.resolve_name`` (current and old names, towns) when that module is
-installed, else against municipality, zone and province names (case, punctuation and words such
-as "Local Municipality" ignored). An unknown or ambiguous name raises PlaceError naming the
+``ddm.places.gazetteer.resolve_name`` (current and old names, towns; case, punctuation and words
+such as "Local Municipality" ignored). An unknown or ambiguous name raises PlaceError naming the
 candidates; nothing is guessed.
 """
 
@@ -15,8 +14,11 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from rapidfuzz import process
 
 from ddm.investment.models import Precision
+from ddm.places import gazetteer
+from ddm.places.locator import get_locator
 from ddm.places.models import Level, Place
 
 _SUFFIXES = re.compile(
@@ -126,10 +128,6 @@ class Resolver:
         self.home_province = None  # the submitter's province: prefers same-named places there
         self.home_codes = {}  # {"municipality": code, "zone": code} of the submitter, to break name ties
         self.notes = {}  # text as given -> a warning to attach to rows using it (a former code or name)
-        try:
-            from ddm.places import gazetteer
-        except ImportError:
-            gazetteer = None
         self.gazetteer = gazetteer
 
     # -- containers ----------------------------------------------------------------------------
@@ -160,8 +158,6 @@ class Resolver:
     # -- points --------------------------------------------------------------------------------
 
     def locate_many(self, lats, lons):
-        from ddm.places.locator import get_locator
-
         return get_locator().locate_many(np.asarray(lats, dtype=float), np.asarray(lons, dtype=float))
 
     def describe_point(self, lat, lon):
@@ -268,39 +264,38 @@ class Resolver:
 
     def _gazetteer(self, raw, kind, province_code):
         suggestions = self._close(raw)
-        if self.gazetteer is not None:
-            try:
-                result = self.gazetteer.resolve_name(raw, province_code or self.home_province)
-                if not result.candidates and not province_code and self.home_province:
-                    result = self.gazetteer.resolve_name(raw, None)  # not in the submitter's province
-                else:
-                    province_code = province_code or self.home_province
-            except ValueError as exc:  # e.g. a name with no letters or digits
-                raise PlaceError(f"{raw!r}: {exc}") from None
-            best, others = result.best, _other_places(result)
-            if result.ambiguous:
-                best = self._in_home_area(result.candidates)
-                if best is None:
-                    names = "; ".join(_candidate_label(c) for c in result.candidates[:6])
-                    raise PlaceError(f"{raw!r} is ambiguous: {names}; give the municipality code or a province")
-                others = [c for c in others if c is not best]
-                why = "the one in the submitter's own area"
+        try:
+            result = self.gazetteer.resolve_name(raw, province_code or self.home_province)
+            if not result.candidates and not province_code and self.home_province:
+                result = self.gazetteer.resolve_name(raw, None)  # not in the submitter's province
             else:
-                why = f"the one in {province_code}" if province_code else "the best match"
-            if best is not None and best.match != "fuzzy":
-                if province_code:  # the province chose: say which others the name also names
-                    others = _other_places(self.gazetteer.resolve_name(raw, None))
-                others = [c for c in others if not (best.contains(c) or c.contains(best))]
-                if others:
-                    self.notes[raw.strip()] = (f"{raw!r} names several places: chose {_candidate_label(best)}, "
-                                               f"{why} (also: {'; '.join(_candidate_label(c) for c in others[:4])})")
-                return self._spot_from_candidate(best, raw)
-            if result.ambiguous:
-                raise PlaceError(f"{raw!r} is ambiguous; give the municipality code")
-            if result.best is not None:  # a spelling guess is offered, never applied
-                raise PlaceError(f"{raw!r} is not a known {kind} name; did you mean {result.best.name} "
-                                 f"({result.best.municipality or result.best.code})?")
-            suggestions = [f"{c.name} ({c.municipality})" for c in result.candidates[:5]] or suggestions
+                province_code = province_code or self.home_province
+        except ValueError as exc:  # e.g. a name with no letters or digits
+            raise PlaceError(f"{raw!r}: {exc}") from None
+        best, others = result.best, _other_places(result)
+        if result.ambiguous:
+            best = self._in_home_area(result.candidates)
+            if best is None:
+                names = "; ".join(_candidate_label(c) for c in result.candidates[:6])
+                raise PlaceError(f"{raw!r} is ambiguous: {names}; give the municipality code or a province")
+            others = [c for c in others if c is not best]
+            why = "the one in the submitter's own area"
+        else:
+            why = f"the one in {province_code}" if province_code else "the best match"
+        if best is not None and best.match != "fuzzy":
+            if province_code:  # the province chose: say which others the name also names
+                others = _other_places(self.gazetteer.resolve_name(raw, None))
+            others = [c for c in others if not (best.contains(c) or c.contains(best))]
+            if others:
+                self.notes[raw.strip()] = (f"{raw!r} names several places: chose {_candidate_label(best)}, "
+                                           f"{why} (also: {'; '.join(_candidate_label(c) for c in others[:4])})")
+            return self._spot_from_candidate(best, raw)
+        if result.ambiguous:
+            raise PlaceError(f"{raw!r} is ambiguous; give the municipality code")
+        if result.best is not None:  # a spelling guess is offered, never applied
+            raise PlaceError(f"{raw!r} is not a known {kind} name; did you mean {result.best.name} "
+                             f"({result.best.municipality or result.best.code})?")
+        suggestions = [f"{c.name} ({c.municipality})" for c in result.candidates[:5]] or suggestions
         hint = f" (close: {', '.join(suggestions)})" if suggestions else ""
         raise PlaceError(f"{raw!r} is not a known {kind} name or code{hint}")
 
@@ -323,8 +318,6 @@ class Resolver:
         raise PlaceError(f"{raw!r} could not be placed in a municipality")
 
     def _close(self, raw):
-        from rapidfuzz import process
-
         matches = process.extract(_norm(raw), list(self.by_name), limit=4, score_cutoff=75)
         return [self.by_name[name][0].display_name for name, _score, _i in matches]
 

@@ -7,7 +7,9 @@ The CLI, the upload page's questions and ``ddm setup``'s demo loading all go thr
 
 from decimal import Decimal
 
+from ddm.investment.intake.locating import _precision
 from ddm.investment.intake.rows import Options, parse_unit_option, unit_name
+from ddm.investment.models import Submission
 
 # One project's amount above these is a warning naming the unit assumed (a unit slip, not a ban).
 PLAUSIBLE_MAX = {"local": (Decimal(5) * 10**9, "for a municipal project")}
@@ -16,8 +18,6 @@ PLAUSIBLE_MAX_OTHER = (Decimal(100) * 10**9, "for one project")
 
 def remembered_years(organisation):
     """(convention, submission id) the organisation last stated for bare years, or (None, None)."""
-    from ddm.investment.models import Submission
-
     for pk, options in (Submission.objects.filter(organisation=organisation).exclude(options={})
                         .order_by("-pk").values_list("pk", "options")[:200]):
         if isinstance(options, dict) and options.get("years") in ("start", "end") and options.get(
@@ -70,7 +70,6 @@ def home_spot(resolver, organisation):
     place = resolver.by_id.get(place_id) if place_id else None
     if place is None:
         return None
-    from ddm.investment.intake.locating import _precision
 
     return resolver.spot_for_place(place, _precision(place), place.display_name)
 

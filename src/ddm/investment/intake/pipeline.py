@@ -46,6 +46,7 @@ from django.utils import timezone
 
 from ddm import caching
 from ddm.investment import summary
+from ddm.investment.calendar import span_label
 from ddm.investment.intake import staging
 from ddm.investment.intake.diff import Diff
 from ddm.investment.intake.locating import PlaceError, Resolver, Spot, split_places, ward_numbers
@@ -703,7 +704,6 @@ def _years(key):
     _kind, first, last = key
     if first is None:
         return "(years not stated)"
-    from ddm.investment.calendar import span_label
 
     return span_label(first, last)
 

@@ -1,5 +1,6 @@
 """What an import produced, as the CLI, the API and the pages show it (one JSON shape)."""
 
+from ddm.investment.intake.options import describe
 from ddm.tabular import rejected_sheets_xlsx
 
 
@@ -90,8 +91,6 @@ def summary_lines(submission):
     if options.get("unit_statement"):
         lines.append(options["unit_statement"])
     if options.get("years"):
-        from ddm.investment.intake.options import describe
-
         lines.append(describe(options))
     if submission.status == "rejected":
         lines.append("nothing was written (fix the errors, or use --accept-valid to write the valid rows)")

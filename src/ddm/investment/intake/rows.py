@@ -12,7 +12,7 @@ from decimal import Decimal
 from ddm.investment.intake import limits, parsing, sectors
 from ddm.investment.intake.parsing import ParseError
 from ddm.investment.models import BudgetKind, BudgetLine, Project
-from ddm.tabular import ERRORS_COLUMN
+from ddm.tabular import ERRORS_COLUMN, header_unit, normalise_header
 
 # canonical field -> header synonyms (matched ignoring case, punctuation, spaces and units).
 SYNONYMS = {
@@ -133,8 +133,6 @@ def unit_name(multiplier):
 
 def parse_unit_option(text):
     """--unit: "rand", "thousand"/"R'000", "million"/"Rm", "billion" -> multiplier; ValueError if unclear."""
-    from ddm.tabular import header_unit
-
     lowered = str(text or "").strip().lower()
     if lowered in ("r", "rand", "rands", "1", "zar"):
         return Decimal(1)
@@ -527,8 +525,6 @@ def _json(value):
 
 
 def normalised(text):
-    from ddm.tabular import normalise_header
-
     return normalise_header(text)
 
 

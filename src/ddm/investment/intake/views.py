@@ -19,6 +19,7 @@ from ddm.exports import XLSX_TYPE
 from ddm.investment import review
 from ddm.investment.intake import tasks
 from ddm.investment.intake.access import can_view_submission, visible_submissions
+from ddm.investment.intake.options import describe, restated
 from ddm.investment.intake.pipeline import fail_abandoned, read_progress, start_submission
 from ddm.investment.intake.results import has_rejected_rows, issue_line, rejected_xlsx
 from ddm.investment.intake.template import template_xlsx
@@ -120,8 +121,6 @@ def detail(request, pk):
 
 
 def _read_as(submission):
-    from ddm.investment.intake.options import describe
-
     options = submission.options or {}
     return [text for text in (options.get("unit_statement"), describe(options)) if text]
 
@@ -146,8 +145,6 @@ def _questions(request, submission):
 
 def _stated(options):
     """The options a submitter stated (carried from a preview to its re-read or its commit)."""
-    from ddm.investment.intake.options import restated
-
     return restated(options)
 
 

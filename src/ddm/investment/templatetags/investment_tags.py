@@ -1,5 +1,9 @@
-from django import template
+from decimal import Decimal
 
+from django import template
+from django.utils.html import format_html
+
+from ddm.investment.tables import Money, Percent
 from ddm.numbers import money_filter, number
 
 register = template.Library()
@@ -16,12 +20,6 @@ def get_item(mapping, key):
 @register.filter
 def cell(value):
     """A table cell: Money and Decimal as Rand (Money marked * when apportioned), other values escaped."""
-    from decimal import Decimal
-
-    from django.utils.html import format_html
-
-    from ddm.investment.tables import Money, Percent
-
     if isinstance(value, Percent):
         return str(value)
     if isinstance(value, Money):
@@ -36,8 +34,4 @@ def cell(value):
 
 @register.filter
 def is_number(value):
-    from decimal import Decimal
-
-    from ddm.investment.tables import Money, Percent
-
     return isinstance(value, (Money, Percent, Decimal, int)) and not isinstance(value, bool)
