@@ -131,12 +131,3 @@ def get_zone_for_user(request, code, write=False):
         if not can_coordinate_place(request.user, zone):
             raise PermissionDenied(f"You have no role covering {zone.code} {zone.display_name}.")
     return zone
-
-
-def get_organisation_for_user(request, code, write=False):
-    organisation = get_object_or_404(Organisation, code=code)
-    if write:
-        require_login(request)
-        if not can_submit_for(request.user, organisation):
-            raise PermissionDenied(f"You may not submit for {organisation.name}.")
-    return organisation

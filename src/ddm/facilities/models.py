@@ -52,9 +52,6 @@ class FacilityQuerySet(models.QuerySet):
     def in_zone(self, zone_code):
         return self.located().filter(municipality__parent__code=zone_code)
 
-    def in_municipality(self, code):
-        return self.located().filter(municipality__code=code)
-
 
 class Facility(models.Model):
     kind = models.CharField(max_length=32, choices=Kind.choices, db_index=True)

@@ -42,13 +42,6 @@ def calendar_name(start_month):
     return MONTH_NAMES[start_month - 1].lower()
 
 
-def describe_calendar(start_month):
-    if start_month == 1:
-        return "calendar years (January-December)"
-    end = MONTH_NAMES[(start_month - 2) % 12]
-    return f"{MONTH_NAMES[start_month - 1]}-{end} financial years"
-
-
 def fy_label(year, start_month=APRIL):
     """2019 -> "2019/20" (calendar years, start month 1, are labelled "2019")."""
     if year is None:

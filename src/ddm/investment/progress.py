@@ -322,17 +322,6 @@ def _check_against_earlier(project, quarter, values, log, sheet, number, fields)
 
 # -- reading -----------------------------------------------------------------------------------
 
-def latest_by_project(project_ids, on_or_before=None):
-    """{project id: its latest ProgressReport (up to a quarter)} in one query."""
-    reports = ProgressReport.objects.filter(project_id__in=list(project_ids))
-    if on_or_before is not None:
-        reports = reports.filter(quarter_end__lte=on_or_before)
-    latest = {}
-    for report in reports.order_by("project_id", "quarter_end"):
-        latest[report.project_id] = report
-    return latest
-
-
 def zone_progress(zone, quarter=None):
     """The zone's counted projects with a report (latest up to ``quarter``): [(project, report)],
     latest quarter first; one query over the zone's projects' reports."""

@@ -536,9 +536,4 @@ def derived_reference(title, places):
     return "auto-" + hashlib.sha1(key.encode("utf-8"), usedforsecurity=False).hexdigest()[:12]
 
 
-def project_defaults():
-    return {f.name: f.get_default() for f in Project._meta.get_fields()
-            if f.name in PROJECT_FIELDS and hasattr(f, "get_default")}
-
-
 ZERO = Decimal("0")

@@ -19,7 +19,7 @@ from ddm.exports import XLSX_TYPE
 from ddm.investment import review
 from ddm.investment.intake import tasks
 from ddm.investment.intake.access import can_view_submission, visible_submissions
-from ddm.investment.intake.options import describe, restated
+from ddm.investment.intake.options import describe
 from ddm.investment.intake.pipeline import fail_abandoned, read_progress, start_submission
 from ddm.investment.intake.results import has_rejected_rows, issue_line, rejected_xlsx
 from ddm.investment.intake.template import template_xlsx
@@ -141,11 +141,6 @@ def _questions(request, submission):
     bare = any("--years start|end" in str(issue.get("message", "")) for issue in submission.errors)
     return {"bare_years": bare, "years": options.get("years", ""), "years_choices": YEARS_CHOICES,
             "unit_choices": UNIT_CHOICES}
-
-
-def _stated(options):
-    """The options a submitter stated (carried from a preview to its re-read or its commit)."""
-    return restated(options)
 
 
 @login_required
