@@ -15,8 +15,9 @@ from ninja.security import django_auth
 
 from ddm.accounts.access import get_zone_for_user
 from ddm.accounts.api_auth import TokenAuth
-from ddm.alignment import review
+from ddm.alignment import localisation, needs, review, settlement
 from ddm.alignment.duplicates import DEFAULT_THRESHOLD
+from ddm.investment.models import BudgetKind
 
 router = Router(tags=["Duplication and alignment"])
 WRITE_AUTH = [TokenAuth(), django_auth]
@@ -108,9 +109,6 @@ def undo(request, code: str, payload: PairIn):
 @router.get("/alignment/needs", response={200: dict, 400: Message}, summary="Needs versus investment per zone")
 def needs_json(request, service: str | None = None, kind: str = "budget", year: list[str] = Query(None)):
     """Service backlogs (Stats SA CS 2016) against the register's sector spending per zone, ranked."""
-    from ddm.alignment import needs
-    from ddm.investment.models import BudgetKind
-
     if kind not in BudgetKind.values:
         return 400, {"detail": f"unknown kind {kind!r}: use one of {', '.join(BudgetKind.values)}"}
     try:
@@ -123,9 +121,6 @@ def needs_json(request, service: str | None = None, kind: str = "budget", year: 
 @router.get("/alignment/localisation", response={200: dict, 400: Message}, summary="Department localisation")
 def localisation_json(request, kind: str = "budget"):
     """Share of each national and provincial department's Rand located in zones; zones where it has nothing."""
-    from ddm.alignment import localisation
-    from ddm.investment.models import BudgetKind
-
     if kind not in BudgetKind.values:
         return 400, {"detail": f"unknown kind {kind!r}: use one of {', '.join(BudgetKind.values)}"}
     return 200, localisation.as_json(localisation.localisation(kind))
@@ -137,8 +132,6 @@ def settlement_flags(request, code: str):
     """School projects near small schools, clinic projects beside existing health facilities, and
     settlements with overcrowded schools and no education project nearby; each flag with its evidence
     (facility names, distances in km, learners and educators 2024) and the rules applied."""
-    from ddm.alignment import settlement
-
     try:
         zone = get_zone_for_user(request, code)
     except Http404:

@@ -9,7 +9,11 @@ import sys
 
 import click
 
+from ddm.alignment import localisation, needs, review
+from ddm.alignment.duplicates import DEFAULT_THRESHOLD
 from ddm.commands_support import echo_json, fail
+from ddm.exports import csv_bytes
+from ddm.places.models import Place
 
 
 def register(cli, import_group, report_group):
@@ -25,8 +29,6 @@ def _output_flags(func):
 
 
 def _write_csv(header, rows):
-    from ddm.exports import csv_bytes
-
     sys.stdout.buffer.write(csv_bytes(header, rows).decode("utf-8-sig").encode("utf-8"))
     sys.stdout.flush()
 
@@ -44,10 +46,6 @@ def duplicates(zone_code, min_score, as_json, as_csv):
     "organisation", "reference", "title"}, "b": {...}, "cluster", "previous_decision"}],
     "clusters": [{"cluster", "size", "projects": [ids]}]}.
     """
-    from ddm.alignment import review
-    from ddm.alignment.duplicates import DEFAULT_THRESHOLD
-    from ddm.places.models import Place
-
     if as_json and as_csv:
         raise click.UsageError("choose one of --json and --csv")
     zone = Place.objects.zones().filter(code=zone_code.upper()).select_related("province").first()
@@ -88,8 +86,6 @@ def alignment_report(service, kind, years, as_json, as_csv):
     "total_spend", "zones": [{"rank", "zone", "name", "province", "backlog", "backlog_rate", "population",
     "spend", "per_capita", "per_backlog", "backlog_share", "spend_share", "need_ratio", "no_spend"}]}]}.
     """
-    from ddm.alignment import needs
-
     if as_json and as_csv:
         raise click.UsageError("choose one of --json and --csv")
     try:
@@ -118,8 +114,6 @@ def localisation_report(kind, as_json, as_csv):
     zone}, "province_level", "national_level", "unmapped", "zones_expected", "zones_without": [codes],
     "only_national_or_province"}]}.
     """
-    from ddm.alignment import localisation
-
     if as_json and as_csv:
         raise click.UsageError("choose one of --json and --csv")
     report = localisation.localisation(kind)

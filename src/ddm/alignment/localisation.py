@@ -20,6 +20,7 @@ from django.db.models import Q, Sum
 
 from ddm.accounts.models import Organisation, OrganisationKind, Sphere
 from ddm.investment.models import BudgetLine, Precision
+from ddm.investment.quantum import grouped_amounts
 from ddm.numbers import rand_exact
 from ddm.places.models import Place
 
@@ -36,8 +37,6 @@ INCLUDES = (
 
 
 def _grouped(kind):
-    from ddm.investment.quantum import grouped_amounts  # adapter over the quantum's exact located amounts
-
     return grouped_amounts(None, [kind])
 
 

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ddm.facilities.models import HEALTH_KINDS, Facility, Kind
+from ddm.investment.models import Location
 from ddm.places.gazetteer import normalise
 
 NEAR_SCHOOL_KM = 5.0
@@ -111,8 +113,6 @@ def _points(rows, lat="latitude", lon="longitude"):
 
 
 def _facilities(zone_code, kinds):
-    from ddm.facilities.models import Facility
-
     return _points(list(Facility.objects.in_zone(zone_code).filter(kind__in=kinds).values(
         "id", "name", "kind", "learners", "educators", "latitude", "longitude", "village", "suburb", "town",
         "municipality__code").order_by("id")))
@@ -120,8 +120,6 @@ def _facilities(zone_code, kinds):
 
 def _projects(zone_code):
     """(point locations of counted projects in the zone, {sector: count} of those without a point)."""
-    from ddm.investment.models import Location
-
     rows = (Location.objects.filter(zone__code=zone_code, project__duplicate_of__isnull=True,
                                     project__is_aggregate=False)
             .values("project_id", "project__reference", "project__title", "project__sector",
@@ -226,8 +224,6 @@ def backlog_flags(projects, schools):
 
 def zone_flags(zone_code):
     """The Report of one zone (its facilities and its projects only: cost grows with the zone)."""
-    from ddm.facilities.models import HEALTH_KINDS, Kind
-
     projects, others = _projects(zone_code)
     schools = _facilities(zone_code, [Kind.SCHOOL])
     clinics = _facilities(zone_code, HEALTH_KINDS)

@@ -10,6 +10,9 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from ddm.accounts.models import Organisation
+from ddm.investment.models import BudgetKind, BudgetLine, Location, Project
+
 DEMO_NOTE = "Demo record (DDM Hub alignment demo), not a real submission: "
 
 # (original reference, organisation, reference, title, offset in degrees, amounts {fy: Rand})
@@ -31,9 +34,6 @@ def load_reference(echo):
 
 @transaction.atomic
 def load_demo(echo):
-    from ddm.accounts.models import Organisation
-    from ddm.investment.models import BudgetKind, BudgetLine, Location, Project
-
     made = 0
     for original_ref, org_code, reference, title, offset, amounts in DEMO:
         original = Project.objects.filter(reference=original_ref).prefetch_related("locations").first()

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 
 from ddm import exports
 from ddm.accounts.access import can_coordinate_place, get_zone_for_user
-from ddm.alignment import review
+from ddm.alignment import localisation, needs, review, settlement
 from ddm.alignment.duplicates import DEFAULT_THRESHOLD
 from ddm.alignment.models import Decision
+from ddm.investment.models import BudgetKind
 
 
 def _min_score(request):
@@ -86,9 +87,6 @@ def undo(request, code, a, b):
 # Needs versus investment, department localisation.
 
 def needs_page(request):
-    from ddm.alignment import needs
-    from ddm.investment.models import BudgetKind
-
     service = request.GET.get("service", "")
     kind = request.GET.get("kind", BudgetKind.BUDGET)
     if kind not in BudgetKind.values:
@@ -116,9 +114,6 @@ def needs_page(request):
 
 
 def localisation_page(request):
-    from ddm.alignment import localisation
-    from ddm.investment.models import BudgetKind
-
     kind = request.GET.get("kind", BudgetKind.BUDGET)
     if kind not in BudgetKind.values:
         kind = BudgetKind.BUDGET
@@ -135,8 +130,6 @@ def localisation_page(request):
 
 def settlements(request, code):
     """Settlement-level flags of one zone: school and clinic projects beside existing facilities, backlogs."""
-    from ddm.alignment import settlement
-
     zone = get_zone_for_user(request, code)
     report = settlement.zone_flags(zone.code)
     if request.GET.get("format") == "csv":

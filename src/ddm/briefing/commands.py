@@ -4,6 +4,10 @@ from pathlib import Path
 
 import click
 
+from ddm import commands_support as support
+from ddm.briefing import pack, pdf
+from ddm.places.models import Place
+
 
 def register(cli, import_group, report_group):
     @cli.command()
@@ -12,10 +16,6 @@ def register(cli, import_group, report_group):
                   help="Write the briefing pack as PDF to this file.")
     def brief(zone_code, pdf_path):
         """The briefing pack of a zone: key figures, profile, investment, projects, One Plan, hub, skills, commitments."""
-        from ddm import commands_support as support
-        from ddm.briefing import pack, pdf
-        from ddm.places.models import Place
-
         zone = Place.objects.zones().without_geometry().select_related("province").filter(code=zone_code.upper()).first()
         if zone is None:
             support.fail(f"no zone {zone_code!r}: give an MDB code such as DC15 or ETH")

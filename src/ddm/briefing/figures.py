@@ -11,7 +11,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
+from ddm.capacity.models import HubRole
+from ddm.capacity.services import hubs_for_zone
+from ddm.engagement.services import overdue_items
+from ddm.investment import quantum as q
 from ddm.numbers import number, rand_exact, rand_short
+from ddm.oneplan.models import OnePlan
+from ddm.profiles.services import place_value
 
 
 @dataclass
@@ -38,8 +44,6 @@ def budget_year(quantum, today):
 
 def government_budget(zone, today):
     """(amount, financial-year label) of the zone's government budget in its newest budget year up to today."""
-    from ddm.investment import quantum as q
-
     zone_quantum = q.shared_zone_quantum(zone.code)
     year = budget_year(zone_quantum, today)
     if year is None:
@@ -50,8 +54,6 @@ def government_budget(zone, today):
 
 
 def one_plan_phase(zone):
-    from ddm.oneplan.models import OnePlan
-
     plan = OnePlan.objects.filter(zone=zone).first()
     version = plan.current if plan else None
     if version is None:
@@ -60,9 +62,6 @@ def one_plan_phase(zone):
 
 
 def hub_staffing(zone, today):
-    from ddm.capacity.models import HubRole
-    from ddm.capacity.services import hubs_for_zone
-
     hubs = list(hubs_for_zone(zone))
     if not hubs:
         return "No hub", "no hub serves this zone"
@@ -73,14 +72,10 @@ def hub_staffing(zone, today):
 
 
 def overdue_commitments(zone, today):
-    from ddm.engagement.services import overdue_items
-
     return overdue_items(today, zone).count()
 
 
 def key_figures(zone, today=None):
-    from ddm.profiles.services import place_value
-
     today = today or timezone.localdate()
     code = zone.code
     figures = []

@@ -9,10 +9,24 @@ A section with no data says so in one sentence; none is repeated and the order n
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from ddm.briefing.figures import government_budget, key_figures
+from ddm.capacity.models import PositionStatus, position_status
+from ddm.capacity.services import hubs_for_zone, zone_skills
+from ddm.engagement.services import overdue_items
+from ddm.investment import quantum as q
+from ddm.investment.models import Project
+from ddm.investment.pilots import published_for_zone
 from ddm.numbers import number, rand_exact, rand_short, share
+from ddm.oneplan import signoff
+from ddm.oneplan.models import Action, Commitment, OnePlan, Strategy
+from ddm.places.models import Place
+from ddm.profiles.models import IndicatorDefinition
+from ddm.profiles.projects import project_section
+from ddm.profiles.sections import _map, format_value
+from ddm.profiles.services import place_value
 
 ORDER = ["figures", "profile", "investment", "projects", "quality", "oneplan", "hub", "skills", "commitments"]
 PROFILE_HIGHLIGHTS = ("population", "households", "pct_persons_piped_water", "pct_persons_flush_toilet",
@@ -54,10 +68,6 @@ def _figures(zone, today):
 
 
 def _profile(zone, today):
-    from ddm.profiles.models import IndicatorDefinition
-    from ddm.profiles.sections import format_value
-    from ddm.profiles.services import place_value
-
     rows = []
     for code in PROFILE_HIGHLIGHTS:
         value = place_value(zone, code)
@@ -73,9 +83,6 @@ def _profile(zone, today):
 
 
 def _investment(zone, today):
-    from ddm.investment import quantum as q
-    from ddm.investment.pilots import published_for_zone
-
     zone_quantum = q.shared_zone_quantum(zone.code)
     section = Section("investment", "Investment by sphere and year", url=f"/investment/zones/{zone.code}/",
                       new_page=True)
@@ -116,8 +123,6 @@ def _investment(zone, today):
 
 
 def _projects(zone, today):
-    from ddm.profiles.projects import project_section
-
     top = project_section(zone)["top_projects"][:TOP_PROJECTS]
     if not top:
         return Section("projects", "Top projects", ["No counted project with a budget is located in this zone."],
@@ -130,11 +135,6 @@ def _projects(zone, today):
 
 
 def _quality(zone, today):
-    from django.db.models import Q, Sum
-
-    from ddm.investment import quantum as q
-    from ddm.investment.models import Project
-
     duplicates = Project.objects.filter(duplicate_of__isnull=False, locations__zone=zone).distinct()
     count = duplicates.count()
     amount = (Project.objects.filter(pk__in=duplicates.values("pk"))
@@ -153,9 +153,6 @@ def _quality(zone, today):
 
 
 def _oneplan(zone, today):
-    from ddm.oneplan import signoff
-    from ddm.oneplan.models import Action, Commitment, OnePlan, Strategy
-
     plan = OnePlan.objects.filter(zone=zone).first()
     version = plan.current if plan else None
     section = Section("oneplan", "One Plan status", url=f"/oneplan/zones/{zone.code}/", new_page=True)
@@ -179,9 +176,6 @@ def _oneplan(zone, today):
 
 
 def _hub(zone, today):
-    from ddm.capacity.models import PositionStatus, position_status
-    from ddm.capacity.services import hubs_for_zone
-
     hubs = list(hubs_for_zone(zone))
     section = Section("hub", "Hub vacancies", url=f"/capacity/zones/{zone.code}/")
     if not hubs:
@@ -199,8 +193,6 @@ def _hub(zone, today):
 
 
 def _skills(zone, today):
-    from ddm.capacity.services import zone_skills
-
     report = zone_skills(zone)
     section = Section("skills", "Skills gaps", url=f"/capacity/zones/{zone.code}/", new_page=True)
     if not report.audited:
@@ -219,8 +211,6 @@ def _skills(zone, today):
 
 
 def _commitments(zone, today):
-    from ddm.engagement.services import overdue_items
-
     items = list(overdue_items(today, zone)[:MAX_COMMITMENTS + 1])
     section = Section("commitments", "Overdue commitments", url=f"/engagement/zones/{zone.code}/")
     if not items:
@@ -240,9 +230,6 @@ BUILDERS = {"figures": _figures, "profile": _profile, "investment": _investment,
 
 def zone_map(zone):
     """The server-rendered SVG map of the zone's municipalities and wards (as on the profile)."""
-    from ddm.places.models import Place
-    from ddm.profiles.sections import _map
-
     return _map(Place.objects.get(pk=zone.pk))
 
 

@@ -8,8 +8,8 @@
 
 from django.core.exceptions import PermissionDenied
 
-from ddm.accounts.access import can_coordinate_place, can_submit_for, is_admin, require_login
-from ddm.accounts.models import Organisation
+from ddm.accounts.access import can_coordinate_place, can_submit_for, is_admin, require_login, roles_of
+from ddm.accounts.models import Organisation, RoleKind
 
 
 def can_edit_hub(user, hub):
@@ -20,9 +20,6 @@ def can_edit_hub(user, hub):
 
 def can_create_hub(user):
     """Administrators and provincial coordinators register hubs (for zones they cover: HubForm)."""
-    from ddm.accounts.access import roles_of
-    from ddm.accounts.models import RoleKind
-
     return is_admin(user) or any(r.kind == RoleKind.PROVINCIAL for r in roles_of(user))
 
 

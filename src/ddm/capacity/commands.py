@@ -5,7 +5,13 @@ from pathlib import Path
 import click
 from django.utils import timezone
 
+from ddm.capacity.exports import report_sheets
+from ddm.capacity.services import audit_subject, coverage, hub_dict, zone_skills, zone_skills_dict
+from ddm.capacity.skills_import import ImportRefused
+from ddm.capacity.skills_import import import_skills as run_import
 from ddm.commands_support import echo_err, echo_json, fail
+from ddm.exports import xlsx_bytes
+from ddm.places.models import Place
 
 
 def register(cli, import_group, report_group):
@@ -27,10 +33,6 @@ def import_skills(file, municipality, dry_run, accept_valid, rejected_path, as_j
 
     All or nothing: a row error rejects the file unless --accept-valid. Exit 1 when rejected.
     """
-    from ddm.capacity.services import audit_subject
-    from ddm.capacity.skills_import import ImportRefused
-    from ddm.capacity.skills_import import import_skills as run_import
-
     if not file.exists():
         fail(f"{file}: no such file")
     try:
@@ -67,11 +69,6 @@ def _print_import(result):
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (services.zone_skills_dict).")
 def report_skills(code, xlsx_path, as_json):
     """Skills gap of a zone's municipalities: required vs available, sharing, hub flags, agencies."""
-    from ddm.capacity.exports import report_sheets
-    from ddm.capacity.services import zone_skills, zone_skills_dict
-    from ddm.exports import xlsx_bytes
-    from ddm.places.models import Place
-
     zone = Place.objects.zones().without_geometry().filter(code=code.upper()).first()
     if zone is None:
         fail(f"no zone with code {code!r} (use one of the 52 codes, e.g. DC36, ETH)")
@@ -111,8 +108,6 @@ def hubs():
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON: {today, hubs: [...], zones_without_hub: [...]}.")
 def hubs_list(today, as_json):
     """Hubs, the zones they serve, vacancies; and the zones without a hub."""
-    from ddm.capacity.services import coverage, hub_dict
-
     today = today.date() if today else timezone.localdate()
     data = coverage(today)
     if as_json:

@@ -3,6 +3,7 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 
+from ddm.accounts.access import can_coordinate_place
 from ddm.capacity.models import BusinessPlanVersion, Hub, PlanAttachment, Position, Skill
 from ddm.places.models import Place
 
@@ -98,8 +99,6 @@ class HubForm(forms.ModelForm):
         self.user = user
 
     def clean_zones(self):
-        from ddm.accounts.access import can_coordinate_place
-
         zones = self.cleaned_data["zones"]
         # Every zone added or removed must be one the user covers; unchanged zones may stay.
         before = set(self.instance.zones.all()) if self.instance.pk else set()

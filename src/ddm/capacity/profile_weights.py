@@ -10,6 +10,8 @@ doubles it). Without profile data the weight is 1 and the note says why.
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from ddm.profiles import services as profile_services
+
 MIN_WEIGHT = Decimal("1")
 MAX_WEIGHT = Decimal("2")
 POPULATION = "population"
@@ -50,29 +52,18 @@ def weighted_requirement(default, weight):
     return max(default, int((Decimal(default) * weight).quantize(Decimal("1"), rounding=ROUND_HALF_UP)))
 
 
-def _profile_services():
-    """ddm.profiles.services when it provides indicator_values; None otherwise (fallback: weight 1)."""
-    try:
-        from ddm.profiles import services
-    except ImportError:
-        return None
-    if not hasattr(services, "indicator_values") or not hasattr(services, "BACKLOG_INDICATORS"):
-        return None
-    return services
-
-
 AUTO = object()
 
 
 class ProfileWeights:
     """Loads each backlog indicator once per level and computes weights for places on demand.
 
-    ``services``: an object with BACKLOG_INDICATORS and indicator_values (default: ddm.profiles.services
-    when present; None means "no profile data", every weight 1).
+    ``services``: an object with BACKLOG_INDICATORS and indicator_values (default: ddm.profiles.services;
+    None means "no profile data", every weight 1).
     """
 
     def __init__(self, services=AUTO):
-        self.services = _profile_services() if services is AUTO else services
+        self.services = profile_services if services is AUTO else services
         self._values = {}
 
     def _population(self):

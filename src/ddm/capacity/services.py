@@ -13,13 +13,15 @@ Terms used in every report:
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db import transaction
+from django.db.models import Max, Prefetch
 from django.utils import timezone
 
 from ddm.capacity.models import (
     COUNTS_FROM_LEVEL,
     Agency,
     AuditEntry,
+    BusinessPlanVersion,
     DefaultRequirement,
     Hub,
     HubRole,
@@ -32,6 +34,7 @@ from ddm.capacity.models import (
 )
 from ddm.capacity.profile_weights import ProfileWeights, weighted_requirement
 from ddm.places.models import Level, Place
+from ddm.profiles.services import financial_health
 
 # --- hubs ---------------------------------------------------------------------------------------
 
@@ -334,8 +337,6 @@ def zone_skills(zone, weights=None):
 
 def finance_of(places):
     """[(place, FinancialHealth)] from the profiles store (audit outcomes, capital spending)."""
-    from ddm.profiles.services import financial_health  # profiles builds on capacity's neighbours: lazy
-
     health = financial_health(places)
     return [(place, health[place.pk]) for place in places]
 
@@ -389,11 +390,6 @@ def zone_skills_dict(report):
 
 def save_plan_version(hub, needs, resources_requested, user=None):
     """A new business-plan version (numbered after the latest); earlier versions stay unchanged."""
-    from django.db import transaction
-    from django.db.models import Max
-
-    from ddm.capacity.models import BusinessPlanVersion
-
     with transaction.atomic():
         Hub.objects.select_for_update().filter(pk=hub.pk).first()
         latest = hub.plan_versions.aggregate(v=Max("version"))["v"] or 0

@@ -7,6 +7,11 @@ from pathlib import Path
 
 from django.db import transaction
 
+from ddm.capacity.models import Agency, DefaultRequirement, Hub, HubRole, Position, Skill, SkillsAudit
+from ddm.capacity.services import audit_subject
+from ddm.capacity.skills_import import import_skills
+from ddm.places.models import Place
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEMO_AUDIT = "demo_skills_audit_dc36.csv"
 
@@ -19,8 +24,6 @@ def _rows(name):
 @transaction.atomic
 def load_reference(echo):
     """Skill taxonomy, default requirements per municipality category, development agencies."""
-    from ddm.capacity.models import Agency, DefaultRequirement, Skill
-
     skills = {}
     for row in _rows("skills.csv"):
         skills[row["code"]], _ = Skill.objects.update_or_create(code=row["code"], defaults={
@@ -52,9 +55,6 @@ DEMO_VACANT = {"Gauteng Metros Hub (demo)": ["economist"], "Waterberg District H
 @transaction.atomic
 def load_demo(echo):
     """Demo hubs (incl. one hub for the three Gauteng metros) and DC36's demo skills audit."""
-    from ddm.capacity.models import Hub, HubRole, Position
-    from ddm.places.models import Place
-
     for name, codes, established in DEMO_HUBS:
         hub, created = Hub.objects.get_or_create(name=name, defaults={
             "established": established, "is_demo": True, "contact_name": "Demo contact",
@@ -74,10 +74,6 @@ def load_demo(echo):
 
 def _load_demo_audits(echo):
     """The DC36 demo audit goes through the real importer, one file per municipality."""
-    from ddm.capacity.models import SkillsAudit
-    from ddm.capacity.services import audit_subject
-    from ddm.capacity.skills_import import import_skills
-
     with open(DATA_DIR / DEMO_AUDIT, newline="", encoding="utf-8") as handle:
         reader = csv.reader(handle)
         header = next(reader)

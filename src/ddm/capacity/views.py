@@ -4,6 +4,8 @@ Thin views: rules live in services/access/skills_import; every write checks acce
 """
 
 
+import base64
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -15,7 +17,7 @@ from ddm.capacity.exports import report_sheets
 from ddm.capacity.forms import AttachmentForm, HubForm, OverrideForm, PlanForm, PositionForm, SkillsUploadForm
 from ddm.capacity.models import HubRole, Position, SkillsAudit
 from ddm.capacity.skills_import import ImportRefused, import_skills, template_sheets
-from ddm.exports import xlsx_response
+from ddm.exports import XLSX_TYPE, xlsx_response
 from ddm.places.models import Place
 from ddm.web import date_param
 
@@ -161,10 +163,6 @@ REJECTED_INLINE_MAX = 2 * 1024 * 1024
 
 
 def _rejected_href(result):
-    import base64
-
-    from ddm.exports import XLSX_TYPE
-
     if result is None or not result.rejected:
         return ""
     data = result.rejected_xlsx()

@@ -11,6 +11,11 @@ from django.utils import timezone
 
 from ddm.accounts.access import is_admin, organisations_for, roles_of
 from ddm.accounts.models import RoleKind
+from ddm.engagement.models import ItemKind
+from ddm.engagement.services import open_items
+from ddm.investment.models import Submission, SubmissionStatus
+from ddm.oneplan import signoff
+from ddm.oneplan.models import PhaseKind, PlanVersion
 
 DUE_SOON_DAYS = 30
 RECENT_DAYS = 90
@@ -54,8 +59,6 @@ def _financial_year_start(organisation, today):
 
 def submission_tasks(user, today):
     """Files to submit (nothing committed this financial year) and files to fix or confirm."""
-    from ddm.investment.models import Submission, SubmissionStatus
-
     tasks = []
     organisations = _submitter_organisations(user)
     for organisation in organisations:
@@ -84,8 +87,6 @@ def review_tasks(user, today):
     Hook for the submission review states (submitted / approved / returned): active once
     investment's SubmissionStatus has them.
     """
-    from ddm.investment.models import Submission, SubmissionStatus
-
     tasks = []
     returned = getattr(SubmissionStatus, "RETURNED", None)
     organisations = _submitter_organisations(user)
@@ -117,9 +118,6 @@ def _review_scope(user):
 
 def signoff_tasks(user, today):
     """One Plans awaiting adoption that the user still has to sign."""
-    from ddm.oneplan import signoff
-    from ddm.oneplan.models import PhaseKind, PlanVersion
-
     if not (is_admin(user) or _provinces(user) or _submitter_organisations(user)):
         return []
     tasks = []
@@ -134,9 +132,6 @@ def signoff_tasks(user, today):
 
 def commitment_tasks(user, today):
     """Engagement commitments due within 30 days or overdue, owned by the user's organisations or in their zones."""
-    from ddm.engagement.models import ItemKind
-    from ddm.engagement.services import open_items
-
     if is_admin(user):
         scope = Q()
     else:

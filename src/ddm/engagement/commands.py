@@ -5,6 +5,8 @@ import click
 from django.utils import timezone
 
 from ddm.commands_support import echo_json, fail
+from ddm.engagement.services import event_dict, overdue_dict, overdue_items, zone_events
+from ddm.places.models import Place
 
 
 def register(cli, import_group, report_group):
@@ -26,8 +28,6 @@ def _today(value):
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: {today, count, definition, items: [...]}.")
 def overdue(code, today, as_json):
     """Items past their due date that are neither done nor dropped."""
-    from ddm.engagement.services import overdue_dict, overdue_items
-
     today = _today(today)
     zone = _zone(code) if code else None
     items = list(overdue_items(today, zone))
@@ -45,8 +45,6 @@ def overdue(code, today, as_json):
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: a list of events with attendance and items.")
 def events(code, as_json):
     """Events of a zone, newest first."""
-    from ddm.engagement.services import event_dict, zone_events
-
     zone = _zone(code)
     today = timezone.localdate()
     found = list(zone_events(zone))
@@ -58,8 +56,6 @@ def events(code, as_json):
 
 
 def _zone(code):
-    from ddm.places.models import Place
-
     zone = Place.objects.zones().without_geometry().filter(code=code.upper()).first()
     if zone is None:
         fail(f"no zone with code {code!r} (use one of the 52 codes, e.g. DC36, ETH)")

@@ -2,6 +2,8 @@ from django import forms
 
 from ddm.accounts.forms import OrganisationField
 from ddm.engagement.models import Event, Item, ItemStatus, StakeholderGroup
+from ddm.investment.models import Project
+from ddm.oneplan.models import Action
 
 
 class DateInput(forms.DateInput):
@@ -55,9 +57,6 @@ class LinksForm(forms.Form):
     projects: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(queryset=None, required=False)
 
     def __init__(self, *args, zone, **kwargs):
-        from ddm.investment.models import Project
-        from ddm.oneplan.models import Action
-
         super().__init__(*args, **kwargs)
         self.fields["action"].queryset = Action.objects.filter(strategy__focal_area__version__plan__zone=zone)
         self.fields["projects"].queryset = Project.objects.filter(locations__zone=zone).distinct()

@@ -7,6 +7,7 @@ An item is overdue when its due date has passed and it is neither done nor dropp
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 
@@ -39,8 +40,6 @@ class Event(models.Model):
         return f"{self.title} ({self.date:%d %B %Y})"
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("engagement:event", args=[self.pk])
 
 

@@ -6,6 +6,10 @@ from pathlib import Path
 
 from django.db import transaction
 
+from ddm.accounts.models import Organisation
+from ddm.engagement.models import Attendance, Event, EventKind, Item, ItemKind, ItemStatus
+from ddm.places.models import Place
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
@@ -16,9 +20,6 @@ def _date(text):
 @transaction.atomic
 def load_reference(echo):
     """The pilot launches as reference events: refreshed from the file, items added once."""
-    from ddm.engagement.models import Attendance, Event, Item
-    from ddm.places.models import Place
-
     data = json.loads((DATA_DIR / "pilot_launches.json").read_text(encoding="utf-8"))
     for spec in data["events"]:
         zone = Place.objects.zones().get(code=spec["zone"])
@@ -41,10 +42,6 @@ DEMO_TITLE = "Waterberg water Imbizo (demo)"
 
 @transaction.atomic
 def load_demo(echo):
-    from ddm.accounts.models import Organisation
-    from ddm.engagement.models import Attendance, Event, EventKind, Item, ItemKind, ItemStatus
-    from ddm.places.models import Place
-
     zone = Place.objects.zones().get(code="DC36")
     event, created = Event.objects.get_or_create(title=DEMO_TITLE, zone=zone, defaults={
         "kind": EventKind.IMBIZO, "date": datetime.date(2021, 3, 10), "venue": "Mokopane (demo)", "is_demo": True,

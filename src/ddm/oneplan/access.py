@@ -18,8 +18,8 @@
 from django.core.exceptions import PermissionDenied
 
 from ddm.accounts.access import can_coordinate_place, can_submit_for, is_admin, roles_of
-from ddm.accounts.models import RoleKind
-from ddm.oneplan.models import SphereParty
+from ddm.accounts.models import Organisation, RoleKind
+from ddm.oneplan.models import Commitment, SphereParty
 
 
 def can_edit_plan(user, zone):
@@ -49,8 +49,6 @@ def require_commitment_manager(user, zone, organisation):
 
 def committing_organisations(user, zone, version):
     """Organisations the user may add commitments for in this version's plan."""
-    from ddm.accounts.models import Organisation
-
     if can_edit_plan(user, zone):
         return Organisation.objects.all()
     own = [r.organisation for r in roles_of(user) if r.kind == RoleKind.SUBMITTER and r.organisation_id]
@@ -110,7 +108,6 @@ def can_report_indicator(user, zone, version):
     """Editors of the plan, and submitters of any organisation committed in this version."""
     if can_edit_plan(user, zone):
         return True
-    from ddm.oneplan.models import Commitment
 
     orgs = Commitment.objects.filter(action__strategy__focal_area__version=version).values_list("organisation__code", flat=True)
     return bool(_submitter_codes(user) & set(orgs))

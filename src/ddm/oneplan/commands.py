@@ -12,11 +12,14 @@
 import click
 
 from ddm import commands_support as support
+from ddm.oneplan import exports
+from ddm.oneplan.models import OnePlan
+from ddm.oneplan.monitoring import reminders as missing_reports
+from ddm.oneplan.serialise import plan_data
+from ddm.places.models import Place
 
 
 def _plan(code):
-    from ddm.oneplan.models import OnePlan
-
     plan = OnePlan.objects.select_related("zone__province").filter(zone__code=code.upper(), zone__level="zone").first()
     if plan is None:
         support.fail(f"{code.upper()} has no One Plan recorded (or is not a zone code).")
@@ -70,8 +73,6 @@ def register(cli, import_group, report_group):
     @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
     def show(zone, number, as_json):
         """Show a zone's One Plan."""
-        from ddm.oneplan.serialise import plan_data
-
         data = plan_data(_version(_plan(zone), number))
         if as_json:
             support.echo_json(data)
@@ -83,9 +84,6 @@ def register(cli, import_group, report_group):
     @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
     def reminders(zone, as_json):
         """Commitments of adopted plans with no progress report this quarter."""
-        from ddm.oneplan.monitoring import reminders as missing_reports
-        from ddm.places.models import Place
-
         place = None
         if zone:
             place = Place.objects.zones().filter(code=zone.upper()).first()
@@ -109,8 +107,6 @@ def register(cli, import_group, report_group):
     @click.option("--version", "number", type=int, help="Version number (default: the adopted version in force).")
     def export(zone, pdf_path, xlsx_path, number):
         """Export a zone's adopted One Plan (PDF and/or XLSX)."""
-        from ddm.oneplan import exports
-
         if not pdf_path and not xlsx_path:
             raise click.UsageError("Give --pdf FILE and/or --xlsx FILE.")
         version = _version(_plan(zone), number, adopted_default=True)

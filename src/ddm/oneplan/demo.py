@@ -35,6 +35,7 @@ from ddm.oneplan.models import (
     Strategy,
     VersionStatus,
 )
+from ddm.oneplan.signoff import required_parties
 from ddm.places.models import Place
 
 DATA = Path(__file__).resolve().parent / "data" / "pilot_baselines.csv"
@@ -218,8 +219,6 @@ def _indicators(version, spec, baselines):
 
 
 def _signoffs(version, spec):
-    from ddm.oneplan.signoff import required_parties
-
     wanted = spec["signed"]
     adoption = version.phase(PhaseKind.ADOPTION)
     day = adoption.actual_end or adoption.actual_start or adoption.planned_start

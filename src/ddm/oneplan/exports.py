@@ -8,6 +8,7 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
+import typst
 from django.utils import timezone
 
 from ddm import exports as shared_exports
@@ -79,8 +80,6 @@ def _pdf_data(version):
 
 
 def pdf_bytes(version):
-    import typst
-
     data = _pdf_data(version)
     with tempfile.TemporaryDirectory(prefix="ddm-oneplan-") as tmp:
         root = Path(tmp)

@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from ddm.accounts.models import GOVERNMENT_SPHERES
 from ddm.investment.models import BudgetKind, BudgetLine, Location, Project
@@ -70,8 +71,6 @@ def action_funding_share(version):
 
 def funded_action_counts(version_ids):
     """{version id: (funded actions, all actions)} in one query, by the same rule as action_funded()."""
-    from django.db.models import Exists, OuterRef
-
     funded_line = BudgetLine.objects.filter(oneplan_commitments__action=OuterRef("pk"), kind__in=FUNDED_KINDS,
                                             amount__gt=0)
     counts = {vid: [0, 0] for vid in version_ids}

@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from ddm.accounts.access import get_zone_for_user
+from ddm.investment.completeness import missing_reporters
+from ddm.investment.progress import current_quarter_end, quarter_label
 from ddm.oneplan import access, dashboard, exports, forms, funding, monitoring, signoff, workflow
 from ddm.oneplan.models import (
     Action,
@@ -100,8 +102,6 @@ def zone_page(request, code):
 
 def reminders(request):
     quarter, missing = monitoring.reminders()
-    from ddm.investment.completeness import missing_reporters
-    from ddm.investment.progress import current_quarter_end, quarter_label
 
     due = current_quarter_end()
     progress_missing = [(zone, org, n, quarter_label(due, org.fy_start_month)) for zone, org, n in missing_reporters(due)]

@@ -39,6 +39,7 @@ from ddm.oneplan.models import (
     PlanVersion,
     Strategy,
     VersionStatus,
+    validate_document_size,
 )
 
 
@@ -132,6 +133,7 @@ def _draft_ready(version):
 
 
 def _missing_signoffs(version):
+    # Imported here: signoff imports this module (for WorkflowError), a real cycle.
     from ddm.oneplan.signoff import missing_parties
 
     return missing_parties(version)
@@ -261,8 +263,6 @@ def add_document(phase, user, title, upload):
     access.require_editor(user, version.plan.zone)
     if version.frozen and phase.kind != PhaseKind.IMPLEMENTATION:
         raise WorkflowError("The formulation phases of an adopted version are frozen.")
-    from ddm.oneplan.models import validate_document_size
-
     validate_document_size(upload)
     document = PhaseDocument.objects.create(phase=phase, title=title, file=upload, uploaded_by=user)
     log(version, user, "document", f"Document '{title}' attached to {phase.get_kind_display()}.")

@@ -13,11 +13,13 @@ from pathlib import Path
 import click
 
 from ddm.commands_support import echo_err, echo_json, fail
+from ddm.exports import xlsx_bytes
+from ddm.places.models import Place
+from ddm.profiles import exports, sections
+from ddm.profiles.importer import import_indicators
 
 
 def _place(code, municipality):
-    from ddm.places.models import Place
-
     zones, munis = Place.objects.zones(), Place.objects.municipalities()
     order = (munis, zones) if municipality else (zones, munis)
     for queryset in order:
@@ -28,8 +30,6 @@ def _place(code, municipality):
 
 
 def _summary(place):
-    from ddm.profiles import sections
-
     profile = sections.get_profile(place)
     click.echo(f"{place.display_name} ({place.code}), {place.province.name}")
     for section in profile["sections"]:
@@ -54,9 +54,6 @@ def register(cli, import_group, report_group):
     @click.option("--json", "as_json", is_flag=True, help="Print the profile as JSON (the API's shape).")
     def profile(code, municipality, pdf_path, xlsx_path, as_json):
         """Development profile of a zone (DC15, ETH) or municipality (EC157)."""
-        from ddm.exports import xlsx_bytes
-        from ddm.profiles import exports
-
         place = _place(code, municipality)
         if pdf_path:
             pdf_path.write_bytes(exports.profile_pdf(place))
@@ -78,8 +75,6 @@ def register(cli, import_group, report_group):
     @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
     def indicators(file, definitions, dry_run, as_json):
         """Import indicator values: place code, indicator, year, value [, source, level]. All or nothing."""
-        from ddm.profiles.importer import import_indicators
-
         result = import_indicators(file, definitions, dry_run=dry_run)
         if as_json:
             echo_json(result.as_dict())

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from ddm.profiles import pdf, projects, sections
 from ddm.profiles.facilities_section import facilities_section, figures
+from ddm.profiles.models import ZoneNarrative
 
 
 def profile_sheets(place):
@@ -131,8 +132,6 @@ def profile_pdf(place):
 
 def profile_json(place):
     """The profile as data (the API's and `ddm profile --json`'s shape; see ddm/profiles/api.py)."""
-    from ddm.profiles.models import ZoneNarrative
-
     data = sections.strip_svg(sections.get_profile(place))
     zone = place if place.level == "zone" else place.parent
     narrative = ZoneNarrative.objects.filter(zone=zone).first()

@@ -8,9 +8,11 @@ population in the indicator store for the same place (its source and year are sh
 
 import re
 
+from ddm import caching
 from ddm.facilities.models import SOURCES
 from ddm.facilities.services import Counts, counts_by_municipality, sources
 from ddm.places.models import Level
+from ddm.profiles.services import population_by_code
 
 NOTES = (
     "Facilities are placed in a municipality by their coordinates (MDB 2020 boundaries), not by the "
@@ -88,14 +90,10 @@ def facilities_section(place, municipalities=None):
     """{"rows": [...per municipality], "total": row or None, "sources", "notes"} for a zone or municipality,
     computed once per data version (ddm.caching). municipalities: the zone's [(code, name)] when the
     caller has them (the profile does), saving a query."""
-    from ddm import caching
-
     return caching.remember("profile-facilities-by-kind", lambda: _section(place, municipalities), place.level, place.code)
 
 
 def _section(place, municipalities):
-    from ddm.profiles.services import population_by_code
-
     if place.level != Level.ZONE:
         municipalities = [(place.code, place.display_name)]
     elif municipalities is None:

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Q, Sum
 
+from ddm import caching
 from ddm.investment import quantum as q
 from ddm.investment.models import Location, Project
 from ddm.numbers import rand_exact, rand_short
@@ -60,8 +61,6 @@ def _points(place):
 def project_section(place):
     """Totals by sphere and year (per kind; government and private apart), top projects, located points;
     computed once per data version (which any register change bumps) and shared (ddm.caching)."""
-    from ddm import caching
-
     return caching.remember("profiles:projects", lambda: _project_section(place), place.level, place.code)
 
 

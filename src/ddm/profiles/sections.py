@@ -5,6 +5,7 @@ Figures come from the indicator store only. The dict is cached per place and dat
 version is bumped whenever values change), so a page costs one query for the version on a hit.
 """
 
+import copy
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
@@ -418,8 +419,6 @@ def get_profile(place):
 
 def strip_svg(profile):
     """The profile without SVG strings: the JSON/API shape."""
-    import copy
-
     data = copy.deepcopy(profile)
     for section in data["sections"]:
         section.pop("chart", None)

@@ -1,10 +1,10 @@
 """`ddm setup` steps of the profiles app: reference data (always) and demo data (unless --no-demo)."""
 
+from ddm.profiles import loader
+
 
 def load_reference(echo):
     """Load or refresh the packaged Stats SA indicators (skipped when unchanged); idempotent."""
-    from ddm.profiles import loader
-
     loader.load(echo)
 
 
