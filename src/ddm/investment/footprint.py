@@ -74,3 +74,46 @@ def silent_organisations():
     submitted = Submission.objects.values("organisation_id")
     return (Organisation.objects.filter(is_reference=True, projects__isnull=True)
             .exclude(pk__in=submitted).select_related("province").order_by("sphere", "province__code", "name"))
+
+
+HEAT_LEVELS = ((Decimal("0.5"), 4), (Decimal("0.2"), 3), (Decimal("0.05"), 2))
+
+
+def heat_level(part, whole):
+    """How much of an organisation's located budget a cell holds: 4 (half or more), 3 (a fifth),
+    2 (a twentieth), 1 (less), 0 (none)."""
+    if not part or not whole:
+        return 0
+    share = part / whole
+    return next((level for floor, level in HEAT_LEVELS if share >= floor), 1)
+
+
+def folded(data, provinces, province=None):
+    """The national matrix as a page shows it: one column per province (the sum of its zones' Rand),
+    or, for one province, one column per zone of it; rows largest located budget first.
+
+    {"columns": [(code, name)], "rows": [{"organisation", "zones_present", "count", "amount",
+    "cells": [{"amount", "level"}]}]}"""
+    names = {p.pk: (p.code, p.name) for p in provinces}
+    if province is None:
+        columns = [names[p.pk] for p in provinces]
+        column_of = [columns.index(names[z.province_id]) for z in data["zones"]]
+    else:
+        zones = [(i, z) for i, z in enumerate(data["zones"]) if z.province_id == province.pk]
+        columns = [(z.code, z.name) for _i, z in zones]
+        column_of = [None] * len(data["zones"])
+        for n, (i, _z) in enumerate(zones):
+            column_of[i] = n
+    rows = []
+    for row in data["rows"]:
+        amounts, present = [ZERO] * len(columns), False
+        for i, cell in enumerate(row["cells"]):
+            if column_of[i] is not None:
+                amounts[column_of[i]] += cell["amount"]
+                present = present or bool(cell["count"])
+        if not present:
+            continue
+        rows.append({**{k: row[k] for k in ("organisation", "zones_present", "count", "amount")},
+                     "cells": [{"amount": a, "level": heat_level(a, row["amount"])} for a in amounts]})
+    rows.sort(key=lambda r: (-r["amount"], r["organisation"].name))
+    return {"columns": columns, "rows": rows}

@@ -100,9 +100,10 @@ def quantum_tables(quantum, population=None):
         if population and kind == BudgetKind.BUDGET:
             people, source = population
             government = body[-2][1:]
-            body.append([f"Government per person ({source}: {number(people)} people)"]
+            body.append([f"Government per person ({number(people)} people)"]
                         + [q.per_capita(c.amount, people) if c else "" for c in government])
             css.append("percapita")
+            notes.append(f"Per person: government budget over the population, {number(people)} people ({source}).")
         tables.append(Table(f"quantum-{kind}", f"{KIND_LABELS.get(kind, kind)} by sphere and financial year",
                             ["Sphere"] + [_year_label(y) for y in years] + ["All years"], body, notes, css))
     return tables

@@ -5,6 +5,8 @@ ddm.investment.access. Every table exports with ?format=csv|xlsx&table=<key> (xl
 when no table is named) through ddm.exports.
 """
 
+from collections import Counter
+
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponseBadRequest
@@ -107,13 +109,23 @@ def _zone_page(place, calendar, view):
     projects, project_count = tables.zone_projects(place)
     projects = list(projects)
     points = charts.map_points(place)
+    zone_footprint = footprint.zone_footprint(place)
     return {
+        "headline": _headline(q, project_count, zone_footprint),
         "calendar_description": q.calendar_description, "tables": _zone_tables(place, q, municipalities, population),
         "published": published_for_zone(place), "chart": charts.sphere_year_chart(q),
         "map": charts.project_map(place, municipalities or [place], points), "point_count": len(points),
         "projects": tables.zone_project_table(projects), "project_list": projects, "project_count": project_count,
-        "footprint": footprint.zone_footprint(place), "population": population.get(place.code),
+        "footprint": zone_footprint, "population": population.get(place.code),
     }
+
+
+def _headline(q, project_count, zone_footprint):
+    """The figures opening the page: the same totals as its tables (government budget = the table's
+    Government row, all years), so each is checked where the table is."""
+    return {"government": q.government(BudgetKind.BUDGET), "private": q.private(BudgetKind.BUDGET),
+            "projects": project_count, "present": len(zone_footprint["present"]),
+            "absent": len(zone_footprint["absent"])}
 
 
 def zone(request, code):
@@ -185,7 +197,16 @@ def footprint_page(request):
     response = _export(request, "investment-footprint", export_tables)
     if response:
         return response
-    return render(request, "investment/footprint.html", {"data": data, "silent": silent})
+    provinces = list(Place.objects.provinces().without_geometry().order_by("code"))
+    province = next((p for p in provinces if p.code == request.GET.get("province")), None)
+    silent_by_sphere = Counter(o.get_sphere_display() for o in silent)
+    return render(request, "investment/footprint.html", {
+        "data": data, "matrix": footprint.folded(data, provinces, province), "provinces": provinces,
+        "province": province, "shown": FOOTPRINT_ROWS_SHOWN, "silent": silent,
+        "silent_by_sphere": sorted(silent_by_sphere.items())})
+
+
+FOOTPRINT_ROWS_SHOWN = 25
 
 
 def unmapped(request):
