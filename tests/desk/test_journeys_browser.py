@@ -16,6 +16,7 @@ above the high-water mark taken before, and is deleted at the end.
 
 import io
 import re
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 
@@ -77,6 +78,18 @@ def _remove_rows_above(marks):
             model._base_manager.filter(pk__gt=mark).delete()
 
 
+def _require_the_test_database():
+    """pytest-django creates the test database only when some selected test uses `db`: without one
+    (e.g. under -k) the connection is still the developer's own database, which this module must
+    never write to."""
+    from django.db import connection
+
+    name = str(connection.settings_dict["NAME"])
+    if not (name.startswith("file:memorydb") or Path(name).name.startswith("test_")):
+        pytest.fail(f"the journeys would write to {name}, not a test database: select test_reference_data_is_there "
+                    "(it uses `db`) with them")
+
+
 @pytest.fixture(scope="module")
 def demo_passwords(django_db_setup, django_db_blocker, tmp_path_factory):
     """{username: password} of the demo accounts, with the demo data of every app loaded."""
@@ -87,6 +100,7 @@ def demo_passwords(django_db_setup, django_db_blocker, tmp_path_factory):
         DDM_DEMO_ACCOUNTS=True, DDM_DEMO_ACCOUNTS_FILE=tmp_path_factory.mktemp("demo") / "demo-accounts.json",
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])  # six sign-ins, not six PBKDF2 runs
     with overrides, django_db_blocker.unblock():
+        _require_the_test_database()
         marks = _high_water_marks()
         try:
             bootstrap.load_demo(lambda message: None)
@@ -97,8 +111,15 @@ def demo_passwords(django_db_setup, django_db_blocker, tmp_path_factory):
             caching.bump()
 
 
+def test_reference_data_is_there(db):
+    # Uses `db`, so pytest-django sets the test database up (and runs this first): see
+    # _require_the_test_database.
+    from ddm.places.models import Place
+
+    assert Place.objects.zones().count() == 52
+
+
 def test_demo_world_is_loaded(demo_passwords):
-    # First in the module: the database is set up (and the demo loaded) before the live server starts.
     assert set(demo_passwords) >= {"demo-submitter", "demo-coordinator", "demo-signer", "demo-hub", "demo-public"}
 
 
@@ -302,3 +323,95 @@ def test_public_user_produces_the_briefing_pack(live_browser_page, demo_password
     assert all(text.count(f"{n}. {title}") == 1 for n, title in enumerate(SECTIONS, start=1))
     assert "Tambo" in text
     assert page.js_errors == []
+
+
+# ---------------------------------------------------------------------------------------------
+# The investment pages stay compact with real data in them (they were 7,700-9,700 px and 17,400 px tall).
+
+OVERFLOWING = """() => {
+  const scrolls = el => { for (let e = el.parentElement; e; e = e.parentElement) {
+    if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(e).overflowX)) return true; } return false; };
+  return Array.from(document.querySelectorAll('body *')).filter(el => {
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && (r.right > window.innerWidth + 1 || r.left < -1) && !scrolls(el);
+  }).map(el => el.tagName + (el.id ? '#' + el.id : '') + '.' + el.className);
+}"""
+
+
+@pytest.mark.parametrize("url", ["/investment/zones/DC15/", "/investment/zones/DC36/", "/investment/zones/ETH/",
+                                 "/investment/footprint/", "/investment/footprint/?province=EC"])
+def test_investment_pages_are_compact_and_fit_a_phone(live_browser_page, demo_passwords, url):
+    page = live_browser_page
+    page.set_viewport_size({"width": 1366, "height": 900})
+    assert page.goto(url).status == 200
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 3500, f"{url} is {height} px tall at 1366 px"
+    assert page.evaluate(OVERFLOWING) == []
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(url)
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+    assert page.evaluate(OVERFLOWING) == [], url
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")  # every section opened
+    assert page.evaluate(OVERFLOWING) == [], url
+    assert page.js_errors == []
+
+
+def _outside_the_event_loop(function, *args):
+    """Run Django ORM code from a test that drives the browser: Playwright's sync API keeps an asyncio
+    loop in the test's thread, where Django refuses database access, so the code runs in its own thread."""
+    from django.db import connections
+
+    def run():
+        try:
+            function(*args)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(run).result()
+
+
+def _eleven_projects_in(zone_code):
+    """Eleven National Health projects located to the zone as a whole, R1 000 to R11 000 each."""
+    from ddm import caching
+    from ddm.accounts.models import Organisation
+    from ddm.investment.models import BudgetLine, Location, Precision, Project
+    from ddm.places.models import Place
+
+    zone = Place.objects.zones().get(code=zone_code)
+    health = Organisation.objects.get(code="nat-health")
+    for n in range(1, 12):
+        project = Project.objects.create(organisation=health, reference=f"SHOW-ALL-{n}", title=f"Clinic {n}")
+        Location.objects.create(project=project, precision=Precision.ZONE, place=zone, zone=zone,
+                                province_id=zone.province_id)
+        BudgetLine.objects.create(project=project, kind="budget", amount=Decimal(n * 1000), fy_first=2020, fy_last=2020)
+    caching.bump()
+
+
+def test_show_all_reveals_the_rows_beyond_the_first_ten(live_browser_page, demo_passwords, django_db_blocker):
+    with django_db_blocker.unblock():
+        _outside_the_event_loop(_eleven_projects_in, "DC44")  # removed with the demo world after the module
+    page = live_browser_page
+    page.goto("/investment/zones/DC44/")
+    visible = page.locator("#table-projects tbody tr:visible")
+    assert page.locator("#table-projects tbody tr").count() == 11 and visible.count() == 10
+    assert "Clinic 1" not in visible.last.inner_text()  # largest first: the R1 000 clinic is the 11th
+    toggle = page.locator("#projects ~ .top-n summary").first
+    assert toggle.inner_text() == "Show all 11"
+    toggle.click()
+    assert visible.count() == 11 and toggle.inner_text() == "Show the 10 largest"
+    toggle.click()
+    assert visible.count() == 10
+
+
+def test_footprint_folds_zones_into_provinces_and_exports_them_all(live_browser_page, demo_passwords):
+    page = live_browser_page
+    page.goto("/investment/footprint/")
+    header = page.locator("#footprint-table thead th").all_inner_texts()
+    assert header[4:] == ["EC", "FS", "GT", "KZN", "LIM", "MP", "NC", "NW", "WC"]
+    page.select_option("select[name=province]", "EC")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url("**/investment/footprint/?province=EC")
+    assert "DC15" in page.locator("#footprint-table thead").inner_text()
+    counts = page.request.get("/investment/footprint/?format=csv&table=counts").text()
+    assert len(counts.splitlines()[0].split(",")) == 5 + 52  # the full matrix: every zone a column
