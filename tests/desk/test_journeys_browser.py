@@ -26,10 +26,14 @@ from django.apps import apps
 from django.db.models import ProtectedError, RestrictedError
 from django.test import override_settings
 from pypdf import PdfReader
-from test_pages_browser import _serious_violations as serious_violations
-from test_pages_browser import _serve_static_from_source as serve_static_from_source
 
-from browser_support import chromium_browser, ddm_live_server, live_browser_page
+from browser_support import (
+    chromium_browser,
+    ddm_live_server,
+    live_browser_page,
+    serious_violations,
+    serve_static_from_source,
+)
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
