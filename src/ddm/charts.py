@@ -451,6 +451,8 @@ class Area:
     fill: str | None = None  # None: the palette colour of its position
     css_class: str = ""  # e.g. "prov-EC": the page's stylesheet colours it (pages only; PDFs use `fill`)
     fill_opacity: float = 1.0
+    href: str = ""  # the area links to this page (the map is then a group of links, not an image)
+    title: str = ""  # the tooltip and link name; default "code name"
 
 
 @dataclass(frozen=True)
@@ -474,28 +476,45 @@ def area_colour(index: int) -> str:
     return PALETTE[index % len(PALETTE)]
 
 
-def place_map(view_box: str, areas: Sequence[Area | tuple], outlines: Sequence[str] = (),
-              points: Sequence[MapPoint] = (), title: str = "Map", pixel_width: int = 640) -> SafeString:
-    """Areas (coloured paths), thin outlines (e.g. wards) and points; stroke widths scale with the view."""
+def place_map(view_box: str, areas: Sequence[Area | tuple], outlines: Sequence[str | Area] = (),
+              points: Sequence[MapPoint] = (), title: str = "Map", pixel_width: int = 640,
+              element_id: str = "") -> SafeString:
+    """Areas (coloured paths), thin outlines (e.g. wards: path data, or Areas to keep their names) and
+    points; stroke widths scale with the view. Areas with an href are links, and the map is then
+    role="group" (an image's children are hidden from assistive technology, links included)."""
     shapes = [a if isinstance(a, Area) else Area(*a) for a in areas]
     _x0, _y0, w, h = (float(v) for v in view_box.split())
     stroke = w / 450
-    parts = []
-    for index, area in enumerate(shapes):
-        css = f' class="{_esc(area.css_class)}"' if area.css_class else ""
-        parts.append(f'<path d="{_esc(area.path)}"{css} fill="{_esc(area.fill or area_colour(index))}" '
-                     f'fill-opacity="{area.fill_opacity:g}" fill-rule="evenodd" stroke="{WHITE}" '
-                     f'stroke-width="{stroke * 2.5:.3f}" '
-                     f'data-code="{_esc(area.code)}"><title>{_esc(area.code)} {_esc(area.name)}</title></path>')
-    if outlines:
-        parts.append(f'<path d="{_esc("".join(outlines))}" fill="none" stroke="{WHITE}" stroke-opacity="0.6" '
-                     f'stroke-width="{stroke * 0.8:.3f}" fill-rule="evenodd"/>')
+    parts = [_map_area(area, index, stroke) for index, area in enumerate(shapes)]
+    parts.append(_outlines(outlines, stroke))
     parts.append(map_points(points, w))
     pixel_height = max(120, int(pixel_width * h / w)) if w else 480
+    role = "group" if any(a.href for a in shapes) else "img"
+    id_attr = f' id="{_esc(element_id)}"' if element_id else ""
     return mark_safe(  # noqa: S308 - every text part is escaped by _esc
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{_esc(view_box)}" width="{pixel_width}" '
-        f'height="{pixel_height}" role="img" aria-label="{_esc(title)}" class="map">'
+        f'<svg xmlns="http://www.w3.org/2000/svg"{id_attr} viewBox="{_esc(view_box)}" width="{pixel_width}" '
+        f'height="{pixel_height}" role="{role}" aria-label="{_esc(title)}" class="map">'
         f'<title>{_esc(title)}</title>{"".join(parts)}</svg>')
+
+
+def _map_area(area: Area, index: int, stroke: float) -> str:
+    css = f' class="{_esc(area.css_class)}"' if area.css_class else ""
+    name = area.title or f"{area.code} {area.name}"
+    path = (f'<path d="{_esc(area.path)}"{css} fill="{_esc(area.fill or area_colour(index))}" '
+            f'fill-opacity="{area.fill_opacity:g}" fill-rule="evenodd" stroke="{WHITE}" '
+            f'stroke-width="{stroke * 2.5:.3f}" data-code="{_esc(area.code)}"><title>{_esc(name)}</title></path>')
+    return f'<a href="{_esc(area.href)}" aria-label="{_esc(name)}">{path}</a>' if area.href else path
+
+
+def _outlines(outlines: Sequence[str | Area], stroke: float) -> str:
+    """Unnamed outlines as one path; named ones (Areas) one path each, with their name as tooltip."""
+    attrs = f'fill="none" stroke="{WHITE}" stroke-opacity="0.6" stroke-width="{stroke * 0.8:.3f}" fill-rule="evenodd"'
+    plain = "".join(o for o in outlines if isinstance(o, str))
+    parts = [f'<path d="{_esc(plain)}" {attrs}/>'] if plain else []
+    for line in (o for o in outlines if isinstance(o, Area)):
+        css = f' class="{_esc(line.css_class)}"' if line.css_class else ""
+        parts.append(f'<path d="{_esc(line.path)}"{css} {attrs}><title>{_esc(line.title or line.name)}</title></path>')
+    return "".join(parts)
 
 
 def map_points(points: Sequence[MapPoint], view_width: float) -> str:

@@ -18,7 +18,6 @@ from ddm.places.gazetteer import resolve_name
 from ddm.places.locator import get_locator
 from ddm.places.models import Level, Place
 from ddm.places.services import zones_with_counts
-from ddm.places.svgmap import project, view_box
 
 NOT_IN_SOUTH_AFRICA = "not in South Africa"
 
@@ -174,16 +173,6 @@ def page_answer(params):
         error = None if answer["candidates"] else f"No place matches “{name}”."
         return {"mode": "name", "answer": answer, "error": error}
     return {"mode": None, "answer": None, "error": None}
-
-
-def point_marker(answer):
-    """SVG map data for a located point: the zone's municipalities and the point, projected."""
-    zone = Place.objects.zones().get(code=answer["zone"]["code"])
-    x, y = project(answer["query"]["lon"], answer["query"]["lat"])
-    return {
-        "view_box": view_box(zone.shape.bounds), "x": f"{x:.1f}", "y": f"{y:.1f}",
-        "municipalities": zone.children.order_by("code").defer("geometry"), "zone": zone,
-    }
 
 
 def outside_sa_hint(lat, lon, locate):

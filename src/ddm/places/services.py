@@ -18,7 +18,3 @@ def zones_with_counts():
 def country_view_box():
     country = Place.objects.current().get(level=Level.COUNTRY)
     return view_box(country.shape.bounds)
-
-
-def place_view_box(place):
-    return view_box(place.shape.bounds)

@@ -1,7 +1,7 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from ddm.places import geojson, lookups, services
+from ddm.places import geojson, lookups, maps, services
 from ddm.places.models import Place
 
 
@@ -12,37 +12,37 @@ def home(request):
 def home_context():
     return {
         "zones": services.zones_with_counts(), "provinces": Place.objects.provinces().without_geometry(),
-        "view_box": services.country_view_box(),
+        "map": maps.national_map(),
     }
 
 
 def zone(request, code):
     place = get_object_or_404(Place.objects.zones().select_related("province"), code=code.upper())
-    municipalities = place.children.order_by("code").defer("geometry")
+    municipalities = list(place.children.order_by("code").defer("geometry"))
     return render(request, "places/zone.html", {
-        "zone": place, "municipalities": municipalities, "view_box": services.place_view_box(place),
+        "zone": place, "municipalities": municipalities, "map": maps.zone_map(place, municipalities),
     })
 
 
 def municipality(request, code):
     place = get_object_or_404(Place.objects.municipalities().select_related("parent", "province"), code=code.upper())
+    wards = list(place.children.defer("geometry").order_by("code"))
     return render(request, "places/municipality.html", {
-        "place": place, "view_box": services.place_view_box(place),
-        "wards": place.children.defer("geometry").order_by("code"),
+        "place": place, "map": maps.municipality_map(place, wards), "wards": wards,
     })
 
 
 def province(request, code):
     place = get_object_or_404(Place.objects.provinces(), code=code.upper())
     zones = services.zones_with_counts().filter(province=place)
-    return render(request, "places/province.html", {"place": place, "zones": zones, "view_box": services.place_view_box(place)})
+    return render(request, "places/province.html", {"place": place, "zones": zones, "map": maps.province_map(place)})
 
 
 def locate(request):
     """Locate a point or a place name; a plain GET form, so it works without JavaScript."""
     result = lookups.page_answer(request.GET)
     if result["mode"] == "point" and result["answer"]:
-        result["map"] = lookups.point_marker(result["answer"])
+        result["map"] = maps.point_map(result["answer"])
     return render(request, "places/locate.html", {
         **result, "params": request.GET, "provinces": Place.objects.provinces().without_geometry(),
     })
