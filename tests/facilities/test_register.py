@@ -80,7 +80,7 @@ def test_counts_and_ratios_are_hand_computed_on_a_small_register():
     c = counts["EC157"]
     assert (c.schools, c.schools_with_figures, c.learners, c.educators, c.clinics) == (3, 2, 400, 13, 1)
     assert str(c.learners_per_educator) == "30.8"  # 400 / 13 = 30.77
-    assert str(c.clinics_per_10000(25_000)) == "0.4"
+    assert str(c.clinics_per_10000(25_000)) == "0.40"  # 1 x 10 000 / 25 000, two decimals
     assert counts["EC153"] == Counts("EC153")
 
 

@@ -6,7 +6,7 @@ EC157 King Sabata Dalindyebo, by hand:
 - 2 community health centres + 50 community day centres = 52 clinics; 1 hospital, 1 EMS station,
   1 long-term care facility;
 - population 476 558 (Stats SA Census 2022, the newest figure of EC157);
-  clinics per 10,000 people = 52 x 10 000 / 476 558 = 1.0911... -> 1.1.
+  clinics per 10,000 people = 52 x 10 000 / 476 558 = 1.0911... -> 1.09 (two decimals).
 """
 
 import csv
@@ -35,7 +35,7 @@ EXPECTED = {  # figure code: (value as exported in JSON, year, a word of its sou
     "ems_stations": (1, 2020, "EMS stations"),
     "long_term_care": (1, 2020, "long-term care"),
     "population": (476558, 2022, "Census 2022"),
-    "clinics_per_10000": ("1.1", 2020, "population: Statistics South Africa (2023) Census 2022"),
+    "clinics_per_10000": ("1.09", 2020, "population: Statistics South Africa (2023) Census 2022"),
 }
 
 
@@ -102,6 +102,6 @@ def test_pdf_prints_the_facilities_table_with_its_sources(client, register):
     text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
     assert "Facilities: schools and health" in text
     # schools, learners, educators, per educator, hospitals, CHC, CDC, clinics per 10,000, EMS, long-term care
-    assert "EC157 King Sabata Dalindyebo 3 400 13 30.8 1 2 50 1.1 1 1" in text
+    assert "EC157 King Sabata Dalindyebo 3 400 13 30.8 1 2 50 1.09 1 1" in text
     assert "Department of Basic Education, EMIS school masterlist (2024" in text
     assert "Population for clinics per 10,000 people: Statistics South Africa (2023) Census 2022" in text

@@ -13,14 +13,15 @@ from django.db.models import Count, Q, Sum
 
 from ddm.facilities.models import CLINIC_KINDS, SOURCES, Facility, Kind
 
-TENTH = Decimal("0.1")
+CLINICS_PER_10000_PLACES = 2  # a municipality has ~0.5-2 clinics per 10,000 people: one decimal hides the differences
 
 
-def ratio(numerator, denominator, scale=1):
-    """numerator * scale / denominator to one decimal (half up), None when the denominator is 0/None."""
+def ratio(numerator, denominator, scale=1, places=1):
+    """numerator * scale / denominator to `places` decimals (half up), None when the denominator is 0/None."""
     if not denominator or numerator is None:
         return None
-    return (Decimal(numerator) * scale / Decimal(denominator)).quantize(TENTH, rounding=ROUND_HALF_UP)
+    quantum = Decimal(1).scaleb(-places)
+    return (Decimal(numerator) * scale / Decimal(denominator)).quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 @dataclass
@@ -45,7 +46,7 @@ class Counts:
         return ratio(self.learners, self.educators)
 
     def clinics_per_10000(self, population):
-        return ratio(self.clinics, population, 10000)
+        return ratio(self.clinics, population, 10000, CLINICS_PER_10000_PLACES)
 
     def add(self, other):
         for name in ("schools", "schools_with_figures", "learners", "educators", "clinics", "community_health_centres",

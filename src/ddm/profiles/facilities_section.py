@@ -10,7 +10,7 @@ import re
 
 from ddm import caching
 from ddm.facilities.models import SOURCES
-from ddm.facilities.services import Counts, counts_by_municipality, sources
+from ddm.facilities.services import CLINICS_PER_10000_PLACES, Counts, counts_by_municipality, sources
 from ddm.places.models import Level
 from ddm.profiles.services import population_by_code
 
@@ -38,6 +38,8 @@ FIGURES = (
     ("ems_stations", "EMS stations", "stations", ("doh_ems",), ""),
     ("long_term_care", "Long-term care facilities", "facilities", ("doh_ltc",), ""),
 )
+# Decimals of the ratios wherever they are shown (page, PDF); counts have none.
+DECIMALS = {"learners_per_educator": 1, "clinics_per_10000": CLINICS_PER_10000_PLACES}
 SOURCE_YEAR = re.compile(r"\((\d{4})\)$")  # population_by_code's source ends with its figure's year
 
 
@@ -79,7 +81,7 @@ def _place_figures(row, level, summed):
          row["population_source"], row["population_year"], "The newest population figure of the place."),
         ("clinics_per_10000", "Clinics per 10,000 people", "per 10,000 people", row["clinics_per_10000"],
          f"{clinics_source}; population: {row['population_source']}", clinics_year,
-         "Clinics x 10,000 / population, to one decimal (half up)."),
+         "Clinics x 10,000 / population, to two decimals (half up)."),
     ]
     return [{"place": row["code"], "place_name": row["name"], "level": level, "code": f"facilities.{key}",
              "name": name, "unit": unit, "value": value, "year": year, "source": source, "note": note.strip()}

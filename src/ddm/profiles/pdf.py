@@ -10,6 +10,7 @@ import typst
 from django.utils import timezone
 
 from ddm.numbers import number
+from ddm.profiles.facilities_section import DECIMALS
 from ddm.profiles.models import ZoneNarrative
 
 TEMPLATE = Path(__file__).resolve().parent / "profile.typ"
@@ -74,7 +75,7 @@ def _facilities(section):
         return None
 
     def cells(row, label):
-        return {"name": label, "values": [number(row[k], 1 if k in ("learners_per_educator", "clinics_per_10000") else 0)
+        return {"name": label, "values": [number(row[k], DECIMALS.get(k, 0))
                                           or "–" for k in FACILITY_COLUMNS]}
 
     rows = [cells(r, f"{r['code']} {r['name']}") for r in section["rows"]]
