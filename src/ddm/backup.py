@@ -17,6 +17,8 @@ from pathlib import Path
 
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from ddm import caching
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_MAGIC = b"PGDMP"  # pg_dump's custom format
 TIMEOUT_SECONDS = 6 * 3600  # a national register dumps in minutes; never wait forever
@@ -98,8 +100,6 @@ def _check_file(path, engine):
 
 def restore(path, using=DEFAULT_DB_ALIAS) -> None:
     """Replace the whole database by the backup at path (all or nothing), then bump the data version."""
-    from ddm import caching
-
     path = Path(path)
     settings = _settings(using)
     engine = _engine(settings)

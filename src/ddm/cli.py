@@ -16,6 +16,7 @@ django.setup()
 from django.core.management import call_command
 from django.db import DatabaseError
 
+from ddm import backup as backups
 from ddm import caching, server
 from ddm import commands_support as support
 from ddm.accounts import audit, demo
@@ -86,8 +87,6 @@ def worker():
 @click.argument("file", type=click.Path(dir_okay=False))
 def backup(file):
     """Write the whole database to FILE (PostgreSQL: pg_dump custom format; SQLite: a copy)."""
-    from ddm import backup as backups
-
     try:
         backups.backup(file)
     except backups.BackupError as exc:
@@ -100,8 +99,6 @@ def backup(file):
 @click.option("--yes", is_flag=True, help="Do not ask: replace the database.")
 def restore(file, yes):
     """Replace the whole database by a backup FILE written by `ddm backup` (all or nothing)."""
-    from ddm import backup as backups
-
     if not yes:
         click.confirm(f"Replace every record of the database by {file}?", abort=True)
     try:

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import click
 
+from ddm import caching
 from ddm.commands_support import echo_err, echo_json, fail
 from ddm.exports import csv_bytes, xlsx_bytes
-from ddm.investment import quantum
+from ddm.investment import quantum, summary
 from ddm.investment.intake import commands as intake_commands
 from ddm.investment.pilots import published_for_zone
 from ddm.investment.quantum import INCLUDES
@@ -38,10 +39,6 @@ def summary_group():
 @click.option("--zone", "zone_codes", multiple=True, help="Zone MDB code (repeatable); default: every zone.")
 def summary_refresh(zone_codes):
     """Add the zones up again from the register and store them (after a bulk load outside `ddm import`)."""
-    from ddm import caching
-    from ddm.investment import summary
-    from ddm.places.models import Place
-
     if zone_codes:
         zones = dict(Place.objects.zones().filter(code__in=[c.upper() for c in zone_codes]).values_list("code", "pk"))
         unknown = sorted({c.upper() for c in zone_codes} - set(zones))
