@@ -216,6 +216,33 @@ def test_api_submission_with_token(make_user, organisation):
     assert Client().post("/api/submissions", {"file": xlsx(GOOD), "organisation": "DWS"}).status_code == 401
 
 
+def test_api_large_file_is_read_by_the_job_worker(make_user, organisation, monkeypatch):
+    """Issue #15: the web process reads no file beyond a small preview's size: the API answers 202 with
+    the pending submission and the worker checks and submits it (or, with publish, writes it)."""
+    from ddm.investment.intake import pipeline, tasks
+
+    dws = organisation("nat-water-and-sanitation")
+    token = ApiToken.issue(make_user("script", RoleKind.APPROVER, organisation=dws), "nightly")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    monkeypatch.setattr(tasks, "INLINE_MAX_BYTES", 10)  # every file counts as large
+    read_in_request = []
+    monkeypatch.setattr(pipeline, "open_table", lambda *a, **k: read_in_request.append(a) or [])
+    api = Client()
+    for publish, final in (("false", "submitted"), ("true", "committed")):
+        answer = api.post("/api/submissions", {"file": xlsx(GOOD), "organisation": "DWS", "publish": publish}, **auth)
+        assert answer.status_code == 202 and answer.json()["status"] == "pending", answer.content
+        assert not read_in_request
+        monkeypatch.undo()
+        tasks.submit_submission.call(answer.json()["id"], publish == "true")  # what the worker does
+        monkeypatch.setattr(tasks, "INLINE_MAX_BYTES", 10)
+        assert api.get(f"/api/submissions/{answer.json()['id']}", **auth).json()["status"] == final
+    assert Project.objects.filter(organisation=dws).count() == 2
+    preview = api.post("/api/submissions", {"file": xlsx(GOOD), "organisation": "DWS", "dry_run": "true"}, **auth)
+    assert preview.status_code == 202
+    tasks.run_submission.call(preview.json()["id"])
+    assert Submission.objects.get(pk=preview.json()["id"]).status == "preview"
+
+
 def test_api_submission_scope_and_organisations(make_user, organisation, zone):
     dws = organisation("nat-water-and-sanitation")
     owner = make_user("owner", RoleKind.SUBMITTER, organisation=dws)

@@ -144,3 +144,29 @@ def test_header_abbreviations_officials_use_match_the_written_out_synonyms():
     assert header.fields["amount"].unit == 1000
     assert normalise_header("Project #") == normalise_header("Project number") == "project no"
     assert normalise_header("Ref. No.") == normalise_header("Reference no")
+
+
+@pytest.mark.parametrize(("limit", "value", "message"), [
+    ("DDM_READ_MAX_ROWS", 100, "more than 100 rows"),
+    ("DDM_READ_MAX_COLUMNS", 3, "row 1 has 4 columns, more than the limit of 3"),
+    ("DDM_READ_MAX_CELLS", 200, "more than 200 cells by row 51"),
+])
+def test_raw_rows_are_bounded_like_rows(settings, limit, value, message):
+    """`ddm locate --csv` reads raw rows (places.batch): the same row, column and cell limits apply."""
+    setattr(settings, limit, value)
+    text = "a,b,c,d\n" + "1,2,3,4\n" * 150
+    for read in ("rows", "raw_rows"):
+        table = open_table(io.BytesIO(text.encode()), "big.csv")[0]
+        with pytest.raises(TableError, match=message):
+            list(getattr(table, read)())
+
+
+def test_raw_rows_time_limit(settings, monkeypatch):
+    from ddm.tabular import reading
+
+    settings.DDM_READ_SECONDS = 5
+    clock = iter(range(0, 1000, 3))  # every read of a row "takes" 3 s
+    monkeypatch.setattr(reading.time, "monotonic", lambda: next(clock))
+    table = open_table(io.BytesIO(b"a,b\n1,2\n3,4\n5,6\n"), "slow.csv")[0]
+    with pytest.raises(TableError, match="reading stopped after 5 s"):
+        list(table.raw_rows())

@@ -87,22 +87,24 @@ def _link_resubmission(preview, returned, user):
 
 
 def submit_file(source, organisation, user, channel, accept_valid=False, sheet=None, filename=None,
-                publish=False, progress=None, options=None):
+                publish=False, progress=None, options=None, submission=None):
     """The CLI's and API's intake: check the file and submit it for review, or with `publish`
     (approvers and administrators; user None is the command-line operator) write it at once,
-    recorded as approved in the same step. Returns the submission that says what happened."""
+    recorded as approved in the same step. Returns the submission that says what happened.
+    ``submission``: a pending one created with the file (a dry run, or not with `publish`), run
+    by the job worker."""
     if publish and not (can_approve_for(user, organisation) or _is_operator(user)):
         raise PermissionDenied(f"Only {organisation.name}'s approvers, its coordinator or an administrator may "
                                "publish without review.")
     if publish:
         written = run_import(source, organisation, user, channel, accept_valid=accept_valid, sheet=sheet,
-                             progress=progress, filename=filename, options=options)
+                             progress=progress, filename=filename, options=options, submission=submission)
         if written.status in WRITTEN:
             how = f"published in the same step ({channel})"
             _decide(written, ReviewAction.APPROVED, user, how=how, commit=written)
         return written
     preview = run_import(source, organisation, user, channel, dry_run=True, accept_valid=accept_valid, sheet=sheet,
-                         progress=progress, filename=filename, options=options)
+                         progress=progress, filename=filename, options=options, submission=submission)
     if not can_be_submitted(preview) or (preview.errors and not accept_valid):
         return preview
     commit = submit(preview, user, how=channel)

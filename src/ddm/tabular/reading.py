@@ -46,17 +46,21 @@ class Table:
     encoding: str = ""  # CSV only: how the bytes were decoded, e.g. "UTF-8 with BOM"
 
     def raw_rows(self):
-        """(row_number, values) as in the file: no stripping, empty cells stay "" (CSV)."""
-        yield from self._iter_raw(self)
+        """(row_number, values) as in the file: no stripping, empty cells stay "" (CSV); bounded like rows()."""
+        yield from self._bounded()
 
     def rows(self):
-        """The rows, bounded: more rows or columns than read_limits() allows, or more time spent reading
-        (not in the caller's work between rows), is a TableError naming the limit; workbooks are also
-        bounded before and while reading, in a limited process (see ddm.tabular.sandbox)."""
+        """The rows, bounded: more rows, columns or cells than read_limits() allows, or more time spent
+        reading (not in the caller's work between rows), is a TableError naming the limit; workbooks are
+        also bounded before and while reading, in a limited process (see ddm.tabular.sandbox)."""
+        for number, values in self._bounded():
+            yield number, [clean_cell(v) for v in values]
+
+    def _bounded(self):
         limits = read_limits()
         where = f"{self.filename}" + (f": sheet {self.sheet!r}" if self.sheet else "")
         raw = iter(self._iter_raw(self))
-        spent, count = 0.0, 0
+        spent, count, cells = 0.0, 0, 0
         while True:
             started = time.monotonic()
             try:
@@ -65,15 +69,19 @@ class Table:
                 return
             spent += time.monotonic() - started
             count += 1
+            cells += len(values)
             if count > limits["rows"]:
                 raise TableError(f"{where}: more than {limits['rows']:,} rows (the limit); split the file")
             if len(values) > limits["columns"]:
                 raise TableError(f"{where}: row {number} has {len(values):,} columns, more than the limit of "
                                  f"{limits['columns']:,}")
+            if cells > limits["cells"]:
+                raise TableError(f"{where}: more than {limits['cells']:,} cells by row {number} (the limit "
+                                 "DDM_READ_MAX_CELLS); split the file")
             if spent > limits["seconds"]:
                 raise TableError(f"{where}: reading stopped after {limits['seconds']} s (the time limit "
                                  "DDM_READ_SECONDS); split the file")
-            yield number, [clean_cell(v) for v in values]
+            yield number, values
 
 
 def clean_cell(value):

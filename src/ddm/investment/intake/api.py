@@ -23,7 +23,8 @@ from ddm.accounts.models import Organisation
 from ddm.accounts.services import find_organisation
 from ddm.investment import completeness, review
 from ddm.investment.intake.access import can_view_submission
-from ddm.investment.intake.pipeline import run_import
+from ddm.investment.intake import tasks
+from ddm.investment.intake.pipeline import run_import, start_submission
 from ddm.investment.intake.results import submission_json
 from ddm.investment.models import Project, Submission
 from ddm.investment.progress import (
@@ -103,12 +104,15 @@ class OrganisationOut(Schema):
 
 
 @router.post("/submissions", auth=WRITE_AUTH, url_name="submissions_create",
-             response={201: SubmissionOut, 400: Message, 403: Message, 404: Message, 413: Message},
+             response={201: SubmissionOut, 202: SubmissionOut, 400: Message, 403: Message, 404: Message,
+                       413: Message},
              summary="Submit a projects/budgets file (same importer as the CLI and upload page)")
 def create_submission(request, file: File[UploadedFile], organisation: Form[str], dry_run: Form[bool] = False,
                       accept_valid: Form[bool] = False, sheet: Form[str] = "", publish: Form[bool] = False):
     """Without dry_run the file is submitted for review (status "submitted"; nothing published until
-    approved) or, with publish (approvers, coordinators, administrators), written at once."""
+    approved) or, with publish (approvers, coordinators, administrators), written at once. A file
+    beyond a small preview's size is read by the job worker: the answer is 202 with the pending
+    submission, whose GET /submissions/{id} says when it is done."""
     try:
         org = find_organisation(organisation)
     except LookupError as exc:
@@ -122,6 +126,14 @@ def create_submission(request, file: File[UploadedFile], organisation: Form[str]
                                f"{limit / 1048576:.0f} MB; split the file."}
     if publish and not can_approve_for(request.user, org):
         return 403, {"detail": f"You may not publish {org.name}'s submissions without review."}
+    if not tasks.runs_inline(size):
+        pending = start_submission(file, org, request.user, "api", file.name, sheet or None,
+                                   dry_run=dry_run or not publish, accept_valid=accept_valid)
+        if dry_run:
+            tasks.run_submission.enqueue(pending.pk)
+        else:
+            tasks.submit_submission.enqueue(pending.pk, publish)
+        return 202, submission_json(pending)
     if dry_run:
         submission = run_import(file, org, request.user, "api", dry_run=True, accept_valid=accept_valid,
                                 sheet=sheet or None, filename=file.name)

@@ -1,6 +1,10 @@
-"""Background imports (django-tasks): large uploads run in the `db_worker` process.
+"""Background imports (django-tasks): uploads beyond a small preview run in the `db_worker` process.
 
-The web page shows the submission's progress (pipeline.read_progress) and refreshes until done.
+The web process reads an uploaded file itself only when it is small (INLINE_MAX_BYTES, a preview's
+worth: about a thousand rows); anything bigger is read and imported by the job worker, a separate
+process with the read limits of ddm.tabular, which can be killed, and is restarted by `ddm serve`,
+without harming the web server. The web page shows the submission's progress
+(pipeline.read_progress) and refreshes until done; the API answers 202 and the client polls.
 """
 
 from django_tasks import task
@@ -9,8 +13,12 @@ from ddm.investment import quantum
 from ddm.investment.intake.pipeline import fail_abandoned, run_import
 from ddm.investment.models import Submission
 
-# Files above this size run in the background; smaller ones are imported during the request.
-INLINE_MAX_BYTES = 512 * 1024
+INLINE_MAX_BYTES = 64 * 1024
+
+
+def runs_inline(size):
+    """Whether a file of ``size`` bytes is small enough to be read in the web process."""
+    return size <= INLINE_MAX_BYTES
 
 
 @task()
@@ -36,10 +44,26 @@ def warm_national_pages():
 def start(submission):
     """Run now if the file is small, else enqueue; returns True if it ran in the background."""
     size = submission.source_file.size if submission.source_file else 0
-    if size > INLINE_MAX_BYTES:
+    if not runs_inline(size):
         run_submission.enqueue(submission.pk)
         return True
     run_import(submission.source_file, submission.organisation, submission.user, submission.channel,
                dry_run=submission.dry_run, accept_valid=submission.accept_valid, sheet=submission.sheet or None,
                submission=submission)
     return False
+
+
+@task()
+def submit_submission(submission_id, publish=False):
+    """The API's intake of a large file, in the worker: check it and submit it for review, or with
+    ``publish`` write it at once (review.submit_file, as for a small file during the request)."""
+    from ddm.investment import review  # review starts jobs through this module
+
+    fail_abandoned()
+    submission = Submission.objects.select_related("organisation", "user").get(pk=submission_id)
+    review.submit_file(None, submission.organisation, submission.user, submission.channel,
+                       accept_valid=submission.accept_valid, sheet=submission.sheet or None, publish=publish,
+                       submission=submission)
+    if publish:
+        warm_national_pages()
+    return submission_id
