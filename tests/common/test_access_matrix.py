@@ -55,6 +55,7 @@ ZONE = {"admin", "coordinator", "hub"}  # coordinates DC15 (access.can_coordinat
 ORG = {"admin", "submitter", "approver", "consolidator"}  # submits for EC Health (access.can_submit_for)
 REVIEWERS = {"admin", "approver", "coordinator"}  # approves EC Health's files (access.can_approve_for)
 SUBMISSION_READERS = ORG | {"coordinator", "hub"}  # intake.access.can_view_submission
+CONSOLIDATED_READERS = {"admin", "consolidator"}  # a consolidated upload: its uploader (the consolidator), admins
 COMMITMENT_ADDERS = ZONE | {"signer"}  # the plan's editors; a municipality of the zone for itself
 COMMITMENT_MANAGERS = ZONE | ORG  # editors; EC Health for its own commitment
 INDICATOR_REPORTERS = ZONE | {"submitter", "signer"}  # editors; submitters of committed organisations
@@ -97,6 +98,9 @@ MATRIX: dict[str, tuple] = {
     "investment:project_progress": ("/investment/projects/{project}/progress/", None, ORG),
     "investment:submissions": ("/investment/submissions/", SIGNED_IN, SAME),
     "investment:upload": ("/investment/submissions/new/", SIGNED_IN, SIGNED_IN),
+    "investment:consolidated": ("/investment/submissions/consolidated/{consolidated}/", CONSOLIDATED_READERS, SAME),
+    "investment:consolidated_submit": ("/investment/submissions/consolidated/{consolidated}/submit/", None,
+                                       CONSOLIDATED_READERS),
     "investment:submission": ("/investment/submissions/{submission}/", SUBMISSION_READERS, SAME),
     "investment:submission_commit": ("/investment/submissions/{submission}/commit/", None, ORG),
     "investment:submission_reread": ("/investment/submissions/{submission}/reread/", None, ORG),
@@ -303,7 +307,7 @@ def _objects(users):
     from ddm.capacity.models import Hub, PlanAttachment
     from ddm.engagement.models import Event, Item
     from ddm.investment import review
-    from ddm.investment.models import BudgetLine, Location, Precision, Project
+    from ddm.investment.models import BudgetLine, ConsolidatedUpload, Location, Precision, Project
     from ddm.oneplan.models import Action, Commitment, OnePlan, PlanIndicator
 
     bootstrap.load_demo(lambda message: None)
@@ -320,6 +324,8 @@ def _objects(users):
                                     filename="projects.xlsx")
     assert submission.status == "submitted", (submission.status, submission.errors)
     record_decision(dc15, project.pk, other.pk, "distinct", users["admin"])
+    consolidated = ConsolidatedUpload.objects.create(user=users["consolidator"], filename="provincial.csv",
+                                                     status="submitted")
     version = OnePlan.objects.get(zone=dc15).current
     action = Action.objects.filter(strategy__focal_area__version=version).order_by("pk").first()
     commitment = Commitment.objects.create(action=action, organisation=health, description="Matrix clinic")
@@ -328,7 +334,7 @@ def _objects(users):
     event = Event.objects.create(kind="imbizo", title="Matrix imbizo", zone=dc15, date=date(2026, 1, 15))
     item = Item.objects.create(event=event, kind="commitment", text="Open the clinic", owner_organisation=health)
     return {
-        "project": project.pk, "other_project": other.pk, "submission": submission.pk,
+        "project": project.pk, "other_project": other.pk, "submission": submission.pk, "consolidated": consolidated.pk,
         "focal_area": action.strategy.focal_area_id, "strategy": action.strategy_id, "action": action.pk,
         "commitment": commitment.pk, "indicator": PlanIndicator.objects.filter(version=version).first().pk,
         "hub": hub.pk, "attachment": attachment.pk, "event": event.pk, "item": item.pk,

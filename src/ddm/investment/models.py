@@ -102,6 +102,10 @@ class Submission(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="resubmissions",
         help_text="The returned submission this one corrects",
     )
+    consolidated = models.ForeignKey(
+        "ConsolidatedUpload", null=True, blank=True, on_delete=models.SET_NULL, related_name="parts",
+        help_text="The consolidated file this organisation's part came from",
+    )
 
     class Meta:
         ordering = ["-created"]
@@ -138,6 +142,31 @@ class Submission(models.Model):
         if self.status == SubmissionStatus.REJECTED:
             return "Checked: nothing can be written (fix the errors and upload again)"
         return self.get_status_display()
+
+
+class ConsolidatedUpload(models.Model):
+    """A consolidated file uploaded on the web: one file naming an organisation on each row, checked as
+    one preview (a Submission, ``parts``) per organisation (intake/consolidated.py)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    source_file = models.FileField(upload_to="submissions/%Y/%m/", blank=True)
+    filename = models.CharField(max_length=255, blank=True)
+    sheet = models.CharField(max_length=100, blank=True)
+    accept_valid = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, default="pending",
+                              help_text="pending, running, checked, refused, submitted or failed")
+    errors = models.JSONField(default=list, blank=True, help_text="Why the whole file was refused")
+    # [{"sheet", "text", "province", "organisation" (code or ""), "name", "how", "rows"}]: each row's organisation.
+    found = models.JSONField(default=list, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"Consolidated file {self.pk} {self.filename} ({self.status})"
 
 
 class Stage(models.TextChoices):

@@ -22,8 +22,8 @@ from ddm.accounts.api_auth import TokenAuth
 from ddm.accounts.models import Organisation
 from ddm.accounts.services import find_organisation
 from ddm.investment import completeness, review
-from ddm.investment.intake.access import can_view_submission
 from ddm.investment.intake import tasks
+from ddm.investment.intake.access import can_view_submission
 from ddm.investment.intake.pipeline import run_import, start_submission
 from ddm.investment.intake.results import submission_json
 from ddm.investment.models import Project, Submission

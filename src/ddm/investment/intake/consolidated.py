@@ -33,6 +33,9 @@ class Consolidated:
 
     errors: list = field(default_factory=list)  # strings naming file, sheet, row, column, value
     submissions: list = field(default_factory=list)
+    # Each organisation name of the file: {"sheet", "text", "province", "organisation" (code, "" when not
+    # found), "name", "how", "rows" (e.g. "3-5, 9")}, for the web preview.
+    found: list = field(default_factory=list)
 
     @property
     def refused(self):
@@ -41,8 +44,17 @@ class Consolidated:
 
 def resolve_organisation(text, province=None):
     """The Organisation a row names, the province breaking ties ("Health" + "KwaZulu-Natal")."""
+    return resolve_organisation_how(text, province)[0]
+
+
+def resolve_organisation_how(text, province=None):
+    """(Organisation, how it was found: "code", "name", "alias" or "name in <province>")."""
     try:
-        return find_organisation(text)
+        found = find_organisation(text)
+        wanted = normalise_organisation_name(text)
+        if str(text).strip().lower() == found.code.lower():
+            return found, "code"
+        return found, "name" if wanted == normalise_organisation_name(found.name) else "alias"
     except LookupError as exc:
         if not province:
             raise
@@ -55,7 +67,7 @@ def resolve_organisation(text, province=None):
                  if wanted in {normalise_organisation_name(n) for n in [o.name, *(o.aliases or [])]}]
         if len(found) != 1:
             raise
-        return found[0]
+        return found[0], f"name in {place.name}"
 
 
 def _cell_text(value):
@@ -102,7 +114,9 @@ def split(source, filename, sheet=None):
                 continue
             place = values[province.index] if province is not None and province.index < len(values) else None
             key = (_cell_text(name).strip(), _cell_text(place).strip())
-            parts.setdefault((table.sheet, *key), (lead, []))[1].append([_cell_text(v) for v in values])
+            part = parts.setdefault((table.sheet, *key), (lead, [], []))
+            part[1].append([_cell_text(v) for v in values])
+            part[2].append(number)
     if not headers_found and not errors:
         errors.append(f"{filename}: no sheet has a header row with a project name and an amount or year column")
     return parts, errors
@@ -123,14 +137,20 @@ def run_consolidated(source, user=None, channel="cli", dry_run=False, accept_val
     result = Consolidated()
     parts, result.errors = split(source, filename, sheet)
     organisations = {}
-    for (sheet_name, name, province), (lead, rows) in parts.items():
+    for (sheet_name, name, province), (lead, rows, numbers) in parts.items():
+        item = {"sheet": sheet_name, "text": name, "province": province, "organisation": "", "name": "",
+                "how": "", "rows": _ranges(numbers)}
+        result.found.append(item)
         try:
-            organisation = resolve_organisation(name, province or None)
+            organisation, item["how"] = resolve_organisation_how(name, province or None)
         except LookupError as exc:
-            result.errors.append(f"{filename}: organisation {name!r}: {str(exc).strip(chr(34))}")
+            item["how"] = str(exc).strip(chr(34))
+            result.errors.append(f"{filename}: organisation {name!r} (rows {item['rows']}): {item['how']}")
             continue
+        item["organisation"], item["name"] = organisation.code, organisation.name
         if may_submit is not None and not may_submit(organisation):
-            result.errors.append(f"{filename}: you may not submit for {organisation.name} ({organisation.code})")
+            result.errors.append(f"{filename}: you may not submit for {organisation.name} ({organisation.code}), "
+                                 f"named on rows {item['rows']}")
             continue
         organisations.setdefault((organisation.pk, sheet_name), (organisation, [list(r) for r in lead]))[1].extend(rows)
     if result.errors:
@@ -150,6 +170,17 @@ def run_consolidated(source, user=None, channel="cli", dry_run=False, accept_val
         if check and not dry_run and result.refused and not accept_valid:
             return result  # a part was refused: nothing is written for any organisation
     return result
+
+
+def _ranges(numbers):
+    """[3, 4, 5, 9] -> "3-5, 9"."""
+    spans = []
+    for number in sorted(numbers):
+        if spans and number == spans[-1][1] + 1:
+            spans[-1][1] = number
+        else:
+            spans.append([number, number])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
 
 
 def _stem(filename):

@@ -9,9 +9,11 @@ without harming the web server. The web page shows the submission's progress
 
 from django_tasks import task
 
+from ddm.accounts.access import can_submit_for
 from ddm.investment import quantum
+from ddm.investment.intake.consolidated import run_consolidated
 from ddm.investment.intake.pipeline import fail_abandoned, run_import
-from ddm.investment.models import Submission
+from ddm.investment.models import ConsolidatedUpload, Submission
 
 INLINE_MAX_BYTES = 64 * 1024
 
@@ -32,6 +34,40 @@ def run_submission(submission_id):
     if not submission.dry_run:
         warm_national_pages()
     return submission_id
+
+
+@task()
+def check_consolidated(upload_id):
+    """Check a consolidated file uploaded on the web: one preview per organisation (nothing written)."""
+    fail_abandoned()
+    check_consolidated_now(upload_id)
+    return upload_id
+
+
+def check_consolidated_now(upload_id):
+    upload = ConsolidatedUpload.objects.select_related("user").get(pk=upload_id)
+    ConsolidatedUpload.objects.filter(pk=upload.pk).update(status="running")
+    try:
+        with upload.source_file.open("rb") as handle:
+            result = run_consolidated(handle, upload.user, "upload", dry_run=True, accept_valid=upload.accept_valid,
+                                      sheet=upload.sheet or None, filename=upload.filename,
+                                      may_submit=lambda organisation: can_submit_for(upload.user, organisation))
+    except Exception:
+        ConsolidatedUpload.objects.filter(pk=upload.pk).update(status="failed")
+        raise
+    Submission.objects.filter(pk__in=[s.pk for s in result.submissions]).update(consolidated=upload)
+    upload.errors, upload.found = result.errors, result.found
+    upload.status = "refused" if result.errors else "checked"
+    upload.save(update_fields=["errors", "found", "status"])
+
+
+def start_consolidated(upload):
+    """Check now if the file is small, else enqueue; returns True if it runs in the background."""
+    if not runs_inline(upload.source_file.size):
+        check_consolidated.enqueue(upload.pk)
+        return True
+    check_consolidated_now(upload.pk)
+    return False
 
 
 def warm_national_pages():

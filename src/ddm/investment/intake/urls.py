@@ -6,6 +6,8 @@ from ddm.investment.intake import views
 urlpatterns = [
     path("submissions/", views.submissions, name="submissions"),
     path("submissions/new/", views.upload, name="upload"),
+    path("submissions/consolidated/<int:pk>/", views.consolidated, name="consolidated"),
+    path("submissions/consolidated/<int:pk>/submit/", views.consolidated_submit, name="consolidated_submit"),
     path("submissions/<int:pk>/", views.detail, name="submission"),
     path("submissions/<int:pk>/commit/", views.commit, name="submission_commit"),
     path("submissions/<int:pk>/reread/", views.reread, name="submission_reread"),

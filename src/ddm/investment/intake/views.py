@@ -5,6 +5,8 @@ Thin views: the pipeline does the work (pipeline.run_import through tasks.start)
 are ddm.accounts.access.can_submit_for and intake.access.can_view_submission.
 """
 
+import os
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -14,7 +16,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from ddm.accounts.access import can_approve_for, can_submit_for, organisations_for, roles_of
+from ddm.accounts.access import can_approve_for, can_submit_for, is_admin, organisations_for, roles_of
 from ddm.exports import XLSX_TYPE
 from ddm.investment import review
 from ddm.investment.intake import tasks
@@ -23,7 +25,7 @@ from ddm.investment.intake.options import describe
 from ddm.investment.intake.pipeline import fail_abandoned, read_progress, start_submission
 from ddm.investment.intake.results import has_rejected_rows, issue_line, rejected_xlsx
 from ddm.investment.intake.template import template_xlsx
-from ddm.investment.models import Submission, SubmissionStatus
+from ddm.investment.models import ConsolidatedUpload, Submission, SubmissionStatus
 
 MODES = [("all", "All or nothing: write nothing if any row has an error"),
          ("valid", "Write the valid rows; keep the rejected rows for download")]
@@ -32,7 +34,12 @@ ISSUES_SHOWN = 500
 
 class UploadForm(forms.Form):
     organisation: forms.ModelChoiceField = forms.ModelChoiceField(
-        queryset=None, help_text="The organisation whose projects these are.")
+        queryset=None, required=False, help_text="The organisation whose projects these are.")
+    consolidated = forms.BooleanField(
+        required=False, label="Consolidated file",
+        help_text="Each row names its organisation (an Organisation or Department column, with a Province column "
+                  "where names repeat across provinces): for a provincial treasury's, DCoG's or the Presidency's "
+                  "list; you may submit for the organisations in your scope. Leave the organisation empty.")
     file = forms.FileField(help_text="CSV, XLSX, XLS or ODS.")
     sheet = forms.CharField(required=False, max_length=100, help_text="Leave empty to read every sheet.")
     mode = forms.ChoiceField(choices=MODES, initial="all", widget=forms.RadioSelect)
@@ -51,6 +58,13 @@ class UploadForm(forms.Form):
                                         f"{limit / 1048576:.0f} MB. Split it into several files.")
         return upload
 
+    def clean(self):
+        data = super().clean()
+        if not data.get("consolidated") and not data.get("organisation"):
+            self.add_error("organisation", "Choose the organisation whose projects these are (or tick "
+                                           "\"Consolidated file\" for a file naming an organisation on each row).")
+        return data
+
 
 @login_required
 def upload(request):
@@ -58,6 +72,8 @@ def upload(request):
     if code := request.GET.get("organisation"):  # "Submit a file" on a municipality's page
         initial["organisation"] = organisations_for(request.user).filter(code=code).first()
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["consolidated"]:
+        return _consolidated_upload(request, form)
     if request.method == "POST" and form.is_valid():
         organisation = form.cleaned_data["organisation"]
         if not can_submit_for(request.user, organisation):
@@ -75,6 +91,56 @@ def upload(request):
     return render(request, "investment/intake/upload.html", {
         "form": form, "max_mb": settings.DDM_MAX_UPLOAD_BYTES // 1048576,
         "may_submit": form.fields["organisation"].queryset.exists(), "roles": roles_of(request.user)})
+
+
+def _consolidated_upload(request, form):
+    """Keep the file and check it as one preview per organisation (scope: can_submit_for, per organisation)."""
+    upload_file = form.cleaned_data["file"]
+    consolidated = ConsolidatedUpload.objects.create(
+        user=request.user, filename=os.path.basename(upload_file.name)[:255], sheet=form.cleaned_data["sheet"],
+        accept_valid=form.cleaned_data["mode"] == "valid")
+    consolidated.source_file.save(consolidated.filename or "upload", upload_file, save=True)
+    tasks.start_consolidated(consolidated)
+    return redirect("investment:consolidated", consolidated.pk)
+
+
+def _consolidated_for(request, pk):
+    consolidated = get_object_or_404(ConsolidatedUpload, pk=pk)
+    if consolidated.user_id != request.user.pk and not is_admin(request.user):
+        raise PermissionDenied("You may not see this consolidated file.")
+    return consolidated
+
+
+def _submittable(request, consolidated, parts):
+    return (consolidated.status == "checked" and bool(parts)
+            and all(review.can_be_submitted(p) and can_submit_for(request.user, p.organisation) for p in parts))
+
+
+@login_required
+def consolidated(request, pk):
+    upload = _consolidated_for(request, pk)
+    parts = list(upload.parts.select_related("organisation").prefetch_related("commits"))
+    by_code = {p.organisation.code: p for p in parts}
+    found = [{**item, "part": by_code.get(item.get("organisation"))} for item in upload.found]
+    return render(request, "investment/intake/consolidated.html", {
+        "upload": upload, "parts": parts, "found": found, "running": upload.status in ("pending", "running"),
+        "can_submit": _submittable(request, upload, parts)})
+
+
+@login_required
+@require_POST
+def consolidated_submit(request, pk):
+    """Submit every organisation's preview (each to its own review, or published where it publishes on submit)."""
+    upload = _consolidated_for(request, pk)
+    if upload.status == "submitted":  # a second click
+        return redirect("investment:consolidated", upload.pk)
+    parts = list(upload.parts.select_related("organisation"))
+    if not _submittable(request, upload, parts):
+        raise Http404("Only a checked consolidated file whose every part has valid rows can be submitted.")
+    ConsolidatedUpload.objects.filter(pk=upload.pk).update(status="submitted")
+    for part in parts:
+        review.submit(part, request.user, how="upload (consolidated file)")
+    return redirect("investment:consolidated", upload.pk)
 
 
 def _returned(pk, organisation):
