@@ -480,16 +480,17 @@ def place_map(view_box: str, areas: Sequence[Area | tuple], outlines: Sequence[s
               points: Sequence[MapPoint] = (), title: str = "Map", pixel_width: int = 640,
               element_id: str = "") -> SafeString:
     """Areas (coloured paths), thin outlines (e.g. wards: path data, or Areas to keep their names) and
-    points; stroke widths scale with the view. Areas with an href are links, and the map is then
-    role="group" (an image's children are hidden from assistive technology, links included)."""
+    points; stroke widths scale with the view. Areas or points with an href are links, and the map is
+    then role="group" (an image's children are hidden from assistive technology, links included)."""
     shapes = [a if isinstance(a, Area) else Area(*a) for a in areas]
+    points = [p if isinstance(p, MapPoint) else MapPoint(*p) for p in points]
     _x0, _y0, w, h = (float(v) for v in view_box.split())
     stroke = w / 450
     parts = [_map_area(area, index, stroke) for index, area in enumerate(shapes)]
     parts.append(_outlines(outlines, stroke))
     parts.append(map_points(points, w))
     pixel_height = max(120, int(pixel_width * h / w)) if w else 480
-    role = "group" if any(a.href for a in shapes) else "img"
+    role = "group" if any(a.href for a in shapes) or any(p.href for p in points) else "img"
     id_attr = f' id="{_esc(element_id)}"' if element_id else ""
     return mark_safe(  # noqa: S308 - every text part is escaped by _esc
         f'<svg xmlns="http://www.w3.org/2000/svg"{id_attr} viewBox="{_esc(view_box)}" width="{pixel_width}" '
@@ -530,7 +531,7 @@ def map_points(points: Sequence[MapPoint], view_width: float) -> str:
         circle = (f'<circle cx="{p.x:.2f}" cy="{p.y:.2f}" r="{radius:.2f}" fill="{ACCENT}" fill-opacity="0.8" '
                   f'stroke="{INK}" stroke-width="{stroke * 0.8:.3f}" data-point="1"><title>{_esc(p.title)}</title>'
                   f"</circle>")
-        parts.append(f'<a href="{_esc(p.href)}">{circle}</a>' if p.href else circle)
+        parts.append(f'<a href="{_esc(p.href)}" aria-label="{_esc(p.title)}">{circle}</a>' if p.href else circle)
     return "".join(parts)
 
 
