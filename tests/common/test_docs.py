@@ -71,9 +71,10 @@ def test_quantum_json_has_the_documented_top_level_and_row_keys():
     result = CliRunner().invoke(cli, ["report", "quantum", "--zone", "ETH", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert set(data) == {"zone", "calendar", "calendar_description", "view", "rows", "totals", "published_totals"}
+    assert set(data) == {"zone", "calendar", "calendar_description", "view", "rows", "demo_rows", "totals",
+                         "published_totals"}
     row_keys = {"sphere", "organisation", "organisation_name", "financial_year", "kind", "amount", "apportioned",
-                "sector", "municipality", "precision", "is_aggregate", "stated_calendar"}
+                "sector", "municipality", "precision", "is_aggregate", "stated_calendar", "demo"}
     assert data["rows"] and all(set(row) >= row_keys for row in data["rows"])
     assert all(isinstance(row["amount"], str) for row in data["rows"])
     docs = _cli_docs()

@@ -10,7 +10,7 @@ from ddm.investment.pilots import load_pilots
 
 pytestmark = pytest.mark.django_db
 ROW_KEYS = {"sphere", "organisation", "organisation_name", "financial_year", "kind", "amount", "apportioned",
-            "sector", "municipality", "precision", "is_aggregate", "stated_calendar"}
+            "sector", "municipality", "precision", "is_aggregate", "stated_calendar", "demo"}
 
 
 @pytest.fixture
@@ -29,7 +29,8 @@ def test_cli_json_shape(data):
     result = _run("--zone", "DC36", "--json")
     assert result.exit_code == 0, result.output
     body = json.loads(result.output)
-    assert set(body) == {"zone", "calendar", "calendar_description", "view", "rows", "totals", "published_totals"}
+    assert set(body) == {"zone", "calendar", "calendar_description", "view", "rows", "demo_rows", "totals",
+                         "published_totals"}
     assert body["zone"] == {"code": "DC36", "name": "Waterberg"}
     assert (body["calendar"], body["view"]) == ("april", "annual")
     assert all(set(r) == ROW_KEYS for r in body["rows"])
@@ -38,7 +39,7 @@ def test_cli_json_shape(data):
     assert health == [{"sphere": "national", "organisation": "t-nat", "organisation_name": "Test t-nat",
                        "financial_year": "2019/20", "kind": "budget", "amount": "12.34", "apportioned": False,
                        "sector": "health", "municipality": "LIM367", "precision": "municipality",
-                       "is_aggregate": False, "stated_calendar": "april"}]
+                       "is_aggregate": False, "stated_calendar": "april", "demo": False}]
     planned = [r for r in body["rows"] if r["kind"] == "planned"]
     assert planned[0]["financial_year"] is None
     assert set(body["totals"]) >= {"government", "private", "includes"}

@@ -56,7 +56,8 @@ def _share(part, whole):
 
 
 def _line_sums(kind, departments, extra=None):
-    lines = BudgetLine.objects.filter(kind=kind, project__duplicate_of__isnull=True, project__is_aggregate=False,
+    lines = BudgetLine.objects.filter(kind=kind, project__duplicate_of__isnull=True, project__is_demo=False,
+                                      project__is_aggregate=False,
                                       project__organisation__in=departments)
     if extra is not None:
         lines = lines.filter(extra)

@@ -120,7 +120,7 @@ def _facilities(zone_code, kinds):
 
 def _projects(zone_code):
     """(point locations of counted projects in the zone, {sector: count} of those without a point)."""
-    rows = (Location.objects.filter(zone__code=zone_code, project__duplicate_of__isnull=True,
+    rows = (Location.objects.filter(zone__code=zone_code, project__duplicate_of__isnull=True, project__is_demo=False,
                                     project__is_aggregate=False)
             .values("project_id", "project__reference", "project__title", "project__sector",
                     "project__organisation__name", "latitude", "longitude", "municipality__code")

@@ -42,7 +42,7 @@ def load_demo(echo):
             continue
         project, _ = Project.objects.update_or_create(
             organisation=organisation, reference=reference,
-            defaults={"title": title, "sector": "water" if "ALIGN-4" not in reference else "health",
+            defaults={"title": title, "sector": "water" if "ALIGN-4" not in reference else "health", "is_demo": True,
                       "description": DEMO_NOTE + f"a second report of '{original.title}' to show duplicate review."},
         )
         source = original.locations.first()

@@ -68,6 +68,7 @@ class ProjectOut(Schema):
     start_date: date | None
     end_date: date | None
     is_aggregate: bool
+    demo: bool
     duplicate_of: int | None
     url: str
 
@@ -83,7 +84,8 @@ def _project(p):
         "id": p.pk, "organisation": p.organisation.code, "organisation_name": p.organisation.name,
         "sphere": p.organisation.sphere, "reference": p.reference, "title": p.title,
         "sector": None if p.is_aggregate else p.sector, "status": p.status, "start_date": p.start_date,
-        "end_date": p.end_date, "is_aggregate": p.is_aggregate, "duplicate_of": p.duplicate_of_id,
+        "end_date": p.end_date, "is_aggregate": p.is_aggregate, "demo": p.is_demo,
+        "duplicate_of": p.duplicate_of_id,
         "url": p.get_absolute_url(),
     }
 

@@ -29,7 +29,7 @@ def sphere_year_chart(quantum, kind=BudgetKind.BUDGET):
 def map_points(zone, limit=400):
     """Point locations in the zone with each project's budget (largest first, at most `limit`)."""
     query = (Location.objects.filter(zone=zone, latitude__isnull=False, longitude__isnull=False,
-                                     project__duplicate_of__isnull=True)
+                                     project__duplicate_of__isnull=True, project__is_demo=False)
              .values("project_id", "project__title", "latitude", "longitude")
              .annotate(budget=Sum("project__budget_lines__amount",
                                   filter=Q(project__budget_lines__kind=BudgetKind.BUDGET)))

@@ -39,7 +39,8 @@ def _rate(part, whole):
 
 def _expected_projects(zone_ids):
     """{(zone_id, organisation_id): {project ids}} of active counted projects located in the zones."""
-    query = Location.objects.filter(project__duplicate_of__isnull=True).exclude(project__stage__in=INACTIVE)
+    query = (Location.objects.filter(project__duplicate_of__isnull=True, project__is_demo=False)
+             .exclude(project__stage__in=INACTIVE))
     query = query.filter(zone_id__in=zone_ids) if zone_ids is not None else query.filter(zone__isnull=False)
     expected = defaultdict(set)
     for zone_id, org_id, project_id in query.values_list("zone_id", "project__organisation_id", "project_id"):

@@ -23,7 +23,7 @@ ZERO = Decimal("0.00")
 
 def _counts(zone_ids=None):
     """{(organisation_id, zone_id): number of counted projects located there}."""
-    query = Location.objects.filter(zone__isnull=False, project__duplicate_of__isnull=True)
+    query = Location.objects.filter(zone__isnull=False, project__duplicate_of__isnull=True, project__is_demo=False)
     if zone_ids is not None:
         query = query.filter(zone_id__in=zone_ids)
     rows = query.values("project__organisation_id", "zone_id").annotate(n=Count("project_id", distinct=True)).order_by()

@@ -101,7 +101,7 @@ SELECT l.zone_id AS zone_id, p.organisation_id AS organisation_id, b.kind AS kin
        l.municipality_id AS municipality_id, l."precision" AS "precision",
        CASE WHEN l.split IS NOT NULL THEN l.id END AS location_id, l.split AS split, SUM(b.amount) AS amount
 FROM l
-JOIN investment_project p ON p.id = l.project_id AND p.duplicate_of_id IS NULL
+JOIN investment_project p ON p.id = l.project_id AND p.duplicate_of_id IS NULL AND {demo}
 JOIN investment_budgetline b ON b.project_id = l.project_id {kinds}
 GROUP BY l.zone_id, p.organisation_id, b.kind, b.fy_first, b.fy_last, b.fy_start_month, p.sector, p.is_aggregate,
          l.municipality_id, l."precision", CASE WHEN l.split IS NOT NULL THEN l.id END, l.split
@@ -112,22 +112,25 @@ def _placeholders(values):
     return ", ".join(["%s"] * len(values))
 
 
-def located_query(zone_ids, kinds):
-    """(sql, params) of the located query for these zones (None: every zone) and kinds (None: all)."""
+def located_query(zone_ids, kinds, demo=False):
+    """(sql, params) of the located query for these zones (None: every zone) and kinds (None: all):
+    real projects only, or (demo=True) only the invented demo projects (Project.is_demo)."""
     if zone_ids is None:
         zones, params = "loc.zone_id IS NOT NULL", []
     else:
         zones, params = f"loc.zone_id IN ({_placeholders(zone_ids) or 'NULL'})", list(zone_ids)
+    if demo:
+        zones += " AND loc.project_id IN (SELECT id FROM investment_project WHERE is_demo)"
     kind_condition = ""
     if kinds is not None:
         kind_condition = f"AND b.kind IN ({_placeholders(kinds)})" if kinds else "AND 1 = 0"
         params += list(kinds)
-    return LOCATED_SQL.format(zones=zones, kinds=kind_condition), params
+    return LOCATED_SQL.format(zones=zones, kinds=kind_condition, demo="p.is_demo" if demo else "NOT p.is_demo"), params
 
 
-def located_rows(zone_ids=None, kinds=None) -> list[Located]:
+def located_rows(zone_ids=None, kinds=None, demo=False) -> list[Located]:
     """The located query's rows, their sums in integer cents."""
-    sql, params = located_query(zone_ids, kinds)
+    sql, params = located_query(zone_ids, kinds, demo)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [Located._make((*row[:-1], to_cents(row[-1]))) for row in cursor.fetchall()]
@@ -207,11 +210,11 @@ def located_parts(located):
         batch = _resolve_splits(later)
 
 
-def grouped_cents(zone_ids=None, kinds=None) -> dict[Group, int]:
+def grouped_cents(zone_ids=None, kinds=None, demo=False) -> dict[Group, int]:
     """{Group: integer cents} of the located amounts in the given zones (None: every zone), straight
-    from the register."""
+    from the register; real projects only, or (demo=True) the invented demo projects only."""
     totals: dict[Group, int] = {}
-    for row, amount in located_parts(located_rows(zone_ids, kinds)):
+    for row, amount in located_parts(located_rows(zone_ids, kinds, demo)):
         key = row.group
         totals[key] = totals.get(key, 0) + amount
     return totals

@@ -218,8 +218,11 @@ class ReviewDecision(models.Model):
 
 class ProjectQuerySet(models.QuerySet):
     def counted(self):
-        """Projects that count in totals: not marked as a confirmed duplicate of another."""
-        return self.filter(duplicate_of__isnull=True)
+        """Projects that count in totals: not a confirmed duplicate of another, not invented demo data."""
+        return self.filter(duplicate_of__isnull=True, is_demo=False)
+
+    def demo(self):
+        return self.filter(is_demo=True)
 
     def unmapped(self):
         return self.filter(locations__isnull=True)
@@ -244,6 +247,8 @@ class Project(models.Model):
         default=False, help_text="An aggregate line standing for many projects (e.g. a published sphere total)"
     )
     extra = models.JSONField(default=dict, blank=True, help_text="Columns the importer did not recognise")
+    is_demo = models.BooleanField(
+        default=False, help_text="Invented by the demo data (ddm setup): labelled demo, never in a real total")
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates",
         help_text="Set when a reviewer confirmed this record duplicates another; it is then not counted.",
@@ -262,7 +267,7 @@ class Project(models.Model):
         indexes = [
             models.Index(fields=["sector"]),
             # Covering index for the quantum (PostgreSQL index-only scans; a plain index elsewhere).
-            models.Index(fields=["id"], include=["organisation", "sector", "is_aggregate", "duplicate_of"],
+            models.Index(fields=["id"], include=["organisation", "sector", "is_aggregate", "duplicate_of", "is_demo"],
                          name="project_quantum_cover"),
         ]
         ordering = ["organisation", "reference"]

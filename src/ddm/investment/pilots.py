@@ -122,7 +122,8 @@ def _line_dict(line):
 
 def _zone_project_ids(zone):
     """The zone's counted projects, as a subquery (a project with several locations in the zone once)."""
-    return Location.objects.filter(zone=zone, project__duplicate_of__isnull=True).values("project_id")
+    return Location.objects.filter(zone=zone, project__duplicate_of__isnull=True,
+                                   project__is_demo=False).values("project_id")
 
 
 def _component_lines(published):

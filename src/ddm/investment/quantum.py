@@ -75,6 +75,8 @@ INCLUDES = {
                   "share of it); confirmed duplicates excluded. Private investment is NOT included.",
     "private": "Private-sector lines (e.g. mining houses' Social and Labour Plans) located in the zone; "
                "NOT included in the government total.",
+    "demo": "Lines of invented demo projects (loaded by ddm setup's demo data) are NOT included in any total; "
+            "they are shown apart, labelled demo.",
     "kinds": "Budget, adjusted budget, actual expenditure and planned investment are different kinds of "
              "figure and are never added together.",
 }
@@ -94,6 +96,7 @@ class QRow(NamedTuple):
     is_aggregate: bool = False
     stated_calendar: str = "april"
     year: int | None = None  # start year of financial_year, for sorting (None: not stated / a span)
+    demo: bool = False  # a line of an invented demo project: shown apart, never in a real total
 
     def as_dict(self):
         return {
@@ -101,6 +104,7 @@ class QRow(NamedTuple):
             "financial_year": self.financial_year, "kind": self.kind, "amount": str(self.amount),
             "apportioned": self.apportioned, "sector": self.sector, "municipality": self.municipality,
             "precision": self.precision, "is_aggregate": self.is_aggregate, "stated_calendar": self.stated_calendar,
+            "demo": self.demo,
         }
 
 
@@ -123,8 +127,12 @@ def _as_set(value):
 
 
 class Quantum:
-    def __init__(self, zone, calendar, view, rows):
+    """Rows and totals of real figures; the lines of invented demo projects (Project.is_demo) are kept
+    apart in demo_rows and demo_totals(), never in rows, total(), by() or totals()."""
+
+    def __init__(self, zone, calendar, view, rows, demo_rows=()):
         self.zone, self.calendar, self.view = zone, calendar, view
+        self.demo_rows = sorted(demo_rows, key=_row_order)
         self._rows, self._sorted, self._totals = list(rows), None, None
 
     @property
@@ -197,9 +205,19 @@ class Quantum:
             "by_sphere": dict(by_sphere),
             "by_precision": dict(by_precision),
             "includes": INCLUDES,
+            "demo": self.demo_totals(),
         }
 
+    def demo_totals(self):
+        """The demo lines' own totals ({"government": {kind: Decimal}, "private": {...}}), labelled and
+        never added to the real ones."""
+        demo = Quantum(self.zone, self.calendar, self.view, self.demo_rows)
+        return {"government": {k: demo.government(k) for k in demo.kinds},
+                "private": {k: demo.private(k) for k in demo.kinds}, "note": DEMO_NOTE}
 
+
+DEMO_NOTE = ("Invented demo projects loaded with the demo data: not real figures, not included in the "
+             "government or private totals.")
 KIND_ORDER = {"budget": 0, "adjusted": 1, "actual": 2, "planned": 3}
 SPHERE_RANK = {sphere: i for i, sphere in enumerate(SPHERE_ORDER)}
 
@@ -319,7 +337,7 @@ class Cell(NamedTuple):
     year: int | None
 
 
-def _rows(groups, calendar, view, include_private):
+def _rows(groups, calendar, view, include_private, demo=False):
     """The quantum's rows from {Group: integer cents}.
 
     Each group lands in the view's years as its schedule says: whole in one year, or split over
@@ -354,7 +372,7 @@ def _rows(groups, calendar, view, include_private):
     return [QRow(*organisations[cell.organisation_id], financial_year=cell.financial_year, kind=cell.kind,
                  amount=Decimal(amount) * CENT, apportioned=cell.apportioned, sector=cell.sector,
                  municipality=places[cell.municipality_id], precision=cell.precision, is_aggregate=cell.is_aggregate,
-                 stated_calendar=months[cell.fy_start_month], year=cell.year)
+                 stated_calendar=months[cell.fy_start_month], year=cell.year, demo=demo)
             for cell, amount in cells.items()]
 
 
@@ -379,7 +397,10 @@ def zone_quantum(zone_code, calendar="april", view="annual", kinds=None, include
             .get(code=str(zone_code).upper()))
     kinds = list(kinds) if kinds is not None else None
     groups = located.grouped_cents([zone.pk], kinds) if direct else summary.zone_groups([zone.pk], kinds)
-    return Quantum(zone, calendar, view, _rows(groups, calendar, view, include_private))
+    # Demo lines are never in the summary: asked for apart (their projects are few, found by their index).
+    demo = located.grouped_cents([zone.pk], kinds, demo=True)
+    demo_rows = _rows(demo, calendar, view, include_private, demo=True) if demo else []
+    return Quantum(zone, calendar, view, _rows(groups, calendar, view, include_private), demo_rows)
 
 
 def shared_zone_quantum(zone_code, calendar="april", view="annual"):

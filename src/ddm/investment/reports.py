@@ -13,15 +13,18 @@ JSON shape (stable; `ddm report quantum --json` and GET /api/zones/{code}/quantu
                 "amount" (Rand, decimal string), "apportioned" (true: a share of a line spread over
                 years or converted from another calendar), "sector" (null for aggregate lines),
                 "municipality" (code or null: located only to the zone), "precision", "is_aggregate",
-                "stated_calendar"}],
+                "stated_calendar", "demo" (false: real figures only here)}],
+      "demo_rows": [the same shape, "demo": true: lines of invented demo projects, in no total],
       "totals": {"government": {kind: amount}, "private": {kind: amount},
                  "by_sphere": {sphere: {kind: amount}}, "by_precision": {precision: {kind: amount}},
-                 "includes": {"government": text, "private": text, "kinds": text}},
+                 "includes": {"government": text, "private": text, "demo": text, "kinds": text},
+                 "demo": {"government": {kind: amount}, "private": {kind: amount}, "note": text}},
       "published_totals": [{"key", "amount", "stated_as", "label", "source", "includes", "excludes",
                             "note", "breakdown_published", "lines_sum", "difference",
                             "government_in_lines", "private_in_lines", "lines": [...], "findings": [...]}]
     }
-Government and private totals are separate keys and are never added; kinds are never added.
+Government and private totals are separate keys and are never added; kinds are never added; demo
+figures (totals.demo, demo_rows) are never in rows or the real totals.
 The API pages the rows (a large zone has ~10,000): `?limit=` (default 1000, at most 5000) and
 `?offset=` select them and the body adds "page": {"offset", "limit", "row_count", "next_offset"
 (null on the last page)}; totals and published_totals are always the whole zone's.
@@ -30,7 +33,7 @@ The API pages the rows (a large zone has ~10,000): `?limit=` (default 1000, at m
 from ddm.investment.pilots import published_for_zone, published_json
 
 ROW_HEADER = ["zone", "calendar", "view", "sphere", "organisation", "organisation_name", "financial_year", "kind",
-              "amount_rand", "apportioned", "sector", "municipality", "precision", "aggregate_line", "stated_calendar"]
+              "amount_rand", "apportioned", "sector", "municipality", "precision", "aggregate_line", "stated_calendar", "demo"]
 
 
 def _amounts(mapping):
@@ -53,7 +56,10 @@ def quantum_json(quantum, offset=0, limit=None):
             "by_sphere": {s: _amounts(v) for s, v in totals["by_sphere"].items()},
             "by_precision": {p: _amounts(v) for p, v in totals["by_precision"].items()},
             "includes": totals["includes"],
+            "demo": {"government": _amounts(totals["demo"]["government"]),
+                     "private": _amounts(totals["demo"]["private"]), "note": totals["demo"]["note"]},
         },
+        "demo_rows": [row.as_dict() for row in quantum.demo_rows],
         "published_totals": [published_json(r) for r in published_for_zone(quantum.zone)],
     }
     if limit is not None:
@@ -63,11 +69,13 @@ def quantum_json(quantum, offset=0, limit=None):
 
 
 def quantum_rows(quantum):
-    for r in quantum.rows:
+    """The real rows, then the demo rows (last column "demo": not counted in any total)."""
+    for r in [*quantum.rows, *quantum.demo_rows]:
         yield [quantum.zone.code, quantum.calendar, quantum.view, r.sphere, r.organisation, r.organisation_name,
                r.financial_year or "not stated", r.kind, r.amount, "yes" if r.apportioned else "no",
                r.sector or ("aggregate line, no sector" if r.is_aggregate else ""), r.municipality or "",
-               r.precision, "yes" if r.is_aggregate else "no", r.stated_calendar]
+               r.precision, "yes" if r.is_aggregate else "no", r.stated_calendar,
+               "demo (not in any total)" if r.demo else ""]
 
 
 def quantum_notes(quantum):

@@ -153,7 +153,7 @@ def line_totals(zone_id) -> dict[tuple[int, str, int | None, int | None, int], t
 LINE_TOTALS_SQL = """
 SELECT l.zone_id, p.organisation_id, b.kind, b.fy_first, b.fy_last, b.fy_start_month, SUM(b.amount), COUNT(*)
 FROM (SELECT DISTINCT zone_id, project_id FROM investment_location WHERE zone_id IN ({zones})) l
-JOIN investment_project p ON p.id = l.project_id AND p.duplicate_of_id IS NULL
+JOIN investment_project p ON p.id = l.project_id AND p.duplicate_of_id IS NULL AND NOT p.is_demo
 JOIN investment_budgetline b ON b.project_id = l.project_id
 GROUP BY l.zone_id, p.organisation_id, b.kind, b.fy_first, b.fy_last, b.fy_start_month
 """

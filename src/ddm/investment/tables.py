@@ -182,7 +182,8 @@ def zone_projects(zone, limit=100):
 
 
 def zone_project_table(projects):
-    rows = [[p.reference, p.title, p.organisation.name, SPHERE_LABELS.get(p.organisation.sphere, ""),
+    rows = [[p.reference, f"{p.title} (demo, not counted)" if p.is_demo else p.title, p.organisation.name,
+             SPHERE_LABELS.get(p.organisation.sphere, ""),
              SECTOR_LABELS.get(p.sector, "") if not p.is_aggregate else "aggregate line", p.total if p.total is not None else ""]
             for p in projects]
     return Table("projects", "Projects located in the zone", ["Reference", "Title", "Organisation", "Sphere", "Sector",

@@ -117,6 +117,7 @@ def _zone_page(place, calendar, view):
         "map": charts.project_map(place, municipalities or [place], points), "point_count": len(points),
         "projects": tables.zone_project_table(projects), "project_list": projects, "project_count": project_count,
         "footprint": zone_footprint, "population": population.get(place.code),
+        "demo_rows": q.demo_rows, "demo_note": quantum.DEMO_NOTE,
     }
 
 

@@ -53,7 +53,7 @@ def _top_projects(place):
 def _points(place):
     where = Q(zone=place) if place.level == Level.ZONE else Q(municipality=place)
     located = (Location.objects.filter(where, latitude__isnull=False, longitude__isnull=False,
-                                       project__duplicate_of__isnull=True)
+                                       project__duplicate_of__isnull=True, project__is_demo=False)
                .values_list("longitude", "latitude", "project__title"))
     return [(*svgmap.project(lon, lat), title) for lon, lat, title in located]
 
