@@ -309,6 +309,10 @@ def child(request):
     return lines()
 
 
+# zlib reports running out of memory (Z_MEM_ERROR, -4) as an ordinary error, not MemoryError.
+ZLIB_OUT_OF_MEMORY = "Error -4 while decompressing"
+
+
 def main(argv):
     with open(argv[1]) as handle:
         request = json.load(handle)
@@ -327,7 +331,10 @@ def main(argv):
     except Exception as exc:  # noqa: BLE001 - calamine raises several error types for damaged files
         out.seek(0)
         out.truncate()
-        out.write(json.dumps({"error": f"cannot read the spreadsheet ({type(exc).__name__}: {exc})"}) + "\n")
+        if ZLIB_OUT_OF_MEMORY in str(exc):  # zlib's Z_MEM_ERROR: the memory limit, met while inflating
+            out.write(json.dumps({"error": "memory", "memory": True}) + "\n")
+        else:
+            out.write(json.dumps({"error": f"cannot read the spreadsheet ({type(exc).__name__}: {exc})"}) + "\n")
     out.close()
     return 0
 
