@@ -3,6 +3,7 @@ pass the same role-and-scope checks as the pages (the services raise PermissionD
 
 GET  /zones/{code}/oneplan[?version=N]      the plan (shape: ddm/oneplan/serialise.py)
 GET  /oneplan/reminders                      commitments without a progress report this quarter
+GET  /oneplan/results                        national M&E results (ddm/oneplan/results.py)
 POST /zones/{code}/oneplan/signoffs          sign off or return the draft for one sphere
 POST /zones/{code}/oneplan/advance           complete the current phase (its gate must be met)
 """
@@ -14,8 +15,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.security import django_auth
 
+from ddm import caching
 from ddm.accounts.api_auth import TokenAuth
-from ddm.oneplan import monitoring, serialise, signoff, workflow
+from ddm.oneplan import monitoring, results, serialise, signoff, workflow
 from ddm.oneplan.models import OnePlan
 from ddm.places.models import Place
 
@@ -133,3 +135,12 @@ def advance_oneplan(request, code: str):
     return _write(act)
 
 
+
+
+@router.get("/oneplan/results", response={200: dict}, summary="National M&E results across the zones")
+def national_results(request):
+    """`{indicators: [{kind, name, unit, zone, zone_name, version, baseline, baseline_year, target, target_year,
+    latest, latest_period, trend, status, source, demo}], spending: [{zone, sector, projects, budget, spent,
+    spent_share, progress, stuck, demo}], stuck: [...], rules: {trend, status, stuck, spending}}`; amounts
+    and percentages are decimal strings; demo rows are invented data, in no real row."""
+    return results.results_json(caching.remember("oneplan:results", results.results))

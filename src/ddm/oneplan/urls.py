@@ -9,6 +9,7 @@ Z = "zones/<str:code>/"
 urlpatterns = [
     path("", views.index, name="dashboard"),
     path("reminders/", views.reminders, name="reminders"),
+    path("results/", views.results_page, name="results"),
     path(Z, views.zone_page, name="zone"),
     path(Z + "export.pdf", views.export_pdf, name="export_pdf"),
     path(Z + "export.xlsx", views.export_xlsx, name="export_xlsx"),

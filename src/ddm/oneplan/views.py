@@ -14,10 +14,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from ddm import caching
+from ddm import exports as table_exports
 from ddm.accounts.access import get_zone_for_user
 from ddm.investment.completeness import missing_reporters
 from ddm.investment.progress import current_quarter_end, quarter_label
-from ddm.oneplan import access, dashboard, exports, forms, funding, monitoring, signoff, workflow
+from ddm.oneplan import access, dashboard, exports, forms, funding, monitoring, results, signoff, workflow
 from ddm.oneplan.models import (
     Action,
     Commitment,
@@ -98,6 +100,23 @@ def zone_page(request, code):
         if version is None:
             raise Http404("No such version of this One Plan.")
     return render(request, "oneplan/zone.html", dashboard.zone_context(request.user, plan, version))
+
+
+def results_page(request):
+    """National M&E results: public, like the One Plan dashboard; CSV (one table) or XLSX (both) on request."""
+    data = caching.remember("oneplan:results", results.results)
+    indicators = results.indicator_table(data["indicators"])
+    spending = results.spending_table(data["spending"])
+    notes = list(data["rules"].values())
+    if request.GET.get("format") == "csv":
+        if request.GET.get("table") == "indicators":
+            return table_exports.csv_response("oneplan-results-indicators.csv", results.INDICATOR_HEADER, indicators)
+        return table_exports.csv_response("oneplan-results-spending.csv", results.SPENDING_HEADER, spending)
+    if request.GET.get("format") == "xlsx":
+        return table_exports.xlsx_response("oneplan-results.xlsx", [
+            ("Indicators", results.INDICATOR_HEADER, indicators, notes),
+            ("Spending vs progress", results.SPENDING_HEADER, spending, notes)])
+    return render(request, "oneplan/results.html", {**data, "stuck_rule": results.STUCK_RULE})
 
 
 def reminders(request):
