@@ -202,6 +202,13 @@ MEDIA_ROOT = Path(env_str("DDM_MEDIA_ROOT", str(VAR_DIR / "media")))
 DDM_DEMO_ACCOUNTS = env_bool("DDM_DEMO_ACCOUNTS", DEBUG)
 DDM_DEMO_ACCOUNTS_FILE = VAR_DIR / "demo-accounts.json"
 
+# Commitment-to-delivery chain (ddm.oneplan.delivery): a commitment with no linked project this many
+# days after it was made is "missing"; a flagged commitment escalates from the hub to the province,
+# then to DCoG, this many days after its first flag.
+DDM_COMMITMENT_MISSING_DAYS = env_int("DDM_COMMITMENT_MISSING_DAYS", 90)
+DDM_ESCALATE_TO_PROVINCE_DAYS = env_int("DDM_ESCALATE_TO_PROVINCE_DAYS", 30)
+DDM_ESCALATE_TO_NATIONAL_DAYS = env_int("DDM_ESCALATE_TO_NATIONAL_DAYS", 60)
+
 # Uploads: refused above this size (bytes); Django's own memory threshold stays default.
 DDM_MAX_UPLOAD_BYTES = env_int("DDM_MAX_UPLOAD_MB", 20) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

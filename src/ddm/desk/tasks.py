@@ -23,7 +23,7 @@ RECENT_DAYS = 90
 
 @dataclass
 class Task:
-    kind: str  # submit, fix, review, returned, sign, commitment, duplicates
+    kind: str  # submit, fix, review, returned, sign, commitment, escalation, duplicates
     text: str
     url: str
     due: datetime.date | None = None
@@ -145,6 +145,55 @@ def commitment_tasks(user, today):
                  due=item.due_date, overdue=item.is_overdue(today)) for item in items]
 
 
+ESCALATION_LIMIT = 100  # chains worked out per source and user (each costs a few queries)
+
+
+def _delivery_scope(user):
+    """(Q on engagement items, zones for One Plan actions or None for all, levels the user answers for), or None.
+
+    Hub members answer for every flagged chain of their zones, provincial coordinators for those escalated
+    to the province or beyond in their province, administrators (DCoG) for those escalated nationally."""
+    from ddm.oneplan.delivery import HUB, NATIONAL, PROVINCE
+
+    if is_admin(user):
+        return Q(), None, {NATIONAL}
+    zones, provinces = _zones(user, RoleKind.HUB), _provinces(user)
+    if zones:
+        return Q(event__zone__in=zones), zones, {HUB, PROVINCE, NATIONAL}
+    if provinces:
+        from ddm.places.models import Place
+
+        return (Q(event__zone__province__in=provinces), list(Place.objects.zones().filter(province__in=provinces)),
+                {PROVINCE, NATIONAL})
+    return None
+
+
+def escalation_tasks(user, today):
+    """Flagged commitments (Imbizo commitments and adopted One Plan actions: late, unfunded, missing,
+    overdue) at the level the user answers for, with the reasons and where they sit."""
+    from ddm.engagement.delivery import open_item_chains
+    from ddm.oneplan.delivery import adopted_action_chains
+
+    scope = _delivery_scope(user)
+    if scope is None:
+        return []
+    items, zones, levels = scope
+    chains = open_item_chains(items, today, limit=ESCALATION_LIMIT) + adopted_action_chains(zones, today)[
+        :ESCALATION_LIMIT]
+    tasks = []
+    for chain in chains:
+        if chain.escalation is None or chain.escalation.level not in levels:
+            continue
+        reasons = "; ".join(f"{f.kind}: {f.reason}" for f in chain.flags)
+        demo = " (demo)" if chain.is_demo else ""
+        following = chain.escalation.next_level_on
+        then = f" (escalates on {following:%d %b %Y})" if following else ""
+        tasks.append(Task("escalation", f"{chain.zone.code}{demo}: {chain.title[:100]} is with "
+                          f"{chain.escalation.label} after {chain.escalation.days} days{then}: {reasons}"[:400],
+                          chain.url, overdue=True))
+    return tasks
+
+
 def duplicate_tasks(user, today):
     """Hub members and coordinators review possible duplicate projects of their zones."""
     zones = _zones(user, RoleKind.HUB)
@@ -152,7 +201,7 @@ def duplicate_tasks(user, today):
                  f"/alignment/zones/{zone.code}/duplicates/") for zone in zones]
 
 
-SOURCES = [submission_tasks, review_tasks, signoff_tasks, commitment_tasks, duplicate_tasks]
+SOURCES = [submission_tasks, review_tasks, signoff_tasks, commitment_tasks, escalation_tasks, duplicate_tasks]
 
 
 def workflows_for(user):

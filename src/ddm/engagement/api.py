@@ -1,4 +1,5 @@
-"""Engagement API: GET /zones/{code}/engagements and GET /engagement/overdue (public reads)."""
+"""Engagement API: GET /zones/{code}/engagements, GET /engagement/overdue and
+GET /engagement/items/{item_id}/chain (public reads)."""
 
 import datetime
 
@@ -6,7 +7,10 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router
 
+from ddm.engagement.delivery import chain_for
+from ddm.engagement.models import Item, ItemKind
 from ddm.engagement.services import event_dict, overdue_dict, overdue_items, zone_events
+from ddm.oneplan.delivery import chain_json
 from ddm.places.models import Place
 
 router = Router(tags=["Engagement"])
@@ -29,3 +33,13 @@ def overdue(request, today: datetime.date | None = None, zone: str | None = None
     today = today or timezone.localdate()
     place = get_object_or_404(Place.objects.zones().without_geometry(), code=zone.upper()) if zone else None
     return overdue_dict(list(overdue_items(today, place)), today)
+
+
+@router.get("/engagement/items/{item_id}/chain", response={200: dict, 404: dict, 422: dict},
+            summary="A commitment's chain to delivery, with its flags")
+def item_chain(request, item_id: int, today: datetime.date | None = None):
+    """The commitment-to-delivery chain (shape: ddm.oneplan.delivery.chain_json): its action, the projects
+    delivering it with their approved budget lines and latest progress, the indicator it should move,
+    flags (late, unfunded, missing, overdue) with reasons, and its escalation level on ``today``."""
+    get_object_or_404(Item, pk=item_id, kind=ItemKind.COMMITMENT)
+    return chain_json(chain_for(item_id, today or timezone.localdate()))

@@ -3,7 +3,7 @@ from django import forms
 from ddm.accounts.forms import OrganisationField
 from ddm.engagement.models import Event, Item, ItemStatus, StakeholderGroup
 from ddm.investment.models import Project
-from ddm.oneplan.models import Action
+from ddm.oneplan.models import Action, PlanIndicator
 
 
 class DateInput(forms.DateInput):
@@ -51,12 +51,15 @@ class FollowUpForm(forms.Form):
 
 
 class LinksForm(forms.Form):
-    """Links of an item to One Plan actions and register projects of the same zone."""
+    """Links of an item to One Plan actions, register projects and plan indicators of the same zone."""
 
     action: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, required=False)
     projects: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(queryset=None, required=False)
+    indicator: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=None, required=False, help_text="The plan indicator it should move (blank: its action's)")
 
     def __init__(self, *args, zone, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action"].queryset = Action.objects.filter(strategy__focal_area__version__plan__zone=zone)
         self.fields["projects"].queryset = Project.objects.filter(locations__zone=zone).distinct()
+        self.fields["indicator"].queryset = PlanIndicator.objects.filter(version__plan__zone=zone)

@@ -108,6 +108,9 @@ class Item(models.Model):
     projects = models.ManyToManyField("investment.Project", blank=True, related_name="engagement_items")
     action = models.ForeignKey("oneplan.Action", null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="engagement_items")
+    indicator = models.ForeignKey("oneplan.PlanIndicator", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="engagement_items",
+                                  help_text="The plan indicator it should move (blank: its action's)")
     source = models.CharField(max_length=500, blank=True, help_text="Where it is recorded (for reference items)")
     is_demo = models.BooleanField(default=False)
 

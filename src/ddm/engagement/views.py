@@ -8,10 +8,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ddm.accounts.access import can_coordinate_place, get_zone_for_user
-from ddm.engagement import access, services
+from ddm.engagement import access, delivery, services
 from ddm.engagement.forms import AttendanceForm, EventForm, FollowUpForm, ItemEditForm, ItemForm, LinksForm
 from ddm.engagement.models import Attendance, Event, Item
 from ddm.exports import csv_response
+from ddm.oneplan import delivery as plan_delivery
 from ddm.web import date_param
 
 
@@ -131,7 +132,9 @@ def item(request, pk):
         "follow_ups": item.follow_ups.select_related("author"), "projects": item.projects.all(),
         "can_follow_up": access.can_follow_up(request.user, item),
         "can_link": access.can_edit_event(request.user, item.event), "follow_up_form": FollowUpForm(),
-        "links_form": LinksForm(zone=item.event.zone, initial={"action": item.action, "projects": item.projects.all()}),
+        "links_form": LinksForm(zone=item.event.zone, initial={"action": item.action, "projects": item.projects.all(),
+                                                               "indicator": item.indicator}),
+        "chain": delivery.chain_for(item.pk, today), "delivery_rules": plan_delivery.rules(),
     })
 
 
@@ -168,8 +171,8 @@ def set_links(request, pk):
     access.check_event(request, item.event)
     form = LinksForm(request.POST, zone=item.event.zone)
     if form.is_valid():
-        item.action = form.cleaned_data["action"]
-        item.save(update_fields=["action"])
+        item.action, item.indicator = form.cleaned_data["action"], form.cleaned_data["indicator"]
+        item.save(update_fields=["action", "indicator"])
         item.projects.set(form.cleaned_data["projects"])
         messages.success(request, "Links saved.")
     else:

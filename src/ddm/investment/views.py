@@ -12,11 +12,12 @@ from django.contrib import messages
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ddm import caching, exports
 from ddm.accounts.models import Sphere
-from ddm.investment import charts, completeness, footprint, history, progress, quantum, review, tables
+from ddm.investment import charts, completeness, delivery, footprint, history, progress, quantum, review, tables
 from ddm.investment.access import can_annotate_project, can_edit_project, get_project_for_user
 from ddm.investment.calendar import CALENDAR_DESCRIPTIONS, CALENDARS, fy_label
 from ddm.investment.models import BudgetKind, Project, ProjectNote, PublishedTotal, Stage
@@ -264,6 +265,7 @@ def project(request, pk):
         "published": item.published_totals.select_related("zone"),
         "pending": review.pending_changes(request.user, item),
         "progress_reports": _progress_rows(item),
+        "chains": delivery.project_chains(item, timezone.localdate()),
         "can_report": can_edit_project(request.user, item),
         "progress_form": ProgressForm(initial={"quarter": progress.quarter_label(
             progress.current_quarter_end(), item.organisation.fy_start_month)}),

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from ddm import caching
 from ddm.accounts.access import organisations_for
-from ddm.oneplan import access, funding, monitoring, serialise, signoff, workflow
+from ddm.oneplan import access, delivery, funding, monitoring, serialise, signoff, workflow
 from ddm.oneplan.models import (
     PHASE_ORDER,
     Commitment,
@@ -130,4 +130,5 @@ def zone_context(user, plan, version):
         "events": version.events.select_related("user")[:30],
         "today": workflow.today(),
         "profile_link": workflow.profile_url(zone),
+        "chains": delivery.plan_chains(version, workflow.today()), "delivery_rules": delivery.rules(),
     }

@@ -239,6 +239,8 @@ class Action(VersionContent):
     order = models.PositiveSmallIntegerField(default=0)
     # The same action in the previous version (set when a review copies the plan).
     copied_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies")
+    indicator = models.ForeignKey("PlanIndicator", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="actions", help_text="The plan indicator this action should move")
 
     history = HistoricalRecords()
 
@@ -263,7 +265,8 @@ class Commitment(VersionContent):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    # The links to projects and lines are the chain's evidence: every change is kept.
+    history = HistoricalRecords(m2m_fields=[projects, budget_lines])
 
     class Meta:
         ordering = ["action_id", "pk"]

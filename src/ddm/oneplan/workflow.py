@@ -335,8 +335,13 @@ def _copy_content(old, new):
                                        description=strategy.description, horizon=strategy.horizon, order=strategy.order)
         for action in strategy.actions.all():
             _copy_action(action, copy)
-    for indicator in old.indicators.prefetch_related("actuals"):
-        _copy_indicator(indicator, new, areas)
+    indicators = {indicator.pk: _copy_indicator(indicator, new, areas)
+                  for indicator in old.indicators.prefetch_related("actuals")}
+    # An action's indicator is the same indicator in the new version.
+    for copy in Action.objects.filter(strategy__focal_area__version=new, copied_from__indicator__isnull=False
+                                      ).select_related("copied_from"):
+        copy.indicator = indicators.get(copy.copied_from.indicator_id)
+        copy.save(update_fields=["indicator"])
 
 
 def _copy_action(action, strategy):
@@ -362,6 +367,7 @@ def _copy_indicator(indicator, version, areas):
                         reporter_name=a.reporter_name, evidence=a.evidence)
         for a in indicator.actuals.all()
     ])
+    return copy
 
 
 def phase_timetable(version, on=None):

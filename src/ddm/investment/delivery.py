@@ -1,0 +1,143 @@
+"""What the register says about delivering projects: funding in the current or next financial year,
+the latest quarterly progress, and whether a project is late (with the reason).
+
+The commitment-to-delivery chain (ddm.oneplan.delivery, ddm.engagement.delivery) reads these facts;
+investment knows nothing of commitments. Apps above register what links to a project
+(`register_project_chains`) so that the project page can show its chains without importing them.
+
+Rules (stated on the pages that show them):
+- funded: the project has a budget or adjusted-budget line (the register holds approved lines only)
+  covering the current or the next financial year, each line in its own calendar;
+- late: its planned completion has passed without handover (stage neither handover nor close-out
+  and no actual completion), or it is cancelled, or its latest physical progress is more than
+  BEHIND_PLAN_POINTS below plan. Plan: a straight line from 0 % at the planned start to 100 % at
+  the planned completion, read at the reported quarter's end.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ddm.investment.calendar import fy_label
+from ddm.investment.models import BudgetKind, BudgetLine, ProgressReport, Project, Stage
+
+FUNDING_KINDS = (BudgetKind.BUDGET, BudgetKind.ADJUSTED)
+HANDED_OVER = (Stage.HANDOVER, Stage.CLOSE_OUT)
+BEHIND_PLAN_POINTS = Decimal("20")
+HUNDRED = Decimal("100")
+LATE_RULE = ("Late: the planned completion has passed without handover, the project is cancelled, or its latest "
+             f"physical progress is more than {BEHIND_PLAN_POINTS} points behind plan (a straight line from 0 % at "
+             "the planned start to 100 % at the planned completion).")
+FUNDED_RULE = ("Funded: a budget or adjusted-budget line (approved: the register holds approved lines only) "
+               "covering the current or the next financial year.")
+
+
+def financial_year(day, start_month):
+    """The financial year (by its starting calendar year) that contains ``day``."""
+    return day.year if day.month >= start_month else day.year - 1
+
+
+def planned_progress(project, day):
+    """Per cent of the project planned to be done on ``day`` (None without both planned dates)."""
+    start, end = project.start_date, project.end_date
+    if start is None or end is None or end <= start:
+        return None
+    if day <= start:
+        return Decimal("0")
+    if day >= end:
+        return HUNDRED
+    return (HUNDRED * (day - start).days / (end - start).days).quantize(Decimal("0.1"))
+
+
+@dataclass
+class ProjectDelivery:
+    project: Project
+    lines: list = field(default_factory=list)
+    latest: ProgressReport | None = None
+    funded_years: list = field(default_factory=list)  # labels of the current and next years with funding
+    unfunded_since: datetime.date | None = None  # the day after the last funded year ended (None: never funded)
+    planned: Decimal | None = None  # planned progress at the latest report's quarter end
+    late: str | None = None  # the reason, when late
+    late_since: datetime.date | None = None
+
+    @property
+    def funded(self):
+        return bool(self.funded_years)
+
+
+def _funding(delivery, today):
+    years_by_month = defaultdict(set)
+    for line in delivery.lines:
+        if line.kind in FUNDING_KINDS and line.fy_first is not None:
+            years_by_month[line.fy_start_month].update(range(line.fy_first, (line.fy_last or line.fy_first) + 1))
+    last_funded_end = None
+    for month, years in years_by_month.items():
+        current = financial_year(today, month)
+        delivery.funded_years += [fy_label(y, month) for y in (current, current + 1) if y in years]
+        past = [y for y in years if y < current]
+        if past:
+            ended = datetime.date(max(past) + 1 + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+            last_funded_end = max(last_funded_end or ended, ended)
+    delivery.unfunded_since = None if delivery.funded_years else last_funded_end
+
+
+def _lateness(delivery, today):
+    project, latest = delivery.project, delivery.latest
+    stage = latest.stage if latest is not None and latest.stage else project.stage
+    if stage == Stage.CANCELLED:
+        delivery.late, delivery.late_since = "cancelled", latest.quarter_end if latest else today
+        return
+    done = stage in HANDED_OVER or project.actual_completion is not None
+    if project.end_date is not None and project.end_date < today and not done:
+        delivery.late = f"planned completion {project.end_date:%d %b %Y} passed without handover"
+        delivery.late_since = project.end_date
+        return
+    if latest is None or latest.progress is None or done:
+        return
+    delivery.planned = planned_progress(project, latest.quarter_end)
+    if delivery.planned is not None and delivery.planned - latest.progress > BEHIND_PLAN_POINTS:
+        delivery.late = (f"{latest.progress.normalize():f} % done at {latest.quarter_end:%d %b %Y} against "
+                         f"{delivery.planned.normalize():f} % planned")
+        delivery.late_since = latest.quarter_end
+
+
+def deliveries(projects, today):
+    """[ProjectDelivery] of the projects (in their order), in two queries whatever their number."""
+    projects = list(projects)
+    ids = [p.pk for p in projects]
+    lines = defaultdict(list)
+    for line in BudgetLine.objects.filter(project_id__in=ids).order_by("project_id", "kind", "fy_first", "pk"):
+        lines[line.project_id].append(line)
+    latest = {}
+    for report in ProgressReport.objects.filter(project_id__in=ids, quarter_end__lte=today).order_by(
+            "project_id", "quarter_end"):
+        latest[report.project_id] = report
+    result = []
+    for project in projects:
+        delivery = ProjectDelivery(project, lines[project.pk], latest.get(project.pk))
+        _funding(delivery, today)
+        _lateness(delivery, today)
+        result.append(delivery)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# What links to a project, from the apps above (registered at start-up).
+
+ChainSource = Callable[[Project, datetime.date], list]
+_chain_sources: list[ChainSource] = []
+
+
+def register_project_chains(source: ChainSource) -> None:
+    """Called by an app above at start-up: source(project, today) returns its chains through the project."""
+    if source not in _chain_sources:
+        _chain_sources.append(source)
+
+
+def project_chains(project, today):
+    chains = []
+    for source in _chain_sources:
+        chains.extend(source(project, today))
+    return chains
