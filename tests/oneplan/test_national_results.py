@@ -91,5 +91,5 @@ def test_page_exports_and_api(register, client):
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(client.get("/oneplan/results/?format=xlsx").content))
     assert workbook.sheet_names == ["Indicators", "Spending vs progress"]
     body = client.get("/api/oneplan/results").json()
-    water = [r for r in body["spending"] if r["zone"] == "DC15" and r["sector"] == "water"][0]
+    water = next(r for r in body["spending"] if r["zone"] == "DC15" and r["sector"] == "water")
     assert (water["spent_share"], water["progress"], water["stuck"], water["demo"]) == ("54.2", "16.7", True, False)
