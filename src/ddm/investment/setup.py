@@ -13,3 +13,6 @@ def load_demo(echo):
     echo(f"investment: {load_pilots()} pilot lines (eThekwini, Waterberg; O.R. Tambo published total only)")
 
     load_budget_review_demo(echo)
+    from ddm.investment import demo_delivery
+
+    demo_delivery.load(echo)

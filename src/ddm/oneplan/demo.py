@@ -5,7 +5,9 @@
 - DC15 O.R. Tambo: in Adoption, national and provincial sign-offs in, the municipalities' awaited;
 - DC36 Waterberg: in Strategy Formulation.
 Baselines are Stats SA figures (data/pilot_baselines.csv); everything else is illustrative. Register
-projects are linked only when the investment demo loaded them (matched by organisation and reference).
+projects are linked only when the investment demo loaded them (matched by organisation and reference),
+including the invented DEMO-DELIVERY-* projects of investment/demo_delivery.py; each water action is
+linked to the plan's water indicator (the commitment-to-delivery chain).
 Idempotent: a zone that already has a One Plan (demo or real) is left alone.
 """
 
@@ -69,12 +71,13 @@ PLANS = {
                  [("nat-justice-and-constitutional-development", "justice-and-constitutional-development-durban-high-court")]),
             ]),
             ("infrastructure", "Universal household water and sanitation", "medium", [
-                ("Informal settlement water upgrades", "short", [("ETH", None)]),
+                ("Informal settlement water upgrades", "short", [("ETH", "DEMO-DELIVERY-ETH-1")]),
             ]),
         ],
         "indicators": {"water": ("95", 2030, [("2019/20", D(2020, 3, 31), "88.1"), ("2023/24", D(2024, 3, 31), "90.6")]),
                        "unemployment": ("20", 2030, [("2022Q4", D(2022, 12, 31), "26.3")])},
         "signed": "all",
+        "action_indicators": {"Informal settlement water upgrades": "water"},
     },
     "DC15": {
         "reached": PhaseKind.ADOPTION, "start": D(2024, 6, 1), "late": {PhaseKind.DRAFTING: 60},
@@ -82,7 +85,7 @@ PLANS = {
                   "every village of O.R. Tambo.",
         "strategies": [
             ("infrastructure", "Regional bulk water from the Mzimvubu catchment", "long", [
-                ("Bulk water to Mthatha and the coastal towns", "medium", [("DC15", None)]),
+                ("Bulk water to Mthatha and the coastal towns", "medium", [("DC15", "DEMO-DELIVERY-DC15-1")]),
             ]),
             ("services", "District health services within reach", "short", [
                 ("Rebuild Bambisana hospital", "short", [("nat-health", "health-eastern-cape-bambisana-hospital")]),
@@ -93,6 +96,7 @@ PLANS = {
         ],
         "indicators": {"water": ("50", 2030, []), "refuse": ("25", 2030, [])},
         "signed": ["national", "provincial"],
+        "action_indicators": {"Bulk water to Mthatha and the coastal towns": "water"},
     },
     "DC36": {
         "reached": PhaseKind.STRATEGY, "start": D(2025, 9, 1), "late": {},
@@ -101,12 +105,14 @@ PLANS = {
         "strategies": [
             ("infrastructure", "Secure bulk water for Mogalakwena and Lephalale", "long", [
                 ("Mogalakwena bulk water supply phase 1", "short",
-                 [("nat-water-and-sanitation", "water-and-sanitation-mogalakwena-bulk-water-supply-phase-1")]),
+                 [("nat-water-and-sanitation", "water-and-sanitation-mogalakwena-bulk-water-supply-phase-1"),
+                  ("DC36", "DEMO-DELIVERY-DC36-1")]),
             ]),
             ("economy", "Beneficiation and energy corridor", "long", []),
         ],
         "indicators": {"water": ("80", 2030, [])},
         "signed": [],
+        "action_indicators": {"Mogalakwena bulk water supply phase 1": "water"},
     },
 }
 
@@ -147,6 +153,7 @@ def _load_plan(zone, spec, baselines):
     _phases(version, spec, reached)
     commitments = _content(version, zone, spec)
     _indicators(version, spec, baselines)
+    _action_indicators(version, spec)
     if reached >= PHASE_ORDER.index(PhaseKind.DRAFTING):
         version.focal_areas.update(reviewed=True)
     _signoffs(version, spec)
@@ -216,6 +223,15 @@ def _indicators(version, spec, baselines):
             IndicatorActual.objects.create(indicator=indicator, period=period, period_end=period_end,
                                            value=Decimal(value), reporter_name="Demo reporter",
                                            evidence="Demo value (illustrative), not an official statistic.")
+
+
+def _action_indicators(version, spec):
+    """Each action's indicator (the chain: action → projects → indicator it should move)."""
+    indicators = {i.code: i for i in version.indicators.all()}
+    for action in Action.objects.filter(strategy__focal_area__version=version,
+                                        title__in=spec.get("action_indicators", {})):
+        action.indicator = indicators.get(spec["action_indicators"][action.title])
+        action.save()
 
 
 def _signoffs(version, spec):
