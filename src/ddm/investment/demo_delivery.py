@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from ddm.accounts.models import Organisation
 from ddm.investment import progress
+from ddm.investment.calendar import fy_label
 from ddm.investment.delivery import financial_year, planned_progress
 from ddm.investment.models import BudgetLine, Location, Precision, Project, Stage
 from ddm.places.models import Place
@@ -64,7 +65,8 @@ def load(echo, today=None):
         year = financial_year(today, organisation.fy_start_month)
         BudgetLine.objects.bulk_create([BudgetLine(
             project=project, kind="budget", amount=Decimal(amount), fy_first=year + offset, fy_last=year + offset,
-            fy_start_month=organisation.fy_start_month, stated_as="demo") for offset, amount in lines])
+            fy_start_month=organisation.fy_start_month, stated_as=fy_label(year + offset, organisation.fy_start_month))
+            for offset, amount in lines])
         if report is not None:
             stage, done, spent = report
             if done is None:  # 5 points behind the straight-line plan: no flag
