@@ -191,3 +191,9 @@ def test_desk_tasks_follow_the_escalation_level(register, make_user, zone):
     assert escalations(lp) == [] and escalations(other_hub) == [] and escalations(submitter) == []
     assert "with the province after 46 days (escalates on 14 Nov 2025)" not in escalations(ec)[1].text
     assert "with the province after 46 days (escalates on 29 Nov 2025)" in escalations(ec)[1].text
+
+
+def test_an_issue_page_has_no_chain(register, client):
+    issue = Item.objects.create(event=register["event"], kind=ItemKind.ISSUE, text="Potholes")
+    page = client.get(f"/engagement/items/{issue.pk}/")
+    assert page.status_code == 200 and "From commitment to delivery" not in page.content.decode()

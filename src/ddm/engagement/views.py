@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from ddm.accounts.access import can_coordinate_place, get_zone_for_user
 from ddm.engagement import access, delivery, services
 from ddm.engagement.forms import AttendanceForm, EventForm, FollowUpForm, ItemEditForm, ItemForm, LinksForm
-from ddm.engagement.models import Attendance, Event, Item
+from ddm.engagement.models import Attendance, Event, Item, ItemKind
 from ddm.exports import csv_response
 from ddm.oneplan import delivery as plan_delivery
 from ddm.web import date_param
@@ -134,7 +134,8 @@ def item(request, pk):
         "can_link": access.can_edit_event(request.user, item.event), "follow_up_form": FollowUpForm(),
         "links_form": LinksForm(zone=item.event.zone, initial={"action": item.action, "projects": item.projects.all(),
                                                                "indicator": item.indicator}),
-        "chain": delivery.chain_for(item.pk, today), "delivery_rules": plan_delivery.rules(),
+        "chain": delivery.chain_for(item.pk, today) if item.kind == ItemKind.COMMITMENT else None,
+        "delivery_rules": plan_delivery.rules(),
     })
 
 
