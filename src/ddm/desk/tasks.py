@@ -178,8 +178,8 @@ def escalation_tasks(user, today):
     if scope is None:
         return []
     items, zones, levels = scope
-    chains = open_item_chains(items, today, limit=ESCALATION_LIMIT) + adopted_action_chains(zones, today)[
-        :ESCALATION_LIMIT]
+    chains = open_item_chains(items, today, limit=ESCALATION_LIMIT) + adopted_action_chains(
+        zones, today, limit=ESCALATION_LIMIT)
     tasks = []
     for chain in chains:
         if chain.escalation is None or chain.escalation.level not in levels:

@@ -159,12 +159,12 @@ def project_action_chains(project, today):
     return [action_chain(action, today) for action in actions]
 
 
-def adopted_action_chains(zones, today):
-    """Chains of the actions of adopted plans in these zones (None: every zone), for escalation."""
+def adopted_action_chains(zones, today, limit=200):
+    """Chains of the actions of adopted plans in these zones (None: every zone), for escalation; at most ``limit``."""
     actions = _actions().filter(strategy__focal_area__version__status=VersionStatus.ADOPTED)
     if zones is not None:
         actions = actions.filter(strategy__focal_area__version__plan__zone__in=zones)
-    return [action_chain(action, today) for action in actions]
+    return [action_chain(action, today) for action in actions.order_by("pk")[:limit]]
 
 
 def chain_json(chain):
