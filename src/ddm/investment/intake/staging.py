@@ -213,9 +213,10 @@ class Publisher:
         columns = ", ".join(self.quote(c) for c in PROJECT_COLUMNS)
         created = self._datetime(Project, "created", self.now)
         self._execute(
-            f"INSERT INTO {project} (organisation_id, {columns}, stage, is_aggregate, submission_id, created, updated) "
-            f"SELECT %s, {columns}, '', %s, %s, %s, %s FROM {staged} WHERE submission_id = %s AND target IS NULL "
-            "ORDER BY id", [self.organisation_id, False, self.submission_id, created, created, self.submission_id])
+            f"INSERT INTO {project} (organisation_id, {columns}, stage, is_aggregate, is_demo, submission_id, created, "
+            f"updated) SELECT %s, {columns}, '', %s, %s, %s, %s, %s FROM {staged} WHERE submission_id = %s "
+            "AND target IS NULL ORDER BY id",
+            [self.organisation_id, False, False, self.submission_id, created, created, self.submission_id])
         changed = [c for c in PROJECT_COLUMNS if c != "reference"]
         self._update(Project, StagedProject, changed, {"submission_id": self.submission_id, "updated": created})
 
