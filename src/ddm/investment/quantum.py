@@ -503,7 +503,7 @@ def located_and_unmapped(kind=None):
     located (no zone-level location: unmapped, or only province/national). Returns
     {"rows": [...], "total": {kind: {...}}} with Decimal amounts."""
     kinds = [kind] if kind else None
-    lines = BudgetLine.objects.filter(project__duplicate_of__isnull=True)
+    lines = BudgetLine.objects.filter(project__duplicate_of__isnull=True, project__is_demo=False)
     if kinds:
         lines = lines.filter(kind__in=kinds)
     totals = {(r["project__organisation_id"], r["kind"]): cents(r["total"]) for r in lines.values(
