@@ -11,11 +11,14 @@ from django.utils import timezone
 
 from ddm.accounts.access import is_admin, organisations_for, roles_of
 from ddm.accounts.models import RoleKind
+from ddm.engagement.delivery import open_item_chains
 from ddm.engagement.models import ItemKind
 from ddm.engagement.services import open_items
 from ddm.investment.models import Submission, SubmissionStatus
 from ddm.oneplan import signoff
+from ddm.oneplan.delivery import HUB, NATIONAL, PROVINCE, adopted_action_chains
 from ddm.oneplan.models import PhaseKind, PlanVersion
+from ddm.places.models import Place
 
 DUE_SOON_DAYS = 30
 RECENT_DAYS = 90
@@ -153,16 +156,12 @@ def _delivery_scope(user):
 
     Hub members answer for every flagged chain of their zones, provincial coordinators for those escalated
     to the province or beyond in their province, administrators (DCoG) for those escalated nationally."""
-    from ddm.oneplan.delivery import HUB, NATIONAL, PROVINCE
-
     if is_admin(user):
         return Q(), None, {NATIONAL}
     zones, provinces = _zones(user, RoleKind.HUB), _provinces(user)
     if zones:
         return Q(event__zone__in=zones), zones, {HUB, PROVINCE, NATIONAL}
     if provinces:
-        from ddm.places.models import Place
-
         return (Q(event__zone__province__in=provinces), list(Place.objects.zones().filter(province__in=provinces)),
                 {PROVINCE, NATIONAL})
     return None
@@ -171,9 +170,6 @@ def _delivery_scope(user):
 def escalation_tasks(user, today):
     """Flagged commitments (Imbizo commitments and adopted One Plan actions: late, unfunded, missing,
     overdue) at the level the user answers for, with the reasons and where they sit."""
-    from ddm.engagement.delivery import open_item_chains
-    from ddm.oneplan.delivery import adopted_action_chains
-
     scope = _delivery_scope(user)
     if scope is None:
         return []
