@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('investment', '0012_project_is_demo'),
+        ('investment', '0013_project_is_demo'),
         ('oneplan', '0002_orderings_by_id'),
     ]
 

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0004_consolidator_role'),
-        ('investment', '0011_zone_summary'),
+        ('investment', '0012_consolidated_upload'),
     ]
 
     operations = [
