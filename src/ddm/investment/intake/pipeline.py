@@ -570,7 +570,21 @@ class ImportRun:
         if self.seen:
             self.diff.complete(self.organisation, self.seen)
         submission.diff = self.diff.as_json()
+        for field in ("errors", "warnings", "rejected_rows", "options", "diff"):
+            setattr(submission, field, finite_json(getattr(submission, field)))
         submission.save()
+
+
+def finite_json(value):
+    """The value with NaN and infinite floats written as text: a file's cell can hold them, JSON cannot
+    (SQLite's JSON_VALID check refused the report of a file whose rejected row held a NaN)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: finite_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite_json(item) for item in value]
+    return value
 
 
 class Group:
