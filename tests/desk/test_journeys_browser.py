@@ -351,7 +351,8 @@ def test_investment_pages_are_compact_and_fit_a_phone(live_browser_page, demo_pa
     page.set_viewport_size({"width": 1366, "height": 900})
     assert page.goto(url).status == 200
     height = page.evaluate("document.documentElement.scrollHeight")
-    assert height < 3500, f"{url} is {height} px tall at 1366 px"
+    # under half the 7,700-9,700 px these pages were; the folded demo-data line adds about 40 px to DC36
+    assert height < 3600, f"{url} is {height} px tall at 1366 px"
     assert page.evaluate(OVERFLOWING) == []
     page.set_viewport_size({"width": 390, "height": 800})
     page.goto(url)
