@@ -54,36 +54,30 @@ GROUP_FIELDS = Group._fields
 
 
 class Located(NamedTuple):
-    """One row of the located query: the group's fields, the location kept apart for a split (None:
-    no split to make), the split (the project's number of locations, negative for its last location,
-    which takes the rounding cents; 0 when some location has an explicit share; None: no split) and
-    the sum in integer cents (None: no amount)."""
+    """One row of the located query: its group, the location kept apart for a split (None: no split to
+    make), the split (the project's number of locations, negative for its last location, which takes
+    the rounding cents; 0 when some location has an explicit share; None: no split) and the sum in
+    integer cents (None: no amount)."""
 
-    zone_id: int
-    organisation_id: int
-    kind: str
-    fy_first: int | None
-    fy_last: int | None
-    fy_start_month: int
-    sector: str | None
-    is_aggregate: bool
-    municipality_id: int | None
-    precision: str
+    group: Group
     location_id: int | None
     split: int | None
     cents: int | None
 
-    @property
-    def group(self) -> Group:
-        return Group(self.zone_id, self.organisation_id, self.kind, self.fy_first, self.fy_last, self.fy_start_month,
-                     self.sector, bool(self.is_aggregate),  # SQLite gives booleans as 0/1
-                     self.municipality_id, self.precision)
+    @classmethod
+    def from_row(cls, row) -> "Located":
+        """A database row: the group's fields, location, split and the sum in Rand."""
+        fields = list(row[:len(GROUP_FIELDS)])
+        fields[GROUP_FIELDS.index("is_aggregate")] = bool(fields[GROUP_FIELDS.index("is_aggregate")])  # SQLite: 0/1
+        location_id, split, amount = row[len(GROUP_FIELDS):]
+        return cls(Group._make(fields), location_id, split, to_cents(amount))
 
 
 # The located query. {zones} and {kinds} are filled by located_query with placeholders; columns
-# are named as the fields of Located, in its order. `here`: the zones' locations; `shared`: for the
-# projects among them with several locations (a few per cent), how many, whether any has an explicit
-# share and which is the last (it takes the rounding cents), worked out once per project.
+# are named as the fields of Group, then location_id, split and amount (Located.from_row reads them).
+# `here`: the zones' locations; `shared`: for the projects among them with several locations (a few
+# per cent), how many, whether any has an explicit share and which is the last (it takes the
+# rounding cents), worked out once per project.
 LOCATED_SQL = """
 WITH here AS (
     SELECT loc.id, loc.project_id, loc.zone_id, loc.municipality_id, loc."precision"
@@ -133,7 +127,7 @@ def located_rows(zone_ids=None, kinds=None, demo=False) -> list[Located]:
     sql, params = located_query(zone_ids, kinds, demo)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [Located._make((*row[:-1], to_cents(row[-1]))) for row in cursor.fetchall()]
+        return [Located.from_row(row) for row in cursor.fetchall()]
 
 
 def cents(value):
