@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "ddm.jobs",
     "ddm.places",
     "ddm.accounts",
     "ddm.facilities",

@@ -170,6 +170,7 @@ MATRIX: dict[str, tuple] = {
     "capacity:zone_xlsx": ("/capacity/zones/DC15/skills.xlsx", ALIKE, SAME),
     "capacity:municipality": ("/capacity/municipalities/EC157/", EVERYONE, SAME),
     "capacity:upload": ("/capacity/municipalities/EC157/upload/", None, SKILLS_EDITORS),
+    "capacity:upload_job": ("/capacity/municipalities/EC157/uploads/{skills_job}/", SKILLS_EDITORS, None),
     "capacity:override": ("/capacity/municipalities/EC157/overrides/", None, SKILLS_EDITORS),
     "capacity:template": ("/capacity/skills/template.xlsx", ALIKE, SAME),
     "engagement:national": ("/engagement/", EVERYONE, SAME),
@@ -311,6 +312,7 @@ def _objects(users):
     from ddm.engagement.models import Event, Item
     from ddm.investment import review
     from ddm.investment.models import BudgetLine, ConsolidatedUpload, Location, Precision, Project
+    from ddm.jobs.models import FileJob
     from ddm.oneplan.models import Action, Commitment, OnePlan, PlanIndicator
 
     bootstrap.load_demo(lambda message: None)
@@ -336,12 +338,14 @@ def _objects(users):
     attachment = PlanAttachment.objects.create(hub=hub, title="Plan", file=ContentFile(b"%PDF-1.4", name="plan.pdf"))
     event = Event.objects.create(kind="imbizo", title="Matrix imbizo", zone=dc15, date=date(2026, 1, 15))
     item = Item.objects.create(event=event, kind="commitment", text="Open the clinic", owner_organisation=health)
+    skills_job = FileJob.objects.create(kind="skills", filename="audit.csv", params={"municipality": "EC157"},
+                                        status="done", result={"status": "rejected", "errors": [], "rejected": []})
     return {
         "project": project.pk, "other_project": other.pk, "submission": submission.pk, "consolidated": consolidated.pk,
         "focal_area": action.strategy.focal_area_id, "strategy": action.strategy_id, "action": action.pk,
         "commitment": commitment.pk, "indicator": PlanIndicator.objects.filter(version=version).first().pk,
         "hub": hub.pk, "attachment": attachment.pk, "event": event.pk, "item": item.pk,
-        "user": users["submitter"].pk, "role": users["submitter"].ddm_roles.get().pk,
+        "user": users["submitter"].pk, "role": users["submitter"].ddm_roles.get().pk, "skills_job": skills_job.pk,
     }
 
 

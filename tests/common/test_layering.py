@@ -22,6 +22,7 @@ LAYERS = [
      "replica"],  # shared; `ddm` is __init__
     ["exports", "charts", "backup"],
     ["tabular"],
+    ["jobs"],
     ["places"],
     ["accounts"],
     ["facilities"],

@@ -1,24 +1,22 @@
 """The hostile-file corpus of issue #15: files an attacker or a clumsy official would send, each with
-its expected outcome. Generated here (no committed binaries); ``python hostile_corpus.py DIR`` writes
-them out for manual probing (the CLI, the web upload).
+its expected outcome. Generated here (no committed binaries, builders in tests/hostile_files.py);
+``PYTHONPATH=tests python hostile_corpus.py DIR`` writes them out for manual probing (the CLI, the web upload).
 
 A case is ``Case(name, filename, make, expect, accept_valid=False, settings={})``: ``make()`` returns the
 file's bytes; ``expect`` is an ``Expect`` (status, an error/warning regex that must match some issue,
 the references that must exist afterwards). ``settings`` lowers a limit so a limit's breach is cheap.
 """
 
-import io
 import random
 import sys
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import xlsxwriter
 from django.utils import timezone
 
+from hostile_files import book, cell, csv, letters, ods, plain_zip, raw_xlsx, sheet_xml, zip_bomb
+
 HEADER = ["Project ID", "Project", "Financial year", "Amount"]
-NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 TODAY = timezone.localdate()
 THIS_FY = TODAY.year if TODAY.month >= 4 else TODAY.year - 1
 
@@ -50,68 +48,8 @@ def fy(start):
     return f"{start}/{(start + 1) % 100:02d}"
 
 
-def csv(rows, encoding="utf-8", sep=";"):
-    return "".join(sep.join(str(v) for v in row) + "\r\n" for row in rows).encode(encoding)
-
-
 def good_rows(n=1):
     return [[f"P{i}", f"Road {i}", fy(2020), 100 + i] for i in range(1, n + 1)]
-
-
-def book(sheets, hidden=()):
-    """A well-formed XLSX (xlsxwriter): sheets = [(name, rows)]."""
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
-    for name, rows in sheets:
-        sheet = workbook.add_worksheet(name)
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                if value is not None:
-                    sheet.write(r, c, value)
-        if name in hidden:
-            sheet.hide()
-    if hidden:
-        workbook.worksheets()[[n for n, _ in sheets].index(next(n for n, _ in sheets if n not in hidden))].activate()
-    workbook.close()
-    return buffer.getvalue()
-
-
-def raw_xlsx(sheet_xml, content_types_extra="", members=(), workbook_xml=None, drop=()):
-    """A hand-made XLSX zip whose worksheet XML is given as is."""
-    parts = {
-        "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-        'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships'
-        '+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override '
-        'PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-        f'spreadsheetml.worksheet+xml"/>{content_types_extra}</Types>',
-        "_rels/.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
-        'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-        'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
-        "xl/workbook.xml": workbook_xml or f'<?xml version="1.0"?><workbook {NS} xmlns:r="http://schemas.'
-        'openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" '
-        'r:id="rId1"/></sheets></workbook>',
-        "xl/_rels/workbook.xml.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org'
-        '/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
-        'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
-        "xl/worksheets/sheet1.xml": sheet_xml,
-    }
-    parts.update(dict(members))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            if name not in drop:
-                archive.writestr(name, data)
-    return buffer.getvalue()
-
-
-def cell(ref, text):
-    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
-
-
-def sheet_xml(rows_xml, dimension=""):
-    dim = f'<dimension ref="{dimension}"/>' if dimension else ""
-    return f'<?xml version="1.0"?><worksheet {NS}>{dim}<sheetData>{rows_xml}</sheetData></worksheet>'
 
 
 def header_row_xml():
@@ -128,25 +66,9 @@ def far_cell():
 
 
 def many_cells(n_rows, n_cols=4):
-    rows = "".join(f'<row r="{r}">' + "".join(f'<c r="{_letters(c)}{r}"><v>1</v></c>' for c in range(1, n_cols + 1))
+    rows = "".join(f'<row r="{r}">' + "".join(f'<c r="{letters(c)}{r}"><v>1</v></c>' for c in range(1, n_cols + 1))
                    + "</row>" for r in range(2, n_rows + 2))
     return raw_xlsx(sheet_xml(header_row_xml() + rows))
-
-
-def _letters(index):
-    letters = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def zip_bomb():
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("xl/worksheets/sheet1.xml", b"<" + b"a" * (50 * 1024 * 1024) + b"/>")
-    return buffer.getvalue()
 
 
 def xxe():
@@ -163,21 +85,6 @@ def laughs():
                     + '<c r="D2"><v>5</v></c></row>').replace('<?xml version="1.0"?>',
                                                                 f'<?xml version="1.0"?><!DOCTYPE x [{entities}]>')
     return raw_xlsx(xml)
-
-
-def ods():
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
-        archive.writestr("content.xml", "<office:document-content/>")
-    return buffer.getvalue()
-
-
-def plain_zip():
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("readme.txt", "hello")
-    return buffer.getvalue()
 
 
 def rejected(error):

@@ -2,12 +2,13 @@
 a correct partial write: no exception, no "failed" submission, nothing half-written, every stored value
 within what both databases hold. The web upload of the worst of them leaves the server serving."""
 
+import io
 import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
-from hostile_corpus import CASES, far_cell, io
+from hostile_corpus import CASES, far_cell
 
 from ddm.accounts.models import RoleKind
 from ddm.investment.intake.limits import MAX_AMOUNT

@@ -5,14 +5,22 @@ issues naming file, sheet, row, column, value and reason. All or nothing by defa
 error and nothing is written; with accept_valid the valid rows are written and the rejected
 ones listed. Each successful import is a new SkillsAudit, which becomes the municipality's
 current audit (older audits are kept).
+
+The web upload never reads the file itself: it becomes a ddm.jobs file job of kind "skills", run by
+the job worker through ``run_skills_job`` (registered by CapacityConfig.ready), whose report (the
+``as_dict`` below, plus the rejected rows to download) the upload page shows.
 """
 
 from dataclasses import dataclass, field
+from typing import IO, Any
 
 from django.db import transaction
 from rapidfuzz import process
 
 from ddm.capacity.models import AuditEntry, Skill, SkillLevel, SkillsAudit
+from ddm.capacity.services import audit_subject
+from ddm.jobs.models import FileJob
+from ddm.jobs.reports import cell_json
 from ddm.tabular import HeaderError, IssueLog, TableError, detect_header, open_table, rejected_rows_xlsx
 
 SYNONYMS = {
@@ -155,11 +163,16 @@ def _yes_no(text):
 
 def read_rows(source, filename, place, log, rejected):
     """(sheet, header texts, rows_read, [valid AuditEntry]) from the first sheet with the audit header;
-    rejected rows are appended to ``rejected`` as (values, [messages])."""
+    rejected rows are appended to ``rejected`` as (values, [messages]). A file the reader refuses (also
+    while its rows stream: a workbook is read lazily, in ddm.tabular's sandbox) is ImportRefused."""
     try:
-        tables = open_table(source, filename)
+        return _read_rows(source, filename, place, log, rejected)
     except TableError as exc:
         raise ImportRefused(str(exc)) from exc
+
+
+def _read_rows(source, filename, place, log, rejected):
+    tables = open_table(source, filename)
     header = rows = None
     problems = []
     for table in tables:
@@ -205,6 +218,36 @@ def import_skills(source, filename, place, user=None, channel="cli", dry_run=Fal
         AuditEntry.objects.bulk_create(valid, batch_size=1000)
     result.audit = audit
     return result
+
+
+JOB_KIND = "skills"
+REJECTED_KEPT = 20000  # rejected rows kept on a job's report for download (counts stay exact)
+
+
+def run_skills_job(job: FileJob, handle: IO[bytes]) -> dict[str, Any]:
+    """The job worker's import of an uploaded skills audit (params: municipality, dry_run, accept_valid):
+    the report of ``ImportResult.as_dict`` plus the header and rejected rows; a refused file's report
+    names the file and the reason. Writes in one transaction (import_skills), or nothing."""
+    params = job.params
+    place = audit_subject(params["municipality"])
+    try:
+        result = import_skills(handle, job.filename, place, user=job.user, channel="upload",
+                               dry_run=bool(params.get("dry_run")), accept_valid=bool(params.get("accept_valid")))
+    except ImportRefused as exc:
+        return refused_report(place.code, job.filename, str(exc), dry_run=bool(params.get("dry_run")))
+    report = result.as_dict()
+    report["header"] = [cell_json(text) for text in result.header_texts]
+    report["rejected"] = [[[cell_json(v) for v in values], messages]
+                          for values, messages in result.rejected[:REJECTED_KEPT]]
+    return report
+
+
+def refused_report(municipality: str, filename: str, reason: str, dry_run: bool = False) -> dict[str, Any]:
+    """The report of a file that could not be read at all (one error naming the file and the reason)."""
+    return {"municipality": municipality, "file": filename, "sheet": "", "status": "rejected", "dry_run": dry_run,
+            "rows_read": 0, "rows_valid": 0, "rows_rejected": 0, "entries_written": 0, "audit_id": None,
+            "errors": [{"level": "error", "message": reason, "file": filename, "sheet": "", "row": None,
+                        "column": "", "value": None}], "warnings": [], "header": [], "rejected": []}
 
 
 def template_sheets():

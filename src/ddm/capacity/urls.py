@@ -16,6 +16,7 @@ urlpatterns = [
     path("zones/<str:code>/skills.xlsx", views.zone_xlsx, name="zone_xlsx"),
     path("municipalities/<str:code>/", views.municipality, name="municipality"),
     path("municipalities/<str:code>/upload/", views.upload_skills, name="upload"),
+    path("municipalities/<str:code>/uploads/<int:pk>/", views.upload_job, name="upload_job"),
     path("municipalities/<str:code>/overrides/", views.set_override, name="override"),
     path("skills/template.xlsx", views.template_xlsx, name="template"),
 ]

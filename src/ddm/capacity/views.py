@@ -10,15 +10,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from ddm.capacity import access, services
 from ddm.capacity.exports import report_sheets
 from ddm.capacity.forms import AttachmentForm, HubForm, OverrideForm, PlanForm, PositionForm, SkillsUploadForm
 from ddm.capacity.models import HubRole, Position, SkillsAudit
-from ddm.capacity.skills_import import ImportRefused, import_skills, template_sheets
+from ddm.capacity.skills_import import JOB_KIND, template_sheets
 from ddm.exports import XLSX_TYPE, xlsx_response
+from ddm.jobs import runner
+from ddm.jobs.models import FileJob
 from ddm.places.models import Place
+from ddm.tabular import rejected_rows_xlsx
 from ddm.web import date_param
 
 
@@ -144,7 +147,7 @@ def _municipality(code):
         raise Http404(str(exc)) from exc
 
 
-def municipality(request, code, upload_result=None, upload_form=None, status=200):
+def municipality(request, code, job=None, upload_form=None, status=200):
     place = _municipality(code)
     body = services.body_gaps([place])[0]
     can_edit = access.can_edit_skills(request.user, place)
@@ -153,19 +156,20 @@ def municipality(request, code, upload_result=None, upload_form=None, status=200
         "audits": SkillsAudit.objects.filter(municipality=place)[:10],
         "entries": body.audit.entries.select_related("skill") if body.audit else [],
         "upload_form": upload_form or SkillsUploadForm(), "override_form": OverrideForm(),
-        "result": upload_result, "rejected_href": _rejected_href(upload_result),
-        "finance": services.finance_of([place])[0][1],
+        "job": job, "result": job.result if job is not None and not job.running else None,
+        "rejected_href": _rejected_href(job), "finance": services.finance_of([place])[0][1],
     }, status=status)
 
 
-# Rejected rows are offered as an inline download (nothing is stored for a rejected import).
+# Rejected rows are offered as an inline download, built from the job's report.
 REJECTED_INLINE_MAX = 2 * 1024 * 1024
 
 
-def _rejected_href(result):
-    if result is None or not result.rejected:
+def _rejected_href(job):
+    if job is None or not (job.result or {}).get("rejected"):
         return ""
-    data = result.rejected_xlsx()
+    data = rejected_rows_xlsx(job.result.get("header") or [], [(values, messages)
+                                                               for values, messages in job.result["rejected"]])
     if len(data) > REJECTED_INLINE_MAX:
         return ""
     return f"data:{XLSX_TYPE};base64,{base64.b64encode(data).decode()}"
@@ -173,24 +177,27 @@ def _rejected_href(result):
 
 @require_POST
 def upload_skills(request, code):
+    """Keep the file and let the job worker read it (ddm.jobs); the page of the job shows its report."""
     place = _municipality(code)
     access.check_skills(request, place)
     form = SkillsUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return municipality(request, code, upload_form=form, status=400)
-    upload = form.cleaned_data["file"]
-    try:
-        result = import_skills(upload, upload.name, place, user=request.user, channel="upload",
-                               dry_run=form.cleaned_data["dry_run"], accept_valid=form.cleaned_data["accept_valid"])
-    except ImportRefused as exc:
-        messages.error(request, str(exc))
-        return municipality(request, code, upload_form=form, status=400)
-    if result.audit is not None:
-        messages.success(request, f"Skills audit imported: {result.audit.entries.count()} entries "
-                                  f"({result.rows_rejected} rows rejected).")
-        return redirect("capacity:municipality", code=place.code)
-    return municipality(request, code, upload_result=result, upload_form=form,
-                        status=200 if result.status != "rejected" else 400)
+    job = runner.start(JOB_KIND, form.cleaned_data["file"], request.user, {
+        "municipality": place.code, "dry_run": form.cleaned_data["dry_run"],
+        "accept_valid": form.cleaned_data["accept_valid"]})
+    return redirect("capacity:upload_job", code=place.code, pk=job.pk)
+
+
+@require_GET
+def upload_job(request, code, pk):
+    """An uploaded audit's job: its status while the worker reads it (the page refreshes), then its report."""
+    place = _municipality(code)
+    access.check_skills(request, place)
+    job = get_object_or_404(FileJob, pk=pk, kind=JOB_KIND, params__municipality=place.code)
+    if job.status == "running" and runner.fail_abandoned([job]):
+        job.refresh_from_db()
+    return municipality(request, code, job=job)
 
 
 @require_POST
