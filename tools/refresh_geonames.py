@@ -1,6 +1,6 @@
 """Dev-time tool, not part of the product: refresh src/ddm/places/data/geonames_ZA.csv from a
 reference-data folder whose gazetteer/ subfolder holds GeoNames' cities500 and postal-code extracts for
-South Africa; then rebuild the gazetteer with `python -m ddm.places.gazetteer_build`.
+South Africa; then rebuild the gazetteer with `python tools/build_gazetteer.py`.
 
     python tools/refresh_geonames.py DATA_DIR
 """

@@ -5,15 +5,19 @@
     resolve_name("Middelburg", province="MP") -> Middelburg MP
 
 Settlements come from two packaged files: data/towns.csv (curated main towns and their former names)
-and data/gazetteer.csv.gz (about 12,000 villages, suburbs and towns from GeoNames and the DBE school
-and DoH facility lists, each placed by the locator; built by ddm.places.gazetteer_build). A gazetteer
-place carries a weight (its evidence: schools, clinics, GeoNames) so that one school giving a distant
-postal town does not make a name ambiguous: among places of one name, those with less than
-MINOR_SHARE of the best's weight are evidence noise: neither competing nor listed. Curated places weigh CURATED_WEIGHT.
+and data/gazetteer.csv.gz (about 26,000 villages, suburbs and towns from Stats SA's Census 2011 main and
+sub places, GeoNames and the DBE school and DoH facility lists, each placed by the locator; built by
+ddm.places.gazetteer_build). A gazetteer place carries a weight (its evidence: Census places, schools,
+clinics, GeoNames) so that one school giving a distant postal town does not make a name ambiguous: among
+places of one name, those with less than MINOR_SHARE of the best's weight are evidence noise: neither
+competing nor listed. Curated places weigh CURATED_WEIGHT.
 
 Matching is on a normalised key (accents, apostrophes, hyphens, dots, "!" and case removed), so
 "Khâi-Ma", "Khai Ma" and "KHAIMA" are the same name. Match kinds, best first: code, then names (exact and
 alias = historic or older names, ordered by weight), then fuzzy (rapidfuzz, only when no name matches).
+A name that matches nothing as written is tried without the words lists put around settlement names
+("Njakazi A/A", "Mafukani Village", "P.O. Mmangala") and part by part ("Emahukwini / Doornhoek") before
+any spelling is guessed.
 A result is ambiguous when its best-ranked candidates point at places that do not nest (two
 different municipalities), not when a town and the municipality containing it both match.
 """
@@ -49,6 +53,16 @@ MAX_FUZZY_CANDIDATES = 10
 # villages were wrong more often than right (benchmarks/gazetteer.py).
 FUZZY_MIN_EVIDENCE = 10
 
+# Words around a settlement name in lists that are not part of it: "Mthambalala Area", "Njakazi A/A"
+# (administrative area), "Zashuke T/A" (tribal authority), "Kalbaskraal SP" (Stats SA sub place).
+DESCRIPTOR_AFTER = re.compile(
+    r"[\s,]+(village|area|a/a|t/a|t/authority|tribal (authority|authorty|council|court|area)|traditional "
+    r"(authority|council)|farm|reserve|section|location|loc|informal settlement|settlement|sp\d*|agri|trust)$", re.I)
+DESCRIPTOR_BEFORE = re.compile(r"^(p\.\s*o\b\.?|p\s?o\.|p\s?o\s|via\s|c/o\s|farm\s)\s*", re.I)
+# The same words written onto the name without a space ("MAFUKANIVILLAGE"), as keys.
+KEY_SUFFIXES = ("village", "area", "section", "farm", "location")
+PART_SEPARATOR = re.compile(r"\s*[/,;]\s*")
+
 # Older names of provinces still found in departmental spreadsheets.
 PROVINCE_ALIASES = {
     "LIM": ["Northern Province", "Northern Transvaal"], "MP": ["Eastern Transvaal"],
@@ -61,6 +75,28 @@ def normalise(text):
     text = unicodedata.normalize("NFKD", str(text))
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
     return re.sub(r"[^a-z0-9]+", "", text)
+
+
+def strip_descriptors(text):
+    """A settlement name without the list's words around it ("P.O. Mmangala Village" -> "Mmangala")."""
+    text = str(text).strip()
+    while True:
+        stripped = DESCRIPTOR_BEFORE.sub("", DESCRIPTOR_AFTER.sub("", text)).strip(" ,;.-")
+        if stripped == text or len(normalise(stripped)) < 3:
+            return text
+        text = stripped
+
+
+def variant_keys(text):
+    """Keys to try, in order, when a name as written matches nothing: without descriptors, then each part
+    of "A / B" or "A, B" (without descriptors), then without a descriptor written onto the name."""
+    keys = [normalise(strip_descriptors(text))]
+    parts = [p for p in PART_SEPARATOR.split(text) if p.strip()]
+    if len(parts) > 1:
+        keys += [normalise(strip_descriptors(p)) for p in parts]
+    whole = normalise(text)
+    keys += [whole[: -len(s)] for s in KEY_SUFFIXES if whole.endswith(s) and len(whole) - len(s) >= 3]
+    return [k for k in dict.fromkeys(keys) if k and k != whole]
 
 
 @dataclass
@@ -141,6 +177,8 @@ class Gazetteer:
         candidates = self._code_matches(key) + self._name_matches(key)
         if province:
             candidates = [c for c in candidates if c.province == province]
+        if not candidates:
+            candidates = self._variant_matches(query, province)
         if not candidates and len(key) >= FUZZY_MIN_LENGTH:
             candidates = _dedupe(self._fuzzy_matches(key, province))[:MAX_FUZZY_CANDIDATES]
         candidates = _in_context(_without_shadowed(_dedupe(candidates)), context)
@@ -163,6 +201,14 @@ class Gazetteer:
 
     def _name_matches(self, key):
         return [_copy(e.place, e.match, 100.0, e.place.matched_name) for e in self._by_key.get(key, [])]
+
+    def _variant_matches(self, query, province):
+        """Name matches of the first variant of the query that has any (see variant_keys)."""
+        for variant in variant_keys(query):
+            found = [c for c in self._name_matches(variant) if province is None or c.province == province]
+            if found:
+                return found
+        return []
 
     def _fuzzy_matches(self, key, province):
         hits = process.extract(key, self._keys, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE, limit=None)
