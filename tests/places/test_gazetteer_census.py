@@ -71,9 +71,11 @@ def test_strip_descriptors(raw, stripped):
 
 
 def test_variant_keys_try_the_name_then_its_parts_then_a_descriptor_written_onto_it():
-    assert variant_keys("EMAHUKWINI / DOORNHOEK AREA") == ["emahukwinidoornhoek", "emahukwini", "doornhoek"]
-    assert variant_keys("MAFUKANIVILLAGE") == ["mafukani"]
-    assert variant_keys("Mthatha") == []
+    assert variant_keys("EMAHUKWINI / DOORNHOEK AREA")[:3] == ["emahukwinidoornhoek", "emahukwini", "doornhoek"]
+    assert variant_keys("MAFUKANIVILLAGE")[0] == "mafukani"
+    assert variant_keys("Mokgola V")[0] == "mokgola"
+    assert variant_keys("Ga-Mothapo") == ["mothapo", "kwagamothapo", "gagamothapo", "egamothapo"]
+    assert variant_keys("Bhejane") == ["kwabhejane", "gabhejane", "ebhejane"]
 
 
 def _place(name, municipality, zone, province, weight):
