@@ -5,6 +5,7 @@ ddm report alignment [--service water] [--json|--csv]
 ddm report localisation [--json|--csv]
 """
 
+import functools
 import sys
 
 import click
@@ -23,14 +24,27 @@ def register(cli, import_group, report_group):
 
 
 def _output_flags(func):
-    func = click.option("--csv", "as_csv", is_flag=True, help="CSV on stdout (formula-safe).")(func)
-    func = click.option("--json", "as_json", is_flag=True, help="JSON on stdout (documented, stable shape).")(func)
-    return func
+    """--json and --csv, refused together before the command runs."""
+    @functools.wraps(func)
+    def checked(*args, as_json, as_csv, **kwargs):
+        if as_json and as_csv:
+            raise click.UsageError("choose one of --json and --csv")
+        return func(*args, as_json=as_json, as_csv=as_csv, **kwargs)
+
+    checked = click.option("--csv", "as_csv", is_flag=True, help="CSV on stdout (formula-safe).")(checked)
+    return click.option("--json", "as_json", is_flag=True, help="JSON on stdout (documented, stable shape).")(checked)
 
 
-def _write_csv(header, rows):
-    sys.stdout.buffer.write(csv_bytes(header, rows).decode("utf-8-sig").encode("utf-8"))
-    sys.stdout.flush()
+def _emit(report, as_json, as_csv, *, to_json, csv_header, to_csv_rows, to_text_lines):
+    """One report in the format asked for: JSON, formula-safe CSV (without the BOM) or text lines."""
+    if as_json:
+        echo_json(to_json(report))
+    elif as_csv:
+        sys.stdout.buffer.write(csv_bytes(csv_header, to_csv_rows(report)).decode("utf-8-sig").encode("utf-8"))
+        sys.stdout.flush()
+    else:
+        for line in to_text_lines(report):
+            click.echo(line)
 
 
 @click.command()
@@ -46,29 +60,23 @@ def duplicates(zone_code, min_score, as_json, as_csv):
     "organisation", "reference", "title"}, "b": {...}, "cluster", "previous_decision"}],
     "clusters": [{"cluster", "size", "projects": [ids]}]}.
     """
-    if as_json and as_csv:
-        raise click.UsageError("choose one of --json and --csv")
     zone = Place.objects.zones().filter(code=zone_code.upper()).select_related("province").first()
     if zone is None:
         fail(f"no zone with code {zone_code!r} (use a district or metro MDB code such as DC15 or ETH)")
     candidates = review.zone_candidates(zone, DEFAULT_THRESHOLD if min_score is None else min_score)
-    if as_json:
-        echo_json(review.candidates_json(candidates))
-    elif as_csv:
-        _write_csv(review.CSV_HEADER, review.candidates_rows(candidates))
-    else:
-        _print_candidates(candidates)
+    _emit(candidates, as_json, as_csv, to_json=review.candidates_json, csv_header=review.CSV_HEADER,
+          to_csv_rows=review.candidates_rows, to_text_lines=_candidate_lines)
 
 
-def _print_candidates(candidates):
-    click.echo(f"{candidates.zone.code} {candidates.zone.name}: {len(candidates.pairs)} candidate pairs scoring "
-               f">= {candidates.threshold} among {candidates.project_count} projects; "
-               f"{len(candidates.clusters)} clusters; {candidates.reviewed_hidden} decided pairs hidden")
+def _candidate_lines(candidates):
+    yield (f"{candidates.zone.code} {candidates.zone.name}: {len(candidates.pairs)} candidate pairs scoring "
+           f">= {candidates.threshold} among {candidates.project_count} projects; "
+           f"{len(candidates.clusters)} clusters; {candidates.reviewed_hidden} decided pairs hidden")
     for pair in candidates.pairs:
-        click.echo(f"\n[{pair.score:3d}] cluster {pair.cluster}")
+        yield f"\n[{pair.score:3d}] cluster {pair.cluster}"
         for record in (pair.a, pair.b):
-            click.echo(f"  {record.organisation} {record.reference}: {record.title}")
-        click.echo("  " + "; ".join(pair.reasons))
+            yield f"  {record.organisation} {record.reference}: {record.title}"
+        yield "  " + "; ".join(pair.reasons)
 
 
 @click.command(name="alignment")
@@ -86,20 +94,13 @@ def alignment_report(service, kind, years, as_json, as_csv):
     "total_spend", "zones": [{"rank", "zone", "name", "province", "backlog", "backlog_rate", "population",
     "spend", "per_capita", "per_backlog", "backlog_share", "spend_share", "need_ratio", "no_spend"}]}]}.
     """
-    if as_json and as_csv:
-        raise click.UsageError("choose one of --json and --csv")
     try:
         parsed = needs.parse_years(list(years))
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--year") from None
     report = needs.alignment(services=[service] if service else None, kind=kind, years=parsed)
-    if as_json:
-        echo_json(needs.as_json(report))
-    elif as_csv:
-        _write_csv(needs.CSV_HEADER, needs.csv_rows(report))
-    else:
-        for line in needs.text_lines(report):
-            click.echo(line)
+    _emit(report, as_json, as_csv, to_json=needs.as_json, csv_header=needs.CSV_HEADER, to_csv_rows=needs.csv_rows,
+          to_text_lines=needs.text_lines)
 
 
 @click.command(name="localisation")
@@ -114,13 +115,6 @@ def localisation_report(kind, as_json, as_csv):
     zone}, "province_level", "national_level", "unmapped", "zones_expected", "zones_without": [codes],
     "only_national_or_province"}]}.
     """
-    if as_json and as_csv:
-        raise click.UsageError("choose one of --json and --csv")
     report = localisation.localisation(kind)
-    if as_json:
-        echo_json(localisation.as_json(report))
-    elif as_csv:
-        _write_csv(localisation.CSV_HEADER, localisation.csv_rows(report))
-    else:
-        for line in localisation.text_lines(report):
-            click.echo(line)
+    _emit(report, as_json, as_csv, to_json=localisation.as_json, csv_header=localisation.CSV_HEADER,
+          to_csv_rows=localisation.csv_rows, to_text_lines=localisation.text_lines)
