@@ -152,43 +152,53 @@ def _school(row, distance=None):
 
 # -- flags --------------------------------------------------------------------------------------
 
+def _projects_near(projects, sector, points, radius_km):
+    """(row, distances to every point, indices of the points within radius_km, nearest first) of each project
+    of the sector with at least one point within the radius."""
+    if not points.rows:
+        return
+    for row in projects:
+        if row["project__sector"] != sector:
+            continue
+        near = distances_km(row["latitude"], row["longitude"], points.lats, points.lons)
+        within = sorted(np.flatnonzero(near <= radius_km), key=lambda i, near=near: near[i])
+        if within:
+            yield row, near, within
+
+
+def _project_flag(kind, row, evidence, reason):
+    return Flag(kind, row["municipality__code"] or "", row["project__title"], _project(row), evidence, reason)
+
+
 def school_flags(projects, schools):
     flags = []
-    for row in projects:
-        if row["project__sector"] != "education" or not schools.rows:
-            continue
-        near = distances_km(row["latitude"], row["longitude"], schools.lats, schools.lons)
-        within = np.flatnonzero(near <= NEAR_SCHOOL_KM)
+    for row, near, within in _projects_near(projects, "education", schools, NEAR_SCHOOL_KM):
         small = [i for i in within if schools.rows[i]["learners"] is not None
                  and schools.rows[i]["learners"] < SMALL_ENROLMENT]
         if not small:
             continue
-        evidence = sorted((_school(schools.rows[i], near[i]) for i in within), key=lambda e: e["distance_km"])
+        # by the distance shown (0.1 km), schools at the same shown distance in list order
+        evidence = sorted((_school(schools.rows[i], near[i]) for i in sorted(within)), key=lambda e: e["distance_km"])
         names = "; ".join(f"{schools.rows[i]['name']} ({schools.rows[i]['learners']} learners, {near[i]:.1f} km)"
-                          for i in sorted(small, key=lambda i: near[i]))
-        flags.append(Flag("school_near_small_schools", row["municipality__code"] or "", row["project__title"],
-                          _project(row), evidence,
-                          f"{len(small)} of the {len(within)} schools within {NEAR_SCHOOL_KM:g} km have fewer than "
-                          f"{SMALL_ENROLMENT} learners (2024): {names}"))
+                          for i in small)
+        flags.append(_project_flag(
+            "school_near_small_schools", row, evidence,
+            f"{len(small)} of the {len(within)} schools within {NEAR_SCHOOL_KM:g} km have fewer than "
+            f"{SMALL_ENROLMENT} learners (2024): {names}"))
     return flags
 
 
 def clinic_flags(projects, clinics):
+    new_works = [p for p in projects if not WORK_ON_EXISTING.search(p["project__title"])]
     flags = []
-    for row in projects:
-        if row["project__sector"] != "health" or not clinics.rows or WORK_ON_EXISTING.search(row["project__title"]):
-            continue
-        near = distances_km(row["latitude"], row["longitude"], clinics.lats, clinics.lons)
-        within = sorted(np.flatnonzero(near <= BESIDE_CLINIC_KM), key=lambda i: near[i])
-        if not within:
-            continue
+    for row, near, within in _projects_near(new_works, "health", clinics, BESIDE_CLINIC_KM):
         evidence = [{"facility": clinics.rows[i]["id"], "name": clinics.rows[i]["name"],
                      "kind": clinics.rows[i]["kind"], "distance_km": round(float(near[i]), 1)} for i in within]
         names = "; ".join(f"{e['name']} ({e['distance_km']:.1f} km)" for e in evidence)
-        flags.append(Flag("clinic_beside_clinic", row["municipality__code"] or "", row["project__title"],
-                          _project(row), evidence,
-                          f"{len(within)} existing health facilit{'y' if len(within) == 1 else 'ies'} within "
-                          f"{BESIDE_CLINIC_KM:g} km: {names}"))
+        flags.append(_project_flag(
+            "clinic_beside_clinic", row, evidence,
+            f"{len(within)} existing health facilit{'y' if len(within) == 1 else 'ies'} within "
+            f"{BESIDE_CLINIC_KM:g} km: {names}"))
     return flags
 
 
