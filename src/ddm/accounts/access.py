@@ -11,7 +11,11 @@ Reading public pages needs no login. Writing needs a role whose scope covers the
 - viewer: reads what is public, writes nothing.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from ddm.accounts.models import GOVERNMENT_SPHERES, Organisation, Role, RoleKind, Sphere
@@ -123,11 +127,22 @@ def require_login(request):
         raise PermissionDenied("Sign in to make changes.")
 
 
+def require_permission(request: HttpRequest, allowed: Callable[[Any], bool], refusal: str) -> None:
+    """Refuses a visitor who has not signed in, then a user for whom allowed(user) is false, with the refusal."""
+    require_login(request)
+    if not allowed(request.user):
+        raise PermissionDenied(refusal)
+
+
+def require_coordinator(request: HttpRequest, place: Place) -> None:
+    """Refuses a user who does not coordinate the place's zone (admin, provincial coordinator, hub member)."""
+    require_permission(request, lambda user: can_coordinate_place(user, place),
+                       f"You have no role covering {place.code} {place.display_name}.")
+
+
 def get_zone_for_user(request, code, write=False):
     """The zone with this MDB code; with write=True the user must coordinate it."""
     zone = get_object_or_404(Place.objects.zones(), code=code.upper())
     if write:
-        require_login(request)
-        if not can_coordinate_place(request.user, zone):
-            raise PermissionDenied(f"You have no role covering {zone.code} {zone.display_name}.")
+        require_coordinator(request, zone)
     return zone

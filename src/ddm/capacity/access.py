@@ -6,9 +6,7 @@
   (admin, provincial coordinator, hub member) and the municipality's own submitters.
 """
 
-from django.core.exceptions import PermissionDenied
-
-from ddm.accounts.access import can_coordinate_place, can_submit_for, is_admin, require_login, roles_of
+from ddm.accounts.access import can_coordinate_place, can_submit_for, is_admin, require_permission, roles_of
 from ddm.accounts.models import Organisation, RoleKind
 
 
@@ -24,9 +22,7 @@ def can_create_hub(user):
 
 
 def check_create_hub(request):
-    require_login(request)
-    if not can_create_hub(request.user):
-        raise PermissionDenied("Only administrators and provincial coordinators register hubs.")
+    require_permission(request, can_create_hub, "Only administrators and provincial coordinators register hubs.")
 
 
 def municipality_organisations(place):
@@ -41,12 +37,9 @@ def can_edit_skills(user, place):
 
 
 def check_hub(request, hub):
-    require_login(request)
-    if not can_edit_hub(request.user, hub):
-        raise PermissionDenied(f"You have no role covering the zones of {hub.name}.")
+    require_permission(request, lambda user: can_edit_hub(user, hub), f"You have no role covering the zones of {hub.name}.")
 
 
 def check_skills(request, place):
-    require_login(request)
-    if not can_edit_skills(request.user, place):
-        raise PermissionDenied(f"You may not change the skills audit of {place.code} {place.name}.")
+    require_permission(request, lambda user: can_edit_skills(user, place),
+                       f"You may not change the skills audit of {place.code} {place.name}.")

@@ -2,9 +2,7 @@
 whoever coordinates the zone (admin, provincial coordinator, hub member); an item's owner
 organisation's submitters may add follow-ups to it."""
 
-from django.core.exceptions import PermissionDenied
-
-from ddm.accounts.access import can_coordinate_place, can_submit_for, require_login
+from ddm.accounts.access import can_coordinate_place, can_submit_for, require_coordinator, require_permission
 
 
 def can_edit_event(user, event):
@@ -18,12 +16,9 @@ def can_follow_up(user, item):
 
 
 def check_event(request, event):
-    require_login(request)
-    if not can_edit_event(request.user, event):
-        raise PermissionDenied(f"You have no role covering {event.zone.code} {event.zone.display_name}.")
+    require_coordinator(request, event.zone)
 
 
 def check_follow_up(request, item):
-    require_login(request)
-    if not can_follow_up(request.user, item):
-        raise PermissionDenied("Only the zone's coordinators and the item's owner may follow it up.")
+    require_permission(request, lambda user: can_follow_up(user, item),
+                       "Only the zone's coordinators and the item's owner may follow it up.")
