@@ -1,9 +1,15 @@
 """Small helpers shared by the apps' views."""
 
 import datetime
+from collections.abc import Callable
+from typing import TypeVar
 
-from django.http import HttpResponse
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+
+FormT = TypeVar("FormT", bound=forms.BaseForm)
 
 
 def date_param(request, name="today"):
@@ -12,6 +18,16 @@ def date_param(request, name="today"):
         return datetime.date.fromisoformat(request.GET.get(name, ""))
     except ValueError:
         return timezone.localdate()
+
+
+def save_posted(request: HttpRequest, form: FormT, what: str, save: Callable[[FormT], str]) -> bool:
+    """Saves a posted form and tells the user either way: when the form is valid, save(form) does the write and
+    returns the success message; when it is not, the message is '<what> not saved: <the form's errors>'."""
+    if form.is_valid():
+        messages.success(request, save(form))
+        return True
+    messages.error(request, f"{what} not saved: {form.errors.as_text()}")
+    return False
 
 
 def geojson_response(schema, data):

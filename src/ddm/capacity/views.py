@@ -22,7 +22,7 @@ from ddm.jobs import runner
 from ddm.jobs.models import FileJob
 from ddm.places.models import Place
 from ddm.tabular import rejected_rows_xlsx
-from ddm.web import date_param
+from ddm.web import date_param, save_posted
 
 
 def national(request):
@@ -91,13 +91,13 @@ def edit_position(request, pk, role):
 def new_plan_version(request, pk):
     hub = _hub(pk)
     access.check_hub(request, hub)
-    form = PlanForm(request.POST)
-    if form.is_valid():
+
+    def save(form):
         version = services.save_plan_version(hub, form.cleaned_data["needs"], form.cleaned_data["resources_requested"],
                                              request.user)
-        messages.success(request, f"Business plan version {version.version} saved.")
-    else:
-        messages.error(request, f"Business plan not saved: {form.errors.as_text()}")
+        return f"Business plan version {version.version} saved."
+
+    save_posted(request, PlanForm(request.POST), "Business plan", save)
     return redirect(hub)
 
 
@@ -204,13 +204,13 @@ def upload_job(request, code, pk):
 def set_override(request, code):
     place = _municipality(code)
     access.check_skills(request, place)
-    form = OverrideForm(request.POST)
-    if form.is_valid():
+
+    def save(form):
         data = form.cleaned_data
         services.set_override(place, data["skill"], data["required"], data["reason"], request.user)
-        messages.success(request, f"Requirement for {data['skill'].name} saved.")
-    else:
-        messages.error(request, f"Requirement not saved: {form.errors.as_text()}")
+        return f"Requirement for {data['skill'].name} saved."
+
+    save_posted(request, OverrideForm(request.POST), "Requirement", save)
     return redirect("capacity:municipality", code=place.code)
 
 

@@ -18,6 +18,14 @@ def overdue_items(today, zone=None):
     return items
 
 
+@transaction.atomic
+def set_links(item, action, indicator, projects):
+    """What an item delivers through: its One Plan action, the indicator it should move, the projects."""
+    item.action, item.indicator = action, indicator
+    item.save(update_fields=["action", "indicator"])
+    item.projects.set(projects)
+
+
 def zone_events(zone):
     return (Event.objects.filter(zone=zone)
             .prefetch_related("attendance", "items__owner_organisation", "items__projects").order_by("-date"))

@@ -13,7 +13,7 @@ from ddm.engagement.forms import AttendanceForm, EventForm, FollowUpForm, ItemEd
 from ddm.engagement.models import Attendance, Event, Item, ItemKind
 from ddm.exports import csv_response
 from ddm.oneplan import delivery as plan_delivery
-from ddm.web import date_param
+from ddm.web import date_param, save_posted
 
 
 def national(request):
@@ -55,13 +55,16 @@ def zone(request, code):
 def new_event(request, code):
     zone = get_zone_for_user(request, code, write=True)
     form = EventForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, f"Event not saved: {form.errors.as_text()}")
-        return redirect("engagement:zone", code=zone.code)
-    event = form.save(commit=False)
-    event.zone, event.created_by = zone, request.user
-    event.save()
-    return redirect(event)
+
+    def add_event(form):
+        event = form.save(commit=False)
+        event.zone, event.created_by = zone, request.user
+        event.save()
+        return f"Event {event.title} saved."
+
+    if save_posted(request, form, "Event", add_event):
+        return redirect(form.instance)
+    return redirect("engagement:zone", code=zone.code)
 
 
 def _event(pk):
@@ -94,14 +97,14 @@ def edit_event(request, pk):
 def set_attendance(request, pk):
     event = _event(pk)
     access.check_event(request, event)
-    form = AttendanceForm(request.POST)
-    if form.is_valid():
+
+    def record(form):
         data = form.cleaned_data
         Attendance.objects.update_or_create(event=event, group=data["group"], defaults={
             "count": data["count"], "organisations": data["organisations"].strip()})
-        messages.success(request, "Attendance saved.")
-    else:
-        messages.error(request, f"Attendance not saved: {form.errors.as_text()}")
+        return "Attendance saved."
+
+    save_posted(request, AttendanceForm(request.POST), "Attendance", record)
     return redirect(event)
 
 
@@ -110,13 +113,15 @@ def new_item(request, pk):
     event = _event(pk)
     access.check_event(request, event)
     form = ItemForm(request.POST)
-    if form.is_valid():
+
+    def add_item(form):
         item = form.save(commit=False)
         item.event = event
         item.save()
-        messages.success(request, "Item added.")
-        return redirect("engagement:item", pk=item.pk)
-    messages.error(request, f"Item not saved: {form.errors.as_text()}")
+        return "Item added."
+
+    if save_posted(request, form, "Item", add_item):
+        return redirect("engagement:item", pk=form.instance.pk)
     return redirect(event)
 
 
@@ -156,13 +161,13 @@ def edit_item(request, pk):
 def follow_up(request, pk):
     item = _item(pk)
     access.check_follow_up(request, item)
-    form = FollowUpForm(request.POST)
-    if form.is_valid():
+
+    def record(form):
         services.add_follow_up(item, form.cleaned_data["note"], timezone.localdate(), request.user,
                                form.cleaned_data["status"] or None)
-        messages.success(request, "Follow-up recorded.")
-    else:
-        messages.error(request, f"Follow-up not saved: {form.errors.as_text()}")
+        return "Follow-up recorded."
+
+    save_posted(request, FollowUpForm(request.POST), "Follow-up", record)
     return redirect("engagement:item", pk=item.pk)
 
 
@@ -170,12 +175,11 @@ def follow_up(request, pk):
 def set_links(request, pk):
     item = _item(pk)
     access.check_event(request, item.event)
-    form = LinksForm(request.POST, zone=item.event.zone)
-    if form.is_valid():
-        item.action, item.indicator = form.cleaned_data["action"], form.cleaned_data["indicator"]
-        item.save(update_fields=["action", "indicator"])
-        item.projects.set(form.cleaned_data["projects"])
-        messages.success(request, "Links saved.")
-    else:
-        messages.error(request, f"Links not saved: {form.errors.as_text()}")
+
+    def link(form):
+        services.set_links(item, form.cleaned_data["action"], form.cleaned_data["indicator"],
+                           form.cleaned_data["projects"])
+        return "Links saved."
+
+    save_posted(request, LinksForm(request.POST, zone=item.event.zone), "Links", link)
     return redirect("engagement:item", pk=item.pk)
