@@ -161,22 +161,24 @@ def start(request, code):
     return redirect(_plan_url(zone))
 
 
-@require_POST
-@write_view
-def advance(request, code):
-    zone, _plan_obj, version = _current(request, code)
-    workflow.advance(version, request.user)
-    messages.success(request, f"Now in {version.get_current_phase_display()}.")
-    return redirect(_plan_url(zone))
+def _version_step(step, said):
+    """A POST view that applies a workflow step to the plan's current version, then says said(version) on the
+    plan page (refusals come back there as messages through write_view)."""
+
+    @require_POST
+    @write_view
+    def view(request, code):
+        zone, _plan_obj, version = _current(request, code)
+        step(version, request.user)
+        messages.success(request, said(version))
+        return redirect(_plan_url(zone))
+
+    view.__name__ = view.__qualname__ = step.__name__
+    return view
 
 
-@require_POST
-@write_view
-def link_profile(request, code):
-    zone, _plan_obj, version = _current(request, code)
-    workflow.link_profile(version, request.user)
-    messages.success(request, "Zone profile linked to the diagnostic.")
-    return redirect(_plan_url(zone))
+advance = _version_step(workflow.advance, lambda version: f"Now in {version.get_current_phase_display()}.")
+link_profile = _version_step(workflow.link_profile, lambda version: "Zone profile linked to the diagnostic.")
 
 
 @write_view
