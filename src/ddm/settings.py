@@ -144,6 +144,8 @@ TEMPLATES = [
         "OPTIONS": {
             # Number formatting filters (money, number, area, ...) in every template without {% load %}.
             "builtins": ["ddm.numbers"],
+            # Tags shared by the apps' pages, kept below the apps (tests/common/test_layering.py checks {% load %}).
+            "libraries": {"key_figures": "ddm.key_figures"},
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

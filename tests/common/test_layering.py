@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "src" / "ddm"
@@ -19,7 +20,7 @@ PACKAGE = ROOT / "src" / "ddm"
 # same layer are peers: they may not import each other either.
 LAYERS = [
     ["ddm", "numbers", "web", "commands_support", "caching", "operations", "server", "busy", "once",
-     "replica"],  # shared; `ddm` is __init__
+     "replica", "key_figures"],  # shared; `ddm` is __init__, and the top-level templates
     ["exports", "charts", "backup"],
     ["tabular"],
     ["jobs"],
@@ -120,6 +121,70 @@ def test_the_check_catches_upward_imports_even_inside_functions(tmp_path, monkey
     monkeypatch.setitem(globals(), "ROOT", tmp_path)
     monkeypatch.setitem(globals(), "PACKAGE", tmp_path / "src" / "ddm")
     found = violations([fake])
+    assert len(found) == len(expected)
+    for message, wanted in zip(found, expected, strict=True):
+        assert wanted in message
+
+
+# -- templates: {% load %}, {% include %} and {% extends %} follow the same order ---------------------
+
+TEMPLATES = PACKAGE / "templates"
+TEMPLATE_FOLDER_UNITS = {"registration": "accounts"}  # django.contrib.auth's sign-in pages
+LOAD = re.compile(r"{%\s*load\s+([^%]*?)\s*%}")
+USE = re.compile(r"{%\s*(?:include|extends)\s+[\"']([^\"']+)[\"']")
+
+
+def template_unit(name):
+    """The unit a template (a path under src/ddm/templates) belongs to: its app folder, else shared."""
+    parts = Path(name).parts
+    folder = parts[0] if len(parts) > 1 else "ddm"
+    return TEMPLATE_FOLDER_UNITS.get(folder, folder)
+
+
+def tag_library_units():
+    """{library name: unit} for every ddm tag library: apps' templatetags/ and settings' OPTIONS libraries."""
+    found = {path.stem: path.relative_to(PACKAGE).parts[0] for path in PACKAGE.glob("*/templatetags/*.py")
+             if path.stem != "__init__"}
+    for options in (engine.get("OPTIONS", {}) for engine in settings.TEMPLATES):
+        for name, module in options.get("libraries", {}).items():
+            if module.startswith("ddm."):
+                found[name] = module.split(".")[1]
+    return found
+
+
+def template_violations(templates, libraries):
+    """templates: {name under templates/: text}."""
+    found = []
+    for name, text in sorted(templates.items()):
+        unit = template_unit(name)
+        if unit not in LEVEL:
+            found.append(f"templates/{name}: folder {unit} is no unit of LAYERS")
+            continue
+        used = [(library, libraries[library]) for match in LOAD.finditer(text)
+                for library in match.group(1).split() if library in libraries]
+        used += [(other, template_unit(other)) for other in USE.findall(text)]
+        for what, target in used:
+            if target != unit and LEVEL.get(target, len(LAYERS)) >= LEVEL[unit]:
+                found.append(f"templates/{name}: {unit} uses {what} of {target}, which is not below it")
+    return found
+
+
+def test_templates_load_and_include_only_their_layer_and_below():
+    templates = {str(p.relative_to(TEMPLATES)): p.read_text(encoding="utf-8") for p in TEMPLATES.rglob("*.html")}
+    found = template_violations(templates, tag_library_units())
+    assert not found, "templates against the dependency order of docs/architecture.md:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), [
+    ("investment/zone.html", "{% load static briefing_tags %}", ["investment uses briefing_tags of briefing"]),
+    ("investment/zone.html", '{% include "oneplan/_part.html" %}', ["investment uses oneplan/_part.html of oneplan"]),
+    ("desk/home.html", '{% extends "places/home.html" %}{% load key_figures investment_tags %}', []),
+    ("base.html", "{% load investment_tags %}", ["ddm uses investment_tags of investment"]),
+    ("nowhere/page.html", "", ["folder nowhere is no unit of LAYERS"]),
+])
+def test_the_template_check_catches_loads_and_includes_from_above(name, text, expected):
+    libraries = {"briefing_tags": "briefing", "investment_tags": "investment", "key_figures": "key_figures"}
+    found = template_violations({name: text}, libraries)
     assert len(found) == len(expected)
     for message, wanted in zip(found, expected, strict=True):
         assert wanted in message
