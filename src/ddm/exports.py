@@ -7,6 +7,7 @@ opens the export; such text cells are prefixed with an apostrophe. Numbers stay 
 import csv
 import io
 from decimal import Decimal
+from typing import Any
 
 import xlsxwriter
 from django.http import HttpResponse
@@ -42,7 +43,7 @@ def xlsx_bytes(sheets):
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     bold = workbook.add_format({"bold": True})
-    formats = {}
+    formats: dict[str, Any] = {}  # number format -> xlsxwriter Format, made once per workbook
     for sheet in sheets:
         title, header, rows = sheet[:3]
         notes = sheet[3] if len(sheet) > 3 else ()

@@ -30,7 +30,7 @@ def _decimal(value):
 
 
 def _grouped(whole_digits):
-    groups = []
+    groups: list[str] = []
     while whole_digits:
         groups.insert(0, whole_digits[-3:])
         whole_digits = whole_digits[:-3]
@@ -114,7 +114,8 @@ def share(fraction, places=1):
 def xlsx_format(value):
     """The XLSX number format of a cell value (grouped thousands, the value's own decimals), or None."""
     if isinstance(value, Decimal):
-        places = max(0, -value.as_tuple().exponent) if value.is_finite() else 0
+        exponent = value.as_tuple().exponent  # an int for a finite value; a letter for NaN and infinities
+        places = max(0, -exponent) if isinstance(exponent, int) else 0
         return "#,##0" + ("." + "0" * min(places, 6) if places else "")
     return None
 

@@ -77,10 +77,10 @@ class Organisation(models.Model):
     def label(self):
         """The name with its sphere and province, so ten Health departments read apart: "Health (Eastern Cape)",
         "Health (national)", "Amathole (municipality, Eastern Cape)". Select the province to avoid a query."""
-        if self.sphere == Sphere.PROVINCIAL and self.province_id:
+        if self.sphere == Sphere.PROVINCIAL and self.province is not None:
             return f"{self.name} ({self.province.name})"
         if self.sphere == Sphere.LOCAL:
-            where = f", {self.province.name}" if self.province_id else ""
+            where = f", {self.province.name}" if self.province is not None else ""
             return f"{self.name} (municipality{where})"
         return f"{self.name} ({self.get_sphere_display().lower()})"
 
@@ -103,7 +103,7 @@ class RoleKind(models.TextChoices):
     VIEWER = "viewer", "Viewer"
 
 
-SCOPE_FIELD = {
+SCOPE_FIELD: dict[str, str] = {
     RoleKind.PROVINCIAL: "province",
     RoleKind.HUB: "zone",
     RoleKind.SUBMITTER: "organisation",

@@ -87,7 +87,7 @@ def find_organisation(text, sphere=None):
     alias_code = DEPARTMENT_ALIASES.get(wanted)
     if alias_code and (found := Organisation.objects.filter(code=alias_code).first()):
         return found
-    names = {}
+    names: dict[str, list[Organisation]] = {}
     for org in Organisation.objects.only("pk", "code", "name", "aliases", "sphere"):
         for name in [org.name, *(org.aliases or [])]:
             names.setdefault(normalise_organisation_name(name), []).append(org)

@@ -74,7 +74,8 @@ def localisation(kind="budget"):
     unmapped = _line_sums(kind, ids, Q(project__locations__isnull=True))
     national_only = _line_sums(kind, ids, Q(project__locations__precision=Precision.NATIONAL)
                                & ~Q(project__locations__precision__in=[p for p in Precision.values if p != "national"]))
-    located, zones_of = defaultdict(lambda: defaultdict(lambda: ZERO)), defaultdict(set)
+    located: defaultdict[int, defaultdict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    zones_of: defaultdict[int, set[int]] = defaultdict(set)
     for key, amount in _grouped(kind).items():
         zone_id, org_id, is_aggregate, precision = key[0], key[1], key[7], key[9]
         if is_aggregate:

@@ -141,7 +141,7 @@ def _table(key, zones, spend, population, households):
             "per_capita": _ratio(amount, population.get(zone.code)),
             "per_backlog": _ratio(amount, need),
         })
-    table.total_backlog = sum((r["backlog"] or 0 for r in table.rows), Decimal(0))
+    table.total_backlog = sum((r["backlog"] or Decimal(0) for r in table.rows), Decimal(0))
     table.total_spend = sum((r["spend"] for r in table.rows), Decimal("0.00"))
     _rank(table)
     return table

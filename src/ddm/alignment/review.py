@@ -92,7 +92,7 @@ def matched_amount(project):
 
 def amount_by_year(project):
     """{kind: {start year: Decimal}}, multi-year lines spread evenly (only to compare two projects)."""
-    result = {}
+    result: dict[str, dict[int, Decimal]] = {}
     for line in project.budget_lines.all():
         if line.fy_first is None:
             continue
@@ -105,7 +105,7 @@ def amount_by_year(project):
 
 def to_record(project, zone_code=""):
     locations = list(project.locations.all())
-    years = set()
+    years: set[int] = set()
     for line in project.budget_lines.all():
         if line.fy_first is not None:
             years.update(range(line.fy_first, (line.fy_last or line.fy_first) + 1))
@@ -268,7 +268,7 @@ def record_decision(zone, first_id, second_id, decision, user=None, note="", sta
     review.score, review.reasons = scored.score, scored.reasons
     review.fingerprint_a, review.fingerprint_b = scored.a.extra["fingerprint"], scored.b.extra["fingerprint"]
     review.snapshot = {"a": snapshot(a), "b": snapshot(b)}
-    review._history_user = review.reviewer
+    review._history_user = review.reviewer  # type: ignore[attr-defined]  # simple-history reads it on save
     review.save()
     return review
 

@@ -20,6 +20,7 @@ Distances are great-circle (haversine, mean Earth radius 6,371 km), rounded to 0
 """
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -120,18 +121,14 @@ def _facilities(zone_code, kinds):
 
 def _projects(zone_code):
     """(point locations of counted projects in the zone, {sector: count} of those without a point)."""
-    rows = (Location.objects.filter(zone__code=zone_code, project__duplicate_of__isnull=True, project__is_demo=False,
-                                    project__is_aggregate=False)
-            .values("project_id", "project__reference", "project__title", "project__sector",
-                    "project__organisation__name", "latitude", "longitude", "municipality__code")
-            .order_by("project_id", "id"))
-    points, others = [], {}
-    for row in rows:
-        if row["latitude"] is not None and row["longitude"] is not None:
-            points.append(row)
-        else:
-            others[row["project__sector"]] = others.get(row["project__sector"], 0) + 1
-    return points, others
+    rows = list(Location.objects.filter(zone__code=zone_code, project__duplicate_of__isnull=True,
+                                        project__is_demo=False, project__is_aggregate=False)
+                .values("project_id", "project__reference", "project__title", "project__sector",
+                        "project__organisation__name", "latitude", "longitude", "municipality__code")
+                .order_by("project_id", "id"))
+    points = [row for row in rows if row["latitude"] is not None and row["longitude"] is not None]
+    others = Counter(row["project__sector"] for row in rows if row["latitude"] is None or row["longitude"] is None)
+    return points, dict(others)
 
 
 def _project(row):
@@ -161,7 +158,7 @@ def _projects_near(projects, sector, points, radius_km):
         if row["project__sector"] != sector:
             continue
         near = distances_km(row["latitude"], row["longitude"], points.lats, points.lons)
-        within = sorted(np.flatnonzero(near <= radius_km), key=lambda i, near=near: near[i])
+        within = sorted(np.flatnonzero(near <= radius_km), key=near.__getitem__)
         if within:
             yield row, near, within
 
@@ -204,7 +201,7 @@ def clinic_flags(projects, clinics):
 
 def backlog_flags(projects, schools):
     education = [p for p in projects if p["project__sector"] == "education"]
-    settlements = {}
+    settlements: dict[tuple[str, str], tuple[str, list[int]]] = {}
     for index, row in enumerate(schools.rows):
         if row["learners"] is None or not row["educators"] or row["learners"] / row["educators"] <= OVERCROWDED:
             continue

@@ -38,14 +38,14 @@ def load_demo(echo):
     for original_ref, org_code, reference, title, offset, amounts in DEMO:
         original = Project.objects.filter(reference=original_ref).prefetch_related("locations").first()
         organisation = Organisation.objects.filter(code=org_code).first()
-        if original is None or organisation is None or not original.locations.exists():
+        source = original.locations.first() if original is not None else None
+        if original is None or organisation is None or source is None:
             continue
         project, _ = Project.objects.update_or_create(
             organisation=organisation, reference=reference,
             defaults={"title": title, "sector": "water" if "ALIGN-4" not in reference else "health", "is_demo": True,
                       "description": DEMO_NOTE + f"a second report of '{original.title}' to show duplicate review."},
         )
-        source = original.locations.first()
         project.locations.all().delete()
         Location.objects.create(
             project=project, precision=source.precision, latitude=(source.latitude or 0) + offset if source.latitude else None,

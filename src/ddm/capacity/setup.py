@@ -77,7 +77,7 @@ def _load_demo_audits(echo):
     with open(DATA_DIR / DEMO_AUDIT, newline="", encoding="utf-8") as handle:
         reader = csv.reader(handle)
         header = next(reader)
-        by_code = {}
+        by_code: dict[str, list[list[str]]] = {}
         for row in reader:
             by_code.setdefault(row[0], []).append(row)
     for code, rows in by_code.items():

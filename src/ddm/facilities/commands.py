@@ -32,7 +32,7 @@ def _counts(zone_code):
     counts = counts_by_municipality([code for code, _ in places])
     if zone_code:
         return [counts[code] for code, _ in places]
-    zones = {}
+    zones: dict[str, Counts] = {}
     for code, zone in places:
         zones.setdefault(zone, Counts(zone)).add(counts[code])
     return [zones[code] for code in sorted(zones)]

@@ -64,7 +64,8 @@ def load(path=DATA_FILE, locator=None):
     locator = locator or get_locator()
     municipality_ids = dict(Place.objects.municipalities().values_list("code", "id"))
     Facility.objects.all().delete()
-    statuses, batch = Counter(), []
+    statuses: Counter[str] = Counter()
+    batch = []
     for row, lat, lon, code, status, note in located_rows(read_rows(path), locator):
         statuses[status] += 1
         batch.append(Facility(

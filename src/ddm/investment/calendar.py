@@ -95,7 +95,7 @@ def split_exact(amount, weights):
 
 @dataclass(frozen=True)
 class YearShare:
-    year: int  # financial year in the target calendar, by its start year
+    year: int | None  # financial year in the target calendar, by its start year (None: the line has no years)
     amount: Decimal
     apportioned: bool
 

@@ -68,7 +68,7 @@ class ProjectDelivery:
 
 
 def _funding(delivery, today):
-    years_by_month = defaultdict(set)
+    years_by_month: defaultdict[int, set[int]] = defaultdict(set)
     for line in delivery.lines:
         if line.kind in FUNDING_KINDS and line.fy_first is not None:
             years_by_month[line.fy_start_month].update(range(line.fy_first, (line.fy_last or line.fy_first) + 1))

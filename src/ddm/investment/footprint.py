@@ -31,7 +31,7 @@ def _counts(zone_ids=None):
 
 
 def _amounts(zone_ids, kind):
-    totals = defaultdict(lambda: ZERO)
+    totals: defaultdict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
     for key, amount in grouped_amounts(zone_ids, [kind] if kind else None).items():
         totals[(key[1], key[0])] += amount
     return totals
@@ -95,6 +95,7 @@ def folded(data, provinces, province=None):
     {"columns": [(code, name)], "rows": [{"organisation", "zones_present", "count", "amount",
     "cells": [{"amount", "level"}]}]}"""
     names = {p.pk: (p.code, p.name) for p in provinces}
+    column_of: list[int | None]  # per zone of data["zones"]: its column, None when it has none
     if province is None:
         columns = [names[p.pk] for p in provinces]
         column_of = [columns.index(names[z.province_id]) for z in data["zones"]]
@@ -108,8 +109,9 @@ def folded(data, provinces, province=None):
     for row in data["rows"]:
         amounts, present = [ZERO] * len(columns), False
         for i, cell in enumerate(row["cells"]):
-            if column_of[i] is not None:
-                amounts[column_of[i]] += cell["amount"]
+            column = column_of[i]
+            if column is not None:
+                amounts[column] += cell["amount"]
                 present = present or bool(cell["count"])
         if not present:
             continue

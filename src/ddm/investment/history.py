@@ -4,6 +4,8 @@ History records of the project, its locations and its budget lines are fetched i
 and compared pairwise in Python (no per-record queries).
 """
 
+from typing import Any
+
 from ddm.investment.models import BudgetLine, Location
 
 SKIP = {"id", "history_id", "history_date", "history_change_reason", "history_type", "history_user",
@@ -33,7 +35,7 @@ def _changes(records, label, fields):
 
 
 def _grouped(queryset, key):
-    groups = {}
+    groups: dict[Any, list] = {}
     for record in queryset.select_related("history_user").order_by("history_date", "history_id"):
         groups.setdefault(getattr(record, key), []).append(record)
     return groups

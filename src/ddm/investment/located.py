@@ -153,7 +153,7 @@ def from_cents(amount: int) -> Decimal:
 
 def _location_shares(project_ids):
     """{project_id: ([location ids], [shares])} in a stable order, for exact splits."""
-    shares = defaultdict(lambda: ([], []))
+    shares: defaultdict[int, tuple[list[int], list[Decimal | None]]] = defaultdict(lambda: ([], []))
     query = Location.objects.filter(project_id__in=project_ids).order_by("project_id", "pk")
     for project_id, pk, share in query.values_list("project_id", "pk", "share"):
         shares[project_id][0].append(pk)

@@ -207,7 +207,7 @@ def reconcile(published):
 
 
 def _by(lines, field):
-    totals = {}
+    totals: dict[str, Decimal] = {}
     for line in lines:
         totals[line[field]] = totals.get(line[field], Decimal("0.00")) + line["amount"]
     return totals
@@ -237,7 +237,7 @@ def _findings(published, r):
 
 def _not_included(lines):
     """One finding per organisation and kind among the zone's lines the published total leaves out."""
-    groups = {}
+    groups: dict[tuple[str, str], list[dict]] = {}
     for line in lines:
         groups.setdefault((line["organisation"], line["kind"]), []).append(line)
     findings = []

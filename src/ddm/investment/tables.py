@@ -7,6 +7,7 @@ flag). Pages render Money as Rand with a footnote mark; exports write the Decima
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, F, Q, Sum
 
@@ -64,7 +65,7 @@ class Table:
 
 
 def _cells(rows, key):
-    cells = defaultdict(lambda: Money(ZERO))
+    cells: defaultdict[Any, Money] = defaultdict(lambda: Money(ZERO))
     for row in rows:
         cells[key(row)] += Money(row.amount, row.apportioned)
     return cells
@@ -160,7 +161,7 @@ def quality_table(quantum):
     kind_totals = quantum.by("kind")
     rows = []
     for precision in (Precision.POINT, Precision.WARD, Precision.MUNICIPALITY, Precision.ZONE):
-        row = [PRECISION_LABELS[precision]]
+        row: list[Any] = [PRECISION_LABELS[precision]]
         for kind in kinds:
             amount = by.get((precision, kind), ZERO)
             row += [amount, Percent(q._share(amount, kind_totals[kind])) if kind_totals.get(kind) else ""]

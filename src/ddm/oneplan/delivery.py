@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from ddm.investment import delivery as project_delivery
+from ddm.investment.models import Project
 from ddm.oneplan import monitoring
 from ddm.oneplan.models import Action, VersionStatus
 
@@ -119,7 +120,7 @@ def _made(action):
 
 def action_projects(action):
     """The projects delivering an action: those of its commitments, each once, in a stable order."""
-    seen = {}
+    seen: dict[int, Project] = {}
     for commitment in action.commitments.all():
         for project in commitment.projects.all():
             seen.setdefault(project.pk, project)

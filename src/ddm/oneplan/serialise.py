@@ -51,7 +51,7 @@ def _action(a):
 def focal_areas(version):
     strategies = Strategy.objects.filter(focal_area__version=version).prefetch_related(
         "actions__commitments__budget_lines", "actions__commitments__organisation", "actions__commitments__projects")
-    by_area = {}
+    by_area: dict[int, list[Strategy]] = {}
     for strategy in strategies:
         by_area.setdefault(strategy.focal_area_id, []).append(strategy)
     return [

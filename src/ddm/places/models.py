@@ -92,7 +92,7 @@ class Place(models.Model):
 
     def zone(self):
         """The zone this place lies in (itself for a zone), or None above zone level."""
-        place = self
+        place: Place | None = self
         while place is not None and place.level not in (Level.ZONE,):
             if place.level in (Level.COUNTRY, Level.PROVINCE):
                 return None

@@ -15,7 +15,7 @@ X_FACTOR = math.cos(math.radians(29.0)) * SCALE
 TOLERANCE = {"country": 0.02, "province": 0.01, "zone": 0.004, "municipality": 0.002, "ward": 0.0005}
 
 
-def project(lon, lat):
+def project(lon: float, lat: float) -> tuple[float, float]:
     return lon * X_FACTOR, -lat * SCALE
 
 

@@ -63,7 +63,7 @@ def _hierarchy():
         "id", "level", "parent_id", "province_id")
     country = next(pk for pk, level, _parent, _province in rows if level == Level.COUNTRY)
     parents = {pk: [parent, province, country] for pk, level, parent, province in rows if level == Level.MUNICIPALITY}
-    members = defaultdict(int)
+    members: defaultdict[int, int] = defaultdict(int)
     for upper in parents.values():
         for pk in upper:
             members[pk] += 1
@@ -90,7 +90,8 @@ def _sum_up(additive, parents, members, published):
     # for every level, and a published figure for a place is never replaced by a sum.
     kept = set(IndicatorValue.objects.filter(indicator_id__in=ids, is_aggregated=False, vintage="")
                .exclude(place__level=Level.MUNICIPALITY).values_list("indicator_id", "place_id", "year"))
-    sums, counts = defaultdict(Decimal), defaultdict(int)
+    sums: defaultdict[tuple, Decimal] = defaultdict(Decimal)
+    counts: defaultdict[tuple, int] = defaultdict(int)
     rows = IndicatorValue.objects.filter(indicator_id__in=ids, place__level=Level.MUNICIPALITY, vintage="",
                                          value__isnull=False).values_list("indicator_id", "place_id", "year", "value")
     for indicator, place, year, value in rows.iterator(chunk_size=5000):

@@ -163,7 +163,7 @@ def _number(row, column, filename):
 
 def tables():
     """{(level, place code): {column: raw text}} merged over the three tables, and the national figures."""
-    merged = {}
+    merged: dict[tuple[str, str], dict[str, str]] = {}
     for level in LEVEL_FILES:
         for kind in FILES:
             rows, _name = _read(kind, level)

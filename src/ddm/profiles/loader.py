@@ -32,7 +32,7 @@ def read_table(table):
     path = DATA_DIR / table.file
     with open(path, newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
-        value_column = "total" if "total" in reader.fieldnames else "population"
+        value_column = "total" if "total" in (reader.fieldnames or ()) else "population"
         for number, row in enumerate(reader, start=2):
             try:
                 value = Decimal(row[value_column])
@@ -209,7 +209,7 @@ def census_values(definitions, place_ids):
     """Census 2022 and its Census 2011 columns for every place, each level from its own published row."""
     merged, _national = census2022.tables()
     country, country_notes = census2022.country_row(merged)
-    rows = [(level, code, row, {}) for (level, code), row in merged.items()]
+    rows: list[tuple[str, str, dict, dict]] = [(level, code, row, {}) for (level, code), row in merged.items()]
     rows.append(("country", "ZA", country, country_notes))
     values = []
     for level, code, row, notes in rows:
@@ -234,7 +234,7 @@ def census_values(definitions, place_ids):
 
 def finance_values(definitions, place_ids):
     """Audit outcomes and Municipal Money indicators of municipalities, district municipalities and metros."""
-    places = {}
+    places: dict[str, list[int]] = {}
     for (level, code), pk in place_ids.items():
         if level in ("municipality", "zone"):
             places.setdefault(code, []).append(pk)

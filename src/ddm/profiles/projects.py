@@ -55,7 +55,8 @@ def _points(place):
     located = (Location.objects.filter(where, latitude__isnull=False, longitude__isnull=False,
                                        project__duplicate_of__isnull=True, project__is_demo=False)
                .values_list("longitude", "latitude", "project__title"))
-    return [(*svgmap.project(lon, lat), title) for lon, lat, title in located]
+    # the query leaves out missing coordinates; the test again tells the type checker
+    return [(*svgmap.project(lon, lat), title) for lon, lat, title in located if lon is not None and lat is not None]
 
 
 def project_section(place):

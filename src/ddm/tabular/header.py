@@ -141,7 +141,7 @@ class Header:
 
 
 def _lookup(synonyms):
-    table = {}
+    table: dict[str, str] = {}
     for canonical, names in synonyms.items():
         for name in [canonical, *names]:
             table.setdefault(normalise_header(name), canonical)

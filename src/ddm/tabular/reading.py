@@ -349,7 +349,7 @@ def _sniff_delimiter(sample):
     lines = [line for line in sample.splitlines()[:50] if line.strip()]
     best, best_score = ",", (0, 0)
     for delimiter in (",", ";", "\t"):
-        counts = {}
+        counts: dict[int, int] = {}
         try:
             for fields in csv.reader(lines, delimiter=delimiter, strict=False):
                 if len(fields) > 1:

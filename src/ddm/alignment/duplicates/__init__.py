@@ -34,7 +34,7 @@ def clusters_of(pairs):
 
     A cluster of three or more means one undertaking probably reported three or more times.
     """
-    parent = {}
+    parent: dict[int, int] = {}
 
     def root(x):
         parent.setdefault(x, x)
@@ -47,7 +47,7 @@ def clusters_of(pairs):
         ra, rb = root(pair.a.id), root(pair.b.id)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
-    groups = {}
+    groups: dict[int, list[int]] = {}
     for node in list(parent):
         groups.setdefault(root(node), []).append(node)
     return sorted((sorted(g) for g in groups.values()), key=lambda g: (-len(g), g[0]))

@@ -182,7 +182,7 @@ def place_aliases():
         rows = [(r["old_name"], r["current_name"]) for r in csv.DictReader(handle)]
     # Names linked by any row are one place (the two lists may even disagree on which is current):
     # every name of a group maps to one token, so both spellings normalise alike.
-    parent = {}
+    parent: dict[str, str] = {}
 
     def root(name):
         parent.setdefault(name, name)

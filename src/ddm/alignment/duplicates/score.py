@@ -180,7 +180,7 @@ def _qualifiers(a, b):
 
 
 def _by_kind(qualifiers):
-    result = {}
+    result: dict[str, set[str]] = {}
     for kind, value in qualifiers:
         result.setdefault(kind, set()).add(value)
     return result

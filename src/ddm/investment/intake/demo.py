@@ -27,8 +27,8 @@ def budget_review_parts():
     """{department name: CSV bytes}, rows as published."""
     with open(DATA, newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
-        fieldnames = reader.fieldnames
-        parts = {}
+        fieldnames = reader.fieldnames or []
+        parts: dict[str, list[dict[str, str]]] = {}
         for row in reader:
             parts.setdefault(row["government_institution"].strip(), []).append(row)
     out = {}

@@ -21,6 +21,7 @@ them and later pages fail. So every value is checked here, per row and column, b
 
 import time
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -73,7 +74,7 @@ def check_extra(row, column, value):
                   "(nothing is cut: shorten it)")
 
 
-_today = {"checked": -1.0, "date": None}
+_today: dict[str, Any] = {"checked": -1.0, "date": None}
 
 
 def _localdate():

@@ -29,7 +29,7 @@ def remembered_years(organisation):
 def stated_options(organisation, options):
     """The options stored on a new Submission: what was stated, else what the organisation said last."""
     options = dict(options or {})
-    stored = {}
+    stored: dict[str, object] = {}
     years = options.get("years")
     if years in ("start", "end"):
         stored.update(years=years, years_source="stated")

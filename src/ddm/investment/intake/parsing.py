@@ -95,6 +95,7 @@ def _number(text):
     compact = _SPACES.sub(" ", text)
     groups_text = compact.replace(" ", "")
     commas, dots = groups_text.count(","), groups_text.count(".")
+    decimal_mark: str | None
     if commas and dots:
         decimal_mark = "," if groups_text.rfind(",") > groups_text.rfind(".") else "."
     elif commas == 1:

@@ -70,7 +70,7 @@ def rejected_xlsx(submission):
     """The rejected rows as an XLSX (one sheet per source sheet): original columns + "errors"."""
     data = submission.rejected_rows or {}
     headers = data.get("headers", {})
-    by_sheet = {}
+    by_sheet: dict[str, list[tuple[list, list]]] = {}
     for row in data.get("rows", []):
         by_sheet.setdefault(row["sheet"], []).append((row["values"], row["errors"]))
     sheets = [(sheet or "rejected", headers.get(sheet, []), rows) for sheet, rows in by_sheet.items()]
