@@ -50,22 +50,22 @@ def number(value, places=0):
     return f"{sign}{_grouped(whole)}" + (f".{fraction}" if places > 0 else "")
 
 
-def rand_exact(amount):
-    """R1 234 567.89: the exact amount, cents always shown."""
+def _rand(amount, places):
     value = _decimal(amount)
     if value is None:
         return ""
-    text = number(value, 2)
+    text = number(value, places)
     return f"-R{text[1:]}" if text.startswith("-") else f"R{text}"
+
+
+def rand_exact(amount):
+    """R1 234 567.89: the exact amount, cents always shown."""
+    return _rand(amount, 2)
 
 
 def rand_whole(amount):
     """R1 234 568: whole Rand (rounded half up)."""
-    value = _decimal(amount)
-    if value is None:
-        return ""
-    text = number(value, 0)
-    return f"-R{text[1:]}" if text.startswith("-") else f"R{text}"
+    return _rand(amount, 0)
 
 
 def _scaled(value, unit):

@@ -163,40 +163,45 @@ def _projects_near(projects, sector, points, radius_km):
             yield row, near, within
 
 
-def _project_flag(kind, row, evidence, reason):
-    return Flag(kind, row["municipality__code"] or "", row["project__title"], _project(row), evidence, reason)
+def _flags_near(kind, projects, sector, points, radius_km, judge):
+    """A flag of this kind for each project of the sector with points within radius_km that judge finds
+    worth a look: judge(distances, indices within, nearest first) returns (evidence, reason) or None."""
+    flags = []
+    for row, near, within in _projects_near(projects, sector, points, radius_km):
+        found = judge(near, within)
+        if found is not None:
+            evidence, reason = found
+            flags.append(Flag(kind, row["municipality__code"] or "", row["project__title"], _project(row), evidence,
+                              reason))
+    return flags
 
 
 def school_flags(projects, schools):
-    flags = []
-    for row, near, within in _projects_near(projects, "education", schools, NEAR_SCHOOL_KM):
+    def small_schools(near, within):
         small = [i for i in within if schools.rows[i]["learners"] is not None
                  and schools.rows[i]["learners"] < SMALL_ENROLMENT]
         if not small:
-            continue
+            return None
         # by the distance shown (0.1 km), schools at the same shown distance in list order
         evidence = sorted((_school(schools.rows[i], near[i]) for i in sorted(within)), key=lambda e: e["distance_km"])
         names = "; ".join(f"{schools.rows[i]['name']} ({schools.rows[i]['learners']} learners, {near[i]:.1f} km)"
                           for i in small)
-        flags.append(_project_flag(
-            "school_near_small_schools", row, evidence,
-            f"{len(small)} of the {len(within)} schools within {NEAR_SCHOOL_KM:g} km have fewer than "
-            f"{SMALL_ENROLMENT} learners (2024): {names}"))
-    return flags
+        return evidence, (f"{len(small)} of the {len(within)} schools within {NEAR_SCHOOL_KM:g} km have fewer than "
+                          f"{SMALL_ENROLMENT} learners (2024): {names}")
+
+    return _flags_near("school_near_small_schools", projects, "education", schools, NEAR_SCHOOL_KM, small_schools)
 
 
 def clinic_flags(projects, clinics):
-    new_works = [p for p in projects if not WORK_ON_EXISTING.search(p["project__title"])]
-    flags = []
-    for row, near, within in _projects_near(new_works, "health", clinics, BESIDE_CLINIC_KM):
+    def facilities_beside(near, within):
         evidence = [{"facility": clinics.rows[i]["id"], "name": clinics.rows[i]["name"],
                      "kind": clinics.rows[i]["kind"], "distance_km": round(float(near[i]), 1)} for i in within]
         names = "; ".join(f"{e['name']} ({e['distance_km']:.1f} km)" for e in evidence)
-        flags.append(_project_flag(
-            "clinic_beside_clinic", row, evidence,
-            f"{len(within)} existing health facilit{'y' if len(within) == 1 else 'ies'} within "
-            f"{BESIDE_CLINIC_KM:g} km: {names}"))
-    return flags
+        return evidence, (f"{len(within)} existing health facilit{'y' if len(within) == 1 else 'ies'} within "
+                          f"{BESIDE_CLINIC_KM:g} km: {names}")
+
+    new_works = [p for p in projects if not WORK_ON_EXISTING.search(p["project__title"])]
+    return _flags_near("clinic_beside_clinic", new_works, "health", clinics, BESIDE_CLINIC_KM, facilities_beside)
 
 
 def backlog_flags(projects, schools):
