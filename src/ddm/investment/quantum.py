@@ -51,7 +51,7 @@ Decimal Rand only in the rows. The national views add up the summary's year tota
 
 from collections import defaultdict
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db import connection
 from django.db.models import Count, Sum
@@ -160,7 +160,7 @@ class Quantum:
         return sum((r.amount for r in self._filter(self._rows, spheres, kinds, years, filters)), ZERO)
 
     def by(self, *fields, spheres=None, kinds=None, years=None, **filters):
-        result = defaultdict(lambda: ZERO)
+        result: defaultdict[Any, Decimal] = defaultdict(lambda: ZERO)
         for row in self._filter(self._rows, spheres, kinds, years, filters):
             key = tuple(getattr(row, f) for f in fields)
             result[key[0] if len(fields) == 1 else key] += row.amount
@@ -193,10 +193,10 @@ class Quantum:
         return self._totals
 
     def _compute_totals(self):
-        by_sphere = defaultdict(dict)
+        by_sphere: defaultdict[str, dict[str, Decimal]] = defaultdict(dict)
         for (sphere, kind), amount in self.by("sphere", "kind").items():
             by_sphere[sphere][kind] = amount
-        by_precision = defaultdict(dict)
+        by_precision: defaultdict[str, dict[str, Decimal]] = defaultdict(dict)
         for (precision, kind), amount in self.by("precision", "kind").items():
             by_precision[precision][kind] = amount
         return {
@@ -265,10 +265,11 @@ SELECT 1, id, code, NULL, NULL FROM places_place WHERE id IN ({places})
 """
 
 
-def _lookups(org_ids, place_ids):
+def _lookups(org_ids, place_ids) -> tuple[dict[int, tuple[str, str, str]], dict[int | None, str | None]]:
     """({organisation pk: (sphere, code, name)}, {place pk: code, None: None}) in one query."""
     org_ids, place_ids = list(org_ids), [pk for pk in place_ids if pk is not None]
-    organisations, places = {}, {None: None}
+    organisations: dict[int, tuple[str, str, str]] = {}
+    places: dict[int | None, str | None] = {None: None}
     if not org_ids:
         return organisations, places
     sql = LOOKUP_SQL.format(organisations=", ".join(["%s"] * len(org_ids)),
@@ -482,7 +483,7 @@ def spend_by_zone_and_sector(kind="budget", years=None, calendar="april", includ
     totals = _zone_year_totals([kind] if kind else None, calendar, _years_arg(years))
     codes = dict(Place.objects.zones().values_list("pk", "code"))
     spheres = SPHERE_ORDER if include_private else GOVERNMENT
-    result = defaultdict(lambda: ZERO)
+    result: defaultdict[Any, Decimal] = defaultdict(lambda: ZERO)
     for (zone_id, sphere, sector), amount in totals.items():
         if sphere in spheres:
             result[(codes[zone_id], sector)] += amount
@@ -515,7 +516,7 @@ def located_and_unmapped(kind=None):
         in_zones = located_by_key.get((org_id, kind_), ZERO)
         rows.append({"organisation": organisations[org_id], "kind": kind_, "total": total, "located": in_zones,
                      "unmapped": total - in_zones, "unmapped_share": _share(total - in_zones, total)})
-    overall = defaultdict(lambda: {"total": ZERO, "located": ZERO, "unmapped": ZERO})
+    overall: defaultdict[str, dict[str, Decimal]] = defaultdict(lambda: {"total": ZERO, "located": ZERO, "unmapped": ZERO})
     for row in rows:
         for field in ("total", "located", "unmapped"):
             overall[row["kind"]][field] += row[field]
@@ -538,7 +539,7 @@ def unmapped_projects(organisation=None):
         query = query.filter(organisation=organisation)
     query = query.annotate(location_count=Count("locations", distinct=True)).order_by("organisation__name", "reference")
     projects = list(query)
-    sums = defaultdict(dict)
+    sums: defaultdict[int, dict[str, Decimal]] = defaultdict(dict)
     for row in BudgetLine.objects.filter(project__in=[p.pk for p in projects]).values("project_id", "kind").annotate(
             total=Sum("amount")).order_by():
         sums[row["project_id"]][row["kind"]] = cents(row["total"])

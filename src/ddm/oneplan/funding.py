@@ -47,7 +47,7 @@ def commitment_status(commitment):
 
 def linked_amounts(commitment):
     """{kind: Decimal total} of the linked budget lines, as stated (all years)."""
-    totals = {}
+    totals: dict[str, Decimal] = {}
     for line in commitment.budget_lines.all():
         totals[line.kind] = totals.get(line.kind, ZERO) + line.amount
     return totals
@@ -174,7 +174,8 @@ def _line_amount(line, financial_year):
 
 def _zone_shares(zone):
     """{project id: share of the project located in the zone} from the register's locations."""
-    counts, in_zone = {}, {}
+    counts: dict[int, int] = {}
+    in_zone: dict[int, list[Decimal | None]] = {}
     project_ids = Location.objects.filter(zone=zone).values_list("project_id", flat=True)
     for loc in Location.objects.filter(project_id__in=project_ids).only("project_id", "zone_id", "share"):
         counts[loc.project_id] = counts.get(loc.project_id, 0) + 1

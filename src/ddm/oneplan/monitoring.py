@@ -26,6 +26,7 @@ from ddm.oneplan.models import (
     Commitment,
     CommitmentReport,
     IndicatorActual,
+    ProjectStage,
     VersionStatus,
 )
 
@@ -109,7 +110,7 @@ def profile_baseline(zone, code):
         return None
     definition = IndicatorDefinition.objects.filter(code=code).first()
     found = place_value(zone, code) if definition else None
-    if found is None:
+    if definition is None or found is None:
         return None
     unit = "%" if definition.unit == "percent" else definition.get_unit_display()
     return definition.name, unit, f"{found.source} (zone profile {code})", found.value, found.year
@@ -184,7 +185,7 @@ def save_stage(stage, user):
 
 def stages_of(commitment):
     """{project: {stage kind: ProjectStage}} for the linked projects (uses prefetched stages and projects)."""
-    stages = {}
+    stages: dict[int, dict[str, ProjectStage]] = {}
     for stage in sorted(commitment.stages.all(), key=lambda st: STAGE_ORDER.index(st.stage)):
         stages.setdefault(stage.project_id, {})[stage.stage] = stage
     return {project: stages.get(project.pk, {}) for project in commitment.projects.all()}

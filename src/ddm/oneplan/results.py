@@ -90,7 +90,7 @@ def indicator_rows():
 @dataclass
 class SpendRow:
     zone: str
-    sector: str
+    sector: str | None  # None: aggregate lines, which have no sector
     projects: int
     budget: Decimal
     spent: Decimal
@@ -112,7 +112,7 @@ class SpendRow:
 
     @property
     def sector_label(self):
-        return SECTOR_LABELS.get(self.sector, self.sector or "aggregate line")
+        return SECTOR_LABELS.get(self.sector, self.sector) if self.sector else "aggregate line"
 
     def as_dict(self):
         return {"zone": self.zone, "sector": self.sector, "projects": self.projects, "budget": str(self.budget),
@@ -144,7 +144,7 @@ def spending_rows(quarter_end=None):
     for project_id, code in Location.objects.filter(project_id__in=ids, zone__isnull=False).values_list(
             "project_id", "zone__code"):
         zones[project_id].add(code)
-    cells = {}
+    cells: dict[tuple[str, str | None, bool], SpendRow] = {}
     for project_id, report in latest.items():
         budget = budgets.get(project_id)
         if not budget:

@@ -33,6 +33,8 @@ class Party:
     def label(self):
         if self.party == SphereParty.NATIONAL:
             return "National: Department of Cooperative Governance (DCoG)"
+        if self.place is None:  # only the national party has no place
+            return self.party
         if self.party == SphereParty.PROVINCIAL:
             return f"Province: {self.place.name} (COGTA / Office of the Premier)"
         kind = "Metro" if self.place.is_metro else ("District" if self.party == SphereParty.DISTRICT else "Local municipality")
