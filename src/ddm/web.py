@@ -2,7 +2,7 @@
 
 import datetime
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -12,7 +12,7 @@ from django.utils import timezone
 FormT = TypeVar("FormT", bound=forms.BaseForm)
 
 
-def date_param(request, name="today"):
+def date_param(request: HttpRequest, name: str = "today") -> datetime.date:
     """A YYYY-MM-DD query parameter (e.g. ?today= to see a page as of another date), else today."""
     try:
         return datetime.date.fromisoformat(request.GET.get(name, ""))
@@ -30,7 +30,7 @@ def save_posted(request: HttpRequest, form: FormT, what: str, save: Callable[[Fo
     return False
 
 
-def geojson_response(schema, data):
+def geojson_response(schema: Any, data: Any) -> HttpResponse:
     """A GeoJSON answer of an API operation: checked against its ninja schema, sent as application/geo+json
     (ninja would send application/json), so a download link saves a file GIS tools recognise."""
     return HttpResponse(schema.model_validate(data).model_dump_json(), content_type="application/geo+json")

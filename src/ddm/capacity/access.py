@@ -6,40 +6,45 @@
   (admin, provincial coordinator, hub member) and the municipality's own submitters.
 """
 
-from ddm.accounts.access import can_coordinate_place, can_submit_for, is_admin, require_permission, roles_of
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from ddm.accounts.access import Visitor, can_coordinate_place, can_submit_for, is_admin, require_permission, roles_of
 from ddm.accounts.models import Organisation, RoleKind
+from ddm.capacity.models import Hub
+from ddm.places.models import Place
 
 
-def can_edit_hub(user, hub):
+def can_edit_hub(user: Visitor, hub: Hub) -> bool:
     if is_admin(user):
         return True
     return any(can_coordinate_place(user, zone) for zone in hub.zones.all())
 
 
-def can_create_hub(user):
+def can_create_hub(user: Visitor) -> bool:
     """Administrators and provincial coordinators register hubs (for zones they cover: HubForm)."""
     return is_admin(user) or any(r.kind == RoleKind.PROVINCIAL for r in roles_of(user))
 
 
-def check_create_hub(request):
+def check_create_hub(request: HttpRequest) -> None:
     require_permission(request, can_create_hub, "Only administrators and provincial coordinators register hubs.")
 
 
-def municipality_organisations(place):
+def municipality_organisations(place: Place) -> QuerySet[Organisation]:
     return Organisation.objects.filter(municipality=place)
 
 
-def can_edit_skills(user, place):
+def can_edit_skills(user: Visitor, place: Place) -> bool:
     """Coordinators of the place's zone, or a submitter for the municipality itself."""
     if can_coordinate_place(user, place):
         return True
     return any(can_submit_for(user, org) for org in municipality_organisations(place))
 
 
-def check_hub(request, hub):
+def check_hub(request: HttpRequest, hub: Hub) -> None:
     require_permission(request, lambda user: can_edit_hub(user, hub), f"You have no role covering the zones of {hub.name}.")
 
 
-def check_skills(request, place):
+def check_skills(request: HttpRequest, place: Place) -> None:
     require_permission(request, lambda user: can_edit_skills(user, place),
                        f"You may not change the skills audit of {place.code} {place.name}.")

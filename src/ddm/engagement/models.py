@@ -5,6 +5,8 @@ An item is overdue when its due date has passed and it is neither done nor dropp
 (see services.overdue_items; "today" is a parameter so reports and tests are reproducible).
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -126,8 +128,14 @@ class Item(models.Model):
     def owner(self):
         return " / ".join(str(x) for x in (self.owner_organisation, self.owner_person) if x) or "no owner"
 
-    def is_overdue(self, today):
+    def is_overdue(self, today: datetime.date) -> bool:
         return self.due_date is not None and self.due_date < today and self.status not in CLOSED_STATUSES
+
+    def days_overdue(self, today: datetime.date) -> int:
+        """Days since the due date of an overdue item; 0 when it is not overdue."""
+        if self.due_date is None or not self.is_overdue(today):
+            return 0
+        return (today - self.due_date).days
 
 
 class FollowUp(models.Model):

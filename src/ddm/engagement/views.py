@@ -37,7 +37,7 @@ OVERDUE_HEADER = ["zone", "event", "event date", "kind", "item", "raised by", "o
 def overdue_csv(request):
     today = date_param(request)
     rows = [[i.event.zone.code, i.event.title, i.event.date, i.get_kind_display(), i.text, i.raised_by, i.owner,
-             i.due_date, (today - i.due_date).days, i.get_status_display()] for i in services.overdue_items(today)]
+             i.due_date, i.days_overdue(today), i.get_status_display()] for i in services.overdue_items(today)]
     return csv_response(f"overdue-{today}.csv", OVERDUE_HEADER, rows)
 
 

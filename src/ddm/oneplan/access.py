@@ -51,7 +51,7 @@ def committing_organisations(user, zone, version):
     """Organisations the user may add commitments for in this version's plan."""
     if can_edit_plan(user, zone):
         return Organisation.objects.all()
-    own = [r.organisation for r in roles_of(user) if r.kind == RoleKind.SUBMITTER and r.organisation_id]
+    own = [r.organisation for r in roles_of(user) if r.kind == RoleKind.SUBMITTER and r.organisation is not None]
     return Organisation.objects.filter(pk__in=[o.pk for o in own if _governs_in(o, zone)])
 
 
@@ -78,7 +78,7 @@ def require_commitment_adder(user, zone, organisation):
 
 
 def _submitter_codes(user):
-    return {r.organisation.code for r in roles_of(user) if r.kind == RoleKind.SUBMITTER and r.organisation_id}
+    return {r.organisation.code for r in roles_of(user) if r.kind == RoleKind.SUBMITTER and r.organisation is not None}
 
 
 def can_sign(user, party, place):
