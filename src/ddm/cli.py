@@ -87,11 +87,7 @@ def worker():
 @click.argument("file", type=click.Path(dir_okay=False))
 def backup(file):
     """Write the whole database to FILE (PostgreSQL: pg_dump custom format; SQLite: a copy)."""
-    try:
-        backups.backup(file)
-    except backups.BackupError as exc:
-        support.fail(str(exc))
-    support.echo_err(f"backup written to {file}")
+    _backup_step(backups.backup, file, f"backup written to {file}")
 
 
 @cli.command()
@@ -101,11 +97,17 @@ def restore(file, yes):
     """Replace the whole database by a backup FILE written by `ddm backup` (all or nothing)."""
     if not yes:
         click.confirm(f"Replace every record of the database by {file}?", abort=True)
+    _backup_step(backups.restore, file,
+                 f"restored from {file}; run `ddm setup --no-demo` if the backup is from an older version")
+
+
+def _backup_step(step, file, done):
+    """Runs backups.backup or backups.restore on FILE: its BackupError is the command's error, else says done."""
     try:
-        backups.restore(file)
+        step(file)
     except backups.BackupError as exc:
         support.fail(str(exc))
-    support.echo_err(f"restored from {file}; run `ddm setup --no-demo` if the backup is from an older version")
+    support.echo_err(done)
 
 
 @cli.command()

@@ -156,6 +156,14 @@ def _submission_for(request, pk):
     return submission
 
 
+def _own_preview(request, pk):
+    """A submission the user may see and submit for (read again, or submit for review)."""
+    preview = _submission_for(request, pk)
+    if not can_submit_for(request.user, preview.organisation):
+        raise PermissionDenied(f"You may not submit for {preview.organisation.name}.")
+    return preview
+
+
 @login_required
 def detail(request, pk):
     submission = _submission_for(request, pk)
@@ -213,9 +221,7 @@ def _questions(request, submission):
 @require_POST
 def reread(request, pk):
     """Read a preview's file again with the submitter's answers (bare years, unit): a new preview."""
-    preview = _submission_for(request, pk)
-    if not can_submit_for(request.user, preview.organisation):
-        raise PermissionDenied(f"You may not submit for {preview.organisation.name}.")
+    preview = _own_preview(request, pk)
     if not preview.dry_run or not preview.source_file:
         raise Http404("Only a preview can be read again.")
     years = request.POST.get("years", "")
@@ -234,9 +240,7 @@ def reread(request, pk):
 @require_POST
 def commit(request, pk):
     """Submit a checked preview for review (published at once if the organisation publishes on submit)."""
-    preview = _submission_for(request, pk)
-    if not can_submit_for(request.user, preview.organisation):
-        raise PermissionDenied(f"You may not submit for {preview.organisation.name}.")
+    preview = _own_preview(request, pk)
     earlier = preview.commits.first()
     if earlier is not None:  # a second click (or a reload) does not import the file twice
         return redirect("investment:submission", earlier.pk)
