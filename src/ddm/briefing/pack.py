@@ -156,7 +156,7 @@ def _oneplan(zone, today):
     plan = OnePlan.objects.filter(zone=zone).first()
     version = plan.current if plan else None
     section = Section("oneplan", "One Plan status", url=f"/oneplan/zones/{zone.code}/", new_page=True)
-    if version is None:
+    if plan is None or version is None:
         section.paragraphs.append("No One Plan has been started for this zone.")
         return section
     panel = signoff.panel(version)

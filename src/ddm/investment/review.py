@@ -209,7 +209,7 @@ def tasks_for(user):
         status=SubmissionStatus.RETURNED, organisation__in=organisations_for(user), resubmissions__isnull=True,
     ).select_related("organisation", "user").order_by("created")[:MAX_TASKS])
     for submission in returned:
-        submission.returned_by = latest_return(submission)
+        submission.returned_by = latest_return(submission)  # type: ignore[attr-defined]  # for the template only
     return {"to_review": to_review, "returned": returned}
 
 

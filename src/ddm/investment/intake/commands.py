@@ -200,7 +200,7 @@ def organisations(ctx, as_json, sphere):
     if sphere:
         queryset = queryset.filter(sphere=sphere)
     rows = [{"code": o.code, "name": o.name, "sphere": o.sphere, "kind": o.kind,
-             "province": o.province.code if o.province_id else None, "fy_start_month": o.fy_start_month,
+             "province": o.province.code if o.province is not None else None, "fy_start_month": o.fy_start_month,
              "aliases": o.aliases} for o in queryset]
     if as_json:
         echo_json(rows)
@@ -285,7 +285,7 @@ def list_submissions(status, organisation, limit, as_json):
     for s in rows:
         counts = (s.diff or {}).get("counts", {})
         click.echo(f"{s.pk:>6} {s.status:<10} {s.organisation.code:<40} {s.filename[:40]:<40} "
-                   f"{s.user.username if s.user_id else '-':<16} +{counts.get('added', 0)} ~{counts.get('changed', 0)}")
+                   f"{s.user.username if s.user is not None else '-':<16} +{counts.get('added', 0)} ~{counts.get('changed', 0)}")
 
 
 def _decision(action, submission_id, username, **kwargs):

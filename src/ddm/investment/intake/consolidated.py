@@ -18,6 +18,7 @@ import datetime as dt
 import io
 import os
 from dataclasses import dataclass, field
+from typing import Any
 
 from ddm.accounts.models import Organisation
 from ddm.accounts.services import find_organisation, normalise_organisation_name
@@ -89,7 +90,9 @@ def split(source, filename, sheet=None):
         tables = open_table(source, filename, sheet=sheet)
     except TableError as exc:
         return {}, [str(exc)]
-    parts, errors, headers_found = {}, [], 0
+    parts: dict[tuple[str, str, str], Any] = {}
+    errors: list[str] = []
+    headers_found = 0
     for table in tables:
         try:
             header, rows = detect_header(table, SYNONYMS, REQUIRED, PATTERNS, filename=table.filename,
@@ -136,7 +139,7 @@ def run_consolidated(source, user=None, channel="cli", dry_run=False, accept_val
     filename = filename or getattr(source, "name", "") or str(source)
     result = Consolidated()
     parts, result.errors = split(source, filename, sheet)
-    organisations = {}
+    organisations: dict[tuple[str, str], Any] = {}
     for (sheet_name, name, province), (lead, rows, numbers) in parts.items():
         item = {"sheet": sheet_name, "text": name, "province": province, "organisation": "", "name": "",
                 "how": "", "rows": _ranges(numbers)}
@@ -174,7 +177,7 @@ def run_consolidated(source, user=None, channel="cli", dry_run=False, accept_val
 
 def _ranges(numbers):
     """[3, 4, 5, 9] -> "3-5, 9"."""
-    spans = []
+    spans: list[list[int]] = []
     for number in sorted(numbers):
         if spans and number == spans[-1][1] + 1:
             spans[-1][1] = number

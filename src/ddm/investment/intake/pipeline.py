@@ -38,6 +38,7 @@ import socket
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -349,8 +350,8 @@ class ImportRun:
         group = None
         for row in rows:
             fields = {k: v for k, v in row.fields.items() if k != "extra"}
-            earlier_fields = group.plain_fields() if group else {}
-            earlier_lines = {key: value[0] for key, value in group.lines.items()} if group else {}
+            earlier_fields: dict[str, Any] = group.plain_fields() if group else {}
+            earlier_lines: dict[Any, Any] = {key: value[0] for key, value in group.lines.items()} if group else {}
             conflict = self._conflict(reference, row, fields, earlier_fields, earlier_lines, where)
             if conflict:
                 row.error(None, conflict[0], conflict[1])
@@ -649,7 +650,8 @@ class Planner:
 
     def _children(self, existing):
         ids = [p.pk for p in existing.values()]
-        lines, locations = {}, {}
+        lines: dict[int, dict[tuple, BudgetLine]] = {}
+        locations: dict[int, list[Location]] = {}
         if ids:
             for line in BudgetLine.objects.filter(project_id__in=ids):
                 lines.setdefault(line.project_id, {})[(line.kind, line.fy_first, line.fy_last)] = line

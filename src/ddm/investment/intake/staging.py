@@ -22,6 +22,7 @@ Same on PostgreSQL.
 import datetime as dt
 import json
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Max
@@ -97,7 +98,7 @@ def grouped_rows(submission, batch=2000):
         if not references:
             return
         last = references[-1]
-        groups = {reference: [] for reference in references}
+        groups: dict[str, list[Any]] = {reference: [] for reference in references}
         for reference, payload in (staged.filter(reference__in=references).order_by("reference", "seq")
                                    .values_list("reference", "payload")):
             groups[reference].append(StagedParsedRow(reference, payload))
@@ -288,7 +289,7 @@ def discard_staged(submission_id):
 
 def discard_abandoned():
     """Delete the staging rows of imports that are not running (they died, or stopped before cleaning up)."""
-    stale = set()
+    stale: set[int] = set()
     for model in STAGED_MODELS:
         stale.update(model.objects.values_list("submission_id", flat=True).distinct())
     if stale:
