@@ -156,12 +156,18 @@ def _submission_for(request, pk):
     return submission
 
 
+def _submission_whose_organisation(request, pk, allowed, refusal):
+    """A submission the user may see, when allowed(user, its organisation); else 403 with the refusal, formatted
+    with the organisation."""
+    submission = _submission_for(request, pk)
+    if not allowed(request.user, submission.organisation):
+        raise PermissionDenied(refusal.format(organisation=submission.organisation))
+    return submission
+
+
 def _own_preview(request, pk):
-    """A submission the user may see and submit for (read again, or submit for review)."""
-    preview = _submission_for(request, pk)
-    if not can_submit_for(request.user, preview.organisation):
-        raise PermissionDenied(f"You may not submit for {preview.organisation.name}.")
-    return preview
+    """A submission the user may submit for (read again, or submit for review)."""
+    return _submission_whose_organisation(request, pk, can_submit_for, "You may not submit for {organisation.name}.")
 
 
 @login_required
@@ -259,10 +265,8 @@ def commit(request, pk):
 
 def _submission_to_review(request, pk):
     """The submission, if the user may approve or return it (its organisation's reviewers only)."""
-    submission = _submission_for(request, pk)
-    if not can_approve_for(request.user, submission.organisation):
-        raise PermissionDenied(f"You may not review {submission.organisation.name}'s submissions.")
-    return submission
+    return _submission_whose_organisation(request, pk, can_approve_for,
+                                          "You may not review {organisation.name}'s submissions.")
 
 
 @login_required
