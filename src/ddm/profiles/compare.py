@@ -76,7 +76,7 @@ def choropleth(table):
         cell = cells.get(code)
         rank = cell["rank"] if cell else None
         order = None if rank is None else (rank.from_worst or rank.position)
-        colour = charts.NO_CLASS if order is None else charts.class_colour(order, rank.of)
+        colour = charts.NO_CLASS if rank is None or order is None else charts.class_colour(order, rank.of)
         areas.append((code, f"{name}: {cell['display'] if cell else 'no data'}", path, colour))
     view_box = caching.remember("profiles:country-view-box", country_view_box)
     return charts.place_map(view_box, areas, title=f"{first['name']} by zone")

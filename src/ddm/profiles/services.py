@@ -35,6 +35,7 @@ Stable interface (alignment, capacity and oneplan rely on it; keep it):
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import F, Q
 
@@ -59,7 +60,7 @@ LEVEL_NOUNS = {Level.ZONE: ("zone", "zones"), Level.MUNICIPALITY: ("municipality
 
 @dataclass(frozen=True)
 class Value:
-    value: Decimal
+    value: Decimal | None  # None: the source publishes the indicator for this place and year without a figure
     unit: str
     source: str
     year: int
@@ -70,7 +71,7 @@ CURRENT = ~Q(vintage__startswith="predecessor ")  # values of a municipality's o
 
 def _newest(rows):
     """{place key: row} keeping each place's newest (year, release) of rows (key, year, released, ...)."""
-    found = {}
+    found: dict[Any, tuple] = {}
     for row in rows:
         key, year, released = row[0], row[1], row[2] or date.min
         if key not in found or (year, released) >= (found[key][1], found[key][2] or date.min):
@@ -93,8 +94,7 @@ def indicator_values(code, level="zone", year=None, codes=None):
     )
     if codes is not None:  # only these places (a zone's municipalities): cost grows with them, not the country
         rows = rows.filter(place__code__in=codes)
-    rows = rows.values_list("place__code", "year", "released", "value")
-    return {place: row[3] for place, row in _newest(rows).items()}
+    return {place: row[3] for place, row in _newest(rows.values_list("place__code", "year", "released", "value")).items()}
 
 
 def vintage_of(definition, year=None):
@@ -179,7 +179,8 @@ def rank_values(values, direction=Direction.NEUTRAL):
     """
     ordered = sorted(values.values(), reverse=True)
     total = len(ordered)
-    first_at, last_at = {}, {}
+    first_at: dict[Decimal, int] = {}
+    last_at: dict[Decimal, int] = {}
     for index, value in enumerate(ordered, start=1):
         first_at.setdefault(value, index)
         last_at[value] = index
@@ -254,7 +255,8 @@ def financial_health(places, audit_history=None):
     audit_history: a dict that receives {place id: {year: audit outcome}} from the same query.
     """
     ids = [p.pk for p in places]
-    audits, capital = {}, {}
+    audits: dict[int, Any] = {}
+    capital: dict[int, Any] = {}
     rows = (IndicatorValue.objects.filter(CURRENT, place_id__in=ids,
                                           indicator__code__in=("audit_outcome", "capital_budget_variance"))
             .values_list("place_id", "indicator__code", "year", "value", "text"))
