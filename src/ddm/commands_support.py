@@ -2,6 +2,7 @@
 
 import json
 from decimal import Decimal
+from typing import IO, Any, NoReturn
 
 import click
 
@@ -11,15 +12,15 @@ class DomainError(click.ClickException):
 
     exit_code = 1
 
-    def show(self, file=None):
+    def show(self, file: IO[Any] | None = None) -> None:
         click.echo(f"Error: {self.format_message()}", err=True)
 
 
-def fail(message):
+def fail(message: str) -> NoReturn:
     raise DomainError(message)
 
 
-def echo_err(message):
+def echo_err(message: str) -> None:
     click.echo(message, err=True)
 
 
@@ -31,6 +32,6 @@ def _default(value):
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
-def echo_json(data):
+def echo_json(data: Any) -> None:
     """Print data as JSON (Decimals as strings: money never goes through float)."""
     click.echo(json.dumps(data, indent=2, default=_default, ensure_ascii=False))

@@ -6,6 +6,7 @@ opens the export; such text cells are prefixed with an apostrophe. Numbers stay 
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -17,7 +18,7 @@ from ddm.numbers import xlsx_format
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def neutralise(value):
+def neutralise(value: object) -> int | float | Decimal | str:
     """The value as safe to write to a spreadsheet cell (numbers untouched)."""
     if value is None:
         return ""
@@ -29,7 +30,7 @@ def neutralise(value):
     return text
 
 
-def csv_bytes(header, rows):
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([neutralise(h) for h in header])
@@ -38,7 +39,7 @@ def csv_bytes(header, rows):
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def xlsx_bytes(sheets):
+def xlsx_bytes(sheets: Iterable[Sequence[Any]]) -> bytes:
     """sheets: list of (title, header, rows[, notes]) -> XLSX bytes. Notes are lines under the table."""
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
@@ -72,7 +73,7 @@ def _write_cell(worksheet, row, column, value, formats, workbook):
     worksheet.write_number(row, column, float(value), formats[number_format])
 
 
-def csv_response(filename, header, rows):
+def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
     response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -81,7 +82,7 @@ def csv_response(filename, header, rows):
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def xlsx_response(filename, sheets):
+def xlsx_response(filename: str, sheets: Iterable[Sequence[Any]]) -> HttpResponse:
     response = HttpResponse(xlsx_bytes(sheets), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -15,12 +15,15 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django import template
 from django.utils.html import format_html
 
+# What the formatters take: a Decimal, a number or numeric text; None, "" and anything else print as "".
+Figure = Decimal | int | float | str | None
+
 SEPARATOR = " "  # thousands separator (South African style: a space)
 BILLION = Decimal(10) ** 9
 MILLION = Decimal(10) ** 6
 
 
-def _decimal(value):
+def _decimal(value: Figure) -> Decimal | None:
     if value is None or value == "" or isinstance(value, bool):
         return None
     try:
@@ -37,7 +40,7 @@ def _grouped(whole_digits):
     return SEPARATOR.join(groups) or "0"
 
 
-def number(value, places=0):
+def number(value: Figure, places: int = 0) -> str:
     """1 457 382 / 12 141.5: grouped thousands, `places` decimals (rounded half up); "" for no value."""
     value = _decimal(value)
     if value is None:
@@ -50,7 +53,7 @@ def number(value, places=0):
     return f"{sign}{_grouped(whole)}" + (f".{fraction}" if places > 0 else "")
 
 
-def _rand(amount, places):
+def _rand(amount: Figure, places: int) -> str:
     value = _decimal(amount)
     if value is None:
         return ""
@@ -58,12 +61,12 @@ def _rand(amount, places):
     return f"-R{text[1:]}" if text.startswith("-") else f"R{text}"
 
 
-def rand_exact(amount):
+def rand_exact(amount: Figure) -> str:
     """R1 234 567.89: the exact amount, cents always shown."""
     return _rand(amount, 2)
 
 
-def rand_whole(amount):
+def rand_whole(amount: Figure) -> str:
     """R1 234 568: whole Rand (rounded half up)."""
     return _rand(amount, 0)
 
@@ -73,7 +76,7 @@ def _scaled(value, unit):
     return number(scaled, 0 if abs(scaled) >= 100 else 1)
 
 
-def rand_short(amount, places=None):
+def rand_short(amount: Figure, places: int | None = None) -> str:
     """R91.9 bn / R922 m / R12.5 m / R155 000: three significant figures from a million up, whole Rand below.
 
     `places` fixes the decimals of bn and m figures where a finding needs them ("R55.80 bn" beside
@@ -93,25 +96,25 @@ def rand_short(amount, places=None):
     return f"{sign}{rand_whole(value)}"
 
 
-def area(km2):
+def area(km2: Figure) -> str:
     """12 141 km² (whole square kilometres)."""
     text = number(km2, 0)
     return f"{text} km²" if text else ""
 
 
-def percent(value, places=1):
+def percent(value: Figure, places: int = 1) -> str:
     """42.5% from a share already in percent."""
     text = number(value, places)
     return f"{text}%" if text else ""
 
 
-def share(fraction, places=1):
+def share(fraction: Figure, places: int = 1) -> str:
     """42.5% from a fraction (0.425)."""
     value = _decimal(fraction)
     return percent(value * 100, places) if value is not None else ""
 
 
-def xlsx_format(value):
+def xlsx_format(value: object) -> str | None:
     """The XLSX number format of a cell value (grouped thousands, the value's own decimals), or None."""
     if isinstance(value, Decimal):
         exponent = value.as_tuple().exponent  # an int for a finite value; a letter for NaN and infinities
@@ -125,7 +128,7 @@ register = template.Library()
 
 
 @register.filter(name="money")
-def money_filter(amount, places=None):
+def money_filter(amount: Figure, places: int | None = None) -> str:
     """<span title="R91 857 228 000.00">R91.9 bn</span>: short figure, exact value on hover."""
     if _decimal(amount) is None:
         return ""
@@ -134,28 +137,28 @@ def money_filter(amount, places=None):
 
 
 @register.filter(name="money_exact")
-def money_exact_filter(amount):
+def money_exact_filter(amount: Figure) -> str:
     """R91 857 228 000.00 as plain text (for title attributes and tables that must add up to the cent)."""
     return rand_exact(amount)
 
 
 @register.filter(name="money_short")
-def money_short_filter(amount, places=None):
+def money_short_filter(amount: Figure, places: int | None = None) -> str:
     """R91.9 bn as plain text (for title attributes, alt text, chart labels)."""
     return rand_short(amount, places)
 
 
 @register.filter(name="number")
-def number_filter(value, places=0):
+def number_filter(value: Figure, places: int = 0) -> str:
     """1 457 382 (grouped thousands; `|number:1` for one decimal)."""
     return number(value, places)
 
 
 @register.filter(name="area")
-def area_filter(km2):
+def area_filter(km2: Figure) -> str:
     return area(km2)
 
 
 @register.filter(name="percent")
-def percent_filter(value, places=1):
+def percent_filter(value: Figure, places: int = 1) -> str:
     return percent(value, places)

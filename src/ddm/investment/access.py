@@ -7,17 +7,19 @@
 """
 
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from ddm.accounts.access import can_coordinate_place, can_submit_for, is_admin, require_login
+from ddm.accounts.access import Visitor, can_coordinate_place, can_submit_for, is_admin, require_login
 from ddm.investment.models import Project
+from ddm.places.models import Place
 
 
-def can_edit_project(user, project):
+def can_edit_project(user: Visitor, project: Project) -> bool:
     return can_submit_for(user, project.organisation)
 
 
-def _places_of(project):
+def _places_of(project: Project) -> list[Place]:
     places = []
     for location in project.locations.all():
         place = location.place or location.municipality or location.zone or location.province
@@ -28,13 +30,13 @@ def _places_of(project):
     return places
 
 
-def can_annotate_project(user, project):
+def can_annotate_project(user: Visitor, project: Project) -> bool:
     if is_admin(user):
         return True
     return any(can_coordinate_place(user, place) for place in _places_of(project))
 
 
-def get_project_for_user(request, pk, edit=False, annotate=False):
+def get_project_for_user(request: HttpRequest, pk: int, edit: bool = False, annotate: bool = False) -> Project:
     """The project; with edit/annotate the signed-in user must hold a role allowing it."""
     project = get_object_or_404(
         Project.objects.select_related("organisation__province", "submission", "duplicate_of"), pk=pk)

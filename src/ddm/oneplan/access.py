@@ -16,38 +16,39 @@
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 
-from ddm.accounts.access import can_coordinate_place, can_submit_for, is_admin, roles_of
+from ddm.accounts.access import Visitor, can_coordinate_place, can_submit_for, is_admin, roles_of
 from ddm.accounts.models import Organisation, RoleKind
-from ddm.oneplan.models import Commitment, SphereParty
+from ddm.oneplan.models import Commitment, PlanVersion, SphereParty
+from ddm.places.models import Place
 
 
-def can_edit_plan(user, zone):
+def can_edit_plan(user: Visitor, zone: Place) -> bool:
     return can_coordinate_place(user, zone)
 
 
-def require_editor(user, zone):
+def require_editor(user: Visitor, zone: Place) -> None:
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied("Sign in to change a One Plan.")
     if not can_edit_plan(user, zone):
-        raise PermissionDenied(
-            f"Only administrators, the provincial coordinator of {zone.province.code} and hub members of "
-            f"{zone.code} may change the {zone.code} One Plan."
-        )
+        province = zone.province.code if zone.province is not None else "its province"
+        raise PermissionDenied(f"Only administrators, the provincial coordinator of {province} and hub members of "
+                               f"{zone.code} may change the {zone.code} One Plan.")
 
 
-def can_manage_commitment(user, zone, organisation):
+def can_manage_commitment(user: Visitor, zone: Place, organisation: Organisation) -> bool:
     return can_edit_plan(user, zone) or can_submit_for(user, organisation)
 
 
-def require_commitment_manager(user, zone, organisation):
+def require_commitment_manager(user: Visitor, zone: Place, organisation: Organisation) -> None:
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied("Sign in to change a commitment.")
     if not can_manage_commitment(user, zone, organisation):
         raise PermissionDenied(f"You may not manage commitments of {organisation.name} in {zone.code}.")
 
 
-def committing_organisations(user, zone, version):
+def committing_organisations(user: Visitor, zone: Place, version: PlanVersion) -> QuerySet[Organisation]:
     """Organisations the user may add commitments for in this version's plan."""
     if can_edit_plan(user, zone):
         return Organisation.objects.all()
@@ -55,7 +56,7 @@ def committing_organisations(user, zone, version):
     return Organisation.objects.filter(pk__in=[o.pk for o in own if _governs_in(o, zone)])
 
 
-def _governs_in(organisation, zone):
+def _governs_in(organisation: Organisation, zone: Place) -> bool:
     """Is the organisation a municipality of this zone (or the district/metro municipality itself)?"""
     place = organisation.municipality
     while place is not None and place.level != "zone":
@@ -63,11 +64,11 @@ def _governs_in(organisation, zone):
     return place is not None and place.pk == zone.pk
 
 
-def can_add_commitment(user, zone, organisation):
+def can_add_commitment(user: Visitor, zone: Place, organisation: Organisation) -> bool:
     return can_edit_plan(user, zone) or (can_submit_for(user, organisation) and _governs_in(organisation, zone))
 
 
-def require_commitment_adder(user, zone, organisation):
+def require_commitment_adder(user: Visitor, zone: Place, organisation: Organisation) -> None:
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied("Sign in to add a commitment.")
     if not can_add_commitment(user, zone, organisation):
@@ -77,16 +78,18 @@ def require_commitment_adder(user, zone, organisation):
         )
 
 
-def _submitter_codes(user):
+def _submitter_codes(user: Visitor) -> set[str]:
     return {r.organisation.code for r in roles_of(user) if r.kind == RoleKind.SUBMITTER and r.organisation is not None}
 
 
-def can_sign(user, party, place):
+def can_sign(user: Visitor, party: str, place: Place | None) -> bool:
     """May the user sign (or return) for this party? place: province, zone or local municipality."""
     if not getattr(user, "is_authenticated", False):
         return False
     if party == SphereParty.NATIONAL:
         return is_admin(user)
+    if place is None:  # every party but the national one signs for a place
+        return False
     if party == SphereParty.PROVINCIAL:
         return any(r.kind == RoleKind.PROVINCIAL and r.province_id == place.pk for r in roles_of(user))
     if party in (SphereParty.DISTRICT, SphereParty.LOCAL):
@@ -94,17 +97,17 @@ def can_sign(user, party, place):
     return False
 
 
-def require_signer(user, party, place):
+def require_signer(user: Visitor, party: str, place: Place | None) -> None:
     if not can_sign(user, party, place):
         where = f" {place.code}" if place is not None else ""
         raise PermissionDenied(f"You hold no role that may sign for {SphereParty(party).label}{where}.")
 
 
-def can_report_on(user, zone, commitment):
+def can_report_on(user: Visitor, zone: Place, commitment: Commitment) -> bool:
     return can_manage_commitment(user, zone, commitment.organisation)
 
 
-def can_report_indicator(user, zone, version):
+def can_report_indicator(user: Visitor, zone: Place, version: PlanVersion) -> bool:
     """Editors of the plan, and submitters of any organisation committed in this version."""
     if can_edit_plan(user, zone):
         return True
@@ -113,7 +116,7 @@ def can_report_indicator(user, zone, version):
     return bool(_submitter_codes(user) & set(orgs))
 
 
-def require_indicator_reporter(user, zone, version):
+def require_indicator_reporter(user: Visitor, zone: Place, version: PlanVersion) -> None:
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied("Sign in to report an indicator value.")
     if not can_report_indicator(user, zone, version):
