@@ -30,11 +30,9 @@ Progress (rows done) goes to ``progress(done, total)`` and to a small file under
 DDM_VAR_DIR/progress/ that the web page reads while a background import runs.
 """
 
-import json
 import logging
 import math
 import os
-import socket
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -54,6 +52,8 @@ from ddm.investment.intake.locating import PlaceError, Resolver, Spot, split_pla
 from ddm.investment.intake.options import home_context, home_spot, row_options, stated_options
 from ddm.investment.intake.rows import PATTERNS, REQUIRED, SYNONYMS, RowParser, derived_reference
 from ddm.investment.models import BudgetLine, Location, Precision, Project, Submission, SubmissionStatus
+from ddm.jobs import progress as progress_files
+from ddm.jobs.reports import finite_json
 from ddm.numbers import rand_exact
 from ddm.places.lookups import outside_sa_hint
 from ddm.tabular import HeaderError, IssueLog, TableError, detect_header, open_table
@@ -67,17 +67,18 @@ class _Rollback(Exception):
     pass
 
 
+def _progress_name(submission_id):
+    return f"submission-{submission_id}"
+
+
 def progress_path(submission_id):
-    return Path(settings.VAR_DIR) / "progress" / f"submission-{submission_id}.json"
+    """The progress file of a submission's import (ddm.jobs.progress)."""
+    return progress_files.progress_path(_progress_name(submission_id))
 
 
 def read_progress(submission):
     """(done, total) of a running import, from its progress file; None when not running."""
-    try:
-        data = json.loads(progress_path(submission.pk).read_text())
-        return data["done"], data.get("total")
-    except (OSError, ValueError, KeyError):
-        return None
+    return progress_files.read_progress(_progress_name(submission.pk))
 
 
 ABANDONED_NOTE = ("the import's process stopped (killed, crashed or the server restarted) before it finished; "
@@ -93,30 +94,14 @@ def fail_abandoned(submissions=None):
     queryset = Submission.objects.filter(status=SubmissionStatus.RUNNING)
     if submissions is not None:
         queryset = queryset.filter(pk__in=[s.pk for s in submissions])
-    dead = [pk for pk in queryset.values_list("pk", flat=True) if not _process_alive(pk)]
+    dead = [pk for pk in queryset.values_list("pk", flat=True) if not progress_files.process_alive(_progress_name(pk))]
     if dead:
         Submission.objects.filter(pk__in=dead, status=SubmissionStatus.RUNNING).update(
             status=SubmissionStatus.FAILED, note=ABANDONED_NOTE, finished=timezone.now())
         for pk in dead:
-            progress_path(pk).unlink(missing_ok=True)
+            progress_files.clear_progress(_progress_name(pk))
     staging.discard_abandoned()
     return len(dead)
-
-
-def _process_alive(submission_id):
-    try:
-        data = json.loads(progress_path(submission_id).read_text())
-    except (OSError, ValueError):
-        return False  # a live import writes its progress file before it is marked running
-    if data.get("host") != socket.gethostname() or not data.get("pid"):
-        return True  # another machine's process: it cannot be checked from here
-    try:
-        os.kill(int(data["pid"]), 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError, ValueError):
-        return True
-    return True
 
 
 def start_submission(source, organisation, user, channel, filename=None, sheet=None, dry_run=False,
@@ -178,7 +163,7 @@ def run_import(source, organisation, user=None, channel="cli", dry_run=False, ac
     finally:
         if submission.source_file:
             submission.source_file.close()
-        progress_path(submission.pk).unlink(missing_ok=True)
+        progress_files.clear_progress(_progress_name(submission.pk))
     return submission
 
 
@@ -541,13 +526,7 @@ class ImportRun:
         self.write_progress()
 
     def write_progress(self):
-        path = progress_path(self.submission.pk)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps({"done": self.done, "total": self.total, "pid": os.getpid(),
-                                        "host": socket.gethostname()}))
-        except OSError:
-            pass  # progress display only
+        progress_files.write_progress(_progress_name(self.submission.pk), self.done, self.total)
 
     def finish(self, status, note=""):
         errors, warnings = self.log.as_dicts()
@@ -574,18 +553,6 @@ class ImportRun:
         for field in ("errors", "warnings", "rejected_rows", "options", "diff"):
             setattr(submission, field, finite_json(getattr(submission, field)))
         submission.save()
-
-
-def finite_json(value):
-    """The value with NaN and infinite floats written as text: a file's cell can hold them, JSON cannot
-    (SQLite's JSON_VALID check refused the report of a file whose rejected row held a NaN)."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    if isinstance(value, dict):
-        return {key: finite_json(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [finite_json(item) for item in value]
-    return value
 
 
 class Group:
