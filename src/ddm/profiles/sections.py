@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from ddm import caching, charts
 from ddm.numbers import number
@@ -145,7 +146,7 @@ def rank_table(level, codes, version):
 
 def _rank_table(level, codes):
     definitions = {d.code: d for d in IndicatorDefinition.objects.filter(code__in=codes).exclude(unit=Unit.CATEGORY)}
-    newest = {}
+    newest: dict[tuple[str, str], tuple] = {}  # (indicator code, place code)
     rows = (IndicatorValue.objects.filter(indicator__code__in=list(definitions), place__level=level,
                                           place__demarcation_year=CURRENT_DEMARCATION, value__isnull=False)
             .exclude(vintage__startswith=PREDECESSOR)
@@ -153,7 +154,7 @@ def _rank_table(level, codes):
     for code, place, year, released, value in rows:
         if _newer(newest.get((code, place)), (year, released)):
             newest[(code, place)] = (year, released, value)
-    latest = {}
+    latest: dict[str, dict[str, tuple]] = {}
     for (code, place), (year, _released, value) in newest.items():
         latest.setdefault(code, {})[place] = (year, value)
     table = {}
@@ -166,7 +167,9 @@ def _rank_table(level, codes):
 
 def _values(columns, codes):
     """({(code, place id): newest value row}, {code: [value rows of the main place, oldest first]}, predecessors)."""
-    found, history, predecessors = {}, {}, {}
+    found: dict[tuple[str, int], Any] = {}
+    history: dict[str, list[Any]] = {}
+    predecessors: dict[str, Any] = {}
     main = columns[0].pk
     rows = IndicatorValue.objects.filter(place__in=columns, indicator__code__in=codes).values(
         "indicator__code", "place_id", "year", "value", "text", "vintage", "source", "released", "source_note",
@@ -265,7 +268,8 @@ def _change(before, after, definition):
 def _breakdowns(place):
     """The demography charts, every group's definitions and values in two queries."""
     groups = [group for group, _title in BREAKDOWNS]
-    definitions, found = {}, {}
+    definitions: dict[str, list[IndicatorDefinition]] = {}
+    found: dict[Any, Any] = {}
     for definition in IndicatorDefinition.objects.filter(group__in=groups).order_by("order"):
         definitions.setdefault(definition.group, []).append(definition)
     for group, code, year, value, source in (IndicatorValue.objects.filter(indicator__group__in=groups, place=place)
@@ -339,7 +343,7 @@ def build_profile(place, version=None):
     values = _values(columns, all_codes)
     noun = LEVEL_NOUNS[place.level][1]
     ranks = rank_table(place.level, sorted(definitions), version)
-    sections = []
+    sections: list[dict[str, Any]] = []
     for section in SECTIONS:
         rows = [_indicator_row(definitions[c], columns, values, ranks, noun)
                 for c in section_codes[section.key] if c in definitions]
@@ -355,8 +359,8 @@ def build_profile(place, version=None):
             by_key[key].update(builder(place, version))
     sources = _sources(sections)
     numbers = {entry["source"]: entry["number"] for entry in sources}
-    for section in sections:
-        for row in section["rows"]:
+    for built in sections:
+        for row in built["rows"]:
             row["footnote"] = numbers[row["source"]]
     return {
         "place": _place_dict(place), "data_version": version,
@@ -370,7 +374,7 @@ def municipal_governance(place):
     municipality itself), with a flag where both point to financial-management support first (one query)."""
     members = [place] if place.level == Level.MUNICIPALITY or place.is_metro else list(
         place.children.order_by("code").only("id", "code", "name", "short_name", "parent"))
-    audits = {}
+    audits: dict[Any, Any] = {}
     health = financial_health(members, audits)
     years = sorted({year for by_year in audits.values() for year in by_year})
     rows = []
@@ -399,7 +403,7 @@ def _place_dict(place):
 
 def _sources(sections):
     """Numbered sources of every figure shown (headline and history), each with its years."""
-    seen = {}
+    seen: dict[str, set[int]] = {}
     for section in sections:
         for row in section["rows"]:
             seen.setdefault(row["source"], set()).add(row["year"])
