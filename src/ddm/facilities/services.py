@@ -8,6 +8,7 @@ is reported beside the ratio.
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import Count, Q, Sum
 
@@ -73,7 +74,8 @@ def counts_by_municipality(municipality_codes):
     for row in rows:
         code = row.pop("municipality__code")
         row["learners"], row["educators"] = row.pop("total_learners"), row.pop("total_educators")
-        result[code] = Counts(code, **{key: value or 0 for key, value in row.items()})
+        place_counts: dict[str, Any] = {key: value or 0 for key, value in row.items()}
+        result[code] = Counts(code, **place_counts)
     return result
 
 

@@ -65,8 +65,8 @@ class Locator:
         self.cell, self.x0, self.y0 = cell, minx, miny
         self.nx = int(np.floor((maxx - minx) / cell)) + 1
         self.ny = int(np.floor((maxy - miny) / cell)) + 1
-        ix, iy = np.meshgrid(np.arange(self.nx), np.arange(self.ny), indexing="xy")
-        ix, iy = ix.ravel(), iy.ravel()
+        grid_x, grid_y = np.meshgrid(np.arange(self.nx), np.arange(self.ny), indexing="xy")
+        ix, iy = grid_x.ravel(), grid_y.ravel()
         boxes = shapely.box(minx + ix * cell - EPSILON, miny + iy * cell - EPSILON,
                             minx + (ix + 1) * cell + EPSILON, miny + (iy + 1) * cell + EPSILON)
         cells, polys = shapely.STRtree(self.geometries).query(boxes, predicate="intersects")

@@ -24,7 +24,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Max
 
 from ddm.accounts.models import Organisation
@@ -115,6 +115,13 @@ LOCATION_FIELDS = ["submission", "target", "project", "reference", "precision", 
                    "place_id", "municipality_id", "zone_id", "province_id"]
 
 
+
+def _project_default(name):
+    """The model's default of a Project column the file did not give."""
+    field = Project._meta.get_field(name)
+    return field.get_default() if isinstance(field, models.Field) else None
+
+
 class Plan:
     """What one batch of projects writes, as staging rows (saved in one short transaction)."""
 
@@ -125,7 +132,7 @@ class Plan:
     def new_project(self, reference, fields):
         values = {**fields, "reference": reference}
         self.projects.append((self.submission_id, None, *(
-            values[name] if name in values else Project._meta.get_field(name).get_default()  # the model's default
+            values[name] if name in values else _project_default(name)
             for name in PROJECT_FIELDS[2:])))
 
     def changed_project(self, project):
