@@ -338,10 +338,10 @@ def _copy_content(old, new):
     indicators = {indicator.pk: _copy_indicator(indicator, new, areas)
                   for indicator in old.indicators.prefetch_related("actuals")}
     # An action's indicator is the same indicator in the new version.
-    for copy in Action.objects.filter(strategy__focal_area__version=new, copied_from__indicator__isnull=False
-                                      ).select_related("copied_from"):
-        copy.indicator = indicators.get(copy.copied_from.indicator_id)
-        copy.save(update_fields=["indicator"])
+    for copied in Action.objects.filter(strategy__focal_area__version=new, copied_from__indicator__isnull=False
+                                        ).select_related("copied_from"):
+        copied.indicator = indicators.get(copied.copied_from.indicator_id) if copied.copied_from else None
+        copied.save(update_fields=["indicator"])
 
 
 def _copy_action(action, strategy):

@@ -115,8 +115,8 @@ class Resolver:
 
     def __init__(self):
         places = Place.objects.current().without_geometry().exclude(level=Level.WARD)
-        self.by_level_code = {}
-        self.by_name = {}
+        self.by_level_code: dict[tuple[str, str], Place] = {}
+        self.by_name: dict[str, list[Place]] = {}
         for place in places.select_related(None):
             self.by_level_code[(place.level, place.code)] = place
             if place.level in (Level.PROVINCE, Level.ZONE, Level.MUNICIPALITY):
@@ -215,9 +215,9 @@ class Resolver:
 
     def _former(self, raw, former, levels):
         """A former code or name: its successor with a note naming today's code; a split one is an error."""
-        places = [self.by_level_code.get((level, code)) for code in former.successors
-                  for level in (*levels, Level.MUNICIPALITY, Level.ZONE)]
-        places = list({p.code: p for p in places if p is not None}.values())
+        found = [self.by_level_code.get((level, code)) for code in former.successors
+                 for level in (*levels, Level.MUNICIPALITY, Level.ZONE)]
+        places = list({p.code: p for p in found if p is not None}.values())
         label = " ".join(part for part in (former.code, former.name) if part) or raw
         if former.change == "split" or len(places) != 1:
             options = "; ".join(f"{p.code} {p.display_name}" for p in places) or ", ".join(former.successors)
