@@ -4,7 +4,9 @@ Run: .venv/bin/python benchmarks/gazetteer.py   (needs `ddm setup` done). Builds
 the packaged inputs WITHOUT a random 20% of the schools and WITHOUT the DoH EMS station list, then
 resolves (see ddm/places/gazetteer_eval.py):
 - the held-out schools' village and suburb names (truth: the municipality at the school's point);
-- the EMS stations' place names, an official list of another department (truth: the station's point).
+- the EMS stations' place names, an official list of another department (truth: the station's point);
+- a held-out 20% of Stats SA's Census 2011 main places (truth: the municipality at the centroid), also
+  against the gazetteer built without any Census place (what it knew before the Census was added).
 Each with and without the province. The alternative is the gazetteer before this build (provinces,
 zones, municipalities and the 260 curated towns of towns.csv); both are asked the same queries.
 Target (issue #11): >= 80% of real names resolve, >= 95% of those to the right municipality.
@@ -39,6 +41,17 @@ def main():
               f"ratio of names resolved rightly: {score.correct / max(before.correct, 1):.1f}x")
         assert score.queries == before.queries  # the same questions to both
     print(scores[4].line())
+    census = gazetteer_eval.read_census()
+    held_census = gazetteer_eval.census_split(census)
+    ems_held = {(r["source"], r["ref"]) for r in facilities if r["source"] == "doh_ems"}
+    without_census = build_from_db(places=[p.as_row() for p in gazetteer_eval.build(
+        locator, facilities, exclude=held | ems_held, census=[])])
+    villages = gazetteer_eval.census_queries(census, held_census, locator)
+    for index, score in enumerate(scores[5:]):
+        before = gazetteer_eval.score(without_census, villages, score.label, set(), with_province=index == 1)
+        print(score.line())
+        print(f"    gazetteer without any Census place (as before): resolved {before.resolved_share:.1%}, "
+              f"right {before.correct_share:.1%}")
     ems = scores[2]
     print(f"EMS list: resolved {ems.resolved_share:.1%} (target 80%), right {ems.correct_share:.1%} (target 95%)")
 
