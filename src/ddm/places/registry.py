@@ -84,41 +84,34 @@ def _save(existing, level, code, name, parent, province, **fields):
     return place
 
 
-def _load_provinces(existing, country):
-    shapes = read_boundaries(Level.PROVINCE)
+def _load_level(existing, level, csv_name, placed):
+    """Saves every row of the level's CSV with its boundary; placed(row) gives (parent, province, other fields)."""
+    shapes = read_boundaries(level)
     result = {}
-    for row in read_csv("provinces.csv"):
+    for row in read_csv(csv_name):
         props, geom = shapes[row["code"]]
-        fields = _geometry_fields(geom, Level.PROVINCE, props.get("source_area_ha"))
-        result[row["code"]] = _save(existing, Level.PROVINCE, row["code"], row["name"], country, None, **fields)
+        parent, province, extra = placed(row)
+        result[row["code"]] = _save(existing, level, row["code"], row["name"], parent, province, **extra,
+                                    **_geometry_fields(geom, level, props.get("source_area_ha")))
     return result
+
+
+def _load_provinces(existing, country):
+    return _load_level(existing, Level.PROVINCE, "provinces.csv", lambda row: (country, None, {}))
 
 
 def _load_zones(existing, provinces):
-    shapes = read_boundaries(Level.ZONE)
-    result = {}
-    for row in read_csv("districts_metros_2020.csv"):
-        props, geom = shapes[row["code"]]
+    def placed(row):
         province = provinces[row["province_code"]]
-        fields = _geometry_fields(geom, Level.ZONE, props.get("source_area_ha"))
-        result[row["code"]] = _save(
-            existing, Level.ZONE, row["code"], row["name"], province, province, category=row["category"], **fields
-        )
-    return result
+        return province, province, {"category": row["category"]}
+
+    return _load_level(existing, Level.ZONE, "districts_metros_2020.csv", placed)
 
 
 def _load_municipalities(existing, zones, provinces):
-    shapes = read_boundaries(Level.MUNICIPALITY)
-    result = {}
-    for row in read_csv("municipalities_2020.csv"):
-        props, geom = shapes[row["code"]]
-        fields = _geometry_fields(geom, Level.MUNICIPALITY, props.get("source_area_ha"))
-        result[row["code"]] = _save(
-            existing, Level.MUNICIPALITY, row["code"], row["name"], zones[row["district_code"]],
-            provinces[row["province_code"]], short_name=row["short_name_wazimap2016"], category=row["category"],
-            **fields,
-        )
-    return result
+    return _load_level(existing, Level.MUNICIPALITY, "municipalities_2020.csv", lambda row: (
+        zones[row["district_code"]], provinces[row["province_code"]],
+        {"short_name": row["short_name_wazimap2016"], "category": row["category"]}))
 
 
 def _load_wards(existing, municipalities, provinces):
