@@ -4,6 +4,8 @@ Each source returns Task rows and stays cheap (bounded by the user's scope, neve
 """
 
 import datetime
+import itertools
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -148,9 +150,6 @@ def commitment_tasks(user, today):
                  due=item.due_date, overdue=item.is_overdue(today)) for item in items]
 
 
-ESCALATION_LIMIT = 100  # chains worked out per source and user (each costs a few queries)
-
-
 def _delivery_scope(user):
     """(Q on engagement items, zones for One Plan actions or None for all, levels the user answers for), or None.
 
@@ -169,16 +168,20 @@ def _delivery_scope(user):
 
 def escalation_tasks(user, today):
     """Flagged commitments (Imbizo commitments and adopted One Plan actions: late, unfunded, missing,
-    overdue) at the level the user answers for, with the reasons and where they sit."""
+    overdue) at the level the user answers for, with the reasons and where they sit: every one of them
+    (the chains are read in batches). Those whose only flag is "missing" are summed up, one task per zone
+    and kind (the 2019 launch statements have no projects: one line each would bury the rest)."""
     scope = _delivery_scope(user)
     if scope is None:
         return []
     items, zones, levels = scope
-    chains = open_item_chains(items, today, limit=ESCALATION_LIMIT) + adopted_action_chains(
-        zones, today, limit=ESCALATION_LIMIT)
     tasks = []
-    for chain in chains:
+    missing_only = defaultdict(list)
+    for chain in itertools.chain(open_item_chains(items, today), adopted_action_chains(zones, today)):
         if chain.escalation is None or chain.escalation.level not in levels:
+            continue
+        if {flag.kind for flag in chain.flags} == {"missing"}:
+            missing_only[(chain.zone.code, chain.kind, chain.is_demo)].append(chain)
             continue
         reasons = "; ".join(f"{f.kind}: {f.reason}" for f in chain.flags)
         demo = " (demo)" if chain.is_demo else ""
@@ -187,7 +190,25 @@ def escalation_tasks(user, today):
         tasks.append(Task("escalation", f"{chain.zone.code}{demo}: {chain.title[:100]} is with "
                           f"{chain.escalation.label} after {chain.escalation.days} days{then}: {reasons}"[:400],
                           chain.url, overdue=True))
-    return tasks
+    return tasks + [_missing_task(chains) for _key, chains in sorted(missing_only.items())]
+
+
+MISSING_WORDS = {"commitment": ("commitment", "commitments", "/engagement/zones/{}/"),
+                 "action": ("One Plan action", "One Plan actions", "/oneplan/zones/{}/")}
+
+
+def _missing_task(chains):
+    """One task for a zone's chains flagged only "missing" (no project linked)."""
+    first = chains[0]
+    one, many, url = MISSING_WORDS[first.kind]
+    count = len(chains)
+    demo = " (demo)" if first.is_demo else ""
+    oldest = max(chains, key=lambda chain: chain.escalation.days)
+    return Task("escalation", f"{first.zone.code}{demo}: {count} {one if count == 1 else many} "
+                f"{'has' if count == 1 else 'have'} no project linked (the oldest with {oldest.escalation.label} "
+                f"after {oldest.escalation.days} days): link the projects that deliver "
+                f"{'it' if count == 1 else 'them'}, or mark {'it' if count == 1 else 'them'} done or dropped",
+                url.format(first.zone.code), overdue=True)
 
 
 def duplicate_tasks(user, today):

@@ -54,7 +54,9 @@ def project_chains(project, today):
     return chains + plan_delivery.project_action_chains(project, today)
 
 
-def open_item_chains(scope, today, limit=200):
-    """Chains of the open commitments matching ``scope`` (a Q on Item), the oldest due first; at most ``limit``."""
-    items = _items().filter(scope).exclude(status__in=CLOSED_STATUSES).order_by("due_date", "pk")[:limit]
-    return [item_chain(item, today) for item in items]
+def open_item_chains(scope, today, batch=plan_delivery.BATCH):
+    """Chains of every open commitment matching ``scope`` (a Q on Item), in pk order: read ``batch`` at a
+    time (keyset, one prefetch per batch) so none is left out and memory stays bounded."""
+    items = _items().filter(scope).exclude(status__in=CLOSED_STATUSES)
+    for chunk in plan_delivery.batches(items, batch):
+        yield from (item_chain(item, today) for item in chunk)

@@ -26,6 +26,7 @@ from ddm.oneplan.models import Action, VersionStatus
 
 HUB, PROVINCE, NATIONAL = "hub", "province", "national"
 LEVEL_LABELS = {HUB: "the hub", PROVINCE: "the province", NATIONAL: "DCoG (national)"}
+BATCH = 100  # chains worked out per query batch when every open one is needed (escalation)
 
 
 def rules():
@@ -160,12 +161,25 @@ def project_action_chains(project, today):
     return [action_chain(action, today) for action in actions]
 
 
-def adopted_action_chains(zones, today, limit=200):
-    """Chains of the actions of adopted plans in these zones (None: every zone), for escalation; at most ``limit``."""
+def batches(queryset, size=BATCH):
+    """The queryset's rows in pk order, ``size`` at a time (keyset pagination: each batch one query, its
+    prefetches included, however many rows there are)."""
+    last = 0
+    while True:
+        chunk = list(queryset.filter(pk__gt=last).order_by("pk")[:size])
+        if not chunk:
+            return
+        yield chunk
+        last = chunk[-1].pk
+
+
+def adopted_action_chains(zones, today, batch=BATCH):
+    """Chains of every action of the adopted plans in these zones (None: every zone), for escalation."""
     actions = _actions().filter(strategy__focal_area__version__status=VersionStatus.ADOPTED)
     if zones is not None:
         actions = actions.filter(strategy__focal_area__version__plan__zone__in=zones)
-    return [action_chain(action, today) for action in actions.order_by("pk")[:limit]]
+    for chunk in batches(actions, batch):
+        yield from (action_chain(action, today) for action in chunk)
 
 
 def chain_json(chain):
