@@ -55,7 +55,7 @@ def test_cli_imports_a_quarter_without_touching_budget_lines(tmp_path, organisat
                            ["Project ID", "Quarter", "Stage", "Physical progress %", "Expenditure to date"],
                            ["R1", "2024/25 Q1", "Construction", "40%", "250 000"],
                            ["R2", "2024/25 Q1", "tender", 0, 0]]).getvalue())
-    result = CliRunner().invoke(cli, ["import", "progress", str(path), "-o", "EC154", "--json"])
+    result = CliRunner().invoke(cli, ["import", "progress", str(path), "-o", "EC154", "--json", "--publish"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["status"] == "committed" and data["content"] == "progress" and data["counts"]["rows_read"] == 2
@@ -96,7 +96,7 @@ def test_bad_rows_are_named_and_nothing_is_written(tmp_path, organisation):
     assert ":6:E (Expenditure to date)" in err
     assert "Traceback" not in result.output
     assert not Project.objects.get(organisation=org, reference="R2").progress.exists()
-    accepted = CliRunner().invoke(cli, ["import", "progress", str(path), "-o", "EC154", "--accept-valid"])
+    accepted = CliRunner().invoke(cli, ["import", "progress", str(path), "-o", "EC154", "--accept-valid", "--publish"])
     assert accepted.exit_code == 0  # no valid row but nothing fails: all rows were rejected and named
     assert Project.objects.get(organisation=org, reference="R1").progress.count() == 0
 
@@ -110,7 +110,7 @@ def test_a_second_report_replaces_the_quarter_and_falling_figures_warn(tmp_path,
     assert r1.progress.count() == 1 and r1.progress.get().stage == "tender"
     path = tmp_path / "q2.csv"
     path.write_text("Reference,Quarter,Stage,Progress,Expenditure to date\nR1,2024/25 Q2,construction,5,50\n")
-    result = CliRunner().invoke(cli, ["import", "progress", str(path), "-o", "EC154", "--json"])
+    result = CliRunner().invoke(cli, ["import", "progress", str(path), "-o", "EC154", "--json", "--publish"])
     assert result.exit_code == 0
     warnings = json.loads(result.stdout)["warnings"]
     assert any("lower than 12.00" in w["message"] for w in warnings)

@@ -53,6 +53,7 @@ def test_spending_against_progress(register):
     # Budget 10m + 2m = 12m; spent 6m + 0.5m = 6.5m -> 54.2 %; progress (10 x 10m + 50 x 2m) / 12m = 16.7 %.
     assert (water.projects, water.budget, water.spent) == (2, Decimal("12000000.00"), Decimal("6500000.00"))
     assert (water.spent_share, water.progress, water.stuck) == (Decimal("54.2"), Decimal("16.7"), True)
+    assert water.latest_quarter == D(2025, 6, 30)  # the newest quarter its figures come from
     health = rows[("DC15", "health", False)]
     # 0.9m of 1m = 90.0 % spent, 80.0 % done: moving.
     assert (health.spent_share, health.progress, health.stuck) == (Decimal("90.0"), Decimal("80.0"), False)
@@ -87,9 +88,11 @@ def test_page_exports_and_api(register, client):
     page = client.get("/oneplan/results/").content.decode()
     assert 'id="stuck-list"' in page and "54.2%" in page and "16.7%" in page
     csv_text = client.get("/oneplan/results/?format=csv&table=spending").content.decode("utf-8-sig")
-    assert "DC15,Water,2,12000000.00,6500000.00,54.2,16.7,yes," in csv_text
+    assert "DC15,Water,2,12000000.00,6500000.00,54.2,16.7,yes,2025-06-30," in csv_text
+    assert "30 Jun 2025" in page
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(client.get("/oneplan/results/?format=xlsx").content))
     assert workbook.sheet_names == ["Indicators", "Spending vs progress"]
     body = client.get("/api/oneplan/results").json()
     water = next(r for r in body["spending"] if r["zone"] == "DC15" and r["sector"] == "water")
     assert (water["spent_share"], water["progress"], water["stuck"], water["demo"]) == ("54.2", "16.7", True, False)
+    assert water["latest_quarter_end"] == "2025-06-30"

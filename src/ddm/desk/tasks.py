@@ -16,6 +16,7 @@ from ddm.accounts.models import RoleKind
 from ddm.engagement.delivery import open_item_chains
 from ddm.engagement.models import ItemKind
 from ddm.engagement.services import open_items
+from ddm.investment import review
 from ddm.investment.models import Submission, SubmissionStatus
 from ddm.oneplan import signoff
 from ddm.oneplan.delivery import HUB, NATIONAL, PROVINCE, adopted_action_chains
@@ -87,28 +88,35 @@ def submission_tasks(user, today):
 
 
 def review_tasks(user, today):
-    """Submissions returned to the user's organisations, and submissions awaiting the user's review.
-
-    Hook for the submission review states (submitted / approved / returned): active once
-    investment's SubmissionStatus has them.
-    """
+    """Submissions returned to the user's organisations (not yet corrected), with the reviewer's
+    comments, and the count of submissions awaiting the user's review."""
     tasks = []
-    returned = getattr(SubmissionStatus, "RETURNED", None)
     organisations = _submitter_organisations(user)
-    if returned is not None and organisations:
-        for submission in Submission.objects.filter(status=returned, organisation__in=organisations)[:20]:
-            tasks.append(Task("returned", f"Submission {submission.pk} ({submission.filename or submission.channel}) "
-                              f"for {submission.organisation.label} was returned: fix and submit it again",
-                              f"/investment/submissions/{submission.pk}/"))
-    submitted = getattr(SubmissionStatus, "SUBMITTED", None)
-    if submitted is not None:
-        scope = _review_scope(user)
-        if scope is not None:
-            count = Submission.objects.filter(scope, status=submitted).count()
-            if count:
-                tasks.append(Task("review", f"Review {count} submitted file{'s' if count != 1 else ''}",
-                                  "/investment/submissions/"))
+    if organisations:
+        returned = Submission.objects.filter(status=SubmissionStatus.RETURNED, organisation__in=organisations,
+                                             resubmissions__isnull=True).select_related("organisation")
+        for submission in returned.order_by("created")[:20]:
+            tasks.append(Task("returned", _returned_text(submission), f"/investment/submissions/{submission.pk}/"))
+    scope = _review_scope(user)
+    if scope is not None:
+        count = Submission.objects.filter(scope, status=SubmissionStatus.SUBMITTED).count()
+        if count:
+            tasks.append(Task("review", f"Review {count} submitted file{'s' if count != 1 else ''}",
+                              "/investment/submissions/"))
     return tasks
+
+
+def _returned_text(submission):
+    """What the submitter must fix: the reviewer's comment and comments per row, as the reviewer wrote them."""
+    kind = "quarterly progress" if submission.content == "progress" else "file"
+    text = (f"Submission {submission.pk} ({submission.filename or submission.channel}, {kind}) for "
+            f"{submission.organisation.label} was returned: fix and submit it again")
+    decision = review.latest_return(submission)
+    if decision is not None:
+        rows = "; ".join(f"{c['sheet'] + '!' if c.get('sheet') else ''}{c.get('row') or c.get('reference')}: "
+                         f"{c['comment']}" for c in decision.row_comments)
+        text += f". {decision.user or 'The reviewer'} said: {decision.comment}" + (f" ({rows})" if rows else "")
+    return text[:600]
 
 
 def _review_scope(user):

@@ -7,6 +7,11 @@ done nor dropped). A closed (done or dropped) commitment is never flagged. The p
 these chains through ddm.investment.delivery.register_project_chains (EngagementConfig.ready).
 """
 
+import datetime
+from collections.abc import Iterator
+
+from django.db.models import Q
+
 from ddm.engagement.models import CLOSED_STATUSES, Item, ItemKind
 from ddm.investment import delivery as project_delivery
 from ddm.oneplan import delivery as plan_delivery
@@ -54,7 +59,7 @@ def project_chains(project, today):
     return chains + plan_delivery.project_action_chains(project, today)
 
 
-def open_item_chains(scope, today, batch=plan_delivery.BATCH):
+def open_item_chains(scope: Q, today: datetime.date, batch: int = plan_delivery.BATCH) -> Iterator[plan_delivery.Chain]:
     """Chains of every open commitment matching ``scope`` (a Q on Item), in pk order: read ``batch`` at a
     time (keyset, one prefetch per batch) so none is left out and memory stays bounded."""
     items = _items().filter(scope).exclude(status__in=CLOSED_STATUSES)

@@ -11,7 +11,9 @@ Intake (``import_progress``): the long form "reference, quarter, stage, progress
 date" (+ optional actual start/completion, comment) read with ddm.tabular's header detection and
 reported row by row like the projects intake (file, sheet, row, column, value, reason). All or
 nothing by default; ``accept_valid`` writes the valid rows. Every file is a Submission
-(content "progress") with its issues. The web form and the API write through ``record``.
+(content "progress") with its issues, reviewed like a budget file (ddm.investment.review: a preview
+records the pending figures, approval writes them); the upload page, the API and ``ddm import
+progress`` submit it. The project page's form and the API's one-project report write through ``record``.
 """
 
 import calendar as _calendar
@@ -157,11 +159,12 @@ def parse_progress(value, warn):
 
 # -- writing -----------------------------------------------------------------------------------
 
-def record(project, quarter, submission=None, user=None, **values):
+def record(project, quarter, submission=None, user=None, first_reported=None, **values):
     """Write one quarterly report (replacing that quarter's earlier one); move the project's stage
-    and actual dates when this is its latest quarter. Budget lines are never touched."""
+    and actual dates when this is its latest quarter. Budget lines are never touched.
+    ``first_reported``: when a new quarter's figures were sent (default now); a correction keeps the first."""
     report = ProgressReport.objects.filter(project=project, quarter_end=quarter).first() or ProgressReport(
-        project=project, quarter_end=quarter)
+        project=project, quarter_end=quarter, first_reported=first_reported or timezone.now())
     for name, value in values.items():
         setattr(report, name, value)
     report.submission = submission
@@ -205,19 +208,32 @@ def record_values(project, data, user, channel):
 
 
 def import_progress(source, organisation, user=None, channel="cli", filename=None, dry_run=False,
-                    accept_valid=False, sheet=None):
-    """Read a quarterly progress file for one organisation; returns its Submission."""
-    submission = start_submission(source, organisation, user, channel, filename, sheet, dry_run, accept_valid)
-    submission.content = "progress"
+                    accept_valid=False, sheet=None, submission=None):
+    """Read a quarterly progress file for one organisation; returns its Submission (``submission``: a
+    pending one created with the file, e.g. by the upload page, run here or by the job worker).
+
+    A dry run (the preview every reviewed file starts as) writes nothing and records in its diff the
+    figures approving it would publish (``diff["progress"]``); approving it runs the file again for real
+    (ddm.investment.review), so ProgressReport holds only published figures."""
+    if submission is None:
+        submission = start_submission(source, organisation, user, channel, filename, sheet, dry_run, accept_valid,
+                                      content="progress")
+    else:
+        user = user or submission.user
     log = IssueLog(file=submission.filename)
     counts = {"read": 0, "rejected": 0, "written": set()}
+    pending = []
     try:
         source_file = submission.source_file.open("rb") if submission.source_file else source
         tables = open_table(source_file, submission.filename, sheet=sheet or None)
         rows = [row for table in tables for row in _rows(table, organisation, log, counts)]
+        submitted = _submitted_at(submission)
         with transaction.atomic():
             for project, quarter, values, _where in rows:
-                record(project, quarter, submission, user, **values)
+                if dry_run:
+                    pending.append(_pending_entry(project, quarter, values))
+                else:
+                    record(project, quarter, submission, user, first_reported=submitted, **values)
                 counts["written"].add(project.reference)
             if dry_run or (log.blocking and not accept_valid):
                 transaction.set_rollback(True)
@@ -234,9 +250,42 @@ def import_progress(source, organisation, user=None, channel="cli", filename=Non
     submission.status, submission.errors, submission.warnings = status, errors, warnings
     submission.rows_read, submission.rows_rejected = counts["read"], counts["rejected"]
     submission.projects_updated = len(counts["written"])
+    submission.content, submission.dry_run = "progress", dry_run
+    if dry_run:
+        submission.diff = {"progress": pending, "counts": {"progress": len(pending)}}
     submission.finished = timezone.now()
     submission.save()
     return submission
+
+
+def _submitted_at(submission):
+    """When the figures were sent: the reviewed preview's upload (timeliness counts the reporter's day,
+    not the reviewer's), else this submission's."""
+    preview = submission.preview
+    return preview.created if preview is not None else submission.created
+
+
+def _text(value):
+    return None if value in (None, "") else value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+PENDING_FIELDS = (("stage", "stage"), ("progress", "progress %"), ("expenditure_to_date", "expenditure to date (R)"),
+                  ("actual_start", "actual start"), ("actual_completion", "actual completion"))
+
+
+def _pending_entry(project, quarter, values):
+    """What publishing this row would change: the quarter's published report (if any) -> the file's,
+    in the shape of a changed project of intake/diff.py (so pages list both alike)."""
+    label = quarter_label(quarter, project.organisation.fy_start_month)
+    published = project.progress.filter(quarter_end=quarter).first()
+    fields = {}
+    for name, words in PENDING_FIELDS:
+        new = values.get(name)
+        old = getattr(published, name) if published is not None else None
+        if new not in (None, "") and new != old:
+            fields[f"{label} {words}"] = [_text(old), _text(new)]
+    return {"reference": project.reference, "title": project.title, "quarter_end": quarter.isoformat(),
+            "quarter": label, "fields": fields, "lines": [], "values": {k: _text(v) for k, v in values.items()}}
 
 
 def _rows(table, organisation, log, counts):

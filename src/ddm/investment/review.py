@@ -31,6 +31,7 @@ from ddm.investment.intake import tasks
 from ddm.investment.intake.options import restated
 from ddm.investment.intake.pipeline import run_import, start_submission
 from ddm.investment.models import ReviewAction, ReviewDecision, Submission, SubmissionStatus
+from ddm.investment.progress import import_progress
 
 WRITTEN = (SubmissionStatus.COMMITTED, SubmissionStatus.PARTIAL)
 PENDING_REVIEW = (SubmissionStatus.SUBMITTED, SubmissionStatus.RETURNED)
@@ -87,24 +88,32 @@ def _link_resubmission(preview, returned, user):
 
 
 def submit_file(source, organisation, user, channel, accept_valid=False, sheet=None, filename=None,
-                publish=False, progress=None, options=None, submission=None):
+                publish=False, progress=None, options=None, submission=None, content="projects"):
     """The CLI's and API's intake: check the file and submit it for review, or with `publish`
     (approvers and administrators; user None is the command-line operator) write it at once,
     recorded as approved in the same step. Returns the submission that says what happened.
     ``submission``: a pending one created with the file (a dry run, or not with `publish`), run
-    by the job worker."""
+    by the job worker. ``content``: "projects" (budgets) or "progress" (quarterly updates): the same rule."""
     if publish and not (can_approve_for(user, organisation) or _is_operator(user)):
         raise PermissionDenied(f"Only {organisation.name}'s approvers, its coordinator or an administrator may "
                                "publish without review.")
+    if submission is not None:
+        content = submission.content
+
+    def read(dry_run):
+        if content == "progress":
+            return import_progress(source, organisation, user, channel, filename=filename, dry_run=dry_run,
+                                   accept_valid=accept_valid, sheet=sheet, submission=submission)
+        return run_import(source, organisation, user, channel, dry_run=dry_run, accept_valid=accept_valid,
+                          sheet=sheet, progress=progress, filename=filename, options=options, submission=submission)
+
     if publish:
-        written = run_import(source, organisation, user, channel, accept_valid=accept_valid, sheet=sheet,
-                             progress=progress, filename=filename, options=options, submission=submission)
+        written = read(dry_run=False)
         if written.status in WRITTEN:
             how = f"published in the same step ({channel})"
             _decide(written, ReviewAction.APPROVED, user, how=how, commit=written)
         return written
-    preview = run_import(source, organisation, user, channel, dry_run=True, accept_valid=accept_valid, sheet=sheet,
-                         progress=progress, filename=filename, options=options, submission=submission)
+    preview = read(dry_run=True)
     if not can_be_submitted(preview) or (preview.errors and not accept_valid):
         return preview
     commit = submit(preview, user, how=channel)
@@ -144,7 +153,7 @@ def _publish(submission, user, how, comment="", run=None):
         commit = start_submission(handle, submission.organisation, submission.user, submission.channel,
                                   submission.filename, submission.sheet, dry_run=False,
                                   accept_valid=submission.accept_valid or bool(submission.errors),
-                                  options=restated(submission.options))
+                                  options=restated(submission.options), content=submission.content)
     commit.preview = submission
     commit.save(update_fields=["preview"])
     _set_status(submission, SubmissionStatus.APPROVED)
@@ -215,7 +224,8 @@ def tasks_for(user):
 
 def pending_changes(user, project):
     """[(submission, diff entry)] of the submissions awaiting review (or returned) that would change
-    this project, for users who may see them (its organisation's submitters and its reviewers)."""
+    this project (its budget or its quarterly progress), for users who may see them (its organisation's
+    submitters and its reviewers)."""
     organisation = project.organisation
     if not (can_submit_for(user, organisation) or can_approve_for(user, organisation)):
         return []
@@ -223,7 +233,7 @@ def pending_changes(user, project):
     for submission in Submission.objects.filter(organisation=organisation, status__in=PENDING_REVIEW).only(
             "pk", "status", "diff", "created", "organisation"):
         diff = submission.diff or {}
-        for entry in diff.get("changed", []):
+        for entry in [*diff.get("changed", []), *diff.get("progress", [])]:
             if entry.get("reference") == project.reference:
                 found.append((submission, entry))
     return found

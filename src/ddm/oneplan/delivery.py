@@ -15,9 +15,11 @@ after its earliest flag began and to DCoG DDM_ESCALATE_TO_NATIONAL_DAYS after it
 """
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import QuerySet
 
 from ddm.investment import delivery as project_delivery
 from ddm.investment.models import Project
@@ -161,7 +163,7 @@ def project_action_chains(project, today):
     return [action_chain(action, today) for action in actions]
 
 
-def batches(queryset, size=BATCH):
+def batches(queryset: QuerySet, size: int = BATCH) -> Iterator[list]:
     """The queryset's rows in pk order, ``size`` at a time (keyset pagination: each batch one query, its
     prefetches included, however many rows there are)."""
     last = 0
@@ -173,7 +175,7 @@ def batches(queryset, size=BATCH):
         last = chunk[-1].pk
 
 
-def adopted_action_chains(zones, today, batch=BATCH):
+def adopted_action_chains(zones: list | None, today: datetime.date, batch: int = BATCH) -> Iterator[Chain]:
     """Chains of every action of the adopted plans in these zones (None: every zone), for escalation."""
     actions = _actions().filter(strategy__focal_area__version__status=VersionStatus.ADOPTED)
     if zones is not None:

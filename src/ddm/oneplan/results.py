@@ -16,6 +16,7 @@ budget). Money spent and nothing moving: spent share above SPENT_ABOVE % and pro
 PROGRESS_BELOW %. Confirmed duplicates are left out; demo projects are kept apart (demo rows).
 """
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -96,6 +97,7 @@ class SpendRow:
     spent: Decimal
     weighted: Decimal  # sum of progress × budget
     demo: bool
+    latest_quarter: datetime.date | None = None  # the newest quarter (its last day) the figures come from
 
     @property
     def spent_share(self):
@@ -117,7 +119,8 @@ class SpendRow:
     def as_dict(self):
         return {"zone": self.zone, "sector": self.sector, "projects": self.projects, "budget": str(self.budget),
                 "spent": str(self.spent), "spent_share": _text(self.spent_share), "progress": _text(self.progress),
-                "stuck": self.stuck, "demo": self.demo}
+                "stuck": self.stuck, "demo": self.demo,
+                "latest_quarter_end": self.latest_quarter.isoformat() if self.latest_quarter else None}
 
 
 def _text(value):
@@ -157,6 +160,7 @@ def spending_rows(quarter_end=None):
             row.budget += budget
             row.spent += report.expenditure_to_date
             row.weighted += report.progress * budget
+            row.latest_quarter = max(row.latest_quarter or report.quarter_end, report.quarter_end)
             cells[key] = row
     return sorted(cells.values(), key=lambda r: (r.demo, r.zone, r.sector or ""))
 
@@ -179,7 +183,8 @@ INDICATOR_HEADER = ["Indicator kind", "Indicator", "Unit", "Zone", "Zone name", 
                     "Baseline year", "Target", "Target year", "Latest actual", "Latest period", "Trend", "Status",
                     "Source", "Demo"]
 SPENDING_HEADER = ["Zone", "Sector", "Projects", "Approved budget (Rand)", "Spent to date (Rand)", "Spent (%)",
-                   "Physical progress (%, budget-weighted)", "Money spent, nothing moving", "Demo"]
+                   "Physical progress (%, budget-weighted)", "Money spent, nothing moving", "Latest quarter ending",
+                   "Demo"]
 
 
 def indicator_table(rows):
@@ -190,7 +195,8 @@ def indicator_table(rows):
 
 def spending_table(rows):
     return [[r.zone, r.sector_label, r.projects, r.budget, r.spent, r.spent_share, r.progress,
-             "yes" if r.stuck else "", "demo (not counted)" if r.demo else ""] for r in rows]
+             "yes" if r.stuck else "", r.latest_quarter.isoformat() if r.latest_quarter else "",
+             "demo (not counted)" if r.demo else ""] for r in rows]
 
 
 def results_json(data):

@@ -252,10 +252,13 @@ def report_progress(request, project_id: int, payload: ProgressIn):
 
 
 @router.post("/progress", auth=WRITE_AUTH, url_name="progress_create",
-             response={201: SubmissionOut, 403: Message, 404: Message, 413: Message},
+             response={201: SubmissionOut, 202: SubmissionOut, 403: Message, 404: Message, 413: Message},
              summary="Submit a quarterly progress file (reference, quarter, stage, progress, expenditure to date)")
 def create_progress(request, file: File[UploadedFile], organisation: Form[str], dry_run: Form[bool] = False,
-                    accept_valid: Form[bool] = False, sheet: Form[str] = ""):
+                    accept_valid: Form[bool] = False, sheet: Form[str] = "", publish: Form[bool] = False):
+    """Reviewed like a projects file: without dry_run it is submitted for review (nothing published
+    until approved) or, with publish (approvers, coordinators, administrators), written at once. A
+    file beyond a small preview's size is read by the job worker: 202 with the pending submission."""
     try:
         org = find_organisation(organisation)
     except LookupError as exc:
@@ -264,8 +267,22 @@ def create_progress(request, file: File[UploadedFile], organisation: Form[str], 
         return 403, {"detail": f"You may not report for {org.name} ({org.code})."}
     if file.size > settings.DDM_MAX_UPLOAD_BYTES:
         return 413, {"detail": f"{file.name}: over the size limit; split the file."}
-    submission = import_progress(file, org, request.user, "api", filename=file.name, dry_run=dry_run,
-                                 accept_valid=accept_valid, sheet=sheet or None)
+    if publish and not can_approve_for(request.user, org):
+        return 403, {"detail": f"You may not publish {org.name}'s submissions without review."}
+    if not tasks.runs_inline(file.size or 0):
+        pending = start_submission(file, org, request.user, "api", file.name, sheet or None,
+                                   dry_run=dry_run or not publish, accept_valid=accept_valid, content="progress")
+        if dry_run:
+            tasks.run_submission.enqueue(pending.pk)
+        else:
+            tasks.submit_submission.enqueue(pending.pk, publish)
+        return 202, submission_json(pending)
+    if dry_run:
+        submission = import_progress(file, org, request.user, "api", filename=file.name, dry_run=True,
+                                     accept_valid=accept_valid, sheet=sheet or None)
+    else:
+        submission = submit_file(file, org, request.user, "api", accept_valid=accept_valid, sheet=sheet or None,
+                                 filename=file.name, publish=publish, content="progress")
     return 201, submission_json(submission)
 
 

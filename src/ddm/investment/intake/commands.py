@@ -343,17 +343,27 @@ def return_submission(submission_id, comment, rows, username):
 @click.option("--sheet", help="Only this sheet.")
 @click.option("--dry-run", is_flag=True, help="Validate; write nothing.")
 @click.option("--accept-valid", is_flag=True, help="Write the valid rows even if some rows have errors.")
+@click.option("--publish", is_flag=True, help="Publish at once, recorded as approved by the user "
+              "(approvers, coordinators and administrators); default: submit for review.")
 @click.option("--json", "as_json", is_flag=True, help="Print the submission as JSON on stdout.")
 @click.option("--user", "username", help="Record this user as the reporter (history shows them).")
-def import_progress(file, organisation, sheet, dry_run, accept_valid, as_json, username):
+def import_progress(file, organisation, sheet, dry_run, accept_valid, publish, as_json, username):
     """Import quarterly progress (reference, quarter, stage, progress %, expenditure to date) for one
-    organisation's registered projects; budget lines are never changed."""
+    organisation's registered projects; budget lines are never changed. Like a budget file it is
+    submitted for review (published when approved), unless --publish or the organisation publishes on submit."""
     if not file.exists():
         fail(f"{file}: no such file")
     org = _organisation(organisation)
     user = _user(username, org)
-    submission = run(file, org, user, "cli", filename=file.name, dry_run=dry_run, accept_valid=accept_valid,
-                     sheet=sheet)
+    if dry_run:
+        submission = run(file, org, user, "cli", filename=file.name, dry_run=True, accept_valid=accept_valid,
+                         sheet=sheet)
+    else:
+        try:
+            submission = submit_file(file, org, user, "cli", accept_valid=accept_valid, sheet=sheet,
+                                     filename=file.name, publish=publish, content="progress")
+        except PermissionDenied as exc:
+            fail(str(exc))
     for issue in submission.errors[:MAX_LISTED]:
         echo_err(issue_line(issue))
     for issue in submission.warnings[:MAX_LISTED]:

@@ -105,14 +105,15 @@ def fail_abandoned(submissions=None):
 
 
 def start_submission(source, organisation, user, channel, filename=None, sheet=None, dry_run=False,
-                     accept_valid=False, options=None):
+                     accept_valid=False, options=None, content="projects"):
     """Create the Submission and keep the source file with it. ``options``: {"years": "start"|"end",
-    "unit": "1000"} as the submitter stated them (see intake/options.py)."""
+    "unit": "1000"} as the submitter stated them (see intake/options.py); ``content``: "projects" or
+    "progress" (quarterly updates, read by ddm.investment.progress)."""
     filename = os.path.basename(filename or getattr(source, "name", "") or str(source))
     submission = Submission.objects.create(
         organisation=organisation, user=user if getattr(user, "pk", None) else None, channel=channel,
         filename=filename[:255], sheet=sheet or "", dry_run=dry_run, accept_valid=accept_valid,
-        status=SubmissionStatus.PENDING, options=stated_options(organisation, options),
+        status=SubmissionStatus.PENDING, options=stated_options(organisation, options), content=content,
     )
     data = _source_bytes(source)
     if data is not None:

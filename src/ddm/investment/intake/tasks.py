@@ -1,11 +1,14 @@
 """Background imports (django-tasks): uploads beyond a small preview run in the `db_worker` process.
 
+Both kinds of file (projects and budgets, quarterly progress: ``reader``) go this way.
 The web process reads an uploaded file itself only when it is small (INLINE_MAX_BYTES, a preview's
 worth: about a thousand rows); anything bigger is read and imported by the job worker, a separate
 process with the read limits of ddm.tabular, which can be killed, and is restarted by `ddm serve`,
 without harming the web server. The web page shows the submission's progress
 (pipeline.read_progress) and refreshes until done; the API answers 202 and the client polls.
 """
+
+from collections.abc import Callable
 
 from django_tasks import task
 
@@ -14,6 +17,7 @@ from ddm.investment import quantum
 from ddm.investment.intake.consolidated import run_consolidated
 from ddm.investment.intake.pipeline import fail_abandoned, run_import
 from ddm.investment.models import ConsolidatedUpload, Submission
+from ddm.investment.progress import import_progress
 
 INLINE_MAX_BYTES = 64 * 1024
 
@@ -28,9 +32,7 @@ def run_submission(submission_id):
     """Run a pending submission (created by the upload page with its source file)."""
     fail_abandoned()  # an earlier job of a worker that died is reported failed, not left "running"
     submission = Submission.objects.select_related("organisation", "user").get(pk=submission_id)
-    run_import(submission.source_file, submission.organisation, submission.user, submission.channel,
-               dry_run=submission.dry_run, accept_valid=submission.accept_valid, sheet=submission.sheet or None,
-               submission=submission)
+    run_now(submission)
     if not submission.dry_run:
         warm_national_pages()
     return submission_id
@@ -83,10 +85,20 @@ def start(submission):
     if not runs_inline(size):
         run_submission.enqueue(submission.pk)
         return True
-    run_import(submission.source_file, submission.organisation, submission.user, submission.channel,
-               dry_run=submission.dry_run, accept_valid=submission.accept_valid, sheet=submission.sheet or None,
-               submission=submission)
+    run_now(submission)
     return False
+
+
+def reader(content: str) -> Callable[..., Submission]:
+    """The importer of a kind of file: projects and budgets (the pipeline) or quarterly progress."""
+    return import_progress if content == "progress" else run_import
+
+
+def run_now(submission: Submission) -> None:
+    """Read a pending submission's kept file in this process, with the importer of its content."""
+    reader(submission.content)(submission.source_file, submission.organisation, submission.user, submission.channel,
+                               dry_run=submission.dry_run, accept_valid=submission.accept_valid,
+                               sheet=submission.sheet or None, submission=submission)
 
 
 @task()

@@ -29,10 +29,15 @@ from ddm.investment.models import ConsolidatedUpload, Submission, SubmissionStat
 
 MODES = [("all", "All or nothing: write nothing if any row has an error"),
          ("valid", "Write the valid rows; keep the rejected rows for download")]
+CONTENTS = [("projects", "Projects and budgets"),
+            ("progress", "Quarterly progress of registered projects (reference, quarter, stage, progress %, "
+                         "expenditure to date); budget lines are not changed")]
 ISSUES_SHOWN = 500
 
 
 class UploadForm(forms.Form):
+    content = forms.ChoiceField(choices=CONTENTS, initial="projects", widget=forms.RadioSelect, required=False,
+                                label="The file holds")
     organisation: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=None, required=False, help_text="The organisation whose projects these are.")
     consolidated = forms.BooleanField(
@@ -60,7 +65,10 @@ class UploadForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("consolidated") and not data.get("organisation"):
+        if data.get("consolidated") and data.get("content") == "progress":
+            self.add_error("consolidated", "A quarterly progress file is submitted for one organisation: choose it "
+                                           "and untick \"Consolidated file\".")
+        elif not data.get("consolidated") and not data.get("organisation"):
             self.add_error("organisation", "Choose the organisation whose projects these are (or tick "
                                            "\"Consolidated file\" for a file naming an organisation on each row).")
         return data
@@ -68,7 +76,7 @@ class UploadForm(forms.Form):
 
 @login_required
 def upload(request):
-    initial = {"corrects": request.GET.get("corrects")}
+    initial = {"corrects": request.GET.get("corrects"), "content": request.GET.get("content", "projects")}
     if code := request.GET.get("organisation"):  # "Submit a file" on a municipality's page
         initial["organisation"] = organisations_for(request.user).filter(code=code).first()
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
@@ -81,7 +89,8 @@ def upload(request):
         upload_file = form.cleaned_data["file"]
         submission = start_submission(upload_file, organisation, request.user, "upload", upload_file.name,
                                       form.cleaned_data["sheet"], dry_run=True,
-                                      accept_valid=form.cleaned_data["mode"] == "valid")
+                                      accept_valid=form.cleaned_data["mode"] == "valid",
+                                      content=form.cleaned_data["content"] or "projects")
         corrects = _returned(form.cleaned_data.get("corrects"), organisation)
         if corrects is not None:
             submission.resubmission_of = corrects
@@ -213,7 +222,7 @@ UNIT_CHOICES = [("", "as the file states"), ("rand", "Rand"), ("thousand", "R th
 
 def _questions(request, submission):
     """The preview's questions (bare years, unit) when the submitter may re-read the file."""
-    if not submission.dry_run or not submission.source_file or submission.status in (
+    if submission.content == "progress" or not submission.dry_run or not submission.source_file or submission.status in (
             SubmissionStatus.PENDING, SubmissionStatus.RUNNING) or not can_submit_for(request.user,
                                                                                       submission.organisation):
         return None
