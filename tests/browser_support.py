@@ -26,6 +26,9 @@ import os
 from pathlib import Path
 
 import pytest
+from django.apps import apps
+from django.db import connection
+from django.db.models import ProtectedError, RestrictedError
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -33,8 +36,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
 
-__all__ = ["chromium_browser", "committed_data", "ddm_live_server", "live_browser_page", "no_script_page",
-           "serious_violations", "serve_static_from_source"]
+__all__ = ["chromium_browser", "committed_data", "ddm_live_server", "high_water_marks", "live_browser_page",
+           "no_script_page", "remove_rows_above", "require_the_test_database", "serious_violations",
+           "serve_static_from_source"]
 ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / "tests/vendor/axe-core/axe.min.js"
 STATIC = ROOT / "src/ddm/static"
@@ -142,3 +146,52 @@ def committed_data(django_db_blocker):
     with django_db_blocker.unblock():
         for obj in reversed(created):
             obj.delete()
+
+
+# ---------------------------------------------------------------------------------------------
+# Browser tests that write (a world loaded once per module and removed afterwards).
+
+def _counted_models():
+    """Models with an integer primary key; simple-history's tables last (deleting writes history rows)."""
+    found = [m for m in apps.get_models(include_auto_created=True)
+             if m._meta.pk.get_internal_type() in ("AutoField", "BigAutoField")]
+    return sorted(found, key=lambda m: m._meta.pk.name == "history_id")
+
+
+def high_water_marks():
+    """{model: its highest primary key}: what remove_rows_above keeps (a browser test that writes
+    through the live server commits; these let it remove exactly what it added)."""
+    marks = {}
+    for model in _counted_models():
+        last = model._base_manager.order_by("-pk").values_list("pk", flat=True).first()
+        marks[model] = last or 0
+    return marks
+
+
+def remove_rows_above(marks):
+    """Delete every row created since the marks were taken (later apps first; a protected row waits
+    for the rows that protect it, hence the passes)."""
+    for _ in range(4):
+        blocked = False
+        for model, mark in reversed(list(marks.items())):
+            if model._meta.pk.name == "history_id":
+                continue
+            try:
+                model._base_manager.filter(pk__gt=mark).delete()
+            except (ProtectedError, RestrictedError):
+                blocked = True
+        if not blocked:
+            break
+    for model, mark in marks.items():
+        if model._meta.pk.name == "history_id":
+            model._base_manager.filter(pk__gt=mark).delete()
+
+
+def require_the_test_database():
+    """pytest-django creates the test database only when some selected test uses `db`: without one
+    (e.g. under -k) the connection is still the developer's own database, which this module must
+    never write to."""
+    name = str(connection.settings_dict["NAME"])
+    if not (name.startswith("file:memorydb") or Path(name).name.startswith("test_")):
+        pytest.fail(f"the browser tests would write to {name}, not a test database: select a test that uses `db` "
+                    "(test_reference_data_is_there) with them")

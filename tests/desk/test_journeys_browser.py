@@ -22,15 +22,16 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
-from django.apps import apps
-from django.db.models import ProtectedError, RestrictedError
 from django.test import override_settings
 from pypdf import PdfReader
 
 from browser_support import (
     chromium_browser,
     ddm_live_server,
+    high_water_marks,
     live_browser_page,
+    remove_rows_above,
+    require_the_test_database,
     serious_violations,
     serve_static_from_source,
 )
@@ -50,52 +51,6 @@ FILE_SUM = Decimal("3345000.00")
 # ---------------------------------------------------------------------------------------------
 # The demo world, loaded once and removed afterwards.
 
-def _counted_models():
-    """Models with an integer primary key; simple-history's tables last (deleting writes history rows)."""
-    found = [m for m in apps.get_models(include_auto_created=True)
-             if m._meta.pk.get_internal_type() in ("AutoField", "BigAutoField")]
-    return sorted(found, key=lambda m: m._meta.pk.name == "history_id")
-
-
-def _high_water_marks():
-    marks = {}
-    for model in _counted_models():
-        last = model._base_manager.order_by("-pk").values_list("pk", flat=True).first()
-        marks[model] = last or 0
-    return marks
-
-
-def _remove_rows_above(marks):
-    """Delete every row created since the marks were taken (later apps first; a protected row waits
-    for the rows that protect it, hence the passes)."""
-    for _ in range(4):
-        blocked = False
-        for model, mark in reversed(list(marks.items())):
-            if model._meta.pk.name == "history_id":
-                continue
-            try:
-                model._base_manager.filter(pk__gt=mark).delete()
-            except (ProtectedError, RestrictedError):
-                blocked = True
-        if not blocked:
-            break
-    for model, mark in marks.items():
-        if model._meta.pk.name == "history_id":
-            model._base_manager.filter(pk__gt=mark).delete()
-
-
-def _require_the_test_database():
-    """pytest-django creates the test database only when some selected test uses `db`: without one
-    (e.g. under -k) the connection is still the developer's own database, which this module must
-    never write to."""
-    from django.db import connection
-
-    name = str(connection.settings_dict["NAME"])
-    if not (name.startswith("file:memorydb") or Path(name).name.startswith("test_")):
-        pytest.fail(f"the journeys would write to {name}, not a test database: select test_reference_data_is_there "
-                    "(it uses `db`) with them")
-
-
 @pytest.fixture(scope="module")
 def demo_passwords(django_db_setup, django_db_blocker, tmp_path_factory):
     """{username: password} of the demo accounts, with the demo data of every app loaded."""
@@ -106,14 +61,14 @@ def demo_passwords(django_db_setup, django_db_blocker, tmp_path_factory):
         DDM_DEMO_ACCOUNTS=True, DDM_DEMO_ACCOUNTS_FILE=tmp_path_factory.mktemp("demo") / "demo-accounts.json",
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])  # six sign-ins, not six PBKDF2 runs
     with overrides, django_db_blocker.unblock():
-        _require_the_test_database()
-        marks = _high_water_marks()
+        require_the_test_database()
+        marks = high_water_marks()
         try:
             bootstrap.load_demo(lambda message: None)
             caching.bump()
             yield {username: password for username, _purpose, password in demo.stored_accounts()}
         finally:
-            _remove_rows_above(marks)
+            remove_rows_above(marks)
             caching.bump()
 
 
