@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from ddm.accounts.models import Organisation, Sphere
 from ddm.cli import cli
-from ddm.investment import completeness, progress
+from ddm.investment import completeness, progress, review
 from ddm.investment.models import ProgressReport, Project
 from ddm.investment.review import submit_file
 from ddm.places.models import Place
@@ -91,3 +91,18 @@ def test_national_view_reminders_pages_api_cli(register, client):
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["rates"] == {"expected": 3, "reported": 2, "on_time": 1, "completeness": "66.7",
                                                   "timeliness": "33.3", "no_projects": data["rates"]["no_projects"]}
+
+
+def test_a_report_awaiting_review_is_not_counted_until_approved(register):
+    """Water and Sanitation sends W1's quarter; while it awaits review DC15 stays at 2 of 3 reported.
+    Approved, 3 of 3 (100.0 %); sent today, long after the deadline: still 1 on time (33.3 %)."""
+    water = Organisation.objects.get(code="nat-water-and-sanitation")
+    pending = submit_file(xlsx([["Project ID", "Quarter", "Progress"], ["W1", "2024-09-30", "5"]]), water, None,
+                          "api", content="progress")
+    zone = Place.objects.zones().get(code="DC15")
+    assert pending.status == "submitted"
+    assert completeness.zone_completeness(zone, Q3)["rates"]["reported"] == 2
+    review.approve(pending, None)  # the command-line operator
+    rates = completeness.zone_completeness(zone, Q3)["rates"]
+    assert (rates["expected"], rates["reported"], rates["on_time"]) == (3, 3, 1)
+    assert (str(rates["completeness"]), str(rates["timeliness"])) == ("100.0", "33.3")
