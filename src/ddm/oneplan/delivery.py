@@ -25,6 +25,7 @@ from ddm.investment import delivery as project_delivery
 from ddm.investment.models import Project
 from ddm.oneplan import monitoring
 from ddm.oneplan.models import Action, VersionStatus
+from ddm.places.models import Place
 
 HUB, PROVINCE, NATIONAL = "hub", "province", "national"
 LEVEL_LABELS = {HUB: "the hub", PROVINCE: "the province", NATIONAL: "DCoG (national)"}
@@ -103,7 +104,7 @@ class Chain:
     kind: str  # "commitment" (Imbizo / launch) or "action" (One Plan)
     title: str
     url: str
-    zone: object
+    zone: Place
     made: datetime.date | None
     action: Action | None = None
     organisations: list = field(default_factory=list)  # One Plan commitments' organisations
