@@ -19,7 +19,7 @@ def insert_rows(model, names, rows):
     converters = [_converter(field) for field in fields]
     quote = connection.ops.quote_name
     table, columns = quote(model._meta.db_table), ", ".join(quote(field.column) for field in fields)
-    converted = (tuple(convert(value) for convert, value in zip(converters, row, strict=True)) for row in rows)
+    converted = _converted(rows, converters)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # COPY: one stream instead of one bound statement per row (psycopg's executemany).
@@ -37,6 +37,20 @@ def insert_rows(model, names, rows):
                 batch = []
         if batch:
             cursor.executemany(sql, batch)
+
+
+def _converted(rows, converters):
+    """The rows with the values that need it converted; the others (most staged tables) go as they are."""
+    width = len(converters)
+    converting = [(index, convert) for index, convert in enumerate(converters) if convert is not _identity]
+    for row in rows:
+        if len(row) != width:
+            raise ValueError(f"{len(row)} values for {width} fields: {row!r}")
+        if converting:
+            row = list(row)
+            for index, convert in converting:
+                row[index] = convert(row[index])
+        yield row
 
 
 def _converter(field):

@@ -371,16 +371,30 @@ _SECTOR_RULES = [
 ]
 
 
+# Compiled once (a file's every row names its sector): a sector's name or label, and one pattern per rule.
+def _sector_names():
+    names = {}
+    for sector in Sector:
+        for name in (sector.value.replace("_", " "), sector.label.lower()):
+            names.setdefault(name, sector)  # the first sector so named wins, as in Sector's order
+    return names
+
+
+_SECTOR_NAMES = _sector_names()
+_SECTOR_PATTERNS = [(sector, re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + ")"))
+                    for sector, words in _SECTOR_RULES]
+_NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
+
+
 def parse_sector(value):
     """(sector, recognised): free text -> the fixed Sector list. Unrecognised text gives
     (GOVERNANCE, False): the caller warns and keeps the text as given."""
     if value is None:
         return None, True
-    text = " ".join(re.sub(r"[^a-z0-9]+", " ", str(value).lower()).split())
-    for sector in Sector:
-        if text in (sector.value.replace("_", " "), sector.label.lower()):
-            return sector, True
-    for sector, words in _SECTOR_RULES:
-        if any(re.search(rf"\b{word}", text) for word in words):
+    text = " ".join(_NOT_ALPHANUMERIC.sub(" ", str(value).lower()).split())
+    if text in _SECTOR_NAMES:
+        return _SECTOR_NAMES[text], True
+    for sector, pattern in _SECTOR_PATTERNS:
+        if pattern.search(text):
             return sector, True
     return Sector.GOVERNANCE, False
