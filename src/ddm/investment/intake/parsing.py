@@ -373,7 +373,7 @@ _SECTOR_RULES = [
 
 # Compiled once (a file's every row names its sector): a sector's name or label, and one pattern per rule.
 def _sector_names():
-    names = {}
+    names: dict[str, Sector] = {}
     for sector in Sector:
         for name in (sector.value.replace("_", " "), sector.label.lower()):
             names.setdefault(name, sector)  # the first sector so named wins, as in Sector's order
