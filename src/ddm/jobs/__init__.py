@@ -3,7 +3,8 @@
 `ddm.jobs` sits below every app (above ``ddm.tabular``) and knows nothing of what a file holds:
 
 - ``progress``: the small file naming the process that runs an import (host, pid, rows done), so a
-  page can show progress and tell a live job from one whose process died (``process_alive``).
+  page can show progress and tell a live job from one whose process died (``process_alive``); the
+  project intake (``investment/intake/pipeline.py``) and the file jobs below both use it.
 - ``FileJob`` (models): one uploaded file waiting for, or read by, the worker: its kind, the
   uploader, the parameters the page gave, its status and the report the importer returned.
 - ``runner``: ``register(kind, handler)`` (apps hand their importer down at start-up, in

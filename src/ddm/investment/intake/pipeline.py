@@ -40,7 +40,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ddm import caching
@@ -212,14 +212,37 @@ class ImportRun:
             self.finish(status)
             return
         started = time.monotonic()
-        with transaction.atomic():  # the one transaction that writes the register: short
-            zones = summary.zones_of_staged(self.submission.pk)  # before publishing deletes the staging rows
-            staging.Publisher(self.submission, self.organisation, self.user, self.reason, timezone.now()).publish()
-            summary.refresh_with_touched(zones)  # the first page after the commit reads current sums
-            caching.bump_after_commit()  # set-based writes send no signals
-            self.finish(status)  # the status says "committed" exactly when the figures are visible
+        try:
+            with transaction.atomic():  # the one transaction that writes the register: short
+                zones = summary.zones_of_staged(self.submission.pk)  # before publishing deletes the staging rows
+                staging.Publisher(self.submission, self.organisation, self.user, self.reason, timezone.now()).publish()
+                summary.refresh_with_touched(zones)  # the first page after the commit reads current sums
+                caching.bump_after_commit()  # set-based writes send no signals
+                self.finish(status)  # the status says "committed" exactly when the figures are visible
+        except IntegrityError:
+            if not self._report_taken_references():
+                raise
+            staging.discard_staged(self.submission.pk)
+            self.finish(SubmissionStatus.REJECTED)
+            return
         logger.info("submission %s: %s rows published in %.2f s (one transaction)", self.submission.pk,
                     self.rows_read, time.monotonic() - started)
+
+    def _report_taken_references(self):
+        """After a publish refused for a duplicate reference: one error per project another import of the
+        organisation registered while this one ran (the review rules publish what was checked: this file
+        would have created these projects; updating them instead is a new change, for a new check).
+        False when no reference was taken (the IntegrityError was something else)."""
+        taken = staging.references_taken(self.submission.pk, self.organisation.pk)
+        for reference, sheet, row, project in taken:
+            other = project.submission
+            by = f" by {other.user}" if other is not None and other.user else ""
+            named = (f"submission {other.pk} ({other.filename or other.channel}{by})" if other is not None
+                     else "another import")
+            self.log.error(f"project {reference} was registered by {named} while this import ran: nothing of "
+                           "this file was written; import it again to update that project", sheet=sheet, row=row,
+                           column="reference", value=reference)
+        return bool(taken)
 
     @property
     def reason(self):

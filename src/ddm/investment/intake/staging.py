@@ -317,6 +317,25 @@ class Publisher:
                       [*meta.values(), *params])
 
 
+# -- a race lost ---------------------------------------------------------------------------------
+
+def references_taken(submission_id, organisation_id):
+    """[(reference, sheet, row, the Project now holding it)] for the projects this import would create
+    that the register holds by now: another import of the organisation published the same reference
+    while this one ran (its publish then breaks the unique reference). Sheet and row: the reference's
+    first row in this file."""
+    wanted = list(StagedProject.objects.filter(submission_id=submission_id, target__isnull=True)
+                  .values_list("reference", flat=True))
+    taken = Project.objects.filter(organisation_id=organisation_id, reference__in=wanted).select_related(
+        "submission__user").order_by("reference")
+    found = []
+    for project in taken:
+        first = StagedRow.objects.filter(submission_id=submission_id, reference=project.reference).order_by("seq").first()
+        where = json.loads(first.payload) if first else {}
+        found.append((project.reference, where.get("s", ""), where.get("n"), project))
+    return found
+
+
 # -- cleaning up -----------------------------------------------------------------------------------
 
 def discard_staged(submission_id):
