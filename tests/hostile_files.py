@@ -127,3 +127,26 @@ def entity_xlsx(header, row, entities, used):
 XXE = '<!ENTITY e SYSTEM "file:///etc/passwd">'
 LAUGHS = '<!ENTITY a "ha">' + "".join(f'<!ENTITY {c} "{("&" + p + ";") * 10}">'
                                       for p, c in zip("abcdefgh", "bcdefghi", strict=True))
+
+
+def truncated_zip(data):
+    """The first 300 bytes of a workbook: a damaged download."""
+    return data[:300]
+
+
+def macro_xlsx(header):
+    return raw_xlsx(sheet_xml(header_xml(header)), members=[("xl/vbaProject.bin", b"\x00" * 100)])
+
+
+def dimension_xlsx(header, dimension="A1:XFD1048576"):
+    return raw_xlsx(sheet_xml(header_xml(header), dimension=dimension))
+
+
+def many_cells_xlsx(header, n_rows):
+    rows = "".join(f'<row r="{r}">' + "".join(f'<c r="{letters(c)}{r}"><v>1</v></c>' for c in range(1, len(header) + 1))
+                   + "</row>" for r in range(2, n_rows + 2))
+    return raw_xlsx(sheet_xml(header_xml(header) + rows))
+
+
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600
+PDF = b"%PDF-1.4\n" + b"\x00\x01" * 50

@@ -144,12 +144,17 @@ def _parse_row(values, header, matcher, place, log, number):
     if management is None:
         log.error("management must be yes or no (management vs below management)", row=number,
                   column=column.label, value=mgmt_text)
+    person, person_column = cell("person_name")
+    category, category_column = cell("occupational_category")
+    for text, column, limit in ((post, cols.get("post_title"), 200), (person, person_column, 200),
+                                (category, category_column, 120)):
+        if len(text) > limit:  # refused, not cut: nothing is silently dropped
+            log.error(f"{column.text.lower()} is {len(text):,} characters long, more than {limit}", row=number,
+                      column=column.label, value=text[:80] + "…")
     if log.error_count > errors_before:
         return None
-    person, _c = cell("person_name")
-    category, _c = cell("occupational_category")
-    return AuditEntry(row=number, post_title=post[:200], person_name=person[:200],
-                      occupational_category=category[:120], is_management=management, skill=skill, level=level)
+    return AuditEntry(row=number, post_title=post, person_name=person, occupational_category=category,
+                      is_management=management, skill=skill, level=level)
 
 
 def _yes_no(text):

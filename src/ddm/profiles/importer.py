@@ -80,18 +80,18 @@ def _read(path, fields, required, log):
     """[(row number, {field: (value, column)})] of every non-empty row."""
     filename = str(path).rsplit("/", 1)[-1]
     log.file = filename
-    try:
+    result = []
+    try:  # a workbook is read lazily (ddm.tabular's sandbox): a limit can be breached while rows stream
         table = open_table(path, filename)[0]
         header, rows = detect_header(table, fields, required=required, filename=filename)
+        columns = header.fields
+        for number, values in rows:
+            record = {name: (_cell(values, columns.get(name)), columns.get(name)) for name in fields}
+            if any(value not in (None, "") for value, _column in record.values()):
+                result.append((number, record))
     except TableError as error:
         log.error(str(error))
         return []
-    columns = header.fields
-    result = []
-    for number, values in rows:
-        record = {name: (_cell(values, columns.get(name)), columns.get(name)) for name in fields}
-        if any(value not in (None, "") for value, _column in record.values()):
-            result.append((number, record))
     return result
 
 
