@@ -16,16 +16,23 @@ evicted cache) starts again from the clock, never from an earlier number.
     remember(name, compute, *parts)   compute() once per data version (and DDM_CACHE_SECONDS),
                                       shared by every process using the same cache
     peek(name, *parts)                what remember() holds now, without computing it (None if nothing)
+    rendered_body(name, template, context, *parts)
+                                      a page's body (template rendered with context(), without the
+                                      request), once per data version, shared by every visitor
     bump()                            a new data version (after a change signals do not see)
 """
 
 import time
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 
 VERSION_KEY = "ddm:data-version"
 DEFAULT_TABLE = "ddm_cache"
@@ -97,6 +104,15 @@ def remember(name, compute, *parts, timeout=None):
         else:
             cache.set(key, found, timeout)
     return found
+
+
+def rendered_body(name: str, template_name: str, context: Callable[[], dict[str, Any]], *parts: object) -> SafeString:
+    """The body of a public page: template_name rendered with context() once per data version and parts,
+    shared by every process and every visitor (the page's frame, with the visitor's name, messages and
+    CSRF token, is rendered per request around it). Rendered without the request, so nothing of one
+    visitor (user, session, CSRF token) can enter a body another visitor is served: whatever of the
+    visitor the body shows must be passed in context() and named in parts (e.g. "may edit")."""
+    return remember(name, lambda: render_to_string(template_name, context()), *parts)
 
 
 # Bookkeeping saves that change nothing any page adds up: an import's preview, progress or refusal.

@@ -166,3 +166,17 @@ def test_projects_section_reads_the_investment_register(client, zone, organisati
     assert 'data-point="1"' in html  # the located project on the map
     other = client.get("/profiles/municipalities/EC153/").content.decode()
     assert "Mthatha test clinic" not in other and "No projects registered" in other
+
+
+def test_readers_share_one_body_and_editors_get_theirs_with_the_edit_link(client_for, zone, client):
+    hub = client_for(RoleKind.HUB, zone=zone("DC15"))
+    reader = client_for(RoleKind.HUB, zone=zone("DC36"))
+    edit = "Edit the development situation"
+    anonymous = client.get("/profiles/zones/DC15/").content.decode()
+    assert edit not in anonymous and "Sign out" not in anonymous
+    editor_page = hub.get("/profiles/zones/DC15/").content.decode()
+    assert edit in editor_page and hub.user.username in editor_page
+    reader_page = reader.get("/profiles/zones/DC15/").content.decode()
+    assert edit not in reader_page and reader.user.username in reader_page and hub.user.username not in reader_page
+    assert edit not in client.get("/profiles/zones/DC15/").content.decode()
+    assert edit in hub.get("/profiles/zones/DC15/").content.decode()

@@ -9,7 +9,7 @@ def home(request):
     """Signed in: my tasks and my workflows above the zones; anonymous: the zones."""
     if not request.user.is_authenticated:
         return places_views.home(request)
-    context = places_views.home_context()
+    context = {"body": places_views.home_body()}
     context.update({"tasks": tasks.tasks_for(request.user), "workflows": tasks.workflows_for(request.user),
                     "roles": roles_of(request.user)})
     return render(request, "desk/home.html", context)

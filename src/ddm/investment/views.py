@@ -11,7 +11,6 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -146,10 +145,10 @@ def zone(request, code):
                        [flat, *page()["tables"], page()["projects"], _footprint_table(page()["footprint"])])
     # The page's body depends only on the data, the zone, calendar and view: rendered once per data
     # version and shared, so a warm page costs one cache read, not re-rendering a metro's tables.
-    body = caching.remember("investment:zone-html", lambda: render_to_string("investment/_zone_body.html", {
+    body = caching.rendered_body("investment:zone-html", "investment/_zone_body.html", lambda: {
         **page(), "zone": place, "calendar": calendar, "view": view, "calendars": CALENDAR_DESCRIPTIONS,
         "export_query": f"calendar={calendar}&view={view}&", "includes": quantum.INCLUDES,
-        "progress_rows": _zone_progress(place)}), place.code, calendar, view)
+        "progress_rows": _zone_progress(place)}, place.code, calendar, view)
     return render(request, "investment/zone.html", {
         "body": body, "zone": place,
         # A national count: shown when the job worker (after an import) or the unmapped page has made

@@ -1,27 +1,33 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from ddm import caching
 from ddm.places import geojson, lookups, maps, services
 from ddm.places.models import Place
 
 
 def home(request):
-    return render(request, "places/home.html", home_context())
+    return render(request, "places/home.html", {"body": home_body()})
 
 
-def home_context():
-    return {
+def home_body():
+    """The home page's body: the same for every visitor (signed in or not), shared per data version."""
+    return caching.rendered_body("places:home-html", "places/_home_body.html", lambda: {
         "zones": services.zones_with_counts(), "provinces": Place.objects.provinces().without_geometry(),
         "map": maps.national_map(),
-    }
+    })
 
 
 def zone(request, code):
-    place = get_object_or_404(Place.objects.zones().select_related("province"), code=code.upper())
+    # Geometry is deferred: only the body (cached) reads it, for the map's view box.
+    place = get_object_or_404(Place.objects.zones().without_geometry().select_related("province"), code=code.upper())
+    body = caching.rendered_body("places:zone-html", "places/_zone_body.html", lambda: _zone_context(place), place.code)
+    return render(request, "places/zone.html", {"zone": place, "body": body})
+
+
+def _zone_context(place):
     municipalities = list(place.children.order_by("code").defer("geometry"))
-    return render(request, "places/zone.html", {
-        "zone": place, "municipalities": municipalities, "map": maps.zone_map(place, municipalities),
-    })
+    return {"zone": place, "municipalities": municipalities, "map": maps.zone_map(place, municipalities)}
 
 
 def municipality(request, code):

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
-from ddm import charts
+from ddm import caching, charts
 from ddm.accounts.access import can_coordinate_place, get_zone_for_user
 from ddm.exports import csv_response, xlsx_response
 from ddm.places.models import Place
@@ -24,17 +24,27 @@ def index(request):
 
 
 def _profile_page(request, place, zone):
+    can_edit = can_coordinate_place(request.user, zone)
+    # The body is the same for every visitor but for the edit link: one shared body per place and data
+    # version for readers, one for those who may edit (the link is all that differs; see the template).
+    body = caching.rendered_body("profiles:profile-html", "profiles/_profile_body.html",
+                                 lambda: _profile_context(place, zone, can_edit), place.level, place.code,
+                                 "editor" if can_edit else "reader")
+    return render(request, "profiles/profile.html", {"place": place, "body": body})
+
+
+def _profile_context(place, zone, can_edit):
     profile = sections.get_profile(place)
-    narrative = ZoneNarrative.objects.filter(zone=zone).first()
+    narrative = ZoneNarrative.objects.filter(zone=zone).select_related("updated_by").first()
     section6 = projects.project_section(place)
     spatial = next(s for s in profile["sections"] if s["key"] == "spatial")
-    return render(request, "profiles/profile.html", {
-        "place": place, "zone": zone, "profile": profile, "narrative": narrative,
-        "can_edit": can_coordinate_place(request.user, zone), "projects": section6,
+    return {
+        "place": place, "zone": zone, "profile": profile, "narrative": narrative, "can_edit": can_edit,
+        "projects": section6,
         "project_map": mark_safe(charts.add_points(spatial["map"]["svg"], section6["points"])),  # noqa: S308 - ddm.charts SVG
         "is_zone": place.level == "zone", "facilities": facilities_section(
             place, [(m["code"], m["name"]) for m in profile["place"]["municipalities"]]),
-    })
+    }
 
 
 def zone_profile(request, code):
