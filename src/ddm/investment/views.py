@@ -107,7 +107,6 @@ def _zone_page(place, calendar, view):
     municipalities = list(place.children.filter(level="municipality").order_by("code"))  # a metro: itself
     population = quantum.population_of_zones()
     projects, project_count = tables.zone_projects(place)
-    projects = list(projects)
     points = charts.map_points(place)
     zone_footprint = footprint.zone_footprint(place)
     return {
