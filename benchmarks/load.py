@@ -78,8 +78,17 @@ def fill():
                     "WHERE kind = 'budget' AND fy_first IS NOT NULL AND fy_first = fy_last ORDER BY id LIMIT %s",
                     [missing])
                 cursor.execute("VACUUM ANALYZE")
+            refresh_summary()  # the lines above were written in SQL: the generator's zone summary lacks them
         create_admin("load", "", PASSWORD)
     summarise()
+
+
+def refresh_summary():
+    from ddm.investment import summary
+
+    started = time.perf_counter()
+    summary.refresh_all()
+    print(f"zone summary: every zone added up again and stored in {time.perf_counter() - started:.0f} s")
 
 
 def summarise():
