@@ -33,6 +33,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
+from simple_history.models import HistoricalChanges
 
 VERSION_KEY = "ddm:data-version"
 DEFAULT_TABLE = "ddm_cache"
@@ -126,7 +127,10 @@ def _quiet(instance):
 
 
 def _changed(sender, using=DEFAULT_DB_ALIAS, instance=None, **kwargs):
-    if sender._meta.app_label in DATA_APPS and not _quiet(instance):
+    # A history record (simple-history) is written beside a save that signals on its own; the one
+    # tracked model outside DDM's apps is the user, whose history is written at every sign-in (last
+    # login): a bump there made every official's sign-in recompute every page in every process.
+    if sender._meta.app_label in DATA_APPS and not _quiet(instance) and not issubclass(sender, HistoricalChanges):
         bump_after_commit(using)
 
 

@@ -108,3 +108,13 @@ def test_zone_page_shows_the_national_unmapped_count_only_once_made_elsewhere(cl
     expected = Project.objects.counted().exclude(locations__zone__isnull=False).count()
     html = client.get("/investment/zones/DC15/").content.decode()
     assert f"{expected} project" in html and "in the register" in html
+
+
+@pytest.mark.django_db
+def test_signing_in_does_not_invalidate_cached_pages(client, django_user_model):
+    """A sign-in saves the user's last login and its history record: no page shows either, and a bump
+    per sign-in made every official's sign-in recompute every cached page."""
+    django_user_model.objects.create_user(username="official", password="a-long-test-password-42")
+    before = caching.data_version()
+    assert client.post("/accounts/login/", {"username": "official", "password": "a-long-test-password-42"}).status_code == 302
+    assert caching.data_version() == before
