@@ -21,7 +21,7 @@ PACKAGE = ROOT / "src" / "ddm"
 LAYERS = [
     ["ddm", "numbers", "web", "commands_support", "caching", "operations", "server", "busy", "once",
      "replica", "key_figures"],  # shared; `ddm` is __init__, and the top-level templates
-    ["exports", "charts", "backup"],
+    ["exports", "charts", "backup", "documents"],
     ["tabular"],
     ["jobs"],
     ["places"],
