@@ -140,6 +140,7 @@ MATRIX: dict[str, tuple] = {
     "oneplan:review": ("/oneplan/zones/DC15/review/", ZONE, ZONE),
     "oneplan:phase": ("/oneplan/zones/DC15/phases/vision/", ZONE, ZONE),
     "oneplan:document": ("/oneplan/zones/DC15/phases/vision/documents/", ZONE, ZONE),
+    "oneplan:document_file": ("/oneplan/zones/DC15/documents/{document}/", EVERYONE, None),  # One Plans are public
     "oneplan:focal_area_new": ("/oneplan/zones/DC15/focal-areas/new/", ZONE, ZONE),
     "oneplan:focal_area": ("/oneplan/zones/DC15/focal-areas/{focal_area}/", ZONE, ZONE),
     "oneplan:strategy_new": ("/oneplan/zones/DC15/strategies/new/", ZONE, ZONE),
@@ -313,7 +314,7 @@ def _objects(users):
     from ddm.investment import review
     from ddm.investment.models import BudgetLine, ConsolidatedUpload, Location, Precision, Project
     from ddm.jobs.models import FileJob
-    from ddm.oneplan.models import Action, Commitment, OnePlan, PlanIndicator
+    from ddm.oneplan.models import Action, Commitment, OnePlan, PhaseDocument, PlanIndicator
 
     bootstrap.load_demo(lambda message: None)
     dc15 = Place.objects.zones().get(code="DC15")
@@ -334,6 +335,8 @@ def _objects(users):
     version = OnePlan.objects.get(zone=dc15).current
     action = Action.objects.filter(strategy__focal_area__version=version).order_by("pk").first()
     commitment = Commitment.objects.create(action=action, organisation=health, description="Matrix clinic")
+    document = PhaseDocument.objects.create(phase=version.phases.get(kind="vision"), title="Vision workshop",
+                                            file=ContentFile(b"%PDF-1.4", name="vision.pdf"))
     hub = Hub.objects.get(zones=dc15)
     attachment = PlanAttachment.objects.create(hub=hub, title="Plan", file=ContentFile(b"%PDF-1.4", name="plan.pdf"))
     event = Event.objects.create(kind="imbizo", title="Matrix imbizo", zone=dc15, date=date(2026, 1, 15))
@@ -344,7 +347,7 @@ def _objects(users):
         "project": project.pk, "other_project": other.pk, "submission": submission.pk, "consolidated": consolidated.pk,
         "focal_area": action.strategy.focal_area_id, "strategy": action.strategy_id, "action": action.pk,
         "commitment": commitment.pk, "indicator": PlanIndicator.objects.filter(version=version).first().pk,
-        "hub": hub.pk, "attachment": attachment.pk, "event": event.pk, "item": item.pk,
+        "hub": hub.pk, "attachment": attachment.pk, "document": document.pk, "event": event.pk, "item": item.pk,
         "user": users["submitter"].pk, "role": users["submitter"].ddm_roles.get().pk, "skills_job": skills_job.pk,
     }
 

@@ -13,15 +13,32 @@
   organisation (organisation code = zone code, e.g. DC15, ETH); each local municipality of a
   district = a submitter of that municipality's organisation (code = MDB code, e.g. EC157).
   An administrator does not sign for the other spheres.
+- Documents: whoever may see the plan (everyone: One Plans are public) downloads its phase documents.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
 from ddm.accounts.access import Visitor, can_coordinate_place, can_submit_for, is_admin, roles_of
 from ddm.accounts.models import Organisation, RoleKind
-from ddm.oneplan.models import Commitment, PlanVersion, SphereParty
+from ddm.oneplan.models import Commitment, PhaseDocument, PlanVersion, SphereParty
 from ddm.places.models import Place
+
+
+def can_view_plan(user: Visitor, zone: Place) -> bool:
+    """One Plans are public: the dashboard, the zone page (every version), the API and the exports answer
+    everyone. Whoever may see a plan may download its documents, so this is the one place to narrow it."""
+    return True
+
+
+def plan_document(user: Visitor, zone: Place, pk: int) -> PhaseDocument:
+    """A document attached to a phase of this zone's plan (any version), if the user may see the plan.
+
+    The document must belong to the zone in the address: a document of another zone is not found."""
+    if not can_view_plan(user, zone):
+        raise PermissionDenied(f"You may not see the {zone.code} One Plan.")
+    return get_object_or_404(PhaseDocument, pk=pk, phase__version__plan__zone=zone)
 
 
 def can_edit_plan(user: Visitor, zone: Place) -> bool:

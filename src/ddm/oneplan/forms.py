@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Q
 
 from ddm.accounts.models import Organisation
+from ddm.documents import ACCEPTED_TEXT
 from ddm.investment.models import BudgetLine, Project
 from ddm.oneplan import access, monitoring, signoff
 from ddm.oneplan.models import (
@@ -36,6 +37,11 @@ class DocumentForm(forms.ModelForm):
     class Meta:
         model = PhaseDocument
         fields = ["title", "file"]
+        help_texts = {"file": f"{ACCEPTED_TEXT}; no macros"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].allow_empty_file = True  # the model's validator refuses it, naming the file
 
 
 class UniqueCodeInVersion:

@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from ddm.documents import DocumentRefused, check_document
+
 
 class PlanFrozen(Exception):
     """Raised when content of an adopted (frozen) version would change."""
@@ -60,9 +62,13 @@ DEFAULT_FOCAL_AREAS = [
 
 
 def validate_document_size(upload):
-    limit = settings.DDM_MAX_UPLOAD_BYTES
-    if upload.size > limit:
-        raise ValidationError(f"{upload.name} is {upload.size:,} bytes; the limit is {limit:,} bytes.")
+    """The file validator of PhaseDocument: the shared type, content and size check of ddm.documents.
+
+    Named for its first job (size only); migration 0001 refers to it by this name."""
+    try:
+        check_document(upload)
+    except DocumentRefused as exc:
+        raise ValidationError(str(exc)) from exc
 
 
 class OnePlan(models.Model):

@@ -6,7 +6,7 @@ Shape:
  version: {number, status, frozen, adopted_on, current_phase, vision, profile_url, profile_snapshot_date,
            review_reason},
  phases: [{kind, name, status, planned_start, planned_end, actual_start, actual_end, owner, notes, late,
-           documents: [{title, url}]}],
+           documents: [{title, url: the access-checked download path}]}],
  focal_areas: [{code, name, reviewed, strategies: [{id, title, horizon, description,
      actions: [{id, title, horizon, description, funded,
         commitments: [{id, organisation: {code, name, sphere}, description, funding_status,
@@ -19,17 +19,20 @@ Shape:
                actuals: [{period, period_end, value, reporter, evidence}], status, expected, progress_rule}]}
 """
 
+from django.urls import reverse
+
 from ddm.oneplan import funding, monitoring, signoff, workflow
 from ddm.oneplan.models import Strategy
 
 
-def _phase(phase, late):
+def _phase(phase, late, zone_code):
     return {
         "kind": phase.kind, "name": phase.get_kind_display(), "status": phase.status,
         "planned_start": phase.planned_start, "planned_end": phase.planned_end,
         "actual_start": phase.actual_start, "actual_end": phase.actual_end,
         "owner": phase.owner, "notes": phase.notes, "late": late,
-        "documents": [{"title": d.title, "url": d.file.url} for d in phase.documents.all()],
+        "documents": [{"title": d.title, "url": reverse("oneplan:document_file", args=[zone_code, d.pk])}
+                      for d in phase.documents.all()],
     }
 
 
@@ -100,7 +103,7 @@ def plan_data(version):
             "profile_url": version.profile_url, "profile_snapshot_date": version.profile_snapshot_date,
             "review_reason": version.review_reason,
         },
-        "phases": [_phase(p, late) for p, late in workflow.phase_timetable(version)],
+        "phases": [_phase(p, late, zone.code) for p, late in workflow.phase_timetable(version)],
         "focal_areas": focal_areas(version),
         "funding": {"actions": total, "actions_funded": funded, "share_funded": share,
                     "rule": "An action is funded when a commitment has a linked budget line of kind budget, "

@@ -20,6 +20,7 @@ urlpatterns = [
     path(Z + "review/", views.review, name="review"),
     path(Z + "phases/<str:kind>/", views.phase, name="phase"),
     path(Z + "phases/<str:kind>/documents/", views.document, name="document"),
+    path(Z + "documents/<int:pk>/", views.document_file, name="document_file"),
     path(Z + "focal-areas/new/", views.focal_area, name="focal_area_new"),
     path(Z + "focal-areas/<int:pk>/", views.focal_area, name="focal_area"),
     path(Z + "strategies/new/", views.strategy, name="strategy_new"),

@@ -12,11 +12,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ddm import caching
 from ddm import exports as table_exports
 from ddm.accounts.access import get_zone_for_user
+from ddm.documents import download_response
 from ddm.investment.completeness import missing_reporters
 from ddm.investment.progress import current_quarter_end, quarter_label
 from ddm.oneplan import access, dashboard, exports, forms, funding, monitoring, results, signoff, workflow
@@ -213,6 +214,14 @@ def document(request, code, kind):
     form = forms.DocumentForm(request.POST or None, request.FILES or None)
     return _form_page(request, zone, f"{item.get_kind_display()}: attach a document", form,
                       lambda f: workflow.add_document(item, request.user, f.cleaned_data["title"], f.cleaned_data["file"]))
+
+
+@require_safe
+def document_file(request, code, pk):
+    """A phase document as a download, for whoever may see the plan (ddm.documents sets the safe headers)."""
+    zone = get_zone_for_user(request, code)
+    found = access.plan_document(request.user, zone, pk)
+    return download_response(found.file, found.title)
 
 
 @write_view

@@ -21,6 +21,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from ddm.documents import DocumentRefused, check_document
 from ddm.oneplan import access
 from ddm.oneplan.models import (
     DEFAULT_FOCAL_AREAS,
@@ -39,7 +40,6 @@ from ddm.oneplan.models import (
     PlanVersion,
     Strategy,
     VersionStatus,
-    validate_document_size,
 )
 
 
@@ -263,7 +263,10 @@ def add_document(phase, user, title, upload):
     access.require_editor(user, version.plan.zone)
     if version.frozen and phase.kind != PhaseKind.IMPLEMENTATION:
         raise WorkflowError("The formulation phases of an adopted version are frozen.")
-    validate_document_size(upload)
+    try:
+        check_document(upload)
+    except DocumentRefused as exc:
+        raise WorkflowError(str(exc)) from exc
     document = PhaseDocument.objects.create(phase=phase, title=title, file=upload, uploaded_by=user)
     log(version, user, "document", f"Document '{title}' attached to {phase.get_kind_display()}.")
     return document
