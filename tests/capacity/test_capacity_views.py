@@ -60,13 +60,14 @@ def test_attachment_size_and_type_limits(client_for, zone, hub, settings, tmp_pa
     settings.MEDIA_ROOT = tmp_path
     settings.DDM_MAX_UPLOAD_BYTES = 100
     member = client_for(RoleKind.HUB, zone=zone("DC36"))
+    pdf = b"%PDF-1.4\n" + b"x" * 91  # 100 bytes
     member.post(f"/capacity/hubs/{hub.pk}/attachments/",
-                {"title": "plan", "file": SimpleUploadedFile("plan.pdf", b"x" * 101)})
+                {"title": "plan", "file": SimpleUploadedFile("plan.pdf", pdf + b"x")})
     member.post(f"/capacity/hubs/{hub.pk}/attachments/",
                 {"title": "script", "file": SimpleUploadedFile("run.exe", b"x")})
     assert not PlanAttachment.objects.exists()
     member.post(f"/capacity/hubs/{hub.pk}/attachments/",
-                {"title": "plan", "file": SimpleUploadedFile("plan.pdf", b"x" * 100)})
+                {"title": "plan", "file": SimpleUploadedFile("plan.pdf", pdf)})
     attachment = PlanAttachment.objects.get()
     assert attachment.size == 100
     assert member.get(f"/capacity/hubs/{hub.pk}/attachments/{attachment.pk}/").status_code == 200

@@ -60,6 +60,7 @@ COMMITMENT_ADDERS = ZONE | {"signer"}  # the plan's editors; a municipality of t
 COMMITMENT_MANAGERS = ZONE | ORG  # editors; EC Health for its own commitment
 INDICATOR_REPORTERS = ZONE | {"submitter", "signer"}  # editors; submitters of committed organisations
 SIGNERS = {"admin", "coordinator", "signer"}  # national, EC and the O.R. Tambo district (DC15 in adoption)
+HUB_ATTACHMENT_READERS = ZONE | {"signer", "consolidator"}  # the hub's editors; municipalities it serves (DC15)
 HUB_CREATORS = {"admin", "coordinator", "coordinator_elsewhere"}  # the zones are checked when saved
 SKILLS_EDITORS = ZONE | {"consolidator"}  # EC157's skills: its coordinators and whoever submits for it
 FOLLOW_UP = ZONE | {"submitter", "approver", "consolidator"}  # the item's editors and its owner (EC Health)
@@ -166,7 +167,7 @@ MATRIX: dict[str, tuple] = {
     "capacity:position": ("/capacity/hubs/{hub}/positions/manager/", ZONE, ZONE),
     "capacity:plan": ("/capacity/hubs/{hub}/plan/", None, ZONE),
     "capacity:attachments": ("/capacity/hubs/{hub}/attachments/", None, ZONE),
-    "capacity:attachment": ("/capacity/hubs/{hub}/attachments/{attachment}/", SIGNED_IN, SAME),
+    "capacity:attachment": ("/capacity/hubs/{hub}/attachments/{attachment}/", HUB_ATTACHMENT_READERS, None),
     "capacity:zone": ("/capacity/zones/DC15/", EVERYONE, SAME),
     "capacity:zone_xlsx": ("/capacity/zones/DC15/skills.xlsx", ALIKE, SAME),
     "capacity:municipality": ("/capacity/municipalities/EC157/", EVERYONE, SAME),

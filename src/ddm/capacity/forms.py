@@ -1,14 +1,12 @@
-from pathlib import Path
-
 from django import forms
 from django.conf import settings
 
 from ddm.accounts.access import can_coordinate_place
 from ddm.capacity.models import BusinessPlanVersion, Hub, PlanAttachment, Position, Skill
+from ddm.documents import ACCEPTED_TEXT, DocumentRefused, check_document
 from ddm.places.models import Place
 
-# Business plan attachments: documents and images only, at most 10 MB (or the site limit if lower).
-ATTACHMENT_TYPES = {".pdf", ".docx", ".doc", ".xlsx", ".xls", ".odt", ".ods", ".txt", ".png", ".jpg", ".jpeg"}
+# Business plan attachments: the types of ddm.documents, at most 10 MB (or the site limit if lower).
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
@@ -48,14 +46,18 @@ class AttachmentForm(forms.ModelForm):
     class Meta:
         model = PlanAttachment
         fields = ["title", "file"]
+        help_texts = {"file": f"{ACCEPTED_TEXT}; no macros"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].allow_empty_file = True  # check_document refuses it, naming the file
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in ATTACHMENT_TYPES:
-            raise forms.ValidationError(f"{upload.name}: allowed types are {', '.join(sorted(ATTACHMENT_TYPES))}.")
-        if upload.size > attachment_limit():
-            raise forms.ValidationError(
-                f"{upload.name}: {upload.size / 1048576:.1f} MB is over the {attachment_limit() // 1048576} MB limit.")
+        try:
+            check_document(upload, attachment_limit())
+        except DocumentRefused as exc:
+            raise forms.ValidationError(str(exc)) from exc
         return upload
 
 

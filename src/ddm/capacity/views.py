@@ -7,16 +7,16 @@ Thin views: rules live in services/access/skills_import; every write checks acce
 import base64
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from ddm.capacity import access, services
 from ddm.capacity.exports import report_sheets
 from ddm.capacity.forms import AttachmentForm, HubForm, OverrideForm, PlanForm, PositionForm, SkillsUploadForm
 from ddm.capacity.models import HubRole, Position, SkillsAudit
 from ddm.capacity.skills_import import JOB_KIND, template_sheets
+from ddm.documents import download_response
 from ddm.exports import XLSX_TYPE, xlsx_response
 from ddm.jobs import runner
 from ddm.jobs.models import FileJob
@@ -65,6 +65,7 @@ def hub(request, pk):
     return render(request, "capacity/hub.html", {
         "hub": hub, "today": today, "positions": positions, "plan": plans[0] if plans else None,
         "older_plans": plans[1:], "attachments": hub.attachments.all(), "can_edit": can_edit,
+        "can_open_attachments": access.can_view_attachments(request.user, hub),
         "plan_form": PlanForm(instance=None, initial={"needs": plans[0].needs, "resources_requested":
                                                        plans[0].resources_requested} if plans else None),
         "attachment_form": AttachmentForm(), "roles": HubRole,
@@ -116,11 +117,12 @@ def upload_attachment(request, pk):
     return redirect(hub)
 
 
-@login_required
+@require_safe
 def download_attachment(request, pk, attachment):
     hub = _hub(pk)
+    access.check_attachments(request, hub)
     found = get_object_or_404(hub.attachments, pk=attachment)
-    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.file.name.rsplit("/", 1)[-1])
+    return download_response(found.file, found.title)
 
 
 def _zone(code):
