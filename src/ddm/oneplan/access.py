@@ -2,25 +2,34 @@
 
 - Content (vision, phases, focal areas, strategies, actions, indicators, reviews): whoever
   coordinates the zone — administrators, the provincial coordinator of its province, its hub members.
-- Commitments: those content editors add any organisation's commitment. A submitter adds only its own
-  organisation's, and only to the plan of the zone that organisation governs (a municipality of the zone,
-  or the district/metro itself): a submitter cannot edit a plan, so it cannot join another zone's plan
-  (and thereby gain indicator reporting there). Submitters manage (edit, report on) existing
-  commitments of their own organisation wherever an editor placed them.
+- Commitments: those content editors add any organisation's commitment. A submitter (or approver) adds
+  only its own organisation's, and only to the plan of the zone that organisation governs (a municipality
+  of the zone, or the district/metro itself): it cannot edit a plan, so it cannot join another zone's plan
+  (and thereby gain indicator reporting there). Whoever submits for an organisation (its submitters and
+  approvers, a consolidator covering it) manages (edits, reports on) that organisation's existing
+  commitments wherever an editor placed them.
+- Indicator values: the plan's editors, and whoever may report on one of the version's commitments.
+- Documents: whoever may see the plan (everyone: One Plans are public) downloads its phase documents.
 - Sign-offs: strictly the sphere's own role and scope, so nobody signs for another sphere:
   national = an administrator (DCoG national administrator role); province = a provincial
   coordinator of the zone's province; district or metro = a submitter of that municipality's
   organisation (organisation code = zone code, e.g. DC15, ETH); each local municipality of a
   district = a submitter of that municipality's organisation (code = MDB code, e.g. EC157).
   An administrator does not sign for the other spheres.
-- Documents: whoever may see the plan (everyone: One Plans are public) downloads its phase documents.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from ddm.accounts.access import Visitor, can_coordinate_place, can_submit_for, is_admin, roles_of
+from ddm.accounts.access import (
+    ORGANISATION_ROLES,
+    Visitor,
+    can_coordinate_place,
+    can_submit_for,
+    is_admin,
+    roles_of,
+)
 from ddm.accounts.models import Organisation, RoleKind
 from ddm.oneplan.models import Commitment, PhaseDocument, PlanVersion, SphereParty
 from ddm.places.models import Place
@@ -65,12 +74,16 @@ def require_commitment_manager(user: Visitor, zone: Place, organisation: Organis
         raise PermissionDenied(f"You may not manage commitments of {organisation.name} in {zone.code}.")
 
 
+def _own_organisations(user: Visitor) -> list[Organisation]:
+    """The organisations the user holds an organisation role in (submitter or approver)."""
+    return [r.organisation for r in roles_of(user) if r.kind in ORGANISATION_ROLES and r.organisation is not None]
+
+
 def committing_organisations(user: Visitor, zone: Place, version: PlanVersion) -> QuerySet[Organisation]:
     """Organisations the user may add commitments for in this version's plan."""
     if can_edit_plan(user, zone):
         return Organisation.objects.all()
-    own = [r.organisation for r in roles_of(user) if r.kind == RoleKind.SUBMITTER and r.organisation is not None]
-    return Organisation.objects.filter(pk__in=[o.pk for o in own if _governs_in(o, zone)])
+    return Organisation.objects.filter(pk__in=[o.pk for o in _own_organisations(user) if _governs_in(o, zone)])
 
 
 def _governs_in(organisation: Organisation, zone: Place) -> bool:
@@ -82,7 +95,11 @@ def _governs_in(organisation: Organisation, zone: Place) -> bool:
 
 
 def can_add_commitment(user: Visitor, zone: Place, organisation: Organisation) -> bool:
-    return can_edit_plan(user, zone) or (can_submit_for(user, organisation) and _governs_in(organisation, zone))
+    """The plan's editors; a submitter or approver of a municipality of the zone, for that municipality."""
+    if can_edit_plan(user, zone):
+        return True
+    own = any(o.pk == organisation.pk for o in _own_organisations(user))
+    return own and _governs_in(organisation, zone)
 
 
 def require_commitment_adder(user: Visitor, zone: Place, organisation: Organisation) -> None:
@@ -125,12 +142,15 @@ def can_report_on(user: Visitor, zone: Place, commitment: Commitment) -> bool:
 
 
 def can_report_indicator(user: Visitor, zone: Place, version: PlanVersion) -> bool:
-    """Editors of the plan, and submitters of any organisation committed in this version."""
+    """Editors of the plan, and whoever may report on a commitment of this version (can_report_on: its
+    organisation's submitters and approvers, a consolidator covering it): a role that reports nothing for
+    this plan reports none of its indicators, whatever it may do elsewhere."""
     if can_edit_plan(user, zone):
         return True
-
-    orgs = Commitment.objects.filter(action__strategy__focal_area__version=version).values_list("organisation__code", flat=True)
-    return bool(_submitter_codes(user) & set(orgs))
+    if not roles_of(user):
+        return False  # no role, nothing to look up
+    committed = Organisation.objects.filter(oneplan_commitments__action__strategy__focal_area__version=version)
+    return any(can_submit_for(user, organisation) for organisation in committed.select_related("municipality").distinct())
 
 
 def require_indicator_reporter(user: Visitor, zone: Place, version: PlanVersion) -> None:
