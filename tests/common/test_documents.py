@@ -74,8 +74,3 @@ def test_a_stored_file_of_a_type_no_longer_accepted_is_served_as_plain_bytes(set
     assert response["Content-Type"] == "application/octet-stream"
     assert response["Content-Disposition"] == 'attachment; filename="Old plan.doc"'
 
-
-def test_tests_never_write_uploads_to_var_media(settings):
-    """tests/conftest.py points MEDIA_ROOT at a temporary directory for the whole session."""
-    assert "var/media" not in str(settings.MEDIA_ROOT).replace("\\", "/")
-    assert default_storage.location == str(settings.MEDIA_ROOT)
