@@ -24,7 +24,7 @@ evicted cache) starts again from the clock, never from an earlier number.
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -43,7 +43,9 @@ REDIS = "django.core.cache.backends.redis.RedisCache"
 DATA_APPS = {"places", "accounts", "facilities", "investment", "profiles", "alignment", "oneplan", "capacity", "engagement"}
 
 
-def cache_config(url, timeout):
+T = TypeVar("T")
+
+def cache_config(url: str | None, timeout: int | None) -> dict[str, Any]:
     """The CACHES["default"] entry for DDM_CACHE_URL (see the module docstring)."""
     url = (url or "locmem://").strip()
     scheme = url.split("://", 1)[0].lower() if "://" in url else url.lower()
@@ -57,7 +59,7 @@ def cache_config(url, timeout):
     raise ValueError(f"DDM_CACHE_URL {url!r}: use locmem://, db:// or redis://host:port/db")
 
 
-def data_version():
+def data_version() -> int:
     """The current data version (an integer; the same in every process sharing the cache)."""
     version = cache.get(VERSION_KEY)
     if version is None:
@@ -66,7 +68,7 @@ def data_version():
     return version
 
 
-def bump():
+def bump() -> None:
     """Start a new data version: every cached page computed before is no longer used."""
     try:
         cache.incr(VERSION_KEY)
@@ -74,7 +76,7 @@ def bump():
         cache.set(VERSION_KEY, time.time_ns() // 1000, timeout=None)
 
 
-def bump_after_commit(using=DEFAULT_DB_ALIAS):
+def bump_after_commit(using: str = DEFAULT_DB_ALIAS) -> None:
     """Bump now (this process may read its own uncommitted change) and again once the transaction
     commits (another process may have cached the old data under the first bump); the second once
     per transaction."""
@@ -88,13 +90,13 @@ def _key(name, parts):
     return ":".join(str(part) for part in (name, data_version(), *parts))
 
 
-def peek(name, *parts):
+def peek(name: str, *parts: object) -> Any:
     """What remember(name, ..., *parts) holds for the current data version, or None: for a figure a page
     shows only when something else (the job worker) has already paid for it."""
     return cache.get(_key(name, parts))
 
 
-def remember(name, compute, *parts, timeout=None):
+def remember(name: str, compute: Callable[[], T], *parts: object, timeout: int | None = None) -> T:
     """compute(), cached under name, parts and the data version (DDM_CACHE_SECONDS unless timeout)."""
     key = _key(name, parts)
     found = cache.get(key)
@@ -134,13 +136,13 @@ def _changed(sender, using=DEFAULT_DB_ALIAS, instance=None, **kwargs):
         bump_after_commit(using)
 
 
-def connect_signals():
+def connect_signals() -> None:
     """Called once from ddm.places' AppConfig.ready: any DDM model saved or deleted bumps the version."""
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(_changed, dispatch_uid=f"ddm.caching.{id(signal)}")
 
 
-def create_table():
+def create_table() -> None:
     """Create the database cache's table when DDM_CACHE_URL selects it (idempotent)."""
     if settings.CACHES["default"]["BACKEND"] == DATABASE:
         call_command("createcachetable", verbosity=0)

@@ -6,6 +6,7 @@ its hubs and its engagement items.
 """
 
 
+import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -17,6 +18,7 @@ from ddm.engagement.services import overdue_items
 from ddm.investment import quantum as q
 from ddm.numbers import number, rand_exact, rand_short
 from ddm.oneplan.models import OnePlan
+from ddm.places.models import Place
 from ddm.profiles.services import place_value
 
 
@@ -30,19 +32,19 @@ class Figure:
     exact: str = ""  # exact value on hover (money)
 
 
-def financial_year_start(today):
+def financial_year_start(today: datetime.date) -> int:
     """Start year of the national/provincial financial year (April-March) containing today."""
     return today.year if today.month >= 4 else today.year - 1
 
 
-def budget_year(quantum, today):
+def budget_year(quantum: q.Quantum, today: datetime.date) -> int | None:
     """The newest financial year with government budget lines, up to the current one (None: none)."""
     current = financial_year_start(today)
     years = sorted({r.year for r in quantum.rows if r.kind == "budget" and r.year is not None and r.year <= current})
     return years[-1] if years else None
 
 
-def government_budget(zone, today):
+def government_budget(zone: Place, today: datetime.date) -> tuple[Decimal, str] | tuple[None, None]:
     """(amount, financial-year label) of the zone's government budget in its newest budget year up to today."""
     zone_quantum = q.shared_zone_quantum(zone.code)
     year = budget_year(zone_quantum, today)
@@ -53,7 +55,7 @@ def government_budget(zone, today):
     return sum((r.amount for r in rows), Decimal("0.00")), label
 
 
-def one_plan_phase(zone):
+def one_plan_phase(zone: Place) -> tuple[str, str]:
     plan = OnePlan.objects.filter(zone=zone).first()
     version = plan.current if plan else None
     if version is None:
@@ -61,7 +63,7 @@ def one_plan_phase(zone):
     return version.get_current_phase_display(), f"version {version.number}, {version.get_status_display().lower()}"
 
 
-def hub_staffing(zone, today):
+def hub_staffing(zone: Place, today: datetime.date) -> tuple[str, str]:
     hubs = list(hubs_for_zone(zone))
     if not hubs:
         return "No hub", "no hub serves this zone"
@@ -71,11 +73,11 @@ def hub_staffing(zone, today):
     return f"{filled} of {posts}", f"core-team roles filled ({names})"
 
 
-def overdue_commitments(zone, today):
+def overdue_commitments(zone: Place, today: datetime.date) -> int:
     return overdue_items(today, zone).count()
 
 
-def key_figures(zone, today=None):
+def key_figures(zone: Place, today: datetime.date | None = None) -> list[Figure]:
     today = today or timezone.localdate()
     code = zone.code
     figures = []
