@@ -2,11 +2,13 @@
 
 import json
 from decimal import Decimal
+from typing import get_args
 
 import pytest
 from click.testing import CliRunner
 
 from ddm.alignment import localisation, needs
+from ddm.alignment.api import Service
 from ddm.investment.models import Project
 
 # Backlog and population of three zones (the other 49 have no value): hand-made, not Stats SA.
@@ -147,10 +149,17 @@ def test_alignment_and_localisation_api(client, fake_profiles, spending):
     assert response.status_code == 200
     zones = {z["zone"]: z for z in response.json()["services"][0]["zones"]}
     assert zones["DC15"]["spend"] == "150000.00"
-    assert client.get("/api/alignment/needs?service=roads").status_code == 400
-    assert client.get("/api/alignment/needs?year=soon").status_code == 400
+    # Unknown values are refused by the parameters' schema (enumerations, a year pattern): 422.
+    assert client.get("/api/alignment/needs?service=roads").status_code == 422
+    assert client.get("/api/alignment/needs?year=soon").status_code == 422
+    assert client.get("/api/alignment/needs?year=AAA").status_code == 422
+    assert client.get("/api/alignment/needs?kind=actual&year=2020").status_code == 200
     assert client.get("/api/alignment/localisation").status_code == 200
-    assert client.get("/api/alignment/localisation?kind=wishes").status_code == 400
+    assert client.get("/api/alignment/localisation?kind=wishes").status_code == 422
+
+
+def test_the_api_service_enumeration_is_the_reports_services():
+    assert set(get_args(Service)) == set(needs.SERVICES)
 
 
 def test_report_alignment_cli_years_and_kind(fake_profiles, spending):

@@ -113,7 +113,7 @@ def test_api_profile_shape(client):
     assert client.get("/api/zones/NOPE/profile").status_code == 404
     values = client.get("/api/indicators/persons_no_piped_water/values?level=zone").json()
     assert len(values["values"]) == 52 and values["unit"] == "persons"
-    assert client.get("/api/indicators/population/values?level=galaxy").status_code == 400
+    assert client.get("/api/indicators/population/values?level=galaxy").status_code == 422  # refused by the enumeration
 
 
 def test_metro_profile_has_no_separate_local_column(client):

@@ -8,10 +8,13 @@ POST /zones/{code}/duplicates/decisions         record a decision (hub member, c
 POST /zones/{code}/duplicates/decisions/undo    undo a decision on a pair
 """
 
+from typing import Annotated, Literal
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import Query, Router, Schema
 from ninja.security import django_auth
+from pydantic import StringConstraints
 
 from ddm.accounts.access import get_zone_for_user
 from ddm.accounts.api_auth import TokenAuth
@@ -58,14 +61,14 @@ def _decision_out(found):
 
 @router.get("/zones/{code}/duplicates", response={200: dict, 404: Message},
             summary="Duplicate candidate pairs and clusters of a zone")
-def zone_duplicates(request, code: str, min_score: int = DEFAULT_THRESHOLD):
+def zone_duplicates(request, code: str, min_score: int = Query(DEFAULT_THRESHOLD, ge=0, le=100)):
     """Pairs of projects located in the zone that are probably the same undertaking, each naming both
     projects by organisation code and reference, with score (0-100) and reasons."""
     try:
         zone = get_zone_for_user(request, code)
     except Http404:
         return 404, {"detail": f"no zone {code}"}
-    return 200, review.candidates_json(review.zone_candidates(zone, max(0, min(100, min_score))))
+    return 200, review.candidates_json(review.zone_candidates(zone, min_score))
 
 
 def _writable_zone(request, code):
@@ -106,24 +109,26 @@ def undo(request, code: str, payload: PairIn):
     return 200, {"detail": "decision undone"}
 
 
-@router.get("/alignment/needs", response={200: dict, 400: Message}, summary="Needs versus investment per zone")
-def needs_json(request, service: str | None = None, kind: str = "budget", year: list[str] = Query(None)):
-    """Service backlogs (Stats SA CS 2016) against the register's sector spending per zone, ranked."""
-    if kind not in BudgetKind.values:
-        return 400, {"detail": f"unknown kind {kind!r}: use one of {', '.join(BudgetKind.values)}"}
-    try:
-        report = needs.alignment(services=[service] if service else None, kind=kind, years=needs.parse_years(year))
-    except ValueError as exc:
-        return 400, {"detail": str(exc)}
+# The services of ddm.alignment.needs.SERVICES (tests/alignment keeps the two equal).
+Service = Literal["water", "sanitation", "electricity", "refuse", "housing", "education"]
+# A financial year as the reports label it ("2019/20"), or its first calendar year ("2019").
+FINANCIAL_YEAR = r"^[0-9]{4}(/[0-9]{2})?$"
+
+
+@router.get("/alignment/needs", response={200: dict}, summary="Needs versus investment per zone")
+def needs_json(request, service: Service | None = None, kind: BudgetKind = BudgetKind.BUDGET,
+               year: list[Annotated[str, StringConstraints(pattern=FINANCIAL_YEAR)]] = Query(None)):
+    """Service backlogs (Stats SA CS 2016) against the register's sector spending per zone, ranked.
+    An unknown service or kind, or a year not written 2019/20, is refused (422)."""
+    report = needs.alignment(services=[service] if service else None, kind=kind.value, years=needs.parse_years(year))
     return 200, needs.as_json(report)
 
 
-@router.get("/alignment/localisation", response={200: dict, 400: Message}, summary="Department localisation")
-def localisation_json(request, kind: str = "budget"):
-    """Share of each national and provincial department's Rand located in zones; zones where it has nothing."""
-    if kind not in BudgetKind.values:
-        return 400, {"detail": f"unknown kind {kind!r}: use one of {', '.join(BudgetKind.values)}"}
-    return 200, localisation.as_json(localisation.localisation(kind))
+@router.get("/alignment/localisation", response={200: dict}, summary="Department localisation")
+def localisation_json(request, kind: BudgetKind = BudgetKind.BUDGET):
+    """Share of each national and provincial department's Rand located in zones; zones where it has nothing.
+    An unknown kind is refused (422)."""
+    return 200, localisation.as_json(localisation.localisation(kind.value))
 
 
 @router.get("/zones/{code}/settlement-flags", response={200: dict, 404: Message},

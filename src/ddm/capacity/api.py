@@ -1,13 +1,12 @@
 """Capacity API: GET /zones/{code}/hub and GET /zones/{code}/skills (public reads)."""
 
-import datetime
-
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router
 
 from ddm.capacity.services import hub_dict, hubs_for_zone, zone_skills, zone_skills_dict
 from ddm.places.models import Place
+from ddm.web import IsoDate
 
 router = Router(tags=["Capacity"])
 
@@ -17,7 +16,7 @@ def _zone(code):
 
 
 @router.get("/zones/{code}/hub", response={200: dict, 404: dict, 422: dict}, summary="The hub(s) serving a zone")
-def zone_hub(request, code: str, today: datetime.date | None = None):
+def zone_hub(request, code: str, today: IsoDate | None = None):
     """`{zone, hubs: [{id, name, zones, established, contact, is_demo, positions: [{role, title, status,
     person_name, appointed_on, contract_end}]}]}`; status is filled, ending (within 90 days of
     ``today``, default the current date) or vacant. An empty list means the zone has no hub."""

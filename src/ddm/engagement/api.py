@@ -1,8 +1,6 @@
 """Engagement API: GET /zones/{code}/engagements, GET /engagement/overdue and
 GET /engagement/items/{item_id}/chain (public reads)."""
 
-import datetime
-
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router
@@ -12,12 +10,13 @@ from ddm.engagement.models import Item, ItemKind
 from ddm.engagement.services import event_dict, overdue_dict, overdue_items, zone_events
 from ddm.oneplan.delivery import chain_json
 from ddm.places.models import Place
+from ddm.web import IsoDate
 
 router = Router(tags=["Engagement"])
 
 
 @router.get("/zones/{code}/engagements", response={200: dict, 404: dict, 422: dict}, summary="Events of a zone")
-def zone_engagements(request, code: str, today: datetime.date | None = None):
+def zone_engagements(request, code: str, today: IsoDate | None = None):
     """`{zone, today, events: [{id, kind, title, zone, date, venue, description, sources, is_reference,
     is_demo, attendance: [{group, label, count, organisations}], items: [...]}]}`; each item has
     `overdue` relative to ``today`` (default the current date)."""
@@ -27,7 +26,7 @@ def zone_engagements(request, code: str, today: datetime.date | None = None):
 
 
 @router.get("/engagement/overdue", response={200: dict, 404: dict, 422: dict}, summary="Overdue items, nationally")
-def overdue(request, today: datetime.date | None = None, zone: str | None = None):
+def overdue(request, today: IsoDate | None = None, zone: str | None = None):
     """`{today, count, definition, items: [...]}`: items due before ``today`` (default the current date)
     that are neither done nor dropped, oldest due date first; ``zone`` filters to one zone."""
     today = today or timezone.localdate()
@@ -37,7 +36,7 @@ def overdue(request, today: datetime.date | None = None, zone: str | None = None
 
 @router.get("/engagement/items/{item_id}/chain", response={200: dict, 404: dict, 422: dict},
             summary="A commitment's chain to delivery, with its flags")
-def item_chain(request, item_id: int, today: datetime.date | None = None):
+def item_chain(request, item_id: int, today: IsoDate | None = None):
     """The commitment-to-delivery chain (shape: ddm.oneplan.delivery.chain_json): its action, the projects
     delivering it with their approved budget lines and latest progress, the indicator it should move,
     flags (late, unfunded, missing, overdue) with reasons, and its escalation level on ``today``."""

@@ -8,7 +8,7 @@ import json
 from typing import Any, Literal
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from ddm.places import geojson, lookups
 from ddm.places.models import Place
@@ -107,7 +107,7 @@ class ZoneDetailOut(ZoneOut):
 
 @router.get("/places/locate", response={200: LocateOut, 404: ErrorOut, 422: ValidationErrorOut},
             summary="Municipality, zone and province of a point")
-def locate(request, lat: float, lon: float):
+def locate(request, lat: float = Query(..., ge=-90, le=90), lon: float = Query(..., ge=-180, le=180)):
     """404 if the point is not in South Africa (Lesotho and Eswatini are not); 422 if out of range."""
     try:
         return 200, lookups.locate_point(lat, lon)
@@ -117,10 +117,16 @@ def locate(request, lat: float, lon: float):
         return 404, {"detail": lookups.NOT_IN_SOUTH_AFRICA}
 
 
+# The nine provinces as ddm.places.lookups.resolve takes them: MDB code or name (places/data/provinces.csv).
+Province = Literal["EC", "FS", "GT", "KZN", "LIM", "MP", "NC", "NW", "WC", "Eastern Cape", "Free State", "Gauteng",
+                   "KwaZulu-Natal", "Limpopo", "Mpumalanga", "Northern Cape", "North West", "Western Cape"]
+
+
 @router.get("/places/resolve", response={200: ResolveOut, 404: ResolveOut, 422: ValidationErrorOut},
             summary="Resolve a place name or MDB code")
-def resolve(request, name: str, province: str | None = None):
-    """200 with `best` (or `ambiguous: true` and the candidates); 404 if nothing matches; 422 if empty."""
+def resolve(request, name: str = Query(..., pattern=r"\S"), province: Province | None = None):
+    """200 with `best` (or `ambiguous: true` and the candidates); 404 if nothing matches; 422 if the name is
+    blank or the province is not one of the nine (code or name)."""
     try:
         answer = lookups.resolve(name, province)
     except ValueError as exc:

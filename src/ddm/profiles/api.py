@@ -23,7 +23,7 @@ Rows also carry history [{year, value, text, display, vintage, source}], change,
 carry source, basis (published | sum | computed) and text (categorical values).
 """
 
-from typing import Any
+from typing import Any, Literal
 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
@@ -33,7 +33,7 @@ from ddm.profiles import choropleth, exports, services
 from ddm.profiles.models import IndicatorDefinition
 
 router = Router(tags=["Profiles"])
-LEVELS = ("zone", "municipality", "province", "country")
+Level = Literal["zone", "municipality", "province", "country"]
 
 
 class ErrorOut(Schema):
@@ -85,12 +85,11 @@ def indicators(request):
     return list(IndicatorDefinition.objects.order_by("category", "order", "code"))
 
 
-@router.get("/indicators/{code}/values", response={200: ValuesOut, 400: ErrorOut, 404: ErrorOut})
-def indicator_values(request, code: str, level: str = "zone", year: int | None = None):
-    """One indicator for every place of a level (zone, municipality, province, country)."""
+@router.get("/indicators/{code}/values", response={200: ValuesOut, 404: ErrorOut})
+def indicator_values(request, code: str, level: Level = "zone", year: int | None = None):
+    """One indicator for every place of a level (zone, municipality, province, country); another level is
+    refused (422)."""
     definition = get_object_or_404(IndicatorDefinition, code=code)
-    if level not in LEVELS:
-        return 400, {"detail": f"level must be one of {', '.join(LEVELS)}"}
     values = services.indicator_values(code, level, year)
     source, shown_year = services.vintage_of(definition, year)
     return 200, {"indicator": code, "level": level, "year": shown_year, "unit": definition.unit,

@@ -13,13 +13,13 @@ from typing import Any
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
 from ddm.accounts.access import can_approve_for, can_submit_for
 from ddm.accounts.api_auth import TokenAuth
-from ddm.accounts.models import Organisation
+from ddm.accounts.models import Organisation, Sphere
 from ddm.accounts.services import find_organisation
 from ddm.investment import completeness, review
 from ddm.investment.intake import tasks
@@ -37,6 +37,7 @@ from ddm.investment.progress import (
 )
 from ddm.investment.review import submit_file
 from ddm.places.models import Place
+from ddm.web import InvalidRequest
 
 router = Router(tags=["Investment intake"])
 WRITE_AUTH = [TokenAuth(), django_auth]
@@ -107,8 +108,9 @@ class OrganisationOut(Schema):
              response={201: SubmissionOut, 202: SubmissionOut, 400: Message, 403: Message, 404: Message,
                        413: Message},
              summary="Submit a projects/budgets file (same importer as the CLI and upload page)")
-def create_submission(request, file: File[UploadedFile], organisation: Form[str], dry_run: Form[bool] = False,
-                      accept_valid: Form[bool] = False, sheet: Form[str] = "", publish: Form[bool] = False):
+def create_submission(request, file: File[UploadedFile], organisation: str = Form(..., min_length=1),
+                      dry_run: Form[bool] = False, accept_valid: Form[bool] = False, sheet: Form[str] = "",
+                      publish: Form[bool] = False):
     """Without dry_run the file is submitted for review (status "submitted"; nothing published until
     approved) or, with publish (approvers, coordinators, administrators), written at once. A file
     beyond a small preview's size is read by the job worker: the answer is 202 with the pending
@@ -157,7 +159,7 @@ def get_submission(request, submission_id: int):
 
 @router.get("/organisations", response=list[OrganisationOut], url_name="organisations",
             summary="Organisations that submit projects (codes for `organisation`)")
-def organisations(request, sphere: str | None = None):
+def organisations(request, sphere: Sphere | None = None):
     queryset = Organisation.objects.select_related("province").order_by("sphere", "code")
     if sphere:
         queryset = queryset.filter(sphere=sphere)
@@ -238,7 +240,7 @@ def project_progress(request, project_id: int):
 
 
 @router.post("/projects/{project_id}/progress", auth=WRITE_AUTH, url_name="project_progress_report",
-             response={201: ProgressOut, 403: Message, 404: Message, 422: Message},
+             response={201: ProgressOut, 403: Message, 404: Message, 422: InvalidRequest},
              summary="Report a quarter's progress for one project (replaces that quarter's earlier report)")
 def report_progress(request, project_id: int, payload: ProgressIn):
     project = get_object_or_404(Project.objects.select_related("organisation"), pk=project_id)
@@ -254,8 +256,9 @@ def report_progress(request, project_id: int, payload: ProgressIn):
 @router.post("/progress", auth=WRITE_AUTH, url_name="progress_create",
              response={201: SubmissionOut, 202: SubmissionOut, 403: Message, 404: Message, 413: Message},
              summary="Submit a quarterly progress file (reference, quarter, stage, progress, expenditure to date)")
-def create_progress(request, file: File[UploadedFile], organisation: Form[str], dry_run: Form[bool] = False,
-                    accept_valid: Form[bool] = False, sheet: Form[str] = "", publish: Form[bool] = False):
+def create_progress(request, file: File[UploadedFile], organisation: str = Form(..., min_length=1),
+                    dry_run: Form[bool] = False, accept_valid: Form[bool] = False, sheet: Form[str] = "",
+                    publish: Form[bool] = False):
     """Reviewed like a projects file: without dry_run it is submitted for review (nothing published
     until approved) or, with publish (approvers, coordinators, administrators), written at once. A
     file beyond a small preview's size is read by the job worker: 202 with the pending submission."""
@@ -286,13 +289,19 @@ def create_progress(request, file: File[UploadedFile], organisation: Form[str], 
     return 201, submission_json(submission)
 
 
-@router.get("/completeness", response={200: dict, 404: Message}, url_name="completeness",
+# The quarters the completeness API names: its last day (2024-09-30) or a calendar quarter (2024Q3).
+QUARTER = r"^[1-9][0-9]{3}-(03-31|06-30|09-30|12-31)$|^[1-9][0-9]{3}Q[1-4]$"
+
+
+@router.get("/completeness", response={200: dict, 404: Message, 422: InvalidRequest}, url_name="completeness",
             summary="Quarterly progress reporting: expected, reported, on time, per zone (and nationally)")
-def completeness_api(request, quarter: str | None = None, zone: str | None = None):
+def completeness_api(request, quarter: str | None = Query(None, pattern=QUARTER), zone: str | None = None):
+    """`quarter`: the quarter's last day or a calendar quarter (default the current one); another is
+    refused (422). 404: no such zone."""
     try:
         end = parse_quarter(quarter, 1) if quarter else current_quarter_end()
     except ParseError as exc:
-        return 404, {"detail": str(exc)}
+        return 422, {"detail": str(exc)}
     if zone:
         place = Place.objects.zones().without_geometry().filter(code=zone.upper()).first()
         if place is None:
