@@ -13,7 +13,8 @@ Run it alone: `.venv/bin/pytest tests/api/test_openapi_contract.py` (docs/cli.md
 
 import pytest
 import schemathesis
-from django.db import transaction
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, settings
 
 from ddm.accounts.models import ApiToken, Role, RoleKind
@@ -45,6 +46,17 @@ def uploads_elsewhere(settings, tmp_path):
 
 
 @pytest.fixture
+def connection_kept_open():
+    """Django closes the database connection at the end of a request (on PostgreSQL, that ends the test's
+    transaction); its test client stops that while it calls, and so must this WSGI caller."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
 def administrator_token(django_user_model):
     """An API token of a national administrator (no password: hashing one per test would dominate the run)."""
     user = django_user_model.objects.create(username="contract-administrator")
@@ -55,12 +67,12 @@ def administrator_token(django_user_model):
 @pytest.mark.django_db
 @schema.parametrize()
 @SHARED_FIXTURES
-def test_anonymous_caller(case, uploads_elsewhere):
+def test_anonymous_caller(case, uploads_elsewhere, connection_kept_open):
     call_and_roll_back(case)
 
 
 @pytest.mark.django_db
 @schema.parametrize()
 @SHARED_FIXTURES
-def test_administrator(case, uploads_elsewhere, administrator_token):
+def test_administrator(case, uploads_elsewhere, connection_kept_open, administrator_token):
     call_and_roll_back(case, headers={"Authorization": f"Bearer {administrator_token}"})
