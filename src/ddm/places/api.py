@@ -124,9 +124,10 @@ Province = Literal["EC", "FS", "GT", "KZN", "LIM", "MP", "NC", "NW", "WC", "East
 
 @router.get("/places/resolve", response={200: ResolveOut, 404: ResolveOut, 422: ValidationErrorOut},
             summary="Resolve a place name or MDB code")
-def resolve(request, name: str = Query(..., pattern=r"\S"), province: Province | None = None):
-    """200 with `best` (or `ambiguous: true` and the candidates); 404 if nothing matches; 422 if the name is
-    blank or the province is not one of the nine (code or name)."""
+def resolve(request, name: str = Query(..., pattern=r"[A-Za-z0-9]"), province: Province | None = None):
+    """200 with `best` (or `ambiguous: true` and the candidates); 404 if nothing matches; 422 if the name has
+    no letter or digit (the resolver compares letters and digits only) or the province is not one of the
+    nine (code or name)."""
     try:
         answer = lookups.resolve(name, province)
     except ValueError as exc:
