@@ -4,8 +4,9 @@ GET /zones/{code}/facilities.geojson?kind=school&kind=hospital   GeoJSON points 
 GET /zones/{code}/facilities                                      per-municipality counts and ratios
 """
 
-from typing import Literal
+from typing import Any, Literal
 
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
@@ -88,13 +89,13 @@ NOTES = [
 ]
 
 
-def _zone(code):
+def _zone(code: str) -> Place:
     return get_object_or_404(Place.objects.zones(), code=code.upper())
 
 
 @router.get("/zones/{code}/facilities.geojson", response={200: FacilityCollection, 404: ErrorOut},
             summary="A zone's schools and health facilities as GeoJSON points")
-def zone_geojson(request, code: str, kind: list[Kind] = Query(default=[])):
+def zone_geojson(request: HttpRequest, code: str, kind: list[Kind] = Query(default=[])) -> HttpResponse:
     """Located facilities of the zone; `kind` (repeatable): school, hospital, community_health_centre,
     community_day_centre, ems_station, long_term_care (another is refused, 422). Each feature carries its
     source and vintage."""
@@ -102,7 +103,7 @@ def zone_geojson(request, code: str, kind: list[Kind] = Query(default=[])):
     return geojson_response(FacilityCollection, services.zone_features(zone.code, [k.value for k in kind]))
 
 
-def _counts_out(counts, name):
+def _counts_out(counts: services.Counts, name: str) -> dict[str, Any]:
     return {"code": counts.code, "name": name, "schools": counts.schools,
             "schools_with_figures": counts.schools_with_figures, "learners": counts.learners,
             "educators": counts.educators,
@@ -113,7 +114,7 @@ def _counts_out(counts, name):
 
 @router.get("/zones/{code}/facilities", response={200: ZoneFacilitiesOut, 404: ErrorOut},
             summary="A zone's facility counts per municipality")
-def zone_counts(request, code: str):
+def zone_counts(request: HttpRequest, code: str) -> dict[str, Any]:
     zone = _zone(code)
     municipalities = list(zone.children.order_by("code").values_list("code", "name"))
     counts = services.counts_by_municipality([c for c, _ in municipalities])

@@ -4,6 +4,8 @@ ddm report facilities [--zone DC15] [--json]   counts per municipality (or per z
 ddm report facilities --unplaced [--json]      facilities kept without a municipality, with the reason
 """
 
+from typing import Any
+
 import click
 
 from ddm.commands_support import echo_json, fail
@@ -12,16 +14,16 @@ from ddm.facilities.services import Counts, counts_by_municipality
 from ddm.places.models import Place
 
 
-def register(cli, import_group, report_group):
+def register(cli: click.Group, import_group: click.Group, report_group: click.Group) -> None:
     report_group.add_command(facilities_report)
 
 
-def _unplaced():
+def _unplaced() -> list[dict[str, Any]]:
     return [{"kind": f.kind, "source": f.source, "ref": f.ref, "name": f.name, "status": f.location_status,
              "reason": f.location_note, "lat": f.latitude, "lon": f.longitude} for f in unplaced()]
 
 
-def _counts(zone_code):
+def _counts(zone_code: str | None) -> list[Counts]:
     if zone_code:
         zone = Place.objects.zones().filter(code=zone_code.upper()).first()
         if zone is None:
@@ -42,7 +44,7 @@ def _counts(zone_code):
 @click.option("--zone", "zone_code", default=None, help="Per municipality of this zone (default: per zone).")
 @click.option("--unplaced", is_flag=True, help="List facilities kept without a municipality, with the reason.")
 @click.option("--json", "as_json", is_flag=True, help="JSON on stdout.")
-def facilities_report(zone_code, unplaced, as_json):
+def facilities_report(zone_code: str | None, unplaced: bool, as_json: bool) -> None:
     """Schools and health facilities per place, or those that could not be placed.
 
     JSON: a list of {"code", "schools", "learners", "educators", "learners_per_educator", "clinics",

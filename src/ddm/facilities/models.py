@@ -45,11 +45,11 @@ class LocationStatus(models.TextChoices):
     MISSING = "missing", "No usable coordinates"
 
 
-class FacilityQuerySet(models.QuerySet):
-    def located(self):
+class FacilityQuerySet(models.QuerySet["Facility"]):
+    def located(self) -> "FacilityQuerySet":
         return self.filter(location_status=LocationStatus.LOCATED)
 
-    def in_zone(self, zone_code):
+    def in_zone(self, zone_code: str) -> "FacilityQuerySet":
         return self.located().filter(municipality__parent__code=zone_code)
 
 
@@ -80,18 +80,18 @@ class Facility(models.Model):
         indexes = [models.Index(fields=["municipality", "kind"])]
         verbose_name_plural = "facilities"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.name} ({self.get_kind_display()})"
 
     @property
-    def citation(self):
+    def citation(self) -> str:
         return SOURCES[self.source][0]
 
     @property
-    def vintage(self):
+    def vintage(self) -> int:
         return SOURCES[self.source][1]
 
     @property
-    def place_name(self):
+    def place_name(self) -> str:
         """The settlement the source names (village, else suburb, else town), for evidence."""
         return self.village or self.suburb or self.town

@@ -9,13 +9,14 @@ import csv
 import gzip
 import io
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 from django.db import transaction
 
-from ddm.facilities.models import Facility, LocationStatus
-from ddm.places.locator import get_locator
+from ddm.facilities.models import Facility, FacilityQuerySet, LocationStatus
+from ddm.places.locator import Locator, get_locator
 from ddm.places.models import Place
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "facilities.csv.gz"
@@ -23,21 +24,26 @@ BATCH = 2000
 # The DBE lists' numbers are "learners" and "educators"; anything not a whole number is reported.
 
 
-def read_rows(path=DATA_FILE):
+Row = dict[str, str]
+# (row, latitude, longitude, municipality code, status, note) of one located row
+Located = tuple[Row, float | None, float | None, str | None, LocationStatus, str]
+
+
+def read_rows(path: Path = DATA_FILE) -> list[Row]:
     with gzip.open(path, "rb") as handle:
         return list(csv.DictReader(io.TextIOWrapper(handle, encoding="utf-8", newline="")))
 
 
-def _count(value):
+def _count(value: str | None) -> int | None:
     text = (value or "").strip()
     return int(text) if text.isdigit() else None
 
 
-def _number(text):
+def _number(text: str) -> float | None:
     return float(text) if text else None
 
 
-def located_rows(rows, locator):
+def located_rows(rows: list[Row], locator: Locator) -> Iterator[Located]:
     """(row, lat, lon, municipality code or None, status, note) for each row, located in one batch."""
     lats = np.array([_number(r["lat"]) if r["lat"] and r["lon"] else np.nan for r in rows], dtype=float)
     lons = np.array([_number(r["lon"]) if r["lat"] and r["lon"] else np.nan for r in rows], dtype=float)
@@ -54,12 +60,12 @@ def located_rows(rows, locator):
             yield row, float(lat), float(lon), code, LocationStatus.LOCATED, row["coordinates_note"]
 
 
-def is_loaded(path=DATA_FILE):
+def is_loaded(path: Path = DATA_FILE) -> bool:
     return Facility.objects.exists()
 
 
 @transaction.atomic
-def load(path=DATA_FILE, locator=None):
+def load(path: Path = DATA_FILE, locator: Locator | None = None) -> Counter[str]:
     """Replace the register with the packaged file; returns Counter of location statuses."""
     locator = locator or get_locator()
     municipality_ids = dict(Place.objects.municipalities().values_list("code", "id"))
@@ -83,6 +89,6 @@ def load(path=DATA_FILE, locator=None):
     return statuses
 
 
-def unplaced():
+def unplaced() -> FacilityQuerySet:
     """Facilities kept but not placed in a municipality (coordinates missing or outside South Africa)."""
     return Facility.objects.exclude(location_status=LocationStatus.LOCATED).order_by("kind", "source", "ref")

@@ -1,9 +1,11 @@
 """`ddm setup` steps of the facilities app: the packaged schools and health facilities register."""
 
+from collections.abc import Callable
+
 from ddm.facilities import register
 
 
-def load_reference(echo):
+def load_reference(echo: Callable[[str], None]) -> None:
     if register.is_loaded():
         echo("facilities: already loaded")
         return
@@ -14,5 +16,5 @@ def load_reference(echo):
          "without usable coordinates kept and listed by `ddm report facilities --unplaced`")
 
 
-def load_demo(echo):
+def load_demo(echo: Callable[[str], None]) -> None:
     """The facilities register has no demo data."""
