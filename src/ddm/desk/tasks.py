@@ -6,20 +6,21 @@ Each source returns Task rows and stays cheap (bounded by the user's scope, neve
 import datetime
 import itertools
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils import timezone
 
-from ddm.accounts.access import is_admin, organisations_for, roles_of
-from ddm.accounts.models import RoleKind
+from ddm.accounts.access import Visitor, is_admin, organisations_for, roles_of
+from ddm.accounts.models import Organisation, RoleKind
 from ddm.engagement.delivery import open_item_chains
 from ddm.engagement.models import ItemKind
 from ddm.engagement.services import open_items
 from ddm.investment import review
 from ddm.investment.models import Submission, SubmissionStatus
 from ddm.oneplan import signoff
-from ddm.oneplan.delivery import HUB, NATIONAL, PROVINCE, adopted_action_chains
+from ddm.oneplan.delivery import HUB, NATIONAL, PROVINCE, Chain, adopted_action_chains
 from ddm.oneplan.models import PhaseKind, PlanVersion
 from ddm.places.models import Place
 
@@ -36,7 +37,7 @@ class Task:
     overdue: bool = False
 
 
-def tasks_for(user, today=None):
+def tasks_for(user: Visitor, today: datetime.date | None = None) -> list[Task]:
     today = today or timezone.localdate()
     tasks = []
     for source in SOURCES:
@@ -44,26 +45,26 @@ def tasks_for(user, today=None):
     return tasks
 
 
-def _zones(user, kind):
-    return [r.zone for r in roles_of(user) if r.kind == kind and r.zone_id]
+def _zones(user: Visitor, kind: str) -> list[Place]:
+    return [r.zone for r in roles_of(user) if r.kind == kind and r.zone is not None]  # selected with the role
 
 
-def _provinces(user):
-    return [r.province for r in roles_of(user) if r.kind == RoleKind.PROVINCIAL and r.province_id]
+def _provinces(user: Visitor) -> list[Place]:
+    return [r.province for r in roles_of(user) if r.kind == RoleKind.PROVINCIAL and r.province is not None]
 
 
-def _submitter_organisations(user):
+def _submitter_organisations(user: Visitor) -> list[Organisation]:
     """Organisations the user submits for through a role (not every organisation for an administrator)."""
-    return [r.organisation for r in roles_of(user) if r.kind == RoleKind.SUBMITTER and r.organisation_id]
+    return [r.organisation for r in roles_of(user) if r.kind == RoleKind.SUBMITTER and r.organisation is not None]
 
 
-def _financial_year_start(organisation, today):
+def _financial_year_start(organisation: Organisation, today: datetime.date) -> datetime.date:
     month = organisation.fy_start_month
     year = today.year if today.month >= month else today.year - 1
     return datetime.date(year, month, 1)
 
 
-def submission_tasks(user, today):
+def submission_tasks(user: Visitor, today: datetime.date) -> list[Task]:
     """Files to submit (nothing committed this financial year) and files to fix or confirm."""
     tasks = []
     organisations = _submitter_organisations(user)
@@ -87,7 +88,7 @@ def submission_tasks(user, today):
     return tasks
 
 
-def review_tasks(user, today):
+def review_tasks(user: Visitor, today: datetime.date) -> list[Task]:
     """Submissions returned to the user's organisations (not yet corrected), with the reviewer's
     comments, and the count of submissions awaiting the user's review."""
     tasks = []
@@ -106,7 +107,7 @@ def review_tasks(user, today):
     return tasks
 
 
-def _returned_text(submission):
+def _returned_text(submission: Submission) -> str:
     """What the submitter must fix: the reviewer's comment and comments per row, as the reviewer wrote them."""
     kind = "quarterly progress" if submission.content == "progress" else "file"
     text = (f"Submission {submission.pk} ({submission.filename or submission.channel}, {kind}) for "
@@ -119,7 +120,7 @@ def _returned_text(submission):
     return text[:600]
 
 
-def _review_scope(user):
+def _review_scope(user: Visitor) -> Q | None:
     if is_admin(user):
         return Q()
     zones, provinces = _zones(user, RoleKind.HUB), _provinces(user)
@@ -129,7 +130,7 @@ def _review_scope(user):
             | Q(organisation__province__in=provinces))
 
 
-def signoff_tasks(user, today):
+def signoff_tasks(user: Visitor, today: datetime.date) -> list[Task]:
     """One Plans awaiting adoption that the user still has to sign."""
     if not (is_admin(user) or _provinces(user) or _submitter_organisations(user)):
         return []
@@ -143,7 +144,7 @@ def signoff_tasks(user, today):
     return tasks
 
 
-def commitment_tasks(user, today):
+def commitment_tasks(user: Visitor, today: datetime.date) -> list[Task]:
     """Engagement commitments due within 30 days or overdue, owned by the user's organisations or in their zones."""
     if is_admin(user):
         scope = Q()
@@ -158,7 +159,7 @@ def commitment_tasks(user, today):
                  due=item.due_date, overdue=item.is_overdue(today)) for item in items]
 
 
-def _delivery_scope(user):
+def _delivery_scope(user: Visitor) -> tuple[Q, list[Place] | None, set[str]] | None:
     """(Q on engagement items, zones for One Plan actions or None for all, levels the user answers for), or None.
 
     Hub members answer for every flagged chain of their zones, provincial coordinators for those escalated
@@ -174,7 +175,7 @@ def _delivery_scope(user):
     return None
 
 
-def escalation_tasks(user, today):
+def escalation_tasks(user: Visitor, today: datetime.date) -> list[Task]:
     """Flagged commitments (Imbizo commitments and adopted One Plan actions: late, unfunded, missing,
     overdue) at the level the user answers for, with the reasons and where they sit: every one of them
     (the chains are read in batches). Those whose only flag is "missing" are summed up, one task per zone
@@ -205,31 +206,32 @@ MISSING_WORDS = {"commitment": ("commitment", "commitments", "/engagement/zones/
                  "action": ("One Plan action", "One Plan actions", "/oneplan/zones/{}/")}
 
 
-def _missing_task(chains):
+def _missing_task(chains: list[Chain]) -> Task:
     """One task for a zone's chains flagged only "missing" (no project linked)."""
     first = chains[0]
     one, many, url = MISSING_WORDS[first.kind]
     count = len(chains)
     demo = " (demo)" if first.is_demo else ""
-    oldest = max(chains, key=lambda chain: chain.escalation.days)
+    oldest = max((chain.escalation for chain in chains if chain.escalation), key=lambda escalation: escalation.days)
     return Task("escalation", f"{first.zone.code}{demo}: {count} {one if count == 1 else many} "
-                f"{'has' if count == 1 else 'have'} no project linked (the oldest with {oldest.escalation.label} "
-                f"after {oldest.escalation.days} days): link the projects that deliver "
+                f"{'has' if count == 1 else 'have'} no project linked (the oldest with {oldest.label} "
+                f"after {oldest.days} days): link the projects that deliver "
                 f"{'it' if count == 1 else 'them'}, or mark {'it' if count == 1 else 'them'} done or dropped",
                 url.format(first.zone.code), overdue=True)
 
 
-def duplicate_tasks(user, today):
+def duplicate_tasks(user: Visitor, today: datetime.date) -> list[Task]:
     """Hub members and coordinators review possible duplicate projects of their zones."""
     zones = _zones(user, RoleKind.HUB)
     return [Task("duplicates", f"Review possible duplicate projects in {zone.code} {zone.name}",
                  f"/alignment/zones/{zone.code}/duplicates/") for zone in zones]
 
 
-SOURCES = [submission_tasks, review_tasks, signoff_tasks, commitment_tasks, escalation_tasks, duplicate_tasks]
+SOURCES: list[Callable[[Visitor, datetime.date], list[Task]]] = [
+    submission_tasks, review_tasks, signoff_tasks, commitment_tasks, escalation_tasks, duplicate_tasks]
 
 
-def workflows_for(user):
+def workflows_for(user: Visitor) -> list[tuple[str, str]]:
     """Links to every workflow the user's roles open, in the order of their daily work."""
     admin = is_admin(user)
     kinds = {r.kind for r in roles_of(user)}

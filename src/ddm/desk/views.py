@@ -1,3 +1,4 @@
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from ddm.accounts.access import roles_of
@@ -5,7 +6,7 @@ from ddm.desk import tasks
 from ddm.places import views as places_views
 
 
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     """Signed in: my tasks and my workflows above the zones; anonymous: the zones."""
     if not request.user.is_authenticated:
         return places_views.home(request)
