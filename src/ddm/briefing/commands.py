@@ -9,12 +9,12 @@ from ddm.briefing import pack, pdf
 from ddm.places.models import Place
 
 
-def register(cli, import_group, report_group):
+def register(cli: click.Group, import_group: click.Group, report_group: click.Group) -> None:
     @cli.command()
     @click.argument("zone_code")
     @click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path),
                   help="Write the briefing pack as PDF to this file.")
-    def brief(zone_code, pdf_path):
+    def brief(zone_code: str, pdf_path: Path | None) -> None:
         """The briefing pack of a zone: key figures, profile, investment, projects, One Plan, hub, skills, commitments."""
         zone = Place.objects.zones().without_geometry().select_related("province").filter(code=zone_code.upper()).first()
         if zone is None:

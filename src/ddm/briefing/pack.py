@@ -6,8 +6,10 @@ A section with no data says so in one sentence; none is repeated and the order n
 """
 
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, TypedDict
 
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -38,9 +40,9 @@ MAX_SKILL_GAPS = 10
 
 @dataclass
 class Table:
-    header: list
-    rows: list
-    numeric: list = field(default_factory=list)  # indexes of right-aligned columns
+    header: list[str]
+    rows: list[list[str]]
+    numeric: list[int] = field(default_factory=list)  # indexes of right-aligned columns
     caption: str = ""
 
 
@@ -48,26 +50,26 @@ class Table:
 class Section:
     key: str
     title: str
-    paragraphs: list = field(default_factory=list)
-    tables: list = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
     url: str = ""
     new_page: bool = False  # the PDF starts this section on a new page
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         return {"key": self.key, "title": self.title, "paragraphs": self.paragraphs, "url": self.url,
                 "new_page": self.new_page,
                 "tables": [{"header": t.header, "rows": t.rows, "numeric": t.numeric, "caption": t.caption}
                            for t in self.tables]}
 
 
-def _figures(zone, today):
+def _figures(zone: Place, today: datetime.date) -> Section:
     figures = key_figures(zone, today)
     table = Table(["Figure", "Value", "Source / what it counts"],
                   [[f.label, f.value, f.note] for f in figures], [1])
     return Section("figures", "Key figures", [], [table], f"/zones/{zone.code}/")
 
 
-def _profile(zone, today):
+def _profile(zone: Place, today: datetime.date) -> Section:
     rows = []
     for code in PROFILE_HIGHLIGHTS:
         value = place_value(zone, code)
@@ -82,7 +84,7 @@ def _profile(zone, today):
                    f"/profiles/zones/{zone.code}/")
 
 
-def _investment(zone, today):
+def _investment(zone: Place, today: datetime.date) -> Section:
     zone_quantum = q.shared_zone_quantum(zone.code)
     section = Section("investment", "Investment by sphere and year", url=f"/investment/zones/{zone.code}/",
                       new_page=True)
@@ -122,7 +124,7 @@ def _investment(zone, today):
     return section
 
 
-def _projects(zone, today):
+def _projects(zone: Place, today: datetime.date) -> Section:
     top = project_section(zone)["top_projects"][:TOP_PROJECTS]
     if not top:
         return Section("projects", "Top projects", ["No counted project with a budget is located in this zone."],
@@ -134,7 +136,7 @@ def _projects(zone, today):
                    new_page=True)
 
 
-def _quality(zone, today):
+def _quality(zone: Place, today: datetime.date) -> Section:
     duplicates = Project.objects.filter(duplicate_of__isnull=False, locations__zone=zone).distinct()
     count = duplicates.count()
     amount = (Project.objects.filter(pk__in=duplicates.values("pk"))
@@ -152,7 +154,7 @@ def _quality(zone, today):
     return Section("quality", "Duplicates and unmapped projects", paragraphs, url=f"/alignment/zones/{zone.code}/duplicates/")
 
 
-def _oneplan(zone, today):
+def _oneplan(zone: Place, today: datetime.date) -> Section:
     plan = OnePlan.objects.filter(zone=zone).first()
     version = plan.current if plan else None
     section = Section("oneplan", "One Plan status", url=f"/oneplan/zones/{zone.code}/", new_page=True)
@@ -175,7 +177,7 @@ def _oneplan(zone, today):
     return section
 
 
-def _hub(zone, today):
+def _hub(zone: Place, today: datetime.date) -> Section:
     hubs = list(hubs_for_zone(zone))
     section = Section("hub", "Hub vacancies", url=f"/capacity/zones/{zone.code}/")
     if not hubs:
@@ -192,7 +194,7 @@ def _hub(zone, today):
     return section
 
 
-def _skills(zone, today):
+def _skills(zone: Place, today: datetime.date) -> Section:
     report = zone_skills(zone)
     section = Section("skills", "Skills gaps", url=f"/capacity/zones/{zone.code}/", new_page=True)
     if not report.audited:
@@ -210,7 +212,7 @@ def _skills(zone, today):
     return section
 
 
-def _commitments(zone, today):
+def _commitments(zone: Place, today: datetime.date) -> Section:
     items = list(overdue_items(today, zone)[:MAX_COMMITMENTS + 1])
     section = Section("commitments", "Overdue commitments", url=f"/engagement/zones/{zone.code}/")
     if not items:
@@ -228,17 +230,27 @@ BUILDERS = {"figures": _figures, "profile": _profile, "investment": _investment,
             "quality": _quality, "oneplan": _oneplan, "hub": _hub, "skills": _skills, "commitments": _commitments}
 
 
-def zone_map(zone):
+class Pack(TypedDict):
+    """What build() returns: the page and the PDF render the same pack."""
+
+    map_svg: str
+    map_caption: str
+    zone: dict[str, str]  # code, name, province, kind
+    generated: str  # ISO date
+    sections: list[Section]
+
+
+def zone_map(zone: Place) -> dict[str, Any]:
     """The server-rendered SVG map of the zone's municipalities and wards (as on the profile)."""
     return _map(Place.objects.get(pk=zone.pk))
 
 
-def build(zone, today=None):
+def build(zone: Place, today: datetime.date | None = None) -> Pack:
     today = today or timezone.localdate()
     place_map = zone_map(zone)
     return {
         "map_svg": place_map["svg"], "map_caption": f"{place_map['title']}. Boundaries: Municipal Demarcation Board.",
-        "zone": {"code": zone.code, "name": zone.name, "province": zone.province.name,
+        "zone": {"code": zone.code, "name": zone.name, "province": zone.province.name if zone.province else "",
                  "kind": "Metropolitan municipality" if zone.is_metro else "District municipality"},
         "generated": today.isoformat(),
         "sections": [BUILDERS[key](zone, today) for key in ORDER],

@@ -6,10 +6,12 @@ from pathlib import Path
 
 import typst
 
+from ddm.briefing.pack import Pack
+
 TEMPLATE = Path(__file__).resolve().parent / "brief.typ"
 
 
-def render(pack):
+def render(pack: Pack) -> bytes:
     with tempfile.TemporaryDirectory(prefix="ddm-brief-") as folder:
         root = Path(folder)
         (root / "brief.typ").write_text(TEMPLATE.read_text(encoding="utf-8"), encoding="utf-8")
