@@ -5,7 +5,7 @@ class CapacityConfig(AppConfig):
     name = "ddm.capacity"
     verbose_name = "Capacity"
 
-    def ready(self):
+    def ready(self) -> None:
         # Imported here, not at the top: skills_import imports models, which Django loads only after this module.
         from ddm.capacity.skills_import import JOB_KIND, run_skills_job
         from ddm.jobs import runner

@@ -10,15 +10,16 @@ these chains through ddm.investment.delivery.register_project_chains (Engagement
 import datetime
 from collections.abc import Iterator
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from ddm.engagement.models import CLOSED_STATUSES, Item, ItemKind
 from ddm.investment import delivery as project_delivery
+from ddm.investment.models import Project
 from ddm.oneplan import delivery as plan_delivery
 from ddm.oneplan import monitoring
 
 
-def _items():
+def _items() -> QuerySet[Item]:
     return Item.objects.filter(kind=ItemKind.COMMITMENT).select_related(
         "event__zone__province", "owner_organisation", "indicator", "action__indicator",
         "action__strategy__focal_area__version__plan").prefetch_related(
@@ -26,7 +27,7 @@ def _items():
         "action__indicator__actuals")
 
 
-def item_chain(item, today):
+def item_chain(item: Item, today: datetime.date) -> plan_delivery.Chain:
     zone = item.event.zone
     chain = plan_delivery.Chain("commitment", item.text, f"/engagement/items/{item.pk}/", zone, item.event.date,
                                 action=item.action, is_demo=item.is_demo, extra={"item": item})
@@ -40,18 +41,18 @@ def item_chain(item, today):
     if chain.indicator is not None:
         chain.indicator_progress = monitoring.progress(chain.indicator)
     if item.status not in CLOSED_STATUSES:
-        if item.is_overdue(today):
+        if item.is_overdue(today) and item.due_date is not None:
             chain.flags.append(plan_delivery.Flag("overdue", f"due {item.due_date:%d %b %Y}, not done", item.due_date))
         chain.flags += plan_delivery.delivery_flags(chain.deliveries, chain.made, today)
     chain.escalation = plan_delivery.escalation(chain.flags, today)
     return chain
 
 
-def chain_for(item_pk, today):
+def chain_for(item_pk: int, today: datetime.date) -> plan_delivery.Chain:
     return item_chain(_items().get(pk=item_pk), today)
 
 
-def project_chains(project, today):
+def project_chains(project: Project, today: datetime.date) -> list[plan_delivery.Chain]:
     """Every chain through a project: the Imbizo commitments linking it (directly or through their
     action) and the One Plan actions it delivers."""
     items = _items().filter(projects=project) | _items().filter(action__commitments__projects=project)

@@ -1,9 +1,13 @@
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 
 from ddm.accounts.forms import OrganisationField
 from ddm.engagement.models import Event, Item, ItemStatus, StakeholderGroup
 from ddm.investment.models import Project
 from ddm.oneplan.models import Action, PlanIndicator
+from ddm.places.models import Place
 
 
 class DateInput(forms.DateInput):
@@ -24,8 +28,8 @@ class AttendanceForm(forms.Form):
     organisations = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
                                     help_text="Named organisations or office-bearers, one per line")
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("count") is None and not (data.get("organisations") or "").strip():
             raise forms.ValidationError("Give a head count, named organisations, or both.")
         return data
@@ -58,8 +62,13 @@ class LinksForm(forms.Form):
     indicator: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=None, required=False, help_text="The plan indicator it should move (blank: its action's)")
 
-    def __init__(self, *args, zone, **kwargs):
+    def __init__(self, *args: Any, zone: Place, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["action"].queryset = Action.objects.filter(strategy__focal_area__version__plan__zone=zone)
-        self.fields["projects"].queryset = Project.objects.filter(locations__zone=zone).distinct()
-        self.fields["indicator"].queryset = PlanIndicator.objects.filter(version__plan__zone=zone)
+        choices: dict[str, QuerySet[Any]] = {
+            "action": Action.objects.filter(strategy__focal_area__version__plan__zone=zone),
+            "projects": Project.objects.filter(locations__zone=zone).distinct(),
+            "indicator": PlanIndicator.objects.filter(version__plan__zone=zone)}
+        for name, queryset in choices.items():
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = queryset

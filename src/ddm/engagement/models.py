@@ -38,10 +38,10 @@ class Event(models.Model):
     class Meta:
         ordering = ["-date", "zone"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.title} ({self.date:%d %B %Y})"
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("engagement:event", args=[self.pk])
 
 
@@ -78,7 +78,7 @@ class Attendance(models.Model):
         constraints = [models.UniqueConstraint(fields=["event", "group"], name="unique_attendance_group")]
         ordering = ["event", "group"]
 
-    def organisation_list(self):
+    def organisation_list(self) -> list[str]:
         return [line.strip() for line in self.organisations.splitlines() if line.strip()]
 
 
@@ -121,11 +121,11 @@ class Item(models.Model):
     class Meta:
         ordering = ["due_date", "pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.text[:80]
 
     @property
-    def owner(self):
+    def owner(self) -> str:
         return " / ".join(str(x) for x in (self.owner_organisation, self.owner_person) if x) or "no owner"
 
     def is_overdue(self, today: datetime.date) -> bool:

@@ -2,6 +2,7 @@
 
 import datetime
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from django.db import transaction
@@ -16,12 +17,12 @@ from ddm.places.models import Place
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
-def _date(text):
+def _date(text: str) -> datetime.date:
     return datetime.date.fromisoformat(text)
 
 
 @transaction.atomic
-def load_reference(echo):
+def load_reference(echo: Callable[[str], None]) -> None:
     """The pilot launches as reference events: refreshed from the file, items added once."""
     data = json.loads((DATA_DIR / "pilot_launches.json").read_text(encoding="utf-8"))
     for spec in data["events"]:
@@ -44,7 +45,7 @@ DEMO_TITLE = "Waterberg water Imbizo (demo)"
 
 
 @transaction.atomic
-def load_demo(echo, today=None):
+def load_demo(echo: Callable[[str], None], today: datetime.date | None = None) -> None:
     zone = Place.objects.zones().get(code="DC36")
     event, created = Event.objects.get_or_create(title=DEMO_TITLE, zone=zone, defaults={
         "kind": EventKind.IMBIZO, "date": datetime.date(2021, 3, 10), "venue": "Mokopane (demo)", "is_demo": True,
@@ -73,7 +74,10 @@ def load_demo(echo, today=None):
 # references, action title)]). Dated from the load so that each escalation level shows: ETH's
 # missing reservoir with the hub (10 days), DC15's missing clinic with the province (45 days), DC15's
 # unfunded road and DC36's overdue pipeline with DCoG.
-DELIVERY_DEMO = [
+# (text, days from the event to the due date, demo project references, One Plan action title)
+DemoItem = tuple[str, int | None, list[str], str | None]
+# (zone, event title, days before today (None: the event load_demo made), items)
+DELIVERY_DEMO: list[tuple[str, str, int | None, list[DemoItem]]] = [
     ("DC36", DEMO_TITLE, None, [
         ("(demo) Repair the Mokopane bulk water pipeline", None, ["DEMO-DELIVERY-DC36-1"],
          "Mogalakwena bulk water supply phase 1")]),
@@ -89,14 +93,14 @@ DELIVERY_DEMO = [
 ]
 
 
-def _load_delivery_demo(echo, today=None):
+def _load_delivery_demo(echo: Callable[[str], None], today: datetime.date | None = None) -> None:
     """Demo commitments linked to demo projects and One Plan actions; idempotent (keyed by text)."""
     today = today or timezone.localdate()
     linked = 0
     for code, title, days_before, items in DELIVERY_DEMO:
         zone = Place.objects.zones().get(code=code)
         event = Event.objects.filter(title=title, zone=zone).first() or Event.objects.create(
-            title=title, zone=zone, kind=EventKind.IMBIZO, date=today - datetime.timedelta(days=days_before),
+            title=title, zone=zone, kind=EventKind.IMBIZO, date=today - datetime.timedelta(days=days_before or 0),
             is_demo=True, venue="(demo)",
             description="Invented for demonstration: commitments tied to projects and a One Plan action.")
         for text, due_in, references, action_title in items:

@@ -2,6 +2,7 @@
 
 
 from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +17,7 @@ from ddm.oneplan import delivery as plan_delivery
 from ddm.web import date_param, save_posted
 
 
-def national(request):
+def national(request: HttpRequest) -> HttpResponse:
     today = date_param(request)
     events = Event.objects.select_related("zone").prefetch_related("items")[:50]
     return render(request, "engagement/national.html", {
@@ -25,7 +26,7 @@ def national(request):
     })
 
 
-def overdue(request):
+def overdue(request: HttpRequest) -> HttpResponse:
     today = date_param(request)
     return render(request, "engagement/overdue.html", {"today": today, "items": services.overdue_items(today)})
 
@@ -34,14 +35,14 @@ OVERDUE_HEADER = ["zone", "event", "event date", "kind", "item", "raised by", "o
                   "status"]
 
 
-def overdue_csv(request):
+def overdue_csv(request: HttpRequest) -> HttpResponse:
     today = date_param(request)
     rows = [[i.event.zone.code, i.event.title, i.event.date, i.get_kind_display(), i.text, i.raised_by, i.owner,
              i.due_date, i.days_overdue(today), i.get_status_display()] for i in services.overdue_items(today)]
     return csv_response(f"overdue-{today}.csv", OVERDUE_HEADER, rows)
 
 
-def zone(request, code):
+def zone(request: HttpRequest, code: str) -> HttpResponse:
     zone = get_zone_for_user(request, code)
     today = date_param(request)
     return render(request, "engagement/zone.html", {
@@ -52,11 +53,11 @@ def zone(request, code):
 
 
 @require_POST
-def new_event(request, code):
+def new_event(request: HttpRequest, code: str) -> HttpResponse:
     zone = get_zone_for_user(request, code, write=True)
     form = EventForm(request.POST)
 
-    def add_event(form):
+    def add_event(form: EventForm) -> str:
         event = form.save(commit=False)
         event.zone, event.created_by = zone, request.user
         event.save()
@@ -67,11 +68,11 @@ def new_event(request, code):
     return redirect("engagement:zone", code=zone.code)
 
 
-def _event(pk):
+def _event(pk: int) -> Event:
     return get_object_or_404(Event.objects.select_related("zone"), pk=pk)
 
 
-def event(request, pk):
+def event(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event(pk)
     today = date_param(request)
     items = event.items.select_related("owner_organisation", "action").prefetch_related("projects")
@@ -82,7 +83,7 @@ def event(request, pk):
     })
 
 
-def edit_event(request, pk):
+def edit_event(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event(pk)
     access.check_event(request, event)
     form = EventForm(request.POST or None, instance=event)
@@ -94,11 +95,11 @@ def edit_event(request, pk):
 
 
 @require_POST
-def set_attendance(request, pk):
+def set_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event(pk)
     access.check_event(request, event)
 
-    def record(form):
+    def record(form: AttendanceForm) -> str:
         data = form.cleaned_data
         Attendance.objects.update_or_create(event=event, group=data["group"], defaults={
             "count": data["count"], "organisations": data["organisations"].strip()})
@@ -109,12 +110,12 @@ def set_attendance(request, pk):
 
 
 @require_POST
-def new_item(request, pk):
+def new_item(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event(pk)
     access.check_event(request, event)
     form = ItemForm(request.POST)
 
-    def add_item(form):
+    def add_item(form: ItemForm) -> str:
         item = form.save(commit=False)
         item.event = event
         item.save()
@@ -125,11 +126,11 @@ def new_item(request, pk):
     return redirect(event)
 
 
-def _item(pk):
+def _item(pk: int) -> Item:
     return get_object_or_404(Item.objects.select_related("event__zone", "owner_organisation", "action"), pk=pk)
 
 
-def item(request, pk):
+def item(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(pk)
     today = date_param(request)
     return render(request, "engagement/item.html", {
@@ -144,7 +145,7 @@ def item(request, pk):
     })
 
 
-def edit_item(request, pk):
+def edit_item(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit an item's text, owner and due date; status changes go through follow-ups (history)."""
     item = _item(pk)
     access.check_event(request, item.event)
@@ -158,11 +159,11 @@ def edit_item(request, pk):
 
 
 @require_POST
-def follow_up(request, pk):
+def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(pk)
     access.check_follow_up(request, item)
 
-    def record(form):
+    def record(form: FollowUpForm) -> str:
         services.add_follow_up(item, form.cleaned_data["note"], timezone.localdate(), request.user,
                                form.cleaned_data["status"] or None)
         return "Follow-up recorded."
@@ -172,11 +173,11 @@ def follow_up(request, pk):
 
 
 @require_POST
-def set_links(request, pk):
+def set_links(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(pk)
     access.check_event(request, item.event)
 
-    def link(form):
+    def link(form: LinksForm) -> str:
         services.set_links(item, form.cleaned_data["action"], form.cleaned_data["indicator"],
                            form.cleaned_data["projects"])
         return "Links saved."

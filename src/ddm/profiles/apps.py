@@ -5,7 +5,7 @@ class ProfilesConfig(AppConfig):
     name = "ddm.profiles"
     verbose_name = "Profiles"
 
-    def ready(self):
+    def ready(self) -> None:
         # Apps below profiles (investment) get population through places, never by importing profiles.
         # Imported here, not at the top: services imports models, which Django loads only after this module.
         from ddm.places import population
