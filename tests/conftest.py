@@ -1,7 +1,7 @@
 """Test set-up shared by every app: the reference data is loaded once per test session."""
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from ddm.accounts.models import Organisation, Role, RoleKind
 from ddm.places.models import Place
@@ -14,6 +14,20 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         load_reference(lambda message: None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _files_in_a_temporary_directory(tmp_path_factory):
+    """Tests never write into the checkout's var/: uploads (MEDIA_ROOT: submissions' files, file jobs, One
+    Plan and hub documents), import progress files (VAR_DIR/progress) and the demo accounts file go to one
+    temporary directory for the session. DDM_VAR_DIR is set too, so processes a test starts with this
+    environment (a worker, ``ddm serve``) write there unless the test names its own directory."""
+    var_dir = tmp_path_factory.mktemp("ddm-var")
+    with pytest.MonkeyPatch.context() as patch, override_settings(
+            VAR_DIR=var_dir, MEDIA_ROOT=var_dir / "media", DDM_DEMO_ACCOUNTS_FILE=var_dir / "demo-accounts.json"):
+        patch.setenv("DDM_VAR_DIR", str(var_dir))
+        patch.delenv("DDM_MEDIA_ROOT", raising=False)
+        yield var_dir
 
 
 @pytest.fixture(autouse=True)

@@ -1,11 +1,14 @@
 """ddm.documents: the one list of attachable types, checked by extension and content, and the download answer."""
 
+from pathlib import Path
+
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ddm import documents
+from ddm.jobs.progress import progress_path
 from document_samples import ACCEPTED, HOSTILE, PDF
 
 
@@ -74,3 +77,12 @@ def test_a_stored_file_of_a_type_no_longer_accepted_is_served_as_plain_bytes(set
     assert response["Content-Type"] == "application/octet-stream"
     assert response["Content-Disposition"] == 'attachment; filename="Old plan.doc"'
 
+
+def test_tests_never_write_uploads_to_var_media(settings):
+    """tests/conftest.py points MEDIA_ROOT (and VAR_DIR: progress files) at a temporary directory for the session."""
+    checkout_var = (Path(__file__).resolve().parents[2] / "var").as_posix()
+    assert "var/media" not in str(settings.MEDIA_ROOT).replace("\\", "/")
+    assert default_storage.location == str(settings.MEDIA_ROOT)
+    stored = default_storage.save("check/written.txt", ContentFile(b"x"))
+    assert not Path(default_storage.path(stored)).as_posix().startswith(checkout_var)
+    assert not progress_path("job-1").as_posix().startswith(checkout_var)
