@@ -1,5 +1,8 @@
 """Capacity API: GET /zones/{code}/hub and GET /zones/{code}/skills (public reads)."""
 
+from typing import Any
+
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router
@@ -11,12 +14,12 @@ from ddm.web import IsoDate
 router = Router(tags=["Capacity"])
 
 
-def _zone(code):
+def _zone(code: str) -> Place:
     return get_object_or_404(Place.objects.zones().without_geometry(), code=code.upper())
 
 
 @router.get("/zones/{code}/hub", response={200: dict, 404: dict, 422: dict}, summary="The hub(s) serving a zone")
-def zone_hub(request, code: str, today: IsoDate | None = None):
+def zone_hub(request: HttpRequest, code: str, today: IsoDate | None = None) -> dict[str, Any]:
     """`{zone, hubs: [{id, name, zones, established, contact, is_demo, positions: [{role, title, status,
     person_name, appointed_on, contract_end}]}]}`; status is filled, ending (within 90 days of
     ``today``, default the current date) or vacant. An empty list means the zone has no hub."""
@@ -26,6 +29,6 @@ def zone_hub(request, code: str, today: IsoDate | None = None):
 
 
 @router.get("/zones/{code}/skills", response={200: dict, 404: dict}, summary="Skills gap of a zone")
-def zone_skills_api(request, code: str):
+def zone_skills_api(request: HttpRequest, code: str) -> dict[str, Any]:
     """The same shape as `ddm report skills --json` (see capacity.services.zone_skills_dict)."""
     return zone_skills_dict(zone_skills(_zone(code)))

@@ -1,20 +1,21 @@
 """`ddm` commands of the capacity app: `ddm import skills`, `ddm report skills`, `ddm hubs list`."""
 
+import datetime
 from pathlib import Path
 
 import click
 from django.utils import timezone
 
 from ddm.capacity.exports import report_sheets
-from ddm.capacity.services import audit_subject, coverage, hub_dict, zone_skills, zone_skills_dict
-from ddm.capacity.skills_import import ImportRefused
+from ddm.capacity.services import ZoneSkills, audit_subject, coverage, hub_dict, zone_skills, zone_skills_dict
+from ddm.capacity.skills_import import ImportRefused, ImportResult
 from ddm.capacity.skills_import import import_skills as run_import
 from ddm.commands_support import echo_err, echo_json, fail
 from ddm.exports import xlsx_bytes
 from ddm.places.models import Place
 
 
-def register(cli, import_group, report_group):
+def register(cli: click.Group, import_group: click.Group, report_group: click.Group) -> None:
     import_group.add_command(import_skills)
     report_group.add_command(report_skills)
     cli.add_command(hubs)
@@ -28,7 +29,8 @@ def register(cli, import_group, report_group):
 @click.option("--rejected", "rejected_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the rejected rows (with an errors column) to this XLSX, to fix and re-import.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (see skills_import.ImportResult).")
-def import_skills(file, municipality, dry_run, accept_valid, rejected_path, as_json):
+def import_skills(file: Path, municipality: str, dry_run: bool, accept_valid: bool, rejected_path: Path | None,
+                  as_json: bool) -> None:
     """Import a municipality's skills audit (CSV/XLSX; template at /capacity/skills/template.xlsx).
 
     All or nothing: a row error rejects the file unless --accept-valid. Exit 1 when rejected.
@@ -51,7 +53,7 @@ def import_skills(file, municipality, dry_run, accept_valid, rejected_path, as_j
         raise click.exceptions.Exit(1)
 
 
-def _print_import(result):
+def _print_import(result: ImportResult) -> None:
     for issue in result.log.errors:
         echo_err(f"error: {issue}")
     for issue in result.log.warnings:
@@ -67,7 +69,7 @@ def _print_import(result):
 @click.option("--zone", "code", required=True, help="Zone code (DC36, ETH).")
 @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write an XLSX report.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (services.zone_skills_dict).")
-def report_skills(code, xlsx_path, as_json):
+def report_skills(code: str, xlsx_path: Path | None, as_json: bool) -> None:
     """Skills gap of a zone's municipalities: required vs available, sharing, hub flags, agencies."""
     zone = Place.objects.zones().without_geometry().filter(code=code.upper()).first()
     if zone is None:
@@ -82,7 +84,7 @@ def report_skills(code, xlsx_path, as_json):
         _print_report(report)
 
 
-def _print_report(report):
+def _print_report(report: ZoneSkills) -> None:
     click.echo(f"Skills gap: {report.zone.code} {report.zone.name}")
     click.echo(f"audited: {', '.join(b.place.code for b in report.audited) or 'none'}; "
                f"no audit: {', '.join(b.place.code for b in report.unaudited) or 'none'}")
@@ -99,23 +101,23 @@ def _print_report(report):
 
 
 @click.group()
-def hubs():
+def hubs() -> None:
     """District and metro hubs."""
 
 
 @hubs.command("list")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Date for vacancy status (default: today).")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON: {today, hubs: [...], zones_without_hub: [...]}.")
-def hubs_list(today, as_json):
+def hubs_list(today: datetime.datetime | None, as_json: bool) -> None:
     """Hubs, the zones they serve, vacancies; and the zones without a hub."""
-    today = today.date() if today else timezone.localdate()
-    data = coverage(today)
+    day = today.date() if today else timezone.localdate()
+    data = coverage(day)
     if as_json:
-        echo_json({"today": today, "hubs": [hub_dict(h, today) for h in data["hubs"]],
+        echo_json({"today": day, "hubs": [hub_dict(h, day) for h in data["hubs"]],
                    "zones_without_hub": [z.code for z in data["zones_without_hub"]]})
         return
     for hub in data["hubs"]:
-        vacant = [p["title"] for p in hub_dict(hub, today)["positions"] if p["status"] == "vacant"]
+        vacant = [p["title"] for p in hub_dict(hub, day)["positions"] if p["status"] == "vacant"]
         click.echo(f"{hub.name}: {', '.join(sorted(z.code for z in hub.zones.all()))}; "
                    f"vacant: {', '.join(vacant) or 'none'}")
     click.echo(f"{len(data['hubs'])} hubs serve {len(data['zones_served'])} of {data['zones_total']} zones; "

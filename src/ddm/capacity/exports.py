@@ -1,13 +1,16 @@
 """The skills-gap report as export sheets (XLSX via ddm.exports; also used by the zone page's export)."""
 
+from typing import Any
+
 from ddm.capacity.models import SkillLevel
+from ddm.capacity.services import ZoneSkills
 
 SOURCE_NOTE = ("Sources: municipal skills audits as imported into DDM Hub (date per municipality); "
                "requirements: DDM Hub default set per municipality category (capacity/data/requirements.csv), "
                "weighted by the profile (Stats SA indicators via the profiles app) or overridden.")
 
 
-def report_sheets(report):
+def report_sheets(report: ZoneSkills) -> list[tuple[Any, ...]]:
     counts_from = SkillLevel(2).label.lower()
     by_muni = []
     for body in report.bodies:

@@ -1,7 +1,11 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
 
-from ddm.accounts.access import can_coordinate_place
+from ddm.accounts.access import Visitor, can_coordinate_place
 from ddm.capacity.models import BusinessPlanVersion, Hub, PlanAttachment, Position, Skill
 from ddm.documents import ACCEPTED_TEXT, DocumentRefused, check_document
 from ddm.places.models import Place
@@ -10,7 +14,7 @@ from ddm.places.models import Place
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
-def attachment_limit():
+def attachment_limit() -> int:
     return min(ATTACHMENT_MAX_BYTES, settings.DDM_MAX_UPLOAD_BYTES)
 
 
@@ -25,8 +29,8 @@ class PositionForm(forms.ModelForm):
         widgets = {"appointed_on": DateInput, "contract_end": DateInput}
         labels = {"person_name": "Person (blank: vacant)"}
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         start, end = data.get("appointed_on"), data.get("contract_end")
         if start and end and end < start:
             raise forms.ValidationError("The contract cannot end before the appointment.")
@@ -48,11 +52,13 @@ class AttachmentForm(forms.ModelForm):
         fields = ["title", "file"]
         help_texts = {"file": f"{ACCEPTED_TEXT}; no macros"}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["file"].allow_empty_file = True  # check_document refuses it, naming the file
+        file_field = self.fields["file"]
+        assert isinstance(file_field, forms.FileField)  # the model's FileField: narrows the type
+        file_field.allow_empty_file = True  # check_document refuses it, naming the file
 
-    def clean_file(self):
+    def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
         try:
             check_document(upload, attachment_limit())
@@ -66,7 +72,7 @@ class SkillsUploadForm(forms.Form):
     dry_run = forms.BooleanField(required=False, label="Check only (write nothing)")
     accept_valid = forms.BooleanField(required=False, label="Write the valid rows even if some rows have errors")
 
-    def clean_file(self):
+    def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
         if upload.size > settings.DDM_MAX_UPLOAD_BYTES:
             raise forms.ValidationError(f"{upload.name} is larger than the upload limit.")
@@ -79,8 +85,8 @@ class OverrideForm(forms.Form):
                                   help_text="Blank: remove the override (back to the weighted default)")
     reason = forms.CharField(max_length=300, required=False)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("required") is not None and not (data.get("reason") or "").strip():
             self.add_error("reason", "Say why this municipality's requirement differs from the default.")
         return data
@@ -96,11 +102,11 @@ class HubForm(forms.ModelForm):
         fields = ["name", "zones", "established", "contact_name", "contact_email", "contact_phone"]
         widgets = {"established": DateInput}
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args: Any, user: Visitor = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
 
-    def clean_zones(self):
+    def clean_zones(self) -> QuerySet[Place]:
         zones = self.cleaned_data["zones"]
         # Every zone added or removed must be one the user covers; unchanged zones may stay.
         before = set(self.instance.zones.all()) if self.instance.pk else set()

@@ -43,18 +43,18 @@ class Hub(models.Model):
     class Meta:
         ordering = ["name"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("capacity:hub", args=[self.pk])
 
-    def positions_by_role(self):
+    def positions_by_role(self) -> list[tuple["HubRole", "Position | None"]]:
         """Every one of the 9 core roles, with its Position (or None when never filled)."""
         found = {p.role: p for p in self.positions.all()}
         return [(role, found.get(role.value)) for role in HubRole]
 
-    def roles_filled(self, today=None):
+    def roles_filled(self, today: datetime.date | None = None) -> int:
         """How many of the 9 core roles someone holds today (vacant posts and ended contracts are not filled)."""
         today = today or timezone.localdate()
         return sum(position_status(p, today) != PositionStatus.VACANT for _role, p in self.positions_by_role())
@@ -81,14 +81,14 @@ class Position(models.Model):
         constraints = [models.UniqueConstraint(fields=["hub", "role"], name="unique_hub_role")]
         ordering = ["hub", "role"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.hub}: {self.get_role_display()}"
 
-    def status(self, today=None):
+    def status(self, today: datetime.date | None = None) -> "PositionStatus":
         return position_status(self, today or timezone.localdate())
 
 
-def position_status(position, today):
+def position_status(position: Position | None, today: datetime.date) -> PositionStatus:
     """Vacant when nobody holds it or the contract has ended; 'ending' within CONTRACT_WARNING_DAYS."""
     if position is None or not position.person_name.strip():
         return PositionStatus.VACANT
@@ -114,11 +114,11 @@ class BusinessPlanVersion(models.Model):
         constraints = [models.UniqueConstraint(fields=["hub", "version"], name="unique_plan_version")]
         ordering = ["hub", "-version"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.hub} business plan v{self.version}"
 
 
-def attachment_path(instance, filename):
+def attachment_path(instance: "PlanAttachment", filename: str) -> str:
     return f"capacity/hubs/{instance.hub_id}/{filename}"
 
 
@@ -135,7 +135,7 @@ class PlanAttachment(models.Model):
     class Meta:
         ordering = ["hub", "-uploaded"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
 
@@ -168,7 +168,7 @@ class Skill(models.Model):
     class Meta:
         ordering = ["area", "name"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -212,7 +212,7 @@ class Agency(models.Model):
         ordering = ["name"]
         verbose_name_plural = "agencies"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -235,7 +235,7 @@ class SkillsAudit(models.Model):
     class Meta:
         ordering = ["municipality", "-created", "-pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Skills audit {self.municipality.code} {self.created:%Y-%m-%d}"
 
 
@@ -255,5 +255,5 @@ class AuditEntry(models.Model):
         ordering = ["audit", "row"]
 
     @property
-    def is_vacant(self):
+    def is_vacant(self) -> bool:
         return not self.person_name

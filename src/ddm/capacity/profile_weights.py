@@ -9,6 +9,7 @@ doubles it). Without profile data the weight is 1 and the note says why.
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from ddm.profiles import services as profile_services
 
@@ -31,7 +32,7 @@ class Weight:
     source: str = ""
     year: int | None = None
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         return {
             "backlog": self.backlog, "indicator": self.indicator, "value": self.value,
             "population": self.population, "share": self.share, "national_share": self.national_share,
@@ -39,7 +40,7 @@ class Weight:
         }
 
 
-def weight_from(share, national_share):
+def weight_from(share: Decimal, national_share: Decimal | None) -> Decimal:
     """The clamped ratio of a place's backlog share to the national share."""
     if not national_share:
         return MIN_WEIGHT
@@ -47,7 +48,7 @@ def weight_from(share, national_share):
     return max(MIN_WEIGHT, min(MAX_WEIGHT, ratio))
 
 
-def weighted_requirement(default, weight):
+def weighted_requirement(default: int, weight: Decimal) -> int:
     """max(default, round_half_up(default × weight)): the weight only ever raises a requirement."""
     return max(default, int((Decimal(default) * weight).quantize(Decimal("1"), rounding=ROUND_HALF_UP)))
 
@@ -62,19 +63,20 @@ class ProfileWeights:
     None means "no profile data", every weight 1).
     """
 
-    def __init__(self, services=AUTO):
+    def __init__(self, services: Any = AUTO) -> None:
         self.services = profile_services if services is AUTO else services
-        self._values = {}
+        # (indicator, level) -> {code: value}; ("meta", indicator) -> (source, year); ("national", indicator) -> share
+        self._values: dict[tuple[str, str], Any] = {}
 
-    def _population(self):
+    def _population(self) -> str:
         return self.services.BACKLOG_INDICATORS.get(POPULATION, POPULATION)
 
-    def indicator_code(self, backlog):
+    def indicator_code(self, backlog: str) -> str:
         if self.services is None:
             return ""
         return self.services.BACKLOG_INDICATORS.get(backlog, "")
 
-    def _load(self, indicator, level):
+    def _load(self, indicator: str, level: str) -> dict[str, Any]:
         key = (indicator, level)
         if key not in self._values:
             try:
@@ -83,7 +85,7 @@ class ProfileWeights:
                 self._values[key] = {}
         return self._values[key]
 
-    def _meta(self, indicator):
+    def _meta(self, indicator: str) -> tuple[str, int | None]:
         """(source, year) of an indicator, from the profiles' national value when it offers one."""
         key = ("meta", indicator)
         if key not in self._values:
@@ -96,13 +98,13 @@ class ProfileWeights:
             self._values[key] = (found.source, found.year) if found else ("", None)
         return self._values[key]
 
-    def _national_share(self, indicator):
+    def _national_share(self, indicator: str) -> Decimal | None:
         key = ("national", indicator)
         if key not in self._values:
             self._values[key] = self._compute_national_share(indicator)
         return self._values[key]
 
-    def _compute_national_share(self, indicator):
+    def _compute_national_share(self, indicator: str) -> Decimal | None:
         # National share from municipality-level values (they tile the country).
         values, population = self._load(indicator, "municipality"), self._load(self._population(), "municipality")
         codes = [c for c in values if population.get(c)]
@@ -111,7 +113,7 @@ class ProfileWeights:
             return None
         return Decimal(sum((Decimal(values[c]) for c in codes), Decimal(0))) / total_pop
 
-    def weight(self, backlog, code, level):
+    def weight(self, backlog: str, code: str, level: str) -> Weight | None:
         """The Weight for a place (code at 'municipality' or 'zone' level) and a backlog key."""
         if not backlog:
             return None

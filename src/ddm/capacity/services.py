@@ -10,13 +10,17 @@ Terms used in every report:
   sharing is suggested instead).
 """
 
+import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, TypedDict
 
 from django.db import transaction
-from django.db.models import Max, Prefetch
+from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
 
+from ddm.accounts.access import Visitor
 from ddm.capacity.models import (
     COUNTS_FROM_LEVEL,
     Agency,
@@ -32,37 +36,50 @@ from ddm.capacity.models import (
     SkillsAudit,
     position_status,
 )
-from ddm.capacity.profile_weights import ProfileWeights, weighted_requirement
+from ddm.capacity.profile_weights import ProfileWeights, Weight, weighted_requirement
 from ddm.places.models import Level, Place
-from ddm.profiles.services import financial_health
+from ddm.profiles.services import FinancialHealth, financial_health
 
 # --- hubs ---------------------------------------------------------------------------------------
 
 
-def hubs_with_positions():
+def hubs_with_positions() -> QuerySet[Hub]:
     return Hub.objects.prefetch_related("zones", Prefetch("positions", Position.objects.all()))
 
 
-def hubs_for_zone(zone):
+def hubs_for_zone(zone: Place) -> QuerySet[Hub]:
     return hubs_with_positions().filter(zones=zone)
 
 
-def coverage(today=None):
+class Coverage(TypedDict):
+    """National hub coverage, as the national page and `ddm hubs list` show it."""
+
+    today: datetime.date
+    hubs: list[Hub]
+    zones_total: int
+    zones_served: list[Place]
+    zones_without_hub: list[Place]
+    vacancies: list[tuple[HubRole, list[Hub]]]  # per role, the hubs where it is vacant
+    ending: list[tuple[Hub, HubRole, Position]]  # contracts ending soon
+    hub_rows: list[tuple[Hub, int]]  # each hub with its number of roles filled
+
+
+def coverage(today: datetime.date | None = None) -> Coverage:
     """National hub coverage: hubs (each counted once), zones served and not, vacancies per role."""
     today = today or timezone.localdate()
     hubs = list(hubs_with_positions())
     served = {z.pk for hub in hubs for z in hub.zones.all()}
     zones = list(Place.objects.zones().without_geometry().select_related("province").order_by("code"))
-    vacancies = {role: [] for role in HubRole}
-    ending = []
-    filled = {}
+    vacancies: dict[HubRole, list[Hub]] = {role: [] for role in HubRole}
+    ending: list[tuple[Hub, HubRole, Position]] = []
+    filled: dict[int, int] = {}
     for hub in hubs:
         filled[hub.pk] = hub.roles_filled(today)
         for role, position in hub.positions_by_role():
             status = position_status(position, today)
             if status == PositionStatus.VACANT:
                 vacancies[role].append(hub)
-            elif status == PositionStatus.ENDING:
+            elif status == PositionStatus.ENDING and position is not None:
                 ending.append((hub, role, position))
     return {
         "today": today, "hubs": hubs, "zones_total": len(zones),
@@ -73,7 +90,7 @@ def coverage(today=None):
     }
 
 
-def hub_dict(hub, today):
+def hub_dict(hub: Hub, today: datetime.date) -> dict[str, Any]:
     return {
         "id": hub.pk, "name": hub.name, "zones": sorted(z.code for z in hub.zones.all()),
         "established": hub.established, "contact": {
@@ -90,14 +107,14 @@ def hub_dict(hub, today):
 # --- municipal bodies and requirements ----------------------------------------------------------
 
 
-def municipal_bodies(zone):
+def municipal_bodies(zone: Place) -> list[Place]:
     """The municipalities whose skills make up a zone's (see module docstring)."""
     if zone.category == "A":
         return list(Place.objects.municipalities().without_geometry().filter(code=zone.code))
     return [zone] + list(zone.children.filter(level=Level.MUNICIPALITY).defer("geometry", "svg_path").order_by("code"))
 
 
-def audit_subject(code):
+def audit_subject(code: str | None) -> Place:
     """The place a skills audit is about: a local or metro municipality, or a district municipality."""
     code = (code or "").strip().upper()
     place = Place.objects.municipalities().without_geometry().filter(code=code).first()
@@ -108,13 +125,13 @@ def audit_subject(code):
     return place
 
 
-def zone_of(place):
+def zone_of(place: Place) -> Place | None:
     return place if place.level == Level.ZONE else place.parent
 
 
-def current_audits(places):
+def current_audits(places: Iterable[Place]) -> dict[int, SkillsAudit]:
     """{place_id: latest SkillsAudit} for the given places."""
-    latest = {}
+    latest: dict[int, SkillsAudit] = {}
     for audit in SkillsAudit.objects.filter(municipality__in=places).order_by("municipality_id", "-created", "-pk"):
         latest.setdefault(audit.municipality_id, audit)
     return latest
@@ -125,7 +142,7 @@ class SkillLine:
     skill: Skill
     default: int
     required: int
-    weight: object = None
+    weight: Weight | None = None
     override: str = ""
     available: int | None = None
     below_management: int | None = None
@@ -133,11 +150,11 @@ class SkillLine:
     vacant_posts: int | None = None
 
     @property
-    def gap(self):
+    def gap(self) -> int | None:
         return None if self.available is None else max(self.required - self.available, 0)
 
     @property
-    def surplus(self):
+    def surplus(self) -> int | None:
         return None if self.available is None else max(self.available - self.required, 0)
 
 
@@ -145,19 +162,19 @@ class SkillLine:
 class BodyGap:
     place: Place
     audit: SkillsAudit | None
-    lines: dict = field(default_factory=dict)
+    lines: dict[str, SkillLine] = field(default_factory=dict)  # by skill code
 
     @property
-    def audited(self):
+    def audited(self) -> bool:
         return self.audit is not None
 
 
-def _availability(audit):
+def _availability(audit: SkillsAudit) -> dict[int, tuple[int, int, int, int]]:
     """{skill_id: (available, below_management, learners, vacant_posts)} for one audit."""
-    people = defaultdict(set)
-    below = defaultdict(set)
-    learners = defaultdict(set)
-    vacant = defaultdict(int)
+    people: defaultdict[int, set[str]] = defaultdict(set)
+    below: defaultdict[int, set[str]] = defaultdict(set)
+    learners: defaultdict[int, set[str]] = defaultdict(set)
+    vacant: defaultdict[int, int] = defaultdict(int)
     # Tuples, not model instances: one pass over a large audit stays cheap.
     rows = AuditEntry.objects.filter(audit=audit).values_list("person_name", "skill_id", "level", "is_management")
     for name, skill_id, level, management in rows.iterator(chunk_size=5000):
@@ -175,7 +192,7 @@ def _availability(audit):
     return {s: (len(people[s]), len(below[s]), len(learners[s] - people[s]), vacant[s]) for s in skills}
 
 
-def body_gaps(places, weights=None):
+def body_gaps(places: list[Place], weights: ProfileWeights | None = None) -> list[BodyGap]:
     """The SkillLine of every skill for each place (audited or not)."""
     weights = weights or ProfileWeights()
     skills = list(Skill.objects.all())
@@ -217,31 +234,56 @@ class Suggestion:
     share: int
 
 
-def sharing(bodies, skills):
+@dataclass
+class _Donor:
+    place: Place
+    surplus: int
+    left: int  # what is still to share
+
+
+class HubFlag(TypedDict):
+    """A skill nobody audited in the zone has: the hub should provide it."""
+
+    skill: Skill
+    gap: int
+    places: list[Place]
+
+
+class Shortfall(TypedDict):
+    """A skill someone has, whose surpluses do not cover the zone's gaps."""
+
+    skill: Skill
+    unmet: int
+
+
+def sharing(bodies: list[BodyGap], skills: list[Skill]) -> tuple[list[Suggestion], list[HubFlag], list[Shortfall]]:
     """Suggestions (surplus → gap, largest first), hub flags (nobody audited has the skill) and
     shortfalls (someone has it, but surpluses do not cover the gaps)."""
     audited = [b for b in bodies if b.audited]
-    suggestions, hub_flags, shortfalls = [], [], []
+    suggestions: list[Suggestion] = []
+    hub_flags: list[HubFlag] = []
+    shortfalls: list[Shortfall] = []
     for skill in skills:
         lines = [(b.place, b.lines[skill.code]) for b in audited]
-        gaps = sorted(((p, ln.gap) for p, ln in lines if ln.gap), key=lambda x: (-x[1], x[0].code))
+        # An audited body's line has every figure: "or 0" only tells the type checker so.
+        gaps = sorted(((p, ln.gap or 0) for p, ln in lines if ln.gap), key=lambda x: (-x[1], x[0].code))
         if not gaps:
             continue
-        if sum(ln.available for _p, ln in lines) == 0:
+        if sum(ln.available or 0 for _p, ln in lines) == 0:
             hub_flags.append({"skill": skill, "gap": sum(g for _p, g in gaps), "places": [p for p, _g in gaps]})
             continue
-        donors = [[p, ln.surplus, ln.surplus] for p, ln in sorted(lines, key=lambda x: (-x[1].surplus, x[0].code))
-                  if ln.surplus]
+        donors = [_Donor(p, ln.surplus, ln.surplus) for p, ln in sorted(lines, key=lambda x: (-(x[1].surplus or 0),
+                                                                                            x[0].code)) if ln.surplus]
         unmet = 0
         for target, gap in gaps:
             need = gap
             for donor in donors:
                 if need == 0:
                     break
-                take = min(need, donor[2])
+                take = min(need, donor.left)
                 if take:
-                    suggestions.append(Suggestion(skill, donor[0], target, donor[1], gap, take))
-                    donor[2] -= take
+                    suggestions.append(Suggestion(skill, donor.place, target, donor.surplus, gap, take))
+                    donor.left -= take
                     need -= take
             unmet += need
         if unmet:
@@ -252,32 +294,38 @@ def sharing(bodies, skills):
 # --- the zone report ----------------------------------------------------------------------------
 
 
+class WeightRow(TypedDict):
+    place: Place
+    weight: Weight
+    skills: list[Skill]  # the skills of the weight's backlog
+
+
 @dataclass
 class ZoneSkills:
     zone: Place
-    bodies: list
-    skills: list
-    suggestions: list
-    hub_flags: list
-    shortfalls: list
-    agencies: dict
-    hubs: list
+    bodies: list[BodyGap]
+    skills: list[Skill]
+    suggestions: list[Suggestion]
+    hub_flags: list[HubFlag]
+    shortfalls: list[Shortfall]
+    agencies: dict[str, list[Agency]]  # by skill area
+    hubs: list[Hub]
     # Municipal Money per body: [(body, FinancialHealth)]; adverse audits + poor capital spending first.
-    finance: list = field(default_factory=list)
+    finance: list[tuple[Place, FinancialHealth]] = field(default_factory=list)
 
     @property
-    def financial_support_first(self):
+    def financial_support_first(self) -> list[tuple[Place, FinancialHealth]]:
         return [(body, health) for body, health in self.finance if health.needs_support]
 
     @property
-    def audited(self):
+    def audited(self) -> list[BodyGap]:
         return [b for b in self.bodies if b.audited]
 
     @property
-    def unaudited(self):
+    def unaudited(self) -> list[BodyGap]:
         return [b for b in self.bodies if not b.audited]
 
-    def totals(self):
+    def totals(self) -> list[dict[str, Any]]:
         """Per skill over the zone: required (all bodies), and over audited bodies only: required,
         available, below management, learners, gap (sum of gaps)."""
         rows = []
@@ -288,23 +336,23 @@ class ZoneSkills:
                 "skill": skill,
                 "required": sum(ln.required for ln in lines),
                 "required_audited": sum(ln.required for ln in audited),
-                "available": sum(ln.available for ln in audited),
-                "below_management": sum(ln.below_management for ln in audited),
-                "learners": sum(ln.learners for ln in audited),
-                "gap": sum(ln.gap for ln in audited),
+                "available": sum(ln.available or 0 for ln in audited),  # audited: every figure is there
+                "below_management": sum(ln.below_management or 0 for ln in audited),
+                "learners": sum(ln.learners or 0 for ln in audited),
+                "gap": sum(ln.gap or 0 for ln in audited),
                 "held_by": [b.place for b in self.audited if b.lines[skill.code].available],
             })
         return rows
 
-    def matrix(self):
+    def matrix(self) -> list[tuple[Skill, list[SkillLine]]]:
         """[(skill, [SkillLine per body])] in body order, for the zone page's table."""
         return [(skill, [b.lines[skill.code] for b in self.bodies]) for skill in self.skills]
 
-    def weighting(self):
+    def weighting(self) -> list[WeightRow]:
         """The profile inputs behind each weighted requirement (one row per place and backlog)."""
-        rows = []
+        rows: list[WeightRow] = []
         for body in self.bodies:
-            seen = set()
+            seen: set[str] = set()
             for line in body.lines.values():
                 if line.weight is None or line.skill.backlog in seen:
                     continue
@@ -314,15 +362,15 @@ class ZoneSkills:
         return rows
 
 
-def agencies_by_area():
-    result = defaultdict(list)
+def agencies_by_area() -> dict[str, list[Agency]]:
+    result: defaultdict[str, list[Agency]] = defaultdict(list)
     for agency in Agency.objects.all():
         for area in agency.areas:
             result[area].append(agency)
     return result
 
 
-def zone_skills(zone, weights=None):
+def zone_skills(zone: Place, weights: ProfileWeights | None = None) -> ZoneSkills:
     bodies = body_gaps(municipal_bodies(zone), weights)
     skills = list(Skill.objects.all())
     suggestions, hub_flags, shortfalls = sharing(bodies, skills)
@@ -335,13 +383,13 @@ def zone_skills(zone, weights=None):
     )
 
 
-def finance_of(places):
+def finance_of(places: list[Place]) -> list[tuple[Place, FinancialHealth]]:
     """[(place, FinancialHealth)] from the profiles store (audit outcomes, capital spending)."""
     health = financial_health(places)
     return [(place, health[place.pk]) for place in places]
 
 
-def _line_dict(line):
+def _line_dict(line: SkillLine) -> dict[str, Any]:
     return {
         "skill": line.skill.code, "default": line.default, "required": line.required,
         "weight": line.weight.weight if line.weight else None, "override": line.override or None,
@@ -350,7 +398,7 @@ def _line_dict(line):
     }
 
 
-def zone_skills_dict(report):
+def zone_skills_dict(report: ZoneSkills) -> dict[str, Any]:
     """The stable JSON shape of `ddm report skills --json` and GET /api/zones/{code}/skills."""
     return {
         "zone": report.zone.code, "zone_name": report.zone.name,
@@ -388,7 +436,7 @@ def zone_skills_dict(report):
 # --- writes (callers check access first: ddm.capacity.access) -------------------------------------
 
 
-def save_plan_version(hub, needs, resources_requested, user=None):
+def save_plan_version(hub: Hub, needs: str, resources_requested: str, user: Visitor = None) -> BusinessPlanVersion:
     """A new business-plan version (numbered after the latest); earlier versions stay unchanged."""
     with transaction.atomic():
         Hub.objects.select_for_update().filter(pk=hub.pk).first()
@@ -397,7 +445,8 @@ def save_plan_version(hub, needs, resources_requested, user=None):
             hub=hub, version=latest + 1, needs=needs, resources_requested=resources_requested, author=user)
 
 
-def set_override(place, skill, required, reason, user=None):
+def set_override(place: Place, skill: Skill, required: int | None, reason: str,
+                 user: Visitor = None) -> RequirementOverride | None:
     """Set (or with required None, remove) a municipality's requirement override for a skill."""
     if required is None:
         for override in RequirementOverride.objects.filter(municipality=place, skill=skill):

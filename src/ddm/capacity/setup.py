@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 from django.db import transaction
@@ -16,13 +17,13 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 DEMO_AUDIT = "demo_skills_audit_dc36.csv"
 
 
-def _rows(name):
+def _rows(name: str) -> list[dict[str, str]]:
     with open(DATA_DIR / name, newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 
 @transaction.atomic
-def load_reference(echo):
+def load_reference(echo: Callable[[str], None]) -> None:
     """Skill taxonomy, default requirements per municipality category, development agencies."""
     skills = {}
     for row in _rows("skills.csv"):
@@ -53,7 +54,7 @@ DEMO_VACANT = {"Gauteng Metros Hub (demo)": ["economist"], "Waterberg District H
 
 
 @transaction.atomic
-def load_demo(echo):
+def load_demo(echo: Callable[[str], None]) -> None:
     """Demo hubs (incl. one hub for the three Gauteng metros) and DC36's demo skills audit."""
     for name, codes, established in DEMO_HUBS:
         hub, created = Hub.objects.get_or_create(name=name, defaults={
@@ -72,7 +73,7 @@ def load_demo(echo):
     _load_demo_audits(echo)
 
 
-def _load_demo_audits(echo):
+def _load_demo_audits(echo: Callable[[str], None]) -> None:
     """The DC36 demo audit goes through the real importer, one file per municipality."""
     with open(DATA_DIR / DEMO_AUDIT, newline="", encoding="utf-8") as handle:
         reader = csv.reader(handle)

@@ -11,17 +11,27 @@ the job worker through ``run_skills_job`` (registered by CapacityConfig.ready), 
 ``as_dict`` below, plus the rejected rows to download) the upload page shows.
 """
 
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from rapidfuzz import process
 
+from ddm.accounts.access import Visitor
 from ddm.capacity.models import AuditEntry, Skill, SkillLevel, SkillsAudit
 from ddm.capacity.services import audit_subject
 from ddm.jobs.models import FileJob
 from ddm.jobs.reports import cell_json
+from ddm.places.models import Place
 from ddm.tabular import HeaderError, IssueLog, TableError, detect_header, open_table, rejected_rows_xlsx
+from ddm.tabular.header import Header
+from ddm.tabular.reading import Table
+
+# What the importer reads: a path, or an open binary file or upload (as ddm.tabular.open_table takes).
+Source = str | os.PathLike[str] | IO[bytes] | UploadedFile
 
 SYNONYMS = {
     "municipality": ["municipality code", "mdb code", "municipality"],
@@ -41,6 +51,10 @@ FALSE_WORDS = {"no", "n", "false", "0", "below management", "non-management", "n
 LEVEL_WORDS = {level.label.lower(): level for level in SkillLevel} | {str(level.value): level for level in SkillLevel}
 
 
+# A rejected row: (its values as read, [the reasons])
+RejectedRow = tuple[list[Any], list[str]]
+
+
 class ImportRefused(Exception):
     """The file cannot be imported at all (unreadable, no header, unknown municipality)."""
 
@@ -53,29 +67,29 @@ class ImportResult:
     dry_run: bool = False
     accept_valid: bool = False
     rows_read: int = 0
-    valid: list = field(default_factory=list)
-    log: IssueLog | None = None
+    valid: list[AuditEntry] = field(default_factory=list)
+    log: IssueLog = field(default_factory=IssueLog)
     audit: SkillsAudit | None = None
-    header_texts: list = field(default_factory=list)
-    rejected: list = field(default_factory=list)  # [(values as read, [messages])]
+    header_texts: list[Any] = field(default_factory=list)
+    rejected: list[RejectedRow] = field(default_factory=list)
 
     @property
-    def status(self):
+    def status(self) -> str:
         if self.log.blocking and (not self.accept_valid or not self.valid):
             return "rejected"
         if self.dry_run:
             return "valid" if not self.log.blocking else "valid-rows-only"
         return "partial" if self.log.blocking else "committed"
 
-    def rejected_xlsx(self):
+    def rejected_xlsx(self) -> bytes:
         """The rejected rows as read plus an errors column: fix them and import the file again."""
         return rejected_rows_xlsx(self.header_texts, self.rejected)
 
     @property
-    def rows_rejected(self):
+    def rows_rejected(self) -> int:
         return len({i.row for i in self.log.errors})
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         """The stable JSON shape of `ddm import skills --json`."""
         errors, warnings = self.log.as_dicts()
         return {
@@ -88,23 +102,23 @@ class ImportResult:
 
 
 class SkillMatcher:
-    def __init__(self):
+    def __init__(self) -> None:
         self.skills = {s.code: s for s in Skill.objects.all()}
         self.by_name = {_norm(s.name): s for s in self.skills.values()} | {_norm(c): s for c, s in self.skills.items()}
 
-    def find(self, text):
+    def find(self, text: str) -> Skill | None:
         return self.by_name.get(_norm(text))
 
-    def hint(self, text):
+    def hint(self, text: str) -> str:
         best = process.extractOne(_norm(text), list(self.by_name))
         return f" (did you mean {self.by_name[best[0]].code}?)" if best and best[1] >= 70 else ""
 
 
-def _norm(text):
+def _norm(text: object) -> str:
     return " ".join(str(text).lower().replace("_", " ").replace("/", " ").split())
 
 
-def _text(value):
+def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -112,11 +126,12 @@ def _text(value):
     return str(value).strip()
 
 
-def _parse_row(values, header, matcher, place, log, number):
+def _parse_row(values: list[Any], header: Header, matcher: SkillMatcher, place: Place, log: IssueLog,
+               number: int) -> AuditEntry | None:
     """One AuditEntry (unsaved, without audit) or None after logging this row's errors."""
     cols = header.fields
 
-    def cell(name):
+    def cell(name: str) -> tuple[str, Any]:
         column = cols.get(name)
         return (_text(values[column.index]) if column and column.index < len(values) else ""), column
 
@@ -151,13 +166,13 @@ def _parse_row(values, header, matcher, place, log, number):
         if len(text) > limit:  # refused, not cut: nothing is silently dropped
             log.error(f"{column.text.lower()} is {len(text):,} characters long, more than {limit}", row=number,
                       column=column.label, value=text[:80] + "…")
-    if log.error_count > errors_before:
-        return None
+    if log.error_count > errors_before or skill is None or level is None or management is None:
+        return None  # (the last three are logged above: they narrow the types)
     return AuditEntry(row=number, post_title=post, person_name=person, occupational_category=category,
                       is_management=management, skill=skill, level=level)
 
 
-def _yes_no(text):
+def _yes_no(text: str) -> bool | None:
     word = text.lower()
     if word in TRUE_WORDS:
         return True
@@ -166,7 +181,8 @@ def _yes_no(text):
     return None
 
 
-def read_rows(source, filename, place, log, rejected):
+def read_rows(source: Source, filename: str, place: Place, log: IssueLog,
+              rejected: list[RejectedRow]) -> tuple[str, list[Any], int, list[AuditEntry]]:
     """(sheet, header texts, rows_read, [valid AuditEntry]) from the first sheet with the audit header;
     rejected rows are appended to ``rejected`` as (values, [messages]). A file the reader refuses (also
     while its rows stream: a workbook is read lazily, in ddm.tabular's sandbox) is ImportRefused."""
@@ -176,18 +192,9 @@ def read_rows(source, filename, place, log, rejected):
         raise ImportRefused(str(exc)) from exc
 
 
-def _read_rows(source, filename, place, log, rejected):
-    tables = open_table(source, filename)
-    header = rows = None
-    problems = []
-    for table in tables:
-        try:
-            header, rows = detect_header(table, SYNONYMS, required=REQUIRED, filename=filename, sheet=table.sheet)
-            break
-        except HeaderError as exc:
-            problems.append(str(exc))
-    if header is None:
-        raise ImportRefused("; ".join(problems) or f"{filename}: the file has no sheets")
+def _read_rows(source: Source, filename: str, place: Place, log: IssueLog,
+               rejected: list[RejectedRow]) -> tuple[str, list[Any], int, list[AuditEntry]]:
+    header, rows, table = _first_audit_sheet(source, filename)
     log.sheet = table.sheet
     matcher, valid, count = SkillMatcher(), [], 0
     for number, values in rows:
@@ -203,9 +210,24 @@ def _read_rows(source, filename, place, log, rejected):
     return table.sheet, header.texts, count, valid
 
 
-def import_skills(source, filename, place, user=None, channel="cli", dry_run=False, accept_valid=False):
+def _first_audit_sheet(source: Source, filename: str) -> tuple[Header, Iterator[tuple[int, list[Any]]], Table]:
+    """(header, data rows, table) of the first sheet with the audit header; ImportRefused naming why
+    no sheet has one."""
+    problems = []
+    for table in open_table(source, filename):
+        try:
+            header, rows = detect_header(table, SYNONYMS, required=REQUIRED, filename=filename, sheet=table.sheet)
+            return header, rows, table
+        except HeaderError as exc:
+            problems.append(str(exc))
+    raise ImportRefused("; ".join(problems) or f"{filename}: the file has no sheets")
+
+
+def import_skills(source: Source, filename: str, place: Place, user: Visitor = None, channel: str = "cli",
+                  dry_run: bool = False, accept_valid: bool = False) -> ImportResult:
     """Validate (and unless dry_run or refused, write) a skills audit for ``place``."""
-    log, rejected = IssueLog(file=filename), []
+    log = IssueLog(file=filename)
+    rejected: list[RejectedRow] = []
     sheet, header_texts, count, valid = read_rows(source, filename, place, log, rejected)
     if count == 0:
         log.error("the file has a header but no data rows")
@@ -255,7 +277,7 @@ def refused_report(municipality: str, filename: str, reason: str, dry_run: bool 
                         "column": "", "value": None}], "warnings": [], "header": [], "rejected": []}
 
 
-def template_sheets():
+def template_sheets() -> list[tuple[str, list[str], list[list[Any]]]]:
     """The downloadable template: the audit sheet (with two example rows), skills and levels."""
     examples = [
         ["EC157", "Senior Water Process Controller", "Example Person", "Technicians", "no", "water_engineer",
