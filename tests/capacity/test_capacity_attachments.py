@@ -131,3 +131,13 @@ def test_an_attachment_of_another_hub_is_not_found_through_this_hub(client_for, 
 def test_a_file_missing_from_the_store_is_a_404_not_a_server_error(member, hub, attachment):
     attachment.file.storage.delete(attachment.file.name)
     assert member.get(f"/capacity/hubs/{hub.pk}/attachments/{attachment.pk}/").status_code == 404
+
+
+def test_an_upload_says_it_was_kept_and_a_refused_form_says_nothing_was_saved(member, hub):
+    response = _upload(member, hub, "annex.pdf", PDF, title="Annex A")
+    assert "Attachment Annex A uploaded." in [str(m) for m in response.context["messages"]]
+    kept = PlanAttachment.objects.get()
+    assert (kept.hub, kept.size, kept.uploaded_by) == (hub, len(PDF), response.wsgi_request.user)
+    response = _upload(member, hub, "annex.pdf", PDF, title="")
+    assert any(str(m).startswith("Attachment not saved: ") for m in response.context["messages"])
+    assert PlanAttachment.objects.count() == 1

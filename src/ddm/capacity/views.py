@@ -7,14 +7,14 @@ Thin views: rules live in services/access/skills_import; every write checks acce
 import base64
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from ddm.capacity import access, services
 from ddm.capacity.exports import report_sheets
 from ddm.capacity.forms import AttachmentForm, HubForm, OverrideForm, PlanForm, PositionForm, SkillsUploadForm
-from ddm.capacity.models import HubRole, Position, SkillsAudit
+from ddm.capacity.models import Hub, HubRole, Position, SkillsAudit
 from ddm.capacity.skills_import import JOB_KIND, template_sheets
 from ddm.documents import download_response
 from ddm.exports import XLSX_TYPE, xlsx_response
@@ -25,12 +25,12 @@ from ddm.tabular import rejected_rows_xlsx
 from ddm.web import date_param, save_posted
 
 
-def national(request):
+def national(request: HttpRequest) -> HttpResponse:
     return render(request, "capacity/national.html", {
         "c": services.coverage(date_param(request)), "can_create": access.can_create_hub(request.user)})
 
 
-def new_hub(request):
+def new_hub(request: HttpRequest) -> HttpResponse:
     access.check_create_hub(request)
     form = HubForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -40,7 +40,7 @@ def new_hub(request):
     return render(request, "capacity/hub_form.html", {"form": form, "hub": None})
 
 
-def edit_hub(request, pk):
+def edit_hub(request: HttpRequest, pk: int) -> HttpResponse:
     hub = _hub(pk)
     access.check_hub(request, hub)
     # The user must also cover every zone the hub ends up serving (HubForm.clean_zones).
@@ -52,11 +52,11 @@ def edit_hub(request, pk):
     return render(request, "capacity/hub_form.html", {"form": form, "hub": hub})
 
 
-def _hub(pk):
+def _hub(pk: int) -> Hub:
     return get_object_or_404(services.hubs_with_positions(), pk=pk)
 
 
-def hub(request, pk):
+def hub(request: HttpRequest, pk: int) -> HttpResponse:
     hub = _hub(pk)
     today = date_param(request)
     can_edit = access.can_edit_hub(request.user, hub)
@@ -74,7 +74,7 @@ def hub(request, pk):
     })
 
 
-def edit_position(request, pk, role):
+def edit_position(request: HttpRequest, pk: int, role: str) -> HttpResponse:
     hub = _hub(pk)
     access.check_hub(request, hub)
     if role not in HubRole.values:
@@ -89,11 +89,11 @@ def edit_position(request, pk, role):
 
 
 @require_POST
-def new_plan_version(request, pk):
+def new_plan_version(request: HttpRequest, pk: int) -> HttpResponse:
     hub = _hub(pk)
     access.check_hub(request, hub)
 
-    def save(form):
+    def save(form: PlanForm) -> str:
         version = services.save_plan_version(hub, form.cleaned_data["needs"], form.cleaned_data["resources_requested"],
                                              request.user)
         return f"Business plan version {version.version} saved."
@@ -103,33 +103,33 @@ def new_plan_version(request, pk):
 
 
 @require_POST
-def upload_attachment(request, pk):
+def upload_attachment(request: HttpRequest, pk: int) -> HttpResponse:
     hub = _hub(pk)
     access.check_hub(request, hub)
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
+
+    def attach(form: AttachmentForm) -> str:
         attachment = form.save(commit=False)
         attachment.hub, attachment.uploaded_by, attachment.size = hub, request.user, attachment.file.size
         attachment.save()
-        messages.success(request, f"Attachment {attachment.title} uploaded.")
-    else:
-        messages.error(request, f"Attachment not uploaded: {form.errors.as_text()}")
+        return f"Attachment {attachment.title} uploaded."
+
+    save_posted(request, AttachmentForm(request.POST, request.FILES), "Attachment", attach)
     return redirect(hub)
 
 
 @require_safe
-def download_attachment(request, pk, attachment):
+def download_attachment(request: HttpRequest, pk: int, attachment: int) -> FileResponse:
     hub = _hub(pk)
     access.check_attachments(request, hub)
     found = get_object_or_404(hub.attachments, pk=attachment)
     return download_response(found.file, found.title)
 
 
-def _zone(code):
+def _zone(code: str) -> Place:
     return get_object_or_404(Place.objects.zones().without_geometry().select_related("province"), code=code.upper())
 
 
-def zone(request, code):
+def zone(request: HttpRequest, code: str) -> HttpResponse:
     zone = _zone(code)
     report = services.zone_skills(zone)
     today = date_param(request)
@@ -137,19 +137,20 @@ def zone(request, code):
     return render(request, "capacity/zone.html", {"zone": zone, "report": report, "hubs": hubs, "today": today})
 
 
-def zone_xlsx(request, code):
+def zone_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     zone = _zone(code)
     return xlsx_response(f"skills-gap-{zone.code}.xlsx", report_sheets(services.zone_skills(zone)))
 
 
-def _municipality(code):
+def _municipality(code: str) -> Place:
     try:
         return services.audit_subject(code)
     except LookupError as exc:
         raise Http404(str(exc)) from exc
 
 
-def municipality(request, code, job=None, upload_form=None, status=200):
+def municipality(request: HttpRequest, code: str, job: FileJob | None = None,
+                 upload_form: SkillsUploadForm | None = None, status: int = 200) -> HttpResponse:
     place = _municipality(code)
     body = services.body_gaps([place])[0]
     can_edit = access.can_edit_skills(request.user, place)
@@ -167,7 +168,7 @@ def municipality(request, code, job=None, upload_form=None, status=200):
 REJECTED_INLINE_MAX = 2 * 1024 * 1024
 
 
-def _rejected_href(job):
+def _rejected_href(job: FileJob | None) -> str:
     if job is None or not (job.result or {}).get("rejected"):
         return ""
     data = rejected_rows_xlsx(job.result.get("header") or [], [(values, messages)
@@ -178,7 +179,7 @@ def _rejected_href(job):
 
 
 @require_POST
-def upload_skills(request, code):
+def upload_skills(request: HttpRequest, code: str) -> HttpResponse:
     """Keep the file and let the job worker read it (ddm.jobs); the page of the job shows its report."""
     place = _municipality(code)
     access.check_skills(request, place)
@@ -192,7 +193,7 @@ def upload_skills(request, code):
 
 
 @require_GET
-def upload_job(request, code, pk):
+def upload_job(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """An uploaded audit's job: its status while the worker reads it (the page refreshes), then its report."""
     place = _municipality(code)
     access.check_skills(request, place)
@@ -203,11 +204,11 @@ def upload_job(request, code, pk):
 
 
 @require_POST
-def set_override(request, code):
+def set_override(request: HttpRequest, code: str) -> HttpResponse:
     place = _municipality(code)
     access.check_skills(request, place)
 
-    def save(form):
+    def save(form: OverrideForm) -> str:
         data = form.cleaned_data
         services.set_override(place, data["skill"], data["required"], data["reason"], request.user)
         return f"Requirement for {data['skill'].name} saved."
@@ -216,7 +217,7 @@ def set_override(request, code):
     return redirect("capacity:municipality", code=place.code)
 
 
-def template_xlsx(request):
+def template_xlsx(request: HttpRequest) -> HttpResponse:
     return xlsx_response("skills-audit-template.xlsx", template_sheets())
 
 
