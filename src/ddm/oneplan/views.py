@@ -9,7 +9,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
@@ -26,11 +26,13 @@ from ddm.oneplan.models import (
     Commitment,
     FocalArea,
     OnePlan,
+    Phase,
     PhaseKind,
     PlanIndicator,
     ProjectStage,
     Strategy,
 )
+from ddm.places.models import Place
 
 
 def _plan(request, code):
@@ -191,13 +193,18 @@ def vision(request, code):
                       lambda f: workflow.set_vision(version, request.user, f.cleaned_data["vision"]))
 
 
-@write_view
-def phase(request, code, kind):
+def _editable_phase(request: HttpRequest, code: str, kind: str) -> tuple[Place, Phase]:
+    """The zone and the current version's phase of this kind, for an editor of the plan (else 403/404)."""
     zone, _plan_obj, version = _current(request, code)
     access.require_editor(request.user, zone)
     if kind not in PhaseKind.values:
         raise Http404("No such phase.")
-    item = version.phase(kind)
+    return zone, version.phase(kind)
+
+
+@write_view
+def phase(request, code, kind):
+    zone, item = _editable_phase(request, code, kind)
     form = forms.PhaseForm(request.POST or None, instance=item)
     return _form_page(request, zone, f"{item.get_kind_display()}: timetable and notes", form,
                       lambda f: workflow.update_phase(item, request.user,
@@ -206,11 +213,7 @@ def phase(request, code, kind):
 
 @write_view
 def document(request, code, kind):
-    zone, _plan_obj, version = _current(request, code)
-    access.require_editor(request.user, zone)
-    if kind not in PhaseKind.values:
-        raise Http404("No such phase.")
-    item = version.phase(kind)
+    zone, item = _editable_phase(request, code, kind)
     form = forms.DocumentForm(request.POST or None, request.FILES or None)
     return _form_page(request, zone, f"{item.get_kind_display()}: attach a document", form,
                       lambda f: workflow.add_document(item, request.user, f.cleaned_data["title"], f.cleaned_data["file"]))
