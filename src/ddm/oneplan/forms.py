@@ -1,8 +1,11 @@
 """Forms of the One Plan pages; the services in workflow/funding/monitoring/signoff do the rules."""
 
-from django import forms
-from django.db.models import Q
+from typing import Any
 
+from django import forms
+from django.db.models import Q, QuerySet
+
+from ddm.accounts.access import Visitor
 from ddm.accounts.models import Organisation
 from ddm.documents import ACCEPTED_TEXT
 from ddm.investment.models import BudgetLine, Project
@@ -15,6 +18,7 @@ from ddm.oneplan.models import (
     Phase,
     PhaseDocument,
     PlanIndicator,
+    PlanVersion,
     ProjectStage,
     Strategy,
 )
@@ -39,15 +43,28 @@ class DocumentForm(forms.ModelForm):
         fields = ["title", "file"]
         help_texts = {"file": f"{ACCEPTED_TEXT}; no macros"}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["file"].allow_empty_file = True  # the model's validator refuses it, naming the file
+        file_field = self.fields["file"]
+        assert isinstance(file_field, forms.FileField)  # the model's FileField: narrows the type
+        file_field.allow_empty_file = True  # the model's validator refuses it, naming the file
+
+
+def _choose_from(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> None:
+    """Offer only ``queryset`` in a model choice field (the model form declares the field: this narrows its type)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = queryset
 
 
 class UniqueCodeInVersion:
     """The code is unique within the version (the version is set on the instance, not a form field)."""
 
-    def clean_code(self):
+    # Given by the model form this is mixed into.
+    cleaned_data: dict[str, Any]
+    instance: Any
+
+    def clean_code(self) -> str:
         code = self.cleaned_data["code"]
         others = type(self.instance).objects.filter(version=self.instance.version, code=code).exclude(pk=self.instance.pk)
         if others.exists():
@@ -66,9 +83,9 @@ class StrategyForm(forms.ModelForm):
         model = Strategy
         fields = ["focal_area", "title", "description", "horizon", "order"]
 
-    def __init__(self, *args, version, **kwargs):
+    def __init__(self, *args: Any, version: PlanVersion, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["focal_area"].queryset = version.focal_areas.all()
+        _choose_from(self, "focal_area", version.focal_areas.all())
 
 
 class ActionForm(forms.ModelForm):
@@ -76,9 +93,9 @@ class ActionForm(forms.ModelForm):
         model = Action
         fields = ["strategy", "title", "description", "horizon", "order"]
 
-    def __init__(self, *args, version, **kwargs):
+    def __init__(self, *args: Any, version: PlanVersion, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["strategy"].queryset = Strategy.objects.filter(focal_area__version=version).select_related("focal_area")
+        _choose_from(self, "strategy", Strategy.objects.filter(focal_area__version=version).select_related("focal_area"))
 
 
 class CommitmentForm(forms.ModelForm):
@@ -89,11 +106,11 @@ class CommitmentForm(forms.ModelForm):
         fields = ["action", "organisation", "description", "projects", "budget_lines"]
         widgets = {"projects": forms.CheckboxSelectMultiple, "budget_lines": forms.CheckboxSelectMultiple}
 
-    def __init__(self, *args, version, user, **kwargs):
+    def __init__(self, *args: Any, version: PlanVersion, user: Visitor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         zone = version.plan.zone
         organisations = access.committing_organisations(user, zone, version)
-        self.fields["action"].queryset = Action.objects.filter(strategy__focal_area__version=version)
+        _choose_from(self, "action", Action.objects.filter(strategy__focal_area__version=version))
         offered = Q(locations__zone=zone, organisation__in=organisations)
         if self.instance.pk:
             # The commitment's own organisation stays selectable for a submitter who may manage but not add it,
@@ -101,10 +118,10 @@ class CommitmentForm(forms.ModelForm):
             organisations = Organisation.objects.filter(
                 Q(pk__in=organisations.values("pk")) | Q(pk=self.instance.organisation_id))
             offered |= Q(pk__in=self.instance.projects.values("pk"))
-        self.fields["organisation"].queryset = organisations
+        _choose_from(self, "organisation", organisations)
         projects = Project.objects.filter(offered).distinct()
-        self.fields["projects"].queryset = projects.select_related("organisation")
-        self.fields["budget_lines"].queryset = BudgetLine.objects.filter(project__in=projects).select_related("project")
+        _choose_from(self, "projects", projects.select_related("organisation"))
+        _choose_from(self, "budget_lines", BudgetLine.objects.filter(project__in=projects).select_related("project"))
         self.fields["projects"].required = self.fields["budget_lines"].required = False
 
 
@@ -119,9 +136,9 @@ class StageForm(forms.ModelForm):
         fields = ["project", "stage", "planned_start", "planned_end", "actual_start", "actual_end", "status", "note"]
         widgets = dict.fromkeys(["planned_start", "planned_end", "actual_start", "actual_end"], DATE)
 
-    def __init__(self, *args, commitment, **kwargs):
+    def __init__(self, *args: Any, commitment: Commitment, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = commitment.projects.all()
+        _choose_from(self, "project", commitment.projects.all())
 
 
 class IndicatorForm(UniqueCodeInVersion, forms.ModelForm):
@@ -135,16 +152,16 @@ class IndicatorForm(UniqueCodeInVersion, forms.ModelForm):
         fields = ["focal_area", "code", "profile_code", "name", "unit", "source", "baseline_value", "baseline_year",
                   "target_value", "target_year"]
 
-    def __init__(self, *args, version, **kwargs):
+    def __init__(self, *args: Any, version: PlanVersion, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.zone = version.plan.zone
-        self.fields["focal_area"].queryset = version.focal_areas.all()
+        _choose_from(self, "focal_area", version.focal_areas.all())
         for name in self.FROM_PROFILE:
             self.fields[name].required = False
             self.fields[name].help_text = "Blank: taken from the zone profile (with a profile code)."
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         code = (data.get("profile_code") or "").strip()
         if code:
             found = monitoring.profile_baseline(self.zone, code)
@@ -171,18 +188,20 @@ class SignForm(forms.Form):
     party = forms.ChoiceField(label="Signing for")
     comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
-    def __init__(self, *args, version, user, **kwargs):
+    def __init__(self, *args: Any, version: PlanVersion, user: Visitor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["party"].choices = [(p.key, p.label) for p in self.parties(user, version)]
+        party = self.fields["party"]
+        assert isinstance(party, forms.ChoiceField)  # declared above: narrows the type
+        party.choices = [(p.key, p.label) for p in self.parties(user, version)]
 
     @staticmethod
-    def parties(user, version):
+    def parties(user: Visitor, version: PlanVersion) -> list[signoff.Party]:
         return signoff.unsigned_parties_for(user, version)
 
 
 class ReturnForm(SignForm):
     @staticmethod
-    def parties(user, version):
+    def parties(user: Visitor, version: PlanVersion) -> list[signoff.Party]:
         return signoff.parties_for(user, version)
 
     comment = forms.CharField(label="Reasons", widget=forms.Textarea(attrs={"rows": 4}),
