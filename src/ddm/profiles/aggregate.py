@@ -95,6 +95,7 @@ def _sum_up(additive, parents, members, published):
     rows = IndicatorValue.objects.filter(indicator_id__in=ids, place__level=Level.MUNICIPALITY, vintage="",
                                          value__isnull=False).values_list("indicator_id", "place_id", "year", "value")
     for indicator, place, year, value in rows.iterator(chunk_size=5000):
+        assert value is not None  # value__isnull=False above: narrows the type
         for upper in parents.get(place, ()):
             sums[(indicator, upper, year)] += value
             counts[(indicator, upper, year)] += 1

@@ -187,8 +187,9 @@ def _number(value):
     return number if number.is_finite() else None
 
 
-def _places():
-    lookup = {}
+def _places() -> dict[str, dict[str, Place]]:
+    """{place code: {level: Place}} of the current places above ward level."""
+    lookup: dict[str, dict[str, Place]] = {}
     for place in Place.objects.current().exclude(level=Level.WARD).only("id", "code", "level"):
         lookup.setdefault(place.code.upper(), {})[place.level] = place
     return lookup
@@ -242,7 +243,7 @@ def _check_value_row(number, record, known, places, log, seen, failed=frozenset(
     released = _date(record["released"][0]) if record["released"][0] not in (None, "") else None
     if record["released"][0] not in (None, "") and released is None:
         error("released", "not a date (YYYY-MM-DD)"); ok = False  # noqa: E702
-    if not ok:
+    if not ok or place is None:  # (a missing place is logged above: this narrows the type)
         return None
     if definition.is_reference and not vintage:
         vintage = f"imported from {log.file}"[:120]  # never mixed with the packaged values
@@ -261,7 +262,8 @@ def _check_value_row(number, record, known, places, log, seen, failed=frozenset(
 def import_indicators(path, definitions_path=None, dry_run=False):
     """Validate the whole file; write nothing if any row has an error. Returns an ImportResult."""
     result = ImportResult(dry_run=dry_run)
-    new_definitions, failed = {}, set()
+    new_definitions: dict[str, IndicatorDefinition] = {}
+    failed: set[str] = set()
     if definitions_path:
         definitions_log = IssueLog()
         new_definitions = read_definitions(definitions_path, definitions_log, failed)
@@ -275,7 +277,8 @@ def import_indicators(path, definitions_path=None, dry_run=False):
     known.update(new_definitions)
     if unreadable:  # the definitions file could not be read at all: its codes are unknown, not wrong
         failed |= {str(r["indicator"][0] or "").strip() for _n, r in records} - set(known)
-    places, seen, values = _places(), {}, []
+    places, values = _places(), []
+    seen: dict[tuple[str, int, int, str], int] = {}  # (indicator, place id, year, vintage): first row number
     for number, record in records:
         result.rows += 1
         value = _check_value_row(number, record, known, places, result.issues, seen, failed)
