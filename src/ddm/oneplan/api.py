@@ -8,9 +8,11 @@ POST /zones/{code}/oneplan/signoffs          sign off or return the draft for on
 POST /zones/{code}/oneplan/advance           complete the current phase (its gate must be met)
 """
 
+from collections.abc import Callable
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.security import django_auth
@@ -18,7 +20,7 @@ from ninja.security import django_auth
 from ddm import caching
 from ddm.accounts.api_auth import TokenAuth
 from ddm.oneplan import monitoring, results, serialise, signoff, workflow
-from ddm.oneplan.models import OnePlan
+from ddm.oneplan.models import OnePlan, PlanVersion
 from ddm.places.models import Place
 
 router = Router(tags=["One Plan"])
@@ -70,12 +72,19 @@ class StatusOut(Schema):
     required: int
 
 
-def _plan(code):
+def _plan(code: str) -> OnePlan:
     zone = get_object_or_404(Place.objects.zones(), code=code.upper())
     return get_object_or_404(OnePlan, zone=zone)
 
 
-def _status(version):
+def _current(code: str) -> PlanVersion:
+    version = _plan(code).current
+    if version is None:
+        raise Http404("This One Plan has no version.")
+    return version
+
+
+def _status(version: PlanVersion) -> dict[str, Any]:
     version.refresh_from_db()
     return {"version": version.number, "status": version.status, "current_phase": version.current_phase,
             "frozen": version.frozen, "signed": len(signoff.active_signoffs(version)),
@@ -83,21 +92,20 @@ def _status(version):
 
 
 @router.get("/zones/{code}/oneplan", response={200: PlanOut, 404: ErrorOut}, summary="A zone's One Plan")
-def zone_oneplan(request, code: str, version: int | None = None):
-    plan = _plan(code)
-    chosen = plan.current if version is None else get_object_or_404(plan.versions, number=version)
+def zone_oneplan(request: HttpRequest, code: str, version: int | None = None) -> tuple[int, dict[str, Any]]:
+    chosen = _current(code) if version is None else get_object_or_404(_plan(code).versions, number=version)
     return 200, serialise.plan_data(chosen)
 
 
 @router.get("/oneplan/reminders", response={200: RemindersOut}, summary="Commitments due a quarterly report")
-def oneplan_reminders(request):
+def oneplan_reminders(request: HttpRequest) -> tuple[int, dict[str, Any]]:
     quarter, missing = monitoring.reminders()
     rows = [{"zone": c.action.strategy.focal_area.version.plan.zone.code, "organisation": c.organisation.code,
              "organisation_name": c.organisation.name, "action": c.action.title, "commitment_id": c.pk} for c in missing]
     return 200, {"quarter": quarter, "count": len(rows), "commitments": rows}
 
 
-def _write(action):
+def _write(action: Callable[[], dict[str, Any]]) -> tuple[int, dict[str, Any]]:
     try:
         return 200, action()
     except PermissionDenied as exc:
@@ -109,10 +117,10 @@ def _write(action):
 @router.post("/zones/{code}/oneplan/signoffs", auth=WRITE_AUTH,
              response={200: StatusOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
              summary="Sign off (or return) the draft for one sphere")
-def sign_oneplan(request, code: str, payload: SignIn):
-    version = _plan(code).current
+def sign_oneplan(request: HttpRequest, code: str, payload: SignIn) -> tuple[int, dict[str, Any]]:
+    version = _current(code)
 
-    def act():
+    def act() -> dict[str, Any]:
         if payload.decision == "sign":
             signoff.sign(version, request.user, payload.party, payload.comment)
         else:
@@ -125,10 +133,10 @@ def sign_oneplan(request, code: str, payload: SignIn):
 @router.post("/zones/{code}/oneplan/advance", auth=WRITE_AUTH,
              response={200: StatusOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
              summary="Complete the current phase (its gate must be met)")
-def advance_oneplan(request, code: str):
-    version = _plan(code).current
+def advance_oneplan(request: HttpRequest, code: str) -> tuple[int, dict[str, Any]]:
+    version = _current(code)
 
-    def act():
+    def act() -> dict[str, Any]:
         workflow.advance(version, request.user)
         return _status(version)
 
@@ -138,7 +146,7 @@ def advance_oneplan(request, code: str):
 
 
 @router.get("/oneplan/results", response={200: dict}, summary="National M&E results across the zones")
-def national_results(request):
+def national_results(request: HttpRequest) -> dict[str, Any]:
     """`{indicators: [{kind, name, unit, zone, zone_name, version, baseline, baseline_year, target, target_year,
     latest, latest_period, trend, status, source, demo}], spending: [{zone, sector, projects, budget, spent,
     spent_share, progress, stuck, demo}], stuck: [...], rules: {trend, status, stuck, spending}}`; amounts

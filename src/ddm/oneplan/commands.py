@@ -9,37 +9,43 @@
   "last_report"}]}.
 """
 
+from typing import Any
+
 import click
 
 from ddm import commands_support as support
 from ddm.oneplan import exports
-from ddm.oneplan.models import OnePlan
+from ddm.oneplan.models import OnePlan, PlanVersion
 from ddm.oneplan.monitoring import reminders as missing_reports
 from ddm.oneplan.serialise import plan_data
 from ddm.places.models import Place
 
 
-def _plan(code):
+def _plan(code: str) -> OnePlan:
     plan = OnePlan.objects.select_related("zone__province").filter(zone__code=code.upper(), zone__level="zone").first()
     if plan is None:
         support.fail(f"{code.upper()} has no One Plan recorded (or is not a zone code).")
     return plan
 
 
-def _version(plan, number, adopted_default=False):
+def _version(plan: OnePlan, number: int | None, adopted_default: bool = False) -> PlanVersion:
     if number is not None:
         version = plan.versions.filter(number=number).first()
         if version is None:
             support.fail(f"{plan.zone.code} One Plan has no version {number}.")
         return version
     if adopted_default:
-        if plan.adopted is None:
+        adopted = plan.adopted
+        if adopted is None:
             support.fail(f"{plan.zone.code} One Plan has no adopted version; pass --version N to export a draft.")
-        return plan.adopted
-    return plan.current
+        return adopted
+    current = plan.current
+    if current is None:
+        support.fail(f"{plan.zone.code} One Plan has no version.")
+    return current
 
 
-def _print_plan(data):
+def _print_plan(data: dict[str, Any]) -> None:
     v, z = data["version"], data["zone"]
     click.echo(f"{z['code']} {z['name']} One Plan, version {v['number']} ({v['status']}), phase {v['current_phase']}")
     click.echo(f"Vision: {v['vision'] or '(not recorded)'}")
@@ -62,16 +68,16 @@ def _print_plan(data):
         click.echo(f"  indicator {i['code']}: {i['status']}")
 
 
-def register(cli, import_group, report_group):
+def register(cli: click.Group, import_group: click.Group, report_group: click.Group) -> None:
     @cli.group(name="oneplan")
-    def oneplan():
+    def oneplan() -> None:
         """One Plans: show, reporting reminders, exports."""
 
     @oneplan.command()
     @click.argument("zone")
     @click.option("--version", "number", type=int, help="Version number (default: the latest).")
     @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
-    def show(zone, number, as_json):
+    def show(zone: str, number: int | None, as_json: bool) -> None:
         """Show a zone's One Plan."""
         data = plan_data(_version(_plan(zone), number))
         if as_json:
@@ -82,7 +88,7 @@ def register(cli, import_group, report_group):
     @oneplan.command()
     @click.option("--zone", help="Only this zone.")
     @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
-    def reminders(zone, as_json):
+    def reminders(zone: str | None, as_json: bool) -> None:
         """Commitments of adopted plans with no progress report this quarter."""
         place = None
         if zone:
@@ -92,7 +98,7 @@ def register(cli, import_group, report_group):
         quarter, missing = missing_reports(zone=place)
         rows = [{"zone": c.action.strategy.focal_area.version.plan.zone.code, "organisation": c.organisation.code,
                  "organisation_name": c.organisation.name, "action": c.action.title, "commitment_id": c.pk,
-                 "last_report": (c.reports.first().quarter if c.reports.exists() else None)} for c in missing]
+                 "last_report": (last.quarter if (last := c.reports.first()) else None)} for c in missing]
         if as_json:
             support.echo_json({"quarter": quarter, "count": len(rows), "commitments": rows})
             return
@@ -105,7 +111,7 @@ def register(cli, import_group, report_group):
     @click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, writable=True), help="Write a PDF here.")
     @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, writable=True), help="Write an XLSX here.")
     @click.option("--version", "number", type=int, help="Version number (default: the adopted version in force).")
-    def export(zone, pdf_path, xlsx_path, number):
+    def export(zone: str, pdf_path: str | None, xlsx_path: str | None, number: int | None) -> None:
         """Export a zone's adopted One Plan (PDF and/or XLSX)."""
         if not pdf_path and not xlsx_path:
             raise click.UsageError("Give --pdf FILE and/or --xlsx FILE.")

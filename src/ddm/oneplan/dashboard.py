@@ -1,9 +1,10 @@
 """What the One Plan pages show: the national dashboard rows and a zone plan page's context."""
 
 from decimal import Decimal
+from typing import Any
 
 from ddm import caching
-from ddm.accounts.access import organisations_for
+from ddm.accounts.access import Visitor, organisations_for
 from ddm.oneplan import access, delivery, funding, monitoring, serialise, signoff, workflow
 from ddm.oneplan.models import (
     PHASE_ORDER,
@@ -17,7 +18,7 @@ from ddm.oneplan.models import (
 from ddm.places.models import Place
 
 
-def _adoption(version, adopted):
+def _adoption(version: PlanVersion, adopted: PlanVersion | None) -> str:
     if version.current_phase == PhaseKind.ADOPTION and not version.frozen:
         signed = len(signoff.active_signoffs(version))
         return f"Awaiting sign-off: {signed} of {len(signoff.required_parties(version))} signed"
@@ -26,9 +27,10 @@ def _adoption(version, adopted):
     return "Not yet adopted"
 
 
-def _latest_versions():
+def _latest_versions() -> tuple[dict[int, PlanVersion], dict[int, PlanVersion]]:
     """({plan id: latest version}, {plan id: adopted version in force}) in one query."""
-    latest, adopted = {}, {}
+    latest: dict[int, PlanVersion] = {}
+    adopted: dict[int, PlanVersion] = {}
     for version in PlanVersion.objects.order_by("plan_id", "number"):
         latest[version.plan_id] = version
         if version.status == VersionStatus.ADOPTED:
@@ -36,14 +38,14 @@ def _latest_versions():
     return latest, adopted
 
 
-def _indicator_counts(version_ids):
+def _indicator_counts(version_ids: list[int]) -> dict[int, dict[str, int]]:
     counts = {vid: dict.fromkeys(monitoring.STATUS_LABELS, 0) for vid in version_ids}
     for indicator in PlanIndicator.objects.filter(version_id__in=version_ids).prefetch_related("actuals"):
         counts[indicator.version_id][monitoring.progress(indicator).status] += 1
     return counts
 
 
-def national_rows():
+def national_rows() -> list[dict[str, Any]]:
     """One row per zone (all 52), with or without a One Plan; a fixed number of queries."""
     plans = {p.zone_id: p for p in OnePlan.objects.all()}
     latest, adopted = _latest_versions()
@@ -53,7 +55,7 @@ def national_rows():
     rows = []
     for zone in Place.objects.zones().without_geometry().select_related("province").order_by("province__code", "code"):
         plan = plans.get(zone.pk)
-        row = {"zone": zone, "plan": plan}
+        row: dict[str, Any] = {"zone": zone, "plan": plan}
         if plan is not None:
             version = latest[plan.pk]
             version.plan = plan
@@ -72,7 +74,7 @@ def national_rows():
     return rows
 
 
-def totals(rows):
+def totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
     with_plan = [r for r in rows if r["plan"] is not None]
     actions = sum(r["actions"] for r in with_plan)
     funded = sum(r["actions_funded"] for r in with_plan)
@@ -84,7 +86,7 @@ def totals(rows):
     }
 
 
-def commitment_rows(version):
+def commitment_rows(version: PlanVersion) -> list[dict[str, Any]]:
     rows = []
     commitments = Commitment.objects.filter(action__strategy__focal_area__version=version).select_related(
         "organisation", "action__strategy__focal_area").prefetch_related("budget_lines", "projects", "reports", "stages")
@@ -101,7 +103,7 @@ def commitment_rows(version):
     return rows
 
 
-def zone_context(user, plan, version):
+def zone_context(user: Visitor, plan: OnePlan, version: PlanVersion) -> dict[str, Any]:
     zone = plan.zone
     is_current = version == plan.current
     can_edit = is_current and not version.frozen and access.can_edit_plan(user, zone)

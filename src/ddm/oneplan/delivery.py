@@ -17,22 +17,25 @@ after its earliest flag began and to DCoG DDM_ESCALATE_TO_NATIONAL_DAYS after it
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
+from ddm.accounts.models import Organisation
 from ddm.investment import delivery as project_delivery
 from ddm.investment.models import Project
 from ddm.oneplan import monitoring
-from ddm.oneplan.models import Action, VersionStatus
+from ddm.oneplan.models import Action, PlanIndicator, PlanVersion, VersionStatus
 from ddm.places.models import Place
 
 HUB, PROVINCE, NATIONAL = "hub", "province", "national"
 LEVEL_LABELS = {HUB: "the hub", PROVINCE: "the province", NATIONAL: "DCoG (national)"}
+ModelT = TypeVar("ModelT", bound=Model)
 BATCH = 100  # chains worked out per query batch when every open one is needed (escalation)
 
 
-def rules():
+def rules() -> list[str]:
     """The rules in words, with the settings' numbers, for the pages."""
     return [project_delivery.LATE_RULE, project_delivery.FUNDED_RULE,
             f"Missing: no project linked {settings.DDM_COMMITMENT_MISSING_DAYS} days after the commitment was made "
@@ -56,11 +59,11 @@ class Escalation:
     next_level_on: datetime.date | None
 
     @property
-    def label(self):
+    def label(self) -> str:
         return LEVEL_LABELS[self.level]
 
 
-def escalation(flags, today):
+def escalation(flags: list[Flag], today: datetime.date) -> Escalation | None:
     """Where a flagged chain sits today (None without flags)."""
     if not flags:
         return None
@@ -75,9 +78,10 @@ def escalation(flags, today):
     return Escalation(HUB, days, to_province)
 
 
-def delivery_flags(deliveries, made, today):
+def delivery_flags(deliveries: list[project_delivery.ProjectDelivery], made: datetime.date | None,
+                   today: datetime.date) -> list[Flag]:
     """late / unfunded / missing flags of a commitment made on ``made`` (None: not flagged missing)."""
-    flags = []
+    flags: list[Flag] = []
     if not deliveries:
         if made is not None:
             due = made + datetime.timedelta(days=settings.DDM_COMMITMENT_MISSING_DAYS)
@@ -88,7 +92,7 @@ def delivery_flags(deliveries, made, today):
     late = [d for d in deliveries if d.late]
     if late:
         reasons = "; ".join(f"{d.project.reference}: {d.late}" for d in late)
-        flags.append(Flag("late", reasons, min(d.late_since for d in late)))
+        flags.append(Flag("late", reasons, min(d.late_since for d in late if d.late_since)))  # a late one has it
     if not any(d.funded for d in deliveries):
         ended = [d.unfunded_since for d in deliveries if d.unfunded_since]
         since = max([made, *ended]) if made and ended else (max(ended) if ended else (made or today))
@@ -107,22 +111,22 @@ class Chain:
     zone: Place
     made: datetime.date | None
     action: Action | None = None
-    organisations: list = field(default_factory=list)  # One Plan commitments' organisations
-    deliveries: list = field(default_factory=list)  # investment.delivery.ProjectDelivery
-    indicator: object = None
-    indicator_progress: object = None
-    flags: list = field(default_factory=list)
+    organisations: list[Organisation] = field(default_factory=list)  # One Plan commitments' organisations
+    deliveries: list[project_delivery.ProjectDelivery] = field(default_factory=list)
+    indicator: PlanIndicator | None = None
+    indicator_progress: monitoring.Progress | None = None
+    flags: list[Flag] = field(default_factory=list)
     escalation: Escalation | None = None
     is_demo: bool = False
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _made(action):
+def _made(action: Action) -> datetime.date | None:
     version = action.strategy.focal_area.version
     return version.adopted_on if version.status == VersionStatus.ADOPTED else None
 
 
-def action_projects(action):
+def action_projects(action: Action) -> list[Project]:
     """The projects delivering an action: those of its commitments, each once, in a stable order."""
     seen: dict[int, Project] = {}
     for commitment in action.commitments.all():
@@ -131,13 +135,13 @@ def action_projects(action):
     return [seen[pk] for pk in sorted(seen)]
 
 
-def _actions():
+def _actions() -> QuerySet[Action]:
     return Action.objects.select_related(
         "strategy__focal_area__version__plan__zone", "indicator").prefetch_related(
         "commitments__organisation", "commitments__projects__organisation", "indicator__actuals")
 
 
-def action_chain(action, today):
+def action_chain(action: Action, today: datetime.date) -> Chain:
     plan = action.strategy.focal_area.version.plan
     chain = Chain("action", action.title, f"/oneplan/zones/{plan.zone.code}/#chain-action-{action.pk}", plan.zone,
                   _made(action), action=action, is_demo=plan.is_demo,
@@ -151,20 +155,20 @@ def action_chain(action, today):
     return chain
 
 
-def plan_chains(version, today):
+def plan_chains(version: PlanVersion, today: datetime.date) -> list[Chain]:
     """Every action of a plan version with its chain (one query per kind of record, then per action's projects)."""
     actions = _actions().filter(strategy__focal_area__version=version).order_by(
         "strategy__focal_area__order", "strategy__order", "order", "pk")
     return [action_chain(action, today) for action in actions]
 
 
-def project_action_chains(project, today):
+def project_action_chains(project: Project, today: datetime.date) -> list[Chain]:
     """The chains of the One Plan actions a project delivers (through their commitments)."""
     actions = _actions().filter(commitments__projects=project).distinct()
     return [action_chain(action, today) for action in actions]
 
 
-def batches(queryset: QuerySet, size: int = BATCH) -> Iterator[list]:
+def batches(queryset: QuerySet[ModelT], size: int = BATCH) -> Iterator[list[ModelT]]:
     """The queryset's rows in pk order, ``size`` at a time (keyset pagination: each batch one query, its
     prefetches included, however many rows there are)."""
     last = 0
@@ -176,7 +180,7 @@ def batches(queryset: QuerySet, size: int = BATCH) -> Iterator[list]:
         last = chunk[-1].pk
 
 
-def adopted_action_chains(zones: list | None, today: datetime.date, batch: int = BATCH) -> Iterator[Chain]:
+def adopted_action_chains(zones: list[Place] | None, today: datetime.date, batch: int = BATCH) -> Iterator[Chain]:
     """Chains of every action of the adopted plans in these zones (None: every zone), for escalation."""
     actions = _actions().filter(strategy__focal_area__version__status=VersionStatus.ADOPTED)
     if zones is not None:
@@ -185,7 +189,7 @@ def adopted_action_chains(zones: list | None, today: datetime.date, batch: int =
         yield from (action_chain(action, today) for action in chunk)
 
 
-def chain_json(chain):
+def chain_json(chain: Chain) -> dict[str, Any]:
     """The chain as data (API)."""
     return {
         "kind": chain.kind, "title": chain.title, "url": chain.url, "zone": chain.zone.code,

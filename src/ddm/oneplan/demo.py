@@ -13,8 +13,10 @@ Idempotent: a zone that already has a One Plan (demo or real) is left alone.
 
 import csv
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -32,6 +34,7 @@ from ddm.oneplan.models import (
     PhaseKind,
     PhaseStatus,
     PlanIndicator,
+    PlanVersion,
     ProjectStage,
     SignOff,
     Strategy,
@@ -42,6 +45,7 @@ from ddm.places.models import Place
 
 DATA = Path(__file__).resolve().parent / "data" / "pilot_baselines.csv"
 D = datetime.date
+DemoSpec = dict[str, Any]  # one plan of PLANS
 
 # key: (zone-profile indicator code, column of data/pilot_baselines.csv, name, unit, source, year, focal area)
 INDICATORS = {
@@ -117,17 +121,17 @@ PLANS = {
 }
 
 
-def _months(start, months):
+def _months(start: datetime.date, months: int) -> datetime.date:
     year, month = divmod(start.month - 1 + months, 12)
     return D(start.year + year, month + 1, 1)
 
 
-def _baselines():
+def _baselines() -> dict[str, dict[str, str]]:
     with open(DATA, newline="", encoding="utf-8") as handle:
         return {row["code"]: row for row in csv.DictReader(handle)}
 
 
-def load(echo):
+def load(echo: Callable[[str], None]) -> None:
     loaded = []
     for code, spec in PLANS.items():
         zone = Place.objects.zones().filter(code=code).first()
@@ -140,11 +144,12 @@ def load(echo):
 
 
 @transaction.atomic
-def _load_plan(zone, spec, baselines):
+def _load_plan(zone: Place, spec: DemoSpec, baselines: dict[str, str]) -> None:
     plan = workflow.start_plan(zone, None, is_demo=True, check=False)
     plan.title = f"{zone.name} One Plan (demo)"
     plan.save()
     version = plan.current
+    assert version is not None  # start_plan made version 1
     reached = PHASE_ORDER.index(spec["reached"])
     version.vision = spec["vision"]
     version.profile_url, version.profile_snapshot_date = workflow.profile_url(zone), spec["start"]
@@ -165,7 +170,7 @@ def _load_plan(zone, spec, baselines):
     workflow.log(version, None, "demo", "Demo One Plan loaded by `ddm setup` (illustrative, not an official plan).")
 
 
-def _phases(version, spec, reached):
+def _phases(version: PlanVersion, spec: DemoSpec, reached: int) -> None:
     previous_end = None  # a late phase delays the start of the next, which then catches up
     for i, phase in enumerate(version.phases.all()):
         first, last = PHASE_MONTHS[i]
@@ -182,7 +187,7 @@ def _phases(version, spec, reached):
         phase.save()
 
 
-def _content(version, zone, spec):
+def _content(version: PlanVersion, zone: Place, spec: DemoSpec) -> list[Commitment]:
     areas = {a.code: a for a in version.focal_areas.all()}
     commitments = []
     for order, (area, title, horizon, actions) in enumerate(spec["strategies"]):
@@ -196,7 +201,7 @@ def _content(version, zone, spec):
     return commitments
 
 
-def _commit(action, zone, org_code, reference):
+def _commit(action: Action, zone: Place, org_code: str, reference: str | None) -> Commitment | None:
     organisation = Organisation.objects.filter(code=org_code).first()
     if organisation is None:
         return None
@@ -210,7 +215,7 @@ def _commit(action, zone, org_code, reference):
     return commitment
 
 
-def _indicators(version, spec, baselines):
+def _indicators(version: PlanVersion, spec: DemoSpec, baselines: dict[str, str]) -> None:  # the zone's row
     areas = {a.code: a for a in version.focal_areas.all()}
     for key, (target, target_year, actuals) in spec["indicators"].items():
         profile_code, column, name, unit, source, year, area = INDICATORS[key]
@@ -225,7 +230,7 @@ def _indicators(version, spec, baselines):
                                            evidence="Demo value (illustrative), not an official statistic.")
 
 
-def _action_indicators(version, spec):
+def _action_indicators(version: PlanVersion, spec: DemoSpec) -> None:
     """Each action's indicator (the chain: action → projects → indicator it should move)."""
     indicators = {i.code: i for i in version.indicators.all()}
     for action in Action.objects.filter(strategy__focal_area__version=version,
@@ -234,10 +239,10 @@ def _action_indicators(version, spec):
         action.save()
 
 
-def _signoffs(version, spec):
+def _signoffs(version: PlanVersion, spec: DemoSpec) -> None:
     wanted = spec["signed"]
     adoption = version.phase(PhaseKind.ADOPTION)
-    day = adoption.actual_end or adoption.actual_start or adoption.planned_start
+    day = adoption.actual_end or adoption.actual_start or adoption.planned_start or version.created.date()
     when = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
     for party in required_parties(version):
         if wanted == "all" or party.party in wanted:
@@ -246,7 +251,7 @@ def _signoffs(version, spec):
                                    comment="Demo sign-off (illustrative).")
 
 
-def _implementation(commitments):
+def _implementation(commitments: list[Commitment]) -> None:
     for commitment in commitments:
         for project in commitment.projects.all():
             ProjectStage.objects.create(commitment=commitment, project=project, stage="preparation",

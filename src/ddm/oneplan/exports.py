@@ -7,36 +7,38 @@ import json
 import tempfile
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import typst
+from django.http import HttpResponse
 from django.utils import timezone
 
 from ddm import exports as shared_exports
 from ddm.numbers import rand_short, share
 from ddm.oneplan import funding, monitoring, serialise
-from ddm.oneplan.models import PhaseStatus, VersionStatus
+from ddm.oneplan.models import PhaseStatus, PlanVersion, VersionStatus
 
 TEMPLATE = Path(__file__).resolve().parent / "plan.typ"
 STATUS = dict(PhaseStatus.choices)
 
 
-def filename(version, ext):
+def filename(version: PlanVersion, ext: str) -> str:
     return f"oneplan-{version.plan.zone.code}-v{version.number}.{ext}"
 
 
-def rand(amount):
+def rand(amount: Decimal | None) -> str:
     return rand_short(amount)
 
 
-def percent(fraction):
+def percent(fraction: Decimal | None) -> str:
     return "n/a" if fraction is None else share(fraction)
 
 
-def _number(value):
+def _number(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def status_line(version):
+def status_line(version: PlanVersion) -> str:
     if version.status == VersionStatus.ADOPTED:
         return f"adopted {version.adopted_on:%Y-%m-%d}, frozen"
     if version.status == VersionStatus.SUPERSEDED:
@@ -44,7 +46,7 @@ def status_line(version):
     return f"DRAFT, in {version.get_current_phase_display()}"
 
 
-def _pdf_data(version):
+def _pdf_data(version: PlanVersion) -> dict[str, Any]:
     data = serialise.plan_data(version)
     data["exported"] = timezone.localdate().isoformat()
     data["is_demo"] = version.plan.is_demo
@@ -79,7 +81,7 @@ def _pdf_data(version):
     return data
 
 
-def pdf_bytes(version):
+def pdf_bytes(version: PlanVersion) -> bytes:
     data = _pdf_data(version)
     with tempfile.TemporaryDirectory(prefix="ddm-oneplan-") as tmp:
         root = Path(tmp)
@@ -88,7 +90,7 @@ def pdf_bytes(version):
         return typst.compile(str(root / "plan.typ"), root=str(root))
 
 
-def _json_default(value):
+def _json_default(value: object) -> str:
     if isinstance(value, Decimal):
         return str(value)
     if hasattr(value, "isoformat"):
@@ -96,7 +98,7 @@ def _json_default(value):
     raise TypeError(type(value).__name__)
 
 
-def xlsx_sheets(version):
+def xlsx_sheets(version: PlanVersion) -> list[tuple[Any, ...]]:
     data = serialise.plan_data(version)
     zone = data["zone"]
     heading = f"{zone['code']} {zone['name']} One Plan version {version.number} ({status_line(version)})"
@@ -140,9 +142,9 @@ def xlsx_sheets(version):
     ]
 
 
-def xlsx_bytes(version):
+def xlsx_bytes(version: PlanVersion) -> bytes:
     return shared_exports.xlsx_bytes(xlsx_sheets(version))
 
 
-def xlsx_response(version):
+def xlsx_response(version: PlanVersion) -> HttpResponse:
     return shared_exports.xlsx_response(filename(version, "xlsx"), xlsx_sheets(version))

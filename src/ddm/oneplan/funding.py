@@ -15,17 +15,20 @@ to government figures, as in the investment quantum); and the part of it whose p
 commitment of the version.
 """
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 
+from ddm.accounts.access import Visitor
 from ddm.accounts.models import GOVERNMENT_SPHERES
 from ddm.investment.models import BudgetKind, BudgetLine, Location, Project
 from ddm.oneplan import access, workflow
-from ddm.oneplan.models import Action, Commitment
+from ddm.oneplan.models import Action, Commitment, PlanVersion
+from ddm.places.models import Place
 
 FUNDED_KINDS = (BudgetKind.BUDGET, BudgetKind.ADJUSTED, BudgetKind.ACTUAL)
 FUNDED = "funded"
@@ -35,7 +38,7 @@ STATUS_LABELS = {FUNDED: "Funded", PLANNED: "Planned only (not budgeted)", UNFUN
 ZERO = Decimal("0")
 
 
-def commitment_status(commitment):
+def commitment_status(commitment: Commitment) -> str:
     """funded / planned / unfunded from the linked budget lines (uses a prefetch when present)."""
     lines = list(commitment.budget_lines.all())
     if any(line.kind in FUNDED_KINDS and line.amount > 0 for line in lines):
@@ -45,7 +48,7 @@ def commitment_status(commitment):
     return UNFUNDED
 
 
-def linked_amounts(commitment):
+def linked_amounts(commitment: Commitment) -> dict[str, Decimal]:
     """{kind: Decimal total} of the linked budget lines, as stated (all years)."""
     totals: dict[str, Decimal] = {}
     for line in commitment.budget_lines.all():
@@ -53,40 +56,41 @@ def linked_amounts(commitment):
     return totals
 
 
-def action_funded(action):
+def action_funded(action: Action) -> bool:
     return any(commitment_status(c) == FUNDED for c in action.commitments.all())
 
 
-def version_actions(version):
+def version_actions(version: PlanVersion) -> QuerySet[Action]:
     return Action.objects.filter(strategy__focal_area__version=version).prefetch_related(
         "commitments__budget_lines", "commitments__organisation", "commitments__projects")
 
 
-def action_funding_share(version):
+def action_funding_share(version: PlanVersion) -> tuple[int, int, Decimal | None]:
     """(funded actions, all actions, share as Decimal 0-1 or None when there are no actions)."""
     actions = list(version_actions(version))
     funded = sum(1 for a in actions if action_funded(a))
     return funded, len(actions), (Decimal(funded) / len(actions) if actions else None)
 
 
-def funded_action_counts(version_ids):
+def funded_action_counts(version_ids: Collection[int]) -> dict[int, tuple[int, int]]:
     """{version id: (funded actions, all actions)} in one query, by the same rule as action_funded()."""
     funded_line = BudgetLine.objects.filter(oneplan_commitments__action=OuterRef("pk"), kind__in=FUNDED_KINDS,
                                             amount__gt=0)
-    counts = {vid: [0, 0] for vid in version_ids}
+    counts = {vid: [0, 0] for vid in version_ids}  # [funded, all]
     rows = Action.objects.filter(strategy__focal_area__version_id__in=version_ids).annotate(
         funded=Exists(funded_line)).values_list("strategy__focal_area__version_id", "funded")
     for version_id, funded in rows:
         counts[version_id][0] += int(funded)
         counts[version_id][1] += 1
-    return {vid: tuple(pair) for vid, pair in counts.items()}
+    return {vid: (funded, total) for vid, (funded, total) in counts.items()}
 
 
 # --- linking register projects ---------------------------------------------------------------
 
 
 @transaction.atomic
-def save_commitment(commitment, user, projects=(), budget_lines=()):
+def save_commitment(commitment: Commitment, user: Visitor, projects: Sequence[Project] = (),
+                    budget_lines: Sequence[BudgetLine] = ()) -> Commitment:
     """Create or update a commitment and its links; projects must be the organisation's own."""
     version = commitment.action.strategy.focal_area.version
     zone = version.plan.zone
@@ -112,7 +116,7 @@ def save_commitment(commitment, user, projects=(), budget_lines=()):
     return commitment
 
 
-def _validate_links(commitment, projects, budget_lines):
+def _validate_links(commitment: Commitment, projects: Sequence[Project], budget_lines: Sequence[BudgetLine]) -> None:
     foreign = [p.reference for p in projects if p.organisation_id != commitment.organisation_id]
     if foreign:
         raise ValidationError(f"Project(s) {', '.join(foreign)} belong to another organisation than "
@@ -124,7 +128,7 @@ def _validate_links(commitment, projects, budget_lines):
 
 
 @transaction.atomic
-def delete_commitment(commitment, user):
+def delete_commitment(commitment: Commitment, user: Visitor) -> None:
     version = commitment.plan_version()
     access.require_commitment_manager(user, version.plan.zone, commitment.organisation)
     if version.frozen:
@@ -144,14 +148,14 @@ class Alignment:
     serving: Decimal = ZERO
     projects_total: int = 0
     projects_serving: int = 0
-    notes: list = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
-    def share(self):
+    def share(self) -> Decimal | None:
         return self.serving / self.total if self.total else None
 
     @property
-    def basis(self):
+    def basis(self) -> str:
         kind = BudgetKind(self.kind).label
         years = f"financial year {self.financial_year}/{(self.financial_year + 1) % 100:02d}" if self.financial_year \
             else "all stated financial years"
@@ -161,7 +165,7 @@ class Alignment:
                 f"duplicates excluded.")
 
 
-def _line_amount(line, financial_year):
+def _line_amount(line: BudgetLine, financial_year: int | None) -> Decimal | None:
     if financial_year is None:
         return line.amount
     if line.fy_first is None:
@@ -172,7 +176,7 @@ def _line_amount(line, financial_year):
     return line.amount / line.year_count
 
 
-def _zone_shares(zone):
+def _zone_shares(zone: Place) -> dict[int, Decimal]:
     """{project id: share of the project located in the zone} from the register's locations."""
     counts: dict[int, int] = {}
     in_zone: dict[int, list[Decimal | None]] = {}
@@ -181,13 +185,13 @@ def _zone_shares(zone):
         counts[loc.project_id] = counts.get(loc.project_id, 0) + 1
         if loc.zone_id == zone.pk:
             in_zone.setdefault(loc.project_id, []).append(loc.share)
-    shares = {}
+    shares: dict[int, Decimal] = {}
     for pid, located in in_zone.items():
-        shares[pid] = sum((s if s is not None else Decimal(1) / counts[pid]) for s in located)
+        shares[pid] = sum(((s if s is not None else Decimal(1) / counts[pid]) for s in located), ZERO)
     return shares
 
 
-def alignment(version, kind=BudgetKind.BUDGET, financial_year=None):
+def alignment(version: PlanVersion, kind: str = BudgetKind.BUDGET, financial_year: int | None = None) -> Alignment:
     zone = version.plan.zone
     shares = _zone_shares(zone)
     counted = set(Project.objects.counted().filter(pk__in=shares, organisation__sphere__in=GOVERNMENT_SPHERES)
@@ -195,7 +199,8 @@ def alignment(version, kind=BudgetKind.BUDGET, financial_year=None):
     linked = set(Commitment.objects.filter(action__strategy__focal_area__version=version)
                  .values_list("projects__pk", flat=True)) - {None}
     result = Alignment(kind=kind, financial_year=financial_year)
-    seen, seen_serving = set(), set()
+    seen: set[int] = set()
+    seen_serving: set[int] = set()
     for line in BudgetLine.objects.filter(project_id__in=counted, kind=kind).only(
             "project_id", "amount", "fy_first", "fy_last"):
         amount = _line_amount(line, financial_year)

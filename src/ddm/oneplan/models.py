@@ -7,8 +7,12 @@ stays frozen and readable. Business rules live in workflow.py, signoff.py, fundi
 monitoring.py; models only guard what must never happen (editing frozen content).
 """
 
+import datetime
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -61,7 +65,7 @@ DEFAULT_FOCAL_AREAS = [
 ]
 
 
-def validate_document_size(upload):
+def validate_document_size(upload: File) -> None:
     """The file validator of PhaseDocument: the shared type, content and size check of ddm.documents.
 
     Named for its first job (size only); migration 0001 refers to it by this name."""
@@ -85,16 +89,16 @@ class OnePlan(models.Model):
         ordering = ["zone__code"]
         verbose_name = "One Plan"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title or f"{self.zone.display_name} One Plan"
 
     @property
-    def current(self):
+    def current(self) -> "PlanVersion | None":
         """The newest version (the draft under review, or the adopted one)."""
         return self.versions.order_by("-number").first()
 
     @property
-    def adopted(self):
+    def adopted(self) -> "PlanVersion | None":
         return self.versions.filter(status=VersionStatus.ADOPTED).order_by("-number").first()
 
 
@@ -120,13 +124,13 @@ class PlanVersion(models.Model):
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="unique_plan_version_number")]
         ordering = ["plan_id", "number"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.plan.zone.code} One Plan v{self.number} ({self.get_status_display()})"
 
-    def phase(self, kind):
+    def phase(self, kind: str) -> "Phase":
         return self.phases.get(kind=kind)
 
-    def guard(self):
+    def guard(self) -> None:
         if self.frozen:
             raise PlanFrozen(f"{self} is adopted and frozen; open a review to change it.")
 
@@ -137,14 +141,14 @@ class VersionContent(models.Model):
     class Meta:
         abstract = True
 
-    def plan_version(self):
+    def plan_version(self) -> "PlanVersion":
         raise NotImplementedError
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.plan_version().guard()
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         self.plan_version().guard()
         return super().delete(*args, **kwargs)
 
@@ -167,10 +171,10 @@ class Phase(models.Model):
         constraints = [models.UniqueConstraint(fields=["version", "kind"], name="unique_phase_per_version")]
         ordering = ["version_id", "order"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.get_status_display()})"
 
-    def is_late(self, today):
+    def is_late(self, today: datetime.date) -> bool:
         """Late: planned end passed and not completed, or completed after the planned end."""
         if self.planned_end is None:
             return False
@@ -188,7 +192,7 @@ class PhaseDocument(models.Model):
 
     history = HistoricalRecords()
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
 
@@ -210,10 +214,10 @@ class FocalArea(VersionContent):
         constraints = [models.UniqueConstraint(fields=["version", "code"], name="unique_focal_area_code")]
         ordering = ["version_id", "order", "code"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def plan_version(self):
+    def plan_version(self) -> "PlanVersion":
         return self.version
 
 
@@ -230,10 +234,10 @@ class Strategy(VersionContent):
         ordering = ["focal_area_id", "order", "pk"]
         verbose_name_plural = "strategies"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
-    def plan_version(self):
+    def plan_version(self) -> "PlanVersion":
         return self.focal_area.version
 
 
@@ -253,10 +257,10 @@ class Action(VersionContent):
     class Meta:
         ordering = ["strategy_id", "order", "pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
-    def plan_version(self):
+    def plan_version(self) -> "PlanVersion":
         return self.strategy.focal_area.version
 
 
@@ -277,10 +281,10 @@ class Commitment(VersionContent):
     class Meta:
         ordering = ["action_id", "pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.organisation} → {self.action}"
 
-    def plan_version(self):
+    def plan_version(self) -> "PlanVersion":
         return self.action.strategy.focal_area.version
 
 
@@ -298,7 +302,7 @@ class CommitmentReport(models.Model):
     class Meta:
         ordering = ["commitment_id", "-quarter", "-created"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.commitment} {self.quarter}"
 
 
@@ -334,7 +338,7 @@ class ProjectStage(models.Model):
         ]
         ordering = ["commitment_id", "project_id", "stage"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.project} {self.get_stage_display()}"
 
 
@@ -372,7 +376,7 @@ class SignOff(models.Model):
     class Meta:
         ordering = ["version_id", "signed_at"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_party_display()} {self.place or ''} {self.get_decision_display()}"
 
 
@@ -398,13 +402,13 @@ class PlanIndicator(VersionContent):
         constraints = [models.UniqueConstraint(fields=["version", "code"], name="unique_plan_indicator_code")]
         ordering = ["version_id", "code"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def plan_version(self):
+    def plan_version(self) -> "PlanVersion":
         return self.version
 
-    def clean(self):
+    def clean(self) -> None:
         if self.target_year is not None and self.baseline_year is not None and self.target_year <= self.baseline_year:
             raise ValidationError({"target_year": "The target year must come after the baseline year."})
 
@@ -426,7 +430,7 @@ class IndicatorActual(models.Model):
     class Meta:
         ordering = ["indicator_id", "period_end", "pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.indicator.code} {self.period}: {self.value}"
 
 
@@ -443,5 +447,5 @@ class PlanEvent(models.Model):
     class Meta:
         ordering = ["-created", "-pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.created:%Y-%m-%d %H:%M} {self.kind}: {self.message}"

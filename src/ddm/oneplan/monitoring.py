@@ -16,19 +16,27 @@ report for the current calendar quarter (e.g. 2026Q3 = July-September); those wi
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.db import transaction
 
 from ddm import charts
+from ddm.accounts.access import Visitor
 from ddm.oneplan import access, workflow
 from ddm.oneplan.models import (
     STAGE_ORDER,
     Commitment,
     CommitmentReport,
     IndicatorActual,
+    PlanIndicator,
+    PlanVersion,
     ProjectStage,
     VersionStatus,
 )
+from ddm.places.models import Place
+
+if TYPE_CHECKING:
+    from ddm.investment.models import Project
 
 ON_TRACK, AT_RISK, OFF_TRACK, NO_STATUS = "on_track", "at_risk", "off_track", "no_status"
 STATUS_LABELS = {ON_TRACK: "On track", AT_RISK: "At risk", OFF_TRACK: "Off track", NO_STATUS: "No status yet"}
@@ -40,6 +48,16 @@ RULE = ("Expected value: straight line from the baseline (31 December of the bas
         "a reached target is on track.")
 
 
+class ProfileBaseline(NamedTuple):
+    """What a plan indicator takes from the zone profile (IndicatorForm.FROM_PROFILE, in that order)."""
+
+    name: str
+    unit: str
+    source: str
+    baseline_value: Decimal | None
+    baseline_year: int
+
+
 @dataclass
 class Progress:
     status: str
@@ -48,26 +66,26 @@ class Progress:
     ratio: Decimal | None = None
 
     @property
-    def label(self):
+    def label(self) -> str:
         return STATUS_LABELS[self.status]
 
     @property
-    def badge(self):
+    def badge(self) -> str:
         return STATUS_BADGE[self.status]
 
 
-def _year_end(year):
+def _year_end(year: int) -> datetime.date:
     return datetime.date(year, 12, 31)
 
 
-def expected_value(indicator, on):
+def expected_value(indicator: PlanIndicator, on: datetime.date) -> Decimal:
     """The value on the straight baseline-to-target path at date `on` (held at the target after it)."""
     start, end = _year_end(indicator.baseline_year), _year_end(indicator.target_year)
     fraction = Decimal((min(max(on, start), end) - start).days) / Decimal((end - start).days)
     return indicator.baseline_value + (indicator.target_value - indicator.baseline_value) * fraction
 
 
-def classify(indicator, value, on):
+def classify(indicator: PlanIndicator, value: Decimal, on: datetime.date) -> Progress:
     """Progress of one reported value at date `on` by the rule above."""
     base, target = indicator.baseline_value, indicator.target_value
     rising = target >= base
@@ -81,7 +99,7 @@ def classify(indicator, value, on):
     return Progress(status, expected=expected, ratio=ratio)
 
 
-def progress(indicator):
+def progress(indicator: PlanIndicator) -> Progress:
     actuals = list(indicator.actuals.all())
     if not actuals:
         return Progress(NO_STATUS)
@@ -91,14 +109,14 @@ def progress(indicator):
     return result
 
 
-def status_counts(version):
+def status_counts(version: PlanVersion) -> dict[str, int]:
     counts = dict.fromkeys(STATUS_LABELS, 0)
     for indicator in version.indicators.prefetch_related("actuals"):
         counts[progress(indicator).status] += 1
     return counts
 
 
-def profile_baseline(zone, code):
+def profile_baseline(zone: Place, code: str) -> ProfileBaseline | None:
     """(name, unit, source, value, year) of a zone-profile indicator, or None if the profile lacks it.
 
     Imported softly: the profiles app computes the values; without it plans define their own indicators.
@@ -113,18 +131,19 @@ def profile_baseline(zone, code):
     if definition is None or found is None:
         return None
     unit = "%" if definition.unit == "percent" else definition.get_unit_display()
-    return definition.name, unit, f"{found.source} (zone profile {code})", found.value, found.year
+    return ProfileBaseline(definition.name, unit, f"{found.source} (zone profile {code})", found.value, found.year)
 
 
 # --- reporting -------------------------------------------------------------------------------
 
 
-def quarter_of(day):
+def quarter_of(day: datetime.date) -> str:
     return f"{day.year}Q{(day.month - 1) // 3 + 1}"
 
 
 @transaction.atomic
-def report_actual(indicator, user, period, period_end, value, evidence):
+def report_actual(indicator: PlanIndicator, user: Visitor, period: str, period_end: datetime.date, value: Decimal,
+                  evidence: str) -> IndicatorActual:
     version = indicator.version
     access.require_indicator_reporter(user, version.plan.zone, version)
     if not (evidence or "").strip():
@@ -138,7 +157,8 @@ def report_actual(indicator, user, period, period_end, value, evidence):
 
 
 @transaction.atomic
-def report_progress(commitment, user, progress_text, quarter=None):
+def report_progress(commitment: Commitment, user: Visitor, progress_text: str,
+                    quarter: str | None = None) -> CommitmentReport:
     version = commitment.plan_version()
     if not access.can_report_on(user, version.plan.zone, commitment):
         from django.core.exceptions import PermissionDenied
@@ -153,7 +173,7 @@ def report_progress(commitment, user, progress_text, quarter=None):
     return report
 
 
-def reminders(on=None, zone=None):
+def reminders(on: datetime.date | None = None, zone: Place | None = None) -> tuple[str, list[Commitment]]:
     """Commitments of adopted versions in force with no progress report for the current quarter."""
     quarter = quarter_of(on or workflow.today())
     commitments = Commitment.objects.filter(action__strategy__focal_area__version__status=VersionStatus.ADOPTED)
@@ -166,7 +186,7 @@ def reminders(on=None, zone=None):
 
 
 @transaction.atomic
-def save_stage(stage, user):
+def save_stage(stage: ProjectStage, user: Visitor) -> ProjectStage:
     """Implementation stage of a committed project (implementation record, open after adoption)."""
     commitment = stage.commitment
     version = commitment.plan_version()
@@ -183,7 +203,7 @@ def save_stage(stage, user):
     return stage
 
 
-def stages_of(commitment):
+def stages_of(commitment: Commitment) -> dict[Project, dict[str, ProjectStage]]:
     """{project: {stage kind: ProjectStage}} for the linked projects (uses prefetched stages and projects)."""
     stages: dict[int, dict[str, ProjectStage]] = {}
     for stage in sorted(commitment.stages.all(), key=lambda st: STAGE_ORDER.index(st.stage)):
@@ -194,7 +214,7 @@ def stages_of(commitment):
 # --- chart -----------------------------------------------------------------------------------
 
 
-def chart_svg(indicator):
+def chart_svg(indicator: PlanIndicator) -> str:
     """The indicator's chart (drawn by ddm.charts): baseline-to-target path and the reported actuals."""
     actuals = sorted(indicator.actuals.all(), key=lambda a: a.period_end)
     return charts.target_line(

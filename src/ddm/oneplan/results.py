@@ -18,15 +18,17 @@ PROGRESS_BELOW %. Confirmed duplicates are left out; demo projects are kept apar
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, TypedDict
 
 from django.db.models import Sum
 
 from ddm.investment import quantum
 from ddm.investment.models import BudgetKind, BudgetLine, Location, ProgressReport, Sector
 from ddm.oneplan import monitoring
-from ddm.oneplan.models import OnePlan, VersionStatus
+from ddm.oneplan.models import IndicatorActual, OnePlan, PlanIndicator, PlanVersion, VersionStatus
 
 SPENT_ABOVE = Decimal("50")
 PROGRESS_BELOW = Decimal("20")
@@ -44,13 +46,34 @@ IMPROVING, WORSENING, NO_CHANGE, NO_ACTUAL = "improving", "worsening", "no chang
 SECTOR_LABELS = dict(Sector.choices)
 
 
-def _in_force(plan):
+class IndicatorRow(TypedDict):
+    """One plan indicator of a zone's plan in force, as the results page, its table and the API show it."""
+
+    kind: str  # the profile code, else the plan's own code
+    name: str
+    unit: str
+    zone: str
+    zone_name: str
+    version: int
+    baseline: Decimal | None
+    baseline_year: int | None
+    target: Decimal | None
+    target_year: int | None
+    latest: Decimal | None
+    latest_period: str
+    trend: str
+    status: str
+    source: str
+    demo: bool
+
+
+def _in_force(plan: OnePlan) -> PlanVersion | None:
     versions = list(plan.versions.all())
     adopted = [v for v in versions if v.status == VersionStatus.ADOPTED]
     return max(adopted or versions, key=lambda v: v.number) if versions else None
 
 
-def trend(indicator, actuals):
+def trend(indicator: PlanIndicator, actuals: list[IndicatorActual]) -> str:
     """Trend of the latest actual against the previous one (or the baseline), toward the target or away."""
     if not actuals:
         return NO_ACTUAL
@@ -63,9 +86,9 @@ def trend(indicator, actuals):
     return IMPROVING if (change > 0) == toward else WORSENING
 
 
-def indicator_rows():
+def indicator_rows() -> list[IndicatorRow]:
     """One row per indicator of each zone's plan in force, by kind then zone."""
-    rows = []
+    rows: list[IndicatorRow] = []
     plans = OnePlan.objects.select_related("zone").prefetch_related("versions__indicators__actuals")
     for plan in plans:
         version = _in_force(plan)
@@ -100,50 +123,50 @@ class SpendRow:
     latest_quarter: datetime.date | None = None  # the newest quarter (its last day) the figures come from
 
     @property
-    def spent_share(self):
+    def spent_share(self) -> Decimal | None:
         return (self.spent * HUNDRED / self.budget).quantize(TENTH) if self.budget else None
 
     @property
-    def progress(self):
+    def progress(self) -> Decimal | None:
         return (self.weighted / self.budget).quantize(TENTH) if self.budget else None
 
     @property
-    def stuck(self):
+    def stuck(self) -> bool:
         share, progress = self.spent_share, self.progress
-        return share is not None and share > SPENT_ABOVE and progress < PROGRESS_BELOW
+        return share is not None and progress is not None and share > SPENT_ABOVE and progress < PROGRESS_BELOW
 
     @property
-    def sector_label(self):
+    def sector_label(self) -> str:
         return SECTOR_LABELS.get(self.sector, self.sector) if self.sector else "aggregate line"
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         return {"zone": self.zone, "sector": self.sector, "projects": self.projects, "budget": str(self.budget),
                 "spent": str(self.spent), "spent_share": _text(self.spent_share), "progress": _text(self.progress),
                 "stuck": self.stuck, "demo": self.demo,
                 "latest_quarter_end": self.latest_quarter.isoformat() if self.latest_quarter else None}
 
 
-def _text(value):
+def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def _latest_reports(quarter_end):
+def _latest_reports(quarter_end: datetime.date | None) -> dict[int, ProgressReport]:
     reports = ProgressReport.objects.filter(progress__isnull=False, expenditure_to_date__isnull=False,
                                             project__duplicate_of__isnull=True)
     if quarter_end is not None:
         reports = reports.filter(quarter_end__lte=quarter_end)
-    latest = {}
+    latest: dict[int, ProgressReport] = {}
     for report in reports.order_by("project_id", "quarter_end").select_related("project"):
         latest[report.project_id] = report
     return latest
 
 
-def spending_rows(quarter_end=None):
+def spending_rows(quarter_end: datetime.date | None = None) -> list[SpendRow]:
     """[SpendRow] per zone, sector and demo flag, in zone and sector order (three queries)."""
     latest = _latest_reports(quarter_end)
     ids = list(latest)
     budgets = dict(_budgets(ids))
-    zones = defaultdict(set)
+    zones: defaultdict[int, set[str]] = defaultdict(set)
     for project_id, code in Location.objects.filter(project_id__in=ids, zone__isnull=False).values_list(
             "project_id", "zone__code"):
         zones[project_id].add(code)
@@ -152,27 +175,35 @@ def spending_rows(quarter_end=None):
         budget = budgets.get(project_id)
         if not budget:
             continue
-        project = report.project
+        project, spent, progress = report.project, report.expenditure_to_date, report.progress
+        assert spent is not None and progress is not None  # _latest_reports keeps only reports with both
         for code in zones[project_id]:
             key = (code, None if project.is_aggregate else project.sector, project.is_demo)
             row = cells.get(key) or SpendRow(code, key[1], 0, Decimal("0.00"), Decimal("0.00"), Decimal("0"), key[2])
             row.projects += 1
             row.budget += budget
-            row.spent += report.expenditure_to_date
-            row.weighted += report.progress * budget
+            row.spent += spent
+            row.weighted += progress * budget
             row.latest_quarter = max(row.latest_quarter or report.quarter_end, report.quarter_end)
             cells[key] = row
     return sorted(cells.values(), key=lambda r: (r.demo, r.zone, r.sector or ""))
 
 
-def _budgets(project_ids):
+def _budgets(project_ids: list[int]) -> Iterator[tuple[int, Decimal]]:
     rows = (BudgetLine.objects.filter(project_id__in=project_ids, kind=BudgetKind.BUDGET)
             .values("project_id").annotate(total=Sum("amount")).order_by())
     for row in rows:
         yield row["project_id"], quantum.cents(row["total"])
 
 
-def results(quarter_end=None):
+class Results(TypedDict):
+    indicators: list[IndicatorRow]
+    spending: list[SpendRow]
+    stuck: list[SpendRow]  # money spent, nothing moving
+    rules: dict[str, str]
+
+
+def results(quarter_end: datetime.date | None = None) -> Results:
     spending = spending_rows(quarter_end)
     return {"indicators": indicator_rows(), "spending": spending, "stuck": [r for r in spending if r.stuck],
             "rules": {"trend": TREND_RULE, "status": monitoring.RULE,
@@ -187,20 +218,20 @@ SPENDING_HEADER = ["Zone", "Sector", "Projects", "Approved budget (Rand)", "Spen
                    "Demo"]
 
 
-def indicator_table(rows):
+def indicator_table(rows: list[IndicatorRow]) -> list[list[Any]]:
     return [[r["kind"], r["name"], r["unit"], r["zone"], r["zone_name"], r["version"], r["baseline"],
              r["baseline_year"], r["target"], r["target_year"], r["latest"], r["latest_period"], r["trend"],
              r["status"], r["source"], "demo (illustrative)" if r["demo"] else ""] for r in rows]
 
 
-def spending_table(rows):
+def spending_table(rows: list[SpendRow]) -> list[list[Any]]:
     return [[r.zone, r.sector_label, r.projects, r.budget, r.spent, r.spent_share, r.progress,
              "yes" if r.stuck else "", r.latest_quarter.isoformat() if r.latest_quarter else "",
              "demo (not counted)" if r.demo else ""] for r in rows]
 
 
-def results_json(data):
-    def indicator(row):
+def results_json(data: Results) -> dict[str, Any]:
+    def indicator(row: IndicatorRow) -> dict[str, Any]:
         return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in row.items()}
 
     return {"indicators": [indicator(r) for r in data["indicators"]],

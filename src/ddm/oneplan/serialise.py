@@ -19,13 +19,15 @@ Shape:
                actuals: [{period, period_end, value, reporter, evidence}], status, expected, progress_rule}]}
 """
 
+from typing import Any
+
 from django.urls import reverse
 
 from ddm.oneplan import funding, monitoring, signoff, workflow
-from ddm.oneplan.models import Strategy
+from ddm.oneplan.models import Action, Commitment, Phase, PlanIndicator, PlanVersion, Strategy
 
 
-def _phase(phase, late, zone_code):
+def _phase(phase: Phase, late: bool, zone_code: str) -> dict[str, Any]:
     return {
         "kind": phase.kind, "name": phase.get_kind_display(), "status": phase.status,
         "planned_start": phase.planned_start, "planned_end": phase.planned_end,
@@ -36,7 +38,7 @@ def _phase(phase, late, zone_code):
     }
 
 
-def _commitment(c):
+def _commitment(c: Commitment) -> dict[str, Any]:
     return {
         "id": c.pk, "organisation": {"code": c.organisation.code, "name": c.organisation.name,
                                      "sphere": c.organisation.sphere},
@@ -46,12 +48,12 @@ def _commitment(c):
     }
 
 
-def _action(a):
+def _action(a: Action) -> dict[str, Any]:
     return {"id": a.pk, "title": a.title, "horizon": a.horizon, "description": a.description,
             "funded": funding.action_funded(a), "commitments": [_commitment(c) for c in a.commitments.all()]}
 
 
-def focal_areas(version):
+def focal_areas(version: PlanVersion) -> list[dict[str, Any]]:
     strategies = Strategy.objects.filter(focal_area__version=version).prefetch_related(
         "actions__commitments__budget_lines", "actions__commitments__organisation", "actions__commitments__projects")
     by_area: dict[int, list[Strategy]] = {}
@@ -66,7 +68,7 @@ def focal_areas(version):
     ]
 
 
-def _indicator(ind):
+def _indicator(ind: PlanIndicator) -> dict[str, Any]:
     result = monitoring.progress(ind)
     return {
         "code": ind.code, "name": ind.name, "unit": ind.unit, "source": ind.source, "profile_code": ind.profile_code,
@@ -78,7 +80,7 @@ def _indicator(ind):
     }
 
 
-def _signoffs(version):
+def _signoffs(version: PlanVersion) -> list[dict[str, Any]]:
     rows = []
     for party, signed in signoff.panel(version):
         rows.append({
@@ -89,12 +91,12 @@ def _signoffs(version):
     return rows
 
 
-def plan_data(version):
+def plan_data(version: PlanVersion) -> dict[str, Any]:
     plan, zone = version.plan, version.plan.zone
     funded, total, share = funding.action_funding_share(version)
     aligned = funding.alignment(version)
     return {
-        "zone": {"code": zone.code, "name": zone.name, "province": zone.province.code},
+        "zone": {"code": zone.code, "name": zone.name, "province": zone.province.code if zone.province else None},
         "plan": {"is_demo": plan.is_demo,
                  "versions": [{"number": v.number, "status": v.status} for v in plan.versions.order_by("number")]},
         "version": {

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from ddm.accounts.access import Visitor
 from ddm.oneplan import access, workflow
-from ddm.oneplan.models import PhaseKind, SignOff, SignOffDecision, SphereParty
+from ddm.oneplan.models import PhaseKind, PlanVersion, SignOff, SignOffDecision, SphereParty
 from ddm.places.models import Place
 
 
@@ -26,11 +27,11 @@ class Party:
     place: Place | None
 
     @property
-    def key(self):
+    def key(self) -> str:
         return f"{self.party}:{self.place.code}" if self.place is not None else self.party
 
     @property
-    def label(self):
+    def label(self) -> str:
         if self.party == SphereParty.NATIONAL:
             return "National: Department of Cooperative Governance (DCoG)"
         if self.place is None:  # only the national party has no place
@@ -41,7 +42,7 @@ class Party:
         return f"{kind}: {self.place.code} {self.place.name}"
 
 
-def required_parties(version):
+def required_parties(version: PlanVersion) -> list[Party]:
     zone = version.plan.zone
     parties = [Party(SphereParty.NATIONAL, None), Party(SphereParty.PROVINCIAL, zone.province),
                Party(SphereParty.DISTRICT, zone)]
@@ -51,56 +52,56 @@ def required_parties(version):
     return parties
 
 
-def active_signoffs(version):
+def active_signoffs(version: PlanVersion) -> list[SignOff]:
     """Sign-offs that count: signed and not cleared by a return."""
     return list(version.signoffs.filter(decision=SignOffDecision.SIGNED, cleared__isnull=True).select_related("place", "user"))
 
 
-def _key(signoff):
-    return f"{signoff.party}:{signoff.place.code}" if signoff.place_id else signoff.party
+def _key(signoff: SignOff) -> str:
+    return f"{signoff.party}:{signoff.place.code}" if signoff.place is not None else signoff.party
 
 
-def panel(version):
+def panel(version: PlanVersion) -> list[tuple[Party, SignOff | None]]:
     """[(party, active sign-off or None)] in the order of required_parties."""
     signed = {_key(s): s for s in active_signoffs(version)}
     return [(party, signed.get(party.key)) for party in required_parties(version)]
 
 
-def missing_parties(version):
+def missing_parties(version: PlanVersion) -> list[Party]:
     return [party for party, signoff in panel(version) if signoff is None]
 
 
-def find_party(version, key):
+def find_party(version: PlanVersion, key: str) -> Party:
     for party in required_parties(version):
         if party.key == key:
             return party
     raise workflow.WorkflowError(f"'{key}' is not a sphere that signs the {version.plan.zone.code} One Plan.")
 
 
-def parties_for(user, version):
+def parties_for(user: Visitor, version: PlanVersion) -> list[Party]:
     """The required parties this user may sign or return for."""
     return [p for p in required_parties(version) if access.can_sign(user, p.party, p.place)]
 
 
-def unsigned_parties_for(user, version):
+def unsigned_parties_for(user: Visitor, version: PlanVersion) -> list[Party]:
     """The parties this user may still sign for (those already signed are left out)."""
     signed = {_key(s) for s in active_signoffs(version)}
     return [p for p in parties_for(user, version) if p.key not in signed]
 
 
-def _require_adoption(version):
+def _require_adoption(version: PlanVersion) -> None:
     if version.frozen or version.current_phase != PhaseKind.ADOPTION:
         raise workflow.WorkflowError(
             f"Version {version.number} is not awaiting adoption (phase: {version.get_current_phase_display()})."
         )
 
 
-def _name(user):
+def _name(user: Visitor) -> str:
     return user.get_full_name() or user.get_username()
 
 
 @transaction.atomic
-def sign(version, user, key, comment=""):
+def sign(version: PlanVersion, user: Visitor, key: str, comment: str = "") -> SignOff:
     party = find_party(version, key)
     access.require_signer(user, party.party, party.place)
     _require_adoption(version)
@@ -115,7 +116,7 @@ def sign(version, user, key, comment=""):
 
 
 @transaction.atomic
-def return_for_revision(version, user, key, reasons):
+def return_for_revision(version: PlanVersion, user: Visitor, key: str, reasons: str | None) -> None:
     party = find_party(version, key)
     access.require_signer(user, party.party, party.place)
     _require_adoption(version)
@@ -127,8 +128,9 @@ def return_for_revision(version, user, key, reasons):
     cleared = 0
     for earlier in version.signoffs.filter(cleared__isnull=True):
         earlier.cleared = now
-        earlier._history_user = user
-        earlier._change_reason = f"cleared: {party.label} returned the draft"[:100]
+        # simple_history reads these two attributes when it writes the history row.
+        earlier._history_user = user  # type: ignore[attr-defined]
+        earlier._change_reason = f"cleared: {party.label} returned the draft"[:100]  # type: ignore[attr-defined]
         earlier.save(update_fields=["cleared"])
         cleared += 1
     SignOff.objects.create(version=version, party=party.party, place=party.place, user=user, signatory=_name(user),

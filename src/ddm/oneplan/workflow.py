@@ -17,10 +17,14 @@ A review copies the adopted version's content into a new draft version that open
 """
 
 import datetime
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db import transaction
+from django.core.files import File
+from django.db import models, transaction
 from django.utils import timezone
 
+from ddm.accounts.access import Visitor
 from ddm.documents import DocumentRefused, check_document
 from ddm.oneplan import access
 from ddm.oneplan.models import (
@@ -38,16 +42,23 @@ from ddm.oneplan.models import (
     PlanEvent,
     PlanIndicator,
     PlanVersion,
+    ProjectStage,
     Strategy,
     VersionStatus,
 )
+from ddm.places.models import Place
+
+if TYPE_CHECKING:  # signoff imports this module at run time (for WorkflowError)
+    from ddm.oneplan.signoff import Party
+
+ContentT = TypeVar("ContentT", bound=models.Model)  # a focal area, strategy, action or indicator
 
 
 class WorkflowError(Exception):
     """A refused step of the process (gate not met, wrong phase, frozen): says why."""
 
 
-GATE_RULES = {
+GATE_RULES: dict[str, str] = {
     PhaseKind.DIAGNOSTIC: "The zone profile is linked (address and date read).",
     PhaseKind.VISION: "The vision statement is recorded.",
     PhaseKind.STRATEGY: "At least one strategy is recorded.",
@@ -58,20 +69,20 @@ GATE_RULES = {
 }
 
 
-def today():
+def today() -> datetime.date:
     return timezone.localdate()
 
 
-def log(version, user, kind, message):
+def log(version: PlanVersion, user: Visitor, kind: str, message: str) -> None:
     PlanEvent.objects.create(plan=version.plan, version=version, user=user if _real(user) else None,
                              kind=kind, message=message)
 
 
-def _real(user):
+def _real(user: Visitor) -> bool:
     return user is not None and getattr(user, "is_authenticated", False)
 
 
-def profile_url(zone):
+def profile_url(zone: Place) -> str:
     """The zone profile page (the profiles app's documented address; stored, so it is not reversed)."""
     return f"/profiles/zones/{zone.code}/"
 
@@ -80,7 +91,7 @@ def profile_url(zone):
 
 
 @transaction.atomic
-def start_plan(zone, user, is_demo=False, check=True):
+def start_plan(zone: Place, user: Visitor, is_demo: bool = False, check: bool = True) -> OnePlan:
     """The zone's One Plan with its first version (created if missing)."""
     if check:
         access.require_editor(user, zone)
@@ -91,7 +102,7 @@ def start_plan(zone, user, is_demo=False, check=True):
     return plan
 
 
-def _new_version(plan, number, user, based_on=None):
+def _new_version(plan: OnePlan, number: int, user: Visitor, based_on: PlanVersion | None = None) -> PlanVersion:
     version = PlanVersion.objects.create(
         plan=plan, number=number, created_by=user if _real(user) else None, based_on=based_on,
     )
@@ -109,10 +120,10 @@ def _new_version(plan, number, user, based_on=None):
 # --- gates and transitions -------------------------------------------------------------------
 
 
-def gate_problems(version, kind=None):
+def gate_problems(version: PlanVersion, kind: str | None = None) -> list[str]:
     """Why the gate of a phase (default: the current one) is not met; empty when it is."""
     kind = kind or version.current_phase
-    checks = {
+    checks: dict[str, Callable[[], bool]] = {
         PhaseKind.DIAGNOSTIC: lambda: bool(version.profile_url and version.profile_snapshot_date),
         PhaseKind.VISION: lambda: bool(version.vision.strip()),
         PhaseKind.STRATEGY: lambda: Strategy.objects.filter(focal_area__version=version).exists(),
@@ -125,21 +136,21 @@ def gate_problems(version, kind=None):
     return [] if checks[kind]() else [GATE_RULES[kind]]
 
 
-def _draft_ready(version):
+def _draft_ready(version: PlanVersion) -> bool:
     if PhaseDocument.objects.filter(phase__version=version, phase__kind=PhaseKind.DRAFTING).exists():
         return True
     areas = list(version.focal_areas.values_list("reviewed", flat=True))
     return bool(areas) and all(areas)
 
 
-def _missing_signoffs(version):
+def _missing_signoffs(version: PlanVersion) -> list["Party"]:
     # Imported here: signoff imports this module (for WorkflowError), a real cycle.
     from ddm.oneplan.signoff import missing_parties
 
     return missing_parties(version)
 
 
-def _require_open(version):
+def _require_open(version: PlanVersion) -> None:
     if version.frozen:
         raise WorkflowError(f"Version {version.number} is adopted and frozen; open a review to change it.")
     if version.status != VersionStatus.DRAFT:
@@ -147,7 +158,7 @@ def _require_open(version):
 
 
 @transaction.atomic
-def advance(version, user):
+def advance(version: PlanVersion, user: Visitor) -> PlanVersion:
     """Move the plan to the next phase if the current phase's gate is met."""
     access.require_editor(user, version.plan.zone)
     _require_open(version)
@@ -160,7 +171,7 @@ def advance(version, user):
     return _move(version, user, PHASE_ORDER[PHASE_ORDER.index(version.current_phase) + 1])
 
 
-def _move(version, user, kind):
+def _move(version: PlanVersion, user: Visitor, kind: str) -> PlanVersion:
     current = version.phase(version.current_phase)
     current.status, current.actual_end = PhaseStatus.COMPLETED, current.actual_end or today()
     current.save()
@@ -173,12 +184,13 @@ def _move(version, user, kind):
     return version
 
 
-def adopt(version, user):
+def adopt(version: PlanVersion, user: Visitor) -> PlanVersion:
     """All spheres signed: the version is adopted, frozen and in force; earlier ones superseded."""
     for earlier in version.plan.versions.filter(status=VersionStatus.ADOPTED).exclude(pk=version.pk):
         earlier.status = VersionStatus.SUPERSEDED  # saved one by one: each supersession is in the history
-        earlier._history_user = user
-        earlier._change_reason = f"superseded by version {version.number}"
+        # simple_history reads these two attributes when it writes the history row.
+        earlier._history_user = user  # type: ignore[attr-defined]
+        earlier._change_reason = f"superseded by version {version.number}"  # type: ignore[attr-defined]
         earlier.save(update_fields=["status"])
     _move(version, user, PhaseKind.IMPLEMENTATION)
     version.status, version.frozen, version.adopted_on = VersionStatus.ADOPTED, True, today()
@@ -188,7 +200,7 @@ def adopt(version, user):
 
 
 @transaction.atomic
-def reopen_drafting(version, user, reason):
+def reopen_drafting(version: PlanVersion, user: Visitor, reason: str) -> None:
     """A sphere returned the draft: back to Drafting (called by signoff.return_for_revision)."""
     adoption = version.phase(PhaseKind.ADOPTION)
     adoption.status, adoption.actual_end = PhaseStatus.NOT_STARTED, None
@@ -204,13 +216,13 @@ def reopen_drafting(version, user, reason):
 # --- content ---------------------------------------------------------------------------------
 
 
-def _editable(version, user):
+def _editable(version: PlanVersion, user: Visitor) -> None:
     access.require_editor(user, version.plan.zone)
     _require_open(version)
 
 
 @transaction.atomic
-def link_profile(version, user, read_on=None):
+def link_profile(version: PlanVersion, user: Visitor, read_on: datetime.date | None = None) -> None:
     _editable(version, user)
     version.profile_url = profile_url(version.plan.zone)
     version.profile_snapshot_date = read_on or today()
@@ -219,7 +231,7 @@ def link_profile(version, user, read_on=None):
 
 
 @transaction.atomic
-def set_vision(version, user, text):
+def set_vision(version: PlanVersion, user: Visitor, text: str | None) -> None:
     _editable(version, user)
     text = (text or "").strip()
     if not text:
@@ -233,7 +245,7 @@ PHASE_FIELDS = ("planned_start", "planned_end", "actual_start", "actual_end", "o
 
 
 @transaction.atomic
-def update_phase(phase, user, **fields):
+def update_phase(phase: Phase, user: Visitor, **fields: Any) -> Phase:
     """Dates, owner and notes of a phase (status moves only through advance/sign-off)."""
     version = phase.version
     access.require_editor(user, version.plan.zone)
@@ -250,7 +262,7 @@ def update_phase(phase, user, **fields):
     return phase
 
 
-def _check_dates(item):
+def _check_dates(item: Phase | ProjectStage) -> None:
     for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
         a, b = getattr(item, start), getattr(item, end)
         if a and b and b < a:
@@ -258,7 +270,7 @@ def _check_dates(item):
 
 
 @transaction.atomic
-def add_document(phase, user, title, upload):
+def add_document(phase: Phase, user: Visitor, title: str, upload: File) -> PhaseDocument:
     version = phase.version
     access.require_editor(user, version.plan.zone)
     if version.frozen and phase.kind != PhaseKind.IMPLEMENTATION:
@@ -272,7 +284,7 @@ def add_document(phase, user, title, upload):
     return document
 
 
-def save_content(obj, version, user, what):
+def save_content(obj: ContentT, version: PlanVersion, user: Visitor, what: str) -> ContentT:
     """Create or update a focal area, strategy, action or indicator of an open version."""
     _editable(version, user)
     with transaction.atomic():
@@ -282,7 +294,7 @@ def save_content(obj, version, user, what):
     return obj
 
 
-def delete_content(obj, version, user, what):
+def delete_content(obj: models.Model, version: PlanVersion, user: Visitor, what: str) -> None:
     _editable(version, user)
     with transaction.atomic():
         log(version, user, "content", f"{what} '{obj}' deleted.")
@@ -293,7 +305,7 @@ def delete_content(obj, version, user, what):
 
 
 @transaction.atomic
-def start_review(plan, user, reason):
+def start_review(plan: OnePlan, user: Visitor, reason: str) -> PlanVersion:
     """Copy the adopted (latest) version into a new draft version that opens at Drafting."""
     access.require_editor(user, plan.zone)
     latest = plan.current
@@ -312,7 +324,7 @@ def start_review(plan, user, reason):
     return version
 
 
-def _copy_phases(old, new):
+def _copy_phases(old: PlanVersion, new: PlanVersion) -> None:
     previous = {p.kind: p for p in old.phases.all()}
     for phase in new.phases.all():
         source = previous[phase.kind]
@@ -327,8 +339,8 @@ def _copy_phases(old, new):
         phase.save()
 
 
-def _copy_content(old, new):
-    areas = {}
+def _copy_content(old: PlanVersion, new: PlanVersion) -> None:
+    areas: dict[int | None, FocalArea] = {}  # old focal area id: its copy
     for area in old.focal_areas.all():
         areas[area.pk] = FocalArea.objects.create(version=new, code=area.code, name=area.name, order=area.order,
                                                   description=area.description)
@@ -343,11 +355,12 @@ def _copy_content(old, new):
     # An action's indicator is the same indicator in the new version.
     for copied in Action.objects.filter(strategy__focal_area__version=new, copied_from__indicator__isnull=False
                                         ).select_related("copied_from"):
-        copied.indicator = indicators.get(copied.copied_from.indicator_id) if copied.copied_from else None
+        found = copied.copied_from.indicator_id if copied.copied_from else None
+        copied.indicator = indicators.get(found) if found is not None else None
         copied.save(update_fields=["indicator"])
 
 
-def _copy_action(action, strategy):
+def _copy_action(action: Action, strategy: Strategy) -> None:
     copy = Action.objects.create(strategy=strategy, title=action.title, description=action.description,
                                  horizon=action.horizon, order=action.order, copied_from=action)
     for commitment in action.commitments.all():
@@ -357,7 +370,7 @@ def _copy_action(action, strategy):
         new.budget_lines.set(commitment.budget_lines.all())
 
 
-def _copy_indicator(indicator, version, areas):
+def _copy_indicator(indicator: PlanIndicator, version: PlanVersion, areas: dict[int | None, FocalArea]) -> PlanIndicator:
     copy = PlanIndicator.objects.create(
         version=version, focal_area=areas.get(indicator.focal_area_id), code=indicator.code,
         profile_code=indicator.profile_code, name=indicator.name, unit=indicator.unit, source=indicator.source,
@@ -373,13 +386,13 @@ def _copy_indicator(indicator, version, areas):
     return copy
 
 
-def phase_timetable(version, on=None):
+def phase_timetable(version: PlanVersion, on: datetime.date | None = None) -> list[tuple[Phase, bool]]:
     """Phases with a late flag: planned end passed and not completed, or finished after it."""
     on = on or today()
     return [(phase, phase.is_late(on)) for phase in version.phases.prefetch_related("documents")]
 
 
-def parse_date(value, field):
+def parse_date(value: object, field: str) -> datetime.date | None:
     if value in (None, ""):
         return None
     if isinstance(value, datetime.date):
