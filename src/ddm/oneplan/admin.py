@@ -1,6 +1,7 @@
 """Django admin for One Plans: read and correct records; the process itself runs through the pages."""
 
 from django.contrib import admin
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from ddm.oneplan import models
@@ -36,7 +37,7 @@ class PlanEventAdmin(admin.ModelAdmin):
     list_display = ["created", "plan", "version", "user", "kind", "message"]
     list_filter = ["kind"]
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: models.PlanEvent | None = None) -> bool:
         return False  # the audit log is append-only
 
 

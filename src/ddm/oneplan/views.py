@@ -4,19 +4,23 @@ Reads are public. Every write needs a signed-in user (anonymous users are sent t
 service refuses (403) anyone whose role and scope do not cover the change.
 """
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Model
+from django.forms import ModelForm
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from ddm import caching
 from ddm import exports as table_exports
-from ddm.accounts.access import get_zone_for_user
+from ddm.accounts.access import Visitor, get_zone_for_user
 from ddm.documents import download_response
 from ddm.investment.completeness import missing_reporters
 from ddm.investment.progress import current_quarter_end, quarter_label
@@ -29,38 +33,44 @@ from ddm.oneplan.models import (
     Phase,
     PhaseKind,
     PlanIndicator,
+    PlanVersion,
     ProjectStage,
     Strategy,
 )
 from ddm.places.models import Place
 
+View = Callable[..., HttpResponse]
+ModelT = TypeVar("ModelT", bound=Model)
 
-def _plan(request, code):
+
+def _plan(request: HttpRequest, code: str) -> tuple[Place, OnePlan]:
     zone = get_zone_for_user(request, code)
     return zone, get_object_or_404(OnePlan.objects.select_related("zone__province"), zone=zone)
 
 
-def _current(request, code):
+def _current(request: HttpRequest, code: str) -> tuple[Place, OnePlan, PlanVersion]:
     zone, plan = _plan(request, code)
+    if plan.current is None:
+        raise Http404("This One Plan has no version.")
     return zone, plan, plan.current
 
 
-def _plan_url(zone):
+def _plan_url(zone: Place) -> str:
     return reverse("oneplan:zone", args=[zone.code])
 
 
-def _message(exc):
+def _message(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
         return " ".join(exc.messages)
     return str(exc)
 
 
-def write_view(view):
+def write_view(view: View) -> View:
     """Sign-in required; domain refusals come back as a message on the plan page."""
 
     @login_required
     @wraps(view)
-    def wrapper(request, code, *args, **kwargs):
+    def wrapper(request: HttpRequest, code: str, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return view(request, code, *args, **kwargs)
         except (workflow.WorkflowError, ValidationError) as exc:
@@ -70,7 +80,8 @@ def write_view(view):
     return wrapper
 
 
-def _form_page(request, zone, title, form, save, intro=""):
+def _form_page(request: HttpRequest, zone: Place, title: str, form: Any, save: Callable[[Any], object],
+               intro: str = "") -> HttpResponse:
     """Render a form; on a valid POST call save(form), report success and go back to the plan."""
     if request.method == "POST" and form.is_valid():
         try:
@@ -86,13 +97,13 @@ def _form_page(request, zone, title, form, save, intro=""):
 # --- reading ---------------------------------------------------------------------------------
 
 
-def index(request):
+def index(request: HttpRequest) -> HttpResponse:
     rows = dashboard.national_rows()
     return render(request, "oneplan/dashboard.html", {"rows": rows, "totals": dashboard.totals(rows),
                                                       "rule": monitoring.RULE})
 
 
-def zone_page(request, code):
+def zone_page(request: HttpRequest, code: str) -> HttpResponse:
     zone = get_zone_for_user(request, code)
     plan = OnePlan.objects.filter(zone=zone).first()
     if plan is None:
@@ -100,12 +111,12 @@ def zone_page(request, code):
     version = plan.current
     if request.GET.get("version"):
         version = plan.versions.filter(number=request.GET["version"]).first() if request.GET["version"].isdigit() else None
-        if version is None:
-            raise Http404("No such version of this One Plan.")
+    if version is None:
+        raise Http404("No such version of this One Plan.")
     return render(request, "oneplan/zone.html", dashboard.zone_context(request.user, plan, version))
 
 
-def results_page(request):
+def results_page(request: HttpRequest) -> HttpResponse:
     """National M&E results: public, like the One Plan dashboard; CSV (one table) or XLSX (both) on request."""
     data = caching.remember("oneplan:results", results.results)
     indicators = results.indicator_table(data["indicators"])
@@ -122,7 +133,7 @@ def results_page(request):
     return render(request, "oneplan/results.html", {**data, "stuck_rule": results.STUCK_RULE})
 
 
-def reminders(request):
+def reminders(request: HttpRequest) -> HttpResponse:
     quarter, missing = monitoring.reminders()
 
     due = current_quarter_end()
@@ -131,20 +142,20 @@ def reminders(request):
                                                       "progress_due": due, "progress_missing": progress_missing})
 
 
-def export_pdf(request, code):
+def export_pdf(request: HttpRequest, code: str) -> HttpResponse:
     _zone, plan = _plan(request, code)
     version = _export_version(plan, request)
     return HttpResponse(exports.pdf_bytes(version), content_type="application/pdf",
                         headers={"Content-Disposition": f'attachment; filename="{exports.filename(version, "pdf")}"'})
 
 
-def export_xlsx(request, code):
+def export_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     _zone, plan = _plan(request, code)
     version = _export_version(plan, request)
     return exports.xlsx_response(version)
 
 
-def _export_version(plan, request):
+def _export_version(plan: OnePlan, request: HttpRequest) -> PlanVersion:
     number = request.GET.get("version")
     version = plan.versions.filter(number=number).first() if number and number.isdigit() else plan.adopted
     if version is None:
@@ -157,20 +168,20 @@ def _export_version(plan, request):
 
 @require_POST
 @login_required
-def start(request, code):
+def start(request: HttpRequest, code: str) -> HttpResponse:
     zone = get_zone_for_user(request, code, write=True)
     workflow.start_plan(zone, request.user)
     messages.success(request, f"One Plan of {zone.code} started.")
     return redirect(_plan_url(zone))
 
 
-def _version_step(step, said):
+def _version_step(step: Callable[[PlanVersion, Visitor], object], said: Callable[[PlanVersion], str]) -> View:
     """A POST view that applies a workflow step to the plan's current version, then says said(version) on the
     plan page (refusals come back there as messages through write_view)."""
 
     @require_POST
     @write_view
-    def view(request, code):
+    def view(request: HttpRequest, code: str) -> HttpResponse:
         zone, _plan_obj, version = _current(request, code)
         step(version, request.user)
         messages.success(request, said(version))
@@ -185,7 +196,7 @@ link_profile = _version_step(workflow.link_profile, lambda version: "Zone profil
 
 
 @write_view
-def vision(request, code):
+def vision(request: HttpRequest, code: str) -> HttpResponse:
     zone, _plan_obj, version = _current(request, code)
     access.require_editor(request.user, zone)
     form = forms.VisionForm(request.POST or None, initial={"vision": version.vision})
@@ -203,7 +214,7 @@ def _editable_phase(request: HttpRequest, code: str, kind: str) -> tuple[Place, 
 
 
 @write_view
-def phase(request, code, kind):
+def phase(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     zone, item = _editable_phase(request, code, kind)
     form = forms.PhaseForm(request.POST or None, instance=item)
     return _form_page(request, zone, f"{item.get_kind_display()}: timetable and notes", form,
@@ -212,7 +223,7 @@ def phase(request, code, kind):
 
 
 @write_view
-def document(request, code, kind):
+def document(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     zone, item = _editable_phase(request, code, kind)
     form = forms.DocumentForm(request.POST or None, request.FILES or None)
     return _form_page(request, zone, f"{item.get_kind_display()}: attach a document", form,
@@ -220,7 +231,7 @@ def document(request, code, kind):
 
 
 @require_safe
-def document_file(request, code, pk):
+def document_file(request: HttpRequest, code: str, pk: int) -> FileResponse:
     """A phase document as a download, for whoever may see the plan (ddm.documents sets the safe headers)."""
     zone = get_zone_for_user(request, code)
     found = access.plan_document(request.user, zone, pk)
@@ -228,7 +239,7 @@ def document_file(request, code, pk):
 
 
 @write_view
-def review(request, code):
+def review(request: HttpRequest, code: str) -> HttpResponse:
     zone, plan, _version = _current(request, code)
     access.require_editor(request.user, zone)
     form = forms.ReviewForm(request.POST or None)
@@ -241,7 +252,8 @@ def review(request, code):
 # --- content ---------------------------------------------------------------------------------
 
 
-def _content_view(request, code, model, form_class, what, pk=None, parent_field=None):
+def _content_view(request: HttpRequest, code: str, model: type[Any], form_class: Callable[..., ModelForm], what: str,
+                  pk: int | None = None, parent_field: str | None = None) -> HttpResponse:
     zone, _plan_obj, version = _current(request, code)
     access.require_editor(request.user, zone)
     instance = _owned(model, version, pk) if pk else model()
@@ -253,45 +265,47 @@ def _content_view(request, code, model, form_class, what, pk=None, parent_field=
                       lambda f: workflow.save_content(f.save(commit=False), version, request.user, what))
 
 
-VERSION_PATH = {
+VERSION_PATH: dict[type[Model], str] = {
     FocalArea: "version", Strategy: "focal_area__version", Action: "strategy__focal_area__version",
     PlanIndicator: "version", Commitment: "action__strategy__focal_area__version",
 }
 
 
-def _owned(model, version, pk):
+def _owned(model: type[ModelT], version: PlanVersion, pk: int) -> ModelT:
     """The object, only if it belongs to this version (no reaching into other zones' plans)."""
     return get_object_or_404(model, pk=pk, **{VERSION_PATH[model]: version})
 
 
 @write_view
-def focal_area(request, code, pk=None):
+def focal_area(request: HttpRequest, code: str, pk: int | None = None) -> HttpResponse:
     return _content_view(request, code, FocalArea, forms.FocalAreaForm, "Focal area", pk, parent_field="version")
 
 
 @write_view
-def strategy(request, code, pk=None):
+def strategy(request: HttpRequest, code: str, pk: int | None = None) -> HttpResponse:
     return _content_view(request, code, Strategy, forms.StrategyForm, "Strategy", pk)
 
 
 @write_view
-def action(request, code, pk=None):
+def action(request: HttpRequest, code: str, pk: int | None = None) -> HttpResponse:
     return _content_view(request, code, Action, forms.ActionForm, "Action", pk)
 
 
 @write_view
-def indicator(request, code, pk=None):
+def indicator(request: HttpRequest, code: str, pk: int | None = None) -> HttpResponse:
     return _content_view(request, code, PlanIndicator, forms.IndicatorForm, "Indicator", pk, parent_field="version")
 
 
 @require_POST
 @write_view
-def delete(request, code, kind, pk):
+def delete(request: HttpRequest, code: str, kind: str, pk: int) -> HttpResponse:
     zone, _plan_obj, version = _current(request, code)
-    model, what = {"strategy": (Strategy, "Strategy"), "action": (Action, "Action"),
-                   "indicator": (PlanIndicator, "Indicator"), "focal-area": (FocalArea, "Focal area")}.get(kind, (None, None))
-    if model is None:
+    kinds: dict[str, tuple[type[Model], str]] = {
+        "strategy": (Strategy, "Strategy"), "action": (Action, "Action"), "indicator": (PlanIndicator, "Indicator"),
+        "focal-area": (FocalArea, "Focal area")}
+    if kind not in kinds:
         raise Http404("Nothing of that kind to delete.")
+    model, what = kinds[kind]
     workflow.delete_content(_owned(model, version, pk), version, request.user, what)
     messages.success(request, f"{what} deleted.")
     return redirect(_plan_url(zone))
@@ -301,7 +315,7 @@ def delete(request, code, kind, pk):
 
 
 @write_view
-def commitment(request, code, pk=None):
+def commitment(request: HttpRequest, code: str, pk: int | None = None) -> HttpResponse:
     zone, _plan_obj, version = _current(request, code)
     instance = _owned(Commitment, version, pk) if pk else Commitment()
     if pk:
@@ -311,7 +325,7 @@ def commitment(request, code, pk=None):
     initial = {"action": request.GET.get("action")} if not pk else None
     form = forms.CommitmentForm(request.POST or None, instance=instance, version=version, user=request.user, initial=initial)
 
-    def save(f):
+    def save(f: forms.CommitmentForm) -> None:
         item = f.save(commit=False)
         funding.save_commitment(item, request.user, list(f.cleaned_data["projects"]), list(f.cleaned_data["budget_lines"]))
 
@@ -322,19 +336,19 @@ def commitment(request, code, pk=None):
 
 @require_POST
 @write_view
-def commitment_delete(request, code, pk):
+def commitment_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     zone, _plan_obj, version = _current(request, code)
     funding.delete_commitment(_owned(Commitment, version, pk), request.user)
     messages.success(request, "Commitment deleted.")
     return redirect(_plan_url(zone))
 
 
-def _live_versions(plan):
+def _live_versions(plan: OnePlan) -> list[PlanVersion]:
     """Versions that take implementation records: the draft being worked on and the adopted one in force."""
     return [v for v in (plan.current, plan.adopted) if v is not None]
 
 
-def _in_force_commitment(request, code, pk):
+def _in_force_commitment(request: HttpRequest, code: str, pk: int) -> tuple[Place, Commitment]:
     """Implementation records go on the commitments of the adopted version in force (or the draft)."""
     zone, plan = _plan(request, code)
     item = get_object_or_404(Commitment, pk=pk, action__strategy__focal_area__version__in=_live_versions(plan))
@@ -344,7 +358,7 @@ def _in_force_commitment(request, code, pk):
 
 
 @write_view
-def commitment_report(request, code, pk):
+def commitment_report(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     zone, item = _in_force_commitment(request, code, pk)
     form = forms.ReportForm(request.POST or None)
     quarter = monitoring.quarter_of(workflow.today())
@@ -354,11 +368,11 @@ def commitment_report(request, code, pk):
 
 
 @write_view
-def stage(request, code, pk):
+def stage(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     zone, item = _in_force_commitment(request, code, pk)
     form = forms.StageForm(request.POST or None, commitment=item)
 
-    def save(f):
+    def save(f: forms.StageForm) -> None:
         data = dict(f.cleaned_data.items())
         existing = ProjectStage.objects.filter(commitment=item, project=data["project"], stage=data["stage"]).first()
         target = existing or ProjectStage(commitment=item)
@@ -372,7 +386,7 @@ def stage(request, code, pk):
 
 
 @write_view
-def actual(request, code, pk):
+def actual(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     zone, plan = _plan(request, code)
     item = get_object_or_404(PlanIndicator, pk=pk, version__in=_live_versions(plan))
     access.require_indicator_reporter(request.user, zone, item.version)
@@ -387,7 +401,8 @@ def actual(request, code, pk):
 # --- sign-off --------------------------------------------------------------------------------
 
 
-def _signoff_view(request, code, form_class, title, act):
+def _signoff_view(request: HttpRequest, code: str, form_class: type[forms.SignForm], title: str,
+                  act: Callable[[PlanVersion, Visitor, str, str], object]) -> HttpResponse:
     zone, _plan_obj, version = _current(request, code)
     if not signoff.parties_for(request.user, version):
         raise PermissionDenied(f"You hold no role that signs the {zone.code} One Plan.")
@@ -400,10 +415,10 @@ def _signoff_view(request, code, form_class, title, act):
 
 
 @write_view
-def sign(request, code):
+def sign(request: HttpRequest, code: str) -> HttpResponse:
     return _signoff_view(request, code, forms.SignForm, "Sign off the draft One Plan", signoff.sign)
 
 
 @write_view
-def return_draft(request, code):
+def return_draft(request: HttpRequest, code: str) -> HttpResponse:
     return _signoff_view(request, code, forms.ReturnForm, "Return the draft for revision", signoff.return_for_revision)
