@@ -16,12 +16,13 @@ report for the current calendar quarter (e.g. 2026Q3 = July-September); those wi
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from django.db import transaction
 
 from ddm import charts
 from ddm.accounts.access import Visitor
+from ddm.investment.models import Project
 from ddm.oneplan import access, workflow
 from ddm.oneplan.models import (
     STAGE_ORDER,
@@ -34,9 +35,6 @@ from ddm.oneplan.models import (
     VersionStatus,
 )
 from ddm.places.models import Place
-
-if TYPE_CHECKING:
-    from ddm.investment.models import Project
 
 ON_TRACK, AT_RISK, OFF_TRACK, NO_STATUS = "on_track", "at_risk", "off_track", "no_status"
 STATUS_LABELS = {ON_TRACK: "On track", AT_RISK: "At risk", OFF_TRACK: "Off track", NO_STATUS: "No status yet"}
