@@ -139,5 +139,6 @@ def test_an_upload_says_it_was_kept_and_a_refused_form_says_nothing_was_saved(me
     kept = PlanAttachment.objects.get()
     assert (kept.hub, kept.size, kept.uploaded_by) == (hub, len(PDF), response.wsgi_request.user)
     response = _upload(member, hub, "annex.pdf", PDF, title="")
-    assert any(str(m).startswith("Attachment not saved: ") for m in response.context["messages"])
+    shown = [str(m) for m in response.context["messages"]]
+    assert any(m.startswith("Attachment not saved: ") for m in shown), shown
     assert PlanAttachment.objects.count() == 1
