@@ -7,7 +7,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ["src/ddm/investment/intake/parsing.py", "src/ddm/investment/intake/rows.py",
-           "src/ddm/investment/intake/locating.py", "src/ddm/tabular/header.py"]
+           "src/ddm/investment/intake/locating.py", "src/ddm/investment/intake/pipeline.py",
+           "src/ddm/tabular/header.py"]
 CALLS = {"error", "warn", "warning", "PlaceError", "ParseError", "HeaderError", "TableError"}
 
 

@@ -25,7 +25,7 @@ from ddm.accounts.services import find_organisation, normalise_organisation_name
 from ddm.investment.intake.pipeline import run_import
 from ddm.investment.intake.rows import PATTERNS, REQUIRED, SYNONYMS
 from ddm.places.models import Place
-from ddm.tabular import HeaderError, TableError, detect_header, open_table
+from ddm.tabular import HeaderError, TableError, detect_header, normalise_header, open_table
 
 
 @dataclass
@@ -48,10 +48,22 @@ def resolve_organisation(text, province=None):
     return resolve_organisation_how(text, province)[0]
 
 
-def resolve_organisation_how(text, province=None):
+# A column saying each row's sphere of government (the Budget Review's "administration_type"): context
+# for a department's name, as the province is ("Health" on a "National" row is the national department).
+SPHERE_HEADERS = {"administration type", "sphere", "sphere of government", "government sphere",
+                  "level of government", "government level"}
+SPHERES = {"national": "national", "provincial": "provincial", "province": "provincial", "local": "local",
+           "municipal": "local", "municipality": "local"}
+
+
+def _sphere(text):
+    return SPHERES.get(str(text or "").strip().lower())
+
+
+def resolve_organisation_how(text, province=None, sphere=None):
     """(Organisation, how it was found: "code", "name", "alias" or "name in <province>")."""
     try:
-        found = find_organisation(text)
+        found = find_organisation(text, _sphere(sphere))
         wanted = normalise_organisation_name(text)
         if str(text).strip().lower() == found.code.lower():
             return found, "code"
@@ -84,13 +96,13 @@ def _cell_text(value):
 
 
 def split(source, filename, sheet=None):
-    """({(sheet, organisation text, province text): (title and header rows, data rows)}, errors). Each
+    """({(sheet, organisation text, province text, sphere text): (title and header rows, data rows)}, errors). Each
     part keeps the title block and the header, so units and the MTREF year read as in the whole file."""
     try:
         tables = open_table(source, filename, sheet=sheet)
     except TableError as exc:
         return {}, [str(exc)]
-    parts: dict[tuple[str, str, str], Any] = {}
+    parts: dict[tuple[str, str, str, str], Any] = {}
     errors: list[str] = []
     headers_found = 0
     for table in tables:
@@ -107,6 +119,7 @@ def split(source, filename, sheet=None):
                           "(Organisation, Department or Government institution)")
             continue
         province = header.fields.get("province")
+        sphere = next((c for c in header.columns if normalise_header(c.text) in SPHERE_HEADERS), None)
         lead = [[text] for _number, text in header.title_rows] + [header.texts]
         for number, values in rows:
             if all(v is None for v in values):
@@ -116,7 +129,8 @@ def split(source, filename, sheet=None):
                 errors.append(f"{where}:{number}:{column.label}: no organisation on this row")
                 continue
             place = values[province.index] if province is not None and province.index < len(values) else None
-            key = (_cell_text(name).strip(), _cell_text(place).strip())
+            level = values[sphere.index] if sphere is not None and sphere.index < len(values) else None
+            key = (_cell_text(name).strip(), _cell_text(place).strip(), _cell_text(level).strip())
             part = parts.setdefault((table.sheet, *key), (lead, [], []))
             part[1].append([_cell_text(v) for v in values])
             part[2].append(number)
@@ -140,12 +154,12 @@ def run_consolidated(source, user=None, channel="cli", dry_run=False, accept_val
     result = Consolidated()
     parts, result.errors = split(source, filename, sheet)
     organisations: dict[tuple[str, str], Any] = {}
-    for (sheet_name, name, province), (lead, rows, numbers) in parts.items():
+    for (sheet_name, name, province, sphere), (lead, rows, numbers) in parts.items():
         item = {"sheet": sheet_name, "text": name, "province": province, "organisation": "", "name": "",
                 "how": "", "rows": _ranges(numbers)}
         result.found.append(item)
         try:
-            organisation, item["how"] = resolve_organisation_how(name, province or None)
+            organisation, item["how"] = resolve_organisation_how(name, province or None, sphere or None)
         except LookupError as exc:
             item["how"] = str(exc).strip(chr(34))
             result.errors.append(f"{filename}: organisation {name!r} (rows {item['rows']}): {item['how']}")

@@ -363,6 +363,19 @@ def ward_numbers(text):
     return list(dict.fromkeys(numbers)) if all(n > 0 for n in numbers) else None
 
 
+def names_no_ward(text):
+    """Why a Ward Location cell names no ward, or None: a region or an office ("Coastal", "Administrative
+    or Head Office"; no digit in it), or a list the source cut short ("3, 4, ...", "Coastal,Inland,...": the
+    Local Government Database lists only the first few). Such a cell still places the project in the
+    submitting municipality, whose own file it is."""
+    cleaned = str(text).strip()
+    if re.search(r"(?:\.\.\.|\u2026)\s*$", cleaned):
+        return "a list cut short"
+    if not re.search(r"\d", cleaned):
+        return "no ward number"
+    return None
+
+
 def split_places(text):
     """"EC153; EC154" -> two places. Commas split only a list of codes (names may hold commas)."""
     parts = [p.strip() for p in re.split(r"[;\n|]+", str(text)) if p.strip()]

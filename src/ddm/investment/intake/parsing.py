@@ -131,6 +131,9 @@ _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 _FY = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[/\-\\]\s*(\d{4}|\d{2})(?!\d)")
 _BARE_YEAR = re.compile(r"(?<!\d)(?:fy\s*)?((?:19|20)\d{2})(?!\d)")
 _KIND_WORDS = [
+    # The Estimates of National Expenditure and the Budget Review head the budget years "Medium-term
+    # expenditure estimate" / "Medium-term estimates": budgets, though the words say expenditure and estimate.
+    (BudgetKind.BUDGET, (r"medium[\s-]*term", "mtef", "mtref")),
     # A full-year forecast (MBRR SA36 "Current Year Full Year Forecast") is the adjusted view of the
     # current year, never a budget.
     (BudgetKind.ADJUSTED, ("adjusted", "adjustment", "revised", "forecast")),

@@ -48,7 +48,7 @@ from ddm.investment import summary
 from ddm.investment.calendar import span_label
 from ddm.investment.intake import staging
 from ddm.investment.intake.diff import Diff
-from ddm.investment.intake.locating import PlaceError, Resolver, Spot, split_places, ward_numbers
+from ddm.investment.intake.locating import PlaceError, Resolver, Spot, names_no_ward, split_places, ward_numbers
 from ddm.investment.intake.options import home_context, home_spot, row_options, stated_options
 from ddm.investment.intake.rows import PATTERNS, REQUIRED, SYNONYMS, RowParser, derived_reference
 from ddm.investment.models import BudgetLine, Location, Precision, Project, Submission, SubmissionStatus
@@ -148,12 +148,13 @@ def run_import(source, organisation, user=None, channel="cli", dry_run=False, ac
     Submission.objects.filter(pk=submission.pk).update(status=SubmissionStatus.RUNNING)
     staging.discard_abandoned()  # what an import that died left behind
     try:
-        if submission.source_file:
-            submission.source_file.open("rb")
-            tables = open_table(submission.source_file, submission.filename, sheet=sheet or None)
-        else:
-            tables = open_table(source, submission.filename, sheet=sheet or None)
-        run.execute(tables, dry_run, accept_valid)
+        try:
+            run.execute(_open_tables(submission, source, sheet), dry_run, accept_valid)
+        except ReadAgainInRand as again:  # rare: once, with the doubted sheets read in Rand
+            staging.discard_staged(submission.pk)
+            run = ImportRun(submission, organisation, user, progress)
+            run.options.title_unit_doubts = again.doubts
+            run.execute(_open_tables(submission, source, sheet), dry_run, accept_valid)
     except TableError as exc:
         run.log.error(str(exc), file=submission.filename)
         run.finish(SubmissionStatus.REJECTED)
@@ -166,6 +167,23 @@ def run_import(source, organisation, user=None, channel="cli", dry_run=False, ac
             submission.source_file.close()
         progress_files.clear_progress(_progress_name(submission.pk))
     return submission
+
+
+def _open_tables(submission, source, sheet):
+    if submission.source_file:
+        submission.source_file.open("rb")
+        return open_table(submission.source_file, submission.filename, sheet=sheet or None)
+    if hasattr(source, "seek"):
+        source.seek(0)
+    return open_table(source, submission.filename, sheet=sheet or None)
+
+
+class ReadAgainInRand(Exception):
+    """Some sheets' title-block unit does not fit their amounts: the file is read again, those in Rand."""
+
+    def __init__(self, doubts):
+        super().__init__(doubts)
+        self.doubts = doubts
 
 
 class ImportRun:
@@ -191,6 +209,7 @@ class ImportRun:
         self.options = row_options(submission)
         self.home = home_spot(self.resolver, organisation)  # a municipality's own area, for "Whole of the Metro"
         self.unit_statements = []
+        self.title_unit_doubts = {}  # sheet -> why its title block's unit does not fit its amounts
         self.resolver.home_province, self.resolver.home_codes = home_context(self.resolver, organisation)
         self.diff = Diff()  # what the file changes in the register, for reviewers
 
@@ -204,6 +223,8 @@ class ImportRun:
             except HeaderError as exc:  # e.g. an instructions sheet: other sheets may hold data
                 refused.append((table.sheet, exc))
         self._report_refused(refused, len(tables))
+        if self.title_unit_doubts:
+            raise ReadAgainInRand(self.title_unit_doubts)
         self._plan()
         self._report_empty()
         status = self._status(dry_run, accept_valid)
@@ -281,9 +302,11 @@ class ImportRun:
                                           sheet=table.sheet, two_rows=True)
         self.total = (self.total or 0) + (table.total_rows or 0)
         self.header_texts[table.sheet] = header.texts
-        parser = RowParser(header, self.options)
+        parser = RowParser(header, self.options, sheet=table.sheet)
         self.unit_statements.append(((table.sheet + ": ") if table.sheet else "") + parser.unit_statement)
         self._header_warnings(parser, header)
+        if (table.sheet or "") in self.options.title_unit_doubts and parser.table_unit is None:
+            self.log.warning(parser.unit_statement, row=header.row)
         chunk = []
         for number, values in data_rows:
             chunk.append(parser.parse(number, values))
@@ -292,6 +315,9 @@ class ImportRun:
                 chunk = []
         if chunk:
             self._chunk(chunk, parser, table.sheet)
+        doubt = parser.title_unit_doubt()
+        if doubt:
+            self.title_unit_doubts[table.sheet or ""] = doubt
 
     def _header_warnings(self, parser, header):
         extra = [c.label for c in header.extra if c.field != "errors"]
@@ -464,6 +490,8 @@ class ImportRun:
         if numbers is not None:
             self._ward_numbers(row, numbers, text, column, province_code)
             return
+        if kind == "ward" and self._ward_area(row, text, column):
+            return
         for part in split_places(text):
             try:
                 spots.append(self._resolve_part(row, kind, part, province_code))
@@ -489,6 +517,9 @@ class ImportRun:
         try:
             if municipality is not None:
                 parent = self.resolver.resolve(municipality, "municipality", province_code)
+                note = self.resolver.notes.get(municipality.strip())
+                if note:  # a former code or name: say which municipality it was read as
+                    row.warn(_column(row, "municipality"), municipality, note)
             elif self.home is not None and self.home.municipality_id:
                 parent = self.home
             else:
@@ -501,6 +532,21 @@ class ImportRun:
             self._cross_check(row, spots, column, text)
         else:
             row.spots = spots
+
+    def _ward_area(self, row, text, column):
+        """A municipality's own file whose Ward Location names no ward ("Coastal", "Administrative or Head
+        Office", "Whole of the Metro,Coastal,...", "3, 4, ..."): the municipality's whole area, with a
+        warning. True when the row was placed so."""
+        why = names_no_ward(text)
+        own = self.home is not None and self.home.municipality_id
+        if why is None or not own or any(kind != "ward" for kind, _t, _c in row.places):
+            return False
+        if not row.spots:
+            row.spots = [self.home]
+        row.warn(column, text, f"names no ward ({why}): located to the submitting municipality's whole area "
+                 f"({self.home.name}, municipality precision); write the ward numbers (e.g. 'Wards 3, 4') to "
+                 "place it more precisely")
+        return True
 
     def _resolve_part(self, row, kind, part, province_code):
         if kind == "ward" and part.isdigit() and len(part) <= 3:

@@ -69,7 +69,8 @@ SYNONYMS.update(ATTRIBUTES)
 PROJECT_FIELDS = ("title", "description", "sector", "status", "start_date", "end_date", "catalytic",
                   "implementing_agent")
 PLACE_FIELDS = ("ward", "municipality", "district", "town", "province")
-TOTAL_ROW = re.compile(r"^\s*(grand\s+|sub\s*-?\s*)?totals?\b", re.IGNORECASE)
+TOTAL_ROW = re.compile(r"^\s*(grand\s+|sub\s*-?\s*)?totals?\b|\b(grand\s+|sub\s*-?\s*)?totals?\s*:?\s*$", re.IGNORECASE)
+SUBTOTAL_REACH = 1000  # how many project rows above a row without a reference may add up to it
 PHASES = {"audited outcome": BudgetKind.ACTUAL, "adjusted appropriation": BudgetKind.ADJUSTED,
           "mtef": BudgetKind.BUDGET, "main appropriation": BudgetKind.BUDGET}
 
@@ -154,6 +155,8 @@ class Options:
     max_amount: Decimal | None = None
     max_amount_reason: str = ""
     organisation_name: str = ""  # the last clue for a sector (a department's own name)
+    # Sheets whose title-block unit was found not to fit their amounts: sheet -> why (read in Rand instead).
+    title_unit_doubts: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -187,11 +190,45 @@ def _label(column):
     return column.label
 
 
+class TitleUnitCheck:
+    """Whether a unit stated only in the title block ("R thousands") fits the amounts below it. The Local
+    Government Database's SA36 exports keep the template's "R thousands" over amounts in Rand: read in
+    thousands, a roads line of 27 500 000 would be R27.5 billion. The title's unit is doubted when it makes
+    several amounts (or one year's total) implausible for the submitter while every amount is plausible in
+    Rand; one slip in a file in R thousand stays a warning."""
+
+    def __init__(self, table_unit, options):
+        self.unit = table_unit if table_unit is not None and table_unit > 1 else None
+        self.limit = options.max_amount
+        self.implausible = 0
+        self.implausible_in_rand = 0
+        self.totals: dict = {}
+
+    def add(self, amount, key, implausible):
+        if self.unit is None or self.limit is None:
+            return
+        self.implausible += implausible
+        self.implausible_in_rand += amount / self.unit > self.limit
+        self.totals[key] = self.totals.get(key, ZERO) + amount
+
+    def doubt(self):
+        """Why the title's unit does not fit, or None."""
+        if self.unit is None or self.limit is None or not self.implausible or self.implausible_in_rand:
+            return None
+        _key, total = max(self.totals.items(), key=lambda item: item[1])
+        if self.implausible < 2 and total <= 10 * self.limit:
+            return None
+        return (f"read in {unit_name(self.unit)}, {self.implausible} amount(s) would be above "
+                f"R{self.limit:,.0f} for one project and one year's total R{total:,.0f}, while in Rand every "
+                "amount is plausible")
+
+
 class RowParser:
     """Parses the data rows of one sheet given its detected header."""
 
-    def __init__(self, header, options=None):
+    def __init__(self, header, options=None, sheet=""):
         self.header = header
+        self.sheet = sheet or ""
         self.options = options or Options()
         self.fields = dict(header.fields)
         self.year_columns = []  # (column, (first, last, kind, phase))
@@ -201,11 +238,19 @@ class RowParser:
         attributes = [c for name in ATTRIBUTES for c in header.all(name)]
         self.extra_columns = header.extra + header.all("department") + header.all("organisation") + attributes
         self.derived_references = "reference" not in self.fields
+        self._recent: list = []  # the amounts of the project rows read so far, to recognise subtotals
 
     def _units(self, header):
         """The unit of each amount column: --unit, else the column's own, else the table's."""
         self.table_unit, self.unit_where = header.table_unit()
-        if self.options.unit is not None:
+        self._title_unit_check = TitleUnitCheck(self.table_unit, self.options)
+        doubt = self.options.title_unit_doubts.get(self.sheet)
+        if self.options.unit is None and self.table_unit is not None and doubt:
+            self.unit_statement = (f"amounts read in Rand, not in {unit_name(self.table_unit)} as stated in the "
+                                   f"{self.unit_where}: {doubt}; if the amounts really are in "
+                                   f"{unit_name(self.table_unit)}, say so (--unit, or the unit on the upload page)")
+            self.table_unit = None
+        elif self.options.unit is not None:
             self.unit_statement = f"amounts read in {unit_name(self.options.unit)} (as the submitter said: --unit)"
         elif self.table_unit is not None:
             self.unit_statement = f"amounts read in {unit_name(self.table_unit)} (stated in the {self.unit_where})"
@@ -215,6 +260,10 @@ class RowParser:
                if c.unit and c.field in ("amount", "year_amount") and self.options.unit is None]
         if own:
             self.unit_statement += "; columns stating their own unit: " + ", ".join(own)
+
+    def title_unit_doubt(self):
+        """Why the title block's unit does not fit this sheet's amounts, or None (see TitleUnitCheck)."""
+        return self._title_unit_check.doubt()
 
     def unit_of(self, column):
         if self.options.unit is not None:
@@ -290,9 +339,15 @@ class RowParser:
             row.skipped = "total"
             row.warn(self.fields.get("title"), title or reference or first, "a total row: skipped, not a project")
             return row
+        if title is None and reference is not None and self._has_amounts(values):
+            title = self._name_from_reference(row, reference)
         self._project_fields(row, title, reference)
         self._lines(row)
         self._places(row)
+        if reference is None and self._is_subtotal(row, title, first):
+            return row
+        if row.lines:
+            self._recent.append({key: line[0] for key, line in row.lines.items()})
         if title is None and not row.errors:
             filled = [v for v in values if v is not None]
             if not row.lines and not row.places and row.point is None:
@@ -304,6 +359,46 @@ class RowParser:
         return row
 
     # -- project fields ------------------------------------------------------------------------
+
+    def _is_subtotal(self, row, title, first):
+        """A row without a reference whose every amount is the sum of the two or more project rows just above
+        it (a programme's or function's subtotal, written without the word "total"): skipped, so nothing is
+        counted twice. Amounts may differ by a Rand per row summed (rounding in the source). A named row needs
+        two amounts or more to be taken for one (in a list of one amount a row, sums are often coincidences)."""
+        wanted = {key: line[0] for key, line in row.lines.items() if line[0]}
+        if not wanted or row.errors or (title is not None and len(wanted) < 2):
+            return False
+        sums: dict = {}
+        for count, amounts in enumerate(reversed(self._recent[-SUBTOTAL_REACH:]), start=1):
+            for key, amount in amounts.items():
+                if amount:
+                    sums[key] = sums.get(key, ZERO) + amount
+            if any(key not in wanted or sums[key] > wanted[key] + count for key in sums):
+                return False  # amounts are never negative: the sum only grows from here
+            if count >= 2 and set(wanted) == set(sums) and all(
+                    abs(sums[key] - amount) <= count for key, amount in wanted.items()):
+                row.skipped = "total"
+                row.errors.clear()
+                row.warnings.clear()
+                row.warn(self.fields.get("title"), title or first, f"a subtotal row (its amounts are the sum of the {count} "
+                         "rows above): skipped, not a project")
+                del self._recent[-count:]
+                return True
+        return False
+
+    def _has_amounts(self, values):
+        columns = [c for c, _spec in self.year_columns] + [c for c in [self.fields.get("amount")] if c]
+        return any(c.index < len(values) and values[c.index] is not None for c in columns)
+
+    def _name_from_reference(self, row, reference):
+        """A row with a reference but no name (the SA36 tables list some projects by number alone) is named
+        by what the row says it is (its asset class or function) and its reference, with a warning."""
+        what = next((_text(v) for name in ("asset_sub_class", "asset_class", "function")
+                     for v in [self.cell(row.values, name)[1]] if v is not None and _text(v)), "Project")
+        title = f"{what} {_text(reference)}"
+        row.warn(self.fields.get("title") or self.fields.get("description"), None,
+                 f"no project name: named '{title}' from its reference; add the name to the file to show it")
+        return title
 
     def _project_fields(self, row, title, reference):
         if title is not None:
@@ -417,6 +512,8 @@ class RowParser:
             return
         limit = self.options.max_amount
         implausible = amount is not None and limit is not None and amount > limit
+        if amount is not None and self.options.unit is None and column.unit is None:
+            self._title_unit_check.add(amount, (kind, first, last), implausible)
         if implausible:
             row.warn(column, value, f"R{amount:,.0f} for one project is implausible {self.options.max_amount_reason} "
                      f"(over R{limit:,.0f}): the amount was read in {unit_name(self.unit_of(column))}; if the file "
