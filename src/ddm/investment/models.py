@@ -269,6 +269,9 @@ class Project(models.Model):
             # Covering index for the quantum (PostgreSQL index-only scans; a plain index elsewhere).
             models.Index(fields=["id"], include=["organisation", "sector", "is_aggregate", "duplicate_of", "is_demo"],
                          name="project_quantum_cover"),
+            # The few demo projects, found without reading the register: a zone's queries leave them out
+            # (or take only them) through this index instead of a scan of every project.
+            models.Index(fields=["id"], condition=models.Q(is_demo=True), name="project_demo"),
         ]
         ordering = ["organisation", "reference"]
 
