@@ -112,3 +112,29 @@ def test_a_submission_whose_process_died_is_marked_failed_not_left_running(organ
     client = client_for(RoleKind.ADMIN)
     assert "stopped" in client.get(f"/investment/submissions/{alive.pk}/").content.decode()
     assert Submission.objects.get(pk=alive.pk).status == "failed"
+
+
+def test_after_a_background_import_the_worker_renders_the_investment_pages_of_the_zones_it_wrote_to(
+        client_for, organisation, monkeypatch):
+    """Issue #13: the first visitor after an import found a metro's page cold (seconds on a national register);
+    the worker renders the pages of the zones the import wrote to, the same body a visitor would get."""
+    from ddm import caching
+
+    dws = organisation("nat-water-and-sanitation")
+    client = client_for(RoleKind.SUBMITTER, organisation=dws)
+    monkeypatch.setattr(tasks, "INLINE_MAX_BYTES", 10)  # every file counts as large: the worker reads it
+    rows = [["Project name", "Ref", "Local municipality", "Budget 2019/20"], ["Dam", "D1", "Polokwane", 1000]]
+    response = client.post("/investment/submissions/new/", {"organisation": dws.pk, "file": xlsx(rows),
+                                                            "sheet": "", "mode": "all"})
+    submission = Submission.objects.get(pk=response.url.rstrip("/").split("/")[-1])
+    tasks.run_submission.call(submission.pk)  # the preview: nothing written, nothing rendered
+    assert caching.peek("investment:zone-html", "DC35", "april", "annual") is None
+    client.post(f"/investment/submissions/{submission.pk}/commit/")
+    client_for(RoleKind.APPROVER, organisation=dws).post(f"/investment/submissions/{submission.pk}/approve/")
+    (commit,) = submission.commits.all()
+    tasks.run_submission.call(commit.pk)
+    warmed = caching.peek("investment:zone-html", "DC35", "april", "annual")
+    assert warmed is not None and "Dam" in warmed
+    assert caching.peek("investment:zone-html", "ETH", "april", "annual") is None  # not written to: left alone
+    page = client.get("/investment/zones/DC35/").content.decode()
+    assert warmed in page

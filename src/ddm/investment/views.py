@@ -132,28 +132,34 @@ def zone(request, code):
     place = get_object_or_404(Place.objects.zones().select_related("province"), code=code.upper())
     calendar = _choice(request, "calendar", CALENDARS, "april")
     view = _choice(request, "view", quantum.VIEWS, "annual")
-
-    def page():
-        return caching.remember("investment:zone-page", lambda: _zone_page(place, calendar, view), place.code,
-                                calendar, view)
-
     if request.GET.get("format"):
         q = quantum.shared_zone_quantum(place.code, calendar, view)
         flat = tables.Table("rows", "Quantum rows", ROW_HEADER, list(quantum_rows(q)), quantum_notes(q))
+        page = _shared_zone_page(place, calendar, view)
         return _export(request, f"investment-{place.code}-{calendar}-{view}",
-                       [flat, *page()["tables"], page()["projects"], _footprint_table(page()["footprint"])])
-    # The page's body depends only on the data, the zone, calendar and view: rendered once per data
-    # version and shared, so a warm page costs one cache read, not re-rendering a metro's tables.
-    body = caching.rendered_body("investment:zone-html", "investment/_zone_body.html", lambda: {
-        **page(), "zone": place, "calendar": calendar, "view": view, "calendars": CALENDAR_DESCRIPTIONS,
-        "export_query": f"calendar={calendar}&view={view}&", "includes": quantum.INCLUDES,
-        "progress_rows": _zone_progress(place)}, place.code, calendar, view)
+                       [flat, *page["tables"], page["projects"], _footprint_table(page["footprint"])])
     return render(request, "investment/zone.html", {
-        "body": body, "zone": place,
+        "body": zone_body(place, calendar, view), "zone": place,
         # A national count: shown when the job worker (after an import) or the unmapped page has made
         # it, never computed here, so a zone page costs what the zone's data costs.
         "unmapped_count": caching.peek("investment:unmapped-count"),
     })
+
+
+def _shared_zone_page(place, calendar, view):
+    return caching.remember("investment:zone-page", lambda: _zone_page(place, calendar, view), place.code, calendar,
+                            view)
+
+
+def zone_body(place, calendar="april", view="annual"):
+    """The zone investment page's body: it depends only on the data, the zone, calendar and view, so it is
+    rendered once per data version and shared (a warm page costs one cache read, not re-rendering a metro's
+    tables). The job worker renders it after an import for the zones the import wrote to (intake.tasks), so
+    their first visitors find it ready. ``place`` with its province."""
+    return caching.rendered_body("investment:zone-html", "investment/_zone_body.html", lambda: {
+        **_shared_zone_page(place, calendar, view), "zone": place, "calendar": calendar, "view": view,
+        "calendars": CALENDAR_DESCRIPTIONS, "export_query": f"calendar={calendar}&view={view}&",
+        "includes": quantum.INCLUDES, "progress_rows": _zone_progress(place)}, place.code, calendar, view)
 
 
 ZONE_PROGRESS_SHOWN = 100

@@ -10,14 +10,16 @@ without harming the web server. The web page shows the submission's progress
 
 from collections.abc import Callable
 
+from django.db.models import Q
 from django_tasks import task
 
 from ddm.accounts.access import can_submit_for
 from ddm.investment import quantum
 from ddm.investment.intake.consolidated import run_consolidated
 from ddm.investment.intake.pipeline import fail_abandoned, run_import
-from ddm.investment.models import ConsolidatedUpload, Submission
+from ddm.investment.models import BudgetLine, ConsolidatedUpload, Location, ProgressReport, Project, Submission
 from ddm.investment.progress import import_progress
+from ddm.places.models import Place
 
 INLINE_MAX_BYTES = 64 * 1024
 
@@ -34,6 +36,7 @@ def run_submission(submission_id):
     submission = Submission.objects.select_related("organisation", "user").get(pk=submission_id)
     run_now(submission)
     if not submission.dry_run:
+        warm_zone_pages(submission)
         warm_national_pages()
     return submission_id
 
@@ -70,6 +73,21 @@ def start_consolidated(upload):
         return True
     check_consolidated_now(upload.pk)
     return False
+
+
+def warm_zone_pages(submission):
+    """After an import, the worker (not the next visitor) renders the investment page of every zone holding a
+    project, budget line or progress report the import wrote (default calendar and view; up to a second each
+    for a metro on a national register), shared through ddm.caching. Only a head start: a page not warmed,
+    or asked for before the worker gets to it, is computed by its first visitor as before."""
+    from ddm.investment import views  # views -> review -> this module
+
+    written = (Q(project_id__in=Project.objects.filter(submission=submission).values("pk"))
+               | Q(project_id__in=BudgetLine.objects.filter(submission=submission).values("project_id"))
+               | Q(project_id__in=ProgressReport.objects.filter(submission=submission).values("project_id")))
+    zones = Location.objects.filter(written, zone__isnull=False).values("zone_id")
+    for zone in Place.objects.zones().select_related("province").filter(pk__in=zones).order_by("code"):
+        views.zone_body(zone)
 
 
 def warm_national_pages():
@@ -113,5 +131,6 @@ def submit_submission(submission_id, publish=False):
                        accept_valid=submission.accept_valid, sheet=submission.sheet or None, publish=publish,
                        submission=submission)
     if publish:
+        warm_zone_pages(submission)
         warm_national_pages()
     return submission_id
