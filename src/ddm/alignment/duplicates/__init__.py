@@ -4,13 +4,16 @@ Pure Python over `Record`s (no database), so the same code serves the register (
 ddm.alignment.review for loading a zone), the evaluation set and the benchmark.
 """
 
+from collections.abc import Callable, Iterable
+
 from ddm.alignment.duplicates.block import candidate_pairs
 from ddm.alignment.duplicates.score import DEFAULT_THRESHOLD, Record, Scored, score_pair
 
 __all__ = ["DEFAULT_THRESHOLD", "Record", "Scored", "clusters_of", "find_duplicates", "score_pair"]
 
 
-def find_duplicates(records, min_score=DEFAULT_THRESHOLD, skip=None):
+def find_duplicates(records: list[Record], min_score: int = DEFAULT_THRESHOLD,
+                    skip: Callable[[Record, Record], bool] | None = None) -> list[Scored]:
     """Scored pairs of records (one zone's projects) scoring >= min_score, best first.
 
     skip(a, b) -> True leaves a pair out (e.g. already reviewed and unchanged).
@@ -29,14 +32,14 @@ def find_duplicates(records, min_score=DEFAULT_THRESHOLD, skip=None):
     return found
 
 
-def clusters_of(pairs):
+def clusters_of(pairs: Iterable[Scored]) -> list[list[int]]:
     """Connected groups of records linked by the pairs: [[record ids, sorted]], largest first.
 
     A cluster of three or more means one undertaking probably reported three or more times.
     """
     parent: dict[int, int] = {}
 
-    def root(x):
+    def root(x: int) -> int:
         parent.setdefault(x, x)
         while parent[x] != x:
             parent[x] = parent[parent[x]]

@@ -14,12 +14,13 @@ Only the pairs that pass go to the full `score_pair` (Python).
 """
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from ddm.alignment.duplicates.score import allowed_edits
+from ddm.alignment.duplicates.score import Record, allowed_edits
 
 NAME_BLOCK_CUTOFF = 50
 NO_NAME_CUTOFF = 55
@@ -28,7 +29,7 @@ ANY_CUTOFF = 95
 CHUNK = 2000
 
 
-def name_variants(names):
+def name_variants(names: Iterable[str]) -> list[tuple[str, str]]:
     """Pairs (a, b) of distinct names that are spelling variants of each other (not chained):
     within the typos the scorer tolerates (score.allowed_edits, optimal string alignment)."""
     names = sorted(names)
@@ -43,7 +44,7 @@ def name_variants(names):
     return found
 
 
-def candidate_pairs(records):
+def candidate_pairs(records: Sequence[Record]) -> set[tuple[int, int]]:
     """Index pairs (i, j), i < j, of records (one zone's projects) worth scoring."""
     texts = [r.norm.sorted_text for r in records]
     pairs = _name_pairs(records, texts)
@@ -57,7 +58,7 @@ def candidate_pairs(records):
     return pairs
 
 
-def _name_pairs(records, texts):
+def _name_pairs(records: Sequence[Record], texts: list[str]) -> set[tuple[int, int]]:
     """Pairs sharing a name or a variant of it whose titles are at least NAME_BLOCK_CUTOFF alike."""
     by_name = defaultdict(list)
     for index, record in enumerate(records):
@@ -83,7 +84,7 @@ def _name_pairs(records, texts):
     return {(int(i), int(j)) for i, j in keep}
 
 
-def _compare(rows, columns, texts, cutoff, pairs):
+def _compare(rows: list[int], columns: list[int], texts: list[str], cutoff: int, pairs: set[tuple[int, int]]) -> None:
     """Add (i, j) for rows x columns whose texts are at least `cutoff` alike."""
     if not rows or len(columns) < 2:
         return

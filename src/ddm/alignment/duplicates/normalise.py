@@ -148,31 +148,31 @@ _CODE = re.compile(r"^(?=.*\d)(?=.*[a-z])[a-z0-9]+$")
 
 @dataclass(frozen=True)
 class Normalised:
-    tokens: tuple  # normalised tokens in title order (fillers dropped)
-    qualifiers: frozenset  # {(kind, value)}: phase/section/extension/ward/... numbers and road codes
-    numbers: frozenset  # other bare numbers (quantities: "500 houses")
-    names: frozenset  # tokens outside the generic vocabulary: place, school, facility names
+    tokens: tuple[str, ...]  # normalised tokens in title order (fillers dropped)
+    qualifiers: frozenset[tuple[str, str]]  # {(kind, value)}: phase/section/extension/ward/... numbers and road codes
+    numbers: frozenset[str]  # other bare numbers (quantities: "500 houses")
+    names: frozenset[str]  # tokens outside the generic vocabulary: place, school, facility names
 
     @property
-    def sorted_text(self):
+    def sorted_text(self) -> str:
         return " ".join(sorted(set(self.tokens)))
 
     @property
-    def text(self):
+    def text(self) -> str:
         return " ".join(self.tokens)
 
     @property
-    def name_key(self):
+    def name_key(self) -> str:
         return " ".join(sorted(self.names))
 
     @property
-    def joined_pairs(self):
+    def joined_pairs(self) -> set[str]:
         """Adjacent words written together ("Mowa East" -> "mowaeast"), as one reporter may."""
         return {a + b for a, b in zip(self.tokens, self.tokens[1:], strict=False)}
 
 
 @lru_cache(maxsize=1)
-def place_aliases():
+def place_aliases() -> list[tuple[str, str]]:
     """[(former name as normalised words, current name as one token)], longest first.
 
     From this app's data/place_aliases.csv, not the places gazetteer: for matching titles a city and
@@ -184,7 +184,7 @@ def place_aliases():
     # every name of a group maps to one token, so both spellings normalise alike.
     parent: dict[str, str] = {}
 
-    def root(name):
+    def root(name: str) -> str:
         parent.setdefault(name, name)
         while parent[name] != name:
             name = parent[name]
@@ -198,7 +198,7 @@ def place_aliases():
     return sorted(pairs, key=lambda pair: (-len(pair[0]), pair))
 
 
-def _plain(text):
+def _plain(text: str | None) -> str:
     """Lower case, accents removed, & -> and, apostrophes dropped, other punctuation -> space."""
     text = unicodedata.normalize("NFKD", text or "")
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
@@ -211,7 +211,7 @@ def _plain(text):
 
 
 @lru_cache(maxsize=200_000)
-def normalise(title):
+def normalise(title: str) -> Normalised:
     """The Normalised form of one title (or description)."""
     text = " " + _plain(title) + " "
     for old, new in place_aliases():
@@ -237,7 +237,7 @@ def normalise(title):
     return Normalised(tuple(tokens), frozenset(qualifiers), frozenset(numbers), frozenset(names))
 
 
-def _expand(words):
+def _expand(words: list[str]) -> list[str]:
     result = []
     for index, word in enumerate(words):
         following = words[index + 1] if index + 1 < len(words) else ""
@@ -247,14 +247,14 @@ def _expand(words):
     return result
 
 
-def _singular(word):
+def _singular(word: str) -> str:
     """schools -> school (only for generic words, so names such as "Lusikisiki" are left alone)."""
     if len(word) > 4 and word.endswith("s") and not word.endswith("ss") and word[:-1] in GENERIC:
         return word[:-1]
     return word
 
 
-def _value(word):
+def _value(word: str) -> str | None:
     if word in NUMBER_WORDS:
         return NUMBER_WORDS[word]
     if word in ROMAN:
@@ -264,7 +264,7 @@ def _value(word):
     return None
 
 
-def _qualifiers(words):
+def _qualifiers(words: list[str]) -> tuple[set[tuple[str, str]], set[str], set[int]]:
     """({(kind, value)}, {bare numbers}, indexes of the words consumed)."""
     qualifiers, numbers, used = set(), set(), set()
     for index, word in enumerate(words):

@@ -9,14 +9,16 @@ evaluation set (tests/alignment/data/eval_pairs.csv) and checked on the other ha
 """
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from typing import Any
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
-from ddm.alignment.duplicates.normalise import normalise
+from ddm.alignment.duplicates.normalise import Normalised, normalise
 from ddm.numbers import rand_short
 
 # Pairs scoring at least this are listed as duplicate candidates (see docs in README of the app).
@@ -28,6 +30,9 @@ NAME_CAP = 50
 NAME_CAP_SHARED = 60
 
 KIND_PREFERENCE = ("budget", "adjusted", "actual", "planned")
+Point = tuple[float, float]  # (latitude, longitude)
+# What one kind of evidence says: (score change, reason or None[, cap on the score])
+Evidence = tuple[int, str | None] | tuple[int, str | None, int]
 SECTOR_LABELS: dict[str, str] = {}  # filled lazily from investment.Sector, so this module imports without Django
 
 
@@ -41,21 +46,21 @@ class Record:
     title: str
     description: str = ""
     sector: str = ""
-    points: tuple = ()  # ((lat, lon), ...)
-    municipalities: frozenset = frozenset()  # MDB codes of the municipalities it is located in
-    wards: frozenset = frozenset()
-    years: frozenset = frozenset()  # financial years by starting calendar year (2020 = 2020/21)
+    points: tuple[Point, ...] = ()
+    municipalities: frozenset[str] = frozenset()  # MDB codes of the municipalities it is located in
+    wards: frozenset[str] = frozenset()
+    years: frozenset[int] = frozenset()  # financial years by starting calendar year (2020 = 2020/21)
     amount: Decimal | None = None
     zone: str = ""
-    amount_by_year: dict = field(default_factory=dict)  # {kind: {start year: Decimal}} when years are stated
-    extra: dict = field(default_factory=dict)
+    amount_by_year: dict[str, dict[int, Decimal]] = field(default_factory=dict)  # {kind: {start year: amount}}
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
-    def norm(self):
+    def norm(self) -> Normalised:
         return normalise(self.title)
 
     @cached_property
-    def desc(self):
+    def desc(self) -> Normalised | None:
         return normalise(self.description[:400]) if self.description else None
 
 
@@ -64,22 +69,22 @@ class Scored:
     a: Record
     b: Record
     score: int
-    reasons: list
-    previous: object = None  # an earlier review decision, when the pair is flagged again
+    reasons: list[str]
+    previous: Any = None  # an earlier review decision (DuplicateReview), when the pair is flagged again
     cluster: int | None = None
 
 
-def haversine_km(p, q):
+def haversine_km(p: Point, q: Point) -> float:
     lat1, lon1, lat2, lon2 = map(math.radians, (p[0], p[1], q[0], q[1]))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
-def fy_label(year):
+def fy_label(year: int) -> str:
     return f"{year}/{(year + 1) % 100:02d}"
 
 
-def years_label(years):
+def years_label(years: Iterable[int]) -> str:
     years = sorted(years)
     if len(years) == 1:
         return fy_label(years[0])
@@ -88,11 +93,11 @@ def years_label(years):
     return ", ".join(fy_label(y) for y in years)
 
 
-def money_label(amount):
+def money_label(amount: Decimal | None) -> str:
     return rand_short(amount)
 
 
-def title_similarity(a, b):
+def title_similarity(a: Record, b: Record) -> float:
     """0-100: half token-set (one title contained in the other), half token-sort (overall likeness)."""
     ta, tb = a.norm.text, b.norm.text
     if not ta or not tb:
@@ -100,7 +105,7 @@ def title_similarity(a, b):
     return 0.5 * fuzz.token_set_ratio(ta, tb) + 0.5 * fuzz.token_sort_ratio(ta, tb)
 
 
-def score_pair(a, b):
+def score_pair(a: Record, b: Record) -> Scored:
     """Scored(a, b, score 0-100, reasons) for two Records."""
     title = title_similarity(a, b)
     reasons = [f"titles {title:.0f}% similar"]
@@ -120,24 +125,24 @@ def score_pair(a, b):
     return Scored(a, b, score, reasons)
 
 
-def _unpack(result):
+def _unpack(result: Evidence) -> tuple[int, str | None, int]:
     return result if len(result) == 3 else (*result, 100)
 
 
-def allowed_edits(one, two):
+def allowed_edits(one: str, two: str) -> int:
     """Typos tolerated between two names: 1 edit (a transposition counts one) from 4 letters, 2 from 9."""
     shortest = min(len(one), len(two))
     return 0 if shortest < 4 else (1 if shortest < 9 else 2)
 
 
-def _name_matches(name, other):
+def _name_matches(name: str, other: Normalised) -> bool:
     """Is this name (or a misspelling of it: "Ngqeleli", "Libdoe") among the other title's words?"""
     if name in other.names or name in other.tokens or name in other.joined_pairs:
         return True
     return any(OSA.distance(name, word, score_cutoff=2) <= allowed_edits(name, word) for word in other.names)
 
 
-def _names(a, b):
+def _names(a: Record, b: Record) -> Evidence:
     na, nb = a.norm, b.norm
     only_a = sorted(n for n in na.names if not _name_matches(n, nb))
     only_b = sorted(n for n in nb.names if not _name_matches(n, na))
@@ -153,11 +158,11 @@ def _names(a, b):
     return 0, None
 
 
-def _qualifiers(a, b):
+def _qualifiers(a: Record, b: Record) -> Evidence:
     qa, qb = _by_kind(a.norm.qualifiers), _by_kind(b.norm.qualifiers)
     delta, notes, cap = 0, [], 100
     for kind in sorted(set(qa) | set(qb)):
-        va, vb = qa.get(kind), qb.get(kind)
+        va, vb = qa.get(kind, set()), qb.get(kind, set())
         if va and vb:
             if va == vb:
                 delta += 3
@@ -179,14 +184,14 @@ def _qualifiers(a, b):
     return delta, "; ".join(notes) or None, cap
 
 
-def _by_kind(qualifiers):
+def _by_kind(qualifiers: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
     result: dict[str, set[str]] = {}
     for kind, value in qualifiers:
         result.setdefault(kind, set()).add(value)
     return result
 
 
-def _location(a, b):
+def _location(a: Record, b: Record) -> Evidence:
     if a.points and b.points:
         distance = min(haversine_km(p, q) for p in a.points for q in b.points)
         label = f"{distance:.1f} km apart"
@@ -205,7 +210,7 @@ def _location(a, b):
     return 0, None
 
 
-def _years(a, b):
+def _years(a: Record, b: Record) -> Evidence:
     if not a.years or not b.years:
         return 0, None
     common = a.years & b.years
@@ -216,7 +221,7 @@ def _years(a, b):
     return -8, f"no common year ({years_label(a.years)} vs {years_label(b.years)})"
 
 
-def _sector_label(code):
+def _sector_label(code: str) -> str:
     if not SECTOR_LABELS:
         try:  # imported here: this module also runs outside Django (benchmarks)
             from django.core.exceptions import AppRegistryNotReady, ImproperlyConfigured
@@ -229,7 +234,7 @@ def _sector_label(code):
     return SECTOR_LABELS.get(code, code.replace("_", " "))
 
 
-def _sector(a, b):
+def _sector(a: Record, b: Record) -> Evidence:
     if not a.sector or not b.sector:
         return 0, None
     if a.sector == b.sector:
@@ -237,7 +242,7 @@ def _sector(a, b):
     return -6, f"sectors differ: {_sector_label(a.sector)} / {_sector_label(b.sector)}"
 
 
-def _amounts(a, b):
+def _amounts(a: Record, b: Record) -> Evidence:
     """Amounts compared over the financial years both state (else whole): a 7-year line is not a 2-year one."""
     first, second, scope = a.amount, b.amount, ""
     for kind in KIND_PREFERENCE:
@@ -261,7 +266,7 @@ def _amounts(a, b):
     return 0, label
 
 
-def _descriptions(a, b):
+def _descriptions(a: Record, b: Record) -> Evidence:
     if a.desc is None or b.desc is None or not a.desc.text or not b.desc.text:
         return 0, None
     similarity = fuzz.token_set_ratio(a.desc.text, b.desc.text)
