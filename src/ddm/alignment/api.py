@@ -8,10 +8,10 @@ POST /zones/{code}/duplicates/decisions         record a decision (hub member, c
 POST /zones/{code}/duplicates/decisions/undo    undo a decision on a pair
 """
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 from ninja.security import django_auth
 from pydantic import StringConstraints
@@ -20,10 +20,13 @@ from ddm.accounts.access import get_zone_for_user
 from ddm.accounts.api_auth import TokenAuth
 from ddm.alignment import localisation, needs, review, settlement
 from ddm.alignment.duplicates import DEFAULT_THRESHOLD
+from ddm.alignment.models import DuplicateReview
 from ddm.investment.models import BudgetKind
+from ddm.places.models import Place
 
 router = Router(tags=["Duplication and alignment"])
 WRITE_AUTH = [TokenAuth(), django_auth]
+Answer = tuple[int, dict[str, Any]]  # (HTTP status, body)
 
 
 class Message(Schema):
@@ -53,7 +56,7 @@ class DecisionOut(Schema):
     decided: str
 
 
-def _decision_out(found):
+def _decision_out(found: DuplicateReview) -> dict[str, Any]:
     return {"project_a": found.project_a_id, "project_b": found.project_b_id, "decision": found.decision,
             "standing": found.standing_id, "note": found.note, "score": found.score,
             "decided": found.decided.isoformat()}
@@ -61,7 +64,8 @@ def _decision_out(found):
 
 @router.get("/zones/{code}/duplicates", response={200: dict, 404: Message},
             summary="Duplicate candidate pairs and clusters of a zone")
-def zone_duplicates(request, code: str, min_score: int = Query(DEFAULT_THRESHOLD, ge=0, le=100)):
+def zone_duplicates(request: HttpRequest, code: str, min_score: int = Query(DEFAULT_THRESHOLD, ge=0, le=100)
+                    ) -> Answer:
     """Pairs of projects located in the zone that are probably the same undertaking, each naming both
     projects by organisation code and reference, with score (0-100) and reasons."""
     try:
@@ -71,22 +75,23 @@ def zone_duplicates(request, code: str, min_score: int = Query(DEFAULT_THRESHOLD
     return 200, review.candidates_json(review.zone_candidates(zone, min_score))
 
 
-def _writable_zone(request, code):
+def _writable_zone(request: HttpRequest, code: str) -> Place | Answer:
+    """The zone the user may write in, or the refusal to answer with (404 or 403)."""
     try:
-        return get_zone_for_user(request, code, write=True), None
+        return get_zone_for_user(request, code, write=True)
     except Http404:
-        return None, (404, {"detail": f"no zone {code}"})
+        return 404, {"detail": f"no zone {code}"}
     except PermissionDenied as exc:
-        return None, (403, {"detail": str(exc)})
+        return 403, {"detail": str(exc)}
 
 
 @router.post("/zones/{code}/duplicates/decisions", auth=WRITE_AUTH,
              response={200: DecisionOut, 400: Message, 403: Message, 404: Message},
              summary="Record a review decision on a candidate pair")
-def decide(request, code: str, payload: DecisionIn):
-    zone, error = _writable_zone(request, code)
-    if error:
-        return error
+def decide(request: HttpRequest, code: str, payload: DecisionIn) -> Answer:
+    zone = _writable_zone(request, code)
+    if not isinstance(zone, Place):
+        return zone
     try:
         found = review.record_decision(zone, payload.project_a, payload.project_b, payload.decision, request.user,
                                        payload.note, payload.standing)
@@ -97,10 +102,10 @@ def decide(request, code: str, payload: DecisionIn):
 
 @router.post("/zones/{code}/duplicates/decisions/undo", auth=WRITE_AUTH,
              response={200: Message, 403: Message, 404: Message}, summary="Undo the decision on a pair")
-def undo(request, code: str, payload: PairIn):
-    zone, error = _writable_zone(request, code)
-    if error:
-        return error
+def undo(request: HttpRequest, code: str, payload: PairIn) -> Answer:
+    zone = _writable_zone(request, code)
+    if not isinstance(zone, Place):
+        return zone
     try:
         found = review.find_review(zone, payload.project_a, payload.project_b)
     except review.DecisionError as exc:
@@ -116,8 +121,8 @@ FINANCIAL_YEAR = r"^[0-9]{4}(/[0-9]{2})?$"
 
 
 @router.get("/alignment/needs", response={200: dict}, summary="Needs versus investment per zone")
-def needs_json(request, service: Service | None = None, kind: BudgetKind = BudgetKind.BUDGET,
-               year: list[Annotated[str, StringConstraints(pattern=FINANCIAL_YEAR)]] = Query(None)):
+def needs_json(request: HttpRequest, service: Service | None = None, kind: BudgetKind = BudgetKind.BUDGET,
+               year: list[Annotated[str, StringConstraints(pattern=FINANCIAL_YEAR)]] = Query(None)) -> Answer:
     """Service backlogs (Stats SA CS 2016) against the register's sector spending per zone, ranked.
     An unknown service or kind, or a year not written 2019/20, is refused (422)."""
     report = needs.alignment(services=[service] if service else None, kind=kind.value, years=needs.parse_years(year))
@@ -125,7 +130,7 @@ def needs_json(request, service: Service | None = None, kind: BudgetKind = Budge
 
 
 @router.get("/alignment/localisation", response={200: dict}, summary="Department localisation")
-def localisation_json(request, kind: BudgetKind = BudgetKind.BUDGET):
+def localisation_json(request: HttpRequest, kind: BudgetKind = BudgetKind.BUDGET) -> Answer:
     """Share of each national and provincial department's Rand located in zones; zones where it has nothing.
     An unknown kind is refused (422)."""
     return 200, localisation.as_json(localisation.localisation(kind.value))
@@ -133,7 +138,7 @@ def localisation_json(request, kind: BudgetKind = BudgetKind.BUDGET):
 
 @router.get("/zones/{code}/settlement-flags", response={200: dict, 404: Message},
             summary="Settlement-level needs versus investment flags of a zone")
-def settlement_flags(request, code: str):
+def settlement_flags(request: HttpRequest, code: str) -> Answer:
     """School projects near small schools, clinic projects beside existing health facilities, and
     settlements with overcrowded schools and no education project nearby; each flag with its evidence
     (facility names, distances in km, learners and educators 2024) and the rules applied."""

@@ -7,6 +7,8 @@ ddm report localisation [--json|--csv]
 
 import functools
 import sys
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 import click
 
@@ -16,17 +18,18 @@ from ddm.commands_support import echo_json, fail
 from ddm.exports import csv_bytes
 from ddm.places.models import Place
 
+ReportT = TypeVar("ReportT")
 
-def register(cli, import_group, report_group):
+def register(cli: click.Group, import_group: click.Group, report_group: click.Group) -> None:
     cli.add_command(duplicates)
     report_group.add_command(alignment_report)
     report_group.add_command(localisation_report)
 
 
-def _output_flags(func):
+def _output_flags(func: Callable[..., None]) -> Callable[..., None]:
     """--json and --csv, refused together before the command runs."""
     @functools.wraps(func)
-    def checked(*args, as_json, as_csv, **kwargs):
+    def checked(*args: Any, as_json: bool, as_csv: bool, **kwargs: Any) -> None:
         if as_json and as_csv:
             raise click.UsageError("choose one of --json and --csv")
         return func(*args, as_json=as_json, as_csv=as_csv, **kwargs)
@@ -35,7 +38,8 @@ def _output_flags(func):
     return click.option("--json", "as_json", is_flag=True, help="JSON on stdout (documented, stable shape).")(checked)
 
 
-def _emit(report, as_json, as_csv, *, to_json, csv_header, to_csv_rows, to_text_lines):
+def _emit(report: ReportT, as_json: bool, as_csv: bool, *, to_json: Callable[[ReportT], Any], csv_header: list[str],
+          to_csv_rows: Callable[[ReportT], Iterable[list[Any]]], to_text_lines: Callable[[ReportT], Iterable[str]]) -> None:
     """One report in the format asked for: JSON, formula-safe CSV (without the BOM) or text lines."""
     if as_json:
         echo_json(to_json(report))
@@ -52,7 +56,7 @@ def _emit(report, as_json, as_csv, *, to_json, csv_header, to_csv_rows, to_text_
 @click.option("--min-score", type=click.IntRange(0, 100), default=None,
               help="Lowest score listed (default: the documented threshold, 70).")
 @_output_flags
-def duplicates(zone_code, min_score, as_json, as_csv):
+def duplicates(zone_code: str, min_score: int | None, as_json: bool, as_csv: bool) -> None:
     """Duplicate candidate pairs of a zone: score 0-100, reasons, clusters.
 
     JSON: {"zone": {code, name, province}, "threshold", "default_threshold", "projects_compared",
@@ -68,7 +72,7 @@ def duplicates(zone_code, min_score, as_json, as_csv):
           to_csv_rows=review.candidates_rows, to_text_lines=_candidate_lines)
 
 
-def _candidate_lines(candidates):
+def _candidate_lines(candidates: review.Candidates) -> Iterator[str]:
     yield (f"{candidates.zone.code} {candidates.zone.name}: {len(candidates.pairs)} candidate pairs scoring "
            f">= {candidates.threshold} among {candidates.project_count} projects; "
            f"{len(candidates.clusters)} clusters; {candidates.reviewed_hidden} decided pairs hidden")
@@ -86,7 +90,7 @@ def _candidate_lines(candidates):
               show_default=True, help="Budget kind of the spending (kinds are never added together).")
 @click.option("--year", "years", multiple=True, help="Financial year(s), e.g. 2020/21 (default: all years).")
 @_output_flags
-def alignment_report(service, kind, years, as_json, as_csv):
+def alignment_report(service: str | None, kind: str, years: tuple[str, ...], as_json: bool, as_csv: bool) -> None:
     """Needs versus investment: service backlogs against spending per zone, ranked.
 
     JSON: {"kind", "years", "spend_includes", "population_source", "rank_rule", "services": [{"service",
@@ -107,7 +111,7 @@ def alignment_report(service, kind, years, as_json, as_csv):
 @click.option("--kind", type=click.Choice(["budget", "adjusted", "actual", "planned"]), default="budget",
               show_default=True, help="Budget kind (kinds are never added together).")
 @_output_flags
-def localisation_report(kind, as_json, as_csv):
+def localisation_report(kind: str, as_json: bool, as_csv: bool) -> None:
     """Department localisation: share of each department's Rand located in zones.
 
     JSON: {"kind", "includes", "departments_without_projects", "departments": [{"organisation", "name",

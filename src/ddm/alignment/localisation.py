@@ -13,8 +13,10 @@ one budget kind (default "budget", all financial years; kinds are never added to
 """
 
 from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, TypedDict
 
 from django.db.models import Q, Sum
 
@@ -36,26 +38,45 @@ INCLUDES = (
 )
 
 
-def _grouped(kind):
+def _grouped(kind: str) -> dict[tuple[Any, ...], Decimal]:
     return grouped_amounts(None, [kind])
+
+
+class DepartmentRow(TypedDict):
+    """One national or provincial department: its registered Rand and where it is located."""
+
+    organisation: str
+    name: str
+    sphere: str
+    province: str | None
+    total: Decimal
+    located: Decimal  # in zones, at point, ward, municipality or zone precision
+    located_share: Decimal | None  # percent of total
+    by_precision: dict[Precision, Decimal]
+    province_level: Decimal
+    national_level: Decimal
+    unmapped: Decimal
+    zones_expected: int
+    zones_without: list[str]  # zone codes
+    only_national_or_province: bool
 
 
 @dataclass
 class Report:
     kind: str
-    rows: list
-    zones_by_province: dict
+    rows: list[DepartmentRow]
+    zones_by_province: dict[int | None, list[tuple[int, str]]]  # province id: [(zone id, code)]
 
     @property
-    def includes(self):
+    def includes(self) -> str:
         return INCLUDES.format(kind=self.kind)
 
 
-def _share(part, whole):
+def _share(part: Decimal, whole: Decimal) -> Decimal | None:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1")) if whole else None
 
 
-def _line_sums(kind, departments, extra=None):
+def _line_sums(kind: str, departments: list[int], extra: Q | None = None) -> dict[int, Decimal]:
     lines = BudgetLine.objects.filter(kind=kind, project__duplicate_of__isnull=True, project__is_demo=False,
                                       project__is_aggregate=False,
                                       project__organisation__in=departments)
@@ -65,7 +86,7 @@ def _line_sums(kind, departments, extra=None):
     return {org_id: Decimal(total).quantize(CENT) for org_id, total in sums}
 
 
-def localisation(kind="budget"):
+def localisation(kind: str = "budget") -> Report:
     departments = list(Organisation.objects.filter(
         kind=OrganisationKind.DEPARTMENT, sphere__in=[Sphere.NATIONAL, Sphere.PROVINCIAL],
     ).select_related("province").order_by("sphere", "province__code", "name"))
@@ -84,14 +105,17 @@ def localisation(kind="budget"):
         if amount:
             zones_of[org_id].add(zone_id)
     zones = list(Place.objects.zones().without_geometry().order_by("code").values_list("pk", "code", "province_id"))
-    zones_by_province = defaultdict(list)
+    zones_by_province: defaultdict[int | None, list[tuple[int, str]]] = defaultdict(list)
     for pk, code, province_id in zones:
         zones_by_province[province_id].append((pk, code))
     rows = [_row(d, totals, unmapped, national_only, located, zones_of, zones, zones_by_province) for d in departments]
     return Report(kind, rows, dict(zones_by_province))
 
 
-def _row(dept, totals, unmapped, national_only, located, zones_of, zones, zones_by_province):
+def _row(dept: Organisation, totals: dict[int, Decimal], unmapped: dict[int, Decimal], national_only: dict[int, Decimal],
+         located: Mapping[int, Mapping[str, Decimal]], zones_of: Mapping[int, set[int]],
+         zones: list[tuple[int, str, int | None]], zones_by_province: Mapping[int | None, list[tuple[int, str]]]
+         ) -> DepartmentRow:
     total = totals.get(dept.pk, ZERO)
     by_precision = {p: located[dept.pk].get(p, ZERO) for p in ZONE_PRECISIONS}
     in_zones = sum(by_precision.values(), ZERO)
@@ -102,7 +126,7 @@ def _row(dept, totals, unmapped, national_only, located, zones_of, zones, zones_
     missing = [code for pk, code, *_ in expected if pk not in zones_of[dept.pk]]
     return {
         "organisation": dept.code, "name": dept.name, "sphere": dept.sphere,
-        "province": dept.province.code if dept.province_id else None, "total": total, "located": in_zones,
+        "province": dept.province.code if dept.province is not None else None, "total": total, "located": in_zones,
         "located_share": _share(in_zones, total), "by_precision": by_precision,
         "province_level": total - in_zones - not_mapped - national, "national_level": national,
         "unmapped": not_mapped, "zones_expected": len(expected), "zones_without": missing,
@@ -110,12 +134,12 @@ def _row(dept, totals, unmapped, national_only, located, zones_of, zones, zones_
     }
 
 
-def reporting(report):
+def reporting(report: Report) -> list[DepartmentRow]:
     """Departments with Rand registered (the others are listed only by count)."""
     return [r for r in report.rows if r["total"]]
 
 
-def as_json(report):
+def as_json(report: Report) -> dict[str, Any]:
     rows = reporting(report)
     return {
         "kind": report.kind, "includes": report.includes,
@@ -135,7 +159,7 @@ CSV_HEADER = ["organisation", "name", "sphere", "province", "total_rand", "locat
               "zones_expected", "zones_without_count", "zones_without", "only_national_or_province"]
 
 
-def csv_rows(report):
+def csv_rows(report: Report) -> Iterator[list[Any]]:
     for r in reporting(report):
         yield [r["organisation"], r["name"], r["sphere"], r["province"] or "", r["total"], r["located"],
                r["located_share"], *[r["by_precision"][p] for p in ZONE_PRECISIONS], r["province_level"],
@@ -143,7 +167,7 @@ def csv_rows(report):
                " ".join(r["zones_without"]), "yes" if r["only_national_or_province"] else "no"]
 
 
-def text_lines(report):
+def text_lines(report: Report) -> Iterator[str]:
     rows = reporting(report)
     yield (f"Department localisation -- kind {report.kind}; {len(rows)} departments with Rand registered, "
            f"{len(report.rows) - len(rows)} without")

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from ddm.investment.models import Project
+
 
 class Decision(models.TextChoices):
     DUPLICATE = "duplicate", "Duplicate (the same undertaking)"
@@ -48,11 +50,11 @@ class DuplicateReview(models.Model):
         ]
         ordering = ["-decided"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.project_a_id}/{self.project_b_id}: {self.decision}"
 
     @property
-    def other(self):
+    def other(self) -> "Project | None":
         """For a duplicate: the record marked as not counted."""
         if self.standing_id is None:
             return None

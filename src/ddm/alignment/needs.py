@@ -21,8 +21,10 @@ ordering by spend per person in backlog, lowest first. Zones with a backlog and 
 come first (ratio "no spend"), by backlog; zones without a backlog come last.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from ddm import charts
 from ddm.investment.calendar import fy_label, parse_fy_label
@@ -48,15 +50,19 @@ SPEND_INCLUDES = (
 )
 
 
+# A zone's row of a service table: zone, name, province, backlog, population, spend, backlog_rate, per_capita,
+# per_backlog; _rank adds backlog_share, spend_share, need_ratio, no_spend and rank (ROW_KEYS).
+ZoneRow = dict[str, Any]
+
 # -- Thin adapters over the investment and profiles services (the stable interfaces they document).
 
-def _spend(kind, years):
+def _spend(kind: str, years: list[int] | None) -> dict[tuple[str, str], Decimal]:
     from ddm.investment.quantum import spend_by_zone_and_sector
 
     return spend_by_zone_and_sector(kind=kind, years=years, calendar="april")
 
 
-def _indicator(service_key):
+def _indicator(service_key: str) -> tuple[str, dict[str, Decimal], str, int]:
     from ddm.profiles.services import BACKLOG_INDICATORS, definitions, indicator_values
 
     code = BACKLOG_INDICATORS[service_key]
@@ -71,11 +77,11 @@ class ServiceTable:
     key: str
     label: str
     backlog_label: str
-    sectors: list
+    sectors: list[str]
     indicator: str
     source: str
     year: int
-    rows: list = field(default_factory=list)
+    rows: list[ZoneRow] = field(default_factory=list)
     total_backlog: Decimal = Decimal(0)
     total_spend: Decimal = Decimal(0)
     unit: str = "persons"
@@ -83,35 +89,35 @@ class ServiceTable:
 
 @dataclass
 class Report:
-    tables: list
+    tables: list[ServiceTable]
     kind: str
-    years: list | None
+    years: list[int] | None
     population_source: str
     population_year: int
 
     @property
-    def years_label(self):
+    def years_label(self) -> str:
         if not self.years:
             return "all financial years in the register (April-March)"
         return ", ".join(fy_label(y) for y in self.years)
 
     @property
-    def includes(self):
+    def includes(self) -> str:
         return SPEND_INCLUDES.format(kind=self.kind, years=self.years_label)
 
 
-def _ratio(part, whole, scale=Decimal(1)):
+def _ratio(part: Decimal | int, whole: Decimal | int | None, scale: Decimal = Decimal(1)) -> Decimal | None:
     if not whole:
         return None
     return (Decimal(part) * scale / Decimal(whole)).quantize(CENT)
 
 
-def parse_years(values):
+def parse_years(values: list[str] | None) -> list[int] | None:
     """["2019/20", "2020/21"] -> [2019, 2020]; ValueError names the bad label."""
     return sorted({parse_fy_label(v) for v in values}) if values else None
 
 
-def alignment(services=None, kind="budget", years=None):
+def alignment(services: list[str] | None = None, kind: str = "budget", years: list[int] | None = None) -> Report:
     """The Report for the given services (default all), budget kind and financial years (None: all)."""
     keys = services or list(SERVICES)
     unknown = [k for k in keys if k not in SERVICES]
@@ -125,7 +131,8 @@ def alignment(services=None, kind="budget", years=None):
     return Report(tables, kind, years, pop_source, pop_year)
 
 
-def _table(key, zones, spend, population, households):
+def _table(key: str, zones: list[Place], spend: dict[tuple[str, str], Decimal], population: dict[str, Decimal],
+           households: dict[str, Decimal]) -> ServiceTable:
     label, backlog_label, sectors = SERVICES[key]
     code, backlog, source, year = _indicator(key)
     table = ServiceTable(key, label, backlog_label, sectors, code, source, year,
@@ -135,7 +142,7 @@ def _table(key, zones, spend, population, households):
         amount = sum((spend.get((zone.code, s), Decimal(0)) for s in sectors), Decimal("0.00"))
         need = backlog.get(zone.code)
         table.rows.append({
-            "zone": zone.code, "name": zone.name, "province": zone.province.code, "backlog": need,
+            "zone": zone.code, "name": zone.name, "province": zone.province.code if zone.province else "", "backlog": need,
             "population": population.get(zone.code), "spend": amount,
             "backlog_rate": _ratio(need or 0, base.get(zone.code), HUNDRED) if need is not None else None,
             "per_capita": _ratio(amount, population.get(zone.code)),
@@ -147,7 +154,7 @@ def _table(key, zones, spend, population, households):
     return table
 
 
-def _rank(table):
+def _rank(table: ServiceTable) -> None:
     for row in table.rows:
         row["backlog_share"] = _ratio(row["backlog"] or 0, table.total_backlog, HUNDRED)
         row["spend_share"] = _ratio(row["spend"], table.total_spend, HUNDRED)
@@ -159,7 +166,7 @@ def _rank(table):
             row["need_ratio"] = ((row["backlog"] / table.total_backlog) / (row["spend"] / table.total_spend)).quantize(CENT)
             row["no_spend"] = False
 
-    def order(row):
+    def order(row: ZoneRow) -> tuple[int, Decimal, str]:
         if row["no_spend"]:
             return (0, -row["backlog"], row["zone"])
         if row["need_ratio"] is None:
@@ -174,7 +181,7 @@ def _rank(table):
 
 # -- Output shapes -----------------------------------------------------------------------------
 
-def as_json(report):
+def as_json(report: Report) -> dict[str, Any]:
     """Stable JSON of `ddm report alignment --json`: money and ratios as strings (Decimal)."""
     return {
         "kind": report.kind, "years": report.years_label, "spend_includes": report.includes,
@@ -198,13 +205,13 @@ CSV_HEADER = ["service", "rank", "zone", "name", "province", "backlog", "backlog
               "spend_share_pct", "need_to_spend_ratio", "no_spend"]
 
 
-def csv_rows(report):
+def csv_rows(report: Report) -> Iterator[list[Any]]:
     for table in report.tables:
         for row in table.rows:
             yield [table.key] + [row[k] for k in ROW_KEYS]
 
 
-def notes(report):
+def notes(report: Report) -> list[str]:
     lines = [report.includes, f"Population: {report.population_source} ({report.population_year})."]
     for table in report.tables:
         lines.append(f"{table.label}: backlog = {table.backlog_label} ({table.indicator}; {table.source}, "
@@ -214,7 +221,7 @@ def notes(report):
     return lines
 
 
-def text_lines(report):
+def text_lines(report: Report) -> Iterator[str]:
     yield f"Needs versus investment -- {report.kind}, {report.years_label}"
     for table in report.tables:
         yield ""
@@ -229,7 +236,7 @@ def text_lines(report):
     yield from notes(report)
 
 
-def _num(value):
+def _num(value: Decimal | None) -> str:
     if value is None:
         return "-"
     return number(value, 0 if abs(value) >= 100 else 2)
@@ -238,14 +245,14 @@ def _num(value):
 # -- Chart data (drawn by ddm.charts) ---------------------------------------------------------
 
 
-def default_service(report):
+def default_service(report: Report) -> str:
     """The service the page opens on: the one with the most spend in its sector(s), so the first chart
     shows data (water when no service has any spend)."""
     funded = [t for t in report.tables if t.total_spend > 0]
     return max(funded, key=lambda t: t.total_spend).key if funded else "water"
 
 
-def chart(table):
+def chart(table: ServiceTable) -> str:
     """Backlog rate (x, % of people or households) against spend per capita (y, Rand), one dot per zone;
     the 10 zones ranked first are highlighted and labelled where their label fits."""
     points = [charts.Point(r["backlog_rate"], r["per_capita"], label=r["zone"] if r["rank"] <= 10 else "",

@@ -13,17 +13,20 @@ write=True); these functions check only that the decision is consistent.
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
-from ddm.alignment.duplicates import DEFAULT_THRESHOLD, Record, clusters_of, find_duplicates, score_pair
+from ddm.accounts.access import Visitor
+from ddm.alignment.duplicates import DEFAULT_THRESHOLD, Record, Scored, clusters_of, find_duplicates, score_pair
 from ddm.alignment.duplicates.score import money_label, years_label
 from ddm.alignment.models import Decision, DuplicateReview
-from ddm.investment.models import BudgetKind, Location, Project
-from ddm.places.models import Level
+from ddm.investment.models import BudgetKind, BudgetLine, Location, Project
+from ddm.places.models import Level, Place
 
 METHOD = (
     "Pairs of projects located in the zone are compared on normalised titles (abbreviations, word order, "
@@ -46,7 +49,7 @@ class DecisionError(ValueError):
 # Projects -> Records
 
 
-def zone_projects(zone):
+def zone_projects(zone: Place) -> list[Project]:
     """Counted-or-not, non-aggregate projects with a location in the zone, with what matching needs."""
     locations = Location.objects.select_related("municipality", "place").order_by("pk")
     return list(
@@ -57,7 +60,7 @@ def zone_projects(zone):
     )
 
 
-def fingerprint(project):
+def fingerprint(project: Project) -> str:
     """SHA-256 over what a reviewer judged: title, description, locations, budget lines."""
     locations = sorted(
         (loc.precision, _round(loc.latitude), _round(loc.longitude), loc.place.code if loc.place else "",
@@ -71,11 +74,11 @@ def fingerprint(project):
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def _round(value):
+def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 5)
 
 
-def matched_lines(project):
+def matched_lines(project: Project) -> list[BudgetLine]:
     """The lines compared between records: kind budget, else the kind the project reports most."""
     lines = list(project.budget_lines.all())
     if not lines:
@@ -85,12 +88,12 @@ def matched_lines(project):
     return [line for line in lines if line.kind == kind]
 
 
-def matched_amount(project):
+def matched_amount(project: Project) -> Decimal | None:
     lines = matched_lines(project)
     return sum((line.amount for line in lines), Decimal("0")) if lines else None
 
 
-def amount_by_year(project):
+def amount_by_year(project: Project) -> dict[str, dict[int, Decimal]]:
     """{kind: {start year: Decimal}}, multi-year lines spread evenly (only to compare two projects)."""
     result: dict[str, dict[int, Decimal]] = {}
     for line in project.budget_lines.all():
@@ -103,7 +106,7 @@ def amount_by_year(project):
     return result
 
 
-def to_record(project, zone_code=""):
+def to_record(project: Project, zone_code: str = "") -> Record:
     locations = list(project.locations.all())
     years: set[int] = set()
     for line in project.budget_lines.all():
@@ -114,8 +117,8 @@ def to_record(project, zone_code=""):
         description=project.description, sector=project.sector,
         points=tuple((loc.latitude, loc.longitude) for loc in locations
                      if loc.latitude is not None and loc.longitude is not None),
-        municipalities=frozenset(loc.municipality.code for loc in locations if loc.municipality_id),
-        wards=frozenset(loc.place.code for loc in locations if loc.place_id and loc.place.level == Level.WARD),
+        municipalities=frozenset(loc.municipality.code for loc in locations if loc.municipality is not None),
+        wards=frozenset(loc.place.code for loc in locations if loc.place is not None and loc.place.level == Level.WARD),
         years=frozenset(years), amount=matched_amount(project), zone=zone_code, amount_by_year=amount_by_year(project),
         extra={"project": project, "fingerprint": fingerprint(project)},
     )
@@ -127,21 +130,21 @@ def to_record(project, zone_code=""):
 
 @dataclass
 class Candidates:
-    zone: object
+    zone: Place
     threshold: int
-    pairs: list  # Scored, best first; .previous (a stale DuplicateReview) or None
-    clusters: list  # [[project ids]]
+    pairs: list[Scored]  # best first; .previous (a stale DuplicateReview) or None
+    clusters: list[list[int]]  # [[project ids]]
     project_count: int
     reviewed_hidden: int
-    cluster_of: dict = field(default_factory=dict)  # project id -> cluster number (1-based)
+    cluster_of: dict[int, int] = field(default_factory=dict)  # project id -> cluster number (1-based)
 
 
-def zone_candidates(zone, min_score=DEFAULT_THRESHOLD):
+def zone_candidates(zone: Place, min_score: int = DEFAULT_THRESHOLD) -> Candidates:
     records = [to_record(p, zone.code) for p in zone_projects(zone)]
     reviews = {(r.project_a_id, r.project_b_id): r for r in reviews_in_zone(zone)}
     hidden = set()
 
-    def unchanged_review(a, b):
+    def unchanged_review(a: Record, b: Record) -> bool:
         review = reviews.get((a.id, b.id))
         if review and review.fingerprint_a == a.extra["fingerprint"] and review.fingerprint_b == b.extra["fingerprint"]:
             hidden.add((a.id, b.id))
@@ -161,23 +164,23 @@ def zone_candidates(zone, min_score=DEFAULT_THRESHOLD):
     return Candidates(zone, min_score, pairs, clusters, len(records), len(hidden), cluster_of)
 
 
-def reviews_in_zone(zone):
+def reviews_in_zone(zone: Place) -> QuerySet[DuplicateReview]:
     """Decisions on pairs whose first project is located in the zone (pairs are stored a < b)."""
     return (DuplicateReview.objects.filter(project_a__locations__zone=zone).distinct()
             .select_related("project_a__organisation", "project_b__organisation", "standing", "reviewer"))
 
 
-def project_summary(record_or_project):
+def project_summary(record_or_project: Record | Project) -> dict[str, Any]:
     project = record_or_project.extra["project"] if isinstance(record_or_project, Record) else record_or_project
     return {"id": project.pk, "organisation": project.organisation.code, "reference": project.reference,
             "title": project.title}
 
 
-def candidates_json(candidates):
+def candidates_json(candidates: Candidates) -> dict[str, Any]:
     """The documented JSON shape of `ddm duplicates --json` and GET /api/zones/{code}/duplicates."""
     zone = candidates.zone
     return {
-        "zone": {"code": zone.code, "name": zone.name, "province": zone.province.code if zone.province_id else None},
+        "zone": {"code": zone.code, "name": zone.name, "province": zone.province.code if zone.province is not None else None},
         "threshold": candidates.threshold,
         "default_threshold": DEFAULT_THRESHOLD,
         "projects_compared": candidates.project_count,
@@ -194,7 +197,7 @@ def candidates_json(candidates):
     }
 
 
-def _previous(review):
+def _previous(review: DuplicateReview | None) -> dict[str, Any] | None:
     if review is None:
         return None
     return {"decision": review.decision, "decided": review.decided.isoformat(), "note": review.note}
@@ -204,7 +207,7 @@ CSV_HEADER = ["score", "cluster", "a_organisation", "a_reference", "a_title", "b
               "b_title", "reasons", "a_id", "b_id"]
 
 
-def candidates_rows(candidates):
+def candidates_rows(candidates: Candidates) -> Iterator[list[Any]]:
     for p in candidates.pairs:
         a, b = project_summary(p.a), project_summary(p.b)
         yield [p.score, candidates.cluster_of.get(p.a.id), a["organisation"], a["reference"], a["title"],
@@ -215,7 +218,7 @@ def candidates_rows(candidates):
 # Decisions
 
 
-def pair_in_zone(zone, first_id, second_id):
+def pair_in_zone(zone: Place, first_id: int | str, second_id: int | str) -> tuple[Project, Project, Scored]:
     """(project_a, project_b, Scored) for two project ids located in the zone, ordered a.id < b.id."""
     if first_id == second_id:
         raise DecisionError("a project cannot duplicate itself")
@@ -228,13 +231,13 @@ def pair_in_zone(zone, first_id, second_id):
     return a, b, score_pair(to_record(a, zone.code), to_record(b, zone.code))
 
 
-def zone_projects_by_id(zone, ids):
+def zone_projects_by_id(zone: Place, ids: list[int]) -> QuerySet[Project]:
     locations = Location.objects.select_related("municipality", "place").order_by("pk")
     return (Project.objects.filter(pk__in=ids, locations__zone=zone).distinct().select_related("organisation")
             .prefetch_related(Prefetch("locations", queryset=locations), "budget_lines"))
 
 
-def snapshot(project):
+def snapshot(project: Project) -> dict[str, Any]:
     record = to_record(project)
     return {
         "id": project.pk, "organisation": project.organisation.code, "reference": project.reference,
@@ -248,7 +251,8 @@ def snapshot(project):
 
 
 @transaction.atomic
-def record_decision(zone, first_id, second_id, decision, user=None, note="", standing_id=None):
+def record_decision(zone: Place, first_id: int | str, second_id: int | str, decision: str, user: Visitor = None,
+                    note: str = "", standing_id: int | str | None = None) -> DuplicateReview:
     """Record (or replace) the decision on a pair; returns the DuplicateReview."""
     if decision not in Decision.values:
         raise DecisionError(f"unknown decision {decision!r}: use duplicate, related or distinct")
@@ -273,13 +277,13 @@ def record_decision(zone, first_id, second_id, decision, user=None, note="", sta
     return review
 
 
-def _standing_and_other(a, b, standing_id):
+def _standing_and_other(a: Project, b: Project, standing_id: int | str | None) -> tuple[Project, Project]:
     if standing_id is None or int(standing_id) not in (a.pk, b.pk):
         raise DecisionError("a duplicate decision must say which of the two records stands")
     return (a, b) if int(standing_id) == a.pk else (b, a)
 
 
-def _mark_duplicate(other, standing):
+def _mark_duplicate(other: Project, standing: Project) -> None:
     if other.duplicate_of_id is not None and other.duplicate_of_id != standing.pk:
         raise DecisionError(
             f"project {other.pk} ({other.reference}) is already marked as a duplicate of project "
@@ -294,7 +298,7 @@ def _mark_duplicate(other, standing):
     other.save(update_fields=["duplicate_of"])
 
 
-def _release(review):
+def _release(review: DuplicateReview) -> None:
     """Undo a decision's effect on the register: the non-standing record counts again."""
     if review.decision == Decision.DUPLICATE and review.standing_id is not None:
         other_id = review.project_b_id if review.standing_id == review.project_a_id else review.project_a_id
@@ -305,14 +309,14 @@ def _release(review):
 
 
 @transaction.atomic
-def undo_decision(review, user=None):
+def undo_decision(review: DuplicateReview, user: Visitor = None) -> None:
     """Delete the decision (its history keeps it) and restore the register."""
     _release(review)
-    review._history_user = user if getattr(user, "is_authenticated", False) else None
+    review._history_user = user if getattr(user, "is_authenticated", False) else None  # type: ignore[attr-defined]
     review.delete()
 
 
-def find_review(zone, first_id, second_id):
+def find_review(zone: Place, first_id: int | str, second_id: int | str) -> DuplicateReview:
     ids = sorted((int(first_id), int(second_id)))
     review = (DuplicateReview.objects.filter(project_a_id=ids[0], project_b_id=ids[1], project_a__locations__zone=zone)
               .distinct().first())

@@ -21,13 +21,20 @@ Distances are great-circle (haversine, mean Earth radius 6,371 km), rounded to 0
 
 import re
 from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ddm.facilities.models import HEALTH_KINDS, Facility, Kind
 from ddm.investment.models import Location
 from ddm.places.gazetteer import normalise
+
+Row = Mapping[str, Any]  # a facility's or a project location's values() row
+# judge(distances, indices of the points within the radius, nearest first) -> (evidence, reason) or None
+Judge = Callable[[np.ndarray, list[int]], tuple[list[dict[str, Any]], str] | None]
 
 NEAR_SCHOOL_KM = 5.0
 SMALL_ENROLMENT = 150
@@ -55,7 +62,7 @@ RULES = [
 ]
 
 
-def distances_km(lat, lon, lats, lons):
+def distances_km(lat: float, lon: float, lats: ArrayLike, lons: ArrayLike) -> np.ndarray:
     """Great-circle distances (km) from one point to many (haversine)."""
     lat1, lon1 = np.radians(lat), np.radians(lon)
     lat2, lon2 = np.radians(np.asarray(lats, dtype=float)), np.radians(np.asarray(lons, dtype=float))
@@ -68,15 +75,15 @@ class Flag:
     kind: str
     municipality: str
     subject: str  # the project title, or the settlement name
-    project: dict | None
-    evidence: list
+    project: dict[str, Any] | None
+    evidence: list[dict[str, Any]]
     reason: str
 
     @property
-    def label(self):
+    def label(self) -> str:
         return LABELS[self.kind]
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "label": self.label, "municipality": self.municipality, "subject": self.subject,
                 "project": self.project, "evidence": self.evidence, "reason": self.reason}
 
@@ -84,15 +91,15 @@ class Flag:
 @dataclass
 class Report:
     zone: str
-    flags: list = field(default_factory=list)
-    point_projects: dict = field(default_factory=dict)  # sector -> count located at a point
-    other_projects: dict = field(default_factory=dict)  # sector -> count located less precisely
-    rules: list = field(default_factory=lambda: list(RULES))
+    flags: list[Flag] = field(default_factory=list)
+    point_projects: dict[str, int] = field(default_factory=dict)  # sector -> count located at a point
+    other_projects: dict[str, int] = field(default_factory=dict)  # sector -> count located less precisely
+    rules: list[str] = field(default_factory=lambda: list(RULES))
 
-    def of_kind(self, kind):
+    def of_kind(self, kind: str) -> list[Flag]:
         return [f for f in self.flags if f.kind == kind]
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         return {"zone": self.zone, "rules": self.rules, "point_projects": self.point_projects,
                 "projects_without_point": self.other_projects, "flags": [f.as_dict() for f in self.flags],
                 "sources": ["Department of Basic Education, EMIS school masterlist, 2024",
@@ -104,40 +111,41 @@ class Report:
 
 @dataclass
 class _Points:
-    rows: list
+    rows: list[Row]
     lats: np.ndarray
     lons: np.ndarray
 
 
-def _points(rows, lat="latitude", lon="longitude"):
+def _points(rows: list[Row], lat: str = "latitude", lon: str = "longitude") -> _Points:
     return _Points(rows, np.array([r[lat] for r in rows], dtype=float), np.array([r[lon] for r in rows], dtype=float))
 
 
-def _facilities(zone_code, kinds):
-    return _points(list(Facility.objects.in_zone(zone_code).filter(kind__in=kinds).values(
+def _facilities(zone_code: str, kinds: Sequence[str]) -> _Points:
+    rows: list[Row] = list(Facility.objects.in_zone(zone_code).filter(kind__in=kinds).values(
         "id", "name", "kind", "learners", "educators", "latitude", "longitude", "village", "suburb", "town",
-        "municipality__code").order_by("id")))
+        "municipality__code").order_by("id"))
+    return _points(rows)
 
 
-def _projects(zone_code):
+def _projects(zone_code: str) -> tuple[list[Row], dict[str, int]]:
     """(point locations of counted projects in the zone, {sector: count} of those without a point)."""
     rows = list(Location.objects.filter(zone__code=zone_code, project__duplicate_of__isnull=True,
                                         project__is_demo=False, project__is_aggregate=False)
                 .values("project_id", "project__reference", "project__title", "project__sector",
                         "project__organisation__name", "latitude", "longitude", "municipality__code")
                 .order_by("project_id", "id"))
-    points = [row for row in rows if row["latitude"] is not None and row["longitude"] is not None]
+    points: list[Row] = [row for row in rows if row["latitude"] is not None and row["longitude"] is not None]
     others = Counter(row["project__sector"] for row in rows if row["latitude"] is None or row["longitude"] is None)
     return points, dict(others)
 
 
-def _project(row):
+def _project(row: Row) -> dict[str, Any]:
     return {"id": row["project_id"], "reference": row["project__reference"], "title": row["project__title"],
             "sector": row["project__sector"], "organisation": row["project__organisation__name"],
             "lat": row["latitude"], "lon": row["longitude"]}
 
 
-def _school(row, distance=None):
+def _school(row: Row, distance: float | None = None) -> dict[str, Any]:
     ratio = round(row["learners"] / row["educators"], 1) if row["learners"] is not None and row["educators"] else None
     item = {"facility": row["id"], "name": row["name"], "kind": row["kind"], "learners": row["learners"],
             "educators": row["educators"], "learners_per_educator": ratio,
@@ -149,7 +157,8 @@ def _school(row, distance=None):
 
 # -- flags --------------------------------------------------------------------------------------
 
-def _projects_near(projects, sector, points, radius_km):
+def _projects_near(projects: list[Row], sector: str, points: _Points, radius_km: float
+                   ) -> Iterator[tuple[Row, np.ndarray, list[int]]]:
     """(row, distances to every point, indices of the points within radius_km, nearest first) of each project
     of the sector with at least one point within the radius."""
     if not points.rows:
@@ -158,12 +167,12 @@ def _projects_near(projects, sector, points, radius_km):
         if row["project__sector"] != sector:
             continue
         near = distances_km(row["latitude"], row["longitude"], points.lats, points.lons)
-        within = sorted(np.flatnonzero(near <= radius_km), key=near.__getitem__)
+        within = sorted((int(i) for i in np.flatnonzero(near <= radius_km)), key=near.__getitem__)
         if within:
             yield row, near, within
 
 
-def _flags_near(kind, projects, sector, points, radius_km, judge):
+def _flags_near(kind: str, projects: list[Row], sector: str, points: _Points, radius_km: float, judge: Judge) -> list[Flag]:
     """A flag of this kind for each project of the sector with points within radius_km that judge finds
     worth a look: judge(distances, indices within, nearest first) returns (evidence, reason) or None."""
     flags = []
@@ -176,8 +185,8 @@ def _flags_near(kind, projects, sector, points, radius_km, judge):
     return flags
 
 
-def school_flags(projects, schools):
-    def small_schools(near, within):
+def school_flags(projects: list[Row], schools: _Points) -> list[Flag]:
+    def small_schools(near: np.ndarray, within: list[int]) -> tuple[list[dict[str, Any]], str] | None:
         small = [i for i in within if schools.rows[i]["learners"] is not None
                  and schools.rows[i]["learners"] < SMALL_ENROLMENT]
         if not small:
@@ -192,8 +201,8 @@ def school_flags(projects, schools):
     return _flags_near("school_near_small_schools", projects, "education", schools, NEAR_SCHOOL_KM, small_schools)
 
 
-def clinic_flags(projects, clinics):
-    def facilities_beside(near, within):
+def clinic_flags(projects: list[Row], clinics: _Points) -> list[Flag]:
+    def facilities_beside(near: np.ndarray, within: list[int]) -> tuple[list[dict[str, Any]], str]:
         evidence = [{"facility": clinics.rows[i]["id"], "name": clinics.rows[i]["name"],
                      "kind": clinics.rows[i]["kind"], "distance_km": round(float(near[i]), 1)} for i in within]
         names = "; ".join(f"{e['name']} ({e['distance_km']:.1f} km)" for e in evidence)
@@ -204,7 +213,7 @@ def clinic_flags(projects, clinics):
     return _flags_near("clinic_beside_clinic", new_works, "health", clinics, BESIDE_CLINIC_KM, facilities_beside)
 
 
-def backlog_flags(projects, schools):
+def backlog_flags(projects: list[Row], schools: _Points) -> list[Flag]:
     education = [p for p in projects if p["project__sector"] == "education"]
     settlements: dict[tuple[str, str], tuple[str, list[int]]] = {}
     for index, row in enumerate(schools.rows):
@@ -234,7 +243,7 @@ def backlog_flags(projects, schools):
     return flags
 
 
-def zone_flags(zone_code):
+def zone_flags(zone_code: str) -> Report:
     """The Report of one zone (its facilities and its projects only: cost grows with the zone)."""
     projects, others = _projects(zone_code)
     schools = _facilities(zone_code, [Kind.SCHOOL])
@@ -249,6 +258,6 @@ def zone_flags(zone_code):
 CSV_HEADER = ["flag", "municipality", "subject", "project_reference", "project_title", "reason"]
 
 
-def csv_rows(report):
+def csv_rows(report: Report) -> list[list[Any]]:
     return [[f.label, f.municipality, f.subject, (f.project or {}).get("reference", ""),
              (f.project or {}).get("title", ""), f.reason] for f in report.flags]

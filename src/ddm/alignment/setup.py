@@ -6,6 +6,7 @@ has something to show: each is marked as demo in its reference (DEMO-ALIGN-...) 
 Nothing is added when the investment demo projects are absent.
 """
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.db import transaction
@@ -28,12 +29,12 @@ DEMO = [
 ]
 
 
-def load_reference(echo):
+def load_reference(echo: Callable[[str], None]) -> None:
     """Nothing to load: the matcher's data file is read from the package when needed."""
 
 
 @transaction.atomic
-def load_demo(echo):
+def load_demo(echo: Callable[[str], None]) -> None:
     made = 0
     for original_ref, org_code, reference, title, offset, amounts in DEMO:
         original = Project.objects.filter(reference=original_ref).prefetch_related("locations").first()

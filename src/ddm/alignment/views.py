@@ -6,7 +6,7 @@ localisation; every write goes through ddm.accounts.access.get_zone_for_user(wri
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -19,7 +19,7 @@ from ddm.alignment.models import Decision
 from ddm.investment.models import BudgetKind
 
 
-def _min_score(request):
+def _min_score(request: HttpRequest) -> int:
     try:
         value = int(request.GET.get("min_score", DEFAULT_THRESHOLD))
     except ValueError:
@@ -27,7 +27,7 @@ def _min_score(request):
     return max(0, min(100, value))
 
 
-def duplicates(request, code):
+def duplicates(request: HttpRequest, code: str) -> HttpResponse:
     zone = get_zone_for_user(request, code)
     candidates = review.zone_candidates(zone, _min_score(request))
     if request.GET.get("format") == "csv":
@@ -45,7 +45,7 @@ class DecisionForm(forms.Form):
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
 
 
-def compare(request, code, a, b):
+def compare(request: HttpRequest, code: str, a: int, b: int) -> HttpResponse:
     zone = get_zone_for_user(request, code, write=request.method == "POST")
     try:
         project_a, project_b, scored = review.pair_in_zone(zone, a, b)
@@ -72,7 +72,7 @@ def compare(request, code, a, b):
 
 
 @require_POST
-def undo(request, code, a, b):
+def undo(request: HttpRequest, code: str, a: int, b: int) -> HttpResponse:
     zone = get_zone_for_user(request, code, write=True)
     try:
         found = review.find_review(zone, a, b)
@@ -86,7 +86,7 @@ def undo(request, code, a, b):
 # ---------------------------------------------------------------------------------------------
 # Needs versus investment, department localisation.
 
-def needs_page(request):
+def needs_page(request: HttpRequest) -> HttpResponse:
     service = request.GET.get("service", "")
     kind = request.GET.get("kind", BudgetKind.BUDGET)
     if kind not in BudgetKind.values:
@@ -113,7 +113,7 @@ def needs_page(request):
     })
 
 
-def localisation_page(request):
+def localisation_page(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", BudgetKind.BUDGET)
     if kind not in BudgetKind.values:
         kind = BudgetKind.BUDGET
@@ -128,7 +128,7 @@ def localisation_page(request):
     })
 
 
-def settlements(request, code):
+def settlements(request: HttpRequest, code: str) -> HttpResponse:
     """Settlement-level flags of one zone: school and clinic projects beside existing facilities, backlogs."""
     zone = get_zone_for_user(request, code)
     report = settlement.zone_flags(zone.code)
