@@ -12,14 +12,17 @@ Rules (why: averages of percentages weight a village like a metro):
 """
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from ddm import caching
 from ddm.numbers import number
 from ddm.places.models import Level, Place
+from ddm.profiles.catalogue import Derived
 from ddm.profiles.models import ADDITIVE_UNITS, DataState, IndicatorDefinition, IndicatorValue, Kind, Unit
 
 QUANTUM = Decimal("0.0001")
@@ -30,7 +33,7 @@ class UnitMismatch(ValueError):
     """A derived indicator would combine counts of different units (e.g. persons and households)."""
 
 
-def describe_formula(spec, numerator, denominator):
+def describe_formula(spec: Derived, numerator: Sequence[str], denominator: Sequence[str]) -> str:
     top = " + ".join(numerator) if len(numerator) <= 4 else f"sum of {len(numerator)} categories ({numerator[0]}, …)"
     if not denominator:
         return top
@@ -39,7 +42,7 @@ def describe_formula(spec, numerator, denominator):
     return f"({top}) / ({bottom}){scale}"
 
 
-def check_units(definition, units):
+def check_units(definition: IndicatorDefinition, units: Mapping[str, str]) -> None:
     """Raise UnitMismatch unless the definition's components can be combined; units: {code: unit}."""
     parts = {"numerator": definition.numerator, "denominator": definition.denominator}
     found = {name: {units[code] for code in codes} for name, codes in parts.items()}
@@ -149,7 +152,8 @@ def _total(codes, by_code, known, place):
 
 
 @transaction.atomic
-def recompute(codes=None, published=None):
+def recompute(codes: Iterable[str] | None = None,
+              published: dict[tuple[int, int, int], Decimal] | None = None) -> int:
     """Re-aggregate the given indicator codes (None: all) and every derived indicator depending on them.
 
     published: optional {(indicator id, place id, year): value} of the source's own upper-level rows.
@@ -204,20 +208,20 @@ def _derived_note(parts, place, summed):
     return f"computed from {parts} indicators ({basis})"
 
 
-def delete_values(queryset):
+def delete_values(queryset: QuerySet[IndicatorValue]) -> int:
     """Delete indicator values in one statement. Nothing refers to an IndicatorValue, so Django's
     per-row collection (which the cache's delete signal forces) only costs time: tens of thousands
     of rows in `ddm setup`. Callers bump the data version afterwards (bump_version)."""
     return queryset._raw_delete(queryset.db)
 
 
-def bump_version():
+def bump_version() -> None:
     state, _ = DataState.objects.get_or_create(key="values")
     DataState.objects.filter(pk=state.pk).update(version=state.version + 1, updated=timezone.now())
     caching.bump_after_commit()  # values were written in bulk: no signal tells the cache
 
 
-def data_version():
+def data_version() -> str:
     """A token that changes whenever values change (number and time: a rolled-back bump is not reused)."""
     state = DataState.objects.filter(key="values").values_list("version", "updated").first()
     return f"{state[0]}-{state[1].timestamp():.6f}" if state else "0"

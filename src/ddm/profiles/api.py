@@ -25,6 +25,7 @@ carry source, basis (published | sum | computed) and text (categorical values).
 
 from typing import Any, Literal
 
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
@@ -65,14 +66,14 @@ class ValuesOut(Schema):
 
 
 @router.get("/zones/{code}/profile", response={200: dict[str, Any], 404: ErrorOut})
-def zone_profile(request, code: str):
+def zone_profile(request: HttpRequest, code: str) -> dict[str, Any]:
     """A zone's development profile (sections 1–7) with every figure's source and year."""
     zone = get_object_or_404(Place.objects.zones().without_geometry().select_related("province"), code=code.upper())
     return exports.profile_json(zone)
 
 
 @router.get("/municipalities/{code}/profile", response={200: dict[str, Any], 404: ErrorOut})
-def municipality_profile(request, code: str):
+def municipality_profile(request: HttpRequest, code: str) -> dict[str, Any]:
     """A local (or metropolitan) municipality's development profile."""
     place = get_object_or_404(Place.objects.municipalities().without_geometry().select_related("province", "parent"),
                               code=code.upper())
@@ -80,13 +81,14 @@ def municipality_profile(request, code: str):
 
 
 @router.get("/indicators", response={200: list[IndicatorOut]})
-def indicators(request):
+def indicators(request: HttpRequest) -> list[IndicatorDefinition]:
     """Every indicator definition (base table categories, derived and imported)."""
     return list(IndicatorDefinition.objects.order_by("category", "order", "code"))
 
 
 @router.get("/indicators/{code}/values", response={200: ValuesOut, 404: ErrorOut})
-def indicator_values(request, code: str, level: Level = "zone", year: int | None = None):
+def indicator_values(request: HttpRequest, code: str, level: Level = "zone", year: int | None = None
+                     ) -> tuple[int, dict[str, Any]]:
     """One indicator for every place of a level (zone, municipality, province, country); another level is
     refused (422)."""
     definition = get_object_or_404(IndicatorDefinition, code=code)
@@ -139,29 +141,29 @@ def _mappable(code):
     return get_object_or_404(choropleth.mappable_indicators(), code=code)
 
 
-def _zone_without_geometry(code):
+def _zone_without_geometry(code: str) -> Place:
     return get_object_or_404(Place.objects.zones().without_geometry(), code=code.upper())
 
 
 @router.get("/map/indicators", response={200: list[MapIndicatorOut]},
             summary="Indicators with figures for the 52 zones (for the national map)")
-def national_map_indicators(request):
+def national_map_indicators(request: HttpRequest) -> list[dict[str, Any]]:
     return choropleth.indicators_with_data()
 
 
 @router.get("/map/indicators/{indicator}", response={200: ChoroplethOut, 404: ErrorOut},
             summary="One indicator for the 52 zones, in legend classes")
-def national_choropleth(request, indicator: str):
+def national_choropleth(request: HttpRequest, indicator: str) -> dict[str, Any]:
     return choropleth.choropleth(_mappable(indicator))
 
 
 @router.get("/zones/{code}/map/indicators", response={200: list[MapIndicatorOut], 404: ErrorOut},
             summary="Indicators with figures for a zone's municipalities (for the zone map)")
-def zone_map_indicators(request, code: str):
+def zone_map_indicators(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     return choropleth.indicators_with_data(_zone_without_geometry(code))
 
 
 @router.get("/zones/{code}/map/indicators/{indicator}", response={200: ChoroplethOut, 404: ErrorOut},
             summary="One indicator for a zone's municipalities, in legend classes")
-def zone_choropleth(request, code: str, indicator: str):
+def zone_choropleth(request: HttpRequest, code: str, indicator: str) -> dict[str, Any]:
     return choropleth.choropleth(_mappable(indicator), _zone_without_geometry(code))

@@ -19,7 +19,7 @@ CENSUS2011 = ("Statistics South Africa (2011) South African Population Census 20
 MDB2020 = "Municipal Demarcation Board, 2020 demarcation boundaries (area computed from the boundary files)"
 
 
-def slug(label):
+def slug(label: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")
 
 
@@ -37,7 +37,7 @@ class Table:
     # Categories that are not parts of a whole (e.g. a 'total households' row, multiple-response tables).
     not_parts: tuple = ()
 
-    def code(self, *labels):
+    def code(self, *labels: str) -> str:
         return ".".join([self.key, *(slug(label) for label in labels)])
 
 
@@ -99,16 +99,16 @@ class Derived:
     extra: dict = field(default_factory=dict)
 
     @property
-    def kind(self):
+    def kind(self) -> str:
         return Kind.RATIO if self.denominator else Kind.SUM
 
 
-def t(key, *labels):
+def t(key: str, *labels: str) -> str:
     """Base code of one category of a table."""
     return TABLE_BY_KEY[key].code(*labels)
 
 
-def whole(key):
+def whole(key: str) -> str:
     """Marker for 'every category of the table' (resolved by the loader against the file)."""
     return f"{key}.*"
 

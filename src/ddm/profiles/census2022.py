@@ -14,6 +14,7 @@ by toilet type) get codes of their own.
 """
 
 import csv
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -161,7 +162,7 @@ def _number(row, column, filename):
                               f"column {column}: not a number: {text!r}") from None
 
 
-def tables():
+def tables() -> tuple[dict[tuple[str, str], dict[str, str]], dict[tuple[str, int], Decimal]]:
     """{(level, place code): {column: raw text}} merged over the three tables, and the national figures."""
     merged: dict[tuple[str, str], dict[str, str]] = {}
     for level in LEVEL_FILES:
@@ -173,13 +174,13 @@ def tables():
     return merged, national()
 
 
-def national():
+def national() -> dict[tuple[str, int], Decimal]:
     """{(column stem, year): Decimal} of Stats SA's national release (data/census2022/national.csv)."""
     with open(DATA / "national.csv", newline="", encoding="utf-8") as handle:
         return {(row["indicator"], int(row["year"])): Decimal(row["value"]) for row in csv.DictReader(handle)}
 
 
-def definitions(existing_codes):
+def definitions(existing_codes: Collection[str]) -> list[IndicatorDefinition]:
     """IndicatorDefinitions of the specs whose code is not defined elsewhere (unsaved)."""
     result = []
     for order, spec in enumerate(SPECS):
@@ -209,7 +210,7 @@ def _stem_value(row, stem, year, filename):
     return _number(row, column, filename)
 
 
-def place_values(spec, level, row, year):
+def place_values(spec: Spec, level: str, row: dict[str, str], year: int) -> tuple[Decimal | None, str, str] | None:
     """(value or None, text, note) of one spec for one place row and year."""
     name = f"{level} row"
     if spec.column:
@@ -231,7 +232,7 @@ def place_values(spec, level, row, year):
     return value, "", "computed from Stats SA's published counts for this place"
 
 
-def country_row(merged):
+def country_row(merged: dict[tuple[str, str], dict[str, str]]) -> tuple[dict[str, str], dict[str, str]]:
     """The national row: Stats SA's national figures where packaged, else sums of the 9 provinces' counts."""
     provinces = [row for (level, _code), row in merged.items() if level == "province"]
     row, notes = {}, {}

@@ -7,6 +7,12 @@ gives the lowest and highest figure it holds, so no label promises a value no pl
 Cost: the zone's municipalities' values of one indicator (or the 52 zones'), never every place's.
 """
 
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+
 from ddm.places.models import Level, Place
 from ddm.profiles import services
 from ddm.profiles.models import Category, IndicatorDefinition, IndicatorValue, Unit
@@ -19,13 +25,13 @@ TOPICS = {"education20": "education of adults 20+", "household_head": "household
           "water_source": "water source", "population_group": "population group"}
 
 
-def class_lower_bounds(values, count=CLASS_COUNT):
+def class_lower_bounds(values: Iterable[Decimal], count: int = CLASS_COUNT) -> list[Decimal]:
     """The lowest figure of each quantile class of values (sorted, distinct): [1, 3, 5, 7, 9] for 1..10."""
     ordered = sorted(values)
     return sorted({ordered[index * len(ordered) // count] for index in range(count)}) if ordered else []
 
 
-def class_of(value, lowers):
+def class_of(value: Decimal, lowers: Sequence[Decimal]) -> int:
     """Index of the class holding value: the last class whose lowest figure is at most value."""
     return max(index for index, lower in enumerate(lowers) if lower <= value)
 
@@ -43,7 +49,7 @@ def _range_label(lowest, highest, definition):
     return low if low == high else f"{low} to {high}"
 
 
-def mappable_indicators():
+def mappable_indicators() -> QuerySet[IndicatorDefinition]:
     """Numeric indicators (categorical ones cannot be coloured by quantity)."""
     return IndicatorDefinition.objects.exclude(unit=Unit.CATEGORY).order_by("category", "order", "code")
 
@@ -55,7 +61,7 @@ def _places(zone):
     return Place.objects.municipalities().without_geometry().filter(parent=zone).order_by("code")
 
 
-def indicators_with_data(zone=None):
+def indicators_with_data(zone: Place | None = None) -> list[dict[str, Any]]:
     """[{code, name, label, unit, unit_label, category}] of the numeric indicators with a figure for at least one
     of the mapped places (one query over those places' values): headline indicators first, then the breakdowns
     of the source tables (labelled with their table: "CS 2016, age: 00 - 04")."""
@@ -79,7 +85,7 @@ def _label(definition):
     return f"{table}: {text}"
 
 
-def choropleth(definition, zone=None):
+def choropleth(definition: IndicatorDefinition, zone: Place | None = None) -> dict[str, Any]:
     """The figures of one indicator for the mapped places, their classes, source and year.
 
     Places without a figure are listed with value and class_index None ("no data"), never as 0."""

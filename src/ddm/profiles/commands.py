@@ -42,7 +42,7 @@ def _summary(place):
     click.echo("\nSources: " + "; ".join(f"[{s['number']}] {s['source']}" for s in profile["sources"]))
 
 
-def register(cli, import_group, report_group):
+def register(cli: click.Group, import_group: click.Group, report_group: click.Group) -> None:
     """Attach this app's click commands to the ddm command groups."""
 
     @cli.command()

@@ -1,5 +1,8 @@
 """The comparison view: all 52 zones ranked on chosen indicators (table, choropleth, CSV)."""
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.db.models import Q
 
 from ddm import caching, charts
@@ -14,20 +17,20 @@ MAX_PICKED = 6
 WORST = 10
 
 
-def comparable_indicators():
+def comparable_indicators() -> list[IndicatorDefinition]:
     """Numeric indicators that stand alone: derived, imported, Census 2022 and Municipal Money ones (the base
     category counts of a table are parts of it, not indicators; categories such as audit outcomes do not rank)."""
     return list(IndicatorDefinition.objects.filter(~Q(kind=Kind.BASE) | Q(group=""))
                 .exclude(unit=Unit.CATEGORY).order_by("category", "order", "code"))
 
 
-def picked_indicators(codes):
+def picked_indicators(codes: Sequence[str]) -> list[IndicatorDefinition]:
     codes = [c for c in codes if c][:MAX_PICKED] or [DEFAULT]
     found = {d.code: d for d in IndicatorDefinition.objects.filter(code__in=codes)}
     return [found[c] for c in codes if c in found]
 
 
-def compare_table(picked):
+def compare_table(picked: Sequence[IndicatorDefinition]) -> dict[str, Any]:
     zones = list(Place.objects.zones().without_geometry().select_related("province"))
     columns = []
     for definition in picked:
@@ -67,7 +70,7 @@ def _zone_paths():
                             lambda: list(Place.objects.zones().values_list("code", "name", "svg_path")))
 
 
-def choropleth(table):
+def choropleth(table: dict[str, Any]) -> str:
     """Zones shaded in five equal-count classes of the first indicator (darker = worse, or higher)."""
     first = table["indicators"][0]
     cells = {row["zone"].code: row["cells"][0] for row in table["rows"]}
@@ -82,7 +85,7 @@ def choropleth(table):
     return charts.place_map(view_box, areas, title=f"{first['name']} by zone")
 
 
-def csv_rows(table):
+def csv_rows(table: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     header = ["position", "zone", "zone name", "province"]
     for indicator in table["indicators"]:
         label = f"{indicator['name']} ({indicator['unit']})"

@@ -1,13 +1,15 @@
 """Profile downloads: XLSX (every number with its source, year and note) and the PDF (ddm.profiles.pdf)."""
 
 from decimal import Decimal
+from typing import Any
 
+from ddm.places.models import Place
 from ddm.profiles import pdf, projects, sections
 from ddm.profiles.facilities_section import facilities_section, figures
 from ddm.profiles.models import ZoneNarrative
 
 
-def profile_sheets(place):
+def profile_sheets(place: Place) -> list[tuple[Any, ...]]:
     """Sheets for ddm.exports.xlsx_bytes: one row per indicator and place, with source, year and formula."""
     profile = sections.get_profile(place)
     header = ["section", "indicator code", "indicator", "unit", "place code", "place", "place level", "value",
@@ -41,7 +43,7 @@ FACILITY_HEADER = ["place code", "place", "place level", "figure code", "figure"
                    "note"]
 
 
-def facilities_sheet(place, profile=None):
+def facilities_sheet(place: Place, profile: dict[str, Any] | None = None) -> tuple[Any, ...]:
     """The facilities section (schools, learners, educators, health facilities by kind, clinics per 10,000
     people), one row per place and figure, each with its own source and year."""
     section = _facilities(place, profile or sections.get_profile(place))
@@ -58,7 +60,7 @@ def _cell_value(cell):
     return Decimal(cell["value"]) if cell["value"] is not None else "no data"
 
 
-def history_sheet(place, profile=None):
+def history_sheet(place: Place, profile: dict[str, Any] | None = None) -> tuple[Any, ...]:
     """Every vintage of every indicator for the place itself (the trend column), with its own source."""
     profile = profile or sections.get_profile(place)
     header = ["section", "indicator code", "indicator", "unit", "place code", "year", "value", "vintage", "source"]
@@ -88,7 +90,7 @@ def _finance_sheet(profile):
     return ("Municipal finance", header, rows, notes)
 
 
-def profile_csv(place):
+def profile_csv(place: Place) -> tuple[list[str], list[list[Any]]]:
     """(header, rows) of the profile as one CSV table: every figure shown, and every earlier vintage."""
     sheets = profile_sheets(place)
     profile_header, profile_rows = sheets[0][1], sheets[0][2]
@@ -125,12 +127,12 @@ def _projects_sheet(place):
     return ("Projects", ["kind", "sphere", "financial year", "amount (Rand)"], rows, notes)
 
 
-def profile_pdf(place):
+def profile_pdf(place: Place) -> bytes:
     profile = sections.get_profile(place)
     return pdf.render(place, profile, projects.project_section(place), _facilities(place, profile))
 
 
-def profile_json(place):
+def profile_json(place: Place) -> dict[str, Any]:
     """The profile as data (the API's and `ddm profile --json`'s shape; see ddm/profiles/api.py)."""
     data = sections.strip_svg(sections.get_profile(place))
     zone = place if place.level == "zone" else place.parent

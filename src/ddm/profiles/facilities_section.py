@@ -7,11 +7,12 @@ population in the indicator store for the same place (its source and year are sh
 """
 
 import re
+from typing import Any
 
 from ddm import caching
 from ddm.facilities.models import SOURCES
 from ddm.facilities.services import CLINICS_PER_10000_PLACES, Counts, counts_by_municipality, sources
-from ddm.places.models import Level
+from ddm.places.models import Level, Place
 from ddm.profiles.services import population_by_code
 
 NOTES = (
@@ -61,7 +62,7 @@ def _register_source(keys):
     return "; ".join(SOURCES[k][0] for k in keys), max(SOURCES[k][1] for k in keys)
 
 
-def figures(section, level):
+def figures(section: dict[str, Any], level: str) -> list[dict[str, Any]]:
     """Every figure of the section, one dict per place and figure, each with its own source and year:
     {place, place_name, level, code, name, unit, value (int, Decimal or None), year, source, note}.
     A zone's municipalities come first, then the zone total (a sum of its municipalities, labelled so)."""
@@ -88,7 +89,7 @@ def _place_figures(row, level, summed):
             for key, name, unit, value, source, year, note in listed]
 
 
-def facilities_section(place, municipalities=None):
+def facilities_section(place: Place, municipalities: list[tuple[str, str]] | None = None) -> dict[str, Any]:
     """{"rows": [...per municipality], "total": row or None, "sources", "notes"} for a zone or municipality,
     computed once per data version (ddm.caching). municipalities: the zone's [(code, name)] when the
     caller has them (the profile does), saving a query."""

@@ -66,7 +66,7 @@ MEASURES = [
 BY_SOURCE_KEY = {m.source_key: m for m in MEASURES}
 
 
-def definitions():
+def definitions() -> list[IndicatorDefinition]:
     result = [IndicatorDefinition(
         code=AUDIT_CODE, name="Audit outcome (Auditor-General)", unit=Unit.CATEGORY, universe="municipality",
         category=Category.GOVERNANCE, kind=Kind.BASE, source=SOURCE, year=2019, is_reference=True, order=10,
@@ -83,7 +83,7 @@ def definitions():
     return result
 
 
-def successors():
+def successors() -> dict[str, list[str]]:
     """{disestablished code: [successor codes]} from Municipal Money's demarcation links."""
     with open(DATA / "demarcation_changes_2016.csv", newline="", encoding="utf-8") as handle:
         return {row["old_code"]: row["successor_codes"].split(";") for row in csv.DictReader(handle)}
@@ -101,7 +101,7 @@ def _fail(filename, number, column, value):
     raise FinanceError(f"{filename}, row {number}, column {column}: unexpected value {value!r}")
 
 
-def audit_rows():
+def audit_rows() -> list[tuple[str, int, str, str]]:
     """[(code, year, outcome text, report url)]."""
     name = "munimoney_audit_opinions_2016-2019.csv"
     with open(DATA / name, newline="", encoding="utf-8") as handle:
@@ -109,7 +109,7 @@ def audit_rows():
                 for number, row in enumerate(csv.DictReader(handle), start=2) if row["result"].strip()]
 
 
-def measure_rows():
+def measure_rows() -> list[tuple[str, Measure, int, Decimal, str, str]]:
     """[(code, measure, year, Decimal value, rating, over/under)] (year-end values only)."""
     name = "munimoney_key_indicators_2015-2019.csv"
     rows = []
@@ -127,7 +127,7 @@ def measure_rows():
     return rows
 
 
-def targets(code, places, links):
+def targets(code: str, places: dict[str, list[int]], links: dict[str, list[str]]) -> list[tuple[int, str, str]]:
     """[(place id, vintage, note)] a source code's values belong to; raises FinanceError for an unknown code."""
     found = [(pk, VINTAGE, "") for pk in places.get(code, ())]
     if found:
@@ -141,6 +141,6 @@ def targets(code, places, links):
                        "disestablished one in demarcation_changes_2016.csv")
 
 
-def rating_note(rating, overunder):
+def rating_note(rating: str, overunder: str) -> str:
     parts = [f"Municipal Money rating: {rating}" if rating else "", f"{overunder}-spent" if overunder else ""]
     return "; ".join(p for p in parts if p)

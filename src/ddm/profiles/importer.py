@@ -21,9 +21,11 @@ All-or-nothing: any error and nothing is written. Then the affected indicators (
 from them) are re-aggregated.
 """
 
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -62,7 +64,7 @@ class ImportResult:
     issues: IssueLog = field(default_factory=IssueLog)
     dry_run: bool = False
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         errors, warnings = self.issues.as_dicts()
         return {"rows": self.rows, "written": self.written, "recomputed": self.recomputed, "defined": self.defined,
                 "indicators": self.indicators, "dry_run": self.dry_run, "ok": not self.issues.blocking,
@@ -104,7 +106,8 @@ def _choice(value, choices, aliases=None):
 UNIT_ALIASES = {"categorical": Unit.CATEGORY, "text": Unit.CATEGORY, "outcome": Unit.CATEGORY}
 
 
-def read_definitions(path, log, failed=None):
+def read_definitions(path: str | os.PathLike[str], log: IssueLog, failed: set[str] | None = None
+                     ) -> dict[str, IndicatorDefinition]:
     """New IndicatorDefinitions (unsaved) from a definitions file, with row errors in `log`.
 
     failed: a set that receives the codes of definition rows with errors.
@@ -259,7 +262,8 @@ def _check_value_row(number, record, known, places, log, seen, failed=frozenset(
         source=source if vintage else "", source_note=source[:300] or f"imported from {log.file}")
 
 
-def import_indicators(path, definitions_path=None, dry_run=False):
+def import_indicators(path: str | os.PathLike[str], definitions_path: str | os.PathLike[str] | None = None,
+                      dry_run: bool = False) -> ImportResult:
     """Validate the whole file; write nothing if any row has an error. Returns an ImportResult."""
     result = ImportResult(dry_run=dry_run)
     new_definitions: dict[str, IndicatorDefinition] = {}

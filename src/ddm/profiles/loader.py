@@ -9,6 +9,7 @@ A hash of the data files is kept so that running `ddm setup` again skips unchang
 
 import csv
 import hashlib
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -19,6 +20,11 @@ from ddm.places.models import Place
 from ddm.profiles import aggregate, catalogue, census2022, finance
 from ddm.profiles.models import DataState, IndicatorDefinition, IndicatorValue, Kind, Unit
 
+# (geo level, geo code, category labels, value) of a source table; without the level for municipality rows
+TableRow = tuple[str, str, tuple[str, ...], Decimal]
+MunicipalityRow = tuple[str, tuple[str, ...], Decimal]
+PlaceIds = dict[tuple[str, str], int]  # (level, code): place id
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LOADER_VERSION = "2"  # bump when the catalogue changes so that `ddm setup` reloads
 
@@ -27,7 +33,7 @@ class SourceError(ValueError):
     """A packaged file does not have the shape the catalogue expects."""
 
 
-def read_table(table):
+def read_table(table: catalogue.Table) -> Iterator[TableRow]:
     """Rows of a source table: (geo_level, geo_code, category labels, Decimal value)."""
     path = DATA_DIR / table.file
     with open(path, newline="", encoding="utf-8") as handle:
@@ -42,11 +48,11 @@ def read_table(table):
             yield row["geo_level"], row["geo_code"], tuple(row[c] for c in table.columns), value
 
 
-def municipality_rows(table):
+def municipality_rows(table: catalogue.Table) -> list[MunicipalityRow]:
     return [(code, labels, value) for level, code, labels, value in read_table(table) if level == "municipality"]
 
 
-def fingerprint():
+def fingerprint() -> str:
     digest = hashlib.sha256(LOADER_VERSION.encode())
     for table in catalogue.TABLES:
         digest.update((DATA_DIR / table.file).read_bytes())
@@ -56,7 +62,7 @@ def fingerprint():
     return digest.hexdigest()
 
 
-def base_definitions(rows_by_table):
+def base_definitions(rows_by_table: dict[str, list[MunicipalityRow]]) -> list[IndicatorDefinition]:
     """One definition per (table, category), in source order."""
     definitions = []
     for table in catalogue.TABLES:
@@ -81,7 +87,7 @@ def base_definitions(rows_by_table):
     return definitions
 
 
-def resolve(entries, base_codes, minus=()):
+def resolve(entries: Iterable[str], base_codes: Iterable[str], minus: Iterable[str] = ()) -> list[str]:
     """Expand 'prefix.*' entries into the matching base codes, less any in `minus`."""
     codes = []
     for entry in entries:
@@ -96,7 +102,7 @@ def resolve(entries, base_codes, minus=()):
     return [code for code in codes if code not in set(minus)]
 
 
-def derived_definitions(base_codes):
+def derived_definitions(base_codes: Iterable[str]) -> list[IndicatorDefinition]:
     definitions, known = [], list(base_codes)
     for order, spec in enumerate(catalogue.DERIVED):
         numerator = resolve(spec.numerator, base_codes, spec.extra.get("minus", ()))
@@ -114,7 +120,7 @@ def derived_definitions(base_codes):
     return definitions
 
 
-def upsert_definitions(definitions):
+def upsert_definitions(definitions: list[IndicatorDefinition]) -> dict[str, IndicatorDefinition]:
     """Create or update definitions by code; returns {code: saved definition}."""
     existing = {d.code: d for d in IndicatorDefinition.objects.filter(code__in=[d.code for d in definitions])}
     fields = [f.name for f in IndicatorDefinition._meta.concrete_fields if f.name not in ("id", "code")]
@@ -131,7 +137,8 @@ def upsert_definitions(definitions):
     return {d.code: d for d in IndicatorDefinition.objects.filter(code__in=[d.code for d in definitions])}
 
 
-def base_values(rows_by_table, definitions, places):
+def base_values(rows_by_table: dict[str, list[MunicipalityRow]], definitions: dict[str, IndicatorDefinition],
+                places: dict[str, int]) -> list[IndicatorValue]:
     values = []
     for table in catalogue.TABLES:
         for code, labels, value in rows_by_table[table.key]:
@@ -143,7 +150,7 @@ def base_values(rows_by_table, definitions, places):
     return values
 
 
-def area_values(definition):
+def area_values(definition: IndicatorDefinition) -> list[IndicatorValue]:
     values = []
     for place in Place.objects.current().exclude(level="ward").exclude(area_km2=None).only("id", "area_km2"):
         values.append(IndicatorValue(indicator=definition, place_id=place.pk, year=definition.year,
@@ -151,14 +158,14 @@ def area_values(definition):
     return values
 
 
-def packaged_vintages():
+def packaged_vintages() -> Q:
     """Q of the values `ddm setup` owns (and replaces): imported vintages are never touched."""
     labels = ["", *census2022.VINTAGES.values(), finance.VINTAGE]
     return Q(vintage__in=labels) | Q(vintage__startswith=finance.PREDECESSOR)
 
 
 @transaction.atomic
-def load(echo=lambda message: None, force=False):
+def load(echo: Callable[[str], None] = lambda message: None, force: bool = False) -> int:
     """Load or refresh the packaged indicators; returns the number of values stored."""
     state, _ = DataState.objects.get_or_create(key="reference")
     stamp = fingerprint()
@@ -189,7 +196,7 @@ def load(echo=lambda message: None, force=False):
 UPPER_LEVELS = {"district": "zone", "province": "province", "country": "country"}
 
 
-def published_values(definitions, place_ids):
+def published_values(definitions: dict[str, IndicatorDefinition], place_ids: PlaceIds) -> list[IndicatorValue]:
     """Stats SA's own district, province and country rows: shown as published, never replaced by sums."""
     values = []
     for table in catalogue.TABLES:
@@ -205,7 +212,7 @@ def published_values(definitions, place_ids):
     return values
 
 
-def census_values(definitions, place_ids):
+def census_values(definitions: dict[str, IndicatorDefinition], place_ids: PlaceIds) -> list[IndicatorValue]:
     """Census 2022 and its Census 2011 columns for every place, each level from its own published row."""
     merged, _national = census2022.tables()
     country, country_notes = census2022.country_row(merged)
@@ -232,7 +239,7 @@ def census_values(definitions, place_ids):
     return values
 
 
-def finance_values(definitions, place_ids):
+def finance_values(definitions: dict[str, IndicatorDefinition], place_ids: PlaceIds) -> list[IndicatorValue]:
     """Audit outcomes and Municipal Money indicators of municipalities, district municipalities and metros."""
     places: dict[str, list[int]] = {}
     for (level, code), pk in place_ids.items():

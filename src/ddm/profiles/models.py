@@ -79,11 +79,11 @@ class IndicatorDefinition(models.Model):
         return f"{self.code}: {self.name}"
 
     @property
-    def is_additive(self):
+    def is_additive(self) -> bool:
         return self.unit in ADDITIVE_UNITS and self.kind != Kind.RATIO
 
     @property
-    def citation(self):
+    def citation(self) -> str:
         return f"{self.source} ({self.year})"
 
 
@@ -144,5 +144,5 @@ class ZoneNarrative(models.Model):
         return f"Narrative of {self.zone_id}"
 
     @property
-    def is_empty(self):
+    def is_empty(self) -> bool:
         return not any((self.summary, self.challenges, self.potentials, self.catalytic_projects))

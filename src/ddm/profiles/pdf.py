@@ -5,11 +5,13 @@ import json
 import tempfile
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import typst
 from django.utils import timezone
 
 from ddm.numbers import number
+from ddm.places.models import Place
 from ddm.profiles.facilities_section import DECIMALS
 from ddm.profiles.models import ZoneNarrative
 
@@ -86,7 +88,8 @@ def _facilities(section):
             "sources": "; ".join(f"{s['citation']} ({s['vintage']}; {s['licence']})" for s in section["sources"])}
 
 
-def document_data(place, profile, project_section, facilities=None):
+def document_data(place: Place, profile: dict[str, Any], project_section: dict[str, Any],
+                  facilities: dict[str, Any] | None = None) -> dict[str, Any]:
     """The JSON the template reads (plain strings; all formatting done here)."""
     rows = {r["code"]: r for s in profile["sections"] for r in s["rows"]}
     key_figures = [{"name": rows[c]["name"], "value": rows[c]["values"][0]["display"],
@@ -108,7 +111,8 @@ def document_data(place, profile, project_section, facilities=None):
         "district (IGR Impact Zone)" if place.level == "zone" else "local municipality")
     zone = place if place.level == "zone" else place.parent
     return {
-        "place": {"name": place.display_name, "code": place.code, "kind": kind, "province": place.province.name},
+        "place": {"name": place.display_name, "code": place.code, "kind": kind,
+                  "province": place.province.name if place.province else ""},
         "generated": timezone.localdate().isoformat(),
         "columns": [c["name"] for c in profile["columns"]],
         "key_figures": key_figures,
@@ -125,7 +129,8 @@ def document_data(place, profile, project_section, facilities=None):
     }
 
 
-def render(place, profile, project_section, facilities=None):
+def render(place: Place, profile: dict[str, Any], project_section: dict[str, Any],
+           facilities: dict[str, Any] | None = None) -> bytes:
     """PDF bytes of the profile (facilities: the profile's facilities section, ddm.profiles.facilities_section)."""
     with tempfile.TemporaryDirectory(prefix="ddm-profile-") as folder:
         root = Path(folder)

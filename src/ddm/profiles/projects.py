@@ -6,6 +6,7 @@ version, like the rest of the profile: any change to the register bumps it.
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q, Sum
 
@@ -14,7 +15,7 @@ from ddm.investment import quantum as q
 from ddm.investment.models import Location, Project
 from ddm.numbers import rand_exact, rand_short
 from ddm.places import svgmap
-from ddm.places.models import Level
+from ddm.places.models import Level, Place
 
 TOP = 10
 
@@ -59,7 +60,7 @@ def _points(place):
     return [(*svgmap.project(lon, lat), title) for lon, lat, title in located if lon is not None and lat is not None]
 
 
-def project_section(place):
+def project_section(place: Place) -> dict[str, Any]:
     """Totals by sphere and year (per kind; government and private apart), top projects, located points;
     computed once per data version (which any register change bumps) and shared (ddm.caching)."""
     return caching.remember("profiles:projects", lambda: _project_section(place), place.level, place.code)

@@ -7,6 +7,7 @@ version is bumped whenever values change), so a page costs one query for the ver
 
 import copy
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -19,7 +20,7 @@ from ddm.places import CURRENT_DEMARCATION, svgmap
 from ddm.places.models import Level, Place
 from ddm.profiles.aggregate import data_version
 from ddm.profiles.models import Category, IndicatorDefinition, IndicatorValue, Unit
-from ddm.profiles.services import LEVEL_NOUNS, SUPPORT_RULE, financial_health, rank_values
+from ddm.profiles.services import LEVEL_NOUNS, SUPPORT_RULE, Rank, financial_health, rank_values
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ BREAKDOWNS = (("census2022.age", "Broad age groups"),
 PREDECESSOR = "predecessor "
 
 
-def format_value(value, definition):
+def format_value(value: Decimal | None, definition: IndicatorDefinition) -> str:
     """Display text of a value: thousands grouped (ddm.numbers), the definition's decimals, % for percent."""
     if value is None:
         return "no data"
@@ -109,11 +110,14 @@ def format_value(value, definition):
     return f"{text}%" if definition.unit == Unit.PERCENT else text
 
 
-def unit_label(definition):
-    return {Unit.PERCENT: "%", Unit.DENSITY: "per km²", Unit.KM2: "km²"}.get(definition.unit, definition.unit)
+UNIT_LABELS: dict[str, str] = {Unit.PERCENT: "%", Unit.DENSITY: "per km²", Unit.KM2: "km²"}
 
 
-def columns_for(place):
+def unit_label(definition: IndicatorDefinition) -> str:
+    return UNIT_LABELS.get(definition.unit, definition.unit)
+
+
+def columns_for(place: Place) -> list[Place]:
     """The places shown side by side: the place, its parts or parent, its province, South Africa."""
     country = Place.objects.current().get(level=Level.COUNTRY)
     if place.level == Level.ZONE:
@@ -138,7 +142,7 @@ def _newer(found, candidate):
     return found is None or (candidate[0], candidate[1] or date.min) > (found[0], found[1] or date.min)
 
 
-def rank_table(level, codes, version):
+def rank_table(level: str, codes: Sequence[str], version: str) -> dict[str, dict[str, Rank]]:
     """{code: {place code: Rank}} over every place of the level (each place's newest value); cached per data version."""
     digest = hashlib.sha256("\n".join(sorted(codes)).encode()).hexdigest()[:16]  # the same in every process
     return caching.remember("profiles:ranks", lambda: _rank_table(level, codes), level, version, digest)
@@ -333,7 +337,7 @@ def _map(place):
                        for i, a in enumerate(areas)]}
 
 
-def build_profile(place, version=None):
+def build_profile(place: Place, version: str | None = None) -> dict[str, Any]:
     """The profile dict (JSON-ready except the SVG strings, which sit under 'svg' keys)."""
     version = data_version() if version is None else version
     columns = columns_for(place)
@@ -369,7 +373,7 @@ def build_profile(place, version=None):
     }
 
 
-def municipal_governance(place):
+def municipal_governance(place: Place) -> dict[str, Any]:
     """Audit outcomes by year and the newest capital-budget variance of each municipality of a zone (or the
     municipality itself), with a flag where both point to financial-management support first (one query)."""
     members = [place] if place.level == Level.MUNICIPALITY or place.is_metro else list(
@@ -414,14 +418,14 @@ def _sources(sections):
             for number, (source, years) in enumerate(sorted(seen.items()), start=1)]
 
 
-def get_profile(place):
+def get_profile(place: Place) -> dict[str, Any]:
     """The cached profile of a place (rebuilt when indicator values change)."""
     version = data_version()
     return caching.remember("profiles:profile", lambda: build_profile(place, version), place.level, place.code,
                             version)
 
 
-def strip_svg(profile):
+def strip_svg(profile: dict[str, Any]) -> dict[str, Any]:
     """The profile without SVG strings: the JSON/API shape."""
     data = copy.deepcopy(profile)
     for section in data["sections"]:

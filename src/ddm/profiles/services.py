@@ -32,6 +32,7 @@ Stable interface (alignment, capacity and oneplan rely on it; keep it):
     rank_values(values, direction) -> {place_code: Rank}  (1 = highest value; ties share a rank)
 """
 
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -54,7 +55,7 @@ BACKLOG_INDICATORS = {
     "households": "households_cs2016",
 }
 
-LEVEL_NOUNS = {Level.ZONE: ("zone", "zones"), Level.MUNICIPALITY: ("municipality", "municipalities"),
+LEVEL_NOUNS: dict[str, tuple[str, str]] = {Level.ZONE: ("zone", "zones"), Level.MUNICIPALITY: ("municipality", "municipalities"),
                Level.PROVINCE: ("province", "provinces")}
 
 
@@ -69,7 +70,7 @@ class Value:
 CURRENT = ~Q(vintage__startswith="predecessor ")  # values of a municipality's own (not its predecessors')
 
 
-def _newest(rows):
+def _newest(rows: Iterable[tuple[Any, ...]]) -> dict[Any, tuple[Any, ...]]:
     """{place key: row} keeping each place's newest (year, release) of rows (key, year, released, ...)."""
     found: dict[Any, tuple] = {}
     for row in rows:
@@ -79,12 +80,13 @@ def _newest(rows):
     return found
 
 
-def latest_year(code):
+def latest_year(code: str) -> int | None:
     return (IndicatorValue.objects.filter(CURRENT, indicator__code=code).order_by("-year")
             .values_list("year", flat=True).first())
 
 
-def indicator_values(code, level="zone", year=None, codes=None):
+def indicator_values(code: str, level: str = "zone", year: int | None = None,
+                     codes: Collection[str] | None = None) -> dict[str, Decimal]:
     year = year or latest_year(code)
     if year is None:
         return {}
@@ -97,7 +99,7 @@ def indicator_values(code, level="zone", year=None, codes=None):
     return {place: row[3] for place, row in _newest(rows.values_list("place__code", "year", "released", "value")).items()}
 
 
-def vintage_of(definition, year=None):
+def vintage_of(definition: IndicatorDefinition, year: int | None = None) -> tuple[str, int]:
     """(source, year) of the figures indicator_values() gives for the definition (its newest year by default)."""
     year = year or latest_year(definition.code) or definition.year
     source = (IndicatorValue.objects.filter(CURRENT, indicator=definition, year=year).exclude(source="")
@@ -105,7 +107,7 @@ def vintage_of(definition, year=None):
     return source or definition.source, year
 
 
-def population_by_code(year=None):
+def population_by_code(year: int | None = None) -> dict[str, tuple[int, str]]:
     """{place code: (people, source)} for every zone and municipality with a population figure.
 
     Used by the investment pages for per-capita figures; one query. Each place's newest figure
@@ -124,7 +126,7 @@ def population_by_code(year=None):
             for code, (_c, year, _r, value, source, default) in _newest(rows).items()}
 
 
-def _resolve_place(place):
+def _resolve_place(place: Place | str) -> Place | None:
     if isinstance(place, Place):
         return place
     for level in (Level.ZONE, Level.MUNICIPALITY, Level.PROVINCE, Level.COUNTRY):
@@ -134,11 +136,11 @@ def _resolve_place(place):
     return None
 
 
-def place_value(place, code, year=None):
-    place = _resolve_place(place)
-    if place is None:
+def place_value(place: Place | str, code: str, year: int | None = None) -> Value | None:
+    found_place = _resolve_place(place)
+    if found_place is None:
         return None
-    values = IndicatorValue.objects.filter(CURRENT, place=place, indicator__code=code).select_related("indicator")
+    values = IndicatorValue.objects.filter(CURRENT, place=found_place, indicator__code=code).select_related("indicator")
     if year is not None:
         values = values.filter(year=year)
     found = values.order_by("-year", F("released").desc(nulls_last=True)).first()
@@ -155,24 +157,24 @@ class Rank:
     direction: str
     from_worst: int | None  # 1 = worst place, when the direction says what is worse
 
-    def text(self, noun="zones"):
+    def text(self, noun: str = "zones") -> str:
         """E.g. "7th highest of 52 zones", "joint 3rd lowest of 213 municipalities"."""
         from_top = self.position <= (self.of + 1) / 2
         number = self.position if from_top else self.of - self.position + 1
         joint = "joint " if self.tied else ""
         return f"{joint}{ordinal(number)} {'highest' if from_top else 'lowest'} of {self.of} {noun}"
 
-    def as_dict(self, noun="zones"):
+    def as_dict(self, noun: str = "zones") -> dict[str, Any]:
         return {"position": self.position, "of": self.of, "tied": self.tied, "from_worst": self.from_worst,
                 "direction": self.direction, "text": self.text(noun)}
 
 
-def ordinal(number):
+def ordinal(number: int) -> str:
     suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     return f"{number}{suffix}"
 
 
-def rank_values(values, direction=Direction.NEUTRAL):
+def rank_values(values: Mapping[str, Decimal], direction: str = Direction.NEUTRAL) -> dict[str, Rank]:
     """Competition ranking ("1224") by value, highest first; from_worst counts from the worse end.
 
     A place ranked lowest among tied values from the worse end shares that position too.
@@ -198,7 +200,7 @@ def rank_values(values, direction=Direction.NEUTRAL):
     return result
 
 
-def definitions(codes):
+def definitions(codes: Iterable[str]) -> dict[str, IndicatorDefinition]:
     return {d.code: d for d in IndicatorDefinition.objects.filter(code__in=codes)}
 
 
@@ -219,11 +221,11 @@ class FinancialHealth:
     capital_year: int | None
 
     @property
-    def needs_support(self):
+    def needs_support(self) -> bool:
         return needs_financial_support(self.audit_outcome, self.capital_variance)
 
     @property
-    def evidence(self):
+    def evidence(self) -> str:
         parts = []
         if self.audit_outcome:
             parts.append(f"audit {self.audit_outcome} ({financial_year(self.audit_year)})")
@@ -231,25 +233,26 @@ class FinancialHealth:
             parts.append(f"capital budget {self.capital_variance:+.1f}% ({financial_year(self.capital_year)})")
         return "; ".join(parts) or "no Municipal Money data"
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         return {"audit_outcome": self.audit_outcome or None, "audit_year": self.audit_year,
                 "capital_budget_variance": None if self.capital_variance is None else str(self.capital_variance),
                 "capital_year": self.capital_year, "needs_financial_support": self.needs_support,
                 "evidence": self.evidence, "source": FINANCE_SOURCE}
 
 
-def financial_year(year):
+def financial_year(year: int | None) -> str:
     """Municipal financial year by its end: 2019 -> "2018/19"."""
     return f"{year - 1}/{str(year)[2:]}" if year else "no year"
 
 
-def needs_financial_support(outcome, capital_variance):
+def needs_financial_support(outcome: str, capital_variance: Decimal | None) -> bool:
     """Adverse audit outcome and poor capital spending: financial-management support comes first."""
     return bool(outcome in SUPPORT_OUTCOMES and capital_variance is not None
                 and capital_variance < POOR_CAPITAL_SPENDING)
 
 
-def financial_health(places, audit_history=None):
+def financial_health(places: Iterable[Place], audit_history: dict[int, dict[int, str]] | None = None
+                     ) -> dict[int, FinancialHealth]:
     """{place id: FinancialHealth} of the places (one query); places without data get empty figures.
 
     audit_history: a dict that receives {place id: {year: audit outcome}} from the same query.
