@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -54,9 +54,7 @@ class AttachmentForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        file_field = self.fields["file"]
-        assert isinstance(file_field, forms.FileField)  # the model's FileField: narrows the type
-        file_field.allow_empty_file = True  # check_document refuses it, naming the file
+        cast(forms.FileField, self.fields["file"]).allow_empty_file = True  # check_document refuses it, naming the file
 
     def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]

@@ -1,6 +1,6 @@
 """Forms of the One Plan pages; the services in workflow/funding/monitoring/signoff do the rules."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Q, QuerySet
@@ -45,9 +45,7 @@ class DocumentForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        file_field = self.fields["file"]
-        assert isinstance(file_field, forms.FileField)  # the model's FileField: narrows the type
-        file_field.allow_empty_file = True  # the model's validator refuses it, naming the file
+        cast(forms.FileField, self.fields["file"]).allow_empty_file = True  # the model's validator refuses it, naming it
 
 
 def _choose_from(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> None:
