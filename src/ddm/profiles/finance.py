@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import NoReturn
 
 from ddm.profiles.models import Category, Direction, IndicatorDefinition, Kind, Unit
 
@@ -89,7 +90,7 @@ def successors() -> dict[str, list[str]]:
         return {row["old_code"]: row["successor_codes"].split(";") for row in csv.DictReader(handle)}
 
 
-def _year(text, filename, number):
+def _year(text: str | None, filename: str, number: int) -> int | None:
     text = (text or "").strip()
     year = text[:4]
     if not year.isdigit() or (len(text) > 4 and not text.endswith("q4")):
@@ -97,16 +98,20 @@ def _year(text, filename, number):
     return int(year)
 
 
-def _fail(filename, number, column, value):
+def _fail(filename: str, number: int, column: str, value: object) -> NoReturn:
     raise FinanceError(f"{filename}, row {number}, column {column}: unexpected value {value!r}")
 
 
 def audit_rows() -> list[tuple[str, int, str, str]]:
-    """[(code, year, outcome text, report url)]."""
+    """[(code, year, outcome text, report url)] (year-end outcomes only, as measure_rows)."""
     name = "munimoney_audit_opinions_2016-2019.csv"
+    rows = []
     with open(DATA / name, newline="", encoding="utf-8") as handle:
-        return [(row["demarcation_code"], _year(row["date"], name, number), row["result"].strip(), row["report_url"])
-                for number, row in enumerate(csv.DictReader(handle), start=2) if row["result"].strip()]
+        for number, row in enumerate(csv.DictReader(handle), start=2):
+            year = _year(row["date"], name, number)
+            if year is not None and row["result"].strip():
+                rows.append((row["demarcation_code"], year, row["result"].strip(), row["report_url"]))
+    return rows
 
 
 def measure_rows() -> list[tuple[str, Measure, int, Decimal, str, str]]:
