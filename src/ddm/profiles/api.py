@@ -137,7 +137,7 @@ class ChoroplethOut(Schema):
     places: list[MapPlaceOut]
 
 
-def _mappable(code):
+def _mappable(code: str) -> IndicatorDefinition:
     return get_object_or_404(choropleth.mappable_indicators(), code=code)
 
 

@@ -19,7 +19,7 @@ from ddm.profiles import exports, sections
 from ddm.profiles.importer import import_indicators
 
 
-def _place(code, municipality):
+def _place(code: str, municipality: bool) -> Place:
     zones, munis = Place.objects.zones(), Place.objects.municipalities()
     order = (munis, zones) if municipality else (zones, munis)
     for queryset in order:
@@ -29,9 +29,9 @@ def _place(code, municipality):
     fail(f"no zone or municipality with code {code!r} (MDB 2020 codes, e.g. DC15, ETH, EC157)")
 
 
-def _summary(place):
+def _summary(place: Place) -> None:
     profile = sections.get_profile(place)
-    click.echo(f"{place.display_name} ({place.code}), {place.province.name}")
+    click.echo(f"{place.display_name} ({place.code}), {place.province.name if place.province else ''}")
     for section in profile["sections"]:
         if not section["rows"]:
             continue
@@ -52,7 +52,7 @@ def register(cli: click.Group, import_group: click.Group, report_group: click.Gr
     @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path),
                   help="Write every number with its source here.")
     @click.option("--json", "as_json", is_flag=True, help="Print the profile as JSON (the API's shape).")
-    def profile(code, municipality, pdf_path, xlsx_path, as_json):
+    def profile(code: str, municipality: bool, pdf_path: Path | None, xlsx_path: Path | None, as_json: bool) -> None:
         """Development profile of a zone (DC15, ETH) or municipality (EC157)."""
         place = _place(code, municipality)
         if pdf_path:
@@ -73,7 +73,7 @@ def register(cli: click.Group, import_group: click.Group, report_group: click.Gr
                        "[, direction, decimals, description].")
     @click.option("--dry-run", is_flag=True, help="Check the file; write nothing.")
     @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-    def indicators(file, definitions, dry_run, as_json):
+    def indicators(file: Path, definitions: Path | None, dry_run: bool, as_json: bool) -> None:
         """Import indicator values: place code, indicator, year, value [, source, level]. All or nothing."""
         result = import_indicators(file, definitions, dry_run=dry_run)
         if as_json:

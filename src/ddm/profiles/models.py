@@ -75,7 +75,7 @@ class IndicatorDefinition(models.Model):
     class Meta:
         ordering = ["category", "order", "code"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.code}: {self.name}"
 
     @property
@@ -114,7 +114,7 @@ class IndicatorValue(models.Model):
         ]
         indexes = [models.Index(fields=["place", "indicator"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.indicator_id} {self.place_id} {self.year} = {self.text or self.value}"
 
 
@@ -140,7 +140,7 @@ class ZoneNarrative(models.Model):
 
     history = HistoricalRecords()
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Narrative of {self.zone_id}"
 
     @property

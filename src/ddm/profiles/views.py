@@ -1,7 +1,9 @@
 """Profile pages: thin views over ddm.profiles.sections (cached dicts) and the access helpers."""
 
+from typing import Any
+
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
@@ -16,14 +18,14 @@ from ddm.profiles.forms import NarrativeForm
 from ddm.profiles.models import ZoneNarrative
 
 
-def index(request):
+def index(request: HttpRequest) -> HttpResponse:
     zones = Place.objects.zones().without_geometry().select_related("province").order_by("province__code", "code")
     return render(request, "profiles/index.html", {
         "zones": zones, "indicators": compare.comparable_indicators(),
     })
 
 
-def _profile_page(request, place, zone):
+def _profile_page(request: HttpRequest, place: Place, zone: Place) -> HttpResponse:
     can_edit = can_coordinate_place(request.user, zone)
     # The body is the same for every visitor but for the edit link: one shared body per place and data
     # version for readers, one for those who may edit (the link is all that differs; see the template).
@@ -33,7 +35,7 @@ def _profile_page(request, place, zone):
     return render(request, "profiles/profile.html", {"place": place, "body": body})
 
 
-def _profile_context(place, zone, can_edit):
+def _profile_context(place: Place, zone: Place, can_edit: bool) -> dict[str, Any]:
     profile = sections.get_profile(place)
     narrative = ZoneNarrative.objects.filter(zone=zone).select_related("updated_by").first()
     section6 = projects.project_section(place)
@@ -47,43 +49,43 @@ def _profile_context(place, zone, can_edit):
     }
 
 
-def zone_profile(request, code):
+def zone_profile(request: HttpRequest, code: str) -> HttpResponse:
     # Geometry is deferred: it is only read when the cached profile is rebuilt (the map's view box).
     zone = get_object_or_404(Place.objects.zones().without_geometry().select_related("province"), code=code.upper())
     return _profile_page(request, zone, zone)
 
 
-def municipality_profile(request, code):
+def municipality_profile(request: HttpRequest, code: str) -> HttpResponse:
     place = get_object_or_404(Place.objects.municipalities().without_geometry().select_related("province", "parent"),
                               code=code.upper())
     return _profile_page(request, place, place.parent)
 
 
-def _place(level, code):
+def _place(level: str, code: str) -> Place:
     queryset = Place.objects.zones() if level == "zone" else Place.objects.municipalities()
     return get_object_or_404(queryset.select_related("province", "parent"), code=code.upper())
 
 
-def profile_pdf(request, level, code):
+def profile_pdf(request: HttpRequest, level: str, code: str) -> HttpResponse:
     place = _place(level, code)
     response = HttpResponse(exports.profile_pdf(place), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="profile-{place.code}.pdf"'
     return response
 
 
-def profile_csv(request, level, code):
+def profile_csv(request: HttpRequest, level: str, code: str) -> HttpResponse:
     place = _place(level, code)
     header, rows = exports.profile_csv(place)
     return csv_response(f"profile-{place.code}.csv", header, rows)
 
 
-def profile_xlsx(request, level, code):
+def profile_xlsx(request: HttpRequest, level: str, code: str) -> HttpResponse:
     place = _place(level, code)
     return xlsx_response(f"profile-{place.code}.xlsx", exports.profile_sheets(place))
 
 
 @require_http_methods(["GET", "POST"])
-def narrative_edit(request, code):
+def narrative_edit(request: HttpRequest, code: str) -> HttpResponse:
     zone = get_zone_for_user(request, code, write=True)
     narrative = ZoneNarrative.objects.filter(zone=zone).first() or ZoneNarrative(zone=zone)
     form = NarrativeForm(request.POST or None, instance=narrative)
@@ -96,14 +98,14 @@ def narrative_edit(request, code):
     return render(request, "profiles/narrative_form.html", {"zone": zone, "form": form})
 
 
-def narrative_history(request, code):
+def narrative_history(request: HttpRequest, code: str) -> HttpResponse:
     zone = get_object_or_404(Place.objects.zones().without_geometry(), code=code.upper())
     narrative = ZoneNarrative.objects.filter(zone=zone).first()
     records = narrative.history.select_related("history_user").order_by("-history_date") if narrative else []
     return render(request, "profiles/narrative_history.html", {"zone": zone, "records": records})
 
 
-def compare_view(request):
+def compare_view(request: HttpRequest) -> HttpResponse:
     picked = compare.picked_indicators(request.GET.getlist("indicator"))
     table = compare.compare_table(picked)
     if request.GET.get("format") == "csv":
