@@ -14,6 +14,7 @@ Rules (why: averages of percentages weight a village like a metro):
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -27,6 +28,9 @@ from ddm.profiles.models import ADDITIVE_UNITS, DataState, IndicatorDefinition, 
 
 QUANTUM = Decimal("0.0001")
 UPPER_LEVELS = (Level.ZONE, Level.PROVINCE, Level.COUNTRY)
+
+# (indicator id or code, place id, year) of a value
+ValueKey = tuple[Any, int, int]
 
 
 class UnitMismatch(ValueError):
@@ -60,7 +64,7 @@ def check_units(definition: IndicatorDefinition, units: Mapping[str, str]) -> No
             raise UnitMismatch(f"{definition.code}: divides {top} by {bottom}")
 
 
-def _hierarchy():
+def _hierarchy() -> tuple[dict[int, list[int]], defaultdict[int, int]]:
     """{municipality id: [zone id, province id, country id]} and member counts of each upper place."""
     rows = Place.objects.current().filter(level__in=[Level.MUNICIPALITY, Level.COUNTRY]).values_list(
         "id", "level", "parent_id", "province_id")
@@ -73,7 +77,7 @@ def _hierarchy():
     return parents, members
 
 
-def _dependants(definitions, codes):
+def _dependants(definitions: Iterable[IndicatorDefinition], codes: Iterable[str]) -> list[IndicatorDefinition]:
     """Derived definitions depending, directly or through others, on any of `codes`."""
     changed, result = set(codes), []
     for definition in definitions:
@@ -83,7 +87,8 @@ def _dependants(definitions, codes):
     return result
 
 
-def _sum_up(additive, parents, members, published):
+def _sum_up(additive: list[IndicatorDefinition], parents: dict[int, list[int]], members: Mapping[int, int],
+            published: dict[ValueKey, Decimal]) -> list[IndicatorValue]:
     """New aggregated values of the additive definitions, from their municipality values.
 
     published: {(indicator id, place id, year): the source's own figure}, noted where it differs.
@@ -93,8 +98,8 @@ def _sum_up(additive, parents, members, published):
     # for every level, and a published figure for a place is never replaced by a sum.
     kept = set(IndicatorValue.objects.filter(indicator_id__in=ids, is_aggregated=False, vintage="")
                .exclude(place__level=Level.MUNICIPALITY).values_list("indicator_id", "place_id", "year"))
-    sums: defaultdict[tuple, Decimal] = defaultdict(Decimal)
-    counts: defaultdict[tuple, int] = defaultdict(int)
+    sums: defaultdict[tuple[int, int, int], Decimal] = defaultdict(Decimal)
+    counts: defaultdict[tuple[int, int, int], int] = defaultdict(int)
     rows = IndicatorValue.objects.filter(indicator_id__in=ids, place__level=Level.MUNICIPALITY, vintage="",
                                          value__isnull=False).values_list("indicator_id", "place_id", "year", "value")
     for indicator, place, year, value in rows.iterator(chunk_size=5000):
@@ -110,7 +115,7 @@ def _sum_up(additive, parents, members, published):
     ]
 
 
-def _sum_note(count, own, total):
+def _sum_note(count: int, own: Decimal | None, total: Decimal) -> str:
     if count == 1:
         return "the metro's own figure (a metro is its own zone)"
     note = f"sum of {count} municipalities (no published figure for this place)"
@@ -120,7 +125,8 @@ def _sum_note(count, own, total):
     return note
 
 
-def _derive(derived, by_code, known):
+def _derive(derived: list[IndicatorDefinition], by_code: dict[str, IndicatorDefinition], known: dict[ValueKey, Decimal]
+            ) -> list[tuple[IndicatorDefinition, int, Decimal, int]]:
     """Values of the derived definitions at every place where all their components exist.
 
     known: {(code, place id, year): value}, extended with each result so later definitions can use it.
@@ -141,7 +147,8 @@ def _derive(derived, by_code, known):
     return results
 
 
-def _total(codes, by_code, known, place):
+def _total(codes: Iterable[str], by_code: dict[str, IndicatorDefinition], known: dict[ValueKey, Decimal],
+           place: int) -> Decimal | None:
     total = Decimal(0)
     for code in codes:
         value = known.get((code, place, by_code[code].year))
@@ -179,16 +186,18 @@ def recompute(codes: Iterable[str] | None = None,
     return written
 
 
-def _write_derived(derived, by_code):
+def _write_derived(derived: list[IndicatorDefinition], by_code: dict[str, IndicatorDefinition]) -> int:
     if not derived:
         return 0
     needed = {code for d in derived for code in d.numerator + d.denominator} - {d.code for d in derived}
     levels = dict(Place.objects.current().exclude(level=Level.WARD).values_list("id", "level"))
-    known, summed = {}, set()
+    known: dict[ValueKey, Decimal] = {}
+    summed: set[int] = set()
     rows = IndicatorValue.objects.filter(indicator__code__in=needed, place_id__in=levels, vintage="",
                                          value__isnull=False).values_list("indicator__code", "place_id", "year", "value",
                                                                           "is_aggregated")
     for code, place, year, value, aggregated in rows.iterator(chunk_size=5000):
+        assert value is not None  # value__isnull=False above: narrows the type
         known[(code, place, year)] = value
         if aggregated:
             summed.add(place)
@@ -203,7 +212,7 @@ def _write_derived(derived, by_code):
     return len(values)
 
 
-def _derived_note(parts, place, summed):
+def _derived_note(parts: int, place: int, summed: set[int]) -> str:
     basis = "sums of municipalities" if place in summed else "published counts for this place"
     return f"computed from {parts} indicators ({basis})"
 

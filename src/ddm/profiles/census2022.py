@@ -141,7 +141,7 @@ SPECS = [
 SPEC_BY_CODE = {spec.code: spec for spec in SPECS}
 
 
-def _read(kind, level):
+def _read(kind: str, level: str) -> tuple[dict[str, dict[str, str]], str]:
     suffix, key = LEVEL_FILES[level]
     path = DATA / f"{FILES[kind]}-{suffix}.csv"
     with open(path, newline="", encoding="utf-8") as handle:
@@ -151,7 +151,7 @@ def _read(kind, level):
     return {row[key]: row for row in rows}, path.name
 
 
-def _number(row, column, filename):
+def _number(row: dict[str, str], column: str, filename: str) -> Decimal | None:
     text = (row.get(column) or "").strip()
     if text == "":
         return None
@@ -197,7 +197,7 @@ def definitions(existing_codes: Collection[str]) -> list[IndicatorDefinition]:
     return result
 
 
-def _formula(spec):
+def _formula(spec: Spec) -> str:
     if spec.share:
         return f"({' + '.join(spec.share[0])}) / ({' + '.join(spec.share[1])}) × 100, for each place from its own counts"
     if spec.ratio:
@@ -205,7 +205,7 @@ def _formula(spec):
     return ""
 
 
-def _stem_value(row, stem, year, filename):
+def _stem_value(row: dict[str, str], stem: str, year: int, filename: str) -> Decimal | None:
     column = stem if stem in ("area_km2",) else f"{stem}_{year}"
     return _number(row, column, filename)
 
@@ -225,10 +225,11 @@ def place_values(spec: Spec, level: str, row: dict[str, str], year: int) -> tupl
     top_stems, bottom_stems = spec.share or ((spec.ratio[0],), (spec.ratio[1],))
     top = [_stem_value(row, stem, year, name) for stem in top_stems]
     bottom = [_stem_value(row, stem, year, name) for stem in bottom_stems]
-    if None in top or None in bottom or not sum(bottom):
+    tops, bottoms = [v for v in top if v is not None], [v for v in bottom if v is not None]
+    if len(tops) < len(top) or len(bottoms) < len(bottom) or not sum(bottoms):
         return None
     scale = HUNDRED if spec.share else Decimal(1)
-    value = (sum(top) / sum(bottom) * scale).quantize(Decimal("0.0001"))
+    value = (sum(tops, Decimal(0)) / sum(bottoms, Decimal(0)) * scale).quantize(Decimal("0.0001"))
     return value, "", "computed from Stats SA's published counts for this place"
 
 
@@ -240,9 +241,9 @@ def country_row(merged: dict[tuple[str, str], dict[str, str]]) -> tuple[dict[str
     for stem in stems:
         for year in (2011, 2022):
             column = f"{stem}_{year}"
-            values = [_number(p, column, "province row") for p in provinces]
-            if len(values) == 9 and None not in values:
-                row[column] = str(sum(values))
+            values = [v for v in (_number(p, column, "province row") for p in provinces) if v is not None]
+            if len(provinces) == 9 and len(values) == 9:
+                row[column] = str(sum(values, Decimal(0)))
                 notes[column] = "sum of the 9 provinces' published figures (no national figure in the packaged tables)"
     for (stem, year), value in national().items():
         row[f"{stem}_{year}"] = str(value)

@@ -36,7 +36,7 @@ def class_of(value: Decimal, lowers: Sequence[Decimal]) -> int:
     return max(index for index, lower in enumerate(lowers) if lower <= value)
 
 
-def _classes(values, definition):
+def _classes(values: dict[str, Decimal], definition: IndicatorDefinition) -> tuple[list[Decimal], list[dict[str, Any]]]:
     lowers = class_lower_bounds(values.values())
     members = [[v for v in values.values() if class_of(v, lowers) == index] for index in range(len(lowers))]
     return lowers, [{"index": index, "lowest": str(min(group)), "highest": str(max(group)), "count": len(group),
@@ -44,7 +44,7 @@ def _classes(values, definition):
                     for index, group in enumerate(members)]
 
 
-def _range_label(lowest, highest, definition):
+def _range_label(lowest: Decimal, highest: Decimal, definition: IndicatorDefinition) -> str:
     low, high = format_value(lowest, definition), format_value(highest, definition)
     return low if low == high else f"{low} to {high}"
 
@@ -54,7 +54,7 @@ def mappable_indicators() -> QuerySet[IndicatorDefinition]:
     return IndicatorDefinition.objects.exclude(unit=Unit.CATEGORY).order_by("category", "order", "code")
 
 
-def _places(zone):
+def _places(zone: Place | None) -> QuerySet[Place]:
     """The places a map colours: the municipalities of a zone (a metro: itself), or the 52 zones."""
     if zone is None:
         return Place.objects.zones().without_geometry().order_by("code")
@@ -73,7 +73,7 @@ def indicators_with_data(zone: Place | None = None) -> list[dict[str, Any]]:
              "category": CATEGORY_LABELS.get(d.category, d.category)} for d in chosen]
 
 
-def _label(definition):
+def _label(definition: IndicatorDefinition) -> str:
     """The name as a select lists it: with its unit (unless a count of persons or households: the name says
     so), and a breakdown's table before it."""
     counted = definition.unit in (Unit.PERSONS, Unit.HOUSEHOLDS)

@@ -52,20 +52,20 @@ def compare_table(picked: Sequence[IndicatorDefinition]) -> dict[str, Any]:
     return {"indicators": [_describe(d, *vintage_of(d)) for d, _v, _r in columns], "rows": rows}
 
 
-def _order_key(cell):
+def _order_key(cell: dict[str, Any]) -> tuple[int, int]:
     rank = cell["rank"]
     if rank is None:
         return (1, 0)
     return (0, rank.from_worst if rank.from_worst is not None else rank.position)
 
 
-def _describe(definition, source, year):
+def _describe(definition: IndicatorDefinition, source: str, year: int) -> dict[str, Any]:
     return {"code": definition.code, "name": definition.name, "unit": unit_label(definition),
             "source": source, "year": year, "direction": definition.get_direction_display(),
             "ordered_worst_first": definition.direction != Direction.NEUTRAL, "formula": definition.formula}
 
 
-def _zone_paths():
+def _zone_paths() -> list[tuple[str, str, str]]:
     return caching.remember("profiles:zone-paths",
                             lambda: list(Place.objects.zones().values_list("code", "name", "svg_path")))
 

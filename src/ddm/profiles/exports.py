@@ -35,7 +35,7 @@ def profile_sheets(place: Place) -> list[tuple[Any, ...]]:
     return sheets
 
 
-def _facilities(place, profile):
+def _facilities(place: Place, profile: dict[str, Any]) -> dict[str, Any]:
     return facilities_section(place, [(m["code"], m["name"]) for m in profile["place"]["municipalities"]])
 
 
@@ -54,7 +54,7 @@ def facilities_sheet(place: Place, profile: dict[str, Any] | None = None) -> tup
     return ("Facilities", FACILITY_HEADER, rows, notes)
 
 
-def _cell_value(cell):
+def _cell_value(cell: dict[str, Any]) -> Decimal | str:
     if cell.get("text"):
         return cell["text"]
     return Decimal(cell["value"]) if cell["value"] is not None else "no data"
@@ -78,7 +78,7 @@ def history_sheet(place: Place, profile: dict[str, Any] | None = None) -> tuple[
     return ("History", header, rows, notes)
 
 
-def _finance_sheet(profile):
+def _finance_sheet(profile: dict[str, Any]) -> tuple[Any, ...]:
     governance = next(s for s in profile["sections"] if s["key"] == "governance")
     table = governance.get("municipalities") or {"years": [], "rows": []}
     header = ["municipality code", "municipality", *[f"audit outcome {y - 1}/{str(y)[2:]}" for y in table["years"]],
@@ -106,14 +106,14 @@ def profile_csv(place: Place) -> tuple[list[str], list[list[Any]]]:
     return header, rows
 
 
-def _breakdown_sheet(profile):
+def _breakdown_sheet(profile: dict[str, Any]) -> tuple[Any, ...]:
     demography = next(s for s in profile["sections"] if s["key"] == "demography")
     rows = [[chart["title"], r["label"], Decimal(r["value"]), Decimal(r["share"]), chart["source"], chart["year"]]
             for chart in demography.get("charts", []) for r in chart["rows"]]
     return ("Breakdowns", ["table", "category", "persons", "share of the table's total", "source", "year"], rows)
 
 
-def _projects_sheet(place):
+def _projects_sheet(place: Place) -> tuple[Any, ...]:
     section = projects.project_section(place)
     rows = []
     for block in section["by_kind"]:

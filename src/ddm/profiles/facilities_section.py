@@ -7,6 +7,7 @@ population in the indicator store for the same place (its source and year are sh
 """
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from ddm import caching
@@ -44,7 +45,7 @@ DECIMALS = {"learners_per_educator": 1, "clinics_per_10000": CLINICS_PER_10000_P
 SOURCE_YEAR = re.compile(r"\((\d{4})\)$")  # population_by_code's source ends with its figure's year
 
 
-def _row(counts, name, population):
+def _row(counts: Counts, name: str, population: tuple[int, str] | None) -> dict[str, Any]:
     people, population_source = population or (None, "")
     year = SOURCE_YEAR.search(population_source)
     return {"code": counts.code, "name": name, "schools": counts.schools, "learners": counts.learners,
@@ -57,7 +58,7 @@ def _row(counts, name, population):
             "clinics_per_10000": counts.clinics_per_10000(people) if people else None}
 
 
-def _register_source(keys):
+def _register_source(keys: Sequence[str]) -> tuple[str, int]:
     """(citation, vintage) of one or more register sources ("A; B", the newest vintage)."""
     return "; ".join(SOURCES[k][0] for k in keys), max(SOURCES[k][1] for k in keys)
 
@@ -73,7 +74,7 @@ def figures(section: dict[str, Any], level: str) -> list[dict[str, Any]]:
     return [figure for row, row_level, summed in places for figure in _place_figures(row, row_level, summed)]
 
 
-def _place_figures(row, level, summed):
+def _place_figures(row: dict[str, Any], level: str, summed: str) -> list[dict[str, Any]]:
     clinics_source, clinics_year = _register_source(("doh_chc", "doh_cdc"))
     listed = [(key, name, unit, row[key], *_register_source(keys), note + summed)
               for key, name, unit, keys, note in FIGURES]
@@ -96,7 +97,7 @@ def facilities_section(place: Place, municipalities: list[tuple[str, str]] | Non
     return caching.remember("profile-facilities-by-kind", lambda: _section(place, municipalities), place.level, place.code)
 
 
-def _section(place, municipalities):
+def _section(place: Place, municipalities: list[tuple[str, str]] | None) -> dict[str, Any]:
     if place.level != Level.ZONE:
         municipalities = [(place.code, place.display_name)]
     elif municipalities is None:

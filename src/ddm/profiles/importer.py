@@ -22,6 +22,7 @@ from them) are re-aggregated.
 """
 
 import os
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -34,6 +35,10 @@ from ddm.places.models import Level, Place
 from ddm.profiles import aggregate
 from ddm.profiles.models import Category, Direction, IndicatorDefinition, IndicatorValue, Kind, Unit
 from ddm.tabular import IssueLog, TableError, detect_header, open_table
+from ddm.tabular.header import Column
+
+# {field: (the cell's value, its column or None)} of one row
+RowRecord = dict[str, tuple[Any, Column | None]]
 
 VALUE_FIELDS = {
     "place": ["place", "place code", "code", "geo code", "geo_code", "municipality code", "zone code", "mdb code"],
@@ -71,14 +76,15 @@ class ImportResult:
                 "errors": errors, "warnings": warnings}
 
 
-def _cell(values, column):
+def _cell(values: Sequence[Any], column: Column | None) -> Any:
     if column is None or column.index >= len(values):
         return None
     value = values[column.index]
     return value.strip() if isinstance(value, str) else value
 
 
-def _read(path, fields, required, log):
+def _read(path: str | os.PathLike[str], fields: dict[str, list[str]], required: Sequence[str],
+          log: IssueLog) -> list[tuple[int, RowRecord]]:
     """[(row number, {field: (value, column)})] of every non-empty row."""
     filename = str(path).rsplit("/", 1)[-1]
     log.file = filename
@@ -97,7 +103,7 @@ def _read(path, fields, required, log):
     return result
 
 
-def _choice(value, choices, aliases=None):
+def _choice(value: object, choices: Collection[str], aliases: Mapping[str, str] | None = None) -> str | None:
     text = str(value or "").strip().lower()
     text = (aliases or {}).get(text, text)
     return text if text in choices else None
@@ -116,9 +122,9 @@ def read_definitions(path: str | os.PathLike[str], log: IssueLog, failed: set[st
     definitions = {}
     required = ("code", "name", "unit", "category", "source", "year")
     for number, record in _read(path, DEFINITION_FIELDS, required, log):
-        def where(name, number=number, record=record):
-            return {"row": number, "column": record[name][1].label if record[name][1] else name,
-                    "value": record[name][0]}
+        def where(name: str, number: int = number, record: RowRecord = record) -> dict[str, Any]:
+            value, column = record[name]
+            return {"row": number, "column": column.label if column else name, "value": value}
 
         code = str(record["code"][0] or "").strip()
         problems = []
@@ -143,7 +149,8 @@ def read_definitions(path: str | os.PathLike[str], log: IssueLog, failed: set[st
             log.error(message, **where(name))
         if problems and code:
             failed.add(code)
-        if not problems:
+        # unit, category, year and direction are required above: "not problems" means each is set (and narrows them)
+        if not problems and unit and category and year and direction:
             definitions[code] = IndicatorDefinition(
                 code=code, name=str(record["name"][0]), unit=unit, universe=str(record["universe"][0] or unit),
                 category=category, kind=Kind.IMPORTED, source=str(record["source"][0]), year=year,
@@ -153,14 +160,14 @@ def read_definitions(path: str | os.PathLike[str], log: IssueLog, failed: set[st
     return definitions
 
 
-def _decimals(value, unit):
+def _decimals(value: object, unit: str) -> int:
     number = _number(value)
     if number is None or not 0 <= number <= 4 or number != int(number):
         return 1 if unit == Unit.PERCENT else 0
     return int(number)
 
 
-def _date(value):
+def _date(value: object) -> date | None:
     if isinstance(value, date):
         return value
     try:
@@ -169,7 +176,7 @@ def _date(value):
         return None
 
 
-def _year(value):
+def _year(value: object) -> int | None:
     try:
         year = int(Decimal(str(value).strip()))
     except (InvalidOperation, ValueError, TypeError):
@@ -177,7 +184,7 @@ def _year(value):
     return year if 1900 <= year <= 2100 and Decimal(str(value).strip()) == year else None
 
 
-def _number(value):
+def _number(value: object) -> Decimal | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
@@ -198,12 +205,14 @@ def _places() -> dict[str, dict[str, Place]]:
     return lookup
 
 
-def _check_value_row(number, record, known, places, log, seen, failed=frozenset()):
+def _check_value_row(number: int, record: RowRecord, known: dict[str, IndicatorDefinition],
+                     places: dict[str, dict[str, Place]], log: IssueLog, seen: dict[tuple[str, int, int, str], int],
+                     failed: Collection[str] = frozenset()) -> IndicatorValue | None:
     """A new IndicatorValue, or None after logging every problem of the row.
 
     failed: codes whose definition row failed; their values are not reported as unknown indicators.
     """
-    def error(name, message):
+    def error(name: str, message: str) -> None:
         column = record[name][1]
         log.error(message, row=number, column=column.label if column else name, value=record[name][0])
 
@@ -246,7 +255,7 @@ def _check_value_row(number, record, known, places, log, seen, failed=frozenset(
     released = _date(record["released"][0]) if record["released"][0] not in (None, "") else None
     if record["released"][0] not in (None, "") and released is None:
         error("released", "not a date (YYYY-MM-DD)"); ok = False  # noqa: E702
-    if not ok or place is None:  # (a missing place is logged above: this narrows the type)
+    if not ok or place is None or definition is None or year is None:  # each logged above: this narrows the types
         return None
     if definition.is_reference and not vintage:
         vintage = f"imported from {log.file}"[:120]  # never mixed with the packaged values
@@ -304,7 +313,7 @@ def import_indicators(path: str | os.PathLike[str], definitions_path: str | os.P
 
 
 @transaction.atomic
-def _write(result, new_definitions, values):
+def _write(result: ImportResult, new_definitions: dict[str, IndicatorDefinition], values: list[IndicatorValue]) -> None:
     for definition in new_definitions.values():
         definition.save()
     for value in values:

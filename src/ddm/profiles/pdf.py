@@ -20,7 +20,7 @@ KEY_FIGURES = ("population", "households", "pct_households_piped_water_scheme", 
                "pct_persons_no_electricity", "unemployment_rate", "density", "audit_outcome")
 
 
-def _short(source):
+def _short(source: str) -> str:
     for marker, short in (("Census 2022", "Census 2022"), ("Census 2011 on the 2020", "Census 2011"),
                           ("Community Survey 2016", "CS 2016"), ("Census 2011", "Census 2011"),
                           ("Municipal Money", "Municipal Money"), ("Demarcation", "MDB 2020")):
@@ -29,7 +29,7 @@ def _short(source):
     return source[:40]
 
 
-def _rows(section):
+def _rows(section: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"name": r["name"], "unit": r["unit_label"], "footnote": r["footnote"], "year": str(r["year"]),
              "values": [c["display"] for c in r["values"]], "rank": r["rank"]["text"] if r["rank"] else "—",
              "trend": " · ".join(f"{h['year']}: {h['display']}" for h in r["history"]) if len(r["history"]) > 1 else "",
@@ -38,7 +38,7 @@ def _rows(section):
             for r in section["rows"]]
 
 
-def _governance(section):
+def _governance(section: dict[str, Any]) -> dict[str, Any] | None:
     table = section.get("municipalities") or {"years": [], "rows": []}
     return {"years": [f"{y - 1}/{str(y)[2:]}" for y in table["years"]], "rule": table.get("rule", ""),
             "rows": [{"name": f"{m['code']} {m['name']}", "audit": [a["outcome"] or "no data" for a in m["audit"]],
@@ -47,7 +47,7 @@ def _governance(section):
                       "support": "yes" if m["needs_financial_support"] else "—"} for m in table["rows"]]}
 
 
-def _narrative(zone):
+def _narrative(zone: Place | None) -> list[dict[str, str]]:
     narrative = ZoneNarrative.objects.filter(zone=zone).first()
     if narrative is None:
         return []
@@ -56,7 +56,7 @@ def _narrative(zone):
     return [{"title": title, "text": text} for title, text in parts if text.strip()]
 
 
-def _projects(section):
+def _projects(section: dict[str, Any]) -> dict[str, Any]:
     blocks = [{"title": f"{b['kind'].capitalize()} by sphere and year (Rand)", "years": b["years"],
                "rows": [{"sphere": r["sphere"], "amounts": [a["display"] for a in r["amounts"]]} for r in b["rows"]],
                "government": b["government"]["display"], "private": b["private"]["display"]}
@@ -71,12 +71,12 @@ FACILITY_COLUMNS = ("schools", "learners", "educators", "learners_per_educator",
                     "community_day_centres", "clinics_per_10000", "ems_stations", "long_term_care")
 
 
-def _facilities(section):
+def _facilities(section: dict[str, Any] | None) -> dict[str, Any] | None:
     """The facilities table as text: per municipality (and the zone's sum), each figure formatted once."""
     if section is None:
         return None
 
-    def cells(row, label):
+    def cells(row: dict[str, Any], label: str) -> dict[str, Any]:
         return {"name": label, "values": [number(row[k], DECIMALS.get(k, 0))
                                           or "–" for k in FACILITY_COLUMNS]}
 

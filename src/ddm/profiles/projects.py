@@ -20,7 +20,7 @@ from ddm.places.models import Level, Place
 TOP = 10
 
 
-def _sphere_year_table(quantum, municipality):
+def _sphere_year_table(quantum: q.Quantum, municipality: str | None) -> list[dict[str, Any]]:
     filters = {"municipality": municipality} if municipality else {}
     table = []
     for kind in quantum.kinds:
@@ -40,7 +40,7 @@ def _sphere_year_table(quantum, municipality):
     return table
 
 
-def _top_projects(place):
+def _top_projects(place: Place) -> list[dict[str, Any]]:
     where = Q(zone=place) if place.level == Level.ZONE else Q(municipality=place)
     ids = Location.objects.filter(where).values("project_id")
     projects = (Project.objects.counted().filter(pk__in=ids).select_related("organisation")
@@ -51,7 +51,7 @@ def _top_projects(place):
              "url": p.get_absolute_url()} for p in projects]
 
 
-def _points(place):
+def _points(place: Place) -> list[tuple[float, float, str]]:
     where = Q(zone=place) if place.level == Level.ZONE else Q(municipality=place)
     located = (Location.objects.filter(where, latitude__isnull=False, longitude__isnull=False,
                                        project__duplicate_of__isnull=True, project__is_demo=False)
@@ -66,8 +66,9 @@ def project_section(place: Place) -> dict[str, Any]:
     return caching.remember("profiles:projects", lambda: _project_section(place), place.level, place.code)
 
 
-def _project_section(place):
+def _project_section(place: Place) -> dict[str, Any]:
     zone = place if place.level == Level.ZONE else place.parent
+    assert zone is not None  # a municipality's parent is its zone
     municipality = None if place.level == Level.ZONE or place.is_metro else place.code
     quantum = q.shared_zone_quantum(zone.code)
     table = _sphere_year_table(quantum, municipality)

@@ -7,7 +7,7 @@ version is bumped whenever values change), so a page costs one query for the ver
 
 import copy
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -128,7 +128,10 @@ def columns_for(place: Place) -> list[Place]:
     return [place, *middle, place.province, country]
 
 
-def _section_codes():
+# ({(code, place id): newest value row}, {code: the main place's rows, oldest first}, {code: predecessors' rows})
+Values = tuple[dict[tuple[str, int], Any], dict[str, list[Any]], dict[str, Any]]
+
+def _section_codes() -> dict[str, list[str]]:
     imported = list(IndicatorDefinition.objects.filter(is_reference=False).values_list("code", "category"))
     codes = {s.key: list(s.indicators) for s in SECTIONS}
     by_category = {s.category: s.key for s in SECTIONS if s.category}
@@ -137,7 +140,7 @@ def _section_codes():
     return codes
 
 
-def _newer(found, candidate):
+def _newer(found: tuple[int, date | None] | None, candidate: tuple[int, date | None]) -> bool:
     """True when candidate (year, released) is newer than found's."""
     return found is None or (candidate[0], candidate[1] or date.min) > (found[0], found[1] or date.min)
 
@@ -148,7 +151,7 @@ def rank_table(level: str, codes: Sequence[str], version: str) -> dict[str, dict
     return caching.remember("profiles:ranks", lambda: _rank_table(level, codes), level, version, digest)
 
 
-def _rank_table(level, codes):
+def _rank_table(level: str, codes: Sequence[str]) -> dict[str, dict[str, Rank]]:
     definitions = {d.code: d for d in IndicatorDefinition.objects.filter(code__in=codes).exclude(unit=Unit.CATEGORY)}
     newest: dict[tuple[str, str], tuple] = {}  # (indicator code, place code)
     rows = (IndicatorValue.objects.filter(indicator__code__in=list(definitions), place__level=level,
@@ -169,7 +172,7 @@ def _rank_table(level, codes):
     return table
 
 
-def _values(columns, codes):
+def _values(columns: list[Place], codes: Collection[str]) -> Values:
     """({(code, place id): newest value row}, {code: [value rows of the main place, oldest first]}, predecessors)."""
     found: dict[tuple[str, int], Any] = {}
     history: dict[str, list[Any]] = {}
@@ -193,7 +196,7 @@ def _values(columns, codes):
     return found, history, predecessors
 
 
-def _basis(row):
+def _basis(row: dict[str, Any]) -> str:
     """Published (Stats SA's or Treasury's own figure for the place), a sum, or computed."""
     note = row["source_note"]
     if note.startswith("sum of") or "sums of" in note:
@@ -203,11 +206,12 @@ def _basis(row):
     return "published"
 
 
-def _shown(row):
+def _shown(row: dict[str, Any]) -> Any:
     return row["text"] if row["text"] else row["value"]
 
 
-def _indicator_row(definition, columns, values, ranks, noun):
+def _indicator_row(definition: IndicatorDefinition, columns: list[Place], values: Values,
+                   ranks: dict[str, dict[str, Rank]], noun: str) -> dict[str, Any]:
     found, history, predecessors = values
     main = columns[0]
     cells = []
@@ -236,7 +240,7 @@ def _indicator_row(definition, columns, values, ranks, noun):
     }
 
 
-def _trend(definition, rows):
+def _trend(definition: IndicatorDefinition, rows: list[dict[str, Any]]) -> dict[str, Any]:
     """History of the main place (one figure per year, the newest vintage of each), change and sparkline."""
     by_year = {}
     for row in rows:
@@ -256,11 +260,11 @@ def _trend(definition, rows):
     return {"history": history, "change": change, "sparkline": spark}
 
 
-def _signed(value, places=0):
+def _signed(value: Decimal, places: int = 0) -> str:
     return ("+" if value >= 0 else "−") + number(abs(value), places)
 
 
-def _change(before, after, definition):
+def _change(before: Decimal, after: Decimal, definition: IndicatorDefinition) -> str:
     if definition.unit in (Unit.PERCENT, Unit.RATIO, Unit.MONTHS, Unit.DENSITY):
         unit = " pp" if definition.unit == Unit.PERCENT else ""
         return f"{_signed(after - before, max(definition.decimals, 1))}{unit}"
@@ -269,7 +273,7 @@ def _change(before, after, definition):
     return f"{_signed(after - before)} ({_signed((after - before) / before * 100, 1)}%)"
 
 
-def _breakdowns(place):
+def _breakdowns(place: Place) -> list[dict[str, Any]]:
     """The demography charts, every group's definitions and values in two queries."""
     groups = [group for group, _title in BREAKDOWNS]
     definitions: dict[str, list[IndicatorDefinition]] = {}
@@ -286,7 +290,8 @@ def _breakdowns(place):
     return [chart for chart in charts_ if chart]
 
 
-def _breakdown(group, title, place, definitions, rows_by_year):
+def _breakdown(group: str, title: str, place: Place, definitions: list[IndicatorDefinition],
+               rows_by_year: dict[int, dict[str, Any]]) -> dict[str, Any] | None:
     if not rows_by_year:
         return None
     year = max(rows_by_year)
@@ -311,7 +316,7 @@ def _breakdown(group, title, place, definitions, rows_by_year):
             "svg": svg}
 
 
-def _service_chart(rows, columns):
+def _service_chart(rows: list[dict[str, Any]], columns: list[Place]) -> str:
     picked = [r for r in rows if r["code"] in SERVICE_BARS]
     keep = [0, len(columns) - 2, len(columns) - 1]  # the place, its province, South Africa
     series = [columns[i].display_name for i in keep]
@@ -320,7 +325,7 @@ def _service_chart(rows, columns):
     return charts.grouped_bars(bars, series, "Services: " + ", ".join(series), maximum=100)
 
 
-def _map(place):
+def _map(place: Place) -> dict[str, Any]:
     if place.level == Level.ZONE:
         areas = list(place.children.order_by("code").only("code", "name", "short_name", "svg_path", "parent"))
         wards = Place.objects.wards().filter(parent__parent=place).values_list("svg_path", flat=True)
@@ -393,8 +398,9 @@ def municipal_governance(place: Place) -> dict[str, Any]:
     return {"years": years, "rows": rows, "rule": SUPPORT_RULE}
 
 
-def _place_dict(place):
+def _place_dict(place: Place) -> dict[str, Any]:
     zone = place if place.level == Level.ZONE else place.parent
+    assert zone is not None and place.province is not None  # current zones and municipalities have both
     return {
         "code": place.code, "name": place.name, "display_name": place.display_name, "level": place.level,
         "is_metro": place.is_metro, "zone": {"code": zone.code, "name": zone.name},
@@ -405,7 +411,7 @@ def _place_dict(place):
     }
 
 
-def _sources(sections):
+def _sources(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Numbered sources of every figure shown (headline and history), each with its years."""
     seen: dict[str, set[int]] = {}
     for section in sections:
