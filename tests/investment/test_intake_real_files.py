@@ -340,3 +340,46 @@ def test_a_budget_review_list_with_its_sphere_column(tmp_path, organisation):
                                                              y("actual", 2017, 12000000)}]
     water = Project.objects.get(organisation=organisation("nat-water-and-sanitation"))
     assert water.sector == "water"
+
+
+def merged_long_form_xlsx():
+    """A department's long form: each project's code, name and place merged down over its years; the
+    total project cost merged too (one amount, not one a year)."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    ws = book.add_worksheet("Projects")
+    ws.write_row(0, 0, ["Health infrastructure projects (R'000)"])
+    ws.write_row(2, 0, ["Project code", "Project name", "Local municipality", "Financial year", "Budget phase",
+                        "Amount", "Total project cost"])
+    ws.merge_range(3, 0, 5, 0, "H-101")
+    ws.merge_range(3, 1, 5, 1, "Mthatha regional hospital")
+    ws.merge_range(3, 2, 5, 2, "EC157")
+    ws.merge_range(3, 6, 5, 6, 90000)
+    ws.merge_range(6, 0, 7, 0, "H-102")
+    ws.merge_range(6, 1, 7, 1, "Ngqeleni clinic")
+    ws.merge_range(6, 2, 7, 2, "EC153")
+    for r, (year, phase, amount) in enumerate([("2018/19", "Audited Outcome", 1000), ("2019/20", "Adjusted", 2000),
+                                               ("2020/21", "MTEF", 3000), ("2019/20", "Main", 400),
+                                               ("2020/21", "MTEF", 500)], start=3):
+        ws.write_row(r, 3, [year, phase, amount])
+    book.close()
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("door", ["cli", "upload"])
+def test_cells_merged_down_over_a_projects_years(door, tmp_path, client_for, organisation):
+    health = organisation("nat-health")
+    data = merged_long_form_xlsx()
+    if door == "cli":
+        submission = import_by_cli(tmp_path, "health.xlsx", data, health.code)
+    else:
+        submission, _page = import_by_upload(client_for, health, "health.xlsx", data)
+    assert not submission.errors
+    assert register(health) == {
+        "H-101": ("Mthatha regional hospital", {k("actual", 2018, 1000), k("adjusted", 2019, 2000),
+                                                k("budget", 2020, 3000)}),
+        "H-102": ("Ngqeleni clinic", {k("budget", 2019, 400), k("budget", 2020, 500)}),
+    }
+    assert places(health, "H-102") == [("municipality", "EC153")]
+    hospital = Project.objects.get(organisation=health, reference="H-101")
+    assert hospital.extra.get("Total project cost") in (90000, 90000.0, "90000")  # once, not once a year

@@ -43,7 +43,7 @@ API (stable; other apps import from ``ddm.tabular``):
 
 from ddm.tabular.header import Column, Header, HeaderError, column_letter, detect_header, header_unit, normalise_header
 from ddm.tabular.issues import Issue, IssueLog
-from ddm.tabular.reading import Table, TableError, open_table
+from ddm.tabular.reading import Table, TableError, fill_merged_down, open_table
 from ddm.tabular.rejected import ERRORS_COLUMN, rejected_rows_xlsx, rejected_sheets_xlsx
 
 __all__ = [
@@ -57,6 +57,7 @@ __all__ = [
     "TableError",
     "column_letter",
     "detect_header",
+    "fill_merged_down",
     "header_unit",
     "normalise_header",
     "open_table",

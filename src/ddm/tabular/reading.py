@@ -42,6 +42,9 @@ class Table:
     total_rows: int | None = None  # known (approximately, for CSV) once rows() has started
     hidden: bool = False  # a hidden (or very hidden) sheet of a workbook
 
+    # Workbooks only: ranges merged down several rows, (first row, first column, last row, last column) with
+    # row numbers as in the file and 0-based columns; known once rows() has started.
+    merged: list = field(default_factory=list)
     delimiter: str = ""  # CSV only: the separator found (, ; or tab)
     encoding: str = ""  # CSV only: how the bytes were decoded, e.g. "UTF-8 with BOM"
 
@@ -82,6 +85,28 @@ class Table:
                 raise TableError(f"{where}: reading stopped after {limits['seconds']} s (the time limit "
                                  "DDM_READ_SECONDS); split the file")
             yield number, values
+
+
+def fill_merged_down(rows, merged, below, skip=()):
+    """The rows with each cell merged down several rows (below the row ``below``) given its top cell's
+    value, as a reader sees a merged cell; columns in ``skip`` (amounts: one amount merged over several
+    rows is one amount) stay blank."""
+    waiting = sorted((span for span in merged if span[0] > below), reverse=True)  # next to start last
+    if not waiting:
+        yield from rows
+        return
+    active: list = []  # (last row, columns, the top cells' values)
+    for number, values in rows:
+        active = [span for span in active if span[0] >= number]
+        while waiting and waiting[-1][0] <= number:
+            top, left, bottom, right = waiting.pop()
+            if top == number:
+                active.append((bottom, range(left, right + 1), values[left:right + 1]))
+        for _bottom, columns, tops in active:
+            for column, value in zip(columns, tops, strict=False):
+                if column not in skip and column < len(values) and values[column] is None:
+                    values[column] = value
+        yield number, values
 
 
 def clean_cell(value):
@@ -251,7 +276,9 @@ class WorkbookReader:
     def iterator(self, name):
         def iterate(table):
             with self._run(name) as lines:
-                table.total_rows = json.loads(next(lines))["rows"]
+                head = json.loads(next(lines))
+                table.total_rows = head["rows"]
+                table.merged = [tuple(r) for r in head.get("merged", [])]
                 for line in lines:
                     number, values = json.loads(line)
                     yield number, [sandbox.decode(v) for v in values]

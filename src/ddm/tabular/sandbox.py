@@ -301,13 +301,19 @@ def child(request):
     first_row, first_col = sheet.start or (0, 0)
     pad = [None] * first_col
 
+    # Cells merged down several rows (a project's name beside its years): the parent fills them in.
+    merged = [[top + 1, left, bottom + 1, right] for (top, left), (bottom, right) in sheet.merged_cell_ranges
+              if bottom > top][:MAX_MERGED]
+
     def lines():
-        yield {"rows": first_row + sheet.height}
+        yield {"rows": first_row + sheet.height, "merged": merged}
         for offset, values in enumerate(sheet.iter_rows()):
             yield [offset + 1, [_encode(v) for v in (pad + list(values) if first_col else values)]]
 
     return lines()
 
+
+MAX_MERGED = 100_000  # merged ranges reported for one sheet (more are read as Excel shows them: blank)
 
 # zlib reports running out of memory (Z_MEM_ERROR, -4) as an ordinary error, not MemoryError.
 ZLIB_OUT_OF_MEMORY = "Error -4 while decompressing"

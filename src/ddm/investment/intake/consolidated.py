@@ -25,7 +25,7 @@ from ddm.accounts.services import find_organisation, normalise_organisation_name
 from ddm.investment.intake.pipeline import run_import
 from ddm.investment.intake.rows import PATTERNS, REQUIRED, SYNONYMS
 from ddm.places.models import Place
-from ddm.tabular import HeaderError, TableError, detect_header, normalise_header, open_table
+from ddm.tabular import HeaderError, TableError, detect_header, fill_merged_down, normalise_header, open_table
 
 
 @dataclass
@@ -121,6 +121,8 @@ def split(source, filename, sheet=None):
         province = header.fields.get("province")
         sphere = next((c for c in header.columns if normalise_header(c.text) in SPHERE_HEADERS), None)
         lead = [[text] for _number, text in header.title_rows] + [header.texts]
+        amounts = {c.index for c in [*header.all("year_amount"), *header.all("amount")]}
+        rows = fill_merged_down(rows, table.merged, below=max((header.row, *header.rows_merged)), skip=amounts)
         for number, values in rows:
             if all(v is None for v in values):
                 continue

@@ -56,7 +56,7 @@ from ddm.jobs import progress as progress_files
 from ddm.jobs.reports import finite_json
 from ddm.numbers import rand_exact
 from ddm.places.lookups import outside_sa_hint
-from ddm.tabular import HeaderError, IssueLog, TableError, detect_header, open_table
+from ddm.tabular import HeaderError, IssueLog, TableError, detect_header, fill_merged_down, open_table
 
 CHUNK = 2000
 logger = logging.getLogger("ddm.intake")
@@ -303,6 +303,10 @@ class ImportRun:
         self.total = (self.total or 0) + (table.total_rows or 0)
         self.header_texts[table.sheet] = header.texts
         parser = RowParser(header, self.options, sheet=table.sheet)
+        amounts = {column.index for column, _spec in parser.year_columns} | {
+            column.index for column in [parser.fields.get("amount")] if column is not None}
+        data_rows = fill_merged_down(data_rows, table.merged, below=max((header.row, *header.rows_merged)),
+                                     skip=amounts)
         self.unit_statements.append(((table.sheet + ": ") if table.sheet else "") + parser.unit_statement)
         self._header_warnings(parser, header)
         if (table.sheet or "") in self.options.title_unit_doubts and parser.table_unit is None:
