@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ddm.investment.intake.parsing import ParseError, parse_amount, parse_date
-from ddm.investment.intake.pipeline import start_submission
+from ddm.investment.intake.pipeline import running, start_submission
 from ddm.investment.models import Location, ProgressReport, Project, Stage, Submission, SubmissionStatus
 from ddm.tabular import IssueLog, TableError, detect_header, open_table
 
@@ -222,30 +222,51 @@ def import_progress(source, organisation, user=None, channel="cli", filename=Non
         user = user or submission.user
     log = IssueLog(file=submission.filename)
     counts = {"read": 0, "rejected": 0, "written": set()}
-    pending = []
-    try:
-        source_file = submission.source_file.open("rb") if submission.source_file else source
-        tables = open_table(source_file, submission.filename, sheet=sheet or None)
-        rows = [row for table in tables for row in _rows(table, organisation, log, counts)]
+    pending: list = []
+    # Marked running, its process named first (ddm.jobs.progress): a worker killed mid-file leaves it
+    # "running" with a dead process, which fail_abandoned marks failed (the restarted worker, before its
+    # next job; or the submission's page). Its rows and its final status are committed in one
+    # transaction, so a killed run left nothing anyone can see.
+    with running(submission):
+        rows, status = [], None
+        try:
+            source_file = submission.source_file.open("rb") if submission.source_file else source
+            tables = open_table(source_file, submission.filename, sheet=sheet or None)
+            rows = [row for table in tables for row in _rows(table, organisation, log, counts)]
+        except TableError as exc:
+            log.error(str(exc), file=submission.filename)
+            status = SubmissionStatus.REJECTED
+        finally:
+            if submission.source_file:
+                submission.source_file.close()
         submitted = _submitted_at(submission)
         with transaction.atomic():
-            for project, quarter, values, _where in rows:
-                if dry_run:
-                    pending.append(_pending_entry(project, quarter, values))
-                else:
-                    record(project, quarter, submission, user, first_reported=submitted, **values)
-                counts["written"].add(project.reference)
-            if dry_run or (log.blocking and not accept_valid):
-                transaction.set_rollback(True)
-        status = SubmissionStatus.REJECTED if log.blocking and not accept_valid else (
-            SubmissionStatus.PREVIEW if dry_run else SubmissionStatus.PARTIAL if counts["rejected"]
-            else SubmissionStatus.COMMITTED)
-    except TableError as exc:
-        log.error(str(exc), file=submission.filename)
-        status = SubmissionStatus.REJECTED
-    finally:
-        if submission.source_file:
-            submission.source_file.close()
+            if status is None:
+                status = _write(rows, submission, user, submitted, dry_run, accept_valid, log, counts, pending)
+            _finish(submission, status, log, counts, pending, dry_run)
+    return submission
+
+
+def _write(rows, submission, user, submitted, dry_run, accept_valid, log, counts, pending):
+    """Write the valid rows (a dry run lists them in ``pending``), undone when nothing may be written;
+    returns the submission's status."""
+    with transaction.atomic():
+        for project, quarter, values, _where in rows:
+            if dry_run:
+                pending.append(_pending_entry(project, quarter, values))
+            else:
+                record(project, quarter, submission, user, first_reported=submitted, **values)
+            counts["written"].add(project.reference)
+        if dry_run or (log.blocking and not accept_valid):
+            transaction.set_rollback(True)
+    if log.blocking and not accept_valid:
+        return SubmissionStatus.REJECTED
+    if dry_run:
+        return SubmissionStatus.PREVIEW
+    return SubmissionStatus.PARTIAL if counts["rejected"] else SubmissionStatus.COMMITTED
+
+
+def _finish(submission, status, log, counts, pending, dry_run):
     errors, warnings = log.as_dicts()
     submission.status, submission.errors, submission.warnings = status, errors, warnings
     submission.rows_read, submission.rows_rejected = counts["read"], counts["rejected"]
@@ -255,7 +276,6 @@ def import_progress(source, organisation, user=None, channel="cli", filename=Non
         submission.diff = {"progress": pending, "counts": {"progress": len(pending)}}
     submission.finished = timezone.now()
     submission.save()
-    return submission
 
 
 def _submitted_at(submission):

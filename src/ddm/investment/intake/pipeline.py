@@ -34,6 +34,7 @@ import logging
 import math
 import os
 import time
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,24 @@ def fail_abandoned(submissions=None):
             progress_files.clear_progress(_progress_name(pk))
     staging.discard_abandoned()
     return len(dead)
+
+
+@contextmanager
+def running(submission):
+    """Mark the submission running while its file is read in this process, naming the process first
+    (so fail_abandoned can tell a live import from a dead one); an unexpected error marks it failed."""
+    name = _progress_name(submission.pk)
+    progress_files.write_progress(name)
+    Submission.objects.filter(pk=submission.pk).update(status=SubmissionStatus.RUNNING)
+    try:
+        yield
+    except Exception:
+        Submission.objects.filter(pk=submission.pk).update(
+            status=SubmissionStatus.FAILED, note="the import stopped on an internal error; nothing was written",
+            finished=timezone.now())
+        raise
+    finally:
+        progress_files.clear_progress(name)
 
 
 def start_submission(source, organisation, user, channel, filename=None, sheet=None, dry_run=False,
