@@ -20,8 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Sum
+
 from ddm.investment.calendar import fy_label
-from ddm.investment.models import BudgetKind, BudgetLine, ProgressReport, Project, Stage
+from ddm.investment.models import BudgetKind, BudgetLine, Location, ProgressReport, Project, Stage
 
 FUNDING_KINDS = (BudgetKind.BUDGET, BudgetKind.ADJUSTED)
 HANDED_OVER = (Stage.HANDOVER, Stage.CLOSE_OUT)
@@ -141,3 +143,62 @@ def project_chains(project, today):
     for source in _chain_sources:
         chains.extend(source(project, today))
     return chains
+
+
+# ---------------------------------------------------------------------------------------------
+# A zone's delivery in one paragraph (the places zone page's "Delivery" section).
+
+SUMMARY_BASIS = ("Projects located in the zone (whole-project figures: a project in several zones counts whole in "
+                 "each), confirmed duplicates and demo projects left out. Spent to date against the approved budget "
+                 "(budget lines, all years as stated) of the projects reporting expenditure in that quarter. "
+                 "Late: of the projects reporting in that quarter.")
+
+
+@dataclass
+class ZoneDelivery:
+    quarter_end: datetime.date | None  # the latest quarter any of the zone's projects reported (None: none yet)
+    projects: int  # the zone's projects (not aggregate lines)
+    reporting: int = 0  # of them, those with a report for that quarter
+    stages: list = field(default_factory=list)  # [(stage label, count)] in the stages' order, "not stated" last
+    spent: Decimal = Decimal("0.00")
+    budget: Decimal = Decimal("0.00")
+    spending: int = 0  # projects giving expenditure to date (whose budget is counted)
+    late: int = 0
+
+    @property
+    def spent_share(self):
+        return (self.spent * HUNDRED / self.budget).quantize(Decimal("0.1")) if self.budget else None
+
+
+def zone_delivery(zone, today):
+    """The zone's latest reported quarter: how many of its projects reported, their stages, spending to date
+    against budget, and how many of them are late. Reads the zone's projects only (about six queries)."""
+    in_zone = Project.objects.counted().filter(pk__in=Location.objects.filter(zone=zone).values("project_id"))
+    reports = ProgressReport.objects.filter(project__in=in_zone, quarter_end__lte=today)
+    latest = reports.order_by("-quarter_end").values_list("quarter_end", flat=True).first()
+    summary = ZoneDelivery(latest, in_zone.filter(is_aggregate=False).count())
+    if latest is None:
+        return summary
+    quarter = list(reports.filter(quarter_end=latest).select_related("project").order_by("project_id"))
+    summary.reporting = len(quarter)
+    summary.stages = _stage_counts(quarter)
+    _spending(summary, [r for r in quarter if r.expenditure_to_date is not None])
+    summary.late = sum(1 for d in deliveries([r.project for r in quarter], today) if d.late)
+    return summary
+
+
+def _stage_counts(reports):
+    counts: defaultdict[str, int] = defaultdict(int)
+    for report in reports:
+        counts[report.stage or report.project.stage] += 1
+    labels = dict(Stage.choices)
+    ordered = [(str(labels[stage]), counts[stage]) for stage in Stage.values if counts.get(stage)]
+    return ordered + ([("not stated", counts[""])] if counts.get("") else [])
+
+
+def _spending(summary, reports):
+    """Spent to date (the quarter's figures) against the approved budget of the same projects."""
+    summary.spending = len(reports)
+    summary.spent = sum((r.expenditure_to_date for r in reports), Decimal("0.00"))
+    budget = BudgetLine.objects.filter(project_id__in=[r.project_id for r in reports], kind=BudgetKind.BUDGET)
+    summary.budget = (budget.aggregate(total=Sum("amount"))["total"] or Decimal("0")).quantize(Decimal("0.01"))

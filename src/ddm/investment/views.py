@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -170,6 +171,14 @@ def _zone_progress(place):
     rows = progress.zone_progress(place)
     return [(p, progress.quarter_label(r.quarter_end, p.organisation.fy_start_month), r)
             for p, r in rows[:ZONE_PROGRESS_SHOWN]]
+
+
+def zone_delivery_section(place):
+    """The places zone page's "Delivery" summary (handed down in InvestmentConfig.ready): the zone's
+    latest reported quarter, linking to this app's zone page for the projects."""
+    return render_to_string("investment/_zone_delivery_summary.html", {
+        "zone": place, "summary": delivery.zone_delivery(place, timezone.localdate()),
+        "basis": delivery.SUMMARY_BASIS, "late_rule": delivery.LATE_RULE})
 
 
 def _footprint_table(zone_footprint):

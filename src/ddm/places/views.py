@@ -2,7 +2,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from ddm import caching
-from ddm.places import geojson, lookups, maps, services
+from ddm.places import geojson, lookups, maps, services, zone_sections
 from ddm.places.models import Place
 
 
@@ -27,7 +27,8 @@ def zone(request, code):
 
 def _zone_context(place):
     municipalities = list(place.children.order_by("code").defer("geometry"))
-    return {"zone": place, "municipalities": municipalities, "map": maps.zone_map(place, municipalities)}
+    return {"zone": place, "municipalities": municipalities, "map": maps.zone_map(place, municipalities),
+            "sections": zone_sections.sections_for(place)}
 
 
 def municipality(request, code):
