@@ -14,7 +14,7 @@ from ddm.cli import cli
 from ddm.investment import progress
 from ddm.investment.intake.parsing import ParseError
 from ddm.investment.models import BudgetLine, Project
-from ddm.investment.review import submit_file
+from ddm.investment.review import submit_file, submit_progress
 
 pytestmark = pytest.mark.django_db
 
@@ -104,9 +104,9 @@ def test_bad_rows_are_named_and_nothing_is_written(tmp_path, organisation):
 def test_a_second_report_replaces_the_quarter_and_falling_figures_warn(tmp_path, organisation):
     org = _register(organisation)
     r1 = Project.objects.get(organisation=org, reference="R1")
-    progress.record_values(r1, {"quarter": "2024/25 Q1", "stage": "design", "progress": "10",
-                                "expenditure_to_date": "100"}, None, "api")
-    progress.record_values(r1, {"quarter": "2024/25 Q1", "stage": "tender", "progress": "12"}, None, "api")
+    submit_progress(r1, {"quarter": "2024/25 Q1", "stage": "design", "progress": "10",
+                         "expenditure_to_date": "100"}, None, "api", publish=True)
+    submit_progress(r1, {"quarter": "2024/25 Q1", "stage": "tender", "progress": "12"}, None, "api", publish=True)
     assert r1.progress.count() == 1 and r1.progress.get().stage == "tender"
     path = tmp_path / "q2.csv"
     path.write_text("Reference,Quarter,Stage,Progress,Expenditure to date\nR1,2024/25 Q2,construction,5,50\n")
@@ -116,27 +116,30 @@ def test_a_second_report_replaces_the_quarter_and_falling_figures_warn(tmp_path,
     assert any("lower than 12.00" in w["message"] for w in warnings)
     r1.refresh_from_db()
     assert r1.stage == "construction"  # the latest quarter moves the stage
-    progress.record_values(r1, {"quarter": "2024/25 Q1", "stage": "design"}, None, "api")
+    submit_progress(r1, {"quarter": "2024/25 Q1", "stage": "design"}, None, "api", publish=True)
     r1.refresh_from_db()
     assert r1.stage == "construction"  # a late report on an earlier quarter does not
 
 
 def test_web_form_and_api_report(client_for, make_user, organisation):
+    """The form and the API are reviewed like a file (test_progress_form_review.py has every role): an
+    approver publishing at once writes the report; a stranger may not report; bad input is named."""
     org = _register(organisation)
     r2 = Project.objects.get(organisation=org, reference="R2")
-    submitter = client_for(RoleKind.SUBMITTER, organisation=org)
-    response = submitter.post(f"/investment/projects/{r2.pk}/progress/", {
-        "quarter": "2024/25 Q2", "stage": "design", "progress": "15", "expenditure_to_date": "R 20 000"})
+    approver = client_for(RoleKind.APPROVER, organisation=org)
+    response = approver.post(f"/investment/projects/{r2.pk}/progress/", {
+        "quarter": "2024/25 Q2", "stage": "design", "progress": "15", "expenditure_to_date": "R 20 000",
+        "publish": "on"})
     assert response.status_code == 302
     assert r2.progress.get().expenditure_to_date == Decimal("20000.00")
     stranger = client_for(RoleKind.SUBMITTER, organisation=organisation("EC153"))
     assert stranger.post(f"/investment/projects/{r2.pk}/progress/", {"quarter": "2024/25 Q3",
                                                                       "stage": "design"}).status_code == 403
-    token = ApiToken.issue(make_user("script", RoleKind.SUBMITTER, organisation=org), "t")
+    token = ApiToken.issue(make_user("script", RoleKind.APPROVER, organisation=org), "t")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     created = Client().post(f"/api/projects/{r2.pk}/progress", {"quarter": "2024/25 Q3", "stage": "tender",
-                                                                "progress": "20"}, content_type="application/json",
-                            **auth)
+                                                                "progress": "20", "publish": True},
+                            content_type="application/json", **auth)
     assert created.status_code == 201 and created.json()["quarter_end"] == "2025-03-31"
     refused = Client().post(f"/api/projects/{r2.pk}/progress", {"quarter": "someday"},
                             content_type="application/json", **auth)

@@ -13,11 +13,15 @@ reported row by row like the projects intake (file, sheet, row, column, value, r
 nothing by default; ``accept_valid`` writes the valid rows. Every file is a Submission
 (content "progress") with its issues, reviewed like a budget file (ddm.investment.review: a preview
 records the pending figures, approval writes them); the upload page, the API and ``ddm import
-progress`` submit it. The project page's form and the API's one-project report write through ``record``.
+progress`` submit it. The project page's form and the API's one-project report are checked here
+(``parse_values``) and submitted as a one-row file (``one_row_file``, ddm.investment.review.submit_progress),
+under the same review; approval writes through ``record``.
 """
 
 import calendar as _calendar
+import csv
 import datetime
+import io
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -26,7 +30,7 @@ from django.utils import timezone
 
 from ddm.investment.intake.parsing import ParseError, parse_amount, parse_date
 from ddm.investment.intake.pipeline import running, start_submission
-from ddm.investment.models import Location, ProgressReport, Project, Stage, Submission, SubmissionStatus
+from ddm.investment.models import Location, ProgressReport, Project, Stage, SubmissionStatus
 from ddm.tabular import IssueLog, TableError, detect_header, open_table
 
 SYNONYMS = {
@@ -184,8 +188,9 @@ def record(project, quarter, submission=None, user=None, first_reported=None, **
     return report
 
 
-def record_values(project, data, user, channel):
-    """One report from a form or the API: texts as typed, checked like a file's cells (ParseError)."""
+def parse_values(project, data):
+    """(quarter end, values) of one report typed in a form or sent to the API, checked like a file's
+    cells (ParseError naming the field's problem)."""
     month = project.organisation.fy_start_month
     quarter = parse_quarter(data.get("quarter"), month)
     values = {"stage": parse_stage(data.get("stage")), "note": str(data.get("note") or "")[:2000]}
@@ -199,12 +204,25 @@ def record_values(project, data, user, channel):
         values[name] = parse_date(raw) if raw not in (None, "") else None
     if not any(values.get(n) not in (None, "") for n in ("stage", "progress", "expenditure_to_date")):
         raise ParseError("the report says nothing: give a stage, progress or expenditure to date")
-    with transaction.atomic():
-        submission = Submission.objects.create(
-            organisation=project.organisation, user=user if getattr(user, "pk", None) else None, channel=channel,
-            content="progress", status=SubmissionStatus.COMMITTED, rows_read=1, projects_updated=1,
-            filename=f"{project.reference} {quarter_label(quarter, month)}"[:255], finished=timezone.now())
-        return record(project, quarter, submission, user, **values)
+    return quarter, values
+
+
+ONE_ROW_COLUMNS = ("reference", "quarter", "stage", "progress", "expenditure_to_date", "actual_start",
+                   "actual_completion", "note")
+
+
+def one_row_file(project, quarter, values):
+    """A checked report as a one-row progress file (CSV, the quarter as its last day), so the form's and
+    the API's reports are kept, previewed, reviewed and published exactly as uploaded files are."""
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow([name.replace("_", " ") for name in ONE_ROW_COLUMNS])
+    row = {**values, "reference": project.reference, "quarter": quarter}
+    writer.writerow(["" if row.get(name) is None else _text(row[name]) for name in ONE_ROW_COLUMNS])
+    handle = io.BytesIO(text.getvalue().encode("utf-8"))
+    handle.name = f"{project.reference} {quarter_label(quarter, project.organisation.fy_start_month)}.csv".replace(
+        "/", "-")
+    return handle
 
 
 def import_progress(source, organisation, user=None, channel="cli", filename=None, dry_run=False,

@@ -16,7 +16,11 @@ An organisation with `publish_on_submit` is published when submitted; an approve
 administrator may publish in the same step (`ddm import projects --publish`, the API's
 `publish`). Every step is a ReviewDecision (who, when, comments, how), with history.
 
-Service functions for pages and commands: submit_file, submit, approve, return_submission,
+Quarterly progress follows the same rule on every road: a file (upload, API, ``ddm import progress``)
+and one quarter typed in the project page's form or sent to ``POST /api/projects/{id}/progress``
+(``submit_progress``: kept as a one-row file) are submitted for review alike.
+
+Service functions for pages and commands: submit_file, submit_progress, submit, approve, return_submission,
 tasks_for(user) (the "my tasks" page), pending_changes(user, project).
 """
 
@@ -27,6 +31,7 @@ from django.db import transaction
 
 from ddm.accounts.access import can_approve_for, can_submit_for, organisations_for
 from ddm.accounts.audit import is_cli_user
+from ddm.investment import progress
 from ddm.investment.intake import tasks
 from ddm.investment.intake.options import restated
 from ddm.investment.intake.pipeline import run_import, start_submission
@@ -121,6 +126,24 @@ def submit_file(source, organisation, user, channel, accept_valid=False, sheet=N
         return commit
     preview.refresh_from_db()
     return preview
+
+
+def submit_progress(project, data, user, channel, publish=False):
+    """One quarter of one project's progress from the project page's form or the API (``data``: the typed
+    texts). The same rule as a file: only approved figures count in public totals, so the report is kept
+    as a one-row progress file and submitted for review (the returned submission is ``submitted``), or
+    published at once (``committed``) when the organisation publishes on submit or, with ``publish``, by
+    its approvers, its coordinator or an administrator. ParseError: the report's problem, nothing kept."""
+    quarter, values = progress.parse_values(project, data)
+    if not (can_submit_for(user, project.organisation) or _is_operator(user)):
+        raise PermissionDenied(f"You may not report for {project.organisation.name}.")
+    source = progress.one_row_file(project, quarter, values)
+    submission = submit_file(source, project.organisation, user, channel, filename=source.name, publish=publish,
+                             content="progress")
+    if submission.status not in (*WRITTEN, SubmissionStatus.SUBMITTED):
+        problems = [error.get("message", "") for error in submission.errors or []]
+        raise progress.ParseError("; ".join(problems) or f"the report was {submission.get_status_display().lower()}")
+    return submission
 
 
 def _is_operator(user):

@@ -16,11 +16,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ddm import caching, exports
+from ddm.accounts.access import can_approve_for
 from ddm.accounts.models import Sphere
 from ddm.investment import charts, completeness, delivery, footprint, history, progress, quantum, review, tables
 from ddm.investment.access import can_annotate_project, can_edit_project, get_project_for_user
 from ddm.investment.calendar import CALENDAR_DESCRIPTIONS, CALENDARS, fy_label
-from ddm.investment.models import BudgetKind, Project, ProjectNote, PublishedTotal, Stage
+from ddm.investment.models import BudgetKind, Project, ProjectNote, PublishedTotal, Stage, SubmissionStatus
 from ddm.investment.pilots import published_for_zone
 from ddm.investment.reports import ROW_HEADER, quantum_notes, quantum_rows
 from ddm.places.models import Place
@@ -281,7 +282,8 @@ def project(request, pk):
         "chains": delivery.project_chains(item, timezone.localdate()),
         "can_report": can_edit_project(request.user, item),
         "progress_form": ProgressForm(initial={"quarter": progress.quarter_label(
-            progress.current_quarter_end(), item.organisation.fy_start_month)}),
+            progress.current_quarter_end(), item.organisation.fy_start_month)},
+            may_publish=can_approve_for(request.user, item.organisation)),
     })
 
 
@@ -298,23 +300,35 @@ class ProgressForm(forms.Form):
     actual_start = forms.CharField(max_length=40, required=False)
     actual_completion = forms.CharField(max_length=40, required=False)
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    publish = forms.BooleanField(required=False, label="Publish now, without review (as approver)")
+
+    def __init__(self, *args, may_publish=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_publish:
+            del self.fields["publish"]
 
 
 @require_POST
 def project_progress(request, pk):
-    """Report a quarter's progress (budget lines are untouched): the organisation's submitters."""
+    """Report a quarter's progress (budget lines are untouched): the organisation's submitters. Reviewed
+    like a file (review.submit_progress): submitted, or published when allowed."""
     item = get_project_for_user(request, pk, edit=True)
-    form = ProgressForm(request.POST)
+    form = ProgressForm(request.POST, may_publish=can_approve_for(request.user, item.organisation))
     if not form.is_valid():
         messages.error(request, "Check the progress form: " + "; ".join(
             f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
         return redirect(item)
     try:
-        progress.record_values(item, form.cleaned_data, request.user, "form")
+        submission = review.submit_progress(item, form.cleaned_data, request.user, "form",
+                                            publish=form.cleaned_data.get("publish", False))
     except progress.ParseError as exc:
         messages.error(request, f"Progress not saved: {exc}")
         return redirect(item)
-    messages.success(request, "Progress saved.")
+    if submission.status == SubmissionStatus.SUBMITTED:
+        messages.success(request, f"Progress submitted for review (submission {submission.pk}): it counts in no "
+                                  "public figure until a reviewer approves it.")
+    else:
+        messages.success(request, "Progress published.")
     return redirect(item)
 
 

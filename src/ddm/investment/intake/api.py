@@ -26,16 +26,15 @@ from ddm.investment.intake import tasks
 from ddm.investment.intake.access import can_view_submission
 from ddm.investment.intake.pipeline import run_import, start_submission
 from ddm.investment.intake.results import submission_json
-from ddm.investment.models import Project, Submission
+from ddm.investment.models import Project, Submission, SubmissionStatus
 from ddm.investment.progress import (
     ParseError,
     current_quarter_end,
     import_progress,
     parse_quarter,
     quarter_label,
-    record_values,
 )
-from ddm.investment.review import submit_file
+from ddm.investment.review import submit_file, submit_progress
 from ddm.places.models import Place
 from ddm.web import InvalidRequest
 
@@ -206,6 +205,7 @@ class ProgressIn(Schema):
     actual_start: str | None = None
     actual_completion: str | None = None
     note: str = ""
+    publish: bool = False
 
 
 class ProgressOut(Schema):
@@ -240,17 +240,27 @@ def project_progress(request, project_id: int):
 
 
 @router.post("/projects/{project_id}/progress", auth=WRITE_AUTH, url_name="project_progress_report",
-             response={201: ProgressOut, 403: Message, 404: Message, 422: InvalidRequest},
-             summary="Report a quarter's progress for one project (replaces that quarter's earlier report)")
+             response={201: ProgressOut, 202: SubmissionOut, 403: Message, 404: Message, 422: InvalidRequest},
+             summary="Report a quarter's progress for one project, reviewed like a progress file")
 def report_progress(request, project_id: int, payload: ProgressIn):
+    """Submitted for review like a file (202: the submission, nothing published until approved), or
+    published at once (201: the quarter's report as written) when the organisation publishes on submit
+    or with publish (its approvers, its coordinator, administrators). A published report replaces that
+    quarter's earlier one."""
     project = get_object_or_404(Project.objects.select_related("organisation"), pk=project_id)
     if not can_submit_for(request.user, project.organisation):
         return 403, {"detail": f"You may not report for {project.organisation.name}."}
+    if payload.publish and not can_approve_for(request.user, project.organisation):
+        return 403, {"detail": f"You may not publish {project.organisation.name}'s reports without review."}
+    data = payload.dict()
     try:
-        report = record_values(project, payload.dict(), request.user, "api")
+        submission = submit_progress(project, data, request.user, "api", publish=data.pop("publish"))
     except ParseError as exc:
         return 422, {"detail": str(exc)}
-    return 201, progress_json(report)
+    if submission.status == SubmissionStatus.SUBMITTED:
+        return 202, submission_json(submission)
+    quarter = parse_quarter(payload.quarter, project.organisation.fy_start_month)
+    return 201, progress_json(project.progress.select_related("project__organisation").get(quarter_end=quarter))
 
 
 @router.post("/progress", auth=WRITE_AUTH, url_name="progress_create",
