@@ -27,6 +27,14 @@ INVALID_REQUEST = {
     "description": "A parameter or the body is invalid",
     "content": {"application/json": {"schema": InvalidRequest.model_json_schema()}},
 }
+# 400 {"detail": "Cannot parse request body"} when a JSON body is not JSON at all.
+UNPARSABLE_BODY = {
+    "description": "The JSON body cannot be read as JSON",
+    "content": {"application/json": {"schema": {
+        "type": "object", "required": ["detail"], "title": "Unparsable body",
+        "properties": {"detail": {"type": "string"}},
+    }}},
+}
 UNAUTHORIZED = {
     "description": "No valid session or API token",
     "content": {"application/json": {"schema": {
@@ -39,7 +47,8 @@ UNAUTHORIZED = {
 class DdmApi(NinjaAPI):
     """The API whose OpenAPI document states every answer an operation can give (the contract that
     tests/api/test_openapi_contract.py checks): each operation declares its own answers in `response=`,
-    and this adds the ones ninja gives itself (422, 401) and the GeoJSON media type of `*.geojson` paths."""
+    and this adds the ones ninja gives itself (422, 400 for a JSON body that is not JSON, 401) and the
+    GeoJSON media type of `*.geojson` paths."""
 
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
@@ -55,6 +64,8 @@ def _add_framework_answers(operation: dict[str, Any]) -> None:
     answers = operation["responses"]
     if operation.get("parameters") or operation.get("requestBody"):
         answers.setdefault(422, INVALID_REQUEST)
+    if "application/json" in operation.get("requestBody", {}).get("content", {}):
+        answers.setdefault(400, UNPARSABLE_BODY)
     if operation.get("security"):
         answers.setdefault(401, UNAUTHORIZED)
 
