@@ -74,8 +74,10 @@ def test_variant_keys_try_the_name_then_its_parts_then_a_descriptor_written_onto
     assert variant_keys("EMAHUKWINI / DOORNHOEK AREA")[:3] == ["emahukwinidoornhoek", "emahukwini", "doornhoek"]
     assert variant_keys("MAFUKANIVILLAGE")[0] == "mafukani"
     assert variant_keys("Mokgola V")[0] == "mokgola"
-    assert variant_keys("Ga-Mothapo") == ["mothapo", "kwagamothapo", "gagamothapo", "egamothapo"]
-    assert variant_keys("Bhejane") == ["kwabhejane", "gabhejane", "ebhejane"]
+    assert variant_keys("Ga-Mothapo") == ["mothapo", "kwagamothapo", "gagamothapo", "hagamothapo", "egamothapo"]
+    assert variant_keys("Bhejane") == ["kwabhejane", "gabhejane", "habhejane", "ebhejane"]
+    assert variant_keys("Makuya")[2] == "hamakuya"  # Venda villages: "HaMakuya" (Census) and "Makuya" (clinic)
+    assert variant_keys("Phalane II")[0] == "phalane" and variant_keys("Mamelodi 2")[0] == "mamelodi"
 
 
 def _place(name, municipality, zone, province, weight):

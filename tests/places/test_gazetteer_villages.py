@@ -3,7 +3,7 @@
 import pytest
 
 from ddm.places import gazetteer_eval
-from ddm.places.gazetteer import Candidate, Gazetteer, _Entry, normalise, read_gazetteer, resolve_name
+from ddm.places.gazetteer import Candidate, Gazetteer, _Entry, normalise, read_gazetteer, resolve_name, skeleton
 from ddm.places.gazetteer_build import Observation, clean_name, group_places, health_place_name
 from ddm.places.locator import build_from_package, get_locator
 
@@ -65,6 +65,51 @@ def test_spelling_guesses_go_only_to_places_with_evidence():
     g = _gazetteer(_place("Mabomvini", "KZN244", "DC24", "KZN", 2), _place("Nongoma", "KZN265", "DC26", "KZN", 40))
     assert g.resolve("Mabomvane").candidates == []
     assert g.resolve("Nongomaa").best.municipality == "KZN265"
+
+
+def test_spellings_differing_in_an_h_or_a_doubled_letter_match_by_skeleton():
+    assert skeleton("tshiuhilwi") == "tsiuhilwi" and skeleton("mkhuhlu") == skeleton("mkuhlu") == "mkuhlu"
+    limpopo = Candidate("province", "LIM", "Limpopo", "exact", 100.0, province="LIM")
+    g = _gazetteer(_place("Tshiuhilwi", "LIM343", "DC34", "LIM", 1), _place("Mkhuhlu", "MP325", "DC32", "MP", 89),
+                   limpopo)
+    found = g.resolve("Tsiuhilwi")  # a one-school village: too small for a fuzzy guess, not for this
+    assert found.best.municipality == "LIM343" and found.best.match == "fuzzy"
+    assert g.resolve("MKUHLU VILLAGE").best.municipality == "MP325"  # after the list's words come off
+    assert g.resolve("Mkuhlu", province="LIM").candidates == []  # the province still rules
+
+
+def test_skeleton_namesakes_in_two_municipalities_stay_ambiguous():
+    g = _gazetteer(_place("Makhosini", "KZN263", "DC26", "KZN", 2), _place("Makosini", "KZN275", "DC27", "KZN", 2))
+    result = g.resolve("Makkosini")
+    assert result.ambiguous and {c.municipality for c in result.candidates} == {"KZN263", "KZN275"}
+
+
+def _located(observations):
+    locator = build_from_package()
+    for o, code in zip(observations, locator.locate_many([o.lat for o in observations],
+                                                         [o.lon for o in observations]), strict=True):
+        o.municipality, o.province = code, locator.place_codes(code)[1]
+    return observations
+
+
+def test_a_village_split_by_a_boundary_is_a_place_on_each_side():
+    """Three schools of "Mbotyi" in Thulamela (LIM343) and two 10 km off in Collins Chabane (LIM345): one
+    chained group with 40% of its evidence across the line, so a place on each side: ambiguous, not a guess."""
+    thulamela, collins_chabane = (-22.95, 30.48), (-23.03, 30.55)
+    obs = _located([Observation("Mbotyi", "village", "school", *thulamela) for _ in range(3)]
+                   + [Observation("Mbotyi", "village", "school", *collins_chabane) for _ in range(2)])
+    assert {o.municipality for o in obs} == {"LIM343", "LIM345"}
+    places = sorted(group_places(obs), key=lambda p: p.municipality)
+    assert [(p.municipality, p.weight, p.confidence) for p in places] == [("LIM343", 3, 0.6), ("LIM345", 2, 0.4)]
+
+
+def test_postal_town_names_across_a_boundary_do_not_split_a_place():
+    """The same group where the two points across the line are only schools' Town_City (a postal town)."""
+    thulamela, collins_chabane = (-22.95, 30.48), (-23.03, 30.55)
+    obs = _located([Observation("Mbotyi", "village", "school", *thulamela) for _ in range(3)]
+                   + [Observation("Mbotyi", "town", "school", *collins_chabane) for _ in range(2)])
+    places = group_places(obs)
+    assert [(p.municipality, p.weight, p.confidence) for p in places] == [("LIM343", 5, 0.6)]
 
 
 @pytest.mark.parametrize("raw, clean", [("99", ""), ("FARM", ""), ("1 Russell Street", ""), ("15km to Ngubevu", ""),

@@ -16,8 +16,9 @@ Matching is on a normalised key (accents, apostrophes, hyphens, dots, "!" and ca
 "Khâi-Ma", "Khai Ma" and "KHAIMA" are the same name. Match kinds, best first: code, then names (exact and
 alias = historic or older names, ordered by weight), then fuzzy (rapidfuzz, only when no name matches).
 A name that matches nothing as written is tried without the words lists put around settlement names
-("Njakazi A/A", "Mafukani Village", "P.O. Mmangala") and part by part ("Emahukwini / Doornhoek") before
-any spelling is guessed.
+("Njakazi A/A", "Mafukani Village", "P.O. Mmangala"), part by part ("Emahukwini / Doornhoek") and with a
+locative prefix off or on ("Makuya" / "HaMakuya"), then by its skeleton (no "h" after a consonant, no
+doubled letter: "Mkuhlu" / "Mkhuhlu"), before any other spelling is guessed.
 A result is ambiguous when its best-ranked candidates point at places that do not nest (two
 different municipalities), not when a town and the municipality containing it both match.
 """
@@ -66,11 +67,11 @@ DESCRIPTOR_BEFORE = re.compile(r"^(p\.\s*o\b\.?|p\s?o\.|p\s?o\s|via\s|c/o\s|farm
 KEY_SUFFIXES = ("village", "area", "section", "farm", "location")
 PART_SEPARATOR = re.compile(r"\s*[/,;]\s*")
 # "Mokgola V", "Elandsdoorn D": a part of a village; the village is the name.
-PART_LETTER = re.compile(r"^(.*\S)\s+[A-Za-z]$")
+PART_LETTER = re.compile(r"^(.*\S)\s+([A-Za-z]|I{1,3}|IV|\d{1,2})$", re.I)
 # Locative prefixes written or left out ("Ga-Mothapo" / "Mothapo", "KwaBhejane" / "Bhejane", "Engwabeni" /
 # "Ngwabeni"): tried last. Measured on held-out school names that matched nothing: 25 of 27 resolved right.
-LOCATIVE_PREFIXES = ("kwa", "ga", "em", "en", "ka", "e")
-LOCATIVE_PREFIXES_ADDED = ("kwa", "ga", "e")
+LOCATIVE_PREFIXES = ("kwa", "ga", "ha", "em", "en", "ka", "e")
+LOCATIVE_PREFIXES_ADDED = ("kwa", "ga", "ha", "e")
 
 # Older names of provinces still found in departmental spreadsheets.
 PROVINCE_ALIASES = {
@@ -80,6 +81,12 @@ PROVINCE_ALIASES = {
 
 
 _NOT_KEY = re.compile(r"[^a-z0-9]+")
+# Spellings of one African name differ mostly in an "h" after a consonant and in doubled letters
+# ("Tshiuhilwi"/"Tsiuhilwi", "Mkhuhlu"/"Mkuhlu", "Mabopanne"): a key without them is tried after the
+# name's variants, before any fuzzy guess.
+_ASPIRATE = re.compile(r"([bcdfgjklmnpqrstvwxz])h")
+_DOUBLE = re.compile(r"(.)\1+")
+SKELETON_SCORE = 95.0  # a skeleton match is a spelling guess, ranked above any fuzzy score it must beat
 
 
 def normalise(text):
@@ -90,6 +97,11 @@ def normalise(text):
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
     return _NOT_KEY.sub("", text)
+
+
+def skeleton(key):
+    """A normalised key without an "h" after a consonant or doubled letters ("tshiuhilwi" -> "tsiuhilwi", "nkommo" -> "nkomo")."""
+    return _DOUBLE.sub(r"\1", _ASPIRATE.sub(r"\1", key))
 
 
 def strip_descriptors(text):
@@ -186,6 +198,9 @@ class Gazetteer:
         for entry in entries:
             self._by_key.setdefault(entry.key, []).append(entry)
         self._keys = list(self._by_key)
+        self._by_skeleton = {}
+        for key in self._keys:
+            self._by_skeleton.setdefault(skeleton(key), []).append(key)
         self._codes = {}
         for entry in entries:
             if entry.place.kind != "town":
@@ -204,6 +219,8 @@ class Gazetteer:
             candidates = [c for c in candidates if c.province == province]
         if not candidates:
             candidates = self._variant_matches(query, province)
+        if not candidates and len(key) >= FUZZY_MIN_LENGTH:
+            candidates = self._skeleton_matches([key, *variant_keys(query)], province)
         if not candidates and len(key) >= FUZZY_MIN_LENGTH:
             candidates = _dedupe(self._fuzzy_matches(key, province))[:MAX_FUZZY_CANDIDATES]
         candidates = _in_context(_without_shadowed(_dedupe(candidates)), context)
@@ -231,6 +248,16 @@ class Gazetteer:
         """Name matches of the first variant of the query that has any (see variant_keys)."""
         for variant in variant_keys(query):
             found = [c for c in self._name_matches(variant) if province is None or c.province == province]
+            if found:
+                return found
+        return []
+
+    def _skeleton_matches(self, keys, province):
+        """Places whose name has the skeleton of the first key (the name, then its variants) that has any."""
+        for key in keys:
+            found = [_copy(e.place, "fuzzy", SKELETON_SCORE, e.place.matched_name)
+                     for other in self._by_skeleton.get(skeleton(key), []) for e in self._by_key[other]
+                     if province is None or e.place.province == province]
             if found:
                 return found
         return []
