@@ -78,6 +78,8 @@ def test_variant_keys_try_the_name_then_its_parts_then_a_descriptor_written_onto
     assert variant_keys("Bhejane") == ["kwabhejane", "gabhejane", "habhejane", "ebhejane"]
     assert variant_keys("Makuya")[2] == "hamakuya"  # Venda villages: "HaMakuya" (Census) and "Makuya" (clinic)
     assert variant_keys("Phalane II")[0] == "phalane" and variant_keys("Mamelodi 2")[0] == "mamelodi"
+    assert variant_keys("Mnqaba Thafeni")[-2:] == ["mnqaba", "thafeni"]  # each long word of two, last
+    assert "mnqaba" not in variant_keys("Mnqaba Thafeni Village Road")
 
 
 def _place(name, municipality, zone, province, weight):

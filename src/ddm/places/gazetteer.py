@@ -117,7 +117,8 @@ def strip_descriptors(text):
 def variant_keys(text):
     """Keys to try, in order, when a name as written matches nothing: without descriptors, then each part
     of "A / B" or "A, B" (without descriptors), then without a descriptor written onto the name or a part
-    letter, then that name with a locative prefix taken off or put on."""
+    letter or number, then that name with a locative prefix taken off or put on, then each long word of a
+    two-word name."""
     whole, name = normalise(text), normalise(strip_descriptors(text))
     keys = [name]
     parts = [p for p in PART_SEPARATOR.split(strip_descriptors(text)) if p.strip()]
@@ -133,6 +134,12 @@ def variant_keys(text):
         keys.append(name)
     keys += [name[len(p):] for p in LOCATIVE_PREFIXES if name.startswith(p) and len(name) - len(p) >= 4]
     keys += [p + name for p in LOCATIVE_PREFIXES_ADDED]
+    # A two-word name that matches nothing whole is often a village and its section or neighbour
+    # ("MNQABA THAFENI", "MAKHUZENI MISSION"): each word of five letters or more, last. Measured on the
+    # tuning half of held-out school names: 29 more right for 3 more wrong; three-word names, 4 for 2.
+    words = [normalise(w) for w in re.split(r"[\s\-]+", strip_descriptors(text))]
+    if len(words) == 2:
+        keys += [w for w in words if len(w) >= 5]
     return [k for k in dict.fromkeys(keys) if k and k != whole]
 
 
