@@ -9,6 +9,9 @@ resolves (see ddm/places/gazetteer_eval.py):
   against the gazetteer built without any Census place (what it knew before the Census was added).
 Each with and without the province. The alternative is the gazetteer before this build (provinces,
 zones, municipalities and the 260 curated towns of towns.csv); both are asked the same queries.
+Then, on the reporting half of the names only (gazetteer_eval.diagnose), the held-out school names,
+the EMS names and an in-sample draw of DBE village/suburb/town names with their province, each per
+province and with its outcomes by cause.
 Target (issue #11): >= 80% of real names resolve, >= 95% of those to the right municipality.
 """
 
@@ -54,6 +57,11 @@ def main():
               f"right {before.correct_share:.1%}")
     ems = scores[2]
     print(f"EMS list: resolved {ems.resolved_share:.1%} (target 80%), right {ems.correct_share:.1%} (target 95%)")
+    print("\nReporting half of the names (rules are tuned on the other: gazetteer_eval.diagnose(locator, 0)):")
+    for score in gazetteer_eval.diagnose(locator, half=1):
+        print(score.line())
+        print(f"    by province (resolved / right of resolved): {score.province_line()}")
+        print(f"    outcomes by cause: {score.causes_line()}")
 
 
 if __name__ == "__main__":

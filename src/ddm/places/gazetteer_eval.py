@@ -13,12 +13,22 @@ Two honest set-ups, both building the gazetteer WITHOUT the names they test:
 
 A query counts as resolved when the resolver names one best place (not ambiguous, not nothing),
 and as correct when that place's municipality is the truth. Queries are distinct (name, municipality).
+
+diagnose() is the protocol for changing the resolver: names are split in two halves by a hash of the
+name (half 0 to tune rules on, half 1 to report), each outcome gets a cause (see cause()) and the
+shares are given per province; it adds the in-sample measurement (random DBE village, suburb and town
+names with their province, as an official would submit them, against the packaged gazetteer).
+Truth from a school's point is noisy: a school just over a boundary from the village or town it names
+(or its postal town) makes a right answer count as wrong, so "right" understates the resolver.
 """
 
 import random
+import re
+import zlib
+from collections import Counter
 from dataclasses import dataclass, field
 
-from ddm.places.gazetteer import build_from_db, normalise
+from ddm.places.gazetteer import build_from_db, normalise, read_gazetteer
 from ddm.places.gazetteer_build import build, census_names, clean_name, health_place_name, read_census, read_facilities
 
 
@@ -39,6 +49,8 @@ class Score:
     ambiguous: int = 0
     unseen: int = 0
     wrong: list = field(default_factory=list)
+    causes: Counter = field(default_factory=Counter)
+    by_province: dict = field(default_factory=dict)  # province -> [queries, resolved, correct]
 
     @property
     def resolved_share(self):
@@ -52,6 +64,13 @@ class Score:
         return (f"{self.label}: {self.queries} names, resolved {self.resolved} ({self.resolved_share:.1%}), "
                 f"right municipality {self.correct} ({self.correct_share:.1%} of resolved); "
                 f"{self.ambiguous} ambiguous, {self.fuzzy} by spelling guess, {self.unseen} names unseen in the build")
+
+    def province_line(self):
+        return "; ".join(f"{code} {n}: {resolved / n:.0%} / {correct / max(resolved, 1):.0%}"
+                         for code, (n, resolved, correct) in sorted(self.by_province.items()))
+
+    def causes_line(self):
+        return ", ".join(f"{cause} {count}" for cause, count in sorted(self.causes.items()))
 
 
 def _truth(rows, locator):
@@ -98,11 +117,50 @@ def census_queries(rows, held, locator):
     return list(queries.values())
 
 
+LOCATIVE = re.compile(r"^(ga|kwa|ha|em|en|e|ka)[-\s]?[a-z]", re.I)
+LIST_WORDS = re.compile(r"\b(village|trust|farm|location|loc|area|section|settlement|ext|extension|township|"
+                        r"a/a|t/a|tribal|traditional|mission|park)\b", re.I)
+
+
+def cause(query, answer, known_keys):
+    """Why a query came out as it did: right; wrong (namesake: the truth was among the candidates; guess:
+    by a spelling guess; elsewhere: the name is known only in another municipality); ambiguous (truth
+    among the candidates or not); none (in another province only, or absent from every source, told
+    apart by the name's shape: locative prefix or hyphen, list words, several words, plain)."""
+    best, key = answer.best, normalise(query.name)
+    if best is not None:
+        if best.municipality == query.municipality:
+            return "right"
+        if any(c.municipality == query.municipality for c in answer.candidates):
+            return "wrong:namesake"
+        return "wrong:guess" if best.match == "fuzzy" else "wrong:elsewhere"
+    if answer.ambiguous:
+        return "ambiguous:truth-listed" if any(c.municipality == query.municipality for c in answer.candidates) \
+            else "ambiguous:truth-not-listed"
+    if key in known_keys:
+        return "none:other-province-only"
+    if "-" in query.name or LOCATIVE.match(query.name):
+        return "none:absent-prefixed"
+    if LIST_WORDS.search(query.name):
+        return "none:absent-with-list-words"
+    return "none:absent-several-words" if len(query.name.split()) > 1 else "none:absent"
+
+
+def half_of(name):
+    """0 (tune) or 1 (report): a stable split by name, so one name's queries are all on one side."""
+    return zlib.crc32(normalise(name).encode()) % 2
+
+
 def score(gazetteer, queries, label, known_keys, with_province=False):
     result = Score(label, queries=len(queries))
     for query in queries:
         answer = gazetteer.resolve(query.name, query.province if with_province else None)
         result.unseen += normalise(query.name) not in known_keys
+        result.causes[cause(query, answer, known_keys)] += 1
+        tally = result.by_province.setdefault(query.province, [0, 0, 0])
+        tally[0] += 1
+        tally[1] += answer.best is not None
+        tally[2] += answer.best is not None and answer.best.municipality == query.municipality
         if answer.ambiguous:
             result.ambiguous += 1
         if answer.best is None:
@@ -146,4 +204,37 @@ def evaluate(locator, sample=None, seed=11, fraction=0.2):
                                 "truth is noisy)", known),
         score(gazetteer, villages, "held-out Stats SA Census 2011 main place names", known),
         score(gazetteer, villages, "the same, with the province given", known, with_province=True),
+    ]
+
+
+def in_sample_queries(facilities, locator, sample=3000, seed=5):
+    """Random village, suburb and town names of the DBE schools with their province (truth: the
+    municipality at the school), as an official would submit them; the packaged gazetteer saw them."""
+    schools = {(r["source"], r["ref"]) for r in facilities if r["kind"] == "school" and r["lat"] and r["lon"]}
+    queries = sorted(school_queries(facilities, schools, locator, ("village", "suburb", "town")),
+                     key=lambda q: (normalise(q.name), q.municipality))
+    return random.Random(seed).sample(queries, min(sample, len(queries)))
+
+
+def diagnose(locator, half=1, seed=11, fraction=0.2):
+    """[Score] on one half of the names (0 tune, 1 report), with causes and provinces: held-out school
+    village/suburb names with and without the province, EMS names with the province, and the in-sample
+    DBE names with the province against the packaged gazetteer."""
+    facilities = read_facilities()
+    held = school_split(facilities, fraction, seed)
+    ems = {(r["source"], r["ref"]) for r in facilities if r["source"] == "doh_ems"}
+    places = [p.as_row() for p in build(locator, facilities, exclude=held | ems)]
+    gazetteer = build_from_db(places=places)
+    known = {normalise(p["name"]) for p in places} | {normalise(a) for p in places for a in p["aliases"].split(";")}
+    schools = [q for q in school_queries(facilities, held, locator) if half_of(q.name) == half]
+    stations = [q for q in ems_queries(facilities, locator) if half_of(q.name) == half]
+    packaged = build_from_db()
+    packaged_keys = {normalise(row["name"]) for row in read_gazetteer()}
+    in_sample = [q for q in in_sample_queries(facilities, locator) if half_of(q.name) == half]
+    return [
+        score(gazetteer, schools, f"held-out school village/suburb names, half {half}, province given", known, True),
+        score(gazetteer, schools, f"the same without the province, half {half}", known),
+        score(gazetteer, stations, f"DoH EMS place names, half {half}, province given", known, True),
+        score(packaged, in_sample, f"in-sample DBE village/suburb/town names, half {half}, province given, "
+                                   "packaged gazetteer", packaged_keys, True),
     ]
