@@ -76,6 +76,15 @@ def test_spelling_guesses_go_only_to_places_with_evidence():
     assert g.resolve("Nongomaa").best.municipality == "KZN265"
 
 
+def test_with_the_province_a_spelling_guess_may_go_to_a_village_with_some_evidence():
+    kwazulu_natal = Candidate("province", "KZN", "KwaZulu-Natal", "exact", 100.0, province="KZN")
+    g = _gazetteer(_place("Mabomvini", "KZN244", "DC24", "KZN", 4), _place("Ekuvukeni", "KZN238", "DC23", "KZN", 2),
+                   kwazulu_natal)
+    assert g.resolve("Mabomvine").candidates == []  # the whole country: too many names alike
+    assert g.resolve("Mabomvine", province="KZN").best.municipality == "KZN244"
+    assert g.resolve("Ekuvukene", province="KZN").candidates == []  # one Census place or two schools: no
+
+
 def test_spellings_differing_in_an_h_or_a_doubled_letter_match_by_skeleton():
     assert skeleton("tshiuhilwi") == "tsiuhilwi" and skeleton("mkhuhlu") == skeleton("mkuhlu") == "mkuhlu"
     limpopo = Candidate("province", "LIM", "Limpopo", "exact", 100.0, province="LIM")
