@@ -214,7 +214,9 @@ def test_missing_required_column_and_non_spreadsheet_are_refused(organisation):
     org = organisation("nat-health")
     missing = run_import(xlsx([["Project", "Municipality"], ["Clinic", "KSD"]]), org, None, "cli")
     assert missing.status == "rejected"
-    assert "required column(s) missing: amount or year_amount" in missing.errors[0]["message"]
+    message = missing.errors[0]["message"]
+    assert "required column(s) missing: an amount column: 'Amount' beside a 'Financial year' column" in message
+    assert not message.startswith("projects.xlsx")  # the file and sheet are named once, by the issue
     pdf = io.BytesIO(b"%PDF-1.7\x00binary")
     pdf.name = "scan.pdf"
     refused = run_import(pdf, org, None, "cli")

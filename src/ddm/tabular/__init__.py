@@ -41,7 +41,16 @@ API (stable; other apps import from ``ddm.tabular``):
     for progress displays.
 """
 
-from ddm.tabular.header import Column, Header, HeaderError, column_letter, detect_header, header_unit, normalise_header
+from ddm.tabular.header import (
+    Column,
+    Header,
+    HeaderError,
+    Required,
+    column_letter,
+    detect_header,
+    header_unit,
+    normalise_header,
+)
 from ddm.tabular.issues import Issue, IssueLog
 from ddm.tabular.reading import Table, TableError, fill_merged_down, open_table
 from ddm.tabular.rejected import ERRORS_COLUMN, rejected_rows_xlsx, rejected_sheets_xlsx
@@ -53,6 +62,7 @@ __all__ = [
     "HeaderError",
     "Issue",
     "IssueLog",
+    "Required",
     "Table",
     "TableError",
     "column_letter",

@@ -203,7 +203,8 @@ def detect_header(rows, synonyms, required=(), patterns=(), search_rows=20, file
     titles = [(n, " ".join(str(v).strip() for v in values if v not in (None, ""))) for n, values in head
               if n < number]
     header = Header(number, columns, [(n, t) for n, t in titles if t], merged)
-    missing = [" or ".join(name) if isinstance(name, tuple) else name for name in required if not _has(header, name)]
+    missing = [getattr(name, "help", None) or (" or ".join(name) if isinstance(name, tuple) else name)
+               for name in required if not _has(header, name)]
     if missing:
         raise HeaderError(f"{where}: row {number}: required column(s) missing: {', '.join(missing)} "
                           f"(the header row has: {', '.join(c.text for c in columns if c.text)})")
@@ -241,6 +242,17 @@ def _join_rows(top, bottom, lookup, patterns):
                     joined[index] = Column(index, alone.text, alone.field, alone.unit)
                     break
     return joined
+
+
+class Required(tuple):
+    """A requirement of any of several fields, with the words telling a user what column to add."""
+
+    help: str
+
+    def __new__(cls, fields, help_text):
+        made = super().__new__(cls, fields)
+        made.help = help_text
+        return made
 
 
 def _has(header, requirement):

@@ -291,10 +291,16 @@ class ImportRun:
     def _report_refused(self, refused, table_count):
         if len(refused) == table_count:  # no sheet had a usable header: that is the file's error
             for sheet, exc in refused:
-                self.log.error(str(exc), sheet=sheet)
+                self.log.error(self._unplaced(exc, sheet), sheet=sheet)
         else:
             for sheet, exc in refused:
-                self.log.warning(f"sheet skipped: {exc}", sheet=sheet)
+                self.log.warning(f"sheet skipped: {self._unplaced(exc, sheet)}", sheet=sheet)
+
+    def _unplaced(self, exc, sheet):
+        """The header's message without its "file:sheet: " (the issue names them once)."""
+        where = f"{self.submission.filename}" + (f":{sheet}" if sheet else "") + ": "
+        message = str(exc)
+        return message[len(where):] if message.startswith(where) else message
 
     def _report_empty(self):
         if self.rows_read == 0 and not self.log.blocking:

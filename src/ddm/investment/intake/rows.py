@@ -12,7 +12,7 @@ from decimal import Decimal
 from ddm.investment.intake import limits, parsing, sectors
 from ddm.investment.intake.parsing import ParseError
 from ddm.investment.models import BudgetKind, BudgetLine, Project
-from ddm.tabular import ERRORS_COLUMN, header_unit, normalise_header
+from ddm.tabular import ERRORS_COLUMN, Required, header_unit, normalise_header
 
 # canonical field -> header synonyms (matched ignoring case, punctuation, spaces and units).
 SYNONYMS = {
@@ -123,7 +123,12 @@ def year_column(normalised_header):
 
 
 PATTERNS = [("year_amount", year_column)]
-REQUIRED = [("title", "description"), ("amount", "year_amount")]
+REQUIRED = [
+    Required(("title", "description"), "a project name column (e.g. 'Project name', or SA36's 'Project Decription')"),
+    Required(("amount", "year_amount"), "an amount column: 'Amount' beside a 'Financial year' column, or one column "
+             "per financial year with the year in its header (e.g. 'Budget 2019/20', 'Main Budget Appropriation "
+             "2019/20')"),
+]
 UNIT_NAMES = {Decimal(1): "Rand", Decimal(1000): "R thousand", Decimal(10) ** 6: "R million",
               Decimal(10) ** 9: "R billion"}
 
