@@ -383,3 +383,41 @@ def test_cells_merged_down_over_a_projects_years(door, tmp_path, client_for, org
     assert places(health, "H-102") == [("municipality", "EC153")]
     hospital = Project.objects.get(organisation=health, reference="H-101")
     assert hospital.extra.get("Total project cost") in (90000, 90000.0, "90000")  # once, not once a year
+
+
+SC36_MONTHS = [f"{m} Actual\n2019/20" for m in (
+    "M01 July", "M02 Aug", "M03 Sept", "Q1 Sept", "M04 Oct", "M05 Nov", "M06 Dec", "Q2 Dec", "M07 Jan", "M08 Feb",
+    "M09 Mar", "Q3 Mar", "M10 Apr", "M11 May", "M12 June", "Q4 June", "YTD")]
+
+
+def buf_sc36():
+    """The in-year table of the same source (infrastructure/tests/test_files/quarterly.xlsx): "Table SC36
+    Detailed Capital Budget and Actuals (projects)", monthly, quarterly and year-to-date actual columns."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    ws = book.add_worksheet("BUF")
+    ws.write(0, 0, "Eastern Cape: Buffalo City(BUF) - Table SC36 Detailed Capital Budget and Actuals (projects) "
+                   "for period ending (M09) 31 March 2020")
+    ws.write(1, 0, "R thousands")
+    ws.write_row(2, 0, [*BUF_HEADER[:12], "Audited Outcome\n2018/19", "Audited Outcome\n2019/20",
+                        "Original Budget\n2019/20", "Adjusted Budget\n2019/20", *SC36_MONTHS])
+    ws.write_row(3, 0, [*BUF_ROWS[0][:12], 465074, None, 500000, 613896, None, None, 20800, 20800, *[None] * 12,
+                        10800])
+    ws.write_row(4, 0, [*BUF_ROWS[3][:12], 384009, None, 5500000, 9631789, None, None, 150027, 150027, None, 209002,
+                        320280, 529282, 515730, 725440, 927303, 2168473, None, None, None, None, 2847782])
+    ws.write(6, 0, "References")
+    book.close()
+    return buffer.getvalue()
+
+
+def test_a_metros_in_year_sc36_keeps_monthly_actuals_apart(tmp_path, organisation):
+    submission = import_by_cli(tmp_path, "BUF SC36 M09.xlsx", buf_sc36(), "BUF")
+    assert not submission.errors
+    assert {ref: lines for ref, (_title, lines) in register(organisation("BUF")).items()} == {
+        "PC002003005_00002": {y("actual", 2018, 465074), y("budget", 2019, 500000), y("adjusted", 2019, 613896)},
+        "PC002002002002001001_00001": {y("actual", 2018, 384009), y("budget", 2019, 5500000),
+                                       y("adjusted", 2019, 9631789)},
+    }
+    halls = Project.objects.get(organisation=organisation("BUF"), reference="PC002002002002001001_00001")
+    assert halls.extra["YTD Actual\n2019/20"] == 2847782
+    assert any("year-to-date actuals kept with each project" in w["message"] for w in submission.warnings)

@@ -353,6 +353,10 @@ class ImportRun:
         if extra:
             self.log.warning(f"columns not recognised, kept as extra attributes: {', '.join(extra)}",
                              row=header.row)
+        if parser.in_year_columns:
+            self.log.warning("monthly, quarterly and year-to-date actuals kept with each project, not counted as "
+                             f"the year's amounts: {', '.join(c.label for c in parser.in_year_columns)}",
+                             row=header.row)
         if parser.derived_references:
             self.log.warning("no project reference column: each project gets a reference derived from its "
                              "name and place (auto-…); add a reference column to keep them stable if names "

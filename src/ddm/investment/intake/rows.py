@@ -195,6 +195,9 @@ def _label(column):
     return column.label
 
 
+_IN_YEAR = re.compile(r"^(?:m(?:0?[1-9]|1[0-2])|q[1-4]|ytd|year to date)\b.*\bactual")
+
+
 class TitleUnitCheck:
     """Whether a unit stated only in the title block ("R thousands") fits the amounts below it. The Local
     Government Database's SA36 exports keep the template's "R thousands" over amounts in Rand: read in
@@ -241,7 +244,8 @@ class RowParser:
         self._units(header)
         self._year_columns(header)
         attributes = [c for name in ATTRIBUTES for c in header.all(name)]
-        self.extra_columns = header.extra + header.all("department") + header.all("organisation") + attributes
+        self.extra_columns = (header.extra + header.all("department") + header.all("organisation") + attributes
+                              + self.in_year_columns)
         self.derived_references = "reference" not in self.fields
         self._recent: list = []  # the amounts of the project rows read so far, to recognise subtotals
 
@@ -276,7 +280,11 @@ class RowParser:
         return column.unit or self.table_unit
 
     def _year_columns(self, header):
-        columns = header.all("year_amount")
+        # The in-year report (MBRR SC36 "Detailed capital budget and actuals"): monthly, quarterly and
+        # year-to-date actuals are parts of one year's spending, kept with the project, not added up as
+        # the year's actual (the audited outcome is that).
+        self.in_year_columns = [c for c in header.all("year_amount") if _IN_YEAR.match(normalised(c.text))]
+        columns = [c for c in header.all("year_amount") if c not in self.in_year_columns]
         fy_column = self.fields.get("financial_year")
         if fy_column is not None and normalised(fy_column.text) == "budget year" and columns:
             columns = [fy_column, *columns]  # SA36: "Budget Year" beside "Budget Year +1" holds amounts
