@@ -76,11 +76,11 @@ def resolve_organisation_how(text, province=None, sphere=None):
                       (p.code.lower(), p.name.lower())), None)
         if place is None:
             raise LookupError(f"{exc}; and {province!r} is not a province") from None
-        found = [o for o in Organisation.objects.filter(province=place)
-                 if wanted in {normalise_organisation_name(n) for n in [o.name, *(o.aliases or [])]}]
-        if len(found) != 1:
+        matches = [o for o in Organisation.objects.filter(province=place)
+                   if wanted in {normalise_organisation_name(n) for n in [o.name, *(o.aliases or [])]}]
+        if len(matches) != 1:
             raise
-        return found[0], f"name in {place.name}"
+        return matches[0], f"name in {place.name}"
 
 
 def _cell_text(value):
