@@ -10,13 +10,16 @@ import getpass
 import socket
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
+
+from ddm.accounts.access import Visitor
 
 CLI_PREFIX = "cli+"
 
 
-def cli_username():
+def cli_username() -> str:
     try:
         name = getpass.getuser()
     except (KeyError, OSError):  # no user database entry (e.g. an arbitrary container uid)
@@ -24,7 +27,7 @@ def cli_username():
     return f"{CLI_PREFIX}{name}@{socket.gethostname()}"[:150]
 
 
-def cli_user():
+def cli_user() -> User:
     """The user standing for whoever runs this command on this machine."""
     user, created = get_user_model().objects.get_or_create(
         username=cli_username(), defaults={"is_active": False, "first_name": "command line"})
@@ -34,7 +37,7 @@ def cli_user():
     return user
 
 
-def is_cli_user(user):
+def is_cli_user(user: Visitor) -> bool:
     """Is this the stand-in of a command-line operator (inactive, no usable password, cli+ name)?"""
     return (user is not None and getattr(user, "pk", None) is not None and not user.is_active
             and user.username.startswith(CLI_PREFIX) and not user.has_usable_password())
@@ -45,14 +48,14 @@ class _CommandLine:
     row is written (so commands that migrate an empty database work)."""
 
     @cached_property
-    def user(self):
+    def user(self) -> User:
         return cli_user()
 
 
-def record_cli_actions():
+def record_cli_actions() -> None:
     HistoricalRecords.context.request = _CommandLine()
 
 
-def stop_recording_cli_actions():
+def stop_recording_cli_actions() -> None:
     if isinstance(getattr(HistoricalRecords.context, "request", None), _CommandLine):
         del HistoricalRecords.context.request

@@ -7,16 +7,20 @@ Passwords are generated at set-up, kept in var/demo-accounts.json (readable by t
 
 import json
 import secrets
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from ddm.accounts.models import Organisation, Role, RoleKind
+from ddm.accounts.models import Organisation, Role, RoleKind, RoleScope
 from ddm.places.models import Place
 
+# (username, purpose, password)
+AccountRow = tuple[str, str, str]
+
 # (username, what the account is for, role kind, scope)
-ACCOUNTS = [
+ACCOUNTS: list[tuple[str, str, RoleKind | None, dict[str, str]]] = [
     ("demo-admin", "National administrator (DCoG)", RoleKind.ADMIN, {}),
     ("demo-coordinator", "Provincial coordinator, Eastern Cape", RoleKind.PROVINCIAL, {"province": "EC"}),
     ("demo-hub", "Hub member, DC15 O.R. Tambo", RoleKind.HUB, {"zone": "DC15"}),
@@ -32,7 +36,7 @@ class DemoAccountsRefused(RuntimeError):
     pass
 
 
-def _scope(kind, scope):
+def _scope(scope: dict[str, str]) -> RoleScope:
     if "province" in scope:
         return {"province": Place.objects.provinces().get(code=scope["province"])}
     if "zone" in scope:
@@ -42,7 +46,7 @@ def _scope(kind, scope):
     return {}
 
 
-def _read_passwords():
+def _read_passwords() -> dict[str, str]:
     path = settings.DDM_DEMO_ACCOUNTS_FILE
     try:
         return json.loads(path.read_text())
@@ -50,7 +54,7 @@ def _read_passwords():
         return {}
 
 
-def _write_passwords(passwords):
+def _write_passwords(passwords: dict[str, str]) -> None:
     path = settings.DDM_DEMO_ACCOUNTS_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     path.touch(mode=0o600, exist_ok=True)
@@ -58,14 +62,14 @@ def _write_passwords(passwords):
     path.write_text(json.dumps(passwords, indent=1))
 
 
-def refuse_in_production():
+def refuse_in_production() -> None:
     if not settings.DDM_DEMO_ACCOUNTS:
         raise DemoAccountsRefused("demo accounts are not created under production settings "
                                   "(set DDM_DEBUG=1 or DDM_DEMO_ACCOUNTS=1 for a local demo)")
 
 
 @transaction.atomic
-def create_accounts():
+def create_accounts() -> list[AccountRow]:
     """Create (or keep) the demo accounts; returns [(username, purpose, password)]."""
     refuse_in_production()
     User = get_user_model()
@@ -81,13 +85,13 @@ def create_accounts():
             user.save()
         passwords[username] = password
         if kind is not None:
-            Role.objects.get_or_create(user=user, kind=kind, **_scope(kind, scope))
+            Role.objects.get_or_create(user=user, kind=kind, **_scope(scope))
         rows.append((username, purpose, password))
     _write_passwords(passwords)
     return rows
 
 
-def stored_accounts():
+def stored_accounts() -> list[AccountRow]:
     """[(username, purpose, password)] of the demo accounts set up earlier (passwords as stored)."""
     refuse_in_production()
     passwords = _read_passwords()
@@ -96,7 +100,7 @@ def stored_accounts():
             if username in existing and username in passwords]
 
 
-def print_accounts(rows, echo):
+def print_accounts(rows: list[AccountRow], echo: Callable[[str], None]) -> None:
     echo("Demo accounts (local use only; sign in at /accounts/login/):")
     for username, purpose, password in rows:
         echo(f"  {username:<17} {password:<20} {purpose}")

@@ -1,21 +1,28 @@
 """Form fields shared by every app that picks an organisation."""
 
+from collections.abc import Iterable, Iterator
+from typing import Any, cast
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Manager, QuerySet
+from django.forms.renderers import BaseRenderer
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
-from ddm.accounts.models import SCOPE_FIELD, Organisation
+from ddm.accounts.models import SCOPE_FIELD, Organisation, RoleKind, RoleScope
 from ddm.places.models import Place
 
 
 class OrganisationInput(forms.TextInput):
     """A text input searching a <datalist> of organisation labels (native type-ahead, no script needed)."""
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs)
-        self.labels = []
+        self.labels: Iterable[str] = []
 
-    def render(self, name, value, attrs=None, renderer=None):
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None,
+               renderer: BaseRenderer | None = None) -> SafeString:
         list_id = f"{(attrs or {}).get('id') or 'id_' + name}-options"
         attrs = {**(attrs or {}), "list": list_id, "autocomplete": "off"}
         options = format_html_join("", '<option value="{}"></option>', ((label,) for label in self.labels))
@@ -23,24 +30,24 @@ class OrganisationInput(forms.TextInput):
                            list_id, options)
 
 
-class OrganisationField(forms.ModelChoiceField):
+class OrganisationField(forms.ModelChoiceField[Organisation]):
     """Pick an organisation by its label ("Health (Eastern Cape)") from a searchable list, or by its code."""
 
     widget = OrganisationInput
 
-    def __init__(self, queryset=None, **kwargs):
+    def __init__(self, queryset: QuerySet[Organisation] | None = None, **kwargs: Any) -> None:
         queryset = queryset if queryset is not None else Organisation.objects.all()
         kwargs.setdefault("help_text", "Start typing the name and pick from the list, e.g. Health (Eastern Cape)")
         super().__init__(queryset.select_related("province"), **kwargs)
 
-    def _set_queryset(self, queryset):
-        super()._set_queryset(queryset)
+    def _set_queryset(self, queryset: QuerySet[Organisation] | Manager[Organisation] | None) -> None:
+        super()._set_queryset(queryset)  # type: ignore[misc]  # Django's private setter; django-stubs omits it
         if isinstance(self.widget, OrganisationInput):
             self.widget.labels = _LazyLabels(self.queryset)
 
     queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)  # type: ignore[attr-defined]
 
-    def prepare_value(self, value):
+    def prepare_value(self, value: Any) -> Any:
         if isinstance(value, Organisation):
             return value.label
         if value not in self.empty_values and not isinstance(value, str):
@@ -48,7 +55,7 @@ class OrganisationField(forms.ModelChoiceField):
             return found.label if found else value
         return value
 
-    def to_python(self, value):
+    def to_python(self, value: Any | None) -> Organisation | None:
         text = (value or "").strip() if isinstance(value, str) else value
         if text in self.empty_values:
             return None
@@ -72,10 +79,10 @@ class OrganisationField(forms.ModelChoiceField):
 class _LazyLabels:
     """The labels, read from the database only when the widget renders."""
 
-    def __init__(self, queryset):
+    def __init__(self, queryset: QuerySet[Organisation]) -> None:
         self.queryset = queryset
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(sorted(o.label for o in self.queryset))
 
 
@@ -83,26 +90,31 @@ class RoleForm(forms.Form):
     """A role and its scope (the scope field the kind needs; the others stay empty)."""
 
     kind = forms.ChoiceField(label="Role")
-    province: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, required=False,
+    province: forms.ModelChoiceField[Place] = forms.ModelChoiceField(queryset=None, required=False,
                                                               help_text="For a provincial coordinator")
-    zone: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, required=False, help_text="For a hub member")
+    zone: forms.ModelChoiceField[Place] = forms.ModelChoiceField(queryset=None, required=False, help_text="For a hub member")
     organisation = OrganisationField(required=False, help_text="For a submitter (department or municipality): "
                                      "start typing, e.g. Health (Eastern Cape)")
 
-    def __init__(self, *args, kinds, **kwargs):
+    def __init__(self, *args: Any, kinds: Iterable[RoleKind], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k.value, k.label) for k in kinds]
-        self.fields["province"].queryset = Place.objects.provinces().without_geometry().order_by("name")
-        self.fields["zone"].queryset = Place.objects.zones().without_geometry().order_by("code")
-        self.fields["zone"].label_from_instance = lambda z: f"{z.code} {z.name}"
+        # self.fields holds per-form copies of the class fields above, typed only as Field.
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [(k.value, k.label) for k in kinds]
+        province = cast("forms.ModelChoiceField[Place]", self.fields["province"])
+        province.queryset = Place.objects.provinces().without_geometry().order_by("name")
+        zone = cast("forms.ModelChoiceField[Place]", self.fields["zone"])
+        zone.queryset = Place.objects.zones().without_geometry().order_by("code")
+        zone.label_from_instance = lambda z: f"{z.code} {z.name}"  # type: ignore[method-assign,assignment]
 
-    def scope(self):
+    def scope(self) -> RoleScope:
         needed = SCOPE_FIELD.get(self.cleaned_data["kind"])
-        return {needed: self.cleaned_data[needed]} if needed else {}
+        # The key is the kind's one scope field, so the value is the Place or Organisation RoleScope gives it.
+        return cast(RoleScope, {needed: self.cleaned_data[needed]} if needed else {})
 
-    def clean(self):
-        data = super().clean()
-        needed = SCOPE_FIELD.get(data.get("kind"))
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returns
+        needed = SCOPE_FIELD.get(data.get("kind", ""))
         if needed and not data.get(needed):
             self.add_error(needed, f"This role needs a {needed}.")
         return data

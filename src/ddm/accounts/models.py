@@ -6,14 +6,18 @@ and accounts sits below investment in the dependency order (see docs/architectur
 
 import hashlib
 import secrets
+from typing import TypedDict
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from simple_history import register
 from simple_history.models import HistoricalRecords
+
+from ddm.places.models import Place
 
 
 class Sphere(models.TextChoices):
@@ -34,8 +38,8 @@ class OrganisationKind(models.TextChoices):
     COMPANY = "company", "Company"
 
 
-class OrganisationQuerySet(models.QuerySet):
-    def government(self):
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def government(self) -> "OrganisationQuerySet":
         return self.filter(sphere__in=GOVERNMENT_SPHERES)
 
 
@@ -70,11 +74,11 @@ class Organisation(models.Model):
     class Meta:
         ordering = ["sphere", "name"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.label
 
     @property
-    def label(self):
+    def label(self) -> str:
         """The name with its sphere and province, so ten Health departments read apart: "Health (Eastern Cape)",
         "Health (national)", "Amathole (municipality, Eastern Cape)". Select the province to avoid a query."""
         if self.sphere == Sphere.PROVINCIAL and self.province is not None:
@@ -84,7 +88,7 @@ class Organisation(models.Model):
             return f"{self.name} (municipality{where})"
         return f"{self.name} ({self.get_sphere_display().lower()})"
 
-    def clean(self):
+    def clean(self) -> None:
         if self.sphere == Sphere.PROVINCIAL and not self.province_id:
             raise ValidationError({"province": "A provincial organisation needs its province."})
         if self.fy_start_month not in (1, 3, 4, 7, 10):
@@ -109,6 +113,15 @@ SCOPE_FIELD: dict[str, str] = {
     RoleKind.SUBMITTER: "organisation",
     RoleKind.APPROVER: "organisation",
 }
+
+
+class RoleScope(TypedDict, total=False):
+    """A role's scope as keyword arguments: the one field SCOPE_FIELD names for its kind (a consolidator may
+    also have a province), or none."""
+
+    province: Place
+    zone: Place
+    organisation: "Organisation"
 
 
 class Role(models.Model):
@@ -137,11 +150,11 @@ class Role(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         scope = self.province or self.zone or self.organisation
         return f"{self.get_kind_display()} ({scope})" if scope else self.get_kind_display()
 
-    def clean(self):
+    def clean(self) -> None:
         needed = SCOPE_FIELD.get(self.kind)
         scopes = {"province": self.province_id, "zone": self.zone_id, "organisation": self.organisation_id}
         if needed and not scopes[needed]:
@@ -161,22 +174,22 @@ class ApiToken(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     last_used = models.DateTimeField(null=True, blank=True)
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.name} ({self.user})"
 
     @staticmethod
-    def _digest(token):
+    def _digest(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user, name):
+    def issue(cls, user: User, name: str) -> str:
         """Create a token; the clear text is returned once and never stored."""
         token = secrets.token_urlsafe(32)
         cls.objects.create(user=user, name=name, digest=cls._digest(token))
         return token
 
     @classmethod
-    def user_for(cls, token):
+    def user_for(cls, token: str) -> User | None:
         found = cls.objects.select_related("user").filter(digest=cls._digest(token), user__is_active=True).first()
         if found is None:
             return None

@@ -3,6 +3,7 @@ and the state-owned companies and water boards that submit their own lists (publ
 
 import csv
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -13,19 +14,19 @@ from ddm.places.models import Place
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
-def _rows(name):
+def _rows(name: str) -> list[dict[str, str]]:
     with open(DATA_DIR / name, newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 
-def _upsert(code, **fields):
+def _upsert(code: str, **fields: Any) -> Organisation:
     fields.setdefault("is_reference", True)
     organisation, _ = Organisation.objects.update_or_create(code=code[:80], defaults=fields)
     return organisation
 
 
 @transaction.atomic
-def load_organisations():
+def load_organisations() -> int:
     """Create or refresh the reference organisations; returns how many there are."""
     provinces = {p.name: p for p in Place.objects.provinces()}
     for row in _rows("national_departments_2019-20.csv"):
@@ -49,7 +50,7 @@ def load_organisations():
     return Organisation.objects.filter(is_reference=True).count()
 
 
-def _load_municipalities():
+def _load_municipalities() -> None:
     municipal = list(Place.objects.municipalities().without_geometry()) + [
         z for z in Place.objects.zones().without_geometry() if not z.is_metro
     ]

@@ -3,6 +3,7 @@
 import re
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,7 +13,7 @@ from ddm.accounts.models import Organisation, Role, RoleKind
 
 
 @transaction.atomic
-def create_admin(username, email, password):
+def create_admin(username: str, email: str, password: str) -> User:
     User = get_user_model()
     if not username:
         raise ValueError("a username is needed")
@@ -63,7 +64,7 @@ DEPARTMENT_ALIASES = {
 _PREFIXES = ("national department of ", "department of ", "dept of ", "the department of ", "ministry of ")
 
 
-def normalise_organisation_name(text):
+def normalise_organisation_name(text: str) -> str:
     """Case, punctuation, "&"/"and", and a leading "Department of" ignored."""
     text = " ".join(re.sub(r"[^a-z0-9]+", " ", str(text).lower().replace("&", " and ")).split())
     for prefix in _PREFIXES:
@@ -72,7 +73,7 @@ def normalise_organisation_name(text):
     return text
 
 
-def find_organisation(text, sphere=None):
+def find_organisation(text: str | None, sphere: str | None = None) -> Organisation:
     """The Organisation named by ``text``: its code, exact name or an alias (case- and
     space-insensitive; "Department of X" = "X"; well-known acronyms such as DWS).
     ``sphere`` narrows the choice ("Health" in a national file is the national department).

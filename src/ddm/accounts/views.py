@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -9,12 +11,12 @@ from ddm.accounts.forms import InviteForm, RoleForm
 from ddm.accounts.models import Role
 
 
-def _error(form, exc):
+def _error(form: Form, exc: ValidationError | PermissionDenied) -> None:
     form.add_error(None, " ".join(getattr(exc, "messages", [str(exc)])))
 
 
 @login_required
-def user_list(request):
+def user_list(request: HttpRequest) -> HttpResponse:
     users.require_manager(request.user)
     kinds = users.grantable_kinds(request.user)
     form = InviteForm(request.POST or None, kinds=kinds)
@@ -36,7 +38,7 @@ def user_list(request):
 
 
 @login_required
-def user_detail(request, pk):
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(users.visible_users(request.user), pk=pk)
     form = RoleForm(request.POST or None, kinds=users.grantable_kinds(request.user))
     if request.method == "POST" and form.is_valid():
@@ -54,7 +56,7 @@ def user_detail(request, pk):
 
 @login_required
 @require_POST
-def remove_role(request, pk, role_pk):
+def remove_role(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
     person = get_object_or_404(users.visible_users(request.user), pk=pk)
     role = get_object_or_404(Role, pk=role_pk, user=person)
     users.revoke(request.user, role)
