@@ -161,7 +161,7 @@ def _parse_row(values: list[Any], header: Header, matcher: SkillMatcher, place: 
                   column=column.label, value=mgmt_text)
     person, person_column = cell("person_name")
     category, category_column = cell("occupational_category")
-    for text, column, limit in ((post, cols.get("post_title"), 200), (person, person_column, 200),
+    for text, column, limit in ((post, cols["post_title"], 200), (person, person_column, 200),
                                 (category, category_column, 120)):
         if len(text) > limit:  # refused, not cut: nothing is silently dropped
             log.error(f"{column.text.lower()} is {len(text):,} characters long, more than {limit}", row=number,

@@ -3,10 +3,18 @@
 import itertools
 import re
 import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Self
 
-from ddm.tabular.reading import TableError
+from ddm.tabular.reading import Row, Table, TableError
+from ddm.tabular.sandbox import Cell
+
+# A family of columns: (canonical field, predicate on the normalised header text), e.g. "2019/20".
+Pattern = tuple[str, Callable[[str], bool]]
+# A required field, or a tuple of fields any one of which will do (see Required).
+Requirement = str | tuple[str, ...]
 
 # Units stated in a header, e.g. "Budget 2020/21 (R'000)"; longest first.
 _UNIT_PATTERNS = [
@@ -26,7 +34,7 @@ class HeaderError(TableError):
     """No header row found, or a required column is missing."""
 
 
-def column_letter(index):
+def column_letter(index: int) -> str:
     """0 -> A, 25 -> Z, 26 -> AA (as Excel names columns)."""
     letters = ""
     index += 1
@@ -36,7 +44,7 @@ def column_letter(index):
     return letters
 
 
-def header_unit(text):
+def header_unit(text: object) -> Decimal | None:
     """The multiplier a header (or a cell) states as its unit, or None."""
     lowered = _fold(str(text or "")).replace("_", " ")
     for pattern, multiplier in _UNIT_PATTERNS:
@@ -45,7 +53,7 @@ def header_unit(text):
     return None
 
 
-def unit_only(text):
+def unit_only(text: object) -> bool:
     """True for a cell that states only a unit ("R thousand", "(R'000)", "Amounts in R million")."""
     lowered = _fold(str(text or ""))
     for pattern, _multiplier in _UNIT_PATTERNS:
@@ -55,7 +63,7 @@ def unit_only(text):
                                               "values", "are", "stated"}]
 
 
-def _fold(text):
+def _fold(text: str) -> str:
     if not text.isascii():
         text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return text.lower()
@@ -72,7 +80,7 @@ _HEADER_ABBREVIATIONS = {
 }
 
 
-def normalise_header(text):
+def normalise_header(text: object) -> str:
     """Lower case, units in brackets removed, punctuation to spaces, abbreviations written out."""
     text = _fold(str(text or "")).replace("&", " and ").replace("#", " no ")
     text = _UNIT_STRIP.sub(" ", text)
@@ -88,11 +96,11 @@ class Column:
     unit: Decimal | None = None
 
     @property
-    def letter(self):
+    def letter(self) -> str:
         return column_letter(self.index)
 
     @property
-    def label(self):
+    def label(self) -> str:
         """How issues name the column: "C (Project name)"."""
         return f"{self.letter} ({self.text})" if self.text else self.letter
 
@@ -100,11 +108,11 @@ class Column:
 @dataclass
 class Header:
     row: int  # 1-based row number of the header
-    columns: list = field(default_factory=list)
-    title_rows: list = field(default_factory=list)  # [(row number, text)] of the title block above
-    rows_merged: tuple = ()  # row numbers of a header written over two rows ("Budget Year +1" / "2020/21")
+    columns: list[Column] = field(default_factory=list)
+    title_rows: list[tuple[int, str]] = field(default_factory=list)  # [(row number, text)] of the title block above
+    rows_merged: tuple[int, ...] = ()  # row numbers of a header written over two rows ("Budget Year +1" / "2020/21")
 
-    def table_unit(self):
+    def table_unit(self) -> tuple[Decimal | None, str]:
         """(multiplier, where) of a unit the title block or a unit-only header cell states for the
         whole table ("R thousand" above or in the header's first cell), or (None, "")."""
         for column in self.columns:
@@ -117,30 +125,30 @@ class Header:
         return None, ""
 
     @property
-    def title_text(self):
+    def title_text(self) -> str:
         return " ".join(text for _number, text in self.title_rows)
 
     @property
-    def fields(self):
-        found = {}
+    def fields(self) -> dict[str, Column]:
+        found: dict[str, Column] = {}
         for column in self.columns:
             if column.field and column.field not in found:
                 found[column.field] = column
         return found
 
-    def all(self, field_name):
+    def all(self, field_name: str) -> list[Column]:
         return [c for c in self.columns if c.field == field_name]
 
     @property
-    def extra(self):
+    def extra(self) -> list[Column]:
         return [c for c in self.columns if c.field is None and c.text]
 
     @property
-    def texts(self):
+    def texts(self) -> list[str]:
         return [c.text for c in self.columns]
 
 
-def _lookup(synonyms):
+def _lookup(synonyms: Mapping[str, Iterable[str]]) -> dict[str, str]:
     table: dict[str, str] = {}
     for canonical, names in synonyms.items():
         for name in [canonical, *names]:
@@ -148,8 +156,9 @@ def _lookup(synonyms):
     return table
 
 
-def _match_row(values, lookup, patterns):
-    columns, used = [], set()
+def _match_row(values: Sequence[Cell], lookup: Mapping[str, str], patterns: Iterable[Pattern]) -> list[Column]:
+    columns: list[Column] = []
+    used: set[str] = set()
     for index, value in enumerate(values):
         text = "" if value is None else str(value).strip()
         norm = normalise_header(text)
@@ -167,18 +176,19 @@ def _match_row(values, lookup, patterns):
     return columns
 
 
-def detect_header(rows, synonyms, required=(), patterns=(), search_rows=20, filename="", sheet="",
-                  two_rows=False):
+def detect_header(rows: Table | Iterable[Row], synonyms: Mapping[str, Iterable[str]],
+                  required: Iterable[Requirement] = (), patterns: Sequence[Pattern] = (), search_rows: int = 20,
+                  filename: str = "", sheet: str = "", two_rows: bool = False) -> tuple[Header, Iterator[Row]]:
     """(Header, remaining data rows); ``rows`` is a Table or an iterator of (row_number, values).
 
     With ``two_rows``, a header written over two rows (a group title such as "Audited Outcome" or
     "2019/20 Medium Term Revenue & Expenditure Framework" over "2017/18" / "Budget Year +1") is read
     as one: the row below the best header row is joined to it when it holds no numbers and the
     joined texts recognise more columns."""
-    iterator = iter(rows.rows() if hasattr(rows, "rows") else rows)
+    iterator: Iterator[Row] = iter(rows.rows() if isinstance(rows, Table) else rows)
     head = list(itertools.islice(iterator, search_rows))
     lookup = _lookup(synonyms)
-    best = None
+    best: tuple[int, int, int, list[Column]] | None = None
     for position, (number, values) in enumerate(head):
         columns = _match_row(values, lookup, patterns)
         score = sum(1 for c in columns if c.field)
@@ -190,7 +200,7 @@ def detect_header(rows, synonyms, required=(), patterns=(), search_rows=20, file
         raise HeaderError(f"{where}: no header row found in the first {search_rows} rows "
                           f"(looked for column names such as {names})")
     score, position, number, columns = best
-    merged = ()
+    merged: tuple[int, ...] = ()
     if two_rows:
         for upper in (position - 1, position):  # a group-title row above, or a second row below
             if upper < 0 or upper + 1 >= len(head):
@@ -211,7 +221,8 @@ def detect_header(rows, synonyms, required=(), patterns=(), search_rows=20, file
     return header, itertools.chain(head[position + 1:], iterator)
 
 
-def _join_rows(top, bottom, lookup, patterns):
+def _join_rows(top: Sequence[Cell], bottom: Sequence[Cell], lookup: Mapping[str, str],
+               patterns: Iterable[Pattern]) -> list[Column] | None:
     """Columns of a two-row header, or None when ``bottom`` looks like data (holds numbers).
 
     A group title spans the empty cells to its right (merged cells read as one value then blanks)
@@ -221,7 +232,8 @@ def _join_rows(top, bottom, lookup, patterns):
     width = max(len(top), len(bottom))
     top = list(top) + [None] * (width - len(top))
     bottom = list(bottom) + [None] * (width - len(bottom))
-    texts, group = [], None
+    texts: list[str] = []
+    group: str | None = None
     for upper, lower in zip(top, bottom, strict=True):
         upper = None if upper in (None, "") else str(upper).strip()
         lower = None if lower in (None, "") else str(lower).strip()
@@ -244,18 +256,19 @@ def _join_rows(top, bottom, lookup, patterns):
     return joined
 
 
-class Required(tuple):
+class Required(tuple[str, ...]):
     """A requirement of any of several fields, with the words telling a user what column to add."""
 
     help: str
 
-    def __new__(cls, fields, help_text):
+    def __new__(cls, fields: Iterable[str], help_text: str) -> Self:
         made = super().__new__(cls, fields)
         made.help = help_text
         return made
 
 
-def _has(header, requirement):
+def _has(header: Header, requirement: Requirement) -> bool:
+
     """A requirement is a field name or a tuple meaning "any of these"."""
     options = requirement if isinstance(requirement, tuple) else (requirement,)
     return any(header.all(option) for option in options)

@@ -15,11 +15,21 @@ import tempfile
 import time
 import weakref
 import zipfile
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import IO
 
 from django.conf import settings
 
 from ddm.tabular import sandbox
+from ddm.tabular.sandbox import Cell, Limits
+
+# A row as the file holds it: (1-based row number, its cells); CSV cells are all text.
+RawRow = tuple[int, Sequence[Cell]]
+# A row after clean_cell: empty cells None, text stripped.
+Row = tuple[int, list[Cell]]
+# (first row, first column, last row, last column) of a range merged down several rows.
+MergedRange = tuple[int, int, int, int]
 
 FORMULA_PREFIXES = ("'=", "'+", "'-", "'@")
 # Refuse archives that would expand beyond these before handing them to the reader.
@@ -38,28 +48,28 @@ class Table:
 
     filename: str
     sheet: str
-    _iter_raw: object = field(repr=False, default=None)  # callable(table) -> iterator of (row_number, values)
+    _iter_raw: Callable[["Table"], Iterable[RawRow]] = field(repr=False)  # the reader of the file's rows
     total_rows: int | None = None  # known (approximately, for CSV) once rows() has started
     hidden: bool = False  # a hidden (or very hidden) sheet of a workbook
 
     # Workbooks only: ranges merged down several rows, (first row, first column, last row, last column) with
     # row numbers as in the file and 0-based columns; known once rows() has started.
-    merged: list = field(default_factory=list)
+    merged: list[MergedRange] = field(default_factory=list)
     delimiter: str = ""  # CSV only: the separator found (, ; or tab)
     encoding: str = ""  # CSV only: how the bytes were decoded, e.g. "UTF-8 with BOM"
 
-    def raw_rows(self):
+    def raw_rows(self) -> Iterator[RawRow]:
         """(row_number, values) as in the file: no stripping, empty cells stay "" (CSV); bounded like rows()."""
         yield from self._bounded()
 
-    def rows(self):
+    def rows(self) -> Iterator[Row]:
         """The rows, bounded: more rows, columns or cells than read_limits() allows, or more time spent
         reading (not in the caller's work between rows), is a TableError naming the limit; workbooks are
         also bounded before and while reading, in a limited process (see ddm.tabular.sandbox)."""
         for number, values in self._bounded():
             yield number, [clean_cell(v) for v in values]
 
-    def _bounded(self):
+    def _bounded(self) -> Iterator[RawRow]:
         limits = read_limits()
         where = f"{self.filename}" + (f": sheet {self.sheet!r}" if self.sheet else "")
         raw = iter(self._iter_raw(self))
@@ -87,7 +97,8 @@ class Table:
             yield number, values
 
 
-def fill_merged_down(rows, merged, below, skip=()):
+def fill_merged_down(rows: Iterable[Row], merged: Iterable[MergedRange], below: int,
+                     skip: Container[int] = ()) -> Iterator[Row]:
     """The rows with each cell merged down several rows (below the row ``below``) given its top cell's
     value, as a reader sees a merged cell; columns in ``skip`` (amounts: one amount merged over several
     rows is one amount) stay blank."""
@@ -95,7 +106,7 @@ def fill_merged_down(rows, merged, below, skip=()):
     if not waiting:
         yield from rows
         return
-    active: list = []  # (last row, columns, the top cells' values)
+    active: list[tuple[int, range, list[Cell]]] = []  # (last row, columns, the top cells' values)
     for number, values in rows:
         active = [span for span in active if span[0] >= number]
         while waiting and waiting[-1][0] <= number:
@@ -109,7 +120,7 @@ def fill_merged_down(rows, merged, below, skip=()):
         yield number, values
 
 
-def clean_cell(value):
+def clean_cell(value: Cell) -> Cell:
     """Empty cells become None; text is stripped, and the apostrophe Excel (and our exports) put
     before = + - @ to keep text from being a formula is removed, so exports re-import as-is."""
     if isinstance(value, str):
@@ -122,7 +133,8 @@ def clean_cell(value):
     return value
 
 
-def open_table(source, filename=None, sheet=None, max_bytes=None):
+def open_table(source: str | os.PathLike[str] | IO[bytes], filename: str | None = None, sheet: str | None = None,
+               max_bytes: int | None = None) -> list[Table]:
     """The tables (sheets) of a file; see the package docstring."""
     max_bytes = settings.DDM_MAX_UPLOAD_BYTES if max_bytes is None else max_bytes
     data, filename = _read_bytes(source, filename, max_bytes)
@@ -148,7 +160,7 @@ def open_table(source, filename=None, sheet=None, max_bytes=None):
 ACCEPTED_EXTENSIONS = (".xlsx", ".csv")
 
 
-def _check_extension(filename):
+def _check_extension(filename: str) -> None:
     """Data files are .xlsx or .csv (a name without an extension is judged by its content alone)."""
     found = re.search(r"\.[A-Za-z0-9]{1,6}$", filename.strip())  # "file.csv (DC36)" is a label: no extension
     extension = found.group(0).lower() if found else ""
@@ -157,7 +169,7 @@ def _check_extension(filename):
                          "'Excel Workbook (.xlsx)' or as CSV (.csv)")
 
 
-def _read_bytes(source, filename, max_bytes):
+def _read_bytes(source: str | os.PathLike[str] | IO[bytes], filename: str | None, max_bytes: int) -> tuple[bytes, str]:
     if isinstance(source, (str, os.PathLike)):
         filename = filename or os.path.basename(source)
         size = os.path.getsize(source)
@@ -166,9 +178,9 @@ def _read_bytes(source, filename, max_bytes):
         with open(source, "rb") as handle:
             return handle.read(), filename
     filename = filename or getattr(source, "name", "") or "upload"
-    size = getattr(source, "size", None)
-    if size is not None and size > max_bytes:
-        raise TableError(_too_large(filename, size, max_bytes))
+    stated = getattr(source, "size", None)  # an UploadedFile knows its size before it is read
+    if stated is not None and stated > max_bytes:
+        raise TableError(_too_large(filename, stated, max_bytes))
     if hasattr(source, "seek"):
         source.seek(0)
     data = source.read(max_bytes + 1)
@@ -177,12 +189,12 @@ def _read_bytes(source, filename, max_bytes):
     return data, os.path.basename(filename)
 
 
-def _too_large(filename, size, max_bytes):
+def _too_large(filename: str, size: int, max_bytes: int) -> str:
     return (f"{filename}: the file is {size / 1048576:.1f} MB, larger than the limit of "
             f"{max_bytes / 1048576:.0f} MB (DDM_MAX_UPLOAD_MB); split it into several files")
 
 
-def _describe(head):
+def _describe(head: bytes) -> str:
     known = {b"%PDF": "a PDF document", b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image",
              b"GIF8": "a GIF image", b"\x1f\x8b": "a gzip archive", b"Rar!": "a RAR archive",
              b"7z\xbc\xaf": "a 7-Zip archive", b"MZ": "a Windows program", b"\x7fELF": "a program"}
@@ -192,7 +204,7 @@ def _describe(head):
     return "binary data"
 
 
-def _looks_like_text(sample):
+def _looks_like_text(sample: bytes) -> bool:
     if b"\x00" in sample:
         return False
     if sample.startswith(codecs.BOM_UTF8):
@@ -207,7 +219,7 @@ def _looks_like_text(sample):
     return not any(byte < 32 and byte not in (9, 10, 13) for byte in sample)
 
 
-def _check_zip(data, filename):
+def _check_zip(data: bytes, filename: str) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -230,7 +242,7 @@ def _check_zip(data, filename):
                          f"(limit {MAX_UNZIPPED_BYTES / 1048576:.0f} MB); this looks like a zip bomb")
 
 
-def _workbook_tables(data, filename, sheet):
+def _workbook_tables(data: bytes, filename: str, sheet: str | None) -> list[Table]:
     """The sheets of an XLSX, each read by a limited child process (ddm.tabular.sandbox)."""
     reader = WorkbookReader(data, filename)
     listed = reader.sheets()
@@ -242,7 +254,7 @@ def _workbook_tables(data, filename, sheet):
     return [Table(filename, name, reader.iterator(name), hidden=visible != "visible") for name, visible in listed]
 
 
-def read_limits():
+def read_limits() -> Limits:
     """What reading one file may cost; settings DDM_READ_* override (tests use small ones)."""
     mb = 1024 * 1024
     return {
@@ -260,7 +272,7 @@ def read_limits():
 class WorkbookReader:
     """Runs ddm.tabular.sandbox as a child process for the sheet list and for each sheet's rows."""
 
-    def __init__(self, data, filename):
+    def __init__(self, data: bytes, filename: str) -> None:
         self.filename = filename
         self.limits = read_limits()
         self.directory = tempfile.TemporaryDirectory(prefix="ddm-read-")
@@ -269,12 +281,13 @@ class WorkbookReader:
         with open(self.path, "wb") as handle:
             handle.write(data)
 
-    def sheets(self):
+    def sheets(self) -> list[tuple[str, str]]:
+        """(name, visibility: "visible", "hidden" or "veryhidden") of each sheet, in workbook order."""
         with self._run(None) as lines:
-            return [tuple(item) for item in json.loads(next(lines))["sheets"]]
+            return [(name, visible) for name, visible in json.loads(next(lines))["sheets"]]
 
-    def iterator(self, name):
-        def iterate(table):
+    def iterator(self, name: str) -> Callable[[Table], Iterator[Row]]:
+        def iterate(table: Table) -> Iterator[Row]:
             with self._run(name) as lines:
                 head = json.loads(next(lines))
                 table.total_rows = head["rows"]
@@ -286,7 +299,7 @@ class WorkbookReader:
         return iterate
 
     @contextlib.contextmanager
-    def _run(self, sheet):
+    def _run(self, sheet: str | None) -> Iterator[Iterator[str]]:
         where = f"{self.filename}" + (f": sheet {sheet!r}" if sheet is not None else "")
         out = os.path.join(self.directory.name, "rows.jsonl")
         request = os.path.join(self.directory.name, "request.json")
@@ -309,7 +322,7 @@ class WorkbookReader:
                 raise TableError(f"{self.filename}: {head['error']}")
             yield itertools.chain([first], lines)
 
-    def _death(self, where, done):
+    def _death(self, where: str, done: subprocess.CompletedProcess[bytes]) -> str:
         if done.returncode in (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV) or b"memory" in done.stderr:
             return self._memory(where)
         if done.returncode in (-signal.SIGXCPU,):
@@ -317,17 +330,17 @@ class WorkbookReader:
                     "DDM_READ_SECONDS); split the file")
         return f"{where}: the spreadsheet reader failed (exit status {done.returncode}); the file may be damaged"
 
-    def _memory(self, where):
+    def _memory(self, where: str) -> str:
         return (f"{where}: reading stopped: the spreadsheet needs more than {self.limits['memory_bytes'] // 1048576:,} MB "
                 "of memory (the limit DDM_READ_MEMORY_MB); check for stray content far below or right of the data, "
                 "or split the file")
 
 
-def _csv_table(data, filename):
+def _csv_table(data: bytes, filename: str) -> Table:
     text, encoding = decode_text(data)
     delimiter = _sniff_delimiter(text[:SNIFF_BYTES])
 
-    def iterate(table):
+    def iterate(table: Table) -> Iterator[tuple[int, list[str]]]:
         table.total_rows = text.count("\n") + (0 if text.endswith("\n") else 1)
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True,
                             skipinitialspace=False, strict=False)
@@ -341,7 +354,7 @@ def _csv_table(data, filename):
     return table
 
 
-def _utf16(data):
+def _utf16(data: bytes) -> str | None:
     """The text of a UTF-16 file with its BOM (Excel's "Unicode text"), else None."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
@@ -351,7 +364,7 @@ def _utf16(data):
     return None
 
 
-def decode_text(data):
+def decode_text(data: bytes) -> tuple[str, str]:
     """(text, encoding name) of a CSV file's bytes: UTF-8 (with or without BOM), else cp1252 (what
     Excel on Windows writes for "CSV" in South Africa), also after a UTF-8 BOM (editors that add a
     BOM to a cp1252 file); bytes cp1252 leaves undefined are read as Latin-1, never dropped."""
@@ -370,7 +383,8 @@ def decode_text(data):
         return body.decode("latin-1"), "Latin-1" + bom
 
 
-def _sniff_delimiter(sample):
+def _sniff_delimiter(sample: str) -> str:
+
     """The delimiter giving the most lines with the same (>1) number of fields: robust to title
     lines above the header and to decimal commas inside quoted or ;-separated amounts."""
     lines = [line for line in sample.splitlines()[:50] if line.strip()]

@@ -28,6 +28,10 @@ import re
 import resource
 import sys
 import zipfile
+from collections.abc import Iterable, Iterator
+from typing import Any, TypedDict
+
+# Stdlib imports only: this file runs as a script in an isolated (-I) interpreter.
 
 CHUNK = 1 << 20
 _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c|dimension)\b([^>]*)>")
@@ -44,11 +48,39 @@ _ATTR = re.compile(rb"""([\w:]+)\s*=\s*["']([^"']*)["']""")
 _RELATION = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)>")
 
 
+class Limits(TypedDict):
+    """What reading one file may cost (ddm.tabular.reading.read_limits)."""
+
+    rows: int
+    columns: int
+    cells: int
+    area: int
+    xml_bytes: int
+    members: int
+    memory_bytes: int
+    seconds: float
+
+
+class Request(TypedDict):
+    """The request file the parent writes: the workbook, the sheet (None: list the sheets), the output file."""
+
+    path: str
+    sheet: str | None
+    out: str
+    limits: Limits
+
+
+# A cell as python-calamine reads it (None: an empty cell, as the parent's decode gives it).
+Cell = str | int | float | bool | datetime.datetime | datetime.date | datetime.time | datetime.timedelta | None
+# A cell as a JSON line carries it: dates, times and durations as {"$dt" | "$d" | "$t" | "$td": value}.
+EncodedCell = str | int | float | bool | dict[str, str | float] | None
+
+
 class Breach(Exception):
     """A limit was exceeded or the file is not what it claims; the message says which, in words."""
 
 
-def column_letters(index):
+def column_letters(index: int) -> str:
     """1 -> A, 27 -> AA."""
     letters = ""
     while index > 0:
@@ -57,7 +89,7 @@ def column_letters(index):
     return letters
 
 
-def _column_number(letters):
+def _column_number(letters: str) -> int:
     number = 0
     for char in letters.upper():
         number = number * 26 + ord(char) - 64
@@ -67,16 +99,17 @@ def _column_number(letters):
 class Extent:
     """The used area of one worksheet, gathered while its XML streams past."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.cells = self.rows = 0
-        self.min_row = self.min_col = None
+        self.min_row: int | None = None
+        self.min_col: int | None = None
         self.max_row = self.max_col = 0
-        self.far_cell = None  # the cell that set the largest row or column (to name a stray cell)
-        self.declared = None
+        self.far_cell: str | None = None  # the cell that set the largest row or column (to name a stray cell)
+        self.declared: str | None = None
         self._row = 0
         self._col = 0
 
-    def tag(self, name, attrs, limits, sheet):
+    def tag(self, name: bytes, attrs: bytes, limits: Limits, sheet: str) -> None:
         if name == b"dimension":
             found = _DIM.search(attrs)
             if found:
@@ -106,7 +139,7 @@ class Extent:
         self.min_row = row if self.min_row is None else min(self.min_row, row)
         self.min_col = col if self.min_col is None else min(self.min_col, col)
 
-    def chunk(self, data, limits, sheet):
+    def chunk(self, data: bytes, limits: Limits, sheet: str) -> None:
         """Account for a run of whole tags: fast when every cell and row states its reference (as Excel,
         LibreOffice and the usual libraries write them), tag by tag otherwise."""
         cells = len(_CELL.findall(data))
@@ -143,8 +176,8 @@ class Extent:
             self.min_row = low_row if self.min_row is None else min(self.min_row, low_row)
             self.min_col = low_col if self.min_col is None else min(self.min_col, low_col)
 
-    def check_area(self, limits, sheet):
-        if self.min_row is None:
+    def check_area(self, limits: Limits, sheet: str) -> None:
+        if self.min_row is None or self.min_col is None:  # set together, by the first cell
             return
         rows = self.max_row - self.min_row + 1
         cols = self.max_col - self.min_col + 1
@@ -158,46 +191,46 @@ class Extent:
                 f"{self.far_cell} (or copy the data to a new sheet) and save again"
             )
         if self.declared:
-            self._check_declared(limits, sheet)
+            self._check_declared(self.declared, limits, sheet)
 
-    def _check_declared(self, limits, sheet):
-        found = _DIM.search(b'ref="' + self.declared.encode() + b'"')
+    def _check_declared(self, declared: str, limits: Limits, sheet: str) -> None:
+        found = _DIM.search(b'ref="' + declared.encode() + b'"')
         if not found or not found.group(3):
             return
         rows = int(found.group(4)) - int(found.group(2)) + 1
         cols = _column_number(found.group(3).decode()) - _column_number(found.group(1).decode()) + 1
         if rows * cols > limits["area"]:
-            raise Breach(f"sheet {sheet!r}: the sheet declares its used area as {self.declared} ({rows * cols:,} "
+            raise Breach(f"sheet {sheet!r}: the sheet declares its used area as {declared} ({rows * cols:,} "
                          f"cells), more than the limit of {limits['area']:,} cells; delete the empty rows and "
                          "columns below and right of the data (or copy the data to a new sheet) and save again")
 
 
-def _attrs(raw):
+def _attrs(raw: bytes) -> dict[str, str]:
     return {key.split(b":")[-1].decode(): value.decode() for key, value in _ATTR.findall(raw)}
 
 
-def sheet_parts(archive):
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str | None]:
     """{sheet name: worksheet part name} from the workbook and its relationships."""
     names = set(archive.namelist())
     workbook = next((n for n in ("xl/workbook.xml", "xl/workbook2.xml") if n in names), None)
     if workbook is None:
         raise Breach("not an Excel workbook (.xlsx): it has no xl/workbook.xml (ODS, XLS and other formats are "
                      "not accepted; save it as .xlsx or .csv)")
-    rels = {}
+    rels: dict[str | None, str] = {}
     rels_name = "xl/_rels/" + workbook.rsplit("/", 1)[1] + ".rels"
     if rels_name in names:
         for raw in _RELATION.findall(_read_small(archive, rels_name)):
             attrs = _attrs(raw)
             target = attrs.get("Target", "").lstrip("/")
             rels[attrs.get("Id")] = target if target.startswith("xl/") else "xl/" + target
-    parts = {}
+    parts: dict[str, str | None] = {}
     for raw in _SHEET.findall(_read_small(archive, workbook)):
         attrs = _attrs(raw)
         parts[attrs.get("name", "")] = rels.get(attrs.get("id"))
     return parts
 
 
-def _read_small(archive, name, limit=16 * CHUNK):
+def _read_small(archive: zipfile.ZipFile, name: str, limit: int = 16 * CHUNK) -> bytes:
     with archive.open(name) as handle:
         data = handle.read(limit + 1)
     if len(data) > limit:
@@ -205,7 +238,7 @@ def _read_small(archive, name, limit=16 * CHUNK):
     return data
 
 
-def check_archive(path, limits):
+def check_archive(path: str, limits: Limits) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(path)
         members = archive.infolist()
@@ -219,7 +252,7 @@ def check_archive(path, limits):
     return archive
 
 
-def scan_sheet(archive, part, sheet, limits):
+def scan_sheet(archive: zipfile.ZipFile, part: str | None, sheet: str, limits: Limits) -> Extent:
     """Stream one worksheet's XML once: count and bound it before any reader allocates for it."""
     extent = Extent()
     if part is None or part not in archive.namelist():
@@ -248,7 +281,7 @@ def scan_sheet(archive, part, sheet, limits):
     return extent
 
 
-def _encode(value):
+def _encode(value: Cell) -> EncodedCell:
     if isinstance(value, datetime.datetime):
         return {"$dt": value.isoformat()}
     if isinstance(value, datetime.date):
@@ -260,28 +293,31 @@ def _encode(value):
     return value
 
 
-def decode(value):
+def decode(value: EncodedCell) -> Cell:
     """The parent's inverse of _encode."""
     if isinstance(value, dict):
+        # str() and float() only tell the checker what _encode wrote under each marker.
         if "$dt" in value:
-            return datetime.datetime.fromisoformat(value["$dt"])
+            return datetime.datetime.fromisoformat(str(value["$dt"]))
         if "$d" in value:
-            return datetime.date.fromisoformat(value["$d"])
+            return datetime.date.fromisoformat(str(value["$d"]))
         if "$t" in value:
-            return datetime.time.fromisoformat(value["$t"])
+            return datetime.time.fromisoformat(str(value["$t"]))
         if "$td" in value:
-            return datetime.timedelta(seconds=value["$td"])
+            return datetime.timedelta(seconds=float(value["$td"]))
+        raise ValueError(f"not a cell the reader wrote: {value!r}")  # _encode writes no other object
     return value
 
 
-def _limit_resources(limits):
+def _limit_resources(limits: Limits) -> None:
     memory = limits["memory_bytes"]
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     cpu = int(limits["seconds"]) + 1
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
 
 
-def child(request):
+def child(request: Request) -> Iterable[dict[str, Any] | list[Any]]:
+    """The output file's lines: the sheet list, or the sheet's size and merged ranges then its rows."""
     limits = request["limits"]
     _limit_resources(limits)
     archive = check_archive(request["path"], limits)
@@ -302,10 +338,10 @@ def child(request):
     pad = [None] * first_col
 
     # Cells merged down several rows (a project's name beside its years): the parent fills them in.
-    merged = [[top + 1, left, bottom + 1, right] for (top, left), (bottom, right) in sheet.merged_cell_ranges
-              if bottom > top][:MAX_MERGED]
+    merged = [[top + 1, left, bottom + 1, right] for (top, left), (bottom, right) in sheet.merged_cell_ranges or []
+              if bottom > top][:MAX_MERGED]  # calamine gives None only for formats other than xlsx/xls
 
-    def lines():
+    def lines() -> Iterator[dict[str, Any] | list[Any]]:
         yield {"rows": first_row + sheet.height, "merged": merged}
         for offset, values in enumerate(sheet.iter_rows()):
             yield [offset + 1, [_encode(v) for v in (pad + list(values) if first_col else values)]]
@@ -319,7 +355,8 @@ MAX_MERGED = 100_000  # merged ranges reported for one sheet (more are read as E
 ZLIB_OUT_OF_MEMORY = "Error -4 while decompressing"
 
 
-def main(argv):
+def main(argv: list[str]) -> int:
+
     with open(argv[1]) as handle:
         request = json.load(handle)
     out = open(request["out"], "w", encoding="utf-8")
