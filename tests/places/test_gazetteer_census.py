@@ -65,6 +65,7 @@ def test_the_packaged_census_file_holds_every_main_and_sub_place():
     ("ZASHUKE T/A", "ZASHUKE"), ("QWABE TRIBAL AUTHORITY", "QWABE"), ("Kalbaskraal SP", "Kalbaskraal"),
     ("PO MPABALANE AREA", "MPABALANE"), ("P O ELANDSKRAAL", "ELANDSKRAAL"), ("Village", "Village"),
     ("Port St Johns", "Port St Johns"), ("Pofadder", "Pofadder"), ("Viala", "Viala"),
+    ("NTLAZANGA AA", "NTLAZANGA"), ("KWACELE TRIBAL", "KWACELE"),
 ])
 def test_strip_descriptors(raw, stripped):
     assert strip_descriptors(raw) == stripped
@@ -80,6 +81,9 @@ def test_variant_keys_try_the_name_then_its_parts_then_a_descriptor_written_onto
     assert variant_keys("Phalane II")[0] == "phalane" and variant_keys("Mamelodi 2")[0] == "mamelodi"
     assert variant_keys("Mnqaba Thafeni")[-2:] == ["mnqaba", "thafeni"]  # each long word of two, last
     assert "mnqaba" not in variant_keys("Mnqaba Thafeni Village Road")
+    assert variant_keys("SKOBENIAA")[0] == "skobeni" and variant_keys("GASHALANEVILAGE")[0] == "gashalane"
+    assert variant_keys("Lower Seplan")[-1] == "seplan"  # a part of the village: the village, after the rest
+    assert "clinic" not in variant_keys("Phatheni Clinic")  # a word that names no place is never tried alone
 
 
 def _place(name, municipality, zone, province, weight):

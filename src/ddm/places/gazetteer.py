@@ -64,11 +64,21 @@ FUZZY_MIN_EVIDENCE_IN_PROVINCE = 3
 # Words around a settlement name in lists that are not part of it: "Mthambalala Area", "Njakazi A/A"
 # (administrative area), "Zashuke T/A" (tribal authority), "Kalbaskraal SP" (Stats SA sub place).
 DESCRIPTOR_AFTER = re.compile(
-    r"[\s,]+(village|area|a/a|t/a|t/authority|tribal (authority|authorty|council|court|area)|traditional "
+    r"[\s,]+(village|area|a/a|aa|a\.a\.?|t/a|t/authority|tribal (authority|authorty|council|court|area)|tribal|traditional "
     r"(authority|council)|farm|reserve|section|location|loc|informal settlement|settlement|sp\d*|agri|trust)$", re.I)
 DESCRIPTOR_BEFORE = re.compile(r"^(p\.\s*o\b\.?|p\s?o\.|p\s?o\s|via\s|c/o\s|farm\s)\s*", re.I)
 # The same words written onto the name without a space ("MAFUKANIVILLAGE"), as keys.
-KEY_SUFFIXES = ("village", "area", "section", "farm", "location")
+# "vilage" and "aa" (A/A, an administrative area, without its slash: "SKOBENIAA") as lists write them.
+KEY_SUFFIXES = ("village", "vilage", "area", "section", "farm", "location", "aa")
+# "Lower Gqaga", "Upper Seplan": a part of the village named; the village is the name when the part is not
+# known on its own (tried after the name's other variants).
+PART_PREFIX = re.compile(r"^(lower|upper|top|bottom)\s+(\S.*)$", re.I)
+# Words that name no settlement, so never tried alone from a two-word name ("PHATHENI CLINIC" is not a
+# place called "Clinic"; "MTHUNGATHA BUS STOP").
+NOT_A_PLACE_WORD = {"clinic", "school", "church", "station", "hospital", "highway", "store", "shop", "garage",
+                    "stop", "police", "office", "college", "mission", "reserve", "section", "location", "village",
+                    "valley", "heights", "estate", "lower", "upper", "north", "south", "east", "west", "central",
+                    "extension", "township", "place", "square", "street", "road", "roads", "farms"}
 PART_SEPARATOR = re.compile(r"\s*[/,;]\s*")
 # "Mokgola V", "Elandsdoorn D": a part of a village; the village is the name.
 PART_LETTER = re.compile(r"^(.*\S)\s+([A-Za-z]|I{1,3}|IV|\d{1,2})$", re.I)
@@ -138,12 +148,15 @@ def variant_keys(text):
         keys.append(name)
     keys += [name[len(p):] for p in LOCATIVE_PREFIXES if name.startswith(p) and len(name) - len(p) >= 4]
     keys += [p + name for p in LOCATIVE_PREFIXES_ADDED]
+    part_prefix = PART_PREFIX.match(strip_descriptors(text))
+    if part_prefix:
+        keys.append(normalise(strip_descriptors(part_prefix.group(2))))
     # A two-word name that matches nothing whole is often a village and its section or neighbour
     # ("MNQABA THAFENI", "MAKHUZENI MISSION"): each word of five letters or more, last. Measured on the
     # tuning half of held-out school names: 29 more right for 3 more wrong; three-word names, 4 for 2.
     words = [normalise(w) for w in re.split(r"[\s\-]+", strip_descriptors(text))]
     if len(words) == 2:
-        keys += [w for w in words if len(w) >= 5]
+        keys += [w for w in words if len(w) >= 5 and w not in NOT_A_PLACE_WORD]
     return [k for k in dict.fromkeys(keys) if k and k != whole]
 
 

@@ -55,7 +55,8 @@ WEIGHTS = {"geonames": 5, "census": 2, "postal": 2, "school": 1, "health": 1}
 GENERIC = {"farm", "farms", "rural", "village", "township", "location", "plot", "plots", "smallholding",
            "smallholdings", "unknown", "none", "na", "nil", "other", "various", "informal settlement", "cbd",
            "town", "city", "central", "centre", "center", "north", "south", "east", "west", "extension", "ext",
-           "industrial", "suburb", "trust", "reserve", "mission", "outside a town", "not applicable"}
+           "industrial", "suburb", "trust", "reserve", "mission", "outside a town", "not applicable", "clinic",
+           "school", "church", "hospital", "police station", "post office"}
 # Address fragments and directions in the name columns ("1 Russell Street", "15km to Ngubevu").
 ADDRESS = re.compile(r"\d|\b(street|str|road|rd|drive|avenue|ave|floor|km|opp|turn off|next to|near|behind|"
                      r"erf|stand no|p\.?o\.? box|box|private bag|building|complex|mall|shop|unit|along|between)\b", re.I)
