@@ -128,13 +128,7 @@ def create_submission(request, file: File[UploadedFile], organisation: str = For
     if publish and not can_approve_for(request.user, org):
         return 403, {"detail": f"You may not publish {org.name}'s submissions without review."}
     if not tasks.runs_inline(size):
-        pending = start_submission(file, org, request.user, "api", file.name, sheet or None,
-                                   dry_run=dry_run or not publish, accept_valid=accept_valid)
-        if dry_run:
-            tasks.run_submission.enqueue(pending.pk)
-        else:
-            tasks.submit_submission.enqueue(pending.pk, publish)
-        return 202, submission_json(pending)
+        return 202, _read_later(file, org, request.user, sheet, dry_run, accept_valid, publish, "projects")
     if dry_run:
         submission = run_import(file, org, request.user, "api", dry_run=True, accept_valid=accept_valid,
                                 sheet=sheet or None, filename=file.name)
@@ -145,6 +139,18 @@ def create_submission(request, file: File[UploadedFile], organisation: str = For
     if submission.status == "rejected" and submission.rows_read == 0 and submission.errors:
         return 400, {"detail": submission.errors[0]["message"], "submission": data}
     return 201, data
+
+
+def _read_later(file, org, user, sheet, dry_run, accept_valid, publish, content):
+    """A file too large to read during the request: kept with a pending submission that the job worker
+    checks (dry_run) or submits for review (or, with publish, writes); the answer is that submission."""
+    pending = start_submission(file, org, user, "api", file.name, sheet or None,
+                               dry_run=dry_run or not publish, accept_valid=accept_valid, content=content)
+    if dry_run:
+        tasks.run_submission.enqueue(pending.pk)
+    else:
+        tasks.submit_submission.enqueue(pending.pk, publish)
+    return submission_json(pending)
 
 
 @router.get("/submissions/{submission_id}", auth=WRITE_AUTH, url_name="submission_detail",
@@ -283,13 +289,7 @@ def create_progress(request, file: File[UploadedFile], organisation: str = Form(
     if publish and not can_approve_for(request.user, org):
         return 403, {"detail": f"You may not publish {org.name}'s submissions without review."}
     if not tasks.runs_inline(file.size or 0):
-        pending = start_submission(file, org, request.user, "api", file.name, sheet or None,
-                                   dry_run=dry_run or not publish, accept_valid=accept_valid, content="progress")
-        if dry_run:
-            tasks.run_submission.enqueue(pending.pk)
-        else:
-            tasks.submit_submission.enqueue(pending.pk, publish)
-        return 202, submission_json(pending)
+        return 202, _read_later(file, org, request.user, sheet, dry_run, accept_valid, publish, "progress")
     if dry_run:
         submission = import_progress(file, org, request.user, "api", filename=file.name, dry_run=True,
                                      accept_valid=accept_valid, sheet=sheet or None)
