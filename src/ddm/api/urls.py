@@ -7,6 +7,7 @@ contribute endpoints about zones without sharing a file.
 from typing import Any
 
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 from ninja.security import django_auth
 
 from ddm import __version__
@@ -50,7 +51,8 @@ class DdmApi(NinjaAPI):
     and this adds the ones ninja gives itself (422, 400 for a JSON body that is not JSON, 401) and the
     GeoJSON media type of `*.geojson` paths."""
 
-    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None):
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+                           ) -> OpenAPISchema:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         for path, operations in schema["paths"].items():
             for operation in operations.values():

@@ -9,15 +9,16 @@ column); the submission is still recorded and its id is in the answer. 403: the 
 submit for that organisation. 404: unknown organisation. 413: the file is over the size limit.
 """
 
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
-from ddm.accounts.access import can_approve_for, can_submit_for
+from ddm.accounts.access import Visitor, can_approve_for, can_submit_for
 from ddm.accounts.api_auth import TokenAuth
 from ddm.accounts.models import Organisation, Sphere
 from ddm.accounts.services import find_organisation
@@ -25,8 +26,8 @@ from ddm.investment import completeness, review
 from ddm.investment.intake import tasks
 from ddm.investment.intake.access import can_view_submission
 from ddm.investment.intake.pipeline import run_import, start_submission
-from ddm.investment.intake.results import submission_json
-from ddm.investment.models import Project, Submission, SubmissionStatus
+from ddm.investment.intake.results import SubmissionJson, submission_json
+from ddm.investment.models import ProgressReport, Project, Submission, SubmissionStatus
 from ddm.investment.progress import (
     ParseError,
     current_quarter_end,
@@ -45,6 +46,17 @@ WRITE_AUTH = [TokenAuth(), django_auth]
 class Message(Schema):
     detail: str
     submission: dict | None = None
+
+
+class MessageJson(TypedDict):
+    """A Message as an operation answers it."""
+
+    detail: str
+    submission: NotRequired[SubmissionJson]
+
+
+# What an operation answers: (status, body); ninja checks the body against the schema of the status.
+Answer = tuple[int, SubmissionJson | MessageJson]
 
 
 class Issue(Schema):
@@ -107,9 +119,9 @@ class OrganisationOut(Schema):
              response={201: SubmissionOut, 202: SubmissionOut, 400: Message, 403: Message, 404: Message,
                        413: Message},
              summary="Submit a projects/budgets file (same importer as the CLI and upload page)")
-def create_submission(request, file: File[UploadedFile], organisation: str = Form(..., min_length=1),
+def create_submission(request: HttpRequest, file: File[UploadedFile], organisation: str = Form(..., min_length=1),
                       dry_run: Form[bool] = False, accept_valid: Form[bool] = False, sheet: Form[str] = "",
-                      publish: Form[bool] = False):
+                      publish: Form[bool] = False) -> Answer:
     """Without dry_run the file is submitted for review (status "submitted"; nothing published until
     approved) or, with publish (approvers, coordinators, administrators), written at once. A file
     beyond a small preview's size is read by the job worker: the answer is 202 with the pending
@@ -141,7 +153,8 @@ def create_submission(request, file: File[UploadedFile], organisation: str = For
     return 201, data
 
 
-def _read_later(file, org, user, sheet, dry_run, accept_valid, publish, content):
+def _read_later(file: UploadedFile, org: Organisation, user: Visitor, sheet: str, dry_run: bool, accept_valid: bool,
+                publish: bool, content: str) -> SubmissionJson:
     """A file too large to read during the request: kept with a pending submission that the job worker
     checks (dry_run) or submits for review (or, with publish, writes); the answer is that submission."""
     pending = start_submission(file, org, user, "api", file.name, sheet or None,
@@ -155,7 +168,7 @@ def _read_later(file, org, user, sheet, dry_run, accept_valid, publish, content)
 
 @router.get("/submissions/{submission_id}", auth=WRITE_AUTH, url_name="submission_detail",
             response={200: SubmissionOut, 403: Message, 404: Message}, summary="One submission")
-def get_submission(request, submission_id: int):
+def get_submission(request: HttpRequest, submission_id: int) -> Answer:
     submission = get_object_or_404(Submission.objects.select_related("organisation", "user"), pk=submission_id)
     if not can_view_submission(request.user, submission):
         return 403, {"detail": "You may not see this submission."}
@@ -164,7 +177,7 @@ def get_submission(request, submission_id: int):
 
 @router.get("/organisations", response=list[OrganisationOut], url_name="organisations",
             summary="Organisations that submit projects (codes for `organisation`)")
-def organisations(request, sphere: Sphere | None = None):
+def organisations(request: HttpRequest, sphere: Sphere | None = None) -> list[dict[str, Any]]:
     queryset = Organisation.objects.select_related("province").order_by("sphere", "code")
     if sphere:
         queryset = queryset.filter(sphere=sphere)
@@ -173,7 +186,7 @@ def organisations(request, sphere: Sphere | None = None):
             for o in queryset]
 
 
-def _decide(request, submission_id, step, payload):
+def _decide(request: HttpRequest, submission_id: int, step: str, payload: Decision) -> Answer:
     submission = get_object_or_404(Submission.objects.select_related("organisation", "user"), pk=submission_id)
     if not can_approve_for(request.user, submission.organisation):
         return 403, {"detail": f"You may not review {submission.organisation.name}'s submissions."}
@@ -192,14 +205,14 @@ def _decide(request, submission_id, step, payload):
 @router.post("/submissions/{submission_id}/approve", auth=WRITE_AUTH, url_name="submission_approve",
              response={200: SubmissionOut, 403: Message, 404: Message, 409: Message},
              summary="Approve a submission awaiting review: answers the submission that wrote it")
-def approve_submission(request, submission_id: int, payload: Decision):
+def approve_submission(request: HttpRequest, submission_id: int, payload: Decision) -> Answer:
     return _decide(request, submission_id, "approve", payload)
 
 
 @router.post("/submissions/{submission_id}/return", auth=WRITE_AUTH, url_name="submission_return",
              response={200: SubmissionOut, 403: Message, 404: Message, 409: Message},
              summary="Return a submission awaiting review, with a comment and comments per row")
-def return_submission(request, submission_id: int, payload: Decision):
+def return_submission(request: HttpRequest, submission_id: int, payload: Decision) -> Answer:
     return _decide(request, submission_id, "return", payload)
 
 
@@ -225,8 +238,21 @@ class ProgressOut(Schema):
     note: str
 
 
-def progress_json(report):
-    def text(value):
+class ProgressJson(TypedDict):
+    """A ProgressOut as an operation answers it."""
+
+    quarter_end: str
+    quarter: str
+    stage: str
+    progress: str | None
+    expenditure_to_date: str | None
+    actual_start: str | None
+    actual_completion: str | None
+    note: str
+
+
+def progress_json(report: ProgressReport) -> ProgressJson:
+    def text(value: object) -> str | None:
         return None if value is None else str(value)
 
     return {"quarter_end": report.quarter_end.isoformat(),
@@ -240,7 +266,7 @@ def progress_json(report):
 
 @router.get("/projects/{project_id}/progress", response={200: list[ProgressOut], 404: Message},
             url_name="project_progress", summary="A project's quarterly progress reports, oldest first")
-def project_progress(request, project_id: int):
+def project_progress(request: HttpRequest, project_id: int) -> tuple[int, list[ProgressJson] | MessageJson]:
     project = get_object_or_404(Project.objects.select_related("organisation"), pk=project_id)
     return 200, [progress_json(r) for r in project.progress.select_related("project__organisation")]
 
@@ -248,7 +274,8 @@ def project_progress(request, project_id: int):
 @router.post("/projects/{project_id}/progress", auth=WRITE_AUTH, url_name="project_progress_report",
              response={201: ProgressOut, 202: SubmissionOut, 403: Message, 404: Message, 422: InvalidRequest},
              summary="Report a quarter's progress for one project, reviewed like a progress file")
-def report_progress(request, project_id: int, payload: ProgressIn):
+def report_progress(request: HttpRequest, project_id: int, payload: ProgressIn
+                    ) -> tuple[int, ProgressJson | SubmissionJson | MessageJson]:
     """Submitted for review like a file (202: the submission, nothing published until approved), or
     published at once (201: the quarter's report as written) when the organisation publishes on submit
     or with publish (its approvers, its coordinator, administrators). A published report replaces that
@@ -272,9 +299,9 @@ def report_progress(request, project_id: int, payload: ProgressIn):
 @router.post("/progress", auth=WRITE_AUTH, url_name="progress_create",
              response={201: SubmissionOut, 202: SubmissionOut, 403: Message, 404: Message, 413: Message},
              summary="Submit a quarterly progress file (reference, quarter, stage, progress, expenditure to date)")
-def create_progress(request, file: File[UploadedFile], organisation: str = Form(..., min_length=1),
+def create_progress(request: HttpRequest, file: File[UploadedFile], organisation: str = Form(..., min_length=1),
                     dry_run: Form[bool] = False, accept_valid: Form[bool] = False, sheet: Form[str] = "",
-                    publish: Form[bool] = False):
+                    publish: Form[bool] = False) -> Answer:
     """Reviewed like a projects file: without dry_run it is submitted for review (nothing published
     until approved) or, with publish (approvers, coordinators, administrators), written at once. A
     file beyond a small preview's size is read by the job worker: 202 with the pending submission."""
@@ -305,7 +332,8 @@ QUARTER = r"^[1-9][0-9]{3}-(03-31|06-30|09-30|12-31)$|^[1-9][0-9]{3}Q[1-4]$"
 
 @router.get("/completeness", response={200: dict, 404: Message, 422: InvalidRequest}, url_name="completeness",
             summary="Quarterly progress reporting: expected, reported, on time, per zone (and nationally)")
-def completeness_api(request, quarter: str | None = Query(None, pattern=QUARTER), zone: str | None = None):
+def completeness_api(request: HttpRequest, quarter: str | None = Query(None, pattern=QUARTER), zone: str | None = None
+                     ) -> tuple[int, dict[str, Any]]:
     """`quarter`: the quarter's last day or a calendar quarter (default the current one); another is
     refused (422). 404: no such zone."""
     try:
@@ -328,5 +356,5 @@ def completeness_api(request, quarter: str | None = Query(None, pattern=QUARTER)
                            for r in data["zones"]]}
 
 
-def _rates(rates):
+def _rates(rates: dict[str, Any]) -> dict[str, Any]:
     return {k: (str(v) if v is not None and not isinstance(v, int) else v) for k, v in rates.items()}
