@@ -104,7 +104,8 @@ def localisation(kind: str = "budget") -> Report:
         located[org_id][precision] += amount
         if amount:
             zones_of[org_id].add(zone_id)
-    zones = list(Place.objects.zones().without_geometry().order_by("code").values_list("pk", "code", "province_id"))
+    zones: list[tuple[int, str, int | None]] = list(
+        Place.objects.zones().without_geometry().order_by("code").values_list("pk", "code", "province_id"))
     zones_by_province: defaultdict[int | None, list[tuple[int, str]]] = defaultdict(list)
     for pk, code, province_id in zones:
         zones_by_province[province_id].append((pk, code))

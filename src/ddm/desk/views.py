@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -10,7 +12,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Signed in: my tasks and my workflows above the zones; anonymous: the zones."""
     if not request.user.is_authenticated:
         return places_views.home(request)
-    context = {"body": places_views.home_body()}
+    context: dict[str, Any] = {"body": places_views.home_body()}
     context.update({"tasks": tasks.tasks_for(request.user), "workflows": tasks.workflows_for(request.user),
                     "roles": roles_of(request.user)})
     return render(request, "desk/home.html", context)

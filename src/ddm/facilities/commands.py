@@ -35,8 +35,9 @@ def _counts(zone_code: str | None) -> list[Counts]:
     if zone_code:
         return [counts[code] for code, _ in places]
     zones: dict[str, Counts] = {}
-    for code, zone in places:
-        zones.setdefault(zone, Counts(zone)).add(counts[code])
+    for code, parent_code in places:
+        assert parent_code is not None  # a municipality's parent is its zone
+        zones.setdefault(parent_code, Counts(parent_code)).add(counts[code])
     return [zones[code] for code in sorted(zones)]
 
 

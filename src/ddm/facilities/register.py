@@ -68,7 +68,7 @@ def is_loaded(path: Path = DATA_FILE) -> bool:
 def load(path: Path = DATA_FILE, locator: Locator | None = None) -> Counter[str]:
     """Replace the register with the packaged file; returns Counter of location statuses."""
     locator = locator or get_locator()
-    municipality_ids = dict(Place.objects.municipalities().values_list("code", "id"))
+    municipality_ids: dict[str | None, int] = dict(Place.objects.municipalities().values_list("code", "id"))
     Facility.objects.all().delete()
     statuses: Counter[str] = Counter()
     batch = []

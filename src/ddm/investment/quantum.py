@@ -456,6 +456,7 @@ def national_ranking(calendar="april", kind="budget", year=None, direct=False):
     population = population_of_zones()
     ranking = []
     for zone in Place.objects.zones().without_geometry().select_related("province"):
+        assert zone.province is not None  # every zone lies in a province
         government = sum((v for (z, s, _), v in totals.items() if z == zone.pk and s in GOVERNMENT), ZERO)
         private = sum((v for (z, s, _), v in totals.items() if z == zone.pk and s in PRIVATE), ZERO)
         people, source = population.get(zone.code, (None, None))

@@ -7,11 +7,13 @@ Reads are public. Shapes match the CLI's --json output (ddm/places/lookups.py).
 import json
 from typing import Any, Literal
 
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
 from ddm.places import geojson, lookups
 from ddm.places.models import Place
+from ddm.places.services import province_of
 
 router = Router(tags=["Places"])
 
@@ -107,7 +109,8 @@ class ZoneDetailOut(ZoneOut):
 
 @router.get("/places/locate", response={200: LocateOut, 404: ErrorOut, 422: ValidationErrorOut},
             summary="Municipality, zone and province of a point")
-def locate(request, lat: float = Query(..., ge=-90, le=90), lon: float = Query(..., ge=-180, le=180)):
+def locate(request: HttpRequest, lat: float = Query(..., ge=-90, le=90),
+           lon: float = Query(..., ge=-180, le=180)) -> tuple[int, dict[str, Any]]:
     """404 if the point is not in South Africa (Lesotho and Eswatini are not); 422 if out of range."""
     try:
         return 200, lookups.locate_point(lat, lon)
@@ -124,7 +127,8 @@ Province = Literal["EC", "FS", "GT", "KZN", "LIM", "MP", "NC", "NW", "WC", "East
 
 @router.get("/places/resolve", response={200: ResolveOut, 404: ResolveOut, 422: ValidationErrorOut},
             summary="Resolve a place name or MDB code")
-def resolve(request, name: str = Query(..., pattern=r"[A-Za-z0-9]"), province: Province | None = None):
+def resolve(request: HttpRequest, name: str = Query(..., pattern=r"[A-Za-z0-9]"),
+            province: Province | None = None) -> tuple[int, dict[str, Any]]:
     """200 with `best` (or `ambiguous: true` and the candidates); 404 if nothing matches; 422 if the name has
     no letter or digit (the resolver compares letters and digits only) or the province is not one of the
     nine (code or name)."""
@@ -136,30 +140,31 @@ def resolve(request, name: str = Query(..., pattern=r"[A-Za-z0-9]"), province: P
 
 
 @router.get("/zones", response={200: list[ZoneOut]}, summary="The 52 IGR Impact Zones")
-def zones(request):
+def zones(request: HttpRequest) -> list[lookups.ZoneItem]:
     return lookups.zone_list()
 
 
-def _geometry(place, wanted):
+def _geometry(place: Place, wanted: bool) -> dict[str, Any] | None:
     return json.loads(place.geometry) if wanted and place.geometry else None
 
 
-def _area(place):
+def _area(place: Place) -> str | None:
     return str(place.area_km2) if place.area_km2 is not None else None
 
 
-def _municipality(place, geometry):
+def _municipality(place: Place, geometry: bool) -> dict[str, Any]:
+    assert place.parent is not None  # a municipality's parent is its zone
     return {
         "code": place.code, "name": lookups.short_municipality_name(place), "full_name": place.name,
         "category": place.category, "zone": {"code": place.parent.code, "name": place.parent.name},
-        "province": {"code": place.province.code, "name": place.province.name},
+        "province": {"code": province_of(place).code, "name": province_of(place).name},
         "ward_count": place.children.count(), "area_km2": _area(place),
         "demarcation_year": place.demarcation_year, "geometry": _geometry(place, geometry),
     }
 
 
 @router.get("/zones/{code}", response={200: ZoneDetailOut, 404: ErrorOut}, summary="One zone with its municipalities")
-def zone(request, code: str, geometry: bool = True):
+def zone(request: HttpRequest, code: str, geometry: bool = True) -> dict[str, Any]:
     """GeoJSON geometry (WGS84) of the zone, unless ?geometry=false; municipalities without geometry."""
     place = get_object_or_404(Place.objects.zones().select_related("province"), code=code.upper())
     summary = next(z for z in lookups.zone_list() if z["code"] == place.code)
@@ -171,7 +176,7 @@ def zone(request, code: str, geometry: bool = True):
 
 
 @router.get("/municipalities/{code}", response={200: MunicipalityOut, 404: ErrorOut}, summary="One municipality")
-def municipality(request, code: str, geometry: bool = True):
+def municipality(request: HttpRequest, code: str, geometry: bool = True) -> dict[str, Any]:
     place = get_object_or_404(Place.objects.municipalities().select_related("parent", "province"), code=code.upper())
     return _municipality(place, geometry)
 
@@ -208,26 +213,26 @@ class PlaceCollection(Schema):
 # document them and the tests check them against the schemas.
 @router.get("/zones.geojson", response={200: PlaceCollection, 422: ValidationErrorOut},
             summary="The 52 zones' boundaries as GeoJSON")
-def zones_geojson(request, detail: Literal["full", "overview"] = "full"):
+def zones_geojson(request: HttpRequest, detail: Literal["full", "overview"] = "full") -> HttpResponse:
     """`detail=full` (default): boundaries as published; `detail=overview`: simplified for a national map
     (about a third of the size, valid polygons, topology of each zone kept)."""
     return geojson.response(geojson.zones_collection(detail))
 
 
-def _zone_layer(code, layer):
+def _zone_layer(code: str, layer: str) -> HttpResponse:
     zone = get_object_or_404(Place.objects.zones().without_geometry(), code=code.upper())
     return geojson.response(geojson.zone_collection(zone, layer))
 
 
 @router.get("/zones/{code}/municipalities.geojson", response={200: PlaceCollection, 404: ErrorOut},
             summary="A zone's municipalities' boundaries as GeoJSON")
-def zone_municipalities_geojson(request, code: str):
+def zone_municipalities_geojson(request: HttpRequest, code: str) -> HttpResponse:
     """The local municipalities of a district (a metro: itself); 404 if no such zone."""
     return _zone_layer(code, "municipalities")
 
 
 @router.get("/zones/{code}/wards.geojson", response={200: PlaceCollection, 404: ErrorOut},
             summary="A zone's wards' boundaries as GeoJSON")
-def zone_wards_geojson(request, code: str):
+def zone_wards_geojson(request: HttpRequest, code: str) -> HttpResponse:
     """Every ward of the zone's municipalities (parent: the ward's municipality); 404 if no such zone."""
     return _zone_layer(code, "wards")

@@ -7,7 +7,10 @@ spreadsheet shows them (the header is row 1).
 """
 
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO, TypedDict
 
 import numpy as np
 
@@ -22,6 +25,7 @@ from ddm.places.lookups import (
     resolve,
 )
 from ddm.tabular import TableError, normalise_header, open_table
+from ddm.tabular.sandbox import Cell
 
 OUTPUT_COLUMNS = ["municipality_code", "municipality_name", "zone_code", "zone_name", "province_code",
                   "precision", "locate_error"]
@@ -35,19 +39,40 @@ class CsvError(ValueError):
     """The file as a whole cannot be processed (unreadable, no usable columns)."""
 
 
+# The added cells of one row, keyed by OUTPUT_COLUMNS (a failed row: locate_error, the others blank).
+Result = dict[str, str]
+# (latitude, longitude, place name, province) column indexes; None where the file has no such column.
+Columns = tuple[int | None, int | None, int | None, int | None]
+
+
+class FailedRow(TypedDict):
+    row: int
+    error: str
+
+
+class SummaryDict(TypedDict):
+    """Summary.as_dict(): what `ddm locate --csv --json` prints (with "out")."""
+
+    rows: int
+    placed: int
+    failed_count: int
+    mode: str
+    failed: list[FailedRow]
+
+
 @dataclass
 class Summary:
     rows: int = 0
     placed: int = 0
-    failed: list = field(default_factory=list)  # [(row number, reason)]
+    failed: list[tuple[int, str]] = field(default_factory=list)  # [(row number, reason)]
     mode: str = ""
 
-    def as_dict(self):
+    def as_dict(self) -> SummaryDict:
         return {"rows": self.rows, "placed": self.placed, "failed_count": len(self.failed), "mode": self.mode,
                 "failed": [{"row": row, "error": reason} for row, reason in self.failed]}
 
 
-def read_table(path):
+def read_table(path: str | Path) -> tuple[str, list[str], list[list[str]]]:
     """(delimiter, header, rows) of a CSV (or spreadsheet) file, cells as written.
 
     Read through ddm.tabular: UTF-8 with or without BOM, cp1252 (also after a BOM), separators
@@ -66,7 +91,7 @@ def read_table(path):
     return tables[0].delimiter or ",", rows[0], rows[1:]
 
 
-def _cell_text(value):
+def _cell_text(value: Cell) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -74,7 +99,8 @@ def _cell_text(value):
     return value if isinstance(value, str) else str(value)
 
 
-def _find(header, wanted, explicit, path, what):
+def _find(header: Sequence[str], wanted: Sequence[str], explicit: str | None, path: str | Path,
+          what: str) -> int | None:
     lowered = [h.strip().lower() for h in header]
     if explicit:
         if explicit.strip().lower() not in lowered:
@@ -91,7 +117,7 @@ def _find(header, wanted, explicit, path, what):
 _AXIS_WORDS = {"latitude": {"latitude"}, "longitude": {"longitude"}}
 
 
-def _find_by_words(header, what):
+def _find_by_words(header: Sequence[str], what: str) -> int | None:
     words = _AXIS_WORDS.get(what)
     if not words:
         return None
@@ -101,7 +127,8 @@ def _find_by_words(header, what):
     return None
 
 
-def detect_columns(header, path, lat_column=None, lon_column=None, name_column=None):
+def detect_columns(header: Sequence[str], path: str | Path, lat_column: str | None = None,
+                   lon_column: str | None = None, name_column: str | None = None) -> Columns:
     """(lat index, lon index, name index, province index); CsvError if nothing usable."""
     lat = _find(header, LAT_NAMES, lat_column, path, "latitude")
     lon = _find(header, LON_NAMES, lon_column, path, "longitude")
@@ -118,12 +145,14 @@ def detect_columns(header, path, lat_column=None, lon_column=None, name_column=N
     return lat, lon, name, province
 
 
-def locate_rows(header, rows, lat, lon, name, province):
+def locate_rows(header: Sequence[str], rows: Sequence[Sequence[str]], lat: int | None, lon: int | None,
+                name: int | None, province: int | None) -> list[Result]:
     """Result columns for every row: list of dicts with OUTPUT_COLUMNS keys."""
     results = [dict.fromkeys(OUTPUT_COLUMNS, "") for _ in rows]
-    by_point, coordinates = [], []
+    by_point: list[int] = []
+    coordinates: list[tuple[float, float]] = []
     for index, row in enumerate(rows):
-        def cell(i, row=row):
+        def cell(i: int | None, row: Sequence[str] = row) -> str:
             return row[i].strip() if i is not None and i < len(row) else ""
 
         if lat is not None and (cell(lat) or cell(lon)):
@@ -148,12 +177,12 @@ def locate_rows(header, rows, lat, lon, name, province):
     return results
 
 
-def _municipality_name_at(lat, lon):
+def _municipality_name_at(lat: float, lon: float) -> str | None:
     located = get_locator().locate(lat, lon)
     return names().municipality[located.municipality]["name"] if located else None
 
 
-def _by_code(code):
+def _by_code(code: str | None) -> Result:
     if code is None:
         return {"locate_error": NOT_IN_SOUTH_AFRICA}
     zone, province = get_locator().place_codes(code)
@@ -163,17 +192,17 @@ def _by_code(code):
             "precision": "point"}
 
 
-_resolved: dict = {}
+_resolved: dict[tuple[str, str], Result] = {}  # (name, province) -> its result, for one file
 
 
-def _by_name(text, province):
+def _by_name(text: str, province: str) -> Result:
     key = (text.lower(), province.lower())
     if key not in _resolved:
         _resolved[key] = _resolve_uncached(text, province)
     return _resolved[key]
 
 
-def _resolve_uncached(text, province):
+def _resolve_uncached(text: str, province: str) -> Result:
     try:
         answer = resolve(text, province or None)
     except ValueError as exc:
@@ -189,7 +218,9 @@ def _resolve_uncached(text, province):
             "province_code": best["province"] or "", "precision": best["precision"]}
 
 
-def locate_csv(in_path, out_handle, lat_column=None, lon_column=None, name_column=None):
+def locate_csv(in_path: str | Path, out_handle: TextIO, lat_column: str | None = None, lon_column: str | None = None,
+               name_column: str | None = None) -> Summary:
+
     """Write in_path with the OUTPUT_COLUMNS added to out_handle; returns a Summary."""
     _resolved.clear()
     delimiter, header, rows = read_table(in_path)

@@ -12,6 +12,7 @@ prints the same list as GET /api/zones.
 """
 
 import sys
+from typing import Any
 
 import click
 from django.db import DatabaseError
@@ -26,7 +27,7 @@ NOT_LOADED = "the place registry is not loaded: run `ddm setup` first"
 FAILED_ROWS_SHOWN = 20
 
 
-def _require_registry():
+def _require_registry() -> None:
     """One clear line instead of a database traceback when `ddm setup` has not been run."""
     try:
         loaded = registry.is_loaded()
@@ -36,7 +37,7 @@ def _require_registry():
         fail(NOT_LOADED)
 
 
-def _print_point(answer):
+def _print_point(answer: dict[str, Any]) -> None:
     rows = [("municipality", answer["municipality"]), ("zone", answer["zone"]), ("province", answer["province"])]
     for label, place in rows:
         click.echo(f"{label:<13}{place['code']:<10}{place['name']}")
@@ -45,7 +46,7 @@ def _print_point(answer):
     click.echo(f"(boundaries: MDB {answer['demarcation_year']} demarcation)")
 
 
-def _point(lat, lon, as_json):
+def _point(lat: str, lon: str, as_json: bool) -> None:
     try:
         answer = locate_point(lat, lon)
     except ValueError as exc:
@@ -55,7 +56,7 @@ def _point(lat, lon, as_json):
     echo_json(answer) if as_json else _print_point(answer)
 
 
-def _name(name, province, as_json):
+def _name(name: str, province: str | None, as_json: bool) -> None:
     try:
         answer = resolve(name, province)
     except ValueError as exc:
@@ -80,7 +81,8 @@ def _name(name, province, as_json):
         fail(f"no place matches {name!r}")
 
 
-def _csv(in_path, out_path, lat_column, lon_column, name_column, as_json):
+def _csv(in_path: str, out_path: str | None, lat_column: str | None, lon_column: str | None, name_column: str | None,
+         as_json: bool) -> None:
     try:
         if out_path and out_path != "-":
             with open(out_path, "w", newline="", encoding="utf-8") as handle:
@@ -111,7 +113,9 @@ def _csv(in_path, out_path, lat_column, lon_column, name_column, as_json):
 @click.option("--lon-column", help="Longitude column of --csv (default: lon/long/longitude/x).")
 @click.option("--name-column", help="Place-name column of --csv (default: place/town/name/municipality/location).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (see the shapes in `ddm locate --help`).")
-def locate(coordinates, name, province, csv_path, out_path, lat_column, lon_column, name_column, as_json):
+def locate(coordinates: tuple[str, ...], name: str | None, province: str | None, csv_path: str | None,
+           out_path: str | None, lat_column: str | None, lon_column: str | None, name_column: str | None,
+           as_json: bool) -> None:
     """Municipality, zone and province of a point (LAT LON), a place name, or each row of a CSV.
 
     Use `--` before negative coordinates: `ddm locate -- -29.8587 31.0218`.
@@ -128,12 +132,13 @@ def locate(coordinates, name, province, csv_path, out_path, lat_column, lon_colu
     elif name is not None:
         _name(name, province, as_json)
     else:
+        assert csv_path is not None  # exactly one of the three was given
         _csv(csv_path, out_path, lat_column, lon_column, name_column, as_json)
 
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the zones as JSON (same shape as GET /api/zones).")
-def zones(as_json):
+def zones(as_json: bool) -> None:
     """List the 52 IGR Impact Zones (44 districts, 8 metros) with their province and municipalities."""
     _require_registry()
     rows = zone_list()
@@ -147,7 +152,8 @@ def zones(as_json):
     click.echo(f"{len(rows)} zones (MDB 2020 demarcation)")
 
 
-def register(cli, import_group, report_group):
+def register(cli: click.Group, import_group: click.Group, report_group: click.Group) -> None:
+
     """Attach this app's click commands to the ddm command groups."""
     cli.add_command(locate)
     cli.add_command(zones)

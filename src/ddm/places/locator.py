@@ -16,10 +16,14 @@ Wards are looked up only inside the municipality found, from that municipality's
 
 import json
 import threading
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from ddm.once import once
 from ddm.places.models import Level, Place
@@ -32,6 +36,11 @@ CELL = 0.05
 EPSILON = 1e-9
 OUTSIDE = -1
 BORDER = -2
+
+# A municipality's wards: (ward code, GeoJSON geometry text) rows.
+WardSource = Callable[[str], Iterable[tuple[str, str]]]
+# Latitudes or longitudes: one number or any sequence or array of them.
+Degrees = float | Sequence[float] | npt.NDArray[np.floating[Any]]
 
 
 @dataclass(frozen=True)
@@ -47,20 +56,21 @@ class Located:
 class Locator:
     """Built from parallel lists of municipality codes, zone codes, province codes and polygons."""
 
-    def __init__(self, codes, zones, provinces, geometries, cell=CELL, ward_source=None):
+    def __init__(self, codes: Iterable[str], zones: Iterable[str], provinces: Iterable[str],
+                 geometries: Sequence[BaseGeometry], cell: float = CELL, ward_source: WardSource | None = None) -> None:
         self.codes = list(codes)
         self.geometries = np.asarray(geometries, dtype=object)
         self._places = {c: (z, p) for c, z, p in zip(self.codes, zones, provinces, strict=True)}
         self._code_array = np.array(self.codes + [None], dtype=object)  # index -1 -> None
         self._ward_source = ward_source
-        self._wards = {}
+        self._wards: dict[str, tuple[list[str], Any]] = {}  # municipality -> (ward codes, shapely STRtree or None)
         self._ward_lock = threading.Lock()
         shapely.prepare(self.geometries)
         self._build_grid(cell)
 
     # -- index ---------------------------------------------------------------------------------
 
-    def _build_grid(self, cell):
+    def _build_grid(self, cell: float) -> None:
         minx, miny, maxx, maxy = shapely.total_bounds(self.geometries)
         self.cell, self.x0, self.y0 = cell, minx, miny
         self.nx = int(np.floor((maxx - minx) / cell)) + 1
@@ -84,7 +94,7 @@ class Locator:
         self.cand_start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         self.cand_poly = polys.astype(np.int32)
 
-    def grid_stats(self):
+    def grid_stats(self) -> dict[str, float | int]:
         return {
             "cell_degrees": self.cell, "cells": int(self.answer.size),
             "outside": int((self.answer == OUTSIDE).sum()), "border": int((self.answer == BORDER).sum()),
@@ -93,7 +103,7 @@ class Locator:
 
     # -- lookups -------------------------------------------------------------------------------
 
-    def locate_indices(self, lats, lons):
+    def locate_indices(self, lats: Degrees, lons: Degrees) -> npt.NDArray[np.int32]:
         """Index into self.codes of each point's municipality, -1 outside (vectorised)."""
         lats = np.asarray(lats, dtype=float).ravel()
         lons = np.asarray(lons, dtype=float).ravel()
@@ -110,7 +120,8 @@ class Locator:
             result[border] = self._exact(lons[border], lats[border], cell[border])
         return result
 
-    def _exact(self, xs, ys, cells):
+    def _exact(self, xs: npt.NDArray[np.floating[Any]], ys: npt.NDArray[np.floating[Any]],
+               cells: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         """Exact point-in-polygon for border points against their cell's candidate polygons."""
         start = self.cand_start[cells]
         count = self.cand_start[cells + 1] - start
@@ -128,11 +139,11 @@ class Locator:
         np.minimum.at(found, point[hit], poly[hit])
         return np.where(found == np.iinfo(np.int32).max, OUTSIDE, found)
 
-    def locate_many(self, lats, lons):
+    def locate_many(self, lats: Degrees, lons: Degrees) -> npt.NDArray[np.object_]:
         """Municipality code of each point (numpy object array, None outside South Africa)."""
         return self._code_array[self.locate_indices(lats, lons)]
 
-    def locate(self, lat, lon):
+    def locate(self, lat: float, lon: float) -> Located | None:
         """Located for one point, or None if it is not in South Africa (Lesotho included)."""
         index = int(self.locate_indices([lat], [lon])[0])
         if index < 0:
@@ -141,13 +152,13 @@ class Locator:
         zone, province = self._places[code]
         return Located(code, zone, province, self._ward(code, lat, lon))
 
-    def place_codes(self, municipality_code):
+    def place_codes(self, municipality_code: str) -> tuple[str, str]:
         """(zone code, province code) of a municipality; KeyError if unknown."""
         return self._places[municipality_code]
 
     # -- wards ---------------------------------------------------------------------------------
 
-    def _ward(self, municipality_code, lat, lon):
+    def _ward(self, municipality_code: str, lat: float, lon: float) -> str | None:
         if self._ward_source is None:
             return None
         with self._ward_lock:
@@ -162,7 +173,8 @@ class Locator:
                 return codes[index]
         return None
 
-    def _load_wards(self, municipality_code):
+    def _load_wards(self, municipality_code: str) -> tuple[list[str], Any]:
+        assert self._ward_source is not None  # _ward asks only when there is a source
         rows = list(self._ward_source(municipality_code))
         if not rows:
             return [], None
@@ -170,16 +182,19 @@ class Locator:
         return codes, shapely.STRtree([shapely.from_geojson(text) for _, text in rows])
 
 
-def _db_wards(municipality_code):
+def _db_wards(municipality_code: str) -> Iterable[tuple[str, str]]:
     return (Place.objects.wards().filter(parent__code=municipality_code).exclude(geometry="")
             .order_by("code").values_list("code", "geometry"))
 
 
-def build_from_db():
+def build_from_db() -> Locator:
     """A Locator over the current demarcation's municipalities in the database."""
     rows = (Place.objects.municipalities().exclude(geometry="").order_by("code")
             .values_list("code", "parent__code", "province__code", "geometry"))
-    codes, zones, provinces, geometries = [], [], [], []
+    codes: list[str] = []
+    zones: list[str] = []
+    provinces: list[str] = []
+    geometries: list[BaseGeometry] = []
     for code, zone, province, geometry in rows:
         codes.append(code)
         zones.append(zone)
@@ -191,12 +206,13 @@ def build_from_db():
 
 
 @once
-def get_locator():
+def get_locator() -> Locator:
     """The process-wide Locator, built on first use from the database (`get_locator.reset()` forgets it)."""
     return build_from_db()
 
 
-def build_from_package():
+def build_from_package() -> Locator:
+
     """A Locator over the packaged MDB 2020 municipality boundaries, without a database.
 
     For dev-time builds of packaged data (the gazetteer) and for benchmarks; the same polygons

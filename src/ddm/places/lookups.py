@@ -11,22 +11,68 @@ Point answer (CLI `ddm locate --json`, `GET /api/places/locate`):
 
 import math
 import re
+from collections.abc import Callable, Mapping
+from typing import Any, Literal, NotRequired, TypedDict
+
+from django.utils.safestring import SafeString
 
 from ddm.once import once
 from ddm.places import CURRENT_DEMARCATION
-from ddm.places.gazetteer import resolve_name
+from ddm.places.gazetteer import Candidate, resolve_name
 from ddm.places.locator import get_locator
 from ddm.places.models import Level, Place
-from ddm.places.services import zones_with_counts
+from ddm.places.services import province_of, zones_with_counts
 
 NOT_IN_SOUTH_AFRICA = "not in South Africa"
+
+
+class CodeName(TypedDict):
+    code: str
+    name: str
+
+
+class ZoneName(CodeName):
+    category: str  # MDB category: A metro, C district
+
+
+class MunicipalityName(CodeName):
+    full_name: str  # the MDB name, e.g. "Ethekwini Metropolitan Municipality"
+
+
+class Codes(TypedDict):
+    """describe_codes: the names of a municipality, zone and province (None: no code, or not a current place)."""
+
+    municipality: MunicipalityName | None
+    zone: ZoneName | None
+    province: CodeName | None
+
+
+class ZoneItem(TypedDict):
+    """One zone of zone_list (`ddm zones --json`, GET /api/zones)."""
+
+    code: str
+    name: str
+    category: str
+    type: str
+    province: CodeName
+    local_municipality_count: int
+    demarcation_year: int
+
+
+class PageAnswer(TypedDict):
+    """What the /locate page shows: the mode asked, the answer (point or name answer) or the error."""
+
+    mode: Literal["point", "name"] | None
+    answer: dict[str, Any] | None
+    error: str | None
+    map: NotRequired[SafeString]  # a located point on its zone's map (added by the page)
 
 
 class NotInSouthAfrica(LookupError):
     pass
 
 
-def parse_coordinate(value, axis):
+def parse_coordinate(value: object, axis: Literal["lat", "lon"]) -> float:
     """A latitude/longitude as float; ValueError naming the problem if not a number or out of range."""
     label, limit = {"lat": ("latitude", 90), "lon": ("longitude", 180)}[axis]
     text = str(value).strip() if value is not None else ""
@@ -44,8 +90,10 @@ def parse_coordinate(value, axis):
 class _Names:
     """Names of provinces, zones and municipalities by code, read once per process."""
 
-    def __init__(self):
-        self.province, self.zone, self.municipality = {}, {}, {}
+    def __init__(self) -> None:
+        self.province: dict[str, CodeName] = {}
+        self.zone: dict[str, ZoneName] = {}
+        self.municipality: dict[str, MunicipalityName] = {}
         rows = Place.objects.current().filter(level__in=[Level.PROVINCE, Level.ZONE, Level.MUNICIPALITY])
         for place in rows.without_geometry():
             if place.level == Level.PROVINCE:
@@ -57,7 +105,7 @@ class _Names:
                     "code": place.code, "name": short_municipality_name(place), "full_name": place.name}
 
 
-def short_municipality_name(place):
+def short_municipality_name(place: Place) -> str:
     """"Enoch Mgijima" for "Enoch Mgijima Local Municipality"; a metro's own short name ("eThekwini").
 
     The packaged short names date from 2016 and miss later renames, so local municipalities are
@@ -70,18 +118,18 @@ def short_municipality_name(place):
 
 
 @once
-def names():
+def names() -> _Names:
     return _Names()
 
 
-def _ward(code):
+def _ward(code: str | None) -> CodeName | None:
     if code is None:
         return None
     ward = Place.objects.wards().without_geometry().filter(code=code).first()
     return {"code": code, "name": ward.name if ward else code}
 
 
-def describe_codes(municipality, zone, province):
+def describe_codes(municipality: str | None, zone: str | None, province: str | None) -> Codes:
     known = names()
     return {
         "municipality": known.municipality.get(municipality) if municipality else None,
@@ -90,14 +138,14 @@ def describe_codes(municipality, zone, province):
     }
 
 
-def locate_point(lat, lon):
+def locate_point(lat: object, lon: object) -> dict[str, Any]:
     """The point answer dict; NotInSouthAfrica if outside (Lesotho and Eswatini included)."""
-    lat, lon = parse_coordinate(lat, "lat"), parse_coordinate(lon, "lon")
-    found = get_locator().locate(lat, lon)
+    lat_degrees, lon_degrees = parse_coordinate(lat, "lat"), parse_coordinate(lon, "lon")
+    found = get_locator().locate(lat_degrees, lon_degrees)
     if found is None:
         raise NotInSouthAfrica(NOT_IN_SOUTH_AFRICA)
     return {
-        "query": {"lat": lat, "lon": lon},
+        "query": {"lat": lat_degrees, "lon": lon_degrees},
         **describe_codes(found.municipality, found.zone, found.province),
         "ward": _ward(found.ward),
         "precision": "point",
@@ -105,14 +153,16 @@ def locate_point(lat, lon):
     }
 
 
-def describe_candidate(candidate):
+def describe_candidate(candidate: Candidate) -> dict[str, Any]:
     data = candidate.as_dict()
-    data.update({f"{key}_name": (value or {}).get("name") for key, value in
-                 describe_codes(candidate.municipality, candidate.zone, candidate.province).items()})
+    codes = describe_codes(candidate.municipality, candidate.zone, candidate.province)
+    named: tuple[tuple[str, CodeName | None], ...] = (
+        ("municipality", codes["municipality"]), ("zone", codes["zone"]), ("province", codes["province"]))
+    data.update({f"{key}_name": value["name"] if value else None for key, value in named})
     return data
 
 
-def resolve(name, province=None):
+def resolve(name: str, province: str | None = None) -> dict[str, Any]:
     """Name resolution as a dict: {"query", "province", "ambiguous", "best", "candidates"}.
 
     ValueError for an empty name or an unknown province.
@@ -128,7 +178,7 @@ def resolve(name, province=None):
     }
 
 
-def candidate_label(candidate):
+def candidate_label(candidate: Mapping[str, Any]) -> str:
     """"Middelburg (town in MP313 Steve Tshwete, MP)" for listings of ambiguous answers."""
     kind = candidate["kind"]
     if kind in ("town", "place", "ward"):
@@ -140,18 +190,18 @@ def candidate_label(candidate):
     return f"{candidate['name']} ({kind}{inside}, {candidate['province']})"
 
 
-def zone_list():
+def zone_list() -> list[ZoneItem]:
     """The 52 zones as dicts (CLI `ddm zones --json`, GET /api/zones)."""
     return [{
         "code": zone.code, "name": zone.name, "category": zone.category,
         "type": "Metropolitan municipality" if zone.is_metro else "District municipality",
-        "province": {"code": zone.province.code, "name": zone.province.name},
+        "province": {"code": province_of(zone).code, "name": province_of(zone).name},
         "local_municipality_count": zone.local_count,
         "demarcation_year": zone.demarcation_year,
     } for zone in zones_with_counts()]
 
 
-def page_answer(params):
+def page_answer(params: Mapping[str, str]) -> PageAnswer:
     """What the /locate page shows for its GET parameters (lat+lon, or name [+ province]).
 
     Returns {"mode": "point"|"name"|None, "answer": dict|None, "error": str|None}.
@@ -175,7 +225,8 @@ def page_answer(params):
     return {"mode": None, "answer": None, "error": None}
 
 
-def outside_sa_hint(lat, lon, locate):
+def outside_sa_hint(lat: float, lon: float, locate: Callable[[float, float], str | None]) -> str:
+
     """A hint for a point outside South Africa: the swapped or sign-corrected point that would lie
     inside, with the municipality it would be in. ``locate(lat, lon)`` -> name or None."""
     candidates = [(lon, lat, "latitude and longitude swapped"), (-lat, lon, "the latitude made negative"),

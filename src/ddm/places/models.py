@@ -7,10 +7,12 @@ as the MDB hierarchy has it, so "a zone is the sum of its municipalities" holds 
 
 import json
 from functools import cached_property
+from typing import Self
 
 import shapely
 from django.db import models
 from django.urls import reverse
+from shapely.geometry.base import BaseGeometry
 
 from ddm.places import CURRENT_DEMARCATION
 
@@ -26,23 +28,23 @@ class Level(models.TextChoices):
 LEVEL_ORDER = [Level.COUNTRY, Level.PROVINCE, Level.ZONE, Level.MUNICIPALITY, Level.WARD]
 
 
-class PlaceQuerySet(models.QuerySet):
-    def current(self):
+class PlaceQuerySet(models.QuerySet["Place"]):
+    def current(self) -> Self:
         return self.filter(demarcation_year=CURRENT_DEMARCATION)
 
-    def provinces(self):
+    def provinces(self) -> Self:
         return self.current().filter(level=Level.PROVINCE)
 
-    def zones(self):
+    def zones(self) -> Self:
         return self.current().filter(level=Level.ZONE)
 
-    def municipalities(self):
+    def municipalities(self) -> Self:
         return self.current().filter(level=Level.MUNICIPALITY)
 
-    def wards(self):
+    def wards(self) -> Self:
         return self.current().filter(level=Level.WARD)
 
-    def without_geometry(self):
+    def without_geometry(self) -> Self:
         return self.defer("geometry", "svg_path")
 
 
@@ -75,22 +77,22 @@ class Place(models.Model):
         ]
         ordering = ["level", "code"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.code} {self.display_name}"
 
     @property
-    def display_name(self):
+    def display_name(self) -> str:
         return self.short_name or self.name
 
     @property
-    def is_metro(self):
+    def is_metro(self) -> bool:
         return self.category == "A"
 
     @cached_property
-    def shape(self):
+    def shape(self) -> BaseGeometry | None:
         return shapely.geometry.shape(json.loads(self.geometry)) if self.geometry else None
 
-    def zone(self):
+    def zone(self) -> "Place | None":
         """The zone this place lies in (itself for a zone), or None above zone level."""
         place: Place | None = self
         while place is not None and place.level not in (Level.ZONE,):
@@ -99,7 +101,8 @@ class Place(models.Model):
             place = place.parent
         return place
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
+
         if self.level == Level.ZONE:
             return reverse("places:zone", args=[self.code])
         if self.level == Level.MUNICIPALITY:

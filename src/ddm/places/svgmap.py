@@ -5,8 +5,10 @@ coordinates are kept in units of 1/100 degree so path strings stay short.
 """
 
 import math
+from collections.abc import Iterable
 
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 SCALE = 100.0
 X_FACTOR = math.cos(math.radians(29.0)) * SCALE
@@ -19,14 +21,14 @@ def project(lon: float, lat: float) -> tuple[float, float]:
     return lon * X_FACTOR, -lat * SCALE
 
 
-def _ring_path(coords):
+def _ring_path(coords: Iterable[tuple[float, float]]) -> str:
     points = [project(x, y) for x, y in coords]
     head = "M{:.1f} {:.1f}".format(*points[0])
     body = "".join("L{:.1f} {:.1f}".format(*p) for p in points[1:-1])
     return head + body + "Z"
 
 
-def svg_path(geom, level):
+def svg_path(geom: BaseGeometry, level: str) -> str:
     """SVG path data ("M.. L.. Z", even-odd rings) for a shapely (multi)polygon."""
     simple = shapely.simplify(geom, TOLERANCE.get(level, 0.002), preserve_topology=True)
     parts = []
@@ -38,7 +40,8 @@ def svg_path(geom, level):
     return "".join(parts)
 
 
-def view_box(bounds, margin=0.03):
+def view_box(bounds: tuple[float, float, float, float], margin: float = 0.03) -> str:
+
     """SVG viewBox string for a (minx, miny, maxx, maxy) lon/lat bounding box."""
     minx, miny, maxx, maxy = bounds
     x0, y0 = project(minx, maxy)

@@ -36,7 +36,7 @@ def compare_table(picked: Sequence[IndicatorDefinition]) -> dict[str, Any]:
     for definition in picked:
         values = indicator_values(definition.code, "zone")
         columns.append((definition, values, rank_values(values, definition.direction)))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for zone in zones:
         cells = []
         for definition, values, ranks in columns:

@@ -120,10 +120,12 @@ def unit_label(definition: IndicatorDefinition) -> str:
 def columns_for(place: Place) -> list[Place]:
     """The places shown side by side: the place, its parts or parent, its province, South Africa."""
     country = Place.objects.current().get(level=Level.COUNTRY)
+    assert place.province is not None  # zones and municipalities lie in a province
     if place.level == Level.ZONE:
         parts = [] if place.is_metro else list(place.children.order_by("code").defer("geometry"))
         return [place, *parts, place.province, country]
     zone = place.parent
+    assert zone is not None  # a municipality's parent is its zone
     middle = [] if place.is_metro else [zone]
     return [place, *middle, place.province, country]
 
@@ -332,6 +334,7 @@ def _map(place: Place) -> dict[str, Any]:
     else:
         areas = [place]
         wards = Place.objects.wards().filter(parent=place).values_list("svg_path", flat=True)
+    assert place.shape is not None  # zones and municipalities have their boundary
     view_box = svgmap.view_box(place.shape.bounds)
     title = f"Local municipalities and wards of {place.display_name}"
     ward_paths = list(wards)

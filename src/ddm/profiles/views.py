@@ -58,6 +58,7 @@ def zone_profile(request: HttpRequest, code: str) -> HttpResponse:
 def municipality_profile(request: HttpRequest, code: str) -> HttpResponse:
     place = get_object_or_404(Place.objects.municipalities().without_geometry().select_related("province", "parent"),
                               code=code.upper())
+    assert place.parent is not None  # a municipality's parent is its zone
     return _profile_page(request, place, place.parent)
 
 
