@@ -138,3 +138,17 @@ def test_an_import_refreshes_the_zones_it_touched(organisation):
     assert eth.pk in summary.built_zones()  # stored again within the import's transaction
     assert quantum.zone_quantum("ETH").government("budget") == D("1234.56")
     assert _rows(quantum.zone_quantum("ETH")) == _rows(quantum.zone_quantum("ETH", direct=True))
+
+
+def test_an_import_giving_a_project_a_second_place_refreshes_the_zone_it_had(organisation):
+    """The project is split over both places from then on: the zone it already had holds half, and its
+    summary must be stored again within the import (it was left as before, marked current)."""
+    org = organisation("nat-water-and-sanitation")
+    first = run_import(csv_file("Project ID,Project,District,Budget 2019/20\nW1,Pipes,eThekwini,1000\n"), org, None, "cli")
+    assert first.status == "committed", first.errors
+    summary.refresh_all()
+    second = run_import(csv_file("Project ID,Project,District,Budget 2019/20\nW1,Pipes,eThekwini; uMgungundlovu,1000\n"),
+                        org, None, "cli")
+    assert second.status == "committed", second.errors
+    assert quantum.zone_quantum("ETH").government("budget") == D("500.00")
+    assert _rows(quantum.zone_quantum("ETH")) == _rows(quantum.zone_quantum("ETH", direct=True))

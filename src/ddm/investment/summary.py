@@ -45,6 +45,7 @@ from ddm.investment.models import (
     BudgetLine,
     Location,
     Project,
+    PublishedTotal,
     StagedLine,
     StagedLocation,
     StagedProject,
@@ -250,18 +251,21 @@ def zones_of(project_ids, using=DEFAULT_DB_ALIAS) -> set[int]:
 
 def zones_of_staged(submission_id) -> set[int]:
     """The zones an import's staged changes touch (ddm.investment.intake.staging): where its new
-    locations are, where the locations it removes were, and where the projects whose details or
-    lines it changes are located. Read before publishing (which deletes the staging rows)."""
+    locations are, and every zone of each register project whose details, lines or places it changes
+    (a project given a new place, or losing one, is split differently over its other places too);
+    and the zones of published totals counting such a project (their reconciliations list its lines).
+    Read before publishing (which deletes the staging rows). An import bumps these zones' cached pages
+    only (ddm.caching.bump_zones): a zone missing here would keep showing its figures before the import."""
     staged_locations = StagedLocation.objects.filter(submission_id=submission_id)
     zones: set[int] = {z for z in staged_locations.filter(target__isnull=True).values_list("zone_id", flat=True)
                        .distinct() if z is not None}
-    removed = staged_locations.filter(target__isnull=False).values("target")
-    zones |= set(Location.objects.filter(pk__in=removed, zone__isnull=False).values_list("zone_id", flat=True)
-                 .distinct())
     changed = StagedProject.objects.filter(submission_id=submission_id, target__isnull=False).values("target")
     with_lines = StagedLine.objects.filter(submission_id=submission_id, project__isnull=False).values("project")
-    zones |= set(Location.objects.filter(Q(project_id__in=changed) | Q(project_id__in=with_lines), zone__isnull=False)
-                 .values_list("zone_id", flat=True).distinct())
+    placed = staged_locations.filter(project__isnull=False).values("project")  # new or removed places
+    projects = Q(project_id__in=changed) | Q(project_id__in=with_lines) | Q(project_id__in=placed)
+    zones |= set(Location.objects.filter(projects, zone__isnull=False).values_list("zone_id", flat=True).distinct())
+    components = Q(components__in=changed) | Q(components__in=with_lines) | Q(components__in=placed)
+    zones |= set(PublishedTotal.objects.filter(components).values_list("zone_id", flat=True).distinct())
     return zones
 
 
