@@ -3,6 +3,7 @@
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -77,25 +78,56 @@ PROCESS = textwrap.dedent("""
         call_command("createcachetable", verbosity=0)
     elif action == "bump":
         caching.bump()
+    elif action.startswith("bump-zone:"):  # what an import into that zone does
+        caching.bump_zones([action.split(":")[1]])
+    elif action.startswith("zone:"):
+        _, zone, value = action.split(":")
+        print(caching.remember("test:zone", lambda: value, zone=zone))
     else:
         print(caching.remember("test:shared", lambda: action))
 """)
 
 
-def test_a_bump_in_one_process_invalidates_the_cache_of_another(tmp_path):
-    """Two processes sharing the database cache (as two app servers share Redis)."""
+def _processes(tmp_path):
+    """run(action): a new process sharing the database cache (as two app servers share Redis)."""
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "DDM_CACHE_URL": "db://",
-           "DDM_VAR_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+           "DDM_VAR_DIR": str(tmp_path), "PATH": "/usr/bin:/bin",
+           "PYTHONPATH": str(Path(caching.__file__).parents[1])}  # this ddm, not the venv's installed one
 
     def run(action):
         return subprocess.run([sys.executable, "-c", PROCESS, action], env=env, capture_output=True, text=True,
                               timeout=120, check=True).stdout.strip()
 
     run("setup")
+    return run
+
+
+def test_a_bump_in_one_process_invalidates_the_cache_of_another(tmp_path):
+    """Two processes sharing the database cache (as two app servers share Redis)."""
+    run = _processes(tmp_path)
     assert run("first") == "first"
     assert run("second") == "first"  # another process: the shared value
     run("bump")  # a third process changes data
     assert run("third") == "third"
+
+
+def test_an_import_into_one_zone_renews_that_zones_values_only_in_every_process(tmp_path):
+    run = _processes(tmp_path)
+    assert run("zone:AAA:first") == "first"
+    assert run("zone:BBB:first") == "first"
+    run("bump-zone:AAA")  # an import into zone AAA, in a job worker
+    assert run("zone:AAA:second") == "second"
+    assert run("zone:BBB:second") == "first"  # another zone's value stays in use
+    run("bump")  # any other change
+    assert run("zone:BBB:third") == "third"
+
+
+def test_a_lost_zone_version_starts_from_the_clock_and_expires():
+    assert caching.remember("test:zone", lambda: "first", zone="AAA") == "first"
+    cache.delete(caching.ZONE_KEY.format("AAA"))  # evicted, or expired: never an earlier number
+    assert caching.remember("test:zone", lambda: "second", zone="AAA") == "second"
+    caching.bump_zones(["AAA"])
+    assert caching.remember("test:zone", lambda: "third", zone="AAA") == "third"
 
 
 @pytest.mark.django_db

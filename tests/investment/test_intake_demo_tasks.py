@@ -128,13 +128,13 @@ def test_after_a_background_import_the_worker_renders_the_investment_pages_of_th
                                                             "sheet": "", "mode": "all"})
     submission = Submission.objects.get(pk=response.url.rstrip("/").split("/")[-1])
     tasks.run_submission.call(submission.pk)  # the preview: nothing written, nothing rendered
-    assert caching.peek("investment:zone-html", "DC35", "april", "annual") is None
+    assert caching.peek("investment:zone-html", "april", "annual", zone="DC35") is None
     client.post(f"/investment/submissions/{submission.pk}/commit/")
     client_for(RoleKind.APPROVER, organisation=dws).post(f"/investment/submissions/{submission.pk}/approve/")
     (commit,) = submission.commits.all()
     tasks.run_submission.call(commit.pk)
-    warmed = caching.peek("investment:zone-html", "DC35", "april", "annual")
+    warmed = caching.peek("investment:zone-html", "april", "annual", zone="DC35")
     assert warmed is not None and "Dam" in warmed
-    assert caching.peek("investment:zone-html", "ETH", "april", "annual") is None  # not written to: left alone
+    assert caching.peek("investment:zone-html", "april", "annual", zone="ETH") is None  # not written to: left alone
     page = client.get("/investment/zones/DC35/").content.decode()
     assert warmed in page

@@ -110,7 +110,7 @@ def zone_quantum(request, code: str, calendar: Literal["april", "july"] = "april
         # is one cache read (the body is what ninja would render from the same dict).
         body = caching.remember("investment:quantum-json", lambda: JSONRenderer().render(
             request, quantum_json(shared_zone_quantum(zone_code, calendar, view), offset=offset, limit=limit),
-            response_status=200), zone_code, calendar, view, offset, limit)
+            response_status=200), calendar, view, offset, limit, zone=zone_code)
     except Place.DoesNotExist:
         return 404, {"detail": f"No zone with code {code}"}
     return HttpResponse(body, content_type="application/json; charset=utf-8")

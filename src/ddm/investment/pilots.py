@@ -264,7 +264,7 @@ def published_for_zone(zone):
     once per data version and shared by every process (ddm.caching): a metro's other lines are
     hundreds of thousands on a national register."""
     return caching.remember("investment:published", lambda: [
-        reconcile(t) for t in PublishedTotal.objects.filter(zone=zone).select_related("zone")], zone.code)
+        reconcile(t) for t in PublishedTotal.objects.filter(zone=zone).select_related("zone")], zone=zone.code)
 
 
 def published_json(reconciliation):

@@ -414,7 +414,7 @@ def zone_quantum(zone_code, calendar="april", view="annual", kinds=None, include
 
 
 def shared_zone_quantum(zone_code, calendar="april", view="annual"):
-    """zone_quantum of every kind, computed once per data version and shared by every process
+    """zone_quantum of every kind, computed once per version of the zone's data and shared by every process
     (ddm.caching): pages and the API ask for it on every visit."""
     from ddm import caching
 
@@ -422,8 +422,8 @@ def shared_zone_quantum(zone_code, calendar="april", view="annual"):
     code = str(zone_code).upper()
     if not code.isalnum() or len(code) > 12:
         raise Place.DoesNotExist(f"no zone {zone_code!r}")
-    return caching.remember("investment:quantum", lambda: _prepared(zone_quantum(code, calendar, view)), code,
-                            calendar, view)
+    return caching.remember("investment:quantum", lambda: _prepared(zone_quantum(code, calendar, view)), calendar,
+                            view, zone=code)
 
 
 def _prepared(quantum):

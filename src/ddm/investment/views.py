@@ -149,19 +149,20 @@ def zone(request, code):
 
 
 def _shared_zone_page(place, calendar, view):
-    return caching.remember("investment:zone-page", lambda: _zone_page(place, calendar, view), place.code, calendar,
-                            view)
+    return caching.remember("investment:zone-page", lambda: _zone_page(place, calendar, view), calendar, view,
+                            zone=place.code)
 
 
 def zone_body(place, calendar="april", view="annual"):
     """The zone investment page's body: it depends only on the data, the zone, calendar and view, so it is
-    rendered once per data version and shared (a warm page costs one cache read, not re-rendering a metro's
-    tables). The job worker renders it after an import for the zones the import wrote to (intake.tasks), so
-    their first visitors find it ready. ``place`` with its province."""
+    rendered once per version of the zone's data and shared (a warm page costs one cache read, not
+    re-rendering a metro's tables; an import into another zone leaves it in place: ddm.caching). The job
+    worker renders it after an import for the zones the import wrote to (intake.tasks), so their first
+    visitors find it ready. ``place`` with its province."""
     return caching.rendered_body("investment:zone-html", "investment/_zone_body.html", lambda: {
         **_shared_zone_page(place, calendar, view), "zone": place, "calendar": calendar, "view": view,
         "calendars": CALENDAR_DESCRIPTIONS, "export_query": f"calendar={calendar}&view={view}&",
-        "includes": quantum.INCLUDES, "progress_rows": _zone_progress(place)}, place.code, calendar, view)
+        "includes": quantum.INCLUDES, "progress_rows": _zone_progress(place)}, calendar, view, zone=place.code)
 
 
 ZONE_PROGRESS_SHOWN = 100

@@ -57,6 +57,7 @@ from ddm.jobs import progress as progress_files
 from ddm.jobs.reports import finite_json
 from ddm.numbers import rand_exact
 from ddm.places.lookups import outside_sa_hint
+from ddm.places.models import Place
 from ddm.tabular import HeaderError, IssueLog, TableError, detect_header, fill_merged_down, open_table
 
 CHUNK = 2000
@@ -257,7 +258,9 @@ class ImportRun:
                 zones = summary.zones_of_staged(self.submission.pk)  # before publishing deletes the staging rows
                 staging.Publisher(self.submission, self.organisation, self.user, self.reason, timezone.now()).publish()
                 summary.refresh_with_touched(zones)  # the first page after the commit reads current sums
-                caching.bump_after_commit()  # set-based writes send no signals
+                # Set-based writes send no signals. They change these zones' figures only: the other
+                # zones' cached pages stay in use (ddm.caching, zone-scoped values).
+                caching.bump_zones_after_commit(Place.objects.filter(pk__in=zones).values_list("code", flat=True))
                 self.finish(status)  # the status says "committed" exactly when the figures are visible
         except IntegrityError:
             if not self._report_taken_references():
