@@ -36,6 +36,7 @@ bumps the shared version too, so a zone-scoped value is never older than the dat
 
 import time
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from functools import partial
 from typing import Any, TypeVar
 
@@ -62,6 +63,7 @@ DATA_APPS = {"places", "accounts", "facilities", "investment", "profiles", "alig
 
 
 T = TypeVar("T")
+_memo: ContextVar[dict[str, Any] | None] = ContextVar("ddm_caching_memo", default=None)  # rendered_body
 
 def cache_config(url: str | None, timeout: int | None) -> dict[str, Any]:
     """The CACHES["default"] entry for DDM_CACHE_URL (see the module docstring)."""
@@ -167,6 +169,9 @@ def remember(name: str, compute: Callable[[], T], *parts: object, timeout: int |
     docstring); only for values computed from that zone's projects, lines and locations and from
     data no import writes (places, organisations, indicators, published totals)."""
     key = _key(name, parts, zone)
+    memo = _memo.get()
+    if memo is not None and key in memo:
+        return memo[key]
     found = cache.get(key)
     if found is None:
         found = compute()
@@ -174,6 +179,8 @@ def remember(name: str, compute: Callable[[], T], *parts: object, timeout: int |
             cache.set(key, found)
         else:
             cache.set(key, found, timeout)
+    if memo is not None:
+        memo[key] = found
     return found
 
 
@@ -184,7 +191,17 @@ def rendered_body(name: str, template_name: str, context: Callable[[], dict[str,
     CSRF token, is rendered per request around it). Rendered without the request, so nothing of one
     visitor (user, session, CSRF token) can enter a body another visitor is served: whatever of the
     visitor the body shows must be passed in context() and named in parts (e.g. "may edit")."""
-    return remember(name, lambda: render_to_string(template_name, context()), *parts, zone=zone)
+    def render() -> SafeString:
+        # While one body is computed, a value it asks for twice (a zone's quantum: its tables and its
+        # key figures) is read from the cache (or computed) once: unpickling a metro's quantum again
+        # cost a cold page tens of milliseconds. Only for this computation, in this thread.
+        token = _memo.set({})
+        try:
+            return render_to_string(template_name, context())
+        finally:
+            _memo.reset(token)
+
+    return remember(name, render, *parts, zone=zone)
 
 
 # Bookkeeping saves that change nothing any page adds up: an import's preview, progress or refusal.

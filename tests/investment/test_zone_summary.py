@@ -152,3 +152,20 @@ def test_an_import_giving_a_project_a_second_place_refreshes_the_zone_it_had(org
     assert second.status == "committed", second.errors
     assert quantum.zone_quantum("ETH").government("budget") == D("500.00")
     assert _rows(quantum.zone_quantum("ETH")) == _rows(quantum.zone_quantum("ETH", direct=True))
+
+
+def test_the_zone_footprint_from_the_pages_quantum_equals_the_one_from_the_summary(register):
+    """The zone page hands its quantum to the footprint (no second read of the summary): the same
+    organisations, counts and amounts, to the cent, whether the zone is summarised or not."""
+    from ddm.investment import footprint
+
+    for refreshed in (False, True):
+        if refreshed:
+            summary.refresh_all()
+        for zone in register:
+            q = quantum.zone_quantum(zone.code)
+            for kind in ("budget", "actual"):
+                assert footprint.zone_footprint(zone, kind, quantum=q) == footprint.zone_footprint(zone, kind)
+    eth = footprint.zone_footprint(register[0], quantum=quantum.zone_quantum("ETH"))
+    assert {r["organisation"].code: r["amount"] for r in eth["present"]} == {
+        "sum-co": D("1000.00"), "sum-nat": D("450.01")}  # P1 R400.01 + P2's half R50.00; P5 a duplicate

@@ -61,11 +61,20 @@ def expected_departments(zone):
         Q(sphere=Sphere.NATIONAL) | Q(sphere=Sphere.PROVINCIAL, province_id=zone.province_id))
 
 
-def zone_footprint(zone, kind="budget"):
-    counts, amounts = _counts([zone.pk]), _amounts([zone.pk], kind)
+def zone_footprint(zone, kind="budget", quantum=None):
+    """quantum: the zone's (every kind, private included, as shared_zone_quantum gives it), when the
+    caller has it: the amounts are its rows added up per organisation (the same cents as the zone
+    summary's groups: a group's parts over its years add up to it), not the summary read again."""
+    counts = _counts([zone.pk])
     present_ids = {org for org, _zone in counts}
+    organisations = list(Organisation.objects.filter(pk__in=present_ids))
+    if quantum is None:
+        amounts = _amounts([zone.pk], kind)
+    else:
+        by_code = quantum.by("organisation", kinds=kind)
+        amounts = {(o.pk, zone.pk): by_code[o.code] for o in organisations if o.code in by_code}
     present = [{"organisation": o, "count": counts[(o.pk, zone.pk)], "amount": amounts.get((o.pk, zone.pk), ZERO)}
-               for o in Organisation.objects.filter(pk__in=present_ids)]
+               for o in organisations]
     present.sort(key=lambda r: (-r["amount"], r["organisation"].name))
     absent = list(expected_departments(zone).exclude(pk__in=present_ids).select_related("province")
                   .order_by("sphere", "name"))

@@ -119,6 +119,10 @@ def _matches(row, spheres, kinds, years, filters):
     return all(getattr(row, name) == value for name, value in filters.items())
 
 
+def _frozen(value):
+    return value if value is None or isinstance(value, str) else frozenset(value)
+
+
 def _as_set(value):
     if value is None:
         return None
@@ -135,6 +139,10 @@ class Quantum:
         self.zone, self.calendar, self.view = zone, calendar, view
         self.demo_rows = sorted(demo_rows, key=_row_order)
         self._rows, self._sorted, self._totals = list(rows), None, None
+        self._by: dict[tuple, dict[Any, Decimal]] = {}  # by()'s answers: the page's tables ask some twice
+        self._kind_rows: dict[str, list[QRow]] | None = None
+        self._kinds: list[str] | None = None
+        self._years: list[str | None] | None = None
 
     @property
     def rows(self):
@@ -164,16 +172,35 @@ class Quantum:
         return [r for r in rows if (spheres is None or r.sphere in spheres) and (kinds is None or r.kind in kinds)
                 and (years is None or r.financial_year in years)]
 
+    def _of_kinds(self, kinds):
+        """The rows of these kinds (None: all), in no particular order: the rows are split by kind once
+        per quantum, since the page's totals and tables ask kind by kind."""
+        if kinds is None:
+            return self._rows
+        split = getattr(self, "_kind_rows", None)
+        if split is None:
+            split = {}
+            for row in self._rows:
+                split.setdefault(row.kind, []).append(row)
+            self._kind_rows = split
+        return [row for kind in _as_set(kinds) for row in split.get(kind, ())]
+
     def total(self, spheres=None, kinds=None, years=None, **filters):
-        return sum((r.amount for r in self._filter(self._rows, spheres, kinds, years, filters)), ZERO)
+        return sum((r.amount for r in self._filter(self._of_kinds(kinds), spheres, None, years, filters)), ZERO)
 
     def by(self, *fields, spheres=None, kinds=None, years=None, **filters):
-        result: dict[Any, Decimal] = {}
-        key_of = attrgetter(*fields)  # one field: the value itself; several: a tuple of them
-        for row in self._filter(self._rows, spheres, kinds, years, filters):
-            key = key_of(row)
-            result[key] = result.get(key, ZERO) + row.amount
-        return result
+        asked = (fields, _frozen(spheres), _frozen(kinds), _frozen(years), tuple(sorted(filters.items())))
+        memo = getattr(self, "_by", None)  # a quantum cached before the memo existed has none
+        if memo is None:
+            memo = self._by = {}
+        if asked not in memo:
+            result: dict[Any, Decimal] = {}
+            key_of = attrgetter(*fields)  # one field: the value itself; several: a tuple of them
+            for row in self._filter(self._of_kinds(kinds), spheres, None, years, filters):
+                key = key_of(row)
+                result[key] = result.get(key, ZERO) + row.amount
+            memo[asked] = result
+        return dict(memo[asked])  # a copy: the caller may change it
 
     def government(self, kind=None):
         return self.total(spheres=GOVERNMENT, kinds=kind)
@@ -183,13 +210,18 @@ class Quantum:
 
     @property
     def kinds(self):
-        return sorted({r.kind for r in self._rows}, key=_kind_order)
+        kinds = getattr(self, "_kinds", None)  # asked for by every table: worked out once per quantum
+        if kinds is None:
+            kinds = self._kinds = sorted({r.kind for r in self._rows}, key=_kind_order)
+        return list(kinds)
 
     @property
     def years(self):
-        labels = {(r.year if r.year is not None else 10**6, r.financial_year or "") for r in self._rows}
-        ordered = [label or None for _y, label in sorted(labels)]
-        return ordered
+        years = getattr(self, "_years", None)
+        if years is None:
+            labels = {(r.year if r.year is not None else 10**6, r.financial_year or "") for r in self._rows}
+            years = self._years = [label or None for _y, label in sorted(labels)]
+        return list(years)
 
     @property
     def apportioned(self):
@@ -379,10 +411,10 @@ def _rows(groups, calendar, view, include_private, demo=False):
                         group.precision, aggregate, group.fy_start_month, year)
             cells[cell] = cells.get(cell, 0) + part
     months = {month: fy.calendar_name(month) for month in {cell.fy_start_month for cell in cells}}
-    return [QRow(*organisations[cell.organisation_id], financial_year=cell.financial_year, kind=cell.kind,
-                 amount=Decimal(amount) * CENT, apportioned=cell.apportioned, sector=cell.sector,
-                 municipality=places[cell.municipality_id], precision=cell.precision, is_aggregate=cell.is_aggregate,
-                 stated_calendar=months[cell.fy_start_month], year=cell.year, demo=demo)
+    make = QRow._make  # positional, in QRow's field order: tens of thousands of rows for a large zone
+    return [make((*organisations[cell.organisation_id], cell.financial_year, cell.kind, Decimal(amount) * CENT,
+                  cell.apportioned, cell.sector, places[cell.municipality_id], cell.precision, cell.is_aggregate,
+                  months[cell.fy_start_month], cell.year, demo))
             for cell, amount in cells.items()]
 
 
@@ -414,7 +446,7 @@ def zone_quantum(zone_code, calendar="april", view="annual", kinds=None, include
 
 
 def shared_zone_quantum(zone_code, calendar="april", view="annual"):
-    """zone_quantum of every kind, computed once per version of the zone's data and shared by every process
+    """zone_quantum of every kind, computed once per data version and shared by every process
     (ddm.caching): pages and the API ask for it on every visit."""
     from ddm import caching
 
@@ -429,7 +461,8 @@ def shared_zone_quantum(zone_code, calendar="april", view="annual"):
 def _prepared(quantum):
     """The quantum with its display order and totals worked out, so that every process reading it from
     the cache gets them with it."""
-    quantum.rows, quantum.totals()
+    quantum.rows, quantum.totals(), quantum.years
+    quantum._by, quantum._kind_rows = {}, None  # made for the totals: not worth their pickling
     return quantum
 
 

@@ -66,9 +66,17 @@ class Table:
 
 
 def _cells(rows, key):
-    cells: defaultdict[Any, Money] = defaultdict(lambda: Money(ZERO))
+    # Added up as Decimals, one Money per cell (not one per row: a metro's cold page adds up its
+    # thousands of rows several times).
+    amounts: dict[Any, Decimal] = {}
+    apportioned: set[Any] = set()
     for row in rows:
-        cells[key(row)] += Money(row.amount, row.apportioned)
+        cell = key(row)
+        amounts[cell] = amounts.get(cell, ZERO) + row.amount
+        if row.apportioned:
+            apportioned.add(cell)
+    cells: defaultdict[Any, Money] = defaultdict(lambda: Money(ZERO))
+    cells.update((cell, Money(amount, cell in apportioned)) for cell, amount in amounts.items())
     return cells
 
 

@@ -110,7 +110,7 @@ def _zone_page(place, calendar, view):
     population = quantum.population_of_zones()
     projects, project_count = tables.zone_projects(place)
     points = charts.map_points(place)
-    zone_footprint = footprint.zone_footprint(place)
+    zone_footprint = footprint.zone_footprint(place, quantum=q)
     return {
         "headline": _headline(q, project_count, zone_footprint),
         "calendar_description": q.calendar_description, "tables": _zone_tables(place, q, municipalities, population),
@@ -159,8 +159,10 @@ def zone_body(place, calendar="april", view="annual"):
     re-rendering a metro's tables; an import into another zone leaves it in place: ddm.caching). The job
     worker renders it after an import for the zones the import wrote to (intake.tasks), so their first
     visitors find it ready. ``place`` with its province."""
+    # The page's parts are not cached apart here (their pickling cost a cold page ~0.1 s): only the
+    # body is served; an export computes and caches them on its own (_shared_zone_page).
     return caching.rendered_body("investment:zone-html", "investment/_zone_body.html", lambda: {
-        **_shared_zone_page(place, calendar, view), "zone": place, "calendar": calendar, "view": view,
+        **_zone_page(place, calendar, view), "zone": place, "calendar": calendar, "view": view,
         "calendars": CALENDAR_DESCRIPTIONS, "export_query": f"calendar={calendar}&view={view}&",
         "includes": quantum.INCLUDES, "progress_rows": _zone_progress(place)}, calendar, view, zone=place.code)
 
