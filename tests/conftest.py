@@ -30,6 +30,14 @@ def _files_in_a_temporary_directory(tmp_path_factory):
         yield var_dir
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """Users made by tests get an MD5 hash, not PBKDF2's 10^6 rounds (about half a second each, half the time of a
+    test that makes one user per role). Production keeps Django's default hashers; nothing here tests their strength."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Every test starts with an empty cache (tests roll their data back; the cache would keep it)."""

@@ -16,7 +16,6 @@ pytestmark = pytest.mark.django_db
 def demo_file(settings, tmp_path):
     settings.DDM_DEMO_ACCOUNTS = True
     settings.DDM_DEMO_ACCOUNTS_FILE = tmp_path / "demo-accounts.json"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return settings.DDM_DEMO_ACCOUNTS_FILE
 
 

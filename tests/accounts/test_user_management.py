@@ -13,11 +13,6 @@ def place(db):
     return lambda code: Place.objects.provinces().get(code=code)
 
 
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_only_managers_see_the_page(client_for, zone):
     assert client_for(RoleKind.HUB, zone=zone("DC15")).get("/accounts/users/").status_code == 403
     assert client_for(RoleKind.ADMIN).get("/accounts/users/").status_code == 200

@@ -91,8 +91,7 @@ def _build_world(today):
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    overrides = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with overrides, django_db_blocker.unblock():
+    with django_db_blocker.unblock():
         require_the_test_database()
         marks = high_water_marks()
         try:

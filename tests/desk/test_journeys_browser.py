@@ -58,8 +58,7 @@ def demo_passwords(django_db_setup, django_db_blocker, tmp_path_factory):
     from ddm.accounts import demo
 
     overrides = override_settings(
-        DDM_DEMO_ACCOUNTS=True, DDM_DEMO_ACCOUNTS_FILE=tmp_path_factory.mktemp("demo") / "demo-accounts.json",
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])  # six sign-ins, not six PBKDF2 runs
+        DDM_DEMO_ACCOUNTS=True, DDM_DEMO_ACCOUNTS_FILE=tmp_path_factory.mktemp("demo") / "demo-accounts.json")
     with overrides, django_db_blocker.unblock():
         require_the_test_database()
         marks = high_water_marks()

@@ -11,12 +11,6 @@ from ddm.oneplan import workflow
 from ddm.places.models import Place
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # These tests create many users; the default PBKDF2 hasher would dominate their run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def admin(make_user):
     return make_user("natadmin", RoleKind.ADMIN)
