@@ -28,13 +28,16 @@ import gzip
 import io
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
 from ddm.once import once
 from ddm.places.models import Place
+from ddm.places.services import province_of
 
 TOWNS_FILE = Path(__file__).resolve().parent / "data" / "towns.csv"
 GAZETTEER_FILE = Path(__file__).resolve().parent / "data" / "gazetteer.csv.gz"
@@ -103,7 +106,7 @@ _DOUBLE = re.compile(r"(.)\1+")
 SKELETON_SCORE = 95.0  # a skeleton match is a spelling guess, ranked above any fuzzy score it must beat
 
 
-def normalise(text):
+def normalise(text: object) -> str:
     """Lower-case key without accents, apostrophes, punctuation or spaces ("Khâi-Ma" -> "khaima")."""
     text = str(text)
     if text.isascii():  # most names: nothing to decompose; halves the first build of the gazetteer
@@ -113,12 +116,12 @@ def normalise(text):
     return _NOT_KEY.sub("", text)
 
 
-def skeleton(key):
+def skeleton(key: str) -> str:
     """A normalised key without an "h" after a consonant or doubled letters ("tshiuhilwi" -> "tsiuhilwi", "nkommo" -> "nkomo")."""
     return _DOUBLE.sub(r"\1", _ASPIRATE.sub(r"\1", key))
 
 
-def strip_descriptors(text):
+def strip_descriptors(text: object) -> str:
     """A settlement name without the list's words around it ("P.O. Mmangala Village" -> "Mmangala")."""
     text = str(text).strip()
     while True:
@@ -128,7 +131,7 @@ def strip_descriptors(text):
         text = stripped
 
 
-def variant_keys(text):
+def variant_keys(text: str) -> list[str]:
     """Keys to try, in order, when a name as written matches nothing: without descriptors, then each part
     of "A / B" or "A, B" (without descriptors), then without a descriptor written onto the name or a part
     letter or number, then that name with a locative prefix taken off or put on, then each long word of a
@@ -177,21 +180,21 @@ class Candidate:
     confidence: float | None = None  # gazetteer places: share of the evidence in this municipality
 
     @property
-    def precision(self):
+    def precision(self) -> str:
         """How precisely this candidate locates something (IATI-style precision)."""
         return {"town": "municipality", "place": "municipality", "ward": "ward"}.get(self.kind, self.kind)
 
     @property
-    def evidence(self):
+    def evidence(self) -> int:
         return CURATED_WEIGHT if self.weight is None else self.weight
 
-    def contains(self, other):
+    def contains(self, other: "Candidate") -> bool:
         """True if other lies within (or is) this candidate's place."""
         return all(mine is None or mine == theirs for mine, theirs in (
             (self.province, other.province), (self.zone, other.zone), (self.municipality, other.municipality),
         ))
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         data = {key: getattr(self, key) for key in (
             "kind", "code", "name", "match", "score", "municipality", "zone", "province", "lat", "lon",
             "matched_name", "weight", "confidence")}
@@ -202,7 +205,7 @@ class Candidate:
 @dataclass
 class Resolution:
     query: str
-    candidates: list = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
     ambiguous: bool = False
     best: Candidate | None = None
 
@@ -217,20 +220,22 @@ class _Entry:
 class Gazetteer:
     """An index of names; built from places (Candidate templates) and their names."""
 
-    def __init__(self, entries):
-        self._by_key = {}
+    def __init__(self, entries: Iterable[_Entry]) -> None:
+        entries = list(entries)
+        self._by_key: dict[str, list[_Entry]] = {}
         for entry in entries:
             self._by_key.setdefault(entry.key, []).append(entry)
         self._keys = list(self._by_key)
-        self._by_skeleton = {}
+        self._by_skeleton: dict[str, list[str]] = {}
         for key in self._keys:
             self._by_skeleton.setdefault(skeleton(key), []).append(key)
-        self._codes = {}
+        self._codes: dict[str, dict[tuple[str, str], Candidate]] = {}
         for entry in entries:
             if entry.place.kind != "town":
                 self._codes.setdefault(normalise(entry.place.code), {})[(entry.place.kind, entry.place.code)] = entry.place
 
-    def resolve(self, name, province=None, context=None):
+    def resolve(self, name: str | None, province: str | None = None,
+                context: str | Iterable[str] | None = None) -> Resolution:
         """context: MDB codes (a municipality or zone code, or several) of the area the name comes
         from, e.g. a submitter's zone: places inside it are preferred when any match."""
         query = (name or "").strip()
@@ -250,7 +255,7 @@ class Gazetteer:
         candidates = _in_context(_without_shadowed(_dedupe(candidates)), context)
         return _decide(query, candidates)
 
-    def _province_code(self, province):
+    def _province_code(self, province: str | None) -> str | None:
         if not province:
             return None
         matches = [c for c in self._code_matches(normalise(province)) + self._name_matches(normalise(province))
@@ -259,16 +264,16 @@ class Gazetteer:
             raise ValueError(f"unknown province {province!r}: use a code (EC FS GT KZN LIM MP NC NW WC) or a name")
         return matches[0].code
 
-    def _code_matches(self, key):
+    def _code_matches(self, key: str) -> list[Candidate]:
         found = [_copy(place, "code", 100.0, place.code) for place in self._codes.get(key, {}).values()]
         if not found and key.isdigit() and len(key) == 8:
             found = _ward(key)
         return found
 
-    def _name_matches(self, key):
+    def _name_matches(self, key: str) -> list[Candidate]:
         return [_copy(e.place, e.match, 100.0, e.place.matched_name) for e in self._by_key.get(key, [])]
 
-    def _variant_matches(self, query, province):
+    def _variant_matches(self, query: str, province: str | None) -> list[Candidate]:
         """Name matches of the first variant of the query that has any (see variant_keys)."""
         for variant in variant_keys(query):
             found = [c for c in self._name_matches(variant) if province is None or c.province == province]
@@ -276,7 +281,7 @@ class Gazetteer:
                 return found
         return []
 
-    def _skeleton_matches(self, keys, province):
+    def _skeleton_matches(self, keys: list[str], province: str | None) -> list[Candidate]:
         """Places whose name has the skeleton of the first key (the name, then its variants) that has any."""
         for key in keys:
             found = [_copy(e.place, "fuzzy", SKELETON_SCORE, e.place.matched_name)
@@ -286,9 +291,9 @@ class Gazetteer:
                 return found
         return []
 
-    def _fuzzy_matches(self, key, province):
+    def _fuzzy_matches(self, key: str, province: str | None) -> list[Candidate]:
         hits = process.extract(key, self._keys, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE, limit=None)
-        found = []
+        found: list[Candidate] = []
         for matched_key, score, _index in hits:
             for entry in self._by_key[matched_key]:
                 if entry.place.evidence < (FUZZY_MIN_EVIDENCE if province is None else FUZZY_MIN_EVIDENCE_IN_PROVINCE):
@@ -298,32 +303,33 @@ class Gazetteer:
         return found
 
 
-def _copy(place, match, score, matched_name):
+def _copy(place: Candidate, match: str, score: float, matched_name: str) -> Candidate:
     return Candidate(**{**place.__dict__, "match": match, "score": score, "matched_name": matched_name})
 
 
-def _ward(code):
+def _ward(code: str) -> list[Candidate]:
     ward = Place.objects.wards().select_related("parent__parent", "province").filter(code=code).first()
     if ward is None:
         return []
     municipality = ward.parent
+    assert municipality is not None and municipality.parent is not None  # ward -> municipality -> zone
     return [Candidate("ward", ward.code, f"{ward.name}, {municipality.display_name}", "code", 100.0,
-                      municipality.code, municipality.parent.code, ward.province.code, matched_name=ward.code)]
+                      municipality.code, municipality.parent.code, province_of(ward).code, matched_name=ward.code)]
 
 
-def _sort_key(candidate):
+def _sort_key(candidate: Candidate) -> tuple[int, float, int, int, int, str]:
     return (TIER[candidate.match], -candidate.score, -candidate.evidence, RANK[candidate.match],
             KIND_ORDER[candidate.kind], candidate.code)
 
 
-def _without_shadowed(candidates):
+def _without_shadowed(candidates: list[Candidate]) -> list[Candidate]:
     """A gazetteer place in a municipality that a curated candidate (a town, the municipality itself)
     already answers adds nothing: drop it, so the curated name and its old names answer."""
     curated = {c.municipality for c in candidates if c.weight is None and c.municipality}
     return [c for c in candidates if c.weight is None or c.municipality not in curated]
 
 
-def _in_context(candidates, context):
+def _in_context(candidates: list[Candidate], context: str | Iterable[str] | None) -> list[Candidate]:
     if not context:
         return candidates
     codes = {context.upper()} if isinstance(context, str) else {c.upper() for c in context}
@@ -331,15 +337,15 @@ def _in_context(candidates, context):
     return inside or candidates
 
 
-def _dedupe(candidates):
+def _dedupe(candidates: Iterable[Candidate]) -> list[Candidate]:
     """One candidate per place, keeping its best match."""
-    best = {}
+    best: dict[tuple[str, str], Candidate] = {}
     for candidate in sorted(candidates, key=_sort_key):
         best.setdefault((candidate.kind, candidate.code), candidate)
     return list(best.values())
 
 
-def _decide(query, candidates):
+def _decide(query: str, candidates: list[Candidate]) -> Resolution:
     if not candidates:
         return Resolution(query, [], False, None)
     top = candidates[0]
@@ -362,7 +368,7 @@ _SUFFIXES = (" local municipality", " metropolitan municipality", " district mun
 _PREFIXES = ("local municipality of ", "city of ", "the ")
 
 
-def _stripped(name):
+def _stripped(name: str) -> list[str]:
     """Name variants without MDB suffixes and prefixes ("City of Mbombela Local Municipality" -> "Mbombela")."""
     variants, text = [name], name.strip()
     lowered = text.lower()
@@ -378,7 +384,7 @@ def _stripped(name):
     return variants
 
 
-def _entries_for(place, exact_names, alias_names=()):
+def _entries_for(place: Candidate, exact_names: Iterable[str], alias_names: Iterable[str] = ()) -> list[_Entry]:
     entries, seen = [], set()
     for match, names in (("exact", exact_names), ("alias", alias_names)):
         for name in names:
@@ -389,37 +395,38 @@ def _entries_for(place, exact_names, alias_names=()):
     return entries
 
 
-def read_towns(path=TOWNS_FILE):
+def read_towns(path: Path = TOWNS_FILE) -> list[dict[str, str]]:
     with open(path, newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 
-def town_slug(town, province):
+def town_slug(town: str, province: str) -> str:
     return f"{re.sub(r'[^a-z0-9]+', '-', normalise_spaced(town)).strip('-')}-{province.lower()}"
 
 
-def normalise_spaced(text):
+def normalise_spaced(text: object) -> str:
     text = unicodedata.normalize("NFKD", str(text))
     return "".join(ch for ch in text if not unicodedata.combining(ch)).lower().replace("'", "")
 
 
-def build_from_db(towns_path=TOWNS_FILE, places=None):
+def build_from_db(towns_path: Path = TOWNS_FILE, places: Iterable[Mapping[str, Any]] | None = None) -> Gazetteer:
     """The index of the database's places, towns.csv and the gazetteer file (or the given place rows,
     dicts shaped like the file's rows: for evaluating a gazetteer built without a held-out set)."""
-    entries = []
+    entries: list[_Entry] = []
     for p in Place.objects.provinces().without_geometry():
         place = Candidate("province", p.code, p.name, "exact", 100.0, province=p.code)
         entries += _entries_for(place, [p.name], PROVINCE_ALIASES.get(p.code, []))
     for z in Place.objects.zones().without_geometry().select_related("province"):
         place = Candidate("zone", z.code, z.name, "exact", 100.0, z.code if z.is_metro else None, z.code,
-                          z.province.code)
+                          province_of(z).code)
         kind = "Metropolitan Municipality" if z.is_metro else "District Municipality"
         names = [z.name, f"{z.name} {kind}", f"{z.name} District", f"{z.name} Metro"]
         entries += _entries_for(place, [v for n in names for v in _stripped(n)])
-    zone_of = {}
+    zone_of: dict[str, tuple[str, str]] = {}
     for m in Place.objects.municipalities().without_geometry().select_related("parent", "province"):
-        zone_of[m.code] = (m.parent.code, m.province.code)
-        place = Candidate("municipality", m.code, m.name, "exact", 100.0, m.code, m.parent.code, m.province.code)
+        assert m.parent is not None  # a municipality's parent is its zone
+        zone_of[m.code] = (m.parent.code, province_of(m).code)
+        place = Candidate("municipality", m.code, m.name, "exact", 100.0, m.code, *zone_of[m.code])
         exact = _stripped(m.name)
         older = [m.short_name] + m.short_name.split("/") if m.short_name else []
         entries += _entries_for(place, exact, older)
@@ -433,13 +440,13 @@ def build_from_db(towns_path=TOWNS_FILE, places=None):
     return Gazetteer(entries)
 
 
-def read_gazetteer(path=GAZETTEER_FILE):
+def read_gazetteer(path: Path = GAZETTEER_FILE) -> list[dict[str, str]]:
     with gzip.open(path, "rb") as handle:
         return list(csv.DictReader(io.TextIOWrapper(handle, encoding="utf-8", newline="")))
 
 
-def _gazetteer_entries(zone_of, rows):
-    entries = []
+def _gazetteer_entries(zone_of: dict[str, tuple[str, str]], rows: Iterable[Mapping[str, Any]]) -> list[_Entry]:
+    entries: list[_Entry] = []
     for row in rows:
         municipality = row["municipality"]
         zone, province = zone_of[municipality]
@@ -452,7 +459,7 @@ def _gazetteer_entries(zone_of, rows):
 
 
 @once
-def get_gazetteer():
+def get_gazetteer() -> Gazetteer:
     """The process-wide Gazetteer, built on first use from the database."""
     return build_from_db()
 
@@ -460,7 +467,8 @@ def get_gazetteer():
 reset_gazetteer = get_gazetteer.reset
 
 
-def resolve_name(name, province=None, context=None):
+def resolve_name(name: str | None, province: str | None = None,
+                 context: str | Iterable[str] | None = None) -> Resolution:
     """Resolution of a place name or code; ValueError for an empty name or unknown province.
 
     context: MDB code(s) of the area the name comes from (municipality, zone or province); places

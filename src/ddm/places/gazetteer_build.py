@@ -26,12 +26,15 @@ import io
 import re
 import string
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from ddm.places.gazetteer import normalise, strip_descriptors
+from ddm.places.locator import Locator
 
 DATA = Path(__file__).resolve().parent / "data"
 GEONAMES_FILE = DATA / "geonames_ZA.csv"
@@ -97,11 +100,11 @@ class PlaceRow:
     lon: float
     weight: int
     confidence: float
-    kinds: set = field(default_factory=set)
-    sources: set = field(default_factory=set)
-    aliases: set = field(default_factory=set)
+    kinds: set[str] = field(default_factory=set)
+    sources: set[str] = field(default_factory=set)
+    aliases: set[str] = field(default_factory=set)
 
-    def as_row(self):
+    def as_row(self) -> dict[str, Any]:
         return {"name": self.name, "province": self.province, "municipality": self.municipality,
                 "lat": f"{self.lat:.4f}", "lon": f"{self.lon:.4f}", "weight": self.weight,
                 "confidence": f"{self.confidence:.2f}", "kinds": ";".join(sorted(self.kinds)),
@@ -110,7 +113,7 @@ class PlaceRow:
 
 # -- observations ------------------------------------------------------------------------------
 
-def clean_name(text):
+def clean_name(text: object) -> str:
     """A settlement name from a list's name column, or "" if it is not one ("99", "FARM", "12")."""
     text = re.sub(r"\s+", " ", str(text or "")).strip(" ,;.-")
     text = SUFFIX.sub("", text).strip()
@@ -121,14 +124,14 @@ def clean_name(text):
     return text
 
 
-def settlement_name(text):
+def settlement_name(text: object) -> str:
     """clean_name, then without the list's words around the name ("MTHAMBALALA AREA" -> "MTHAMBALALA"),
     so that the gazetteer holds the name itself."""
     name = clean_name(text)
     return strip_descriptors(name) if name else ""
 
 
-def health_place_name(name):
+def health_place_name(name: str | None) -> str:
     """"Maluti CHC" -> "Maluti", "Bizana EMS Station" -> "Bizana"; "" when the name is not <place> <type>."""
     stripped = HEALTH_SUFFIX.sub("", name or "").strip()
     if stripped == (name or "").strip():
@@ -138,17 +141,18 @@ def health_place_name(name):
     return clean_name(stripped) if len(stripped.split()) <= 3 else ""
 
 
-def read_geonames(path=GEONAMES_FILE):
+def read_geonames(path: Path = GEONAMES_FILE) -> list[dict[str, str]]:
     with open(path, newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 
-def geonames_observations(rows):
+def geonames_observations(rows: Iterable[Mapping[str, str]]) -> Iterator[Observation]:
     for row in rows:
         yield Observation(row["name"], "place", row["source"], float(row["lat"]), float(row["lon"]))
 
 
-def facility_observations(rows, exclude=frozenset()):
+def facility_observations(rows: Iterable[Mapping[str, str]],
+                          exclude: frozenset[tuple[str, str]] | set[tuple[str, str]] = frozenset()) -> Iterator[Observation]:
     """Names of schools (village, suburb, town) and health facilities; rows whose (source, ref) is in
     exclude are left out (held-out evaluation)."""
     for row in rows:
@@ -166,19 +170,19 @@ def facility_observations(rows, exclude=frozenset()):
                 yield Observation(name, "facility", "health", lat, lon)
 
 
-def read_census(path=CENSUS_FILE):
+def read_census(path: Path = CENSUS_FILE) -> list[dict[str, str]]:
     with gzip.open(path, "rb") as handle:
         return list(csv.DictReader(io.TextIOWrapper(handle, encoding="utf-8", newline="")))
 
 
-def read_crosswalk(path=CROSSWALK_FILE):
+def read_crosswalk(path: Path = CROSSWALK_FILE) -> dict[str, str]:
     """Former MDB code -> its one successor today (codes split between several successors are left out)."""
     with open(path, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     return {row["old_code"]: row["successors"] for row in rows if row["old_code"] and " " not in row["successors"]}
 
 
-def census_names(raw):
+def census_names(raw: str) -> list[str]:
     """The settlement names in a Census place name: "Mapheleni (Emapheleni) SP" -> Mapheleni, Emapheleni;
     "Harare/Holimisa" -> Harare, Holimisa; "Matzikama NU" -> none."""
     text = CENSUS_MARKER.sub("", re.sub(r"\s+", " ", raw).strip())
@@ -186,7 +190,7 @@ def census_names(raw):
         return []
     outside = re.sub(r"\(.*?\)", " ", text)
     inside = re.findall(r"\((.*?)\)", text)
-    names = []
+    names: list[str] = []
     for part in [p for chunk in [outside, *inside] for p in chunk.split("/")]:
         name = settlement_name(CENSUS_MARKER.sub("", part.strip()))
         if name and normalise(name) not in {normalise(n) for n in names}:
@@ -194,7 +198,7 @@ def census_names(raw):
     return names
 
 
-def census_observations(rows, successors):
+def census_observations(rows: Sequence[Mapping[str, str]], successors: Mapping[str, str]) -> Iterator[Observation]:
     """Census 2011 main places, and the sub places whose names their main place does not already give
     ("Thornhill" main place: its sub places "Thornhill SP" add nothing, "Thornhill Phase 3" is dropped
     as a number, "Mandela Park" in main place Balfour is a name of its own)."""
@@ -210,7 +214,7 @@ def census_observations(rows, successors):
                               stated_municipality=stated)
 
 
-def locate_all(observations, locator):
+def locate_all(observations: Sequence[Observation], locator: Locator) -> list[Observation]:
     lats = np.array([o.lat for o in observations], dtype=float)
     lons = np.array([o.lon for o in observations], dtype=float)
     codes = locator.locate_many(lats, lons)
@@ -228,12 +232,12 @@ def locate_all(observations, locator):
 
 # -- grouping into places ----------------------------------------------------------------------
 
-def _components(lats, lons, link_km=LINK_KM):
+def _components(lats: Sequence[float], lons: Sequence[float], link_km: float = LINK_KM) -> list[int]:
     """Connected components of points within link_km of each other (single linkage), as labels."""
     n = len(lats)
     parent = list(range(n))
 
-    def find(i):
+    def find(i: int) -> int:
         while parent[i] != i:
             parent[i] = parent[parent[i]]
             i = parent[i]
@@ -252,7 +256,7 @@ def _components(lats, lons, link_km=LINK_KM):
     return [find(i) for i in range(n)]
 
 
-def _display_name(observations):
+def _display_name(observations: Iterable[Observation]) -> str:
     """The spelling to show: GeoNames' if it has one, else the commonest, in title case if all caps."""
     spellings = Counter(o.name for o in observations if o.source in ("geonames", "postal", "census")) or Counter(
         o.name for o in observations)
@@ -260,15 +264,15 @@ def _display_name(observations):
     return string.capwords(name.lower()) if name.isupper() else name
 
 
-def _clusters(group):
+def _clusters(group: Sequence[Observation]) -> list[list[Observation]]:
     labels = _components([o.lat for o in group], [o.lon for o in group])
-    clusters = defaultdict(list)
+    clusters: defaultdict[int, list[Observation]] = defaultdict(list)
     for label, observation in zip(labels, group, strict=True):
         clusters[label].append(observation)
     return list(clusters.values())
 
 
-def _corroborated(clusters):
+def _corroborated(clusters: list[list[Observation]]) -> list[list[Observation]]:
     """Drop clusters known only as schools' Town_City when the name has a corroborated place.
 
     Town_City is often the postal town: rural schools 40 km from Makhado give "Makhado". A cluster is
@@ -278,7 +282,7 @@ def _corroborated(clusters):
     return corroborated or clusters
 
 
-def group_places(observations):
+def group_places(observations: Iterable[Observation]) -> list[PlaceRow]:
     """PlaceRows from located observations: one per (name, municipality) after chaining nearby points.
 
     A chained group with a real share of its points (SPLIT_SHARE) in a second municipality (a village
@@ -286,10 +290,10 @@ def group_places(observations):
     resolver then calls the name ambiguous and lists both unless one holds most of the evidence
     (MINOR_SHARE), rather than guessing. Smaller shares (a town's schools a few km over the line) count
     towards the main place."""
-    by_key = defaultdict(list)
+    by_key: defaultdict[str, list[Observation]] = defaultdict(list)
     for observation in observations:
         by_key[normalise(observation.name)].append(observation)
-    places = {}
+    places: dict[tuple[str, str], PlaceRow] = {}
     for key, group in by_key.items():
         for members in _corroborated(_clusters(group)):
             for municipality, inside, counted in _pieces(members):
@@ -297,11 +301,12 @@ def group_places(observations):
     return list(places.values())
 
 
-def _pieces(members):
+def _pieces(members: Sequence[Observation]) -> list[tuple[str, list[Observation], list[Observation]]]:
     """(municipality, its observations, the observations its weight counts) for each piece of a cluster:
     the main municipality counts the observations of the pieces too small to stand alone."""
-    by_municipality = defaultdict(list)
+    by_municipality: defaultdict[str, list[Observation]] = defaultdict(list)
     for observation in members:
+        assert observation.municipality is not None  # only located observations are grouped (locate_all)
         by_municipality[observation.municipality].append(observation)
     ranked = sorted(by_municipality.items(), key=lambda item: -len(item[1]))
     # Only evidence of the place itself counts towards a split: a school's Town_City is often the postal
@@ -314,18 +319,21 @@ def _pieces(members):
     return [(main_municipality, main_inside, main_inside + rest)] + [(m, inside, inside) for m, inside in alone]
 
 
-def _corroborating(observations):
+def _corroborating(observations: Iterable[Observation]) -> int:
     return sum(o.kind != "town" for o in observations)
 
 
-def _add_place(places, key, municipality, inside, counted, share, name):
+def _add_place(places: dict[tuple[str, str], PlaceRow], key: str, municipality: str, inside: list[Observation],
+               counted: list[Observation], share: float, name: str) -> None:
     """Add a place (its observations inside the municipality, those its weight counts, the share of its
     cluster inside) or, for a second cluster of the name in the same municipality, add to it."""
     weight = sum(WEIGHTS[o.source] for o in counted)
     place = places.get((key, municipality))
     if place is None:
+        province = inside[0].province
+        assert province is not None  # set with the municipality by locate_all
         places[(key, municipality)] = PlaceRow(
-            name, inside[0].province, municipality, float(np.median([o.lat for o in inside])),
+            name, province, municipality, float(np.median([o.lat for o in inside])),
             float(np.median([o.lon for o in inside])), weight, share, {o.kind for o in counted},
             {o.source for o in counted})
         return
@@ -337,11 +345,11 @@ def _add_place(places, key, municipality, inside, counted, share, name):
     place.sources |= {o.source for o in counted}
 
 
-def read_aliases(path=ALIASES_FILE):
+def read_aliases(path: Path = ALIASES_FILE) -> dict[str, set[str]]:
     """Pairs of names of one place (old and current, in either direction)."""
     with open(path, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    pairs = defaultdict(set)
+    pairs: defaultdict[str, set[str]] = defaultdict(set)
     for row in rows:
         old, new = row["old_name"].strip(), row["current_name"].strip()
         pairs[normalise(old)].add(new)
@@ -349,7 +357,7 @@ def read_aliases(path=ALIASES_FILE):
     return pairs
 
 
-def add_aliases(places, pairs):
+def add_aliases(places: list[PlaceRow], pairs: Mapping[str, set[str]]) -> list[PlaceRow]:
     for place in places:
         place.aliases = {name for name in pairs.get(normalise(place.name), ()) if normalise(name) != normalise(
             place.name)}
@@ -358,12 +366,14 @@ def add_aliases(places, pairs):
 
 # -- build -------------------------------------------------------------------------------------
 
-def read_facilities(path=FACILITIES_FILE):
+def read_facilities(path: Path = FACILITIES_FILE) -> list[dict[str, str]]:
     with gzip.open(path, "rb") as handle:
         return list(csv.DictReader(io.TextIOWrapper(handle, encoding="utf-8", newline="")))
 
 
-def build(locator, facilities=None, geonames=None, exclude=frozenset(), aliases=None, census=None):
+def build(locator: Locator, facilities: list[dict[str, str]] | None = None, geonames: list[dict[str, str]] | None = None,
+          exclude: frozenset[tuple[str, str]] | set[tuple[str, str]] = frozenset(),
+          aliases: Mapping[str, set[str]] | None = None, census: list[dict[str, str]] | None = None) -> list[PlaceRow]:
     """Gazetteer PlaceRows, sorted by name and municipality."""
     facilities = read_facilities() if facilities is None else facilities
     geonames = read_geonames() if geonames is None else geonames
@@ -375,7 +385,7 @@ def build(locator, facilities=None, geonames=None, exclude=frozenset(), aliases=
     return sorted(places, key=lambda p: (normalise(p.name), p.municipality))
 
 
-def write(places, path=OUT):
+def write(places: Iterable[PlaceRow], path: Path = OUT) -> None:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, COLUMNS, lineterminator="\n")
     writer.writeheader()
@@ -384,7 +394,7 @@ def write(places, path=OUT):
         handle.write(buffer.getvalue().encode("utf-8"))
 
 
-def build_and_write(locator):
+def build_and_write(locator: Locator) -> str:
     """Build the gazetteer from the packaged inputs and write data/gazetteer.csv.gz (tools/build_gazetteer.py)."""
     places = build(locator)
     write(places)

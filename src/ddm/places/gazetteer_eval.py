@@ -26,10 +26,12 @@ import random
 import re
 import zlib
 from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ddm.places.gazetteer import build_from_db, normalise, read_gazetteer
+from ddm.places.gazetteer import Gazetteer, Resolution, build_from_db, normalise, read_gazetteer
 from ddm.places.gazetteer_build import build, census_names, clean_name, health_place_name, read_census, read_facilities
+from ddm.places.locator import Locator
 
 
 @dataclass
@@ -48,53 +50,54 @@ class Score:
     fuzzy: int = 0
     ambiguous: int = 0
     unseen: int = 0
-    wrong: list = field(default_factory=list)
-    causes: Counter = field(default_factory=Counter)
-    by_province: dict = field(default_factory=dict)  # province -> [queries, resolved, correct]
+    wrong: list[tuple[str, str, str | None, str]] = field(default_factory=list)
+    causes: Counter[str] = field(default_factory=Counter)
+    by_province: dict[str, list[int]] = field(default_factory=dict)  # province -> [queries, resolved, correct]
 
     @property
-    def resolved_share(self):
+    def resolved_share(self) -> float:
         return self.resolved / self.queries if self.queries else 0.0
 
     @property
-    def correct_share(self):
+    def correct_share(self) -> float:
         return self.correct / self.resolved if self.resolved else 0.0
 
-    def line(self):
+    def line(self) -> str:
         return (f"{self.label}: {self.queries} names, resolved {self.resolved} ({self.resolved_share:.1%}), "
                 f"right municipality {self.correct} ({self.correct_share:.1%} of resolved); "
                 f"{self.ambiguous} ambiguous, {self.fuzzy} by spelling guess, {self.unseen} names unseen in the build")
 
-    def province_line(self):
+    def province_line(self) -> str:
         return "; ".join(f"{code} {n}: {resolved / n:.0%} / {correct / max(resolved, 1):.0%}"
                          for code, (n, resolved, correct) in sorted(self.by_province.items()))
 
-    def causes_line(self):
+    def causes_line(self) -> str:
         return ", ".join(f"{cause} {count}" for cause, count in sorted(self.causes.items()))
 
 
-def _truth(rows, locator):
+def _truth(rows: Sequence[Mapping[str, str]], locator: Locator) -> list[tuple[Mapping[str, str], str]]:
     codes = locator.locate_many([float(r["lat"]) for r in rows], [float(r["lon"]) for r in rows])
     return [(row, code) for row, code in zip(rows, codes, strict=True) if code is not None]
 
 
-def school_split(facilities, fraction=0.2, seed=11):
+def school_split(facilities: Iterable[Mapping[str, str]], fraction: float = 0.2, seed: int = 11) -> set[tuple[str, str]]:
     schools = sorted((r["source"], r["ref"]) for r in facilities if r["kind"] == "school" and r["lat"])
     return set(random.Random(seed).sample(schools, int(len(schools) * fraction)))
 
 
-def school_queries(facilities, held, locator, fields=("village", "suburb")):
+def school_queries(facilities: Iterable[Mapping[str, str]], held: set[tuple[str, str]], locator: Locator,
+                   fields: tuple[str, ...] = ("village", "suburb")) -> list[Query]:
     rows = [r for r in facilities if (r["source"], r["ref"]) in held]
-    queries = {}
+    queries: dict[tuple[str, str], Query] = {}
     for row, code in _truth(rows, locator):
         for name in {clean_name(row[f]) for f in fields} - {""}:
             queries.setdefault((normalise(name), code), Query(name, locator.place_codes(code)[1], code))
     return list(queries.values())
 
 
-def ems_queries(facilities, locator):
+def ems_queries(facilities: Iterable[Mapping[str, str]], locator: Locator) -> list[Query]:
     rows = [r for r in facilities if r["source"] == "doh_ems" and r["lat"]]
-    queries = {}
+    queries: dict[tuple[str, str], Query] = {}
     for row, code in _truth(rows, locator):
         name = health_place_name(row["name"])
         if name:
@@ -102,15 +105,15 @@ def ems_queries(facilities, locator):
     return list(queries.values())
 
 
-def census_split(rows, fraction=0.2, seed=11):
+def census_split(rows: Iterable[Mapping[str, str]], fraction: float = 0.2, seed: int = 11) -> set[str]:
     """Codes of a random share of the Census main places (a sub place goes with its main place)."""
     mains = sorted(r["code"] for r in rows if r["level"] == "main")
     return set(random.Random(seed).sample(mains, int(len(mains) * fraction)))
 
 
-def census_queries(rows, held, locator):
+def census_queries(rows: Iterable[Mapping[str, str]], held: set[str], locator: Locator) -> list[Query]:
     rows = [r for r in rows if r["level"] == "main" and r["code"] in held]
-    queries = {}
+    queries: dict[tuple[str, str], Query] = {}
     for row, code in _truth(rows, locator):
         for name in census_names(row["name"]):
             queries.setdefault((normalise(name), code), Query(name, locator.place_codes(code)[1], code))
@@ -122,7 +125,7 @@ LIST_WORDS = re.compile(r"\b(village|trust|farm|location|loc|area|section|settle
                         r"a/a|t/a|tribal|traditional|mission|park)\b", re.I)
 
 
-def cause(query, answer, known_keys):
+def cause(query: Query, answer: Resolution, known_keys: set[str]) -> str:
     """Why a query came out as it did: right; wrong (namesake: the truth was among the candidates; guess:
     by a spelling guess; elsewhere: the name is known only in another municipality); ambiguous (truth
     among the candidates or not); none (in another province only, or absent from every source, told
@@ -146,12 +149,13 @@ def cause(query, answer, known_keys):
     return "none:absent-several-words" if len(query.name.split()) > 1 else "none:absent"
 
 
-def half_of(name):
+def half_of(name: str) -> int:
     """0 (tune) or 1 (report): a stable split by name, so one name's queries are all on one side."""
     return zlib.crc32(normalise(name).encode()) % 2
 
 
-def score(gazetteer, queries, label, known_keys, with_province=False):
+def score(gazetteer: Gazetteer, queries: Sequence[Query], label: str, known_keys: set[str],
+          with_province: bool = False) -> Score:
     result = Score(label, queries=len(queries))
     for query in queries:
         answer = gazetteer.resolve(query.name, query.province if with_province else None)
@@ -174,7 +178,7 @@ def score(gazetteer, queries, label, known_keys, with_province=False):
     return result
 
 
-def evaluate(locator, sample=None, seed=11, fraction=0.2):
+def evaluate(locator: Locator, sample: int | None = None, seed: int = 11, fraction: float = 0.2) -> list[Score]:
     """[Score]: school village/suburb names and EMS names (each without, then with the province), then
     the held-out schools' Town_City names (the issue's own test: "town names from the DBE list"), then the
     held-out Census main place names (without, then with the province)."""
@@ -207,7 +211,8 @@ def evaluate(locator, sample=None, seed=11, fraction=0.2):
     ]
 
 
-def in_sample_queries(facilities, locator, sample=3000, seed=5):
+def in_sample_queries(facilities: Sequence[Mapping[str, str]], locator: Locator, sample: int = 3000,
+                      seed: int = 5) -> list[Query]:
     """Random village, suburb and town names of the DBE schools with their province (truth: the
     municipality at the school), as an official would submit them; the packaged gazetteer saw them."""
     schools = {(r["source"], r["ref"]) for r in facilities if r["kind"] == "school" and r["lat"] and r["lon"]}
@@ -216,7 +221,7 @@ def in_sample_queries(facilities, locator, sample=3000, seed=5):
     return random.Random(seed).sample(queries, min(sample, len(queries)))
 
 
-def diagnose(locator, half=1, seed=11, fraction=0.2):
+def diagnose(locator: Locator, half: int = 1, seed: int = 11, fraction: float = 0.2) -> list[Score]:
     """[Score] on one half of the names (0 tune, 1 report), with causes and provinces: held-out school
     village/suburb names with and without the province, EMS names with the province, and the in-sample
     DBE names with the province against the packaged gazetteer."""
