@@ -13,7 +13,9 @@ before it.
 import os
 import sqlite3
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 
@@ -28,11 +30,11 @@ class BackupError(Exception):
     """A backup or restore that could not be done, with what to do about it."""
 
 
-def _settings(using):
+def _settings(using: str) -> dict[str, Any]:
     return connections[using].settings_dict
 
 
-def _engine(settings):
+def _engine(settings: Mapping[str, Any]) -> str:
     engine = settings["ENGINE"]
     if engine.endswith("postgresql"):
         return "postgresql"
@@ -41,9 +43,9 @@ def _engine(settings):
     raise BackupError(f"database engine {engine} is not supported: use PostgreSQL or SQLite")
 
 
-def _pg_arguments(settings):
+def _pg_arguments(settings: Mapping[str, Any]) -> tuple[list[str], dict[str, str]]:
     """Connection options for the PostgreSQL client tools, and their environment (the password)."""
-    args = []
+    args: list[str] = []
     for option, key in (("--host", "HOST"), ("--port", "PORT"), ("--username", "USER")):
         if settings.get(key):
             args.append(f"{option}={settings[key]}")
@@ -53,7 +55,7 @@ def _pg_arguments(settings):
     return args, env
 
 
-def _run(command, env):
+def _run(command: list[str], env: dict[str, str]) -> None:
     try:
         result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=TIMEOUT_SECONDS,
                                 check=False)
@@ -64,7 +66,7 @@ def _run(command, env):
         raise BackupError(f"{command[0]} failed: {result.stderr.strip() or result.stdout.strip()}")
 
 
-def _sqlite_copy(source_name, target_name):
+def _sqlite_copy(source_name: str, target_name: str) -> None:
     """Copy one SQLite database into another with the online backup API (target replaced whole)."""
     with sqlite3.connect(source_name, uri=True) as source, sqlite3.connect(target_name, uri=True) as target:
         source.backup(target)
@@ -72,22 +74,22 @@ def _sqlite_copy(source_name, target_name):
     target.close()
 
 
-def backup(path, using=DEFAULT_DB_ALIAS) -> Path:
+def backup(path: str | os.PathLike[str], using: str = DEFAULT_DB_ALIAS) -> Path:
     """Write the whole database to path (not overwritten if it exists); returns the path."""
-    path = Path(path)
-    if path.exists():
-        raise BackupError(f"{path} exists: choose a new file name (a backup never overwrites one)")
+    target = Path(path)
+    if target.exists():
+        raise BackupError(f"{target} exists: choose a new file name (a backup never overwrites one)")
     settings = _settings(using)
     connections[using].close()  # the copy reads committed data on its own connection
     if _engine(settings) == "sqlite":
-        _sqlite_copy(str(settings["NAME"]), str(path))
+        _sqlite_copy(str(settings["NAME"]), str(target))
     else:
         args, env = _pg_arguments(settings)
-        _run(["pg_dump", "--format=custom", f"--file={path}", *args, settings["NAME"]], env)
-    return path
+        _run(["pg_dump", "--format=custom", f"--file={target}", *args, settings["NAME"]], env)
+    return target
 
 
-def _check_file(path, engine):
+def _check_file(path: Path, engine: str) -> None:
     if not path.is_file():
         raise BackupError(f"{path}: no such file")
     with open(path, "rb") as handle:
@@ -98,17 +100,18 @@ def _check_file(path, engine):
         raise BackupError(f"{path} is not {kind}: the database is {engine}; nothing was restored")
 
 
-def restore(path, using=DEFAULT_DB_ALIAS) -> None:
+def restore(path: str | os.PathLike[str], using: str = DEFAULT_DB_ALIAS) -> None:
     """Replace the whole database by the backup at path (all or nothing), then bump the data version."""
-    path = Path(path)
+    source = Path(path)
     settings = _settings(using)
     engine = _engine(settings)
-    _check_file(path, engine)
+    _check_file(source, engine)
     connections[using].close()
     if engine == "sqlite":
-        _sqlite_copy(str(path), str(settings["NAME"]))
+        _sqlite_copy(str(source), str(settings["NAME"]))
     else:
         args, env = _pg_arguments(settings)
         _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-              f"--dbname={settings['NAME']}", *args, str(path)], env)
+              f"--dbname={settings['NAME']}", *args, str(source)], env)
+
     caching.bump()

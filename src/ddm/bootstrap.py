@@ -1,5 +1,7 @@
 """Set-up shared by `ddm setup`, `make run`, `make test` and the test suite's database fixture."""
 
+from collections.abc import Callable
+
 from django.core.management import call_command
 
 from ddm import caching
@@ -29,17 +31,20 @@ STEPS = [
 ]
 
 
-def load_reference(echo):
+Echo = Callable[[str], None]  # where set-up says what it did (a line to stderr, or print)
+
+
+def load_reference(echo: Echo) -> None:
     for _name, step in STEPS:
         step.load_reference(echo)
 
 
-def load_demo(echo):
+def load_demo(echo: Echo) -> None:
     for _name, step in STEPS:
         step.load_demo(echo)
 
 
-def run_setup(echo, demo=True, migrate=True):
+def run_setup(echo: Echo, demo: bool = True, migrate: bool = True) -> None:
     if migrate:
         call_command("migrate", interactive=False, verbosity=0)
         caching.create_table()  # when DDM_CACHE_URL=db://
@@ -52,7 +57,8 @@ def run_setup(echo, demo=True, migrate=True):
     caching.bump()  # places, organisations and demo data were written in bulk
 
 
-def _print_demo_accounts(echo):
+def _print_demo_accounts(echo: Echo) -> None:
+
     try:
         accounts_demo.print_accounts(accounts_demo.stored_accounts(), echo)
     except accounts_demo.DemoAccountsRefused:

@@ -7,27 +7,30 @@ request's transaction rolled back).
 """
 
 import logging
+from collections.abc import Callable
 
 from django.db import OperationalError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 
 logger = logging.getLogger("ddm.busy")
 RETRY_AFTER_SECONDS = 10
 
 
-def is_lock_error(exc):
+def is_lock_error(exc: BaseException) -> bool:
     text = str(exc).lower()
     return isinstance(exc, OperationalError) and ("locked" in text or "busy" in text)
 
 
 class DatabaseBusyMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         return self.get_response(request)
 
-    def process_exception(self, request, exc):
+    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+
         if not is_lock_error(exc):
             return None
         logger.warning("database busy: %s %s answered 503 (%s)", request.method, request.path, exc)

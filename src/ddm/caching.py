@@ -43,7 +43,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
@@ -212,12 +212,13 @@ NOTHING_WRITTEN = {"pending", "running", "preview", "rejected", "failed"}
 BOOKKEEPING = {"investment.submission", "investment.reviewdecision", "investment.consolidatedupload"}
 
 
-def _quiet(instance):
+def _quiet(instance: models.Model | None) -> bool:
     return instance is not None and instance._meta.label_lower == "investment.submission" and \
-        instance.status in NOTHING_WRITTEN
+        getattr(instance, "status", None) in NOTHING_WRITTEN  # a Submission (investment sits above caching)
 
 
-def _changed(sender, using=DEFAULT_DB_ALIAS, instance=None, **kwargs):
+def _changed(sender: type[models.Model], using: str = DEFAULT_DB_ALIAS, instance: models.Model | None = None,
+             **kwargs: object) -> None:
     # A history record (simple-history) is written beside a save that signals on its own; the one
     # tracked model outside DDM's apps is the user, whose history is written at every sign-in (last
     # login): a bump there made every official's sign-in recompute every page in every process.

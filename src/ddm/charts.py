@@ -48,6 +48,8 @@ MAX_LABEL_PX = 220  # a category label wider than this wraps (two lines at most)
 LINE_HEIGHT = 1.2
 
 Formatter = Callable[[Decimal], str]
+Box = tuple[float, float, float, float]  # (min x, min y, max x, max y) of a label or of the drawing
+
 
 
 def _places(value: Decimal) -> int:
@@ -93,7 +95,7 @@ def text_width(text: str, size: float = FONT_SIZE) -> float:
     return em * size
 
 
-def _esc(text) -> str:
+def _esc(text: object) -> str:
     return escape(str(text), quote=True)
 
 
@@ -163,7 +165,7 @@ def no_data(title: str, message: str = "No data to chart.", width: float = 360) 
     return _svg(width, height, body, f"{title}: {message}", "chart no-data")
 
 
-def _decimal(value) -> Decimal | None:
+def _decimal(value: object) -> Decimal | None:
     if value is None:
         return None
     return value if isinstance(value, Decimal) else Decimal(str(value))
@@ -171,7 +173,7 @@ def _decimal(value) -> Decimal | None:
 
 # -- Axis scale ------------------------------------------------------------------------------------------
 
-def nice_ticks(low, high, count: int = 4) -> list[Decimal]:
+def nice_ticks(low: Decimal | float, high: Decimal | float, count: int = 4) -> list[Decimal]:
     """Round tick values covering [low, high] (low included; 0 when all values are positive)."""
     low, high = Decimal(min(low, 0)), Decimal(high)
     if high <= low:
@@ -231,8 +233,9 @@ def _legend(series: Sequence[str], colours: Sequence[str], x0: float, y0: float,
     return "".join(parts), y + 16 - y0
 
 
-def grouped_bars(rows: Sequence[tuple[str, Sequence]], series: Sequence[str], title: str,
-                 fmt: Formatter = lambda v: f"{number(v, 1)}%", maximum=None, bar_px: float = 240) -> SafeString:
+def grouped_bars(rows: Sequence[tuple[str, Sequence[Decimal | float | None]]], series: Sequence[str], title: str,
+                 fmt: Formatter = lambda v: f"{number(v, 1)}%", maximum: Decimal | float | None = None,
+                 bar_px: float = 240) -> SafeString:
     """Horizontal bars side by side: rows [(label, [value or None per series])]; `maximum` fixes the scale
     (100 for percentages), else the largest value."""
     values = [_decimal(v) for _label, row in rows for v in row]
@@ -265,7 +268,8 @@ def grouped_bars(rows: Sequence[tuple[str, Sequence]], series: Sequence[str], ti
 
 # -- Vertical columns with a y-axis --------------------------------------------------------------------------
 
-def _y_axis(ticks: Sequence[Decimal], fmt: Formatter, left: float, right: float, y_of) -> str:
+def _y_axis(ticks: Sequence[Decimal], fmt: Formatter, left: float, right: float,
+            y_of: Callable[[Decimal], float]) -> str:
     return "".join(f'<line x1="{left:.1f}" x2="{right:.1f}" y1="{y_of(t):.1f}" y2="{y_of(t):.1f}" stroke="{GRID}"/>'
                    + _text(left - 6, y_of(t) + 4, fmt(t), AXIS, anchor="end") for t in ticks)
 
@@ -288,7 +292,7 @@ def columns(groups: Sequence[str], series: Sequence[str], cells: dict, title: st
     legend, legend_px = _legend(series, colours, left, 4, width - 10)
     plot_top = legend_px + 14
 
-    def y_of(value):
+    def y_of(value: Decimal) -> float:
         return plot_top + plot_px - float((value - bottom) / (top - bottom)) * plot_px
 
     group_px = (width - left - 10) / len(groups)
@@ -335,7 +339,7 @@ def scatter(points: Sequence[Point], title: str, x_label: str, y_label: str, x_f
     right = width - max(12.0, text_width(x_fmt(x_ticks[-1]), SMALL) / 2 + 4)
     top, bottom = 16.0, height - 48
 
-    def xy(point):
+    def xy(point: Point) -> tuple[float, float]:
         return (left + float(Decimal(str(point.x)) / x_ticks[-1]) * (right - left),
                 bottom - float(Decimal(str(point.y)) / y_ticks[-1]) * (bottom - top))
 
@@ -363,7 +367,8 @@ def scatter(points: Sequence[Point], title: str, x_label: str, y_label: str, x_f
     return _svg(width, height, "".join(parts), title, "chart scatter")
 
 
-def _free_spot(label, cx, cy, placed, bounds):
+def _free_spot(label: str, cx: float, cy: float, placed: list[Box],
+               bounds: Box) -> tuple[float, float] | None:
     """Where a point's label fits (right, left, above, below the dot) without overlapping one already placed."""
     w, h = text_width(label, SMALL), SMALL
     min_x, min_y, max_x, max_y = bounds
@@ -396,10 +401,10 @@ def target_line(baseline: Dated, target: Dated, actuals: Sequence[Dated], title:
     left = max(text_width(fmt(t), AXIS) for t in ticks) + 12
     right, top, bottom = width - 14, 10.0, height - 24
 
-    def x_of(day):
+    def x_of(day: date) -> float:
         return left + (right - left) * (day - start).days / max((last - start).days, 1)
 
-    def y_of(value):
+    def y_of(value: Decimal) -> float:
         return bottom - float((value - ticks[0]) / (ticks[-1] - ticks[0])) * (bottom - top)
 
     parts = [_y_axis(ticks, fmt, left, right, y_of),
@@ -430,7 +435,7 @@ def sparkline(points: Sequence[tuple[int, Decimal | float | int | None]], label:
     low, high = min(v for _y, v in numeric), max(v for _y, v in numeric)
     span_x, span_y, pad = (last - first) or 1, (high - low) or 1, 3
 
-    def xy(year, value):
+    def xy(year: int, value: float) -> tuple[float, float]:
         return (pad + (year - first) / span_x * (width - 2 * pad),
                 height - pad - (value - low) / span_y * (height - 2 * pad))
 

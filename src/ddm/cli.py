@@ -6,6 +6,8 @@ User errors are one line on stderr, never a traceback.
 
 import os
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
 import click
 import django
@@ -36,30 +38,30 @@ from ddm.profiles import commands as profiles_commands
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="ddm-hub")
 @click.pass_context
-def cli(ctx):
+def cli(ctx: click.Context) -> None:
     """DDM Hub: places, profiles, investment and One Plans of the 52 IGR Impact Zones."""
     audit.record_cli_actions()  # history names the operating-system user (or --user where given)
     ctx.call_on_close(audit.stop_recording_cli_actions)
 
 
 @cli.group(name="import")
-def import_group():
+def import_group() -> None:
     """Import data files (projects, indicators, skills audits)."""
 
 
 @import_group.result_callback()
-def _imported(*_args, **_kwargs):
+def _imported(*_args: object, **_kwargs: object) -> None:
     caching.bump()  # bulk writes send no signals: cached pages in every process must not show the old data
 
 
 @cli.group(name="report")
-def report_group():
+def report_group() -> None:
     """Reports over the register (quantum, alignment, skills)."""
 
 
 @cli.command()
 @click.option("--no-demo", is_flag=True, help="Load reference data only, no demo data.")
-def setup(no_demo):
+def setup(no_demo: bool) -> None:
     """Migrate the database and load reference (and demo) data. Safe to run again."""
     run_setup(support.echo_err, demo=not no_demo)
 
@@ -70,7 +72,7 @@ def setup(no_demo):
 @click.option("--production", is_flag=True,
               help="Serve with gunicorn (DDM_WEB_WORKERS processes x DDM_WEB_THREADS threads, access log).")
 @click.option("--check-deploy", is_flag=True, help="Refuse to start unless Django's deployment checks pass.")
-def serve(addr, no_worker, production, check_deploy):
+def serve(addr: str, no_worker: bool, production: bool, check_deploy: bool) -> None:
     """Serve the app and run background jobs; stopping it (SIGTERM, Ctrl-C) stops both."""
     if check_deploy and not server.check_deploy():
         support.fail("deployment checks failed (see above); not starting")
@@ -78,14 +80,14 @@ def serve(addr, no_worker, production, check_deploy):
 
 
 @cli.command()
-def worker():
+def worker() -> None:
     """Run background jobs (imports) in this process alone; start as many as you like, on any node."""
     server.run_worker()
 
 
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False))
-def backup(file):
+def backup(file: str) -> None:
     """Write the whole database to FILE (PostgreSQL: pg_dump custom format; SQLite: a copy)."""
     _backup_step(backups.backup, file, f"backup written to {file}")
 
@@ -93,7 +95,7 @@ def backup(file):
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--yes", is_flag=True, help="Do not ask: replace the database.")
-def restore(file, yes):
+def restore(file: str, yes: bool) -> None:
     """Replace the whole database by a backup FILE written by `ddm backup` (all or nothing)."""
     if not yes:
         click.confirm(f"Replace every record of the database by {file}?", abort=True)
@@ -101,7 +103,7 @@ def restore(file, yes):
                  f"restored from {file}; run `ddm setup --no-demo` if the backup is from an older version")
 
 
-def _backup_step(step, file, done):
+def _backup_step(step: Callable[[str], Path | None], file: str, done: str) -> None:
     """Runs backups.backup or backups.restore on FILE: its BackupError is the command's error, else says done."""
     try:
         step(file)
@@ -112,7 +114,7 @@ def _backup_step(step, file, done):
 
 @cli.command()
 @click.option("--deploy", is_flag=True, help="Also Django's deployment checks; fail on any warning.")
-def check(deploy):
+def check(deploy: bool) -> None:
     """Run Django's system checks (settings, models, URLs)."""
     if deploy:
         if not server.check_deploy():
@@ -126,7 +128,7 @@ def check(deploy):
 @click.option("--email", default="", help="Optional e-mail address.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
               envvar="DDM_ADMIN_PASSWORD", help="Or set DDM_ADMIN_PASSWORD.")
-def createadmin(username, email, password):
+def createadmin(username: str, email: str, password: str) -> None:
     """Create a national administrator (a Django superuser with the administrator role)."""
     try:
         create_admin(username, email, password)
@@ -136,7 +138,7 @@ def createadmin(username, email, password):
 
 
 @cli.command("demo-accounts")
-def demo_accounts():
+def demo_accounts() -> None:
     """Print the demo accounts (one per role) and their passwords, as created by `ddm setup`."""
     try:
         rows = demo.stored_accounts()
@@ -153,7 +155,8 @@ for _module in (places_commands, investment_commands, profiles_commands, alignme
     _module.register(cli, import_group, report_group)
 
 
-def main():
+def main() -> None:
+
     try:
         cli(standalone_mode=True)
     except KeyboardInterrupt:

@@ -24,7 +24,8 @@ def echo_err(message: str) -> None:
     click.echo(message, err=True)
 
 
-def _default(value):
+def _default(value: object) -> str:
+
     if isinstance(value, Decimal):
         return str(value)
     if hasattr(value, "isoformat"):

@@ -12,6 +12,9 @@ from typing import Any
 
 import xlsxwriter
 from django.http import HttpResponse
+from xlsxwriter.format import Format
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
 
 from ddm.numbers import xlsx_format
 
@@ -44,7 +47,7 @@ def xlsx_bytes(sheets: Iterable[Sequence[Any]]) -> bytes:
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     bold = workbook.add_format({"bold": True})
-    formats: dict[str, Any] = {}  # number format -> xlsxwriter Format, made once per workbook
+    formats: dict[str, Format] = {}  # number format -> xlsxwriter Format, made once per workbook
     for sheet in sheets:
         title, header, rows = sheet[:3]
         notes = sheet[3] if len(sheet) > 3 else ()
@@ -61,11 +64,12 @@ def xlsx_bytes(sheets: Iterable[Sequence[Any]]) -> bytes:
     return buffer.getvalue()
 
 
-def _write_cell(worksheet, row, column, value, formats, workbook):
+def _write_cell(worksheet: Worksheet, row: int, column: int, value: object, formats: dict[str, Format],
+                workbook: Workbook) -> None:
     """Decimals (money, rates) as numbers with a grouped number format (ddm.numbers), never "General";
     the exact Decimal is in the CSV/JSON exports."""
     number_format = xlsx_format(value)
-    if number_format is None:
+    if number_format is None or not isinstance(value, Decimal):  # xlsx_format formats Decimals only
         worksheet.write(row, column, neutralise(value))
         return
     if number_format not in formats:

@@ -63,7 +63,7 @@ def rand_whole(amount: Figure) -> str:
     return _rand(amount, 0)
 
 
-def _scaled(value, unit):
+def _scaled(value: Decimal, unit: Decimal) -> str:
     scaled = value / unit
     return number(scaled, 0 if abs(scaled) >= 100 else 1)
 

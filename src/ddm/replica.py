@@ -12,34 +12,38 @@ lookup runs before the request is marked). A replica lags its primary by the rep
 data before it until the next change (docs/scaling.md).
 """
 
+from collections.abc import Callable
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, models
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 SAFE_METHODS = {"GET", "HEAD"}
 _replica_reads: ContextVar[str | None] = ContextVar("ddm_replica_reads", default=None)
 
 
 class ReadReplicaRouter:
-    def db_for_read(self, model, **hints):
+    def db_for_read(self, model: type[models.Model], **hints: object) -> str:
         return _replica_reads.get() or DEFAULT_DB_ALIAS
 
-    def db_for_write(self, model, **hints):
+    def db_for_write(self, model: type[models.Model], **hints: object) -> str:
         return DEFAULT_DB_ALIAS
 
-    def allow_relation(self, obj1, obj2, **hints):
+    def allow_relation(self, obj1: models.Model, obj2: models.Model, **hints: object) -> bool:
         return True  # one database: the replica is a copy of the primary
 
-    def allow_migrate(self, db, app_label, model_name=None, **hints):
+    def allow_migrate(self, db: str, app_label: str, model_name: str | None = None, **hints: object) -> bool:
         return db == DEFAULT_DB_ALIAS
 
 
 class ReplicaReadsMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+
         alias = getattr(settings, "DDM_READ_REPLICA", None)
         if not alias or request.method not in SAFE_METHODS or request.user.is_authenticated:
             return self.get_response(request)

@@ -14,6 +14,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Sequence
+from types import FrameType
 
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
@@ -21,10 +23,11 @@ from django.core.management.base import SystemCheckError
 GRACE_SECONDS = 30  # what a request or a job gets to finish on shutdown
 POLL_SECONDS = 0.5
 MAX_RESTART_PAUSE = 30
+Log = Callable[[str], None]  # where the supervisor says what it does (stderr, or print)
 ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s'
 
 
-def web_command(addr, production, workers=None, threads=None):
+def web_command(addr: str, production: bool, workers: int | None = None, threads: int | None = None) -> list[str]:
     """The argv of the web server: gunicorn in production, Django's runserver otherwise."""
     if not production:
         return [sys.executable, "-m", "django", "runserver", addr, "--noreload"]
@@ -40,18 +43,18 @@ def web_command(addr, production, workers=None, threads=None):
               if os.environ.get("DDM_ACCESS_LOG", "1") != "0" else [])]
 
 
-def worker_command():
+def worker_command() -> list[str]:
     # --no-reload: the autoreloader (the default with DEBUG) forks a child that a stop would orphan.
     return [sys.executable, "-m", "django", "db_worker", "--no-reload", "--queue-name", "*"]
 
 
-def _env():
+def _env() -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "ddm.settings")
     return env
 
 
-def _stop_with_parent():
+def _stop_with_parent() -> None:
     """In the child, before it runs: SIGTERM it if `ddm serve` itself dies (even by SIGKILL), so a
     killed supervisor never leaves a web server or worker behind (Linux; elsewhere a no-op)."""
     try:
@@ -63,16 +66,17 @@ def _stop_with_parent():
 class Child:
     """A supervised child process: started again when it dies (if restart), stopped with the rest."""
 
-    def __init__(self, name, argv, restart, log):
+    def __init__(self, name: str, argv: list[str], restart: bool, log: Log) -> None:
         self.name, self.argv, self.restart, self.log = name, argv, restart, log
-        self.process, self.failures, self.next_start = None, 0, 0.0
+        self.process: subprocess.Popen[bytes] | None = None
+        self.failures, self.next_start = 0, 0.0
 
-    def start(self):
+    def start(self) -> None:
         self.process = subprocess.Popen(self.argv, env=_env(), preexec_fn=_stop_with_parent)
         self.started = time.monotonic()
         self.log(f"ddm serve: started {self.name} (pid {self.process.pid})")
 
-    def check(self):
+    def check(self) -> int | None:
         """None while running (or restarted); the exit code when it died and is not restarted."""
         if self.process is None:
             if time.monotonic() >= self.next_start:
@@ -90,11 +94,11 @@ class Child:
         self.process, self.next_start = None, time.monotonic() + pause
         return None
 
-    def stop(self):
+    def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
 
-    def wait(self, deadline):
+    def wait(self, deadline: float) -> None:
         if self.process is None:
             return
         try:
@@ -109,11 +113,11 @@ class _Stop(Exception):
     pass
 
 
-def _raise_stop(signum, frame):
+def _raise_stop(signum: int, frame: FrameType | None) -> None:
     raise _Stop(signum)
 
 
-def supervise(children, log):
+def supervise(children: Sequence[Child], log: Log) -> int:
     """Run the children until one that is not restarted exits or we are told to stop; stop them all.
     Returns the exit code for `ddm serve`."""
     previous = {s: signal.signal(s, _raise_stop) for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
@@ -145,19 +149,21 @@ def supervise(children, log):
     return code
 
 
-def serve(addr, production=False, worker=True, workers=None, threads=None, log=print):
+def serve(addr: str, production: bool = False, worker: bool = True, workers: int | None = None,
+          threads: int | None = None, log: Log = print) -> int:
     children = [Child("web server", web_command(addr, production, workers, threads), restart=False, log=log)]
     if worker:
         children.append(Child("job worker", worker_command(), restart=True, log=log))
     return supervise(children, log)
 
 
-def run_worker():
+def run_worker() -> None:
     """One job worker in this process (`ddm worker`): stops after its current job on SIGTERM/Ctrl-C."""
     os.execve(sys.executable, worker_command(), _env())
 
 
-def check_deploy():
+def check_deploy() -> bool:
+
     """Django's deployment checks with the settings in force; True when nothing is reported."""
     try:
         call_command("check", deploy=True, fail_level="WARNING")

@@ -15,23 +15,23 @@ from ddm.caching import cache_config
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-def env_str(name, default=""):
+def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
-def env_bool(name, default=False):
+def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def env_int(name, default):
+def env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value not in (None, "") else default
 
 
-def env_list(name, default):
+def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     if not value:
         return default
@@ -41,7 +41,8 @@ def env_list(name, default):
 VAR_DIR = Path(env_str("DDM_VAR_DIR", str(Path.cwd() / "var"))).resolve()
 
 
-def _secret_key():
+def _secret_key() -> str:
+
     """Use DDM_SECRET_KEY, else a key generated once into var/ (never committed)."""
     key = env_str("DDM_SECRET_KEY")
     if key:

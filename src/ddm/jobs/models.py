@@ -29,7 +29,8 @@ class FileJob(models.Model):
         ordering = ["-created"]
         indexes = [models.Index(fields=["kind", "status"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
+
         return f"{self.kind} job {self.pk}: {self.filename} ({self.status})"
 
     @property
