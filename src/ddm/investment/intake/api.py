@@ -311,7 +311,7 @@ def create_progress(request: HttpRequest, file: File[UploadedFile], organisation
         return 404, {"detail": str(exc).strip('"')}
     if not can_submit_for(request.user, org):
         return 403, {"detail": f"You may not report for {org.name} ({org.code})."}
-    if file.size > settings.DDM_MAX_UPLOAD_BYTES:
+    if file.size is not None and file.size > settings.DDM_MAX_UPLOAD_BYTES:  # an upload states its size
         return 413, {"detail": f"{file.name}: over the size limit; split the file."}
     if publish and not can_approve_for(request.user, org):
         return 403, {"detail": f"You may not publish {org.name}'s submissions without review."}
