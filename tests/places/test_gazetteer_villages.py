@@ -63,11 +63,25 @@ def test_places_of_one_name_are_kept_apart_and_disambiguated_by_context():
 
 
 def test_minor_places_do_not_compete():
-    g = _gazetteer(_place("Joubertina", "EC109", "DC10", "EC", 10), _place("Joubertina", "EC145", "DC14", "EC", 2))
-    result = g.resolve("Joubertina")
+    g = _gazetteer(_place("Joubertina", "EC109", "DC10", "EC", 24), _place("Joubertina", "EC145", "DC14", "EC", 2))
+    result = g.resolve("Joubertina")  # 24 of 26: the name's evidence is in EC109
     assert not result.ambiguous and result.best.municipality == "EC109" and len(result.candidates) == 1
+    assert result.share == pytest.approx(24 / 26)
     g = _gazetteer(_place("Joubertina", "EC109", "DC10", "EC", 10), _place("Joubertina", "EC145", "DC14", "EC", 3))
     assert g.resolve("Joubertina").ambiguous  # 3 is 30% of 10: a real second place
+
+
+def test_a_name_whose_evidence_is_split_is_ambiguous_and_lists_the_small_place_too():
+    """10 against 2: the small place does not compete by MINOR_SHARE, but 10 of 12 is under DOMINANT_SHARE,
+    so the answer is not a guess; the candidates list both, and the zone when they share one."""
+    g = _gazetteer(_place("Joubertina", "EC109", "DC10", "EC", 10), _place("Joubertina", "EC145", "DC14", "EC", 2))
+    result = g.resolve("Joubertina")
+    assert result.ambiguous and result.best is None and result.zone is None
+    assert {c.municipality for c in result.candidates} == {"EC109", "EC145"}
+    g = _gazetteer(_place("Ceza", "KZN266", "DC26", "KZN", 14), _place("Ceza", "KZN263", "DC26", "KZN", 2))
+    result = g.resolve("Ceza")
+    assert result.ambiguous and result.zone == "DC26"  # the municipality is asked for; the zone is known
+    assert g.resolve("Ceza", context="KZN263").best.municipality == "KZN263"
 
 
 def test_spelling_guesses_go_only_to_places_with_evidence():
@@ -189,10 +203,11 @@ def test_held_out_resolution_has_a_floor():
 
 def test_in_sample_dbe_names_with_their_province_have_a_floor():
     """Random DBE village/suburb/town names with their province against the packaged gazetteer, as an
-    official would submit them (benchmarks/gazetteer.py, reporting half: 89.4% resolved, 94.5% right;
-    most 'wrong' answers name the town a school gives as its postal town, not the school's municipality)."""
+    official would submit them (this draw of 400: 86.0% resolved, 95.9% right; before DOMINANT_SHARE
+    89.5% / 93.9%. Most 'wrong' answers left name the town a school gives as its postal town, not the
+    school's municipality: "Polokwane" from a school in Lepelle-Nkumpi)."""
     locator = build_from_package()
     queries = gazetteer_eval.in_sample_queries(gazetteer_eval.read_facilities(), locator, sample=400)
     known = {normalise(row["name"]) for row in read_gazetteer()}
     score = gazetteer_eval.score(get_gazetteer(), queries, "in-sample", known, with_province=True)
-    assert score.resolved_share >= 0.85 and score.correct_share >= 0.92
+    assert score.resolved_share >= 0.85 and score.correct_share >= 0.95

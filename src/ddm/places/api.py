@@ -75,6 +75,10 @@ class ResolveOut(Schema):
     ambiguous: bool
     best: CandidateOut | None
     candidates: list[CandidateOut]
+    # share of the name's evidence where `best` is (below 0.92 a village or suburb does not answer);
+    # zone: when an ambiguous answer's candidates all lie in one zone, its code (the zone is known)
+    share: float | None = None
+    zone: str | None = None
     demarcation_year: int
 
 

@@ -163,7 +163,8 @@ def describe_candidate(candidate: Candidate) -> dict[str, Any]:
 
 
 def resolve(name: str, province: str | None = None) -> dict[str, Any]:
-    """Name resolution as a dict: {"query", "province", "ambiguous", "best", "candidates"}.
+    """Name resolution as a dict: {"query", "province", "ambiguous", "best", "candidates", "share", "zone"}
+    (share: of the name's evidence where best is; zone: the one zone of an ambiguous answer's candidates).
 
     ValueError for an empty name or an unknown province.
     """
@@ -174,6 +175,8 @@ def resolve(name: str, province: str | None = None) -> dict[str, Any]:
         "ambiguous": result.ambiguous,
         "best": describe_candidate(result.best) if result.best else None,
         "candidates": [describe_candidate(c) for c in result.candidates],
+        "share": None if result.share is None else round(result.share, 3),
+        "zone": result.zone,
         "demarcation_year": CURRENT_DEMARCATION,
     }
 

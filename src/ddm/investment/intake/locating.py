@@ -277,7 +277,8 @@ class Resolver:
             best = self._in_home_area(result.candidates)
             if best is None:
                 names = "; ".join(_candidate_label(c) for c in result.candidates[:6])
-                raise PlaceError(f"{raw!r} is ambiguous: {names}; give the municipality code or a province")
+                zone = f" (all in zone {result.zone})" if result.zone else ""  # the zone is known: say so
+                raise PlaceError(f"{raw!r} is ambiguous: {names}{zone}; give the municipality code or a province")
             others = [c for c in others if c is not best]
             why = "the one in the submitter's own area"
         else:
