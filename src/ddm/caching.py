@@ -20,8 +20,9 @@ transaction writes projects, lines and locations of known zones only, and bumps 
 and those zones' versions (bump_zones: the zones whose summary it refreshes, see
 investment.summary.zones_of_staged), so after an import the other zones' pages stay cached. Saves of
 a submission, a review decision or a consolidated upload (an import's bookkeeping: BOOKKEEPING) bump
-the data version only: no zone-scoped value reads them. Everything else (any other save or delete, bump(), every `ddm import`)
-bumps the shared version too, so a zone-scoped value is never older than the data it reads.
+the data version only: no zone-scoped value reads them. Everything else (any other save or delete, bump(),
+every `ddm import` but `ddm import projects`, which runs the import pipeline) bumps the shared
+version too, so a zone-scoped value is never older than the data it reads.
 
     remember(name, compute, *parts)   compute() once per data version (and DDM_CACHE_SECONDS),
                                       shared by every process using the same cache; zone=code:

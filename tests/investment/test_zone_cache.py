@@ -118,3 +118,27 @@ def test_a_bulk_write_the_import_did_not_name_is_never_hidden_by_a_zone_bump(cli
     summary.refresh([Place.objects.zones().get(code="CPT").pk])  # as a bulk write must (summary module)
     caching.bump()
     assert government(client, "CPT") == "7.00"
+
+
+def test_a_command_line_import_leaves_another_zones_page_cached(client, organisation, computed, tmp_path):
+    """`ddm import projects` renews what it changed, as an upload does; other imports (indicators, skills)
+    still renew every page (their bulk writes send no signals)."""
+    from click.testing import CliRunner
+
+    from ddm.cli import cli
+
+    org = organisation(ORG)
+    imported("Project ID,Project,District,Budget 2019/20\nW1,Pipes,eThekwini,1000\nW2,Dam,Cape Town,500\n", org)
+    for code in ("ETH", "CPT"):
+        assert client.get(f"/investment/zones/{code}/").status_code == 200
+    path = tmp_path / "more.csv"
+    path.write_text("Project ID,Project,District,Budget 2019/20\nW3,Reservoir,eThekwini,234.56\n")
+
+    result = CliRunner().invoke(cli, ["import", "projects", str(path), "-o", ORG, "--publish"])
+
+    assert result.exit_code == 0, result.output
+    assert client.get("/investment/zones/CPT/").status_code == 200
+    assert government(client, "ETH") == "1234.56"
+    assert computed == ["ETH", "CPT"]  # Cape Town's page was read from the cache (ETH's API figure is not a page)
+    assert client.get("/investment/zones/ETH/").status_code == 200
+    assert computed == ["ETH", "CPT", "ETH"]
