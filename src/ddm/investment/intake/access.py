@@ -9,11 +9,17 @@ member does not see more than the coordinator of its own province. Private compa
 submissions: administrators and the company's own submitters only.
 """
 
-from ddm.accounts.access import can_submit_for, is_admin, roles_of
-from ddm.accounts.models import RoleKind
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+
+from ddm.accounts.access import Visitor, can_submit_for, is_admin, roles_of
+from ddm.accounts.models import Organisation, RoleKind
+from ddm.investment.models import Submission
+from ddm.places.models import Place
 
 
-def can_view_submission(user, submission):
+def can_view_submission(user: Visitor, submission: Submission) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     if is_admin(user) or submission.user_id == user.pk or can_submit_for(user, submission.organisation):
@@ -24,20 +30,20 @@ def can_view_submission(user, submission):
     for role in roles_of(user):
         if role.kind == RoleKind.PROVINCIAL and (org.province_id in (None, role.province_id)):
             return True
-        if role.kind == RoleKind.HUB and _in_zone(org, role.zone):
+        if role.kind == RoleKind.HUB and role.zone is not None and _in_zone(org, role.zone):
             return True
     return False
 
 
-def _in_zone(org, zone):
-    if org.municipality_id is None:
+def _in_zone(org: Organisation, zone: Place) -> bool:
+    municipality = org.municipality  # None without a query when unset
+    if municipality is None:
         # National bodies and parastatals reach every zone; a provincial body only its province's.
         return org.province_id in (None, zone.province_id)
-    municipality = org.municipality
     return municipality.pk == zone.pk or municipality.parent_id == zone.pk
 
 
-def visible_submissions(user, queryset):
+def visible_submissions(user: Visitor, queryset: QuerySet[Submission]) -> Iterable[Submission]:
     """The submissions of ``queryset`` the user may see (checked per row for coordinators)."""
     if is_admin(user):
         return queryset

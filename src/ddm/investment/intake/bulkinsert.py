@@ -7,18 +7,22 @@ UUIDs get the backend's conversion, other values (Decimal, date, int, float, str
 driver as they are.
 """
 
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, cast
+
 from django.db import connection, models
 
 CONVERTED = (models.JSONField, models.DateTimeField, models.UUIDField)
 BATCH = 2000
 
 
-def insert_rows(model, names, rows):
+def insert_rows(model: type[models.Model], names: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """Insert ``rows`` (tuples of values for the fields ``names``) into ``model``'s table."""
-    fields = [model._meta.get_field(name) for name in names]
+    # The names are the model's own columns (never a reverse relation, so each has a column name).
+    fields = [cast("models.Field[Any, Any]", model._meta.get_field(name)) for name in names]
     converters = [_converter(field) for field in fields]
     quote = connection.ops.quote_name
-    table, columns = quote(model._meta.db_table), ", ".join(quote(field.column) for field in fields)
+    table, columns = quote(model._meta.db_table), ", ".join(quote(cast(str, field.column)) for field in fields)
     converted = _converted(rows, converters)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -39,7 +43,8 @@ def insert_rows(model, names, rows):
             cursor.executemany(sql, batch)
 
 
-def _converted(rows, converters):
+def _converted(rows: Iterable[Sequence[Any]], converters: list[Callable[[Any], Any]]
+               ) -> Iterator[Sequence[Any]]:
     """The rows with the values that need it converted; the others (most staged tables) go as they are."""
     width = len(converters)
     converting = [(index, convert) for index, convert in enumerate(converters) if convert is not _identity]
@@ -53,11 +58,11 @@ def _converted(rows, converters):
         yield row
 
 
-def _converter(field):
+def _converter(field: "models.Field[Any, Any]") -> Callable[[Any], Any]:
     if isinstance(field, CONVERTED):
         return lambda value: None if value is None else field.get_db_prep_save(value, connection)
     return _identity
 
 
-def _identity(value):
+def _identity(value: Any) -> Any:
     return value

@@ -25,10 +25,13 @@ JSON: [{"code", "name", "sphere", "kind", "province", "fy_start_month", "aliases
 [--alias A ...]` adds a parastatal, company or other submitter.
 """
 
+import io
 from pathlib import Path
+from typing import Any
 
 import click
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from ddm.accounts.access import can_submit_for
@@ -38,6 +41,7 @@ from ddm.accounts.services import find_organisation
 from ddm.commands_support import echo_err, echo_json, fail
 from ddm.investment import completeness, review
 from ddm.investment.intake.consolidated import run_consolidated
+from ddm.investment.intake.options import StatedOptions
 from ddm.investment.intake.pipeline import run_import
 from ddm.investment.intake.results import issue_line, rejected_xlsx, submission_json, summary_lines
 from ddm.investment.intake.rows import parse_unit_option
@@ -50,7 +54,7 @@ from ddm.places.models import Place
 MAX_LISTED = 200
 
 
-def register(cli, import_group, report_group):
+def register(cli: click.Group, import_group: click.Group, report_group: click.Group) -> None:
     import_group.add_command(import_projects)
     import_group.add_command(import_progress)
     report_group.add_command(report_completeness)
@@ -78,8 +82,9 @@ def register(cli, import_group, report_group):
               help="What a bare year such as 2019 means in this file: start (2019/20) or end (2018/19). "
                    "Remembered for the organisation.")
 @click.option("--unit", help="The unit of every amount (rand, thousand, million, billion), overriding the file's.")
-def import_projects(file, organisation, consolidated, sheet, dry_run, accept_valid, publish, as_json, rejected_out,
-                    username, years, unit):
+def import_projects(file: Path, organisation: str | None, consolidated: bool, sheet: str | None, dry_run: bool,
+                    accept_valid: bool, publish: bool, as_json: bool, rejected_out: Path | None, username: str | None,
+                    years: str | None, unit: str | None) -> None:
     """Import projects and budgets from a CSV/XLSX/XLS/ODS file for one organisation."""
     if not file.exists():
         fail(f"{file}: no such file")
@@ -100,7 +105,7 @@ def import_projects(file, organisation, consolidated, sheet, dry_run, accept_val
     org = _organisation(organisation)
     user = _user(username, org)
     reporter = _Progress() if not as_json else None
-    options = {"years": years, "unit": unit}
+    options: StatedOptions = {"years": years, "unit": unit}
     if dry_run:
         submission = run_import(file, org, user, "cli", dry_run=True, accept_valid=accept_valid, sheet=sheet,
                                 progress=reporter, filename=file.name, options=options)
@@ -126,12 +131,14 @@ def import_projects(file, organisation, consolidated, sheet, dry_run, accept_val
         raise SystemExit(1)
 
 
-def _import_consolidated(file, sheet, dry_run, accept_valid, publish, as_json, username, options):
+def _import_consolidated(file: Path, sheet: str | None, dry_run: bool, accept_valid: bool, publish: bool, as_json: bool,
+                         username: str | None, options: StatedOptions) -> None:
     user = _user(username, None)
     # the command-line operator (no --user) may submit for anyone, as for a single organisation's file
     may_submit = (lambda org: can_submit_for(user, org)) if username else None
 
-    def write(part, organisation):  # each organisation's part is submitted (or published) as its own file
+    # Each organisation's part is submitted (or published) as its own file.
+    def write(part: io.BytesIO, organisation: Organisation) -> Submission:
         return submit_file(part, organisation, user, "cli", accept_valid=accept_valid, filename=part.name,
                            publish=publish, options=options)
 
@@ -159,23 +166,23 @@ def _import_consolidated(file, sheet, dry_run, accept_valid, publish, as_json, u
 class _Progress:
     """Periodic progress lines on stderr for long files (the pipeline reports per chunk)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.last = 0
 
-    def __call__(self, done, total):
+    def __call__(self, done: int, total: int | None) -> None:
         if ((total or 0) > 5000 and done - self.last >= 5000) or (total and done >= total and self.last):
             self.last = done
             echo_err(f"  {done:,} / {total:,} rows" if total else f"  {done:,} rows")
 
 
-def _organisation(text):
+def _organisation(text: str) -> Organisation:
     try:
         return find_organisation(text)
     except LookupError as exc:
         fail(str(exc).strip('"'))
 
 
-def _user(username, organisation):
+def _user(username: str | None, organisation: Organisation | None) -> User:
     if not username:
         return cli_user()  # the operating-system user: a command-line import is never anonymous
 
@@ -191,7 +198,7 @@ def _user(username, organisation):
 @click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")
 @click.option("--sphere", type=click.Choice(["national", "provincial", "local", "parastatal", "private"]))
 @click.pass_context
-def organisations(ctx, as_json, sphere):
+def organisations(ctx: click.Context, as_json: bool, sphere: str | None) -> None:
     """List organisations (code, name, sphere, kind, province); `add` adds one."""
     if ctx.invoked_subcommand is not None:
         return
@@ -219,7 +226,8 @@ def organisations(ctx, as_json, sphere):
               help="First month of its financial year.")
 @click.option("--alias", "aliases", multiple=True, help="Former or informal name (repeatable).")
 @click.option("--json", "as_json", is_flag=True)
-def add_organisation(code, name, sphere, kind, province, fy_start_month, aliases, as_json):
+def add_organisation(code: str, name: str, sphere: str, kind: str, province: str | None, fy_start_month: int,
+                     aliases: tuple[str, ...], as_json: bool) -> None:
     """Add an organisation (a parastatal, company or other submitter)."""
     if Organisation.objects.filter(code__iexact=code).exists():
         fail(f"an organisation with code {code!r} already exists")
@@ -243,7 +251,7 @@ def add_organisation(code, name, sphere, kind, province, fy_start_month, aliases
         echo_err(f"organisation {org.code} added: {org.name} ({org.get_sphere_display()})")
 
 
-def _reviewer(username):
+def _reviewer(username: str | None) -> User | None:
     if not username:
         return None  # the command-line operator
 
@@ -253,7 +261,7 @@ def _reviewer(username):
     return user
 
 
-def _submission(submission_id):
+def _submission(submission_id: int) -> Submission:
     found = Submission.objects.select_related("organisation", "user").filter(pk=submission_id).first()
     if found is None:
         fail(f"no submission {submission_id}")
@@ -261,7 +269,7 @@ def _submission(submission_id):
 
 
 @click.group()
-def submissions():
+def submissions() -> None:
     """The review queue: list submissions, approve or return them."""
 
 
@@ -271,7 +279,7 @@ def submissions():
 @click.option("--organisation", "-o", "organisation", help="Only this organisation's.")
 @click.option("--limit", type=click.IntRange(1, 10000), default=200, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
-def list_submissions(status, organisation, limit, as_json):
+def list_submissions(status: str, organisation: str | None, limit: int, as_json: bool) -> None:
     """Submissions (newest first): id, status, organisation, file, user, what the file changes."""
     queryset = Submission.objects.select_related("organisation", "user").order_by("-created")
     if status != "all":
@@ -288,7 +296,7 @@ def list_submissions(status, organisation, limit, as_json):
                    f"{s.user.username if s.user is not None else '-':<16} +{counts.get('added', 0)} ~{counts.get('changed', 0)}")
 
 
-def _decision(action, submission_id, username, **kwargs):
+def _decision(action: str, submission_id: int, username: str | None, **kwargs: Any) -> Submission:
     submission = _submission(submission_id)
     user = _reviewer(username)
     try:
@@ -304,9 +312,9 @@ def _decision(action, submission_id, username, **kwargs):
 @click.option("--comment", default="", help="Recorded with the approval.")
 @click.option("--user", "username", help="The approving user (default: the command-line operator).")
 @click.option("--json", "as_json", is_flag=True, help="Print the commit (the submission that wrote the file).")
-def approve_submission(submission_id, comment, username, as_json):
+def approve_submission(submission_id: int, comment: str, username: str | None, as_json: bool) -> None:
     """Approve a submission: its file is written to the register and counts in public totals."""
-    def run(commit):
+    def run(commit: Submission) -> None:
         run_import(commit.source_file, commit.organisation, commit.user, commit.channel,
                    accept_valid=commit.accept_valid, sheet=commit.sheet or None, submission=commit)
 
@@ -327,7 +335,7 @@ def approve_submission(submission_id, comment, username, as_json):
 @click.option("--row", "rows", multiple=True, help='A comment on a row or project: "12: amount doubled", '
               '"Sheet1!12: ...", "REF-001: wrong place" (repeatable).')
 @click.option("--user", "username", help="The reviewing user (default: the command-line operator).")
-def return_submission(submission_id, comment, rows, username):
+def return_submission(submission_id: int, comment: str, rows: tuple[str, ...], username: str | None) -> None:
     """Return a submission to its submitter with comments."""
     try:
         row_comments = review.parse_row_comments("\n".join(rows))
@@ -347,7 +355,8 @@ def return_submission(submission_id, comment, rows, username):
               "(approvers, coordinators and administrators); default: submit for review.")
 @click.option("--json", "as_json", is_flag=True, help="Print the submission as JSON on stdout.")
 @click.option("--user", "username", help="Record this user as the reporter (history shows them).")
-def import_progress(file, organisation, sheet, dry_run, accept_valid, publish, as_json, username):
+def import_progress(file: Path, organisation: str, sheet: str | None, dry_run: bool, accept_valid: bool, publish: bool,
+                    as_json: bool, username: str | None) -> None:
     """Import quarterly progress (reference, quarter, stage, progress %, expenditure to date) for one
     organisation's registered projects; budget lines are never changed. Like a budget file it is
     submitted for review (published when approved), unless --publish or the organisation publishes on submit."""
@@ -381,7 +390,7 @@ def import_progress(file, organisation, sheet, dry_run, accept_valid, publish, a
 @click.option("--quarter", help="The quarter's last day (2024-09-30) or 2024Q3; default the last ended quarter.")
 @click.option("--zone", help="One zone: its organisations, expected and reported.")
 @click.option("--json", "as_json", is_flag=True)
-def report_completeness(quarter, zone, as_json):
+def report_completeness(quarter: str | None, zone: str | None, as_json: bool) -> None:
     """Who has reported quarterly progress: expected, reported, on time, per zone (as DHIS2)."""
     try:
         end = parse_quarter(quarter, 1) if quarter else current_quarter_end()

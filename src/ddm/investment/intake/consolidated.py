@@ -17,13 +17,17 @@ import csv
 import datetime as dt
 import io
 import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ddm.accounts.access import Visitor
 from ddm.accounts.models import Organisation
 from ddm.accounts.services import find_organisation, normalise_organisation_name
-from ddm.investment.intake.pipeline import run_import
+from ddm.investment.intake.options import StatedOptions
+from ddm.investment.intake.pipeline import Source, run_import
 from ddm.investment.intake.rows import PATTERNS, REQUIRED, SYNONYMS
+from ddm.investment.models import Submission
 from ddm.places.models import Place
 from ddm.tabular import HeaderError, TableError, detect_header, fill_merged_down, normalise_header, open_table
 
@@ -32,18 +36,18 @@ from ddm.tabular import HeaderError, TableError, detect_header, fill_merged_down
 class Consolidated:
     """The outcome: errors that refused the whole file, or one submission per organisation."""
 
-    errors: list = field(default_factory=list)  # strings naming file, sheet, row, column, value
-    submissions: list = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # strings naming file, sheet, row, column, value
+    submissions: list[Submission] = field(default_factory=list)
     # Each organisation name of the file: {"sheet", "text", "province", "organisation" (code, "" when not
     # found), "name", "how", "rows" (e.g. "3-5, 9")}, for the web preview.
-    found: list = field(default_factory=list)
+    found: list[dict[str, str]] = field(default_factory=list)
 
     @property
-    def refused(self):
+    def refused(self) -> bool:
         return bool(self.errors) or any(s.status in ("rejected", "failed") for s in self.submissions)
 
 
-def resolve_organisation(text, province=None):
+def resolve_organisation(text: str, province: str | None = None) -> Organisation:
     """The Organisation a row names, the province breaking ties ("Health" + "KwaZulu-Natal")."""
     return resolve_organisation_how(text, province)[0]
 
@@ -56,11 +60,12 @@ SPHERES = {"national": "national", "provincial": "provincial", "province": "prov
            "municipal": "local", "municipality": "local"}
 
 
-def _sphere(text):
+def _sphere(text: str | None) -> str | None:
     return SPHERES.get(str(text or "").strip().lower())
 
 
-def resolve_organisation_how(text, province=None, sphere=None):
+def resolve_organisation_how(text: str, province: str | None = None, sphere: str | None = None
+                             ) -> tuple[Organisation, str]:
     """(Organisation, how it was found: "code", "name", "alias" or "name in <province>")."""
     try:
         found = find_organisation(text, _sphere(sphere))
@@ -83,7 +88,7 @@ def resolve_organisation_how(text, province=None, sphere=None):
         return matches[0], f"name in {place.name}"
 
 
-def _cell_text(value):
+def _cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -95,14 +100,20 @@ def _cell_text(value):
     return str(value)
 
 
-def split(source, filename, sheet=None):
+# Where a part's rows come from: (sheet, organisation text, province text, sphere text).
+PartKey = tuple[str, str, str, str]
+# A part: (the title rows and the header, as rows; its data rows as text; their row numbers in the file).
+Part = tuple[list[list[Any]], list[list[str]], list[int]]
+
+
+def split(source: Source, filename: str, sheet: str | None = None) -> tuple[dict[PartKey, Part], list[str]]:
     """({(sheet, organisation text, province text, sphere text): (title and header rows, data rows)}, errors). Each
     part keeps the title block and the header, so units and the MTREF year read as in the whole file."""
     try:
         tables = open_table(source, filename, sheet=sheet)
     except TableError as exc:
         return {}, [str(exc)]
-    parts: dict[tuple[str, str, str, str], Any] = {}
+    parts: dict[PartKey, Part] = {}
     errors: list[str] = []
     headers_found = 0
     for table in tables:
@@ -141,21 +152,23 @@ def split(source, filename, sheet=None):
     return parts, errors
 
 
-def _csv_bytes(rows):
+def _csv_bytes(rows: Iterable[list[Any]]) -> bytes:
     buffer = io.StringIO()
     csv.writer(buffer).writerows(rows)
     return buffer.getvalue().encode("utf-8")
 
 
-def run_consolidated(source, user=None, channel="cli", dry_run=False, accept_valid=False, sheet=None,
-                     filename=None, options=None, may_submit=None, write=None):
+def run_consolidated(source: Source, user: Visitor = None, channel: str = "cli", dry_run: bool = False,
+                     accept_valid: bool = False, sheet: str | None = None, filename: str | None = None,
+                     options: StatedOptions | None = None, may_submit: Callable[[Organisation], bool] | None = None,
+                     write: Callable[[io.BytesIO, Organisation], Submission] | None = None) -> Consolidated:
     """Import a consolidated file; see the module docstring. ``may_submit(organisation)`` -> bool;
     ``write(part, organisation)`` -> Submission submits one organisation's part once all were checked
     (default: import it at once)."""
     filename = filename or getattr(source, "name", "") or str(source)
     result = Consolidated()
     parts, result.errors = split(source, filename, sheet)
-    organisations: dict[tuple[str, str], Any] = {}
+    organisations: dict[tuple[int, str], tuple[Organisation, list[list[Any]]]] = {}
     for (sheet_name, name, province, sphere), (lead, rows, numbers) in parts.items():
         item = {"sheet": sheet_name, "text": name, "province": province, "organisation": "", "name": "",
                 "how": "", "rows": _ranges(numbers)}
@@ -175,7 +188,7 @@ def run_consolidated(source, user=None, channel="cli", dry_run=False, accept_val
     if result.errors:
         return result
     if write is None:
-        def write(part, organisation):
+        def write(part: io.BytesIO, organisation: Organisation) -> Submission:
             return run_import(part, organisation, user, channel, accept_valid=accept_valid, filename=part.name,
                               options=options)
     for check in ([True] if dry_run else [True, False]):
@@ -191,7 +204,7 @@ def run_consolidated(source, user=None, channel="cli", dry_run=False, accept_val
     return result
 
 
-def _ranges(numbers):
+def _ranges(numbers: Iterable[int]) -> str:
     """[3, 4, 5, 9] -> "3-5, 9"."""
     spans: list[list[int]] = []
     for number in sorted(numbers):
@@ -202,5 +215,5 @@ def _ranges(numbers):
     return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
 
 
-def _stem(filename):
+def _stem(filename: str) -> str:
     return os.path.splitext(os.path.basename(str(filename)))[0]

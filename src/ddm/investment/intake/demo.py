@@ -11,6 +11,7 @@ user importing the published file get the same years (see data/SOURCES.md).
 
 import csv
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 from ddm.accounts.services import find_organisation
@@ -23,7 +24,7 @@ DONE = (SubmissionStatus.COMMITTED, SubmissionStatus.PARTIAL)
 YEARS = "start"
 
 
-def budget_review_parts():
+def budget_review_parts() -> dict[str, bytes]:
     """{department name: CSV bytes}, rows as published."""
     with open(DATA, newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
@@ -41,7 +42,7 @@ def budget_review_parts():
     return out
 
 
-def load_budget_review_demo(echo):
+def load_budget_review_demo(echo: Callable[[str], None]) -> None:
     """Import each department's projects once; a part already committed is skipped (idempotent)."""
     totals = {"created": 0, "skipped": 0, "warnings": 0}
     for institution, data in sorted(budget_review_parts().items()):

@@ -19,11 +19,18 @@ them and later pages fail. So every value is checked here, per row and column, b
   expenditure in a year that has not started is an error.
 """
 
+import datetime
 import time
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
+from django.db import models
 from django.utils import timezone
+
+from ddm.tabular import Column
+
+if TYPE_CHECKING:  # rows imports this module
+    from ddm.investment.intake.rows import ParsedRow
 
 MAX_AMOUNT = Decimal("1000000000000")  # R1 trillion
 LARGE_AMOUNT = Decimal("20000000000")  # R20 billion
@@ -34,7 +41,7 @@ LONG_SPAN = 10
 MTEF_YEARS = 3
 
 
-def amount_problem(amount):
+def amount_problem(amount: Decimal) -> str | None:
     """Why a (scaled, not yet rounded) amount is out of range, or None. Called before rounding to cents:
     1e300 would otherwise raise decimal.InvalidOperation."""
     if not amount.is_finite():
@@ -45,19 +52,20 @@ def amount_problem(amount):
     return None
 
 
-def check_amount(row, column, value, amount):
+def check_amount(row: "ParsedRow", column: "Column | str | None", value: object, amount: Decimal) -> None:
     """A warning for an implausibly large (but accepted) amount."""
     if amount > LARGE_AMOUNT:
         row.warn(column, value, f"R{amount:,.2f} in one line is unusually large (above R{LARGE_AMOUNT:,.0f}); "
                  "check the unit (R'000, R million)")
 
 
-def max_length(model, name):
-    field = model._meta.get_field(name)
+def max_length(model: type[models.Model], name: str) -> int:
+    field = cast("models.Field[Any, Any]", model._meta.get_field(name))  # a column, not a reverse relation
     return field.max_length or MAX_FREE_TEXT
 
 
-def check_text(row, column, value, model, name, label=None):
+def check_text(row: "ParsedRow", column: "Column | str | None", value: object, model: type[models.Model], name: str,
+               label: str | None = None) -> str | None:
     """The text as given, or None (with an error on the row) when it is longer than its column holds."""
     text = str(value)
     limit = max_length(model, name)
@@ -68,7 +76,7 @@ def check_text(row, column, value, model, name, label=None):
     return text
 
 
-def check_extra(row, column, value):
+def check_extra(row: "ParsedRow", column: "Column | str | None", value: object) -> None:
     if isinstance(value, str) and len(value) > MAX_FREE_TEXT:
         row.error(column, value[:60] + "…", f"{len(value):,} characters; at most {MAX_FREE_TEXT:,} are kept "
                   "(nothing is cut: shorten it)")
@@ -77,7 +85,7 @@ def check_extra(row, column, value):
 _today: dict[str, Any] = {"checked": -1.0, "date": None}
 
 
-def _localdate():
+def _localdate() -> datetime.date:
     """Today's date, looked up at most once a second: an import checks the years of every line
     (timezone.localdate() was a tenth of a 100k-row import's time)."""
     now = time.monotonic()
@@ -86,14 +94,15 @@ def _localdate():
     return _today["date"]
 
 
-def current_fy(today=None):
+def current_fy(today: datetime.date | None = None) -> int:
     today = today or _localdate()
     return today.year if today.month >= 4 else today.year - 1
 
 
-def check_years(row, column, value, kind, first, last, today=None):
+def check_years(row: "ParsedRow", column: "Column | str | None", value: object, kind: str, first: int | None, last: int | None,
+                today: datetime.date | None = None) -> bool:
     """Errors and warnings for a line's financial years; returns False when the line is refused."""
-    if first is None:
+    if first is None or last is None:  # years not stated (both or neither are)
         return True
     now = current_fy(today)
     label = _label(first, last)
@@ -117,6 +126,6 @@ def check_years(row, column, value, kind, first, last, today=None):
     return True
 
 
-def _label(first, last):
+def _label(first: int, last: int) -> str:
     one = f"{first}/{(first + 1) % 100:02d}"
     return one if first == last else f"{one}-{last}/{(last + 1) % 100:02d}"

@@ -9,6 +9,7 @@ candidates; nothing is guessed.
 
 import csv
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +19,7 @@ from rapidfuzz import process
 
 from ddm.investment.models import Precision
 from ddm.places import gazetteer
+from ddm.places.gazetteer import Candidate, Resolution
 from ddm.places.locator import get_locator
 from ddm.places.models import Level, Place
 
@@ -55,13 +57,13 @@ class Spot:
     province_id: int | None = None
 
     @property
-    def key(self):
+    def key(self) -> tuple[str, float | None, float | None, int | None, int | None, int | None, int | None]:
         lat = None if self.latitude is None else round(self.latitude, 6)
         lon = None if self.longitude is None else round(self.longitude, 6)
         return (self.precision, lat, lon, self.place_id, self.municipality_id, self.zone_id, self.province_id)
 
 
-def _norm(text):
+def _norm(text: object) -> str:
     text = re.sub(r"[^a-z0-9 ]+", " ", str(text).lower().replace("&", " and "))
     return " ".join(_SUFFIXES.sub(" ", text).split())
 
@@ -80,14 +82,14 @@ class Former:
     name: str
     change: str  # merged | split | metro | renamed | prefix
     year: str
-    successors: tuple
+    successors: tuple[str, ...]
     note: str
 
 
 @lru_cache(maxsize=1)
-def crosswalk():
+def crosswalk() -> dict[str, Former]:
     """{normalised former code or name: Former}."""
-    table = {}
+    table: dict[str, Former] = {}
     with open(CROSSWALK_FILE, newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             former = Former(row["old_code"], row["old_name"], row["change"], row["year"],
@@ -99,7 +101,7 @@ def crosswalk():
     return table
 
 
-def former_place(raw):
+def former_place(raw: object) -> Former | None:
     """The Former a code or name denotes (pre-2011 prefixes rewritten by rule), or None."""
     code = str(raw).strip().upper().replace(" ", "")
     for pattern, prefix in _OLD_PREFIXES:
@@ -113,7 +115,7 @@ def former_place(raw):
 class Resolver:
     """Per-import cache of places; one instance per run (names repeat across rows)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         places = Place.objects.current().without_geometry().exclude(level=Level.WARD)
         self.by_level_code: dict[tuple[str, str], Place] = {}
         self.by_name: dict[str, list[Place]] = {}
@@ -122,21 +124,25 @@ class Resolver:
             if place.level in (Level.PROVINCE, Level.ZONE, Level.MUNICIPALITY):
                 for name in {place.name, place.short_name} - {""}:
                     self.by_name.setdefault(_norm(name), []).append(place)
-        self.by_id = {p.pk: p for p in self.by_level_code.values()}
-        self._names = {}
-        self._wards = {}
-        self.home_province = None  # the submitter's province: prefers same-named places there
-        self.home_codes = {}  # {"municipality": code, "zone": code} of the submitter, to break name ties
-        self.notes = {}  # text as given -> a warning to attach to rows using it (a former code or name)
+        # Looked up by nullable foreign keys (parent_id, province_id): None finds nothing.
+        self.by_id: dict[int | None, Place] = {p.pk: p for p in self.by_level_code.values()}
+        self._names: dict[tuple[object, str, str | None], Spot | PlaceError] = {}
+        # By ward code, or by (municipality id, ward number); None: no such ward.
+        self._wards: dict[str | tuple[int | None, int], Place | None] = {}
+        self.home_province: str | None = None  # the submitter's province: prefers same-named places there
+        self.home_codes: dict[str, str] = {}  # {"municipality": code, "zone": code} of the submitter, to break name ties
+        self.notes: dict[str, str] = {}  # text as given -> a warning to attach to rows using it (a former code or name)
         self.gazetteer = gazetteer
 
     # -- containers ----------------------------------------------------------------------------
 
-    def _containers(self, place):
+    def _containers(self, place: Place) -> tuple[Place | None, Place | None, int | None]:
         """(municipality, zone, province) of a place at or below province level."""
         municipality = zone = None
         if place.level == Level.WARD:
-            place = self.by_id.get(place.parent_id) or place.parent
+            parent = self.by_id.get(place.parent_id) or place.parent
+            assert parent is not None  # a ward lies in a municipality
+            place = parent
         if place.level == Level.MUNICIPALITY:
             municipality = place
             zone = self.by_id.get(place.parent_id)
@@ -145,22 +151,22 @@ class Resolver:
         province_id = place.province_id if place.level != Level.PROVINCE else place.pk
         return municipality, zone, province_id
 
-    def spot_for_place(self, place, precision, name):
+    def spot_for_place(self, place: Place, precision: str, name: str) -> Spot:
         municipality, zone, province_id = self._containers(place)
-        return Spot(precision, name[:200], None, None, place.pk, municipality and municipality.pk,
-                    zone and zone.pk, province_id)
+        return Spot(precision, name[:200], None, None, place.pk, municipality.pk if municipality else None,
+                    zone.pk if zone else None, province_id)
 
-    def spot_for_municipality_code(self, code, lat, lon):
+    def spot_for_municipality_code(self, code: str, lat: float, lon: float) -> Spot:
         municipality = self.by_level_code[(Level.MUNICIPALITY, code)]
         _m, zone, province_id = self._containers(municipality)
-        return Spot(Precision.POINT, "", lat, lon, None, municipality.pk, zone and zone.pk, province_id)
+        return Spot(Precision.POINT, "", lat, lon, None, municipality.pk, zone.pk if zone else None, province_id)
 
     # -- points --------------------------------------------------------------------------------
 
-    def locate_many(self, lats, lons):
+    def locate_many(self, lats: Sequence[float], lons: Sequence[float]) -> list[str | None]:
         return get_locator().locate_many(np.asarray(lats, dtype=float), np.asarray(lons, dtype=float))
 
-    def describe_point(self, lat, lon):
+    def describe_point(self, lat: float, lon: float) -> str | None:
         """The name of the municipality a point lies in, or None (for hints)."""
         code = self.locate_many([lat], [lon])[0]
         if code is None:
@@ -170,7 +176,7 @@ class Resolver:
 
     # -- names and codes -----------------------------------------------------------------------
 
-    def resolve(self, text, kind, province_code=None):
+    def resolve(self, text: object, kind: str, province_code: str | None = None) -> Spot:
         """A Spot for a name or code given in a column of ``kind`` (ward, municipality, zone,
         province, town). Raises PlaceError."""
         key = (text, kind, province_code)
@@ -184,7 +190,7 @@ class Resolver:
             raise found
         return found
 
-    def _resolve(self, text, kind, province_code):
+    def _resolve(self, text: object, kind: str, province_code: str | None) -> Spot:
         raw = str(text).strip()
         code = raw.upper().replace(" ", "")
         if kind == "ward":
@@ -213,7 +219,7 @@ class Resolver:
             return self._former(raw, former, levels)
         return self._gazetteer(raw, kind, province_code)
 
-    def _former(self, raw, former, levels):
+    def _former(self, raw: str, former: Former, levels: list[Level]) -> Spot:
         """A former code or name: its successor with a note naming today's code; a split one is an error."""
         found = [self.by_level_code.get((level, code)) for code in former.successors
                  for level in (*levels, Level.MUNICIPALITY, Level.ZONE)]
@@ -229,17 +235,17 @@ class Resolver:
                                    f"today's {place.code} {place.display_name}")
         return spot
 
-    def _province_code(self, place):
+    def _province_code(self, place: Place) -> str | None:
         province = self.by_id.get(place.province_id)
         return province.code if province else None
 
-    def _province_by_name(self, raw):
+    def _province_by_name(self, raw: str) -> Place:
         for place in self.by_level_code.values():
             if place.level == Level.PROVINCE and _norm(raw) in (_norm(place.name), place.code.lower()):
                 return place
         raise PlaceError(f"{raw!r} is not a province (use EC, FS, GT, KZN, LIM, MP, NC, NW or WC)")
 
-    def _ward(self, raw):
+    def _ward(self, raw: str) -> Spot:
         code = re.sub(r"\D", "", raw)
         if len(code) != 8:
             raise PlaceError(f"{raw!r} is not a ward code (8 digits, e.g. 52102005)")
@@ -250,7 +256,7 @@ class Resolver:
             raise PlaceError(f"no ward {code} in the 2020 demarcation")
         return self.spot_for_place(ward, Precision.WARD, raw)
 
-    def ward_in(self, municipality_spot, number, raw):
+    def ward_in(self, municipality_spot: Spot, number: int, raw: str) -> Spot:
         """Ward ``number`` of the municipality a Spot names (for "Ward: 5" beside a municipality)."""
         key = (municipality_spot.municipality_id, number)
         if key not in self._wards:
@@ -262,7 +268,7 @@ class Resolver:
             raise PlaceError(f"{municipality.code if municipality else 'the municipality'} has no ward {number}")
         return self.spot_for_place(ward, Precision.WARD, raw)
 
-    def _gazetteer(self, raw, kind, province_code):
+    def _gazetteer(self, raw: str, kind: str, province_code: str | None) -> Spot:
         suggestions = self._close(raw)
         try:
             result = self.gazetteer.resolve_name(raw, province_code or self.home_province)
@@ -300,7 +306,7 @@ class Resolver:
         hint = f" (close: {', '.join(suggestions)})" if suggestions else ""
         raise PlaceError(f"{raw!r} is not a known {kind} name or code{hint}")
 
-    def _in_home_area(self, candidates):
+    def _in_home_area(self, candidates: list[Candidate]) -> Candidate | None:
         """The one candidate inside the submitter's own municipality or zone, else None."""
         home = self.home_codes
         for level in ("municipality", "zone"):
@@ -310,7 +316,7 @@ class Resolver:
                 return inside[0]
         return None
 
-    def _spot_from_candidate(self, candidate, raw):
+    def _spot_from_candidate(self, candidate: Candidate, raw: str) -> Spot:
         for level, code in ((Level.MUNICIPALITY, candidate.municipality), (Level.ZONE, candidate.zone),
                             (Level.PROVINCE, candidate.province)):
             place = self.by_level_code.get((level, code)) if code else None
@@ -318,30 +324,31 @@ class Resolver:
                 return self.spot_for_place(place, _precision(place), raw)
         raise PlaceError(f"{raw!r} could not be placed in a municipality")
 
-    def _close(self, raw):
+    def _close(self, raw: str) -> list[str]:
         matches = process.extract(_norm(raw), list(self.by_name), limit=4, score_cutoff=75)
         return [self.by_name[name][0].display_name for name, _score, _i in matches]
 
-    def _list(self, places):
+    def _list(self, places: list[Place]) -> str:
         return "; ".join(f"{p.code} {p.display_name} ({self._province_code(p)})" for p in places[:6])
 
 
-def _candidate_label(candidate):
+def _candidate_label(candidate: Candidate) -> str:
     where = ", ".join(part for part in (candidate.municipality, candidate.province) if part)
     return f"{candidate.name} ({where})" if where else candidate.name
 
 
-def _other_places(result):
+def _other_places(result: Resolution) -> list[Candidate]:
     """The candidates of a name resolution that are other places than its best one."""
     return [c for c in result.candidates if c.match != "fuzzy" and c is not result.best]
 
 
-def _precision(place):
-    return {Level.MUNICIPALITY: Precision.MUNICIPALITY, Level.ZONE: Precision.ZONE,
-            Level.PROVINCE: Precision.PROVINCE, Level.WARD: Precision.WARD}.get(place.level, Precision.NATIONAL)
+def _precision(place: Place) -> str:
+    precisions: dict[str, str] = {Level.MUNICIPALITY: Precision.MUNICIPALITY, Level.ZONE: Precision.ZONE,
+                                  Level.PROVINCE: Precision.PROVINCE, Level.WARD: Precision.WARD}
+    return precisions.get(place.level, Precision.NATIONAL)
 
 
-def _prefer_municipality(candidates, kind):
+def _prefer_municipality(candidates: list[Place], kind: str) -> list[Place]:
     """A metro is both zone and municipality: one place, not an ambiguity."""
     codes = {p.code for p in candidates}
     if len(codes) == 1 and candidates:
@@ -354,7 +361,7 @@ _WARD_LIST = re.compile(r"^(?:wards?\s*(?:no\.?|nos\.?|numbers?)?\s*)?(\d{1,3}(?
                         re.IGNORECASE)
 
 
-def ward_numbers(text):
+def ward_numbers(text: object) -> list[int] | None:
     """"Ward 12", "Wards 3, 4 and 7", "12", "12.0" -> [12] / [3, 4, 7]; None if not ward numbers."""
     cleaned = re.sub(r"(?<=\d)\.0\b", "", str(text).strip())
     match = _WARD_LIST.match(cleaned)
@@ -364,7 +371,7 @@ def ward_numbers(text):
     return list(dict.fromkeys(numbers)) if all(n > 0 for n in numbers) else None
 
 
-def names_no_ward(text):
+def names_no_ward(text: object) -> str | None:
     """Why a Ward Location cell names no ward, or None: a region or an office ("Coastal", "Administrative
     or Head Office"; no digit in it), or a list the source cut short ("3, 4, ...", "Coastal,Inland,...": the
     Local Government Database lists only the first few). Such a cell still places the project in the
@@ -377,10 +384,10 @@ def names_no_ward(text):
     return None
 
 
-def split_places(text):
+def split_places(text: object) -> list[str]:
     """"EC153; EC154" -> two places. Commas split only a list of codes (names may hold commas)."""
     parts = [p.strip() for p in re.split(r"[;\n|]+", str(text)) if p.strip()]
-    expanded = []
+    expanded: list[str] = []
     for part in parts:
         pieces = [p.strip() for p in re.split(r"[,/]| and ", part) if p.strip()]
         if len(pieces) > 1 and all(CODE.match(p.upper().replace(" ", "")) for p in pieces):

@@ -5,9 +5,12 @@ The CLI, the upload page's questions and ``ddm setup``'s demo loading all go thr
 ``stated_options``, so the three paths read a file the same way.
 """
 
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any, TypedDict
 
-from ddm.investment.intake.locating import _precision
+from ddm.accounts.models import Organisation
+from ddm.investment.intake.locating import Resolver, Spot, _precision
 from ddm.investment.intake.rows import Options, parse_unit_option, unit_name
 from ddm.investment.models import Submission
 
@@ -16,7 +19,23 @@ PLAUSIBLE_MAX = {"local": (Decimal(5) * 10**9, "for a municipal project")}
 PLAUSIBLE_MAX_OTHER = (Decimal(100) * 10**9, "for one project")
 
 
-def remembered_years(organisation):
+class StatedOptions(TypedDict, total=False):
+    """What a submitter says about a file: how its bare years read and its unit."""
+
+    years: str | None  # "start" (2019 = 2019/20) or "end" (2019 = 2018/19)
+    unit: str | None  # a multiplier ("1000") or a unit's name ("thousand", "R'000")
+
+
+class StoredOptions(TypedDict, total=False):
+    """Submission.options: the stated options as applied, and how the amounts were read."""
+
+    years: str
+    years_source: str  # "stated", or "remembered from submission <id>"
+    unit: str  # the multiplier, e.g. "1000"
+    unit_statement: str
+
+
+def remembered_years(organisation: Organisation) -> tuple[str, int] | tuple[None, None]:
     """(convention, submission id) the organisation last stated for bare years, or (None, None)."""
     for pk, options in (Submission.objects.filter(organisation=organisation).exclude(options={})
                         .order_by("-pk").values_list("pk", "options")[:200]):
@@ -26,24 +45,24 @@ def remembered_years(organisation):
     return None, None
 
 
-def stated_options(organisation, options):
+def stated_options(organisation: Organisation | None, options: StatedOptions | None) -> StoredOptions:
     """The options stored on a new Submission: what was stated, else what the organisation said last."""
-    options = dict(options or {})
-    stored: dict[str, object] = {}
+    options = options or {}
+    stored: StoredOptions = {}
     years = options.get("years")
     if years in ("start", "end"):
-        stored.update(years=years, years_source="stated")
+        stored["years"], stored["years_source"] = years, "stated"
     elif organisation is not None:
-        years, pk = remembered_years(organisation)
-        if years:
-            stored.update(years=years, years_source=f"remembered from submission {pk}")
+        remembered, pk = remembered_years(organisation)
+        if remembered:
+            stored["years"], stored["years_source"] = remembered, f"remembered from submission {pk}"
     unit = options.get("unit")
     if unit not in (None, ""):
         stored["unit"] = str(parse_unit_option(unit))
     return stored
 
 
-def row_options(submission):
+def row_options(submission: Submission) -> Options:
     """The rows.Options of a submission."""
     options = submission.options or {}
     unit = Decimal(options["unit"]) if options.get("unit") else None
@@ -53,7 +72,7 @@ def row_options(submission):
                    organisation_name=getattr(submission.organisation, "name", ""))
 
 
-def describe(options):
+def describe(options: Mapping[str, Any]) -> str:
     """One line for the preview: the conventions applied."""
     parts = []
     if options.get("years"):
@@ -64,7 +83,7 @@ def describe(options):
     return "; ".join(parts)
 
 
-def home_spot(resolver, organisation):
+def home_spot(resolver: Resolver, organisation: Organisation | None) -> Spot | None:
     """The Spot of a municipality's own area (a metro or a local municipality), else None."""
     place_id = getattr(organisation, "municipality_id", None)
     place = resolver.by_id.get(place_id) if place_id else None
@@ -74,11 +93,11 @@ def home_spot(resolver, organisation):
     return resolver.spot_for_place(place, _precision(place), place.display_name)
 
 
-def home_context(resolver, organisation):
+def home_context(resolver: Resolver, organisation: Organisation | None) -> tuple[str | None, dict[str, str]]:
     """(province code, {"municipality", "zone"} codes) of the submitter's own area, to break ties
     between places of the same name; a department of a province gives only its province."""
     home = home_spot(resolver, organisation)
-    codes = {}
+    codes: dict[str, str] = {}
     province = None
     if home is not None:
         for level, place_id in (("municipality", home.municipality_id), ("zone", home.zone_id)):
@@ -86,16 +105,16 @@ def home_context(resolver, organisation):
             if place is not None:
                 codes[level] = place.code
         province = resolver.by_id.get(home.province_id)
-    elif getattr(organisation, "province_id", None):
+    elif organisation is not None and organisation.province_id:
         province = resolver.by_id.get(organisation.province_id)
     return (province.code if province is not None else None), codes
 
 
-def restated(options):
+def restated(options: Mapping[str, Any] | None) -> StatedOptions:
     """The options a submitter stated (carried from a preview to its re-read, its commit or its
     approval): the unit, and the years only when stated (a remembered reading is looked up again)."""
     options = options or {}
-    stated = {"unit": options.get("unit")}
+    stated: StatedOptions = {"unit": options.get("unit")}
     if options.get("years_source") == "stated":
         stated["years"] = options.get("years")
     return stated

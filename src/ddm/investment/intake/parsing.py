@@ -37,7 +37,7 @@ class ParseError(ValueError):
 
 # -- amounts -------------------------------------------------------------------------------------
 
-def parse_amount(value, unit=None):
+def parse_amount(value: object, unit: Decimal | None = None) -> Decimal | None:
     """Rand as Decimal (cents), or None for "no amount". ``unit`` is the header's multiplier."""
     if value is None:
         return None
@@ -55,7 +55,7 @@ def parse_amount(value, unit=None):
     return _parse_amount_text(value, unit)
 
 
-def _scale(amount, unit):
+def _scale(amount: Decimal, unit: Decimal | None) -> Decimal:
     if unit:
         amount *= unit
     problem = limits.amount_problem(amount)
@@ -64,7 +64,7 @@ def _scale(amount, unit):
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _parse_amount_text(text, unit):
+def _parse_amount_text(text: str, unit: Decimal | None) -> Decimal | None:
     cleaned = text.strip().lower().replace("\u2212", "-")
     if cleaned in NO_AMOUNT or not cleaned:
         return None
@@ -89,7 +89,7 @@ def _parse_amount_text(text, unit):
     return -amount if negative else amount
 
 
-def _number(text):
+def _number(text: str) -> Decimal:
     """Digits with thousands separators and a decimal point or comma -> Decimal."""
     spaced = bool(_SPACES.search(text))
     compact = _SPACES.sub(" ", text)
@@ -147,12 +147,12 @@ YEAR_CONVENTIONS = {"start": "a bare year is the year the financial year starts 
                     "end": "a bare year is the year the financial year ends (2019 = 2018/19)"}
 
 
-def bare_year(year, convention):
+def bare_year(year: int, convention: str) -> int:
     """The start year of the financial year a bare ``year`` names under ``convention``."""
     return year if convention == "start" else year - 1
 
 
-def parse_fy(value, bare=None):
+def parse_fy(value: object, bare: str | None = None) -> tuple[int, int]:
     """(first, last) financial years by start year: "2019/20" -> (2019, 2019); spans
     "2019/20-2023/24" -> (2019, 2023). Bare years are refused (see module docstring) unless the
     submitter stated the file's convention: ``bare`` "start" (2019 = 2019/20) or "end" (2019 = 2018/19)."""
@@ -181,7 +181,7 @@ def parse_fy(value, bare=None):
     return years[0], years[-1]
 
 
-def _fy_start(text, first, second):
+def _fy_start(text: str, first: str, second: str) -> int:
     start = int(first)
     expected = (start + 1) % 100 if len(second) == 2 else start + 1
     if int(second) != expected:
@@ -190,7 +190,11 @@ def _fy_start(text, first, second):
     return start
 
 
-def fy_header(text, bare=None):
+# A year column's (first, last, kind), or (the ParseError to report, None, None).
+FyHeader = tuple[int, int, BudgetKind | None] | tuple[ParseError, None, None]
+
+
+def fy_header(text: object, bare: str | None = None) -> FyHeader | None:
     """For a wide-form column header: (first, last, kind) if it names a financial year, else None.
     A header with a bare year ("2020", "FY2020") also returns a tuple, whose first item is the
     ParseError to report (the column cannot be used until it says which year)."""
@@ -213,7 +217,7 @@ def fy_header(text, bare=None):
     return first, last, header_kind(lowered)
 
 
-def header_kind(text):
+def header_kind(text: object) -> BudgetKind | None:
     """Budget kind named by a header or a budget-phase cell ("Audited Outcome" -> actual)."""
     lowered = str(text or "").lower()
     for kind, words in _KIND_WORDS:
@@ -222,7 +226,7 @@ def header_kind(text):
     return None
 
 
-def parse_kind(value):
+def parse_kind(value: object) -> BudgetKind | None:
     """A budget kind cell: budget, adjusted, actual/expenditure, planned/estimate (or a phase)."""
     if value is None:
         return None
@@ -230,10 +234,10 @@ def parse_kind(value):
     for kind in BudgetKind:
         if text in (kind.value, kind.label.lower()):
             return kind
-    kind = header_kind(text)
-    if kind is None:
+    found = header_kind(text)
+    if found is None:
         raise ParseError("unknown budget kind (use budget, adjusted, actual or planned)")
-    return kind
+    return found
 
 
 # -- coordinates ---------------------------------------------------------------------------------
@@ -242,7 +246,7 @@ _HEMI = {"n": 1, "s": -1, "e": 1, "w": -1}
 _NUM = re.compile(r"\d+(?:[.,]\d+)?")
 
 
-def parse_coordinate(value, axis):
+def parse_coordinate(value: object, axis: str) -> float:
     """Decimal degrees or degrees-minutes(-seconds) with an optional N/S/E/W -> float.
     ``axis`` is "lat" or "lon" (range-checked; a hemisphere letter of the other axis is refused)."""
     if isinstance(value, bool):
@@ -257,7 +261,7 @@ def parse_coordinate(value, axis):
     return number
 
 
-def _coordinate_text(text, axis):
+def _coordinate_text(text: str, axis: str) -> float:
     lowered = text.strip().lower().replace("\u2212", "-")
     if not lowered:
         raise ParseError("no coordinate")
@@ -282,7 +286,7 @@ def _coordinate_text(text, axis):
     return sign * (degrees + minutes / 60 + seconds / 3600)
 
 
-def parse_point(value):
+def parse_point(value: object) -> tuple[float, float]:
     """A combined "lat, lon" cell (decimal or DMS, any hemisphere letters) -> (lat, lon)."""
     if value is None:
         raise ParseError("no coordinates")
@@ -311,7 +315,7 @@ _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
-def parse_date(value):
+def parse_date(value: object) -> dt.date | None:
     """A date from an Excel date or serial number, ISO, "1 April 2020", "2020/04/01" or 01/04/2020
     (day first, as South Africa writes it)."""
     if value is None:
@@ -337,7 +341,7 @@ _TRUE = {"yes", "y", "x", "true", "1", "✓", "✔", "ja", "catalytic"}
 _FALSE = {"no", "n", "false", "0", "", "-", "nee", "not catalytic"}
 
 
-def parse_bool(value):
+def parse_bool(value: object) -> bool | None:
     if value is None:
         return None
     if isinstance(value, bool):
@@ -375,7 +379,7 @@ _SECTOR_RULES = [
 
 
 # Compiled once (a file's every row names its sector): a sector's name or label, and one pattern per rule.
-def _sector_names():
+def _sector_names() -> dict[str, Sector]:
     names: dict[str, Sector] = {}
     for sector in Sector:
         for name in (sector.value.replace("_", " "), sector.label.lower()):
@@ -389,7 +393,7 @@ _SECTOR_PATTERNS = [(sector, re.compile(r"\b(?:" + "|".join(map(re.escape, words
 _NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
 
 
-def parse_sector(value):
+def parse_sector(value: object) -> tuple[Sector | None, bool]:
     """(sector, recognised): free text -> the fixed Sector list. Unrecognised text gives
     (GOVERNANCE, False): the caller warns and keeps the text as given."""
     if value is None:

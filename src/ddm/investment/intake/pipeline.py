@@ -34,31 +34,61 @@ import logging
 import math
 import os
 import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ddm import caching
+from ddm.accounts.access import Visitor
+from ddm.accounts.models import Organisation
 from ddm.investment import summary
 from ddm.investment.calendar import span_label
 from ddm.investment.intake import staging
 from ddm.investment.intake.diff import Diff
 from ddm.investment.intake.locating import PlaceError, Resolver, Spot, names_no_ward, split_places, ward_numbers
-from ddm.investment.intake.options import home_context, home_spot, row_options, stated_options
-from ddm.investment.intake.rows import PATTERNS, REQUIRED, SYNONYMS, RowParser, derived_reference
+from ddm.investment.intake.options import StatedOptions, home_context, home_spot, row_options, stated_options
+from ddm.investment.intake.rows import (
+    PATTERNS,
+    REQUIRED,
+    SYNONYMS,
+    LineKey,
+    ParsedRow,
+    RowParser,
+    Where,
+    derived_reference,
+)
+from ddm.investment.intake.staging import StagedParsedRow
 from ddm.investment.models import BudgetLine, Location, Precision, Project, Submission, SubmissionStatus
 from ddm.jobs import progress as progress_files
 from ddm.jobs.reports import finite_json
 from ddm.numbers import rand_exact
 from ddm.places.lookups import outside_sa_hint
 from ddm.places.models import Place
-from ddm.tabular import HeaderError, IssueLog, TableError, detect_header, fill_merged_down, open_table
+from ddm.tabular import (
+    Column,
+    Header,
+    HeaderError,
+    IssueLog,
+    Table,
+    TableError,
+    detect_header,
+    fill_merged_down,
+    open_table,
+)
+
+# A file to import: a path, or a binary file object (an upload, an open file, bytes in memory).
+Source = str | os.PathLike[str] | IO[bytes] | File
+
+# Reports (rows done, rows in all when known) as an import goes.
+ProgressReporter = Callable[[int, int | None], None]
 
 CHUNK = 2000
 logger = logging.getLogger("ddm.intake")
@@ -69,16 +99,16 @@ class _Rollback(Exception):
     pass
 
 
-def _progress_name(submission_id):
+def _progress_name(submission_id: int) -> str:
     return f"submission-{submission_id}"
 
 
-def progress_path(submission_id):
+def progress_path(submission_id: int) -> Path:
     """The progress file of a submission's import (ddm.jobs.progress)."""
     return progress_files.progress_path(_progress_name(submission_id))
 
 
-def read_progress(submission):
+def read_progress(submission: Submission) -> tuple[int, int | None] | None:
     """(done, total) of a running import, from its progress file; None when not running."""
     return progress_files.read_progress(_progress_name(submission.pk))
 
@@ -87,7 +117,7 @@ ABANDONED_NOTE = ("the import's process stopped (killed, crashed or the server r
                   "nothing of it was written (it publishes in one final transaction): import the file again")
 
 
-def fail_abandoned(submissions=None):
+def fail_abandoned(submissions: Iterable[Submission] | None = None) -> int:
     """Mark running submissions whose process is gone as failed; returns how many.
 
     Called when the job worker starts, before each background job and when a running submission's
@@ -107,7 +137,7 @@ def fail_abandoned(submissions=None):
 
 
 @contextmanager
-def running(submission):
+def running(submission: Submission) -> Iterator[None]:
     """Mark the submission running while its file is read in this process, naming the process first
     (so fail_abandoned can tell a live import from a dead one); an unexpected error marks it failed."""
     name = _progress_name(submission.pk)
@@ -124,8 +154,10 @@ def running(submission):
         progress_files.clear_progress(name)
 
 
-def start_submission(source, organisation, user, channel, filename=None, sheet=None, dry_run=False,
-                     accept_valid=False, options=None, content="projects"):
+def start_submission(source: Source, organisation: Organisation, user: Visitor, channel: str,
+                     filename: str | None = None, sheet: str | None = None, dry_run: bool = False,
+                     accept_valid: bool = False, options: StatedOptions | None = None,
+                     content: str = "projects") -> Submission:
     """Create the Submission and keep the source file with it. ``options``: {"years": "start"|"end",
     "unit": "1000"} as the submitter stated them (see intake/options.py); ``content``: "projects" or
     "progress" (quarterly updates, read by ddm.investment.progress)."""
@@ -141,7 +173,7 @@ def start_submission(source, organisation, user, channel, filename=None, sheet=N
     return submission
 
 
-def _source_bytes(source):
+def _source_bytes(source: Source) -> bytes | None:
     if isinstance(source, (str, os.PathLike)):
         size = os.path.getsize(source)
         if size > settings.DDM_MAX_UPLOAD_BYTES:
@@ -155,10 +187,13 @@ def _source_bytes(source):
     return None if len(data) > settings.DDM_MAX_UPLOAD_BYTES else data
 
 
-def run_import(source, organisation, user=None, channel="cli", dry_run=False, accept_valid=False, sheet=None,
-               progress=None, filename=None, submission=None, options=None):
+def run_import(source: Source | None, organisation: Organisation, user: Visitor = None, channel: str = "cli",
+               dry_run: bool = False, accept_valid: bool = False, sheet: str | None = None,
+               progress: ProgressReporter | None = None, filename: str | None = None,
+               submission: Submission | None = None, options: StatedOptions | None = None) -> Submission:
     """Import projects and budgets from a file for one organisation; see the module docstring."""
     if submission is None:
+        assert source is not None, "a file, or a pending submission keeping one"
         submission = start_submission(source, organisation, user, channel, filename, sheet, dry_run, accept_valid,
                                       options)
     else:
@@ -189,10 +224,11 @@ def run_import(source, organisation, user=None, channel="cli", dry_run=False, ac
     return submission
 
 
-def _open_tables(submission, source, sheet):
+def _open_tables(submission: Submission, source: Source | None, sheet: str | None) -> list[Table]:
     if submission.source_file:
         submission.source_file.open("rb")
         return open_table(submission.source_file, submission.filename, sheet=sheet or None)
+    assert source is not None, "a file, or a submission keeping one"
     if hasattr(source, "seek"):
         source.seek(0)
     return open_table(source, submission.filename, sheet=sheet or None)
@@ -201,7 +237,7 @@ def _open_tables(submission, source, sheet):
 class ReadAgainInRand(Exception):
     """Some sheets' title-block unit does not fit their amounts: the file is read again, those in Rand."""
 
-    def __init__(self, doubts):
+    def __init__(self, doubts: dict[str, str]) -> None:
         super().__init__(doubts)
         self.doubts = doubts
 
@@ -209,34 +245,36 @@ class ReadAgainInRand(Exception):
 class ImportRun:
     """The state of one import: counts, issues, the references seen so far."""
 
-    def __init__(self, submission, organisation, user, progress=None):
+    def __init__(self, submission: Submission, organisation: Organisation, user: Visitor,
+                 progress: ProgressReporter | None = None) -> None:
         self.submission = submission
         self.organisation = organisation
         self.user = user if getattr(user, "pk", None) else None
         self.progress = progress
         self.log = IssueLog(file=submission.filename)
         self.resolver = Resolver()
-        self.seen = set()  # references of the accepted rows
+        self.seen: set[str] = set()  # references of the accepted rows
         self.staged = 0  # rows staged so far (their order in the file)
-        self.created, self.updated = set(), set()
+        self.created: set[str] = set()
+        self.updated: set[str] = set()
         self.rows_read = 0
-        self.rejected = []  # {"sheet", "row", "values", "errors"}
+        self.rejected: list[dict[str, Any]] = []  # {"sheet", "row", "values", "errors"}
         self.rejected_count = 0
-        self.header_texts = {}
+        self.header_texts: dict[str, list[str]] = {}
         self.done = 0
-        self.total = None
+        self.total: int | None = None
         self.conflicts = 0  # rows contradicting an earlier accepted row of their project: the file is refused
         self.options = row_options(submission)
         self.home = home_spot(self.resolver, organisation)  # a municipality's own area, for "Whole of the Metro"
-        self.unit_statements = []
-        self.title_unit_doubts = {}  # sheet -> why its title block's unit does not fit its amounts
+        self.unit_statements: list[str] = []
+        self.title_unit_doubts: dict[str, str] = {}  # sheet -> why its title block's unit does not fit its amounts
         self.resolver.home_province, self.resolver.home_codes = home_context(self.resolver, organisation)
         self.diff = Diff()  # what the file changes in the register, for reviewers
 
     # -- running -------------------------------------------------------------------------------
 
-    def execute(self, tables, dry_run, accept_valid):
-        refused = []
+    def execute(self, tables: list[Table], dry_run: bool, accept_valid: bool) -> None:
+        refused: list[tuple[str, HeaderError]] = []
         for table in tables:
             try:
                 self._table(table)
@@ -271,7 +309,7 @@ class ImportRun:
         logger.info("submission %s: %s rows published in %.2f s (one transaction)", self.submission.pk,
                     self.rows_read, time.monotonic() - started)
 
-    def _report_taken_references(self):
+    def _report_taken_references(self) -> bool:
         """After a publish refused for a duplicate reference: one error per project another import of the
         organisation registered while this one ran (the review rules publish what was checked: this file
         would have created these projects; updating them instead is a new change, for a new check).
@@ -288,10 +326,10 @@ class ImportRun:
         return bool(taken)
 
     @property
-    def reason(self):
+    def reason(self) -> str:
         return f"import: submission {self.submission.pk} ({self.submission.filename})"[:100]
 
-    def _report_refused(self, refused, table_count):
+    def _report_refused(self, refused: list[tuple[str, HeaderError]], table_count: int) -> None:
         if len(refused) == table_count:  # no sheet had a usable header: that is the file's error
             for sheet, exc in refused:
                 self.log.error(self._unplaced(exc, sheet), sheet=sheet)
@@ -299,17 +337,17 @@ class ImportRun:
             for sheet, exc in refused:
                 self.log.warning(f"sheet skipped: {self._unplaced(exc, sheet)}", sheet=sheet)
 
-    def _unplaced(self, exc, sheet):
+    def _unplaced(self, exc: HeaderError, sheet: str) -> str:
         """The header's message without its "file:sheet: " (the issue names them once)."""
         where = f"{self.submission.filename}" + (f":{sheet}" if sheet else "") + ": "
         message = str(exc)
         return message[len(where):] if message.startswith(where) else message
 
-    def _report_empty(self):
+    def _report_empty(self) -> None:
         if self.rows_read == 0 and not self.log.blocking:
             self.log.warning("no data rows below the header: nothing to import", sheet="")
 
-    def _status(self, dry_run, accept_valid):
+    def _status(self, dry_run: bool, accept_valid: bool) -> str:
         if self.conflicts and accept_valid:
             self.log.error(f"{self.conflicts} row(s) contradict an earlier row of the same project (see above): "
                            "nothing was written, also not the valid rows, since the earlier row would be half of "
@@ -321,7 +359,7 @@ class ImportRun:
             return SubmissionStatus.PREVIEW
         return SubmissionStatus.PARTIAL if self.rejected_count else SubmissionStatus.COMMITTED
 
-    def _table(self, table):
+    def _table(self, table: Table) -> None:
         self.log.sheet = table.sheet
         if table.hidden:
             self.log.warning("this sheet is hidden in the workbook; its rows are read like the others (delete the "
@@ -339,7 +377,7 @@ class ImportRun:
         self._header_warnings(parser, header)
         if (table.sheet or "") in self.options.title_unit_doubts and parser.table_unit is None:
             self.log.warning(parser.unit_statement, row=header.row)
-        chunk = []
+        chunk: list[ParsedRow] = []
         for number, values in data_rows:
             chunk.append(parser.parse(number, values))
             if len(chunk) >= CHUNK:
@@ -351,7 +389,7 @@ class ImportRun:
         if doubt:
             self.title_unit_doubts[table.sheet or ""] = doubt
 
-    def _header_warnings(self, parser, header):
+    def _header_warnings(self, parser: RowParser, header: Header) -> None:
         extra = [c.label for c in header.extra if c.field != "errors"]
         if extra:
             self.log.warning(f"columns not recognised, kept as extra attributes: {', '.join(extra)}",
@@ -368,7 +406,7 @@ class ImportRun:
             self.log.error(f"the column header does not say which financial year: {error}", row=header.row,
                            column=column.label, value=column.text)
 
-    def _chunk(self, rows, parser, sheet):
+    def _chunk(self, rows: list[ParsedRow], parser: RowParser, sheet: str) -> None:
         self._locate(rows)
         for row in rows:
             if not row.skipped and not row.reference:
@@ -376,7 +414,7 @@ class ImportRun:
                 if not parser.derived_references:
                     row.warn(parser.fields.get("reference"), None, f"no reference: {row.reference} derived "
                              "from the name and place")
-        staged = []
+        staged: list[tuple[int, str, str]] = []
         for row in rows:
             self.done += 1
             if row.skipped:
@@ -399,10 +437,10 @@ class ImportRun:
 
     # -- grouping ------------------------------------------------------------------------------
 
-    def _plan(self):
+    def _plan(self) -> None:
         """Group the staged rows by project, compare each batch with the register, stage its writes."""
         for batch in staging.grouped_rows(self.submission, CHUNK):
-            groups = {}
+            groups: dict[str, Group] = {}
             for reference, rows in batch.items():
                 group = self._group(reference, rows)
                 if group is not None:
@@ -411,18 +449,18 @@ class ImportRun:
             planner.load(groups)
             planner.plan(groups)
 
-    def _group(self, reference, rows):
+    def _group(self, reference: str, rows: list[StagedParsedRow]) -> "Group | None":
         """One project from its rows (in file order), or None when every row contradicts an earlier one.
 
         Rows of one project may leave details blank (a long-form file often states the
         description once); two different non-blank values are a conflict."""
         first = rows[0]
         where = f"sheet {first.sheet!r} row {first.number}" if first.sheet else f"row {first.number}"
-        group = None
+        group: Group | None = None
         for row in rows:
             fields = {k: v for k, v in row.fields.items() if k != "extra"}
             earlier_fields: dict[str, Any] = group.plain_fields() if group else {}
-            earlier_lines: dict[Any, Any] = {key: value[0] for key, value in group.lines.items()} if group else {}
+            earlier_lines: dict[LineKey, Decimal] = {key: value[0] for key, value in group.lines.items()} if group else {}
             conflict = self._conflict(reference, row, fields, earlier_fields, earlier_lines, where)
             if conflict:
                 row.error(None, conflict[0], conflict[1])
@@ -441,7 +479,8 @@ class ImportRun:
         return group
 
     @staticmethod
-    def _conflict(reference, row, fields, earlier_fields, earlier_lines, where):
+    def _conflict(reference: str, row: StagedParsedRow, fields: dict[str, Any], earlier_fields: dict[str, Any],
+                  earlier_lines: dict[LineKey, Decimal], where: str) -> tuple[object, str] | None:
         """(value, message) when a row contradicts the earlier rows of its project."""
         for name, value in fields.items():
             old = earlier_fields.get(name)
@@ -456,21 +495,21 @@ class ImportRun:
 
     # -- locating ------------------------------------------------------------------------------
 
-    def _locate(self, rows):
-        pointed = [r for r in rows if r.point is not None and not r.skipped]
+    def _locate(self, rows: list[ParsedRow]) -> None:
+        pointed = [(r, r.point) for r in rows if r.point is not None and not r.skipped]
         if pointed:
-            codes = self.resolver.locate_many([r.point[0] for r in pointed], [r.point[1] for r in pointed])
-            for row, code in zip(pointed, codes, strict=True):
-                self._point(row, code)
+            codes = self.resolver.locate_many([p[0] for _r, p in pointed], [p[1] for _r, p in pointed])
+            for (row, point), code in zip(pointed, codes, strict=True):
+                self._point(row, point, code)
         for row in rows:
             if not row.skipped:
                 self._named_places(row)
                 if not row.spots and not row.errors:
                     self._whole_area(row)
                 if row.spots and row.precision:
-                    self._stated_precision(row)
+                    self._stated_precision(row, row.precision)
 
-    def _whole_area(self, row):
+    def _whole_area(self, row: ParsedRow) -> None:
         """A municipality's own list: no location, or "Whole of the Metro"/"Various"/"All wards", is
         the municipality's area (at municipality precision, with a warning)."""
         column, text = row.whole_area or (None, None)
@@ -483,10 +522,10 @@ class ImportRun:
         row.warn(column, text, f"{said}: located to the submitting municipality's whole area "
                  f"({self.home.name}, municipality precision)")
 
-    def _stated_precision(self, row):
+    def _stated_precision(self, row: ParsedRow, precision: tuple[str, object, str]) -> None:
         """A "Precision" column may say a point is only approximate (e.g. a municipality's centre):
         the coarser stated precision is kept; a finer one than the data supports is a warning."""
-        label, value, stated = row.precision
+        label, value, stated = precision
         order = [p.value for p in Precision]  # point (finest) ... national
         if stated not in order:
             row.error(label, value, f"unknown precision (use one of: {', '.join(order)})")
@@ -499,8 +538,8 @@ class ImportRun:
             row.warn(label, value, f"the location is only known to {row.spots[0].precision} level; "
                      f"kept as {row.spots[0].precision}")
 
-    def _point(self, row, code):
-        lat, lon = row.point
+    def _point(self, row: ParsedRow, point: tuple[float, float], code: str | None) -> None:
+        lat, lon = point
         if code is None:
             hint = outside_sa_hint(lat, lon, self.resolver.describe_point)
             row.error(row.point_column, f"{lat}, {lon}",
@@ -508,7 +547,7 @@ class ImportRun:
             return
         row.spots.append(self.resolver.spot_for_municipality_code(code, lat, lon))
 
-    def _named_places(self, row):
+    def _named_places(self, row: ParsedRow) -> None:
         province = next((text for kind, text, _c in row.places if kind == "province"), None)
         province_code = None
         if province:
@@ -521,7 +560,7 @@ class ImportRun:
         if named is None:
             return
         kind, text, column = named
-        spots = []
+        spots: list[Spot] = []
         numbers = ward_numbers(text) if kind == "ward" else None
         if numbers is not None:
             self._ward_numbers(row, numbers, text, column, province_code)
@@ -546,7 +585,8 @@ class ImportRun:
         if all(s.precision in (Precision.PROVINCE, Precision.NATIONAL) for s in spots):
             row.warn(column, text, "located only to a province: it counts in no zone")
 
-    def _ward_numbers(self, row, numbers, text, column, province_code):
+    def _ward_numbers(self, row: ParsedRow, numbers: list[int], text: str, column: Column | None,
+                      province_code: str | None) -> None:
         """Wards given by number: of the row's municipality, else of the submitting municipality;
         several wards share the project evenly."""
         municipality = next((t for k, t, _c in row.places if k == "municipality"), None)
@@ -569,13 +609,13 @@ class ImportRun:
         else:
             row.spots = spots
 
-    def _ward_area(self, row, text, column):
+    def _ward_area(self, row: ParsedRow, text: str, column: Column | None) -> bool:
         """A municipality's own file whose Ward Location names no ward ("Coastal", "Administrative or Head
         Office", "Whole of the Metro,Coastal,...", "3, 4, ..."): the municipality's whole area, with a
         warning. True when the row was placed so."""
         why = names_no_ward(text)
-        own = self.home is not None and self.home.municipality_id
-        if why is None or not own or any(kind != "ward" for kind, _t, _c in row.places):
+        if why is None or self.home is None or not self.home.municipality_id or any(
+                kind != "ward" for kind, _t, _c in row.places):
             return False
         if not row.spots:
             row.spots = [self.home]
@@ -584,7 +624,7 @@ class ImportRun:
                  "place it more precisely")
         return True
 
-    def _resolve_part(self, row, kind, part, province_code):
+    def _resolve_part(self, row: ParsedRow, kind: str, part: str, province_code: str | None) -> Spot:
         if kind == "ward" and part.isdigit() and len(part) <= 3:
             municipality = next((text for k, text, _c in row.places if k == "municipality"), None)
             if municipality is None:
@@ -593,7 +633,7 @@ class ImportRun:
             return self.resolver.ward_in(parent, int(part), part)
         return self.resolver.resolve(part, kind, province_code)
 
-    def _most_specific(self, row):
+    def _most_specific(self, row: ParsedRow) -> tuple[str, str, Column | None] | None:
         order = ["ward", "town", "municipality", "district", "province"]
         given = {kind: (kind, text, column) for kind, text, column in row.places}
         for kind in order:
@@ -601,7 +641,7 @@ class ImportRun:
                 return given[kind]
         return None
 
-    def _cross_check(self, row, spots, column, text):
+    def _cross_check(self, row: ParsedRow, spots: list[Spot], column: Where, text: str) -> None:
         point = row.spots[0]
         named_municipalities = {s.municipality_id for s in spots if s.municipality_id}
         named_zones = {s.zone_id for s in spots if s.zone_id}
@@ -614,27 +654,27 @@ class ImportRun:
 
     # -- issues and rejected rows --------------------------------------------------------------
 
-    def _issues(self, row, sheet):
+    def _issues(self, row: ParsedRow, sheet: str) -> None:
         for column, value, message in row.errors:
             self.log.error(message, sheet=sheet, row=row.number, column=column, value=value)
         for column, value, message in row.warnings:
             self.log.warning(message, sheet=sheet, row=row.number, column=column, value=value)
 
-    def _reject(self, row, sheet):
+    def _reject(self, row: ParsedRow | StagedParsedRow, sheet: str) -> None:
         self.rejected_count += 1
         if len(self.rejected) < MAX_REJECTED_KEPT:
             self.rejected.append({"sheet": sheet, "row": row.number, "values": [_jsonable(v) for v in row.values],
                                   "errors": [m for _c, _v, m in row.errors]})
 
-    def _report_progress(self):
+    def _report_progress(self) -> None:
         if self.progress:
             self.progress(self.done, self.total)
         self.write_progress()
 
-    def write_progress(self):
+    def write_progress(self) -> None:
         progress_files.write_progress(_progress_name(self.submission.pk), self.done, self.total)
 
-    def finish(self, status, note=""):
+    def finish(self, status: str, note: str = "") -> None:
         errors, warnings = self.log.as_dicts()
         submission = self.submission
         submission.status = status
@@ -664,19 +704,19 @@ class ImportRun:
 class Group:
     """The rows of one project within a chunk."""
 
-    def __init__(self, row, fields):
-        self.extra = dict(row.fields.get("extra") or {})
+    def __init__(self, row: StagedParsedRow, fields: dict[str, Any]) -> None:
+        self.extra: dict[str, Any] = dict(row.fields.get("extra") or {})
         self.fields = self._with_extra(fields)
         self.lines = dict(row.lines)
         self.spots = {s.key: s for s in row.spots}
 
-    def plain_fields(self):
+    def plain_fields(self) -> dict[str, Any]:
         return {k: v for k, v in self.fields.items() if k != "extra"}
 
-    def _with_extra(self, fields):
+    def _with_extra(self, fields: dict[str, Any]) -> dict[str, Any]:
         return {**fields, "extra": self.extra} if self.extra else dict(fields)
 
-    def add(self, row, fields):
+    def add(self, row: StagedParsedRow, fields: dict[str, Any]) -> None:
         for key, value in (row.fields.get("extra") or {}).items():
             self.extra.setdefault(key, value)
         self.fields = self._with_extra(fields)
@@ -685,24 +725,24 @@ class Group:
             self.spots.setdefault(spot.key, spot)
 
 
-def _filled(value):
+def _filled(value: object) -> bool:
     return value not in (None, "", False)
 
 
 class Planner:
     """Compares one batch of projects with the register and stages what the import writes."""
 
-    def __init__(self, run):
+    def __init__(self, run: ImportRun) -> None:
         self.run = run
         self.staged = staging.Plan(run.submission)
 
-    def load(self, references):
+    def load(self, references: Iterable[str]) -> None:
         """The register's projects (with lines and locations) for a batch's references."""
         self.existing = {p.reference: p for p in Project.objects.filter(organisation=self.run.organisation,
                                                                         reference__in=list(references))}
         self.lines, self.locations = self._children(self.existing)
 
-    def plan(self, groups):
+    def plan(self, groups: dict[str, Group]) -> None:
         run = self.run
         for ref, group in groups.items():
             project = self.existing.get(ref)
@@ -721,9 +761,10 @@ class Planner:
                 run.updated.add(ref)
         self.staged.save()
 
-    def _children(self, existing):
+    def _children(self, existing: dict[str, Project]
+                  ) -> tuple[dict[int, dict[LineKey, BudgetLine]], dict[int, list[Location]]]:
         ids = [p.pk for p in existing.values()]
-        lines: dict[int, dict[tuple, BudgetLine]] = {}
+        lines: dict[int, dict[LineKey, BudgetLine]] = {}
         locations: dict[int, list[Location]] = {}
         if ids:
             for line in BudgetLine.objects.filter(project_id__in=ids):
@@ -732,7 +773,7 @@ class Planner:
                 locations.setdefault(location.project_id, []).append(location)
         return lines, locations
 
-    def _update_fields(self, project, group):
+    def _update_fields(self, project: Project, group: Group) -> bool:
         changed = False
         for name, value in group.fields.items():
             if value in (None, "") and getattr(project, name) not in (None, ""):
@@ -746,7 +787,7 @@ class Planner:
                 changed = True
         return changed
 
-    def _plan_lines(self, ref, group, project):
+    def _plan_lines(self, ref: str, group: Group, project: Project | None) -> bool:
         """Stage the group's new and changed budget lines; True when there are any."""
         run, month = self.run, self.run.organisation.fy_start_month
         current = self.lines.get(project.pk, {}) if project else {}
@@ -767,7 +808,7 @@ class Planner:
                 touched = True
         return touched
 
-    def _plan_locations(self, ref, group, project):
+    def _plan_locations(self, ref: str, group: Group, project: Project | None) -> bool:
         """Stage the places the file states and, when it states any, the removal of the project's other
         places (with all of a project's rows grouped, the file's places are complete)."""
         if not group.spots:
@@ -784,12 +825,13 @@ class Planner:
         return bool(stale or missing)
 
 
-def _location_key(location):
+def _location_key(location: Location) -> tuple[str, float | None, float | None, int | None, int | None, int | None,
+                                              int | None]:
     return Spot(location.precision, location.name, location.latitude, location.longitude, location.place_id,
                 location.municipality_id, location.zone_id, location.province_id).key
 
 
-def _years(key):
+def _years(key: LineKey) -> str:
     _kind, first, last = key
     if first is None:
         return "(years not stated)"
@@ -797,11 +839,11 @@ def _years(key):
     return span_label(first, last)
 
 
-def _column(row, kind):
-    return next((c.label for k, _t, c in row.places if k == kind), "")
+def _column(row: ParsedRow, kind: str) -> str:
+    return next((c.label for k, _t, c in row.places if k == kind and c is not None), "")
 
 
-def _jsonable(value):
+def _jsonable(value: object) -> str | int | float | bool | None:
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)  # NaN/inf from a spreadsheet error cell: JSON (and SQLite's JSON_VALID) has no such number
     if value is None or isinstance(value, (str, int, float, bool)):

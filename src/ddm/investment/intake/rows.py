@@ -8,11 +8,20 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from ddm.investment.intake import limits, parsing, sectors
+from ddm.investment.intake.locating import Spot
 from ddm.investment.intake.parsing import ParseError
 from ddm.investment.models import BudgetKind, BudgetLine, Project
-from ddm.tabular import ERRORS_COLUMN, Required, header_unit, normalise_header
+from ddm.tabular import ERRORS_COLUMN, Column, Header, Required, header_unit, normalise_header
+
+# Where a row's issue is: the column, or its label, or nowhere in particular.
+Where = Column | str | None
+# A budget line of a row: (kind, first financial year, last financial year), by start year (None: not stated).
+LineKey = tuple[str, int | None, int | None]
+# A year column's years and what it holds: (first, last, kind or None, budget phase).
+YearSpec = tuple[int, int, BudgetKind | None, str]
 
 # canonical field -> header synonyms (matched ignoring case, punctuation, spaces and units).
 SYNONYMS = {
@@ -87,7 +96,7 @@ _SA36_COLUMNS = [
 ]
 
 
-def split_mtref(normalised_text):
+def split_mtref(normalised_text: str) -> tuple[int | None, str]:
     """("2019/20 medium term revenue and expenditure framework budget year 1") -> (2019, "budget year 1"):
     the MTREF year a text names (or None) and the rest of the text."""
     match = _MTREF.search(normalised_text)
@@ -104,7 +113,7 @@ def split_mtref(normalised_text):
     return base, rest
 
 
-def sa36_column(rest):
+def sa36_column(rest: str) -> tuple[int, BudgetKind, str] | None:
     """(offset, kind, phase) of an SA36 column named relative to the budget year, else None."""
     for pattern, offset, kind, phase in _SA36_COLUMNS:
         match = pattern.match(rest)
@@ -113,7 +122,7 @@ def sa36_column(rest):
     return None
 
 
-def year_column(normalised_header):
+def year_column(normalised_header: str) -> bool:
     """Pattern for detect_header: a wide-form year column ("2019/20", "Budget 2020/21", "FY2020",
     SA36 "Budget Year +1" or "Audited Outcome")."""
     if parsing.fy_header(normalised_header) is not None:
@@ -133,11 +142,11 @@ UNIT_NAMES = {Decimal(1): "Rand", Decimal(1000): "R thousand", Decimal(10) ** 6:
               Decimal(10) ** 9: "R billion"}
 
 
-def unit_name(multiplier):
+def unit_name(multiplier: Decimal | int | None) -> str:
     return UNIT_NAMES.get(Decimal(multiplier), f"× {multiplier:,}") if multiplier else "Rand"
 
 
-def parse_unit_option(text):
+def parse_unit_option(text: object) -> Decimal:
     """--unit: "rand", "thousand"/"R'000", "million"/"Rm", "billion" -> multiplier; ValueError if unclear."""
     lowered = str(text or "").strip().lower()
     if lowered in ("r", "rand", "rands", "1", "zar"):
@@ -161,35 +170,35 @@ class Options:
     max_amount_reason: str = ""
     organisation_name: str = ""  # the last clue for a sector (a department's own name)
     # Sheets whose title-block unit was found not to fit their amounts: sheet -> why (read in Rand instead).
-    title_unit_doubts: dict = field(default_factory=dict)
+    title_unit_doubts: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
 class ParsedRow:
     number: int
-    values: list
+    values: list[Any]
     reference: str = ""
-    fields: dict = field(default_factory=dict)
-    extra: dict = field(default_factory=dict)
-    lines: dict = field(default_factory=dict)  # (kind, fy_first, fy_last) -> (amount, stated_as, phase)
-    places: list = field(default_factory=list)  # [(kind, text)]
-    point: tuple | None = None
+    fields: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+    lines: dict[LineKey, tuple[Decimal, str, str]] = field(default_factory=dict)  # -> (amount, stated_as, phase)
+    places: list[tuple[str, str, Column | None]] = field(default_factory=list)  # [(kind, text, column)]
+    point: tuple[float, float] | None = None
     point_column: str = ""
-    precision: tuple | None = None  # (column label, value as given, normalised) from a Precision column
-    spots: list = field(default_factory=list)  # resolved Spots (filled by the pipeline)
-    whole_area: tuple | None = None  # (column, text) of "Whole of the Metro", "Various", "All wards"
-    errors: list = field(default_factory=list)  # [(column label, value, message)]
-    warnings: list = field(default_factory=list)
+    precision: tuple[str, object, str] | None = None  # (column label, value as given, normalised) from a Precision column
+    spots: list[Spot] = field(default_factory=list)  # resolved Spots (filled by the pipeline)
+    whole_area: tuple[Column | None, str] | None = None  # (column, text) of "Whole of the Metro", "Various", "All wards"
+    errors: list[tuple[str, object, str]] = field(default_factory=list)  # [(column label, value, message)]
+    warnings: list[tuple[str, object, str]] = field(default_factory=list)
     skipped: str = ""  # why the row is not a project (a total, a note)
 
-    def error(self, column, value, message):
+    def error(self, column: Where, value: object, message: str) -> None:
         self.errors.append((_label(column), value, message))
 
-    def warn(self, column, value, message):
+    def warn(self, column: Where, value: object, message: str) -> None:
         self.warnings.append((_label(column), value, message))
 
 
-def _label(column):
+def _label(column: Where) -> str:
     if column is None or isinstance(column, str):
         return column or ""
     return column.label
@@ -205,21 +214,21 @@ class TitleUnitCheck:
     several amounts (or one year's total) implausible for the submitter while every amount is plausible in
     Rand; one slip in a file in R thousand stays a warning."""
 
-    def __init__(self, table_unit, options):
+    def __init__(self, table_unit: Decimal | None, options: Options) -> None:
         self.unit = table_unit if table_unit is not None and table_unit > 1 else None
         self.limit = options.max_amount
         self.implausible = 0
         self.implausible_in_rand = 0
-        self.totals: dict = {}
+        self.totals: dict[LineKey, Decimal] = {}
 
-    def add(self, amount, key, implausible):
+    def add(self, amount: Decimal, key: LineKey, implausible: bool) -> None:
         if self.unit is None or self.limit is None:
             return
         self.implausible += implausible
         self.implausible_in_rand += amount / self.unit > self.limit
         self.totals[key] = self.totals.get(key, ZERO) + amount
 
-    def doubt(self):
+    def doubt(self) -> str | None:
         """Why the title's unit does not fit, or None."""
         if self.unit is None or self.limit is None or not self.implausible or self.implausible_in_rand:
             return None
@@ -234,22 +243,22 @@ class TitleUnitCheck:
 class RowParser:
     """Parses the data rows of one sheet given its detected header."""
 
-    def __init__(self, header, options=None, sheet=""):
+    def __init__(self, header: Header, options: Options | None = None, sheet: str = "") -> None:
         self.header = header
         self.sheet = sheet or ""
         self.options = options or Options()
         self.fields = dict(header.fields)
-        self.year_columns = []  # (column, (first, last, kind, phase))
-        self.year_errors = []
+        self.year_columns: list[tuple[Column, YearSpec]] = []
+        self.year_errors: list[tuple[Column, ParseError]] = []
         self._units(header)
         self._year_columns(header)
         attributes = [c for name in ATTRIBUTES for c in header.all(name)]
         self.extra_columns = (header.extra + header.all("department") + header.all("organisation") + attributes
                               + self.in_year_columns)
         self.derived_references = "reference" not in self.fields
-        self._recent: list = []  # the amounts of the project rows read so far, to recognise subtotals
+        self._recent: list[dict[LineKey, Decimal]] = []  # the amounts of the project rows read so far, to recognise subtotals
 
-    def _units(self, header):
+    def _units(self, header: Header) -> None:
         """The unit of each amount column: --unit, else the column's own, else the table's."""
         self.table_unit, self.unit_where = header.table_unit()
         self._title_unit_check = TitleUnitCheck(self.table_unit, self.options)
@@ -270,16 +279,16 @@ class RowParser:
         if own:
             self.unit_statement += "; columns stating their own unit: " + ", ".join(own)
 
-    def title_unit_doubt(self):
+    def title_unit_doubt(self) -> str | None:
         """Why the title block's unit does not fit this sheet's amounts, or None (see TitleUnitCheck)."""
         return self._title_unit_check.doubt()
 
-    def unit_of(self, column):
+    def unit_of(self, column: Column) -> Decimal | None:
         if self.options.unit is not None:
             return self.options.unit
         return column.unit or self.table_unit
 
-    def _year_columns(self, header):
+    def _year_columns(self, header: Header) -> None:
         # The in-year report (MBRR SC36 "Detailed capital budget and actuals"): monthly, quarterly and
         # year-to-date actuals are parts of one year's spending, kept with the project, not added up as
         # the year's actual (the audited outcome is that).
@@ -290,6 +299,7 @@ class RowParser:
             columns = [fy_column, *columns]  # SA36: "Budget Year" beside "Budget Year +1" holds amounts
             del self.fields["financial_year"]
         base = self._budget_year(header, columns)
+        kind: BudgetKind | None
         for column in sorted(columns, key=lambda c: c.index):
             text = normalised(column.text)
             stated_base, rest = split_mtref(text)
@@ -315,7 +325,7 @@ class RowParser:
             phase = "Full Year Forecast" if "forecast" in text else ("Audited Outcome" if "audited" in text else "")
             self.year_columns.append((column, (first, last, kind, phase)))
 
-    def _budget_year(self, header, columns):
+    def _budget_year(self, header: Header, columns: list[Column]) -> int | None:
         """The SA36 budget year: from an MTREF title in the title block or the headers, else from a
         "Budget Year 2019/20" column."""
         for text in [header.title_text, *(c.text for c in header.columns)]:
@@ -330,13 +340,13 @@ class RowParser:
                     return spec[0]
         return None
 
-    def cell(self, values, name):
+    def cell(self, values: list[Any], name: str) -> tuple[Column | None, Any]:
         column = self.fields.get(name)
         if column is None or column.index >= len(values):
             return column, None
         return column, values[column.index]
 
-    def parse(self, number, values):
+    def parse(self, number: int, values: list[Any]) -> ParsedRow:
         row = ParsedRow(number, values)
         _col, title = self.cell(values, "title")
         if "title" not in self.fields:  # SA36 names a project only by its "Project Description"
@@ -373,7 +383,7 @@ class RowParser:
 
     # -- project fields ------------------------------------------------------------------------
 
-    def _is_subtotal(self, row, title, first):
+    def _is_subtotal(self, row: ParsedRow, title: object, first: object) -> bool:
         """A row without a reference whose every amount is the sum of the two or more project rows just above
         it (a programme's or function's subtotal, written without the word "total"): skipped, so nothing is
         counted twice. Amounts may differ by a Rand per row summed (rounding in the source). A named row needs
@@ -381,7 +391,7 @@ class RowParser:
         wanted = {key: line[0] for key, line in row.lines.items() if line[0]}
         if not wanted or row.errors or (title is not None and len(wanted) < 2):
             return False
-        sums: dict = {}
+        sums: dict[LineKey, Decimal] = {}
         for count, amounts in enumerate(reversed(self._recent[-SUBTOTAL_REACH:]), start=1):
             for key, amount in amounts.items():
                 if amount:
@@ -399,11 +409,11 @@ class RowParser:
                 return True
         return False
 
-    def _has_amounts(self, values):
+    def _has_amounts(self, values: list[Any]) -> bool:
         columns = [c for c, _spec in self.year_columns] + [c for c in [self.fields.get("amount")] if c]
         return any(c.index < len(values) and values[c.index] is not None for c in columns)
 
-    def _name_from_reference(self, row, reference):
+    def _name_from_reference(self, row: ParsedRow, reference: object) -> str:
         """A row with a reference but no name (the SA36 tables list some projects by number alone) is named
         by what the row says it is (its asset class or function) and its reference, with a warning."""
         what = next((_text(v) for name in ("asset_sub_class", "asset_class", "function")
@@ -413,7 +423,7 @@ class RowParser:
                  f"no project name: named '{title}' from its reference; add the name to the file to show it")
         return title
 
-    def _project_fields(self, row, title, reference):
+    def _project_fields(self, row: ParsedRow, title: object, reference: object) -> None:
         if title is not None:
             row.fields["title"] = limits.check_text(row, self.fields.get("title"), _text(title), Project, "title")
         parsers = {"start_date": parsing.parse_date, "end_date": parsing.parse_date,
@@ -437,6 +447,7 @@ class RowParser:
             row.fields["sector"] = sector or "governance"
             if not known:
                 row.warn(column, value, "unknown sector: counted as governance/other, the text kept")
+            assert sector is not None  # parse_sector names a sector for any value but None
             if not known or _text(value).lower() != sector.label.lower():
                 row.extra["sector_as_given"] = _text(value)
         else:
@@ -453,7 +464,7 @@ class RowParser:
             reference = limits.check_text(row, self.fields.get("reference"), _text(reference), Project, "reference")
         row.reference = reference or ""
 
-    def _infer_sector(self, row, title, column, stated):
+    def _infer_sector(self, row: ParsedRow, title: object, column: Column | None, stated: object) -> None:
         """No sector (or only a budget grouping such as "Economic Services"): inferred from the
         title, function, description and department, marked as inferred (editable afterwards)."""
         sources = [("title", title)]
@@ -477,7 +488,7 @@ class RowParser:
 
     # -- amounts -------------------------------------------------------------------------------
 
-    def _row_kind(self, row):
+    def _row_kind(self, row: ParsedRow) -> tuple[BudgetKind | None, str]:
         column, value = self.cell(row.values, "kind")
         if value is not None:
             try:
@@ -491,7 +502,7 @@ class RowParser:
             return kind, limits.check_text(row, column, phase_text, BudgetLine, "phase", "budget phase") or ""
         return None, ""
 
-    def _lines(self, row):
+    def _lines(self, row: ParsedRow) -> None:
         kind, phase = self._row_kind(row)
         for column, error in self.year_errors:
             if column.index < len(row.values) and row.values[column.index] is not None:
@@ -504,20 +515,22 @@ class RowParser:
         if amount_column is None:
             return
         fy_column, fy_value = self.cell(row.values, "financial_year")
-        first = last = None
+        first_year: int | None = None
+        last_year: int | None = None
         stated = ""
         if fy_value is not None:
             try:
-                first, last = parsing.parse_fy(fy_value, self.options.years)
+                first_year, last_year = parsing.parse_fy(fy_value, self.options.years)
                 stated = _text(fy_value)
             except ParseError as exc:
                 row.error(fy_column, fy_value, str(exc))
                 return
         elif value is not None:
             row.warn(fy_column or amount_column, None, "no financial year: the amount is kept as 'years not stated'")
-        self._add_line(row, amount_column, value, kind or BudgetKind.BUDGET, first, last, stated, phase)
+        self._add_line(row, amount_column, value, kind or BudgetKind.BUDGET, first_year, last_year, stated, phase)
 
-    def _add_line(self, row, column, value, kind, first, last, stated, phase):
+    def _add_line(self, row: ParsedRow, column: Column, value: object, kind: BudgetKind, first: int | None,
+                  last: int | None, stated: str, phase: str) -> None:
         try:
             amount = parsing.parse_amount(value, self.unit_of(column))
         except ParseError as exc:
@@ -546,14 +559,14 @@ class RowParser:
         if key in row.lines and row.lines[key][0] != amount:
             row.error(column, value, f"a second {kind} amount for the same year(s) in this row")
             return
-        stated = limits.check_text(row, column, str(stated), BudgetLine, "stated_as", "the year as stated")
-        if stated is None:
+        stated_as = limits.check_text(row, column, str(stated), BudgetLine, "stated_as", "the year as stated")
+        if stated_as is None:
             return
-        row.lines[key] = (amount, stated, phase)
+        row.lines[key] = (amount, stated_as, phase)
 
     # -- places --------------------------------------------------------------------------------
 
-    def _places(self, row):
+    def _places(self, row: ParsedRow) -> None:
         lat_column, lat = self.cell(row.values, "latitude")
         lon_column, lon = self.cell(row.values, "longitude")
         gps_column, gps = self.cell(row.values, "coordinates")
@@ -568,15 +581,15 @@ class RowParser:
                     row.error(lat_column if lat is None else lon_column, None, "a latitude needs a longitude")
                 else:
                     try:
-                        row.point = (parsing.parse_coordinate(lat, "lat"), None)
+                        latitude = parsing.parse_coordinate(lat, "lat")
                     except ParseError as exc:
                         row.error(lat_column, lat, str(exc))
                         return
-                    row.point = (row.point[0], parsing.parse_coordinate(lon, "lon"))
-                    row.point_column = f"{lat_column.label} / {lon_column.label}"
+                    row.point = (latitude, parsing.parse_coordinate(lon, "lon"))
+                    row.point_column = f"{_label(lat_column)} / {_label(lon_column)}"
             elif gps is not None and not _unspecified(gps):
                 row.point = parsing.parse_point(gps)
-                row.point_column = gps_column.label
+                row.point_column = _label(gps_column)
         except ParseError as exc:
             column = gps_column if lat is None else lon_column
             row.error(column, gps if lat is None else lon, str(exc))
@@ -584,7 +597,7 @@ class RowParser:
         column, value = self.cell(row.values, "precision")
         if value is not None:
             stated = _text(value).lower().replace("exact point", "point").replace("local municipality", "municipality")
-            row.precision = (column.label, value, {"exact": "point", "district": "zone", "metro": "zone",
+            row.precision = (_label(column), value, {"exact": "point", "district": "zone", "metro": "zone",
                                                    "unspecified": "national"}.get(stated, stated))
         for name in PLACE_FIELDS:
             column, value = self.cell(row.values, name)
@@ -606,7 +619,7 @@ _NO_COORDINATE = {"0", "0.0", "0,0", "0.00", "0.000000", "-", "--", "n/a", "na",
                   "unknown", "not available", "0, 0", "0.0, 0.0", "0;0", "0 0", "0.0;0.0"}
 
 
-def _no_coordinate(value):
+def _no_coordinate(value: object) -> bool:
     """0, "0.0" and placeholders in a coordinate cell mean "no coordinates", never a point at 0,0."""
     if isinstance(value, bool) or value is None:
         return False
@@ -615,12 +628,12 @@ def _no_coordinate(value):
     return str(value).strip().lower() in _NO_COORDINATE
 
 
-def _unspecified(value):
+def _unspecified(value: object) -> bool:
     return isinstance(value, str) and value.strip().lower() in {"various", "not specified", "unspecified", "n/a",
                                                                   "na", "-", "tbc", "national", "all", "none"}
 
 
-def _text(value):
+def _text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if hasattr(value, "isoformat"):
@@ -628,17 +641,17 @@ def _text(value):
     return str(value).strip()
 
 
-def _json(value):
+def _json(value: object) -> str | int | float | bool | None:
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     return _text(value)
 
 
-def normalised(text):
+def normalised(text: object) -> str:
     return normalise_header(text)
 
 
-def derived_reference(title, places):
+def derived_reference(title: object, places: list[tuple[str, str, Column | None]]) -> str:
     """A stable reference for a row without one: auto-<12 hex of sha1(normalised title | places)>.
     The same title at the same place always gives the same reference, so re-imports match."""
     key = " ".join(str(title or "").lower().split()) + "|" + "|".join(

@@ -8,6 +8,7 @@ Rules are checked in order and the first whose words appear wins, so specific wo
 """
 
 import re
+from collections.abc import Iterable
 
 from ddm.investment.models import Sector
 
@@ -50,16 +51,16 @@ BROAD_GROUPINGS = {"economic services", "social services", "general public servi
                    "economic", "social", "social services and infrastructure"}
 
 
-def _norm(text):
+def _norm(text: object) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", str(text or "").lower()).split())
 
 
-def is_broad(stated):
+def is_broad(stated: object) -> bool:
     """True when a stated sector is only a budget grouping ("Economic Services")."""
     return _norm(stated) in BROAD_GROUPINGS
 
 
-def infer_sector(sources):
+def infer_sector(sources: Iterable[tuple[str, object]]) -> tuple[str | None, str]:
     """(sector, evidence) from ``sources`` = [(what, text)] in order of trust, e.g.
     [("title", ...), ("function", ...), ("description", ...), ("department", ...)]; (None, "")
     when no words match. Evidence reads "from the title: 'bulk water'"."""

@@ -22,15 +22,19 @@ Same on PostgreSQL.
 import contextlib
 import datetime as dt
 import json
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, models, transaction
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Max
 
+from ddm.accounts.access import Visitor
 from ddm.accounts.models import Organisation
 from ddm.investment.intake.bulkinsert import insert_rows
 from ddm.investment.intake.locating import Spot
+from ddm.investment.intake.rows import LineKey, ParsedRow
 from ddm.investment.models import (
     BudgetLine,
     Location,
@@ -49,7 +53,7 @@ DATE_FIELDS = ("start_date", "end_date")
 
 # -- rows ------------------------------------------------------------------------------------------
 
-def encode_row(sheet, row, values):
+def encode_row(sheet: str, row: ParsedRow, values: list[Any]) -> str:
     """A parsed, located row as JSON text (values: the cells as read, JSON-safe, for a rejected row)."""
     fields = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in row.fields.items()}
     lines = [[kind, first, last, str(amount), stated, phase]
@@ -65,22 +69,25 @@ class StagedParsedRow:
 
     __slots__ = ("errors", "fields", "lines", "number", "reference", "sheet", "spots", "values")
 
-    def __init__(self, reference, payload):
+    def __init__(self, reference: str, payload: str) -> None:
         data = json.loads(payload)
         self.reference = reference
-        self.sheet, self.number, self.values = data["s"], data["n"], data["v"]
-        self.fields = {k: (dt.date.fromisoformat(v) if k in DATE_FIELDS and v else v) for k, v in data["f"].items()}
-        self.lines = {(kind, first, last): (Decimal(amount), stated, phase)
+        self.sheet: str = data["s"]
+        self.number: int = data["n"]
+        self.values: list[Any] = data["v"]
+        self.fields: dict[str, Any] = {k: (dt.date.fromisoformat(v) if k in DATE_FIELDS and v else v)
+                                       for k, v in data["f"].items()}
+        self.lines: dict[LineKey, tuple[Decimal, str, str]] = {(kind, first, last): (Decimal(amount), stated, phase)
                       for kind, first, last, amount, stated, phase in data["l"]}
         self.spots = [Spot(*values) for values in data["p"]]
-        self.errors = []
+        self.errors: list[tuple[str, object, str]] = []
 
-    def error(self, column, value, message):
+    def error(self, column: str | None, value: object, message: str) -> None:
         self.errors.append((column or "", value, message))
 
 
 @contextlib.contextmanager
-def staging_transaction():
+def staging_transaction() -> Iterator[None]:
     """A short transaction that writes only staging rows. On PostgreSQL its commit does not wait for
     the WAL flush (synchronous_commit off, this transaction only): a 100k-row import commits about a
     hundred of them, and on a busy disk each waited for its own flush. Nothing is lost that matters:
@@ -95,14 +102,14 @@ def staging_transaction():
         yield
 
 
-def stage_rows(submission, rows):
+def stage_rows(submission: Submission, rows: list[tuple[int, str, str]]) -> None:
     """[(seq, reference, payload)] in one short transaction."""
     with staging_transaction():
         insert_rows(StagedRow, ["submission", "seq", "reference", "payload"],
                     ((submission.pk, seq, reference, payload) for seq, reference, payload in rows))
 
 
-def grouped_rows(submission, batch=2000):
+def grouped_rows(submission: Submission, batch: int = 2000) -> Iterator[dict[str, list[StagedParsedRow]]]:
     """Yield {reference: [StagedParsedRow in file order]} for up to ``batch`` references at a time,
     every row of a reference in the same batch, references in sorted order."""
     staged = StagedRow.objects.filter(submission=submission)
@@ -118,7 +125,7 @@ def grouped_rows(submission, batch=2000):
         if last is not None:
             page_rows = page_rows.filter(reference__gt=last)
         last = references[-1]
-        groups: dict[str, list[Any]] = {reference: [] for reference in references}
+        groups: dict[str, list[StagedParsedRow]] = {reference: [] for reference in references}
         for reference, payload in page_rows.order_by("reference", "seq").values_list("reference", "payload"):
             groups[reference].append(StagedParsedRow(reference, payload))
         yield groups
@@ -135,7 +142,7 @@ LOCATION_FIELDS = ["submission", "target", "project", "reference", "precision", 
 
 
 
-def _project_default(name):
+def _project_default(name: str) -> Any:
     """The model's default of a Project column the file did not give."""
     field = Project._meta.get_field(name)
     return field.get_default() if isinstance(field, models.Field) else None
@@ -144,38 +151,42 @@ def _project_default(name):
 class Plan:
     """What one batch of projects writes, as staging rows (saved in one short transaction)."""
 
-    def __init__(self, submission):
+    def __init__(self, submission: Submission) -> None:
         self.submission_id = submission.pk
-        self.projects, self.lines, self.locations = [], [], []
+        # Rows of the staging tables, in the order of PROJECT_FIELDS, LINE_FIELDS and LOCATION_FIELDS.
+        self.projects: list[tuple[Any, ...]] = []
+        self.lines: list[tuple[Any, ...]] = []
+        self.locations: list[tuple[Any, ...]] = []
 
-    def new_project(self, reference, fields):
+    def new_project(self, reference: str, fields: dict[str, Any]) -> None:
         values = {**fields, "reference": reference}
         self.projects.append((self.submission_id, None, *(
             values[name] if name in values else _project_default(name)
             for name in PROJECT_FIELDS[2:])))
 
-    def changed_project(self, project):
+    def changed_project(self, project: Project) -> None:
         self.projects.append((self.submission_id, project.pk,
                               *(getattr(project, name) for name in PROJECT_FIELDS[2:])))
 
-    def new_line(self, project_id, reference, kind, amount, fy_first, fy_last, fy_start_month, stated_as, phase):
+    def new_line(self, project_id: int | None, reference: str, kind: str, amount: Decimal, fy_first: int | None,
+                 fy_last: int | None, fy_start_month: int, stated_as: str, phase: str) -> None:
         self.lines.append((self.submission_id, None, project_id, reference, kind, amount, fy_first, fy_last,
                            fy_start_month, stated_as, phase))
 
-    def changed_line(self, line):
+    def changed_line(self, line: BudgetLine) -> None:
         self.lines.append((self.submission_id, line.pk, line.project_id, "", line.kind, line.amount, line.fy_first,
                            line.fy_last, line.fy_start_month, line.stated_as, line.phase))
 
-    def new_location(self, project_id, reference, spot):
+    def new_location(self, project_id: int | None, reference: str, spot: Spot) -> None:
         self.locations.append((self.submission_id, None, project_id, reference, spot.precision, spot.latitude,
                                spot.longitude, spot.name, spot.place_id, spot.municipality_id, spot.zone_id,
                                spot.province_id))
 
-    def removed_location(self, location):
+    def removed_location(self, location: Location) -> None:
         self.locations.append((self.submission_id, location.pk, location.project_id, "", "", None, None, "", None,
                                None, None, None))
 
-    def save(self):
+    def save(self) -> None:
         with staging_transaction():
             for model, fields, rows in ((StagedProject, PROJECT_FIELDS, self.projects),
                                         (StagedLine, LINE_FIELDS, self.lines),
@@ -199,7 +210,8 @@ class Publisher:
     Table and column names below come from the models' metadata, quoted by the connection; every
     value is a bound parameter."""
 
-    def __init__(self, submission, organisation, user, reason, now):
+    def __init__(self, submission: Submission, organisation: Organisation, user: Visitor, reason: str,
+                 now: dt.datetime) -> None:
         self.submission_id = submission.pk
         self.organisation_id = organisation.pk
         self.user_id = getattr(user, "pk", None)
@@ -207,19 +219,20 @@ class Publisher:
         self.now = now
         self.quote = connection.ops.quote_name
 
-    def _table(self, model):
+    def _table(self, model: type[models.Model]) -> str:
         return self.quote(model._meta.db_table)
 
-    def _datetime(self, model, name, value):
-        return model._meta.get_field(name).get_db_prep_save(value, connection)
+    def _datetime(self, model: type[models.Model], name: str, value: dt.datetime) -> Any:
+        field = cast("models.Field[Any, Any]", model._meta.get_field(name))  # a column, not a reverse relation
+        return field.get_db_prep_save(value, connection)
 
-    def publish(self):
+    def publish(self) -> None:
         """Run inside the caller's transaction."""
         # Publishing imports of one organisation one at a time (PostgreSQL; SQLite's write lock already
         # does): the "+" history below finds this import's new rows by id.
         Organisation.objects.select_for_update().filter(pk=self.organisation_id).exists()
         with connection.cursor() as cursor:
-            self.cursor = cursor
+            self.cursor: CursorWrapper = cursor
             before = {model: model.objects.aggregate(top=Max("pk"))["top"] or 0
                       for model in (Project, BudgetLine, Location)}
             self._projects()
@@ -232,10 +245,10 @@ class Publisher:
                               [before[model], self.submission_id if model is not Location else self.organisation_id])
         discard_staged(self.submission_id)
 
-    def _execute(self, sql, params):
+    def _execute(self, sql: str, params: list[Any]) -> None:
         self.cursor.execute(sql, params)
 
-    def _projects(self):
+    def _projects(self) -> None:
         project, staged = self._table(Project), self._table(StagedProject)
         columns = ", ".join(self.quote(c) for c in PROJECT_COLUMNS)
         created = self._datetime(Project, "created", self.now)
@@ -247,7 +260,8 @@ class Publisher:
         changed = [c for c in PROJECT_COLUMNS if c != "reference"]
         self._update(Project, StagedProject, changed, {"submission_id": self.submission_id, "updated": created})
 
-    def _update(self, model, staged_model, columns, constants):
+    def _update(self, model: type[Project] | type[BudgetLine], staged_model: type[models.Model], columns: list[str],
+                constants: dict[str, Any]) -> None:
         """Set ``columns`` of the register rows a staged row targets to its values (and ``constants``),
         then write their "~" history rows."""
         table, staged = self._table(model), self._table(staged_model)
@@ -260,7 +274,7 @@ class Publisher:
         self._execute(f"UPDATE {table} SET {', '.join(sets)} WHERE {targets}", [*params, self.submission_id])
         self._history(model, "~", targets, [self.submission_id])
 
-    def _with_project(self, staged_model):
+    def _with_project(self, staged_model: type[models.Model]) -> str:
         """FROM a staged line or location table (alias s) joined to the project this import created for it
         (alias p) when it names its project by reference; (organisation, reference) is unique, so each
         staged row stays one row. Takes the organisation id as its parameter.
@@ -272,11 +286,11 @@ class Publisher:
         return (f"{self._table(staged_model)} s LEFT JOIN {self._table(Project)} p ON s.project IS NULL "
                 "AND p.organisation_id = %s AND p.reference = s.reference")
 
-    def _no_nested_loops(self, enabled=False):
+    def _no_nested_loops(self, enabled: bool = False) -> None:
         if connection.vendor == "postgresql":
             self._execute(f"SET LOCAL enable_nestloop TO {'DEFAULT' if enabled else 'OFF'}", [])
 
-    def _lines(self):
+    def _lines(self) -> None:
         line = self._table(BudgetLine)
         columns = ", ".join(self.quote(c) for c in LINE_COLUMNS)
         picked = ", ".join(f"s.{self.quote(c)}" for c in LINE_COLUMNS)
@@ -289,7 +303,7 @@ class Publisher:
         self._update(BudgetLine, StagedLine, ["amount", "fy_start_month", "stated_as", "phase"],
                      {"submission_id": self.submission_id})
 
-    def _locations(self):
+    def _locations(self) -> None:
         location, staged = self._table(Location), self._table(StagedLocation)
         removed = f"id IN (SELECT target FROM {staged} WHERE submission_id = %s AND target IS NOT NULL)"
         self._history(Location, "-", removed, [self.submission_id])
@@ -303,7 +317,8 @@ class Publisher:
                       [self.organisation_id, self.submission_id])
         self._no_nested_loops(enabled=True)
 
-    def _history(self, model, kind, where, params):
+    def _history(self, model: type[Project] | type[BudgetLine] | type[Location], kind: str, where: str,
+                 params: list[Any]) -> None:
         """One history row per register row matching ``where``, as simple_history writes them."""
         history = model.history.model
         meta = {"history_date": self._datetime(history, "history_date", self.now),
@@ -319,7 +334,7 @@ class Publisher:
 
 # -- a race lost ---------------------------------------------------------------------------------
 
-def references_taken(submission_id, organisation_id):
+def references_taken(submission_id: int, organisation_id: int) -> list[tuple[str, str, int | None, Project]]:
     """[(reference, sheet, row, the Project now holding it)] for the projects this import would create
     that the register holds by now: another import of the organisation published the same reference
     while this one ran (its publish then breaks the unique reference). Sheet and row: the reference's
@@ -338,7 +353,7 @@ def references_taken(submission_id, organisation_id):
 
 # -- cleaning up -----------------------------------------------------------------------------------
 
-def discard_staged(submission_id):
+def discard_staged(submission_id: int) -> None:
     """Delete an import's staging rows (published, a preview, a refused file, an error). Plain SQL:
     the ORM's delete would load every row to send signals (ddm.caching listens to all models)."""
     with connection.cursor() as cursor:
@@ -347,7 +362,7 @@ def discard_staged(submission_id):
                            "WHERE submission_id = %s", [submission_id])
 
 
-def discard_abandoned():
+def discard_abandoned() -> int:
     """Delete the staging rows of imports that are not running (they died, or stopped before cleaning up)."""
     stale: set[int] = set()
     for model in STAGED_MODELS:

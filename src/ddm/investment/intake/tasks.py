@@ -24,13 +24,13 @@ from ddm.places.models import Place
 INLINE_MAX_BYTES = 64 * 1024
 
 
-def runs_inline(size):
+def runs_inline(size: int) -> bool:
     """Whether a file of ``size`` bytes is small enough to be read in the web process."""
     return size <= INLINE_MAX_BYTES
 
 
 @task()
-def run_submission(submission_id):
+def run_submission(submission_id: int) -> int:
     """Run a pending submission (created by the upload page with its source file)."""
     fail_abandoned()  # an earlier job of a worker that died is reported failed, not left "running"
     submission = Submission.objects.select_related("organisation", "user").get(pk=submission_id)
@@ -42,14 +42,14 @@ def run_submission(submission_id):
 
 
 @task()
-def check_consolidated(upload_id):
+def check_consolidated(upload_id: int) -> int:
     """Check a consolidated file uploaded on the web: one preview per organisation (nothing written)."""
     fail_abandoned()
     check_consolidated_now(upload_id)
     return upload_id
 
 
-def check_consolidated_now(upload_id):
+def check_consolidated_now(upload_id: int) -> None:
     upload = ConsolidatedUpload.objects.select_related("user").get(pk=upload_id)
     ConsolidatedUpload.objects.filter(pk=upload.pk).update(status="running")
     try:
@@ -66,7 +66,7 @@ def check_consolidated_now(upload_id):
     upload.save(update_fields=["errors", "found", "status"])
 
 
-def start_consolidated(upload):
+def start_consolidated(upload: ConsolidatedUpload) -> bool:
     """Check now if the file is small, else enqueue; returns True if it runs in the background."""
     if not runs_inline(upload.source_file.size):
         check_consolidated.enqueue(upload.pk)
@@ -75,7 +75,7 @@ def start_consolidated(upload):
     return False
 
 
-def warm_zone_pages(submission):
+def warm_zone_pages(submission: Submission) -> None:
     """After an import, the worker (not the next visitor) renders the investment page of every zone holding a
     project, budget line or progress report the import wrote (default calendar and view; up to a second each
     for a metro on a national register), shared through ddm.caching. Only a head start: a page not warmed,
@@ -90,14 +90,14 @@ def warm_zone_pages(submission):
         views.zone_body(zone)
 
 
-def warm_national_pages():
+def warm_national_pages() -> None:
     """After an import, the worker (not the next visitor) adds up the national ranking and the unmapped
     count (seconds on a national register), shared through ddm.caching."""
     quantum.shared_national_ranking()
     quantum.shared_unmapped_count()
 
 
-def start(submission):
+def start(submission: Submission) -> bool:
     """Run now if the file is small, else enqueue; returns True if it ran in the background."""
     size = submission.source_file.size if submission.source_file else 0
     if not runs_inline(size):
@@ -120,7 +120,7 @@ def run_now(submission: Submission) -> None:
 
 
 @task()
-def submit_submission(submission_id, publish=False):
+def submit_submission(submission_id: int, publish: bool = False) -> int:
     """The API's intake of a large file, in the worker: check it and submit it for review, or with
     ``publish`` write it at once (review.submit_file, as for a small file during the request)."""
     from ddm.investment import review  # review starts jobs through this module

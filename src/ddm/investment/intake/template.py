@@ -59,7 +59,7 @@ LISTS = {
 }
 
 
-def template_xlsx():
+def template_xlsx() -> bytes:
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
     bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#e8eef5"})
