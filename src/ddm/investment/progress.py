@@ -23,15 +23,20 @@ import csv
 import datetime
 import io
 import re
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
+from typing import Any, TypedDict
 
 from django.db import transaction
 from django.utils import timezone
 
+from ddm.accounts.access import Visitor
+from ddm.accounts.models import Organisation
 from ddm.investment.intake.parsing import ParseError, parse_amount, parse_date
-from ddm.investment.intake.pipeline import running, start_submission
-from ddm.investment.models import Location, ProgressReport, Project, Stage, SubmissionStatus
-from ddm.tabular import IssueLog, TableError, detect_header, open_table
+from ddm.investment.intake.pipeline import Source, running, start_submission
+from ddm.investment.models import Location, ProgressReport, Project, Stage, Submission, SubmissionStatus
+from ddm.places.models import Place
+from ddm.tabular import Column, IssueLog, Table, TableError, detect_header, open_table
 
 SYNONYMS = {
     "reference": ["reference", "project reference", "project id", "project ref", "project number", "project no",
@@ -58,9 +63,42 @@ STAGE_WORDS = {
 QUARTER_ENDS = {3: 31, 6: 30, 9: 30, 12: 31}
 
 
+class ProgressValues(TypedDict, total=False):
+    """The figures of one report, as parsed (a file leaves out the columns it does not have)."""
+
+    stage: str
+    progress: Decimal | None
+    expenditure_to_date: Decimal | None
+    actual_start: datetime.date | None
+    actual_completion: datetime.date | None
+    note: str
+
+
+class _Counts(TypedDict):
+    read: int
+    rejected: int
+    written: set[str]  # references of the projects written (or, in a dry run, that would be)
+
+
+class PendingEntry(TypedDict):
+    """A row of a dry run: what publishing it would change (the shape of a changed project in intake/diff.py)."""
+
+    reference: str
+    title: str
+    quarter_end: str
+    quarter: str
+    fields: dict[str, list[str | None]]
+    lines: list[Any]
+    values: dict[str, str | None]
+
+
+# (project, quarter end, values, row number) of a valid row of a file.
+ValidRow = tuple[Project, datetime.date, ProgressValues, int]
+
+
 # -- quarters ----------------------------------------------------------------------------------
 
-def quarter_end(fy_first, number, fy_start_month):
+def quarter_end(fy_first: int, number: int, fy_start_month: int) -> datetime.date:
     """Last day of quarter ``number`` (1-4) of the financial year starting in ``fy_first``."""
     month = fy_start_month + 3 * number - 1
     year = fy_first + (month - 1) // 12
@@ -68,7 +106,7 @@ def quarter_end(fy_first, number, fy_start_month):
     return datetime.date(year, month, _calendar.monthrange(year, month)[1])
 
 
-def quarter_label(end, fy_start_month):
+def quarter_label(end: datetime.date, fy_start_month: int) -> str:
     """'2024/25 Q1' in the calendar starting in fy_start_month."""
     months_in = (end.month - fy_start_month) % 12 + 1
     number = (months_in + 2) // 3
@@ -76,7 +114,7 @@ def quarter_label(end, fy_start_month):
     return f"{fy_first}/{(fy_first + 1) % 100:02d} Q{number}"
 
 
-def current_quarter_end(on=None):
+def current_quarter_end(on: datetime.date | None = None) -> datetime.date:
     """The last calendar quarter that has ended on ``on`` (default today): the one due a report."""
     on = on or timezone.localdate()
     month = (on.month - 1) // 3 * 3  # last month of the previous quarter (0: December of last year)
@@ -90,7 +128,7 @@ FY_QUARTER = re.compile(r"^(?:fy\s*)?(\d{4})\s*[/-]\s*(\d{2}|\d{4})\s*[-,\s]*q([
 DHIS2_QUARTER = re.compile(r"^(\d{4})\s*-?\s*q([1-4])$")
 
 
-def parse_quarter(value, fy_start_month):
+def parse_quarter(value: object, fy_start_month: int) -> datetime.date:
     """A quarter's last day from "2024/25 Q1" (the organisation's financial year), "Q1 2024/25",
     "2024Q1" (a calendar quarter, as DHIS2 writes it) or the quarter's last day as a date."""
     if isinstance(value, datetime.datetime):
@@ -119,7 +157,7 @@ def parse_quarter(value, fy_start_month):
     return _quarter_day(day)
 
 
-def _quarter_day(day):
+def _quarter_day(day: datetime.date) -> datetime.date:
     if QUARTER_ENDS.get(day.month) != day.day:
         raise ParseError(f"{day.isoformat()} is not the last day of a quarter (31 March, 30 June, 30 September "
                          "or 31 December)")
@@ -128,7 +166,7 @@ def _quarter_day(day):
 
 # -- values ------------------------------------------------------------------------------------
 
-def parse_stage(value):
+def parse_stage(value: object) -> str:
     if value in (None, ""):
         return ""
     text = re.sub(r"[\s_\-]+", " ", str(value).strip().lower())
@@ -142,7 +180,7 @@ def parse_stage(value):
     raise ParseError(f"{value}: unknown stage (use one of: {', '.join(str(s.label) for s in Stage)})")
 
 
-def parse_progress(value, warn):
+def parse_progress(value: object, warn: Callable[[str], None]) -> Decimal | None:
     """Physical progress in per cent (0-100): "45%", 45, or 0.45 from a cell formatted as a percentage."""
     if value in (None, ""):
         return None
@@ -163,7 +201,8 @@ def parse_progress(value, warn):
 
 # -- writing -----------------------------------------------------------------------------------
 
-def record(project, quarter, submission=None, user=None, first_reported=None, **values):
+def record(project: Project, quarter: datetime.date, submission: Submission | None = None, user: Visitor = None,
+           first_reported: datetime.datetime | None = None, **values: Any) -> ProgressReport:
     """Write one quarterly report (replacing that quarter's earlier one); move the project's stage
     and actual dates when this is its latest quarter. Budget lines are never touched.
     ``first_reported``: when a new quarter's figures were sent (default now); a correction keeps the first."""
@@ -172,7 +211,7 @@ def record(project, quarter, submission=None, user=None, first_reported=None, **
     for name, value in values.items():
         setattr(report, name, value)
     report.submission = submission
-    report._history_user = user if getattr(user, "pk", None) else None
+    report._history_user = user if getattr(user, "pk", None) else None  # type: ignore[attr-defined]  # simple-history reads it on save
     report.save()
     latest = project.progress.order_by("-quarter_end").values_list("quarter_end", flat=True).first()
     if latest == quarter:
@@ -183,17 +222,17 @@ def record(project, quarter, submission=None, user=None, first_reported=None, **
                 setattr(project, name, value)
                 changed.append(name)
         if changed:
-            project._history_user = report._history_user
+            project._history_user = report._history_user  # type: ignore[attr-defined]
             project.save(update_fields=[*changed, "updated"])
     return report
 
 
-def parse_values(project, data):
+def parse_values(project: Project, data: Mapping[str, Any]) -> tuple[datetime.date, ProgressValues]:
     """(quarter end, values) of one report typed in a form or sent to the API, checked like a file's
     cells (ParseError naming the field's problem)."""
     month = project.organisation.fy_start_month
     quarter = parse_quarter(data.get("quarter"), month)
-    values = {"stage": parse_stage(data.get("stage")), "note": str(data.get("note") or "")[:2000]}
+    values: ProgressValues = {"stage": parse_stage(data.get("stage")), "note": str(data.get("note") or "")[:2000]}
     values["progress"] = parse_progress(data.get("progress"), lambda message: None)
     amount = data.get("expenditure_to_date")
     values["expenditure_to_date"] = parse_amount(amount) if amount not in (None, "") else None
@@ -211,13 +250,13 @@ ONE_ROW_COLUMNS = ("reference", "quarter", "stage", "progress", "expenditure_to_
                    "actual_completion", "note")
 
 
-def one_row_file(project, quarter, values):
+def one_row_file(project: Project, quarter: datetime.date, values: ProgressValues) -> io.BytesIO:
     """A checked report as a one-row progress file (CSV, the quarter as its last day), so the form's and
     the API's reports are kept, previewed, reviewed and published exactly as uploaded files are."""
     text = io.StringIO()
     writer = csv.writer(text)
     writer.writerow([name.replace("_", " ") for name in ONE_ROW_COLUMNS])
-    row = {**values, "reference": project.reference, "quarter": quarter}
+    row: dict[str, object] = {**values, "reference": project.reference, "quarter": quarter}
     writer.writerow(["" if row.get(name) is None else _text(row[name]) for name in ONE_ROW_COLUMNS])
     handle = io.BytesIO(text.getvalue().encode("utf-8"))
     handle.name = f"{project.reference} {quarter_label(quarter, project.organisation.fy_start_month)}.csv".replace(
@@ -225,8 +264,9 @@ def one_row_file(project, quarter, values):
     return handle
 
 
-def import_progress(source, organisation, user=None, channel="cli", filename=None, dry_run=False,
-                    accept_valid=False, sheet=None, submission=None):
+def import_progress(source: Source | None, organisation: Organisation, user: Visitor = None, channel: str = "cli",
+                    filename: str | None = None, dry_run: bool = False, accept_valid: bool = False,
+                    sheet: str | None = None, submission: Submission | None = None) -> Submission:
     """Read a quarterly progress file for one organisation; returns its Submission (``submission``: a
     pending one created with the file, e.g. by the upload page, run here or by the job worker).
 
@@ -234,21 +274,24 @@ def import_progress(source, organisation, user=None, channel="cli", filename=Non
     figures approving it would publish (``diff["progress"]``); approving it runs the file again for real
     (ddm.investment.review), so ProgressReport holds only published figures."""
     if submission is None:
+        assert source is not None, "a file, or a pending submission keeping one"
         submission = start_submission(source, organisation, user, channel, filename, sheet, dry_run, accept_valid,
                                       content="progress")
     else:
         user = user or submission.user
     log = IssueLog(file=submission.filename)
-    counts = {"read": 0, "rejected": 0, "written": set()}
-    pending: list = []
+    counts: _Counts = {"read": 0, "rejected": 0, "written": set()}
+    pending: list[PendingEntry] = []
     # Marked running, its process named first (ddm.jobs.progress): a worker killed mid-file leaves it
     # "running" with a dead process, which fail_abandoned marks failed (the restarted worker, before its
     # next job; or the submission's page). Its rows and its final status are committed in one
     # transaction, so a killed run left nothing anyone can see.
     with running(submission):
-        rows, status = [], None
+        rows: list[ValidRow] = []
+        status: str | None = None
         try:
             source_file = submission.source_file.open("rb") if submission.source_file else source
+            assert source_file is not None, "a file, or a submission keeping one"
             tables = open_table(source_file, submission.filename, sheet=sheet or None)
             rows = [row for table in tables for row in _rows(table, organisation, log, counts)]
         except TableError as exc:
@@ -265,7 +308,8 @@ def import_progress(source, organisation, user=None, channel="cli", filename=Non
     return submission
 
 
-def _write(rows, submission, user, submitted, dry_run, accept_valid, log, counts, pending):
+def _write(rows: list[ValidRow], submission: Submission, user: Visitor, submitted: datetime.datetime, dry_run: bool,
+           accept_valid: bool, log: IssueLog, counts: _Counts, pending: list[PendingEntry]) -> str:
     """Write the valid rows (a dry run lists them in ``pending``), undone when nothing may be written;
     returns the submission's status."""
     with transaction.atomic():
@@ -284,7 +328,8 @@ def _write(rows, submission, user, submitted, dry_run, accept_valid, log, counts
     return SubmissionStatus.PARTIAL if counts["rejected"] else SubmissionStatus.COMMITTED
 
 
-def _finish(submission, status, log, counts, pending, dry_run):
+def _finish(submission: Submission, status: str, log: IssueLog, counts: _Counts, pending: list[PendingEntry],
+            dry_run: bool) -> None:
     errors, warnings = log.as_dicts()
     submission.status, submission.errors, submission.warnings = status, errors, warnings
     submission.rows_read, submission.rows_rejected = counts["read"], counts["rejected"]
@@ -296,14 +341,14 @@ def _finish(submission, status, log, counts, pending, dry_run):
     submission.save()
 
 
-def _submitted_at(submission):
+def _submitted_at(submission: Submission) -> datetime.datetime:
     """When the figures were sent: the reviewed preview's upload (timeliness counts the reporter's day,
     not the reviewer's), else this submission's."""
     preview = submission.preview
     return preview.created if preview is not None else submission.created
 
 
-def _text(value):
+def _text(value: object) -> str | None:
     return None if value in (None, "") else value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
@@ -311,12 +356,12 @@ PENDING_FIELDS = (("stage", "stage"), ("progress", "progress %"), ("expenditure_
                   ("actual_start", "actual start"), ("actual_completion", "actual completion"))
 
 
-def _pending_entry(project, quarter, values):
+def _pending_entry(project: Project, quarter: datetime.date, values: ProgressValues) -> PendingEntry:
     """What publishing this row would change: the quarter's published report (if any) -> the file's,
     in the shape of a changed project of intake/diff.py (so pages list both alike)."""
     label = quarter_label(quarter, project.organisation.fy_start_month)
     published = project.progress.filter(quarter_end=quarter).first()
-    fields = {}
+    fields: dict[str, list[str | None]] = {}
     for name, words in PENDING_FIELDS:
         new = values.get(name)
         old = getattr(published, name) if published is not None else None
@@ -326,49 +371,53 @@ def _pending_entry(project, quarter, values):
             "quarter": label, "fields": fields, "lines": [], "values": {k: _text(v) for k, v in values.items()}}
 
 
-def _rows(table, organisation, log, counts):
+def _rows(table: Table, organisation: Organisation, log: IssueLog, counts: _Counts) -> Iterator[ValidRow]:
     """(project, quarter end, values, row number) of each valid row; errors go to the log."""
     header, data = detect_header(table, SYNONYMS, REQUIRED, filename=table.filename, sheet=table.sheet)
     fields = header.fields
-    references = set()
-    parsed = []
+    references: set[tuple[str, datetime.date | None]] = set()
+    parsed: list[tuple[int, str, datetime.date | None, ProgressValues, list[str]]] = []
     for number, cells in data:
         if all(c in (None, "") for c in cells):
             continue
         counts["read"] += 1
         row = {name: (cells[col.index] if col.index < len(cells) else None) for name, col in fields.items()}
-        errors = []
+        errors: list[str] = []
 
-        def problem(name, message, errors=errors, row=row, number=number):
+        def problem(name: str, message: str, errors: list[str] = errors, row: dict[str, Any] = row,
+                    number: int = number) -> None:
             column = fields.get(name)
             errors.append(message)
             log.error(message, sheet=table.sheet, row=number, column=column.label if column else "",
                       value=row.get(name))
 
-        def warn(message, number=number):
+        def warn(message: str, number: int = number) -> None:
             log.warning(message, sheet=table.sheet, row=number, column=fields["progress"].label)
 
-        values = {}
+        values: ProgressValues = {}
         reference = str(row.get("reference") or "").strip()
         if reference.endswith(".0") and reference[:-2].isdigit():
             reference = reference[:-2]  # a numeric reference read from a number cell
-        quarter = None
+        quarter: datetime.date | None = None
         try:
             quarter = parse_quarter(row.get("quarter"), organisation.fy_start_month)
         except ParseError as exc:
             problem("quarter", str(exc))
-        for name, parse in (("stage", parse_stage), ("progress", lambda v: parse_progress(v, warn)),
-                            ("expenditure_to_date", parse_amount), ("actual_start", parse_date),
-                            ("actual_completion", parse_date)):
+        parsers: tuple[tuple[str, Callable[[Any], object]], ...] = (
+            ("stage", parse_stage), ("progress", lambda v: parse_progress(v, warn)),
+            ("expenditure_to_date", parse_amount), ("actual_start", parse_date), ("actual_completion", parse_date))
+        for name, parse in parsers:
             if name in fields:
                 try:
                     raw = row.get(name)
-                    values[name] = parse(raw) if raw not in (None, "") else ("" if name == "stage" else None)
+                    values[name] = (  # type: ignore[literal-required]  # each parser gives its field's type
+                        parse(raw) if raw not in (None, "") else ("" if name == "stage" else None))
                 except ParseError as exc:
                     problem(name, str(exc))
         if "note" in fields:
             values["note"] = str(row.get("note") or "")[:2000]
-        if values.get("expenditure_to_date") is not None and values["expenditure_to_date"] < 0:
+        spent = values.get("expenditure_to_date")
+        if spent is not None and spent < 0:
             problem("expenditure_to_date", "expenditure to date cannot be negative")
         if not any(values.get(n) not in (None, "") for n in ("stage", "progress", "expenditure_to_date")):
             problem("stage", "the row reports nothing: give a stage, progress or expenditure to date")
@@ -390,11 +439,14 @@ def _rows(table, organisation, log, counts):
         if errors:
             counts["rejected"] += 1
             continue
+        # A row without errors has a known project and a quarter.
+        assert project is not None and quarter is not None
         _check_against_earlier(project, quarter, values, log, table.sheet, number, fields)
         yield project, quarter, values, number
 
 
-def _check_against_earlier(project, quarter, values, log, sheet, number, fields):
+def _check_against_earlier(project: Project, quarter: datetime.date, values: ProgressValues, log: IssueLog, sheet: str,
+                           number: int, fields: dict[str, Column]) -> None:
     """Warn (not refuse) when cumulative figures go down against the project's previous quarter."""
     earlier = project.progress.filter(quarter_end__lt=quarter).order_by("-quarter_end").first()
     if earlier is None:
@@ -409,7 +461,7 @@ def _check_against_earlier(project, quarter, values, log, sheet, number, fields)
 
 # -- reading -----------------------------------------------------------------------------------
 
-def zone_progress(zone, quarter=None):
+def zone_progress(zone: Place, quarter: datetime.date | None = None) -> list[tuple[Project, ProgressReport]]:
     """The zone's counted projects with a report (latest up to ``quarter``): [(project, report)],
     latest quarter first; one query over the zone's projects' reports."""
     reports = ProgressReport.objects.filter(
@@ -417,7 +469,7 @@ def zone_progress(zone, quarter=None):
         project__duplicate_of__isnull=True).select_related("project__organisation")
     if quarter is not None:
         reports = reports.filter(quarter_end__lte=quarter)
-    latest = {}
+    latest: dict[int, ProgressReport] = {}
     for report in reports.order_by("project_id", "quarter_end"):
         latest[report.project_id] = report
     rows = [(r.project, r) for r in latest.values()]

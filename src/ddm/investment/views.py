@@ -5,14 +5,19 @@ ddm.investment.access. Every table exports with ?format=csv|xlsx&table=<key> (xl
 when no table is named) through ddm.exports.
 """
 
+import datetime
 from collections import Counter
+from collections.abc import Collection, Sequence
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpResponseBadRequest
+from django.contrib.auth.models import User
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
 from ddm import caching, exports
@@ -21,7 +26,15 @@ from ddm.accounts.models import Sphere
 from ddm.investment import charts, completeness, delivery, footprint, history, progress, quantum, review, tables
 from ddm.investment.access import can_annotate_project, can_edit_project, get_project_for_user
 from ddm.investment.calendar import CALENDAR_DESCRIPTIONS, CALENDARS, fy_label
-from ddm.investment.models import BudgetKind, Project, ProjectNote, PublishedTotal, Stage, SubmissionStatus
+from ddm.investment.models import (
+    BudgetKind,
+    ProgressReport,
+    Project,
+    ProjectNote,
+    PublishedTotal,
+    Stage,
+    SubmissionStatus,
+)
 from ddm.investment.pilots import published_for_zone
 from ddm.investment.reports import ROW_HEADER, quantum_notes, quantum_rows
 from ddm.places.models import Place
@@ -29,16 +42,21 @@ from ddm.places.models import Place
 FORMATS = ("csv", "xlsx")
 
 
-def _choice(request, name, allowed, default):
+def _choice(request: HttpRequest, name: str, allowed: Collection[str], default: str) -> str:
     value = request.GET.get(name, default)
     return value if value in allowed else default
 
 
-def _export(request, basename, table_list):
+def _export(request: HttpRequest, basename: str, table_list: Sequence[tables.Table]) -> HttpResponse | None:
     """A CSV of one table or an XLSX of one or all tables; None when no export was asked for."""
     fmt = request.GET.get("format")
     if not fmt:
         return None
+    return _exported(request, fmt, basename, table_list)
+
+
+def _exported(request: HttpRequest, fmt: str, basename: str, table_list: Sequence[tables.Table]) -> HttpResponse:
+    """The export in format ``fmt`` (the request's ?format=)."""
     if fmt not in FORMATS:
         return HttpResponseBadRequest("format must be csv or xlsx")
     key = request.GET.get("table")
@@ -55,12 +73,12 @@ def _export(request, basename, table_list):
 # ---------------------------------------------------------------------------------------------
 # National ranking.
 
-def cached_ranking(calendar, kind, year):
+def cached_ranking(calendar: str, kind: str, year: str | None) -> list[dict[str, Any]]:
     found = quantum.shared_national_ranking(calendar, kind, year)
     return [dict(row, computed=found["computed"]) for row in found["rows"]]
 
 
-def index(request):
+def index(request: HttpRequest) -> HttpResponse:
     calendar = _choice(request, "calendar", CALENDARS, "april")
     kind = _choice(request, "kind", BudgetKind.values, BudgetKind.BUDGET)
     years = [fy_label(y) for y in range(2015, 2031)]
@@ -69,7 +87,7 @@ def index(request):
     ranking = cached_ranking(calendar, kind, year or None)
     if province:
         ranking = [r for r in ranking if r["province"] == province]
-    published = {}
+    published: dict[str, list[PublishedTotal]] = {}
     for total in PublishedTotal.objects.select_related("zone"):
         published.setdefault(total.zone.code, []).append(total)
     for rank, row in enumerate(ranking, start=1):
@@ -94,7 +112,8 @@ def index(request):
 # ---------------------------------------------------------------------------------------------
 # Zone investment page.
 
-def _zone_tables(zone, q, municipalities, population):
+def _zone_tables(zone: Place, q: quantum.Quantum, municipalities: list[Place], population: dict[str, tuple[int, str]]
+                 ) -> list[tables.Table]:
     zone_population = population.get(zone.code)
     result = tables.quantum_tables(q, zone_population)
     result += [tables.organisation_table(q), tables.municipality_table(q, municipalities, population),
@@ -102,7 +121,7 @@ def _zone_tables(zone, q, municipalities, population):
     return result
 
 
-def _zone_page(place, calendar, view):
+def _zone_page(place: Place, calendar: str, view: str) -> dict[str, Any]:
     """What the zone page and its exports show, but the request's own parts: computed once per data
     version and shared by every process (ddm.caching), so a warm page costs a cache read."""
     q = quantum.shared_zone_quantum(place.code, calendar, view)
@@ -122,7 +141,7 @@ def _zone_page(place, calendar, view):
     }
 
 
-def _headline(q, project_count, zone_footprint):
+def _headline(q: quantum.Quantum, project_count: int, zone_footprint: dict[str, Any]) -> dict[str, Any]:
     """The figures opening the page: the same totals as its tables (government budget = the table's
     Government row, all years), so each is checked where the table is."""
     return {"government": q.government(BudgetKind.BUDGET), "private": q.private(BudgetKind.BUDGET),
@@ -130,15 +149,15 @@ def _headline(q, project_count, zone_footprint):
             "absent": len(zone_footprint["absent"])}
 
 
-def zone(request, code):
+def zone(request: HttpRequest, code: str) -> HttpResponse:
     place = get_object_or_404(Place.objects.zones().select_related("province"), code=code.upper())
     calendar = _choice(request, "calendar", CALENDARS, "april")
     view = _choice(request, "view", quantum.VIEWS, "annual")
-    if request.GET.get("format"):
+    if fmt := request.GET.get("format"):
         q = quantum.shared_zone_quantum(place.code, calendar, view)
         flat = tables.Table("rows", "Quantum rows", ROW_HEADER, list(quantum_rows(q)), quantum_notes(q))
         page = _shared_zone_page(place, calendar, view)
-        return _export(request, f"investment-{place.code}-{calendar}-{view}",
+        return _exported(request, fmt, f"investment-{place.code}-{calendar}-{view}",
                        [flat, *page["tables"], page["projects"], _footprint_table(page["footprint"])])
     return render(request, "investment/zone.html", {
         "body": zone_body(place, calendar, view), "zone": place,
@@ -148,12 +167,12 @@ def zone(request, code):
     })
 
 
-def _shared_zone_page(place, calendar, view):
+def _shared_zone_page(place: Place, calendar: str, view: str) -> dict[str, Any]:
     return caching.remember("investment:zone-page", lambda: _zone_page(place, calendar, view), calendar, view,
                             zone=place.code)
 
 
-def zone_body(place, calendar="april", view="annual"):
+def zone_body(place: Place, calendar: str = "april", view: str = "annual") -> SafeString:
     """The zone investment page's body: it depends only on the data, the zone, calendar and view, so it is
     rendered once per version of the zone's data and shared (a warm page costs one cache read, not
     re-rendering a metro's tables; an import into another zone leaves it in place: ddm.caching). The job
@@ -170,14 +189,14 @@ def zone_body(place, calendar="april", view="annual"):
 ZONE_PROGRESS_SHOWN = 100
 
 
-def _zone_progress(place):
+def _zone_progress(place: Place) -> list[tuple[Project, str, ProgressReport]]:
     """The zone's projects' latest quarterly reports (the zone's projects only, never the nation's)."""
     rows = progress.zone_progress(place)
     return [(p, progress.quarter_label(r.quarter_end, p.organisation.fy_start_month), r)
             for p, r in rows[:ZONE_PROGRESS_SHOWN]]
 
 
-def zone_delivery_section(place):
+def zone_delivery_section(place: Place) -> str:
     """The places zone page's "Delivery" summary (handed down in InvestmentConfig.ready): the zone's
     latest reported quarter, linking to this app's zone page for the projects."""
     return render_to_string("investment/_zone_delivery_summary.html", {
@@ -185,7 +204,7 @@ def zone_delivery_section(place):
         "basis": delivery.SUMMARY_BASIS, "late_rule": delivery.LATE_RULE})
 
 
-def _footprint_table(zone_footprint):
+def _footprint_table(zone_footprint: dict[str, Any]) -> tables.Table:
     rows = [[r["organisation"].name, dict(Sphere.choices)[r["organisation"].sphere], r["count"], r["amount"]]
             for r in zone_footprint["present"]]
     rows += [[o.name, dict(Sphere.choices)[o.sphere], 0, ""] for o in zone_footprint["absent"]]
@@ -198,7 +217,7 @@ def _footprint_table(zone_footprint):
 # ---------------------------------------------------------------------------------------------
 # Footprint and unmapped, nationally.
 
-def footprint_page(request):
+def footprint_page(request: HttpRequest) -> HttpResponse:
     data = footprint.national_footprint()
     header = ["Organisation", "Sphere", "Zones", "Projects", "Budget (Rand)"] + [z.code for z in data["zones"]]
     rows = [[r["organisation"].name, r["organisation"].sphere, r["zones_present"], r["count"], r["amount"]]
@@ -228,7 +247,7 @@ def footprint_page(request):
 FOOTPRINT_ROWS_SHOWN = 25
 
 
-def unmapped(request):
+def unmapped(request: HttpRequest) -> HttpResponse:
     quantum.shared_unmapped_count()  # the count zone pages show
     quality = quantum.located_and_unmapped()
     projects = quantum.unmapped_projects()
@@ -254,7 +273,7 @@ def unmapped(request):
 # ---------------------------------------------------------------------------------------------
 # Projects.
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(forms.ModelForm[Project]):
     class Meta:
         model = Project
         fields = ["title", "description", "sector", "status", "start_date", "end_date", "catalytic",
@@ -263,14 +282,14 @@ class ProjectForm(forms.ModelForm):
                    "end_date": forms.DateInput(attrs={"type": "date"})}
 
 
-class NoteForm(forms.ModelForm):
+class NoteForm(forms.ModelForm[ProjectNote]):
     class Meta:
         model = ProjectNote
         fields = ["text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
 
-def project(request, pk):
+def project(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_project_for_user(request, pk)
     locations = item.locations.select_related("place", "municipality", "zone", "province")
     lines = item.budget_lines.order_by("kind", "fy_first", "pk")
@@ -290,7 +309,7 @@ def project(request, pk):
     })
 
 
-def _progress_rows(item):
+def _progress_rows(item: Project) -> list[tuple[str, ProgressReport]]:
     month = item.organisation.fy_start_month
     return [(progress.quarter_label(r.quarter_end, month), r) for r in item.progress.order_by("quarter_end")]
 
@@ -305,21 +324,21 @@ class ProgressForm(forms.Form):
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     publish = forms.BooleanField(required=False, label="Publish now, without review (as approver)")
 
-    def __init__(self, *args, may_publish=False, **kwargs):
+    def __init__(self, *args: Any, may_publish: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not may_publish:
             del self.fields["publish"]
 
 
 @require_POST
-def project_progress(request, pk):
+def project_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """Report a quarter's progress (budget lines are untouched): the organisation's submitters. Reviewed
     like a file (review.submit_progress): submitted, or published when allowed."""
     item = get_project_for_user(request, pk, edit=True)
     form = ProgressForm(request.POST, may_publish=can_approve_for(request.user, item.organisation))
     if not form.is_valid():
         messages.error(request, "Check the progress form: " + "; ".join(
-            f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+            f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items()))
         return redirect(item)
     try:
         submission = review.submit_progress(item, form.cleaned_data, request.user, "form",
@@ -335,7 +354,7 @@ def project_progress(request, pk):
     return redirect(item)
 
 
-def project_edit(request, pk):
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_project_for_user(request, pk, edit=True)
     form = ProjectForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
@@ -346,19 +365,20 @@ def project_edit(request, pk):
 
 
 @require_POST
-def project_note(request, pk):
+def project_note(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_project_for_user(request, pk, annotate=True)
     form = NoteForm(request.POST)
     if not form.is_valid():
         messages.error(request, "A note needs some text.")
     else:
-        ProjectNote.objects.create(project=item, author=request.user, text=form.cleaned_data["text"])
+        # get_project_for_user(annotate=True) refused a visitor who has not signed in.
+        ProjectNote.objects.create(project=item, author=cast(User, request.user), text=form.cleaned_data["text"])
         messages.success(request, "Note added.")
     return redirect(item)
 
 
 
-def _quarter_arg(request):
+def _quarter_arg(request: HttpRequest) -> datetime.date:
     """The ?quarter= asked for (a quarter's last day or "2024Q3"), default the last ended quarter."""
     text = request.GET.get("quarter")
     if not text:
@@ -369,7 +389,7 @@ def _quarter_arg(request):
         raise Http404(str(exc)) from None
 
 
-def _quarter_choices(end):
+def _quarter_choices(end: datetime.date) -> list[datetime.date]:
     choices, day = [], end
     for _ in range(8):
         choices.append(day)
@@ -377,11 +397,11 @@ def _quarter_choices(end):
     return choices
 
 
-def completeness_page(request):
+def completeness_page(request: HttpRequest) -> HttpResponse:
     """National completeness and timeliness of quarterly progress reporting, per zone (as DHIS2)."""
     quarter = _quarter_arg(request)
     data = completeness.national_completeness(quarter)
-    if request.GET.get("format") in ("csv", "xlsx"):
+    if (fmt := request.GET.get("format")) in ("csv", "xlsx"):
         table = tables.Table(
             "completeness", f"Quarterly progress reporting, quarter ending {quarter}",
             ["Zone", "Name", "Province", "Expected", "Reported", "On time", "Completeness %", "Timeliness %",
@@ -389,12 +409,12 @@ def completeness_page(request):
             [[r["zone"].code, r["zone"].name, r["zone"].province.code, r["expected"], r["reported"], r["on_time"],
               r["completeness"], r["timeliness"], r["no_projects"]] for r in data["zones"]],
             [completeness.__doc__.split("\n\n")[1].replace("\n", " ")])
-        return _export(request, f"completeness-{quarter}", [table])
+        return _exported(request, fmt, f"completeness-{quarter}", [table])
     return render(request, "investment/completeness.html", {
         "data": data, "quarter": quarter, "choices": _quarter_choices(progress.current_quarter_end())})
 
 
-def zone_completeness_page(request, code):
+def zone_completeness_page(request: HttpRequest, code: str) -> HttpResponse:
     place = get_object_or_404(Place.objects.zones().without_geometry(), code=code.upper())
     quarter = _quarter_arg(request)
     data = completeness.zone_completeness(place, quarter)

@@ -6,22 +6,27 @@ are ddm.accounts.access.can_submit_for and intake.access.can_view_submission.
 """
 
 import os
+from collections.abc import Callable
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from ddm.accounts.access import can_approve_for, can_submit_for, is_admin, organisations_for, roles_of
+from ddm.accounts.access import Visitor, can_approve_for, can_submit_for, is_admin, organisations_for, roles_of
+from ddm.accounts.models import Organisation
 from ddm.exports import XLSX_TYPE
 from ddm.investment import review
 from ddm.investment.intake import tasks
 from ddm.investment.intake.access import can_view_submission, visible_submissions
-from ddm.investment.intake.options import describe
+from ddm.investment.intake.options import StatedOptions, describe
 from ddm.investment.intake.pipeline import fail_abandoned, read_progress, start_submission
 from ddm.investment.intake.results import has_rejected_rows, issue_line, rejected_xlsx
 from ddm.investment.intake.template import template_xlsx
@@ -38,7 +43,7 @@ ISSUES_SHOWN = 500
 class UploadForm(forms.Form):
     content = forms.ChoiceField(choices=CONTENTS, initial="projects", widget=forms.RadioSelect, required=False,
                                 label="The file holds")
-    organisation: forms.ModelChoiceField = forms.ModelChoiceField(
+    organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
         queryset=None, required=False, help_text="The organisation whose projects these are.")
     consolidated = forms.BooleanField(
         required=False, label="Consolidated file",
@@ -51,11 +56,16 @@ class UploadForm(forms.Form):
     corrects = forms.IntegerField(required=False, widget=forms.HiddenInput,
                                   help_text="The returned submission this file corrects")
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args: Any, user: Visitor = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations_for(user).select_related("province").order_by("sphere", "name")
+        self.organisation_field.queryset = organisations_for(user).select_related("province").order_by("sphere", "name")
 
-    def clean_file(self):
+    @property
+    def organisation_field(self) -> "forms.ModelChoiceField[Organisation]":
+        """This form's copy of the organisation field (self.fields is typed only as Field)."""
+        return cast("forms.ModelChoiceField[Organisation]", self.fields["organisation"])
+
+    def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
         limit = settings.DDM_MAX_UPLOAD_BYTES
         if upload.size > limit:
@@ -63,8 +73,9 @@ class UploadForm(forms.Form):
                                         f"{limit / 1048576:.0f} MB. Split it into several files.")
         return upload
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returns
         if data.get("consolidated") and data.get("content") == "progress":
             self.add_error("consolidated", "A quarterly progress file is submitted for one organisation: choose it "
                                            "and untick \"Consolidated file\".")
@@ -75,8 +86,8 @@ class UploadForm(forms.Form):
 
 
 @login_required
-def upload(request):
-    initial = {"corrects": request.GET.get("corrects"), "content": request.GET.get("content", "projects")}
+def upload(request: HttpRequest) -> HttpResponse:
+    initial: dict[str, object] = {"corrects": request.GET.get("corrects"), "content": request.GET.get("content", "projects")}
     if code := request.GET.get("organisation"):  # "Submit a file" on a municipality's page
         initial["organisation"] = organisations_for(request.user).filter(code=code).first()
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
@@ -99,34 +110,37 @@ def upload(request):
         return redirect("investment:submission", submission.pk)
     return render(request, "investment/intake/upload.html", {
         "form": form, "max_mb": settings.DDM_MAX_UPLOAD_BYTES // 1048576,
-        "may_submit": form.fields["organisation"].queryset.exists(), "roles": roles_of(request.user)})
+        "may_submit": form.organisation_field.queryset is not None and form.organisation_field.queryset.exists(),
+        "roles": roles_of(request.user)})
 
 
-def _consolidated_upload(request, form):
+def _consolidated_upload(request: HttpRequest, form: UploadForm) -> HttpResponse:
     """Keep the file and check it as one preview per organisation (scope: can_submit_for, per organisation)."""
     upload_file = form.cleaned_data["file"]
     consolidated = ConsolidatedUpload.objects.create(
-        user=request.user, filename=os.path.basename(upload_file.name)[:255], sheet=form.cleaned_data["sheet"],
+        # Signed in: the upload page is login_required.
+        user=cast(User, request.user), filename=os.path.basename(upload_file.name)[:255],
+        sheet=form.cleaned_data["sheet"],
         accept_valid=form.cleaned_data["mode"] == "valid")
     consolidated.source_file.save(consolidated.filename or "upload", upload_file, save=True)
     tasks.start_consolidated(consolidated)
     return redirect("investment:consolidated", consolidated.pk)
 
 
-def _consolidated_for(request, pk):
+def _consolidated_for(request: HttpRequest, pk: int) -> ConsolidatedUpload:
     consolidated = get_object_or_404(ConsolidatedUpload, pk=pk)
     if consolidated.user_id != request.user.pk and not is_admin(request.user):
         raise PermissionDenied("You may not see this consolidated file.")
     return consolidated
 
 
-def _submittable(request, consolidated, parts):
+def _submittable(request: HttpRequest, consolidated: ConsolidatedUpload, parts: list[Submission]) -> bool:
     return (consolidated.status == "checked" and bool(parts)
             and all(review.can_be_submitted(p) and can_submit_for(request.user, p.organisation) for p in parts))
 
 
 @login_required
-def consolidated(request, pk):
+def consolidated(request: HttpRequest, pk: int) -> HttpResponse:
     upload = _consolidated_for(request, pk)
     parts = list(upload.parts.select_related("organisation").prefetch_related("commits"))
     by_code = {p.organisation.code: p for p in parts}
@@ -138,7 +152,7 @@ def consolidated(request, pk):
 
 @login_required
 @require_POST
-def consolidated_submit(request, pk):
+def consolidated_submit(request: HttpRequest, pk: int) -> HttpResponse:
     """Submit every organisation's preview (each to its own review, or published where it publishes on submit)."""
     upload = _consolidated_for(request, pk)
     if upload.status == "submitted":  # a second click
@@ -152,20 +166,21 @@ def consolidated_submit(request, pk):
     return redirect("investment:consolidated", upload.pk)
 
 
-def _returned(pk, organisation):
+def _returned(pk: int | None, organisation: Organisation) -> Submission | None:
     if not pk:
         return None
     return Submission.objects.filter(pk=pk, organisation=organisation, status=SubmissionStatus.RETURNED).first()
 
 
-def _submission_for(request, pk):
+def _submission_for(request: HttpRequest, pk: int) -> Submission:
     submission = get_object_or_404(Submission.objects.select_related("organisation", "user"), pk=pk)
     if not can_view_submission(request.user, submission):
         raise PermissionDenied("You may not see this submission.")
     return submission
 
 
-def _submission_whose_organisation(request, pk, allowed, refusal):
+def _submission_whose_organisation(request: HttpRequest, pk: int, allowed: Callable[[Visitor, Organisation], bool],
+                                   refusal: str) -> Submission:
     """A submission the user may see, when allowed(user, its organisation); else 403 with the refusal, formatted
     with the organisation."""
     submission = _submission_for(request, pk)
@@ -174,13 +189,13 @@ def _submission_whose_organisation(request, pk, allowed, refusal):
     return submission
 
 
-def _own_preview(request, pk):
+def _own_preview(request: HttpRequest, pk: int) -> Submission:
     """A submission the user may submit for (read again, or submit for review)."""
     return _submission_whose_organisation(request, pk, can_submit_for, "You may not submit for {organisation.name}.")
 
 
 @login_required
-def detail(request, pk):
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
     submission = _submission_for(request, pk)
     if submission.status == SubmissionStatus.RUNNING and fail_abandoned([submission]):
         submission.refresh_from_db()
@@ -209,7 +224,7 @@ def detail(request, pk):
     return render(request, "investment/intake/detail.html", context)
 
 
-def _read_as(submission):
+def _read_as(submission: Submission) -> list[str]:
     options = submission.options or {}
     return [text for text in (options.get("unit_statement"), describe(options)) if text]
 
@@ -220,7 +235,7 @@ UNIT_CHOICES = [("", "as the file states"), ("rand", "Rand"), ("thousand", "R th
                 ("million", "R million"), ("billion", "R billion")]
 
 
-def _questions(request, submission):
+def _questions(request: HttpRequest, submission: Submission) -> dict[str, Any] | None:
     """The preview's questions (bare years, unit) when the submitter may re-read the file."""
     if submission.content == "progress" or not submission.dry_run or not submission.source_file or submission.status in (
             SubmissionStatus.PENDING, SubmissionStatus.RUNNING) or not can_submit_for(request.user,
@@ -234,7 +249,7 @@ def _questions(request, submission):
 
 @login_required
 @require_POST
-def reread(request, pk):
+def reread(request: HttpRequest, pk: int) -> HttpResponse:
     """Read a preview's file again with the submitter's answers (bare years, unit): a new preview."""
     preview = _own_preview(request, pk)
     if not preview.dry_run or not preview.source_file:
@@ -243,7 +258,7 @@ def reread(request, pk):
     unit = request.POST.get("unit", "")
     if years not in dict(YEARS_CHOICES) or unit not in dict(UNIT_CHOICES):
         raise Http404("Unknown answer.")
-    options = {"years": years or None, "unit": unit or None}
+    options: StatedOptions = {"years": years or None, "unit": unit or None}
     with preview.source_file.open("rb") as handle:
         again = start_submission(handle, preview.organisation, request.user, "upload", preview.filename,
                                  preview.sheet, dry_run=True, accept_valid=preview.accept_valid, options=options)
@@ -253,7 +268,7 @@ def reread(request, pk):
 
 @login_required
 @require_POST
-def commit(request, pk):
+def commit(request: HttpRequest, pk: int) -> HttpResponse:
     """Submit a checked preview for review (published at once if the organisation publishes on submit)."""
     preview = _own_preview(request, pk)
     earlier = preview.commits.first()
@@ -272,7 +287,7 @@ def commit(request, pk):
     return redirect("investment:submission", committed.pk if committed else preview.pk)
 
 
-def _submission_to_review(request, pk):
+def _submission_to_review(request: HttpRequest, pk: int) -> Submission:
     """The submission, if the user may approve or return it (its organisation's reviewers only)."""
     return _submission_whose_organisation(request, pk, can_approve_for,
                                           "You may not review {organisation.name}'s submissions.")
@@ -280,7 +295,7 @@ def _submission_to_review(request, pk):
 
 @login_required
 @require_POST
-def approve(request, pk):
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
     submission = _submission_to_review(request, pk)
     try:
         committed = review.approve(submission, request.user, comment=request.POST.get("comment", "").strip())
@@ -292,7 +307,7 @@ def approve(request, pk):
 
 @login_required
 @require_POST
-def return_(request, pk):
+def return_(request: HttpRequest, pk: int) -> HttpResponse:
     submission = _submission_to_review(request, pk)
     try:
         rows = review.parse_row_comments(request.POST.get("row_comments", ""))
@@ -303,14 +318,14 @@ def return_(request, pk):
 
 
 @login_required
-def submissions(request):
+def submissions(request: HttpRequest) -> HttpResponse:
     queryset = Submission.objects.select_related("organisation", "user").prefetch_related("commits").order_by("-created")[:500]
     return render(request, "investment/intake/list.html",
                   {"submissions": visible_submissions(request.user, queryset)})
 
 
 @login_required
-def source(request, pk):
+def source(request: HttpRequest, pk: int) -> FileResponse:
     submission = _submission_for(request, pk)
     if not submission.source_file:
         raise Http404("No source file was kept for this submission.")
@@ -318,7 +333,7 @@ def source(request, pk):
 
 
 @login_required
-def rejected(request, pk):
+def rejected(request: HttpRequest, pk: int) -> HttpResponse:
     submission = _submission_for(request, pk)
     if not has_rejected_rows(submission):
         raise Http404("This submission has no rejected rows.")
@@ -327,7 +342,7 @@ def rejected(request, pk):
     return response
 
 
-def template(request):
+def template(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(template_xlsx(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = 'attachment; filename="ddm-projects-template.xlsx"'
     return response
