@@ -22,7 +22,7 @@ from django.db.models import Q, Sum
 
 from ddm.accounts.models import Organisation, OrganisationKind, Sphere
 from ddm.investment.models import BudgetLine, Precision
-from ddm.investment.quantum import grouped_amounts
+from ddm.investment.quantum import Group, grouped_amounts
 from ddm.numbers import rand_exact
 from ddm.places.models import Place
 
@@ -38,7 +38,7 @@ INCLUDES = (
 )
 
 
-def _grouped(kind: str) -> dict[tuple[Any, ...], Decimal]:
+def _grouped(kind: str) -> dict[Group, Decimal]:
     return grouped_amounts(None, [kind])
 
 

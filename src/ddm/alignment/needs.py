@@ -56,7 +56,7 @@ ZoneRow = dict[str, Any]
 
 # -- Thin adapters over the investment and profiles services (the stable interfaces they document).
 
-def _spend(kind: str, years: list[int] | None) -> dict[tuple[str, str], Decimal]:
+def _spend(kind: str, years: list[int] | None) -> dict[tuple[str, str | None], Decimal]:
     from ddm.investment.quantum import spend_by_zone_and_sector
 
     return spend_by_zone_and_sector(kind=kind, years=years, calendar="april")
@@ -131,7 +131,7 @@ def alignment(services: list[str] | None = None, kind: str = "budget", years: li
     return Report(tables, kind, years, pop_source, pop_year)
 
 
-def _table(key: str, zones: list[Place], spend: dict[tuple[str, str], Decimal], population: dict[str, Decimal],
+def _table(key: str, zones: list[Place], spend: dict[tuple[str, str | None], Decimal], population: dict[str, Decimal],
            households: dict[str, Decimal]) -> ServiceTable:
     label, backlog_label, sectors = SERVICES[key]
     code, backlog, source, year = _indicator(key)

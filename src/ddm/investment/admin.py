@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from ddm.investment.models import BudgetLine, Location, Project, ProjectNote, PublishedTotal, ReviewDecision, Submission
@@ -53,8 +54,8 @@ class ReviewDecisionAdmin(SimpleHistoryAdmin):
     list_filter = ("action",)
     raw_id_fields = ("submission", "user", "commit")
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: ReviewDecision | None = None) -> bool:
         return False

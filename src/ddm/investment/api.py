@@ -9,9 +9,10 @@ GET /zones/{code}/projects.geojson -> the zone's projects located at a point, as
 
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
-from django.http import HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from ninja.renderers import JSONRenderer
@@ -78,7 +79,7 @@ class ProjectDetail(ProjectOut):
     budget_lines: list[BudgetLineOut]
 
 
-def _project(p):
+def _project(p: Project) -> dict[str, Any]:
     return {
         "id": p.pk, "organisation": p.organisation.code, "organisation_name": p.organisation.name,
         "sphere": p.organisation.sphere, "reference": p.reference, "title": p.title,
@@ -89,7 +90,7 @@ def _project(p):
     }
 
 
-def _code(place):
+def _code(place: Place | None) -> str | None:
     return place.code if place is not None else None
 
 
@@ -98,9 +99,9 @@ QUANTUM_PAGE_MAX = 5000
 
 @router.get("/zones/{code}/quantum", response={200: dict, 404: Error},
             summary="The quantum of a zone (stable JSON shape; rows paginated, totals whole)")
-def zone_quantum(request, code: str, calendar: Literal["april", "july"] = "april",
+def zone_quantum(request: HttpRequest, code: str, calendar: Literal["april", "july"] = "april",
                  view: Literal["annual", "stated"] = "annual", limit: int = Query(1000, ge=1, le=QUANTUM_PAGE_MAX),
-                 offset: int = Query(0, ge=0)):
+                 offset: int = Query(0, ge=0)) -> HttpResponse | tuple[int, dict[str, str]]:
     """Parameters out of range or unknown are refused (422) before this runs."""
     zone_code = code.upper()
     if not zone_code.isalnum() or len(zone_code) > 12:
@@ -117,7 +118,7 @@ def zone_quantum(request, code: str, calendar: Literal["april", "july"] = "april
 
 
 @router.get("/projects/{project_id}", response={200: ProjectDetail, 404: Error}, summary="One project")
-def project_detail(request, project_id: int):
+def project_detail(request: HttpRequest, project_id: int) -> tuple[int, dict[str, Any]]:
     p = get_object_or_404(Project.objects.select_related("organisation"), pk=project_id)
     locations = [{
         "precision": l.precision, "name": l.name, "latitude": l.latitude, "longitude": l.longitude,
@@ -140,8 +141,8 @@ class ProjectPage(Schema):
 
 @router.get("/zones/{code}/projects", response={200: ProjectPage, 404: Error},
             summary="Counted projects located in a zone, a page at a time (by id)")
-def zone_projects(request, code: str, limit: int = Query(100, ge=1, le=PROJECT_PAGE_MAX),
-                  offset: int = Query(0, ge=0)):
+def zone_projects(request: HttpRequest, code: str, limit: int = Query(100, ge=1, le=PROJECT_PAGE_MAX),
+                  offset: int = Query(0, ge=0)) -> tuple[int, dict[str, Any]]:
     """The zone's counted projects (confirmed duplicates and demo projects left out) in order of id, ``limit``
     from ``offset`` on, and how many there are. Read from the zone's locations through their index, so a page
     costs what the zone holds, never a scan of the national register."""
@@ -152,7 +153,7 @@ def zone_projects(request, code: str, limit: int = Query(100, ge=1, le=PROJECT_P
     return 200, {"items": [_project(projects[pk]) for pk in page], "count": ids.count()}
 
 
-def counted_project_ids(zone):
+def counted_project_ids(zone: Place) -> QuerySet[Location, int]:
     """The ids of the zone's counted projects, in order, each once: the zone's locations in their (zone,
     project) index, less the few duplicates and demo projects found through their own indexes."""
     return (Location.objects.filter(zone=zone)
@@ -199,7 +200,7 @@ class ProjectCollection(Schema):
 
 @router.get("/zones/{code}/projects.geojson", response={200: ProjectCollection, 404: Error},
             summary="A zone's projects located at a point, as GeoJSON (public fields only)")
-def zone_projects_geojson(request, code: str):
+def zone_projects_geojson(request: HttpRequest, code: str) -> HttpResponse:
     """Counted projects with a point location in the zone, one feature per point (WGS84); the budget is the
     project's budget lines added as stated. Projects located only to a ward, municipality or the zone are not
     points (they are in /zones/{code}/projects)."""

@@ -5,7 +5,7 @@ class InvestmentConfig(AppConfig):
     name = "ddm.investment"
     verbose_name = "Investment"
 
-    def ready(self):
+    def ready(self) -> None:
         # Imported here, not at the top: summary imports models, which Django loads only after this module.
         from ddm.investment import summary, views
         from ddm.places import zone_sections

@@ -11,8 +11,10 @@ years" when the calendars agree. Every split is exact: shares are cut to the cen
 rounding difference goes to the last share, so the parts always add up to the whole.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
+from typing import overload
 
 CENT = Decimal("0.01")
 APRIL, JULY = 4, 7
@@ -29,7 +31,7 @@ MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "
                "September", "October", "November", "December"]
 
 
-def calendar_month(calendar):
+def calendar_month(calendar: str) -> int:
     """The start month of a named calendar ("april" or "july"); ValueError otherwise."""
     try:
         return CALENDARS[calendar]
@@ -37,12 +39,16 @@ def calendar_month(calendar):
         raise ValueError(f"unknown calendar {calendar!r}: use one of {', '.join(CALENDARS)}") from None
 
 
-def calendar_name(start_month):
+def calendar_name(start_month: int) -> str:
     """"april", "july", or a description such as "october" for other start months."""
     return MONTH_NAMES[start_month - 1].lower()
 
 
-def fy_label(year, start_month=APRIL):
+@overload
+def fy_label(year: int, start_month: int = APRIL) -> str: ...
+@overload
+def fy_label(year: None, start_month: int = APRIL) -> None: ...
+def fy_label(year: int | None, start_month: int = APRIL) -> str | None:
     """2019 -> "2019/20" (calendar years, start month 1, are labelled "2019")."""
     if year is None:
         return None
@@ -51,7 +57,11 @@ def fy_label(year, start_month=APRIL):
     return f"{year}/{(year + 1) % 100:02d}"
 
 
-def span_label(first, last, start_month=APRIL):
+@overload
+def span_label(first: int, last: int | None, start_month: int = APRIL) -> str: ...
+@overload
+def span_label(first: None, last: int | None, start_month: int = APRIL) -> None: ...
+def span_label(first: int | None, last: int | None, start_month: int = APRIL) -> str | None:
     """The years of a line as stated: "2019/20", "2019/20-2023/24" or None when not stated."""
     if first is None:
         return None
@@ -60,7 +70,7 @@ def span_label(first, last, start_month=APRIL):
     return f"{fy_label(first, start_month)}-{fy_label(last, start_month)}"
 
 
-def parse_fy_label(label):
+def parse_fy_label(label: object) -> int:
     """"2019/20" -> 2019 (the inverse of fy_label for the labels this module produces)."""
     text = str(label).strip()
     head = text.split("/")[0]
@@ -69,14 +79,14 @@ def parse_fy_label(label):
     return int(head)
 
 
-def months_of(first, last, start_month):
+def months_of(first: int, last: int | None, start_month: int) -> tuple[int, int]:
     """The half-open range of absolute month numbers (year*12 + month-1) a span covers."""
     last = first if last is None else last
     start = first * 12 + start_month - 1
     return start, (last + 1) * 12 + start_month - 1
 
 
-def split_exact(amount, weights):
+def split_exact(amount: Decimal | int | str, weights: Iterable[Decimal | int]) -> list[Decimal]:
     """Split a Decimal amount in proportion to weights, to the cent, summing exactly to amount.
 
     Every share but the last is its exact proportion cut down to the cent; the last share takes the
@@ -100,7 +110,8 @@ class YearShare:
     apportioned: bool
 
 
-def to_calendar(amount, first, last, stated_month, target_month):
+def to_calendar(amount: Decimal | int | str, first: int | None, last: int | None, stated_month: int,
+                target_month: int) -> list[YearShare]:
     """Spread a line over the target calendar's financial years by month overlap, exactly.
 
     Returns [YearShare]; a line that lands whole in one target year is not apportioned.
@@ -111,7 +122,8 @@ def to_calendar(amount, first, last, stated_month, target_month):
     start, end = months_of(first, last, stated_month)
     first_target = (start - (target_month - 1)) // 12
     last_target = (end - 1 - (target_month - 1)) // 12
-    years, weights = [], []
+    years: list[int] = []
+    weights: list[int] = []
     for year in range(first_target, last_target + 1):
         y_start, y_end = months_of(year, year, target_month)
         overlap = min(end, y_end) - max(start, y_start)
@@ -123,7 +135,7 @@ def to_calendar(amount, first, last, stated_month, target_month):
     return [YearShare(y, share, True) for y, share in zip(years, split_exact(amount, weights), strict=True)]
 
 
-def split_locations(amount, shares):
+def split_locations(amount: Decimal | int | str, shares: Iterable[Decimal | None]) -> list[Decimal]:
     """A project's amount per location, exactly: shares are Decimals or None (None: equal split
     of what the explicit shares leave). The parts always sum to the amount."""
     shares = list(shares)
@@ -133,7 +145,7 @@ def split_locations(amount, shares):
     explicit = sum((s for s in shares if s is not None), Decimal(0))
     blanks = sum(1 for s in shares if s is None)
     rest = max(Decimal(1) - explicit, Decimal(0))
-    weights = []
+    weights: list[Decimal] = []
     for share in shares:
         if share is not None:
             weights.append(Decimal(share))

@@ -1,18 +1,33 @@
 """The data of the zone investment page's chart (budget by sphere and year) and project map, drawn by ddm.charts."""
 
+from decimal import Decimal
+from typing import TypedDict, cast
+
 from django.db.models import Q, Sum
 
 from ddm import charts
 from ddm.investment.models import BudgetKind, Location
-from ddm.investment.quantum import SPHERE_ORDER
+from ddm.investment.quantum import SPHERE_ORDER, Quantum
 from ddm.numbers import rand_short
 from ddm.places import svgmap
+from ddm.places.models import Place
+
+
+class PointRow(TypedDict):
+    """A located point of a project, with the project's budget (all years; None without a budget line)."""
+
+    project_id: int
+    project__title: str
+    latitude: float
+    longitude: float
+    budget: Decimal | None
+
 
 SPHERE_NAMES = {"national": "National", "provincial": "Provincial", "local": "Local", "parastatal": "Parastatal",
                 "private": "Private (beside, not added)"}
 
 
-def sphere_year_chart(quantum, kind=BudgetKind.BUDGET):
+def sphere_year_chart(quantum: Quantum, kind: str = BudgetKind.BUDGET) -> str:
     """Grouped columns: one per sphere per financial year (private beside, never stacked on, government)."""
     cells = quantum.by("financial_year", "sphere", kinds=kind)
     if not cells:
@@ -26,7 +41,7 @@ def sphere_year_chart(quantum, kind=BudgetKind.BUDGET):
         colours=[charts.area_colour(SPHERE_ORDER.index(s)) for s in spheres])
 
 
-def map_points(zone, limit=400):
+def map_points(zone: Place, limit: int = 400) -> list[PointRow]:
     """Point locations in the zone with each project's budget (largest first, at most `limit`)."""
     query = (Location.objects.filter(zone=zone, latitude__isnull=False, longitude__isnull=False,
                                      project__duplicate_of__isnull=True, project__is_demo=False)
@@ -34,13 +49,14 @@ def map_points(zone, limit=400):
              .annotate(budget=Sum("project__budget_lines__amount",
                                   filter=Q(project__budget_lines__kind=BudgetKind.BUDGET)))
              .order_by("-budget", "project_id"))
-    return list(query[:limit])
+    return cast(list[PointRow], list(query[:limit]))  # latitude and longitude: not null (filtered)
 
 
-def project_map(zone, municipalities, points):
+def project_map(zone: Place, municipalities: list[Place], points: list[PointRow]) -> str:
     """SVG: the zone's municipalities and a circle per located point, area proportional to budget."""
     if not zone.geometry:
         return ""
+    assert zone.province is not None  # a zone lies in a province
     areas = [charts.Area(m.code, m.name, m.svg_path, css_class=f"prov-{zone.province.code}", fill_opacity=0.35)
              for m in municipalities]
     dots = [charts.MapPoint(*svgmap.project(p["longitude"], p["latitude"]),

@@ -8,6 +8,7 @@ stdout. --json prints the stable shape documented in ddm.investment.reports (and
 """
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -24,20 +25,20 @@ from ddm.numbers import rand_exact as rand_full
 from ddm.places.models import Place
 
 
-def register(cli, import_group, report_group):
+def register(cli: click.Group, import_group: click.Group, report_group: click.Group) -> None:
     intake_commands.register(cli, import_group, report_group)
     report_group.add_command(report_quantum)
     cli.add_command(summary_group)
 
 
 @click.group("summary")
-def summary_group():
+def summary_group() -> None:
     """The zone summary the pages read (ddm.investment.summary)."""
 
 
 @summary_group.command("refresh")
 @click.option("--zone", "zone_codes", multiple=True, help="Zone MDB code (repeatable); default: every zone.")
-def summary_refresh(zone_codes):
+def summary_refresh(zone_codes: tuple[str, ...]) -> None:
     """Add the zones up again from the register and store them (after a bulk load outside `ddm import`)."""
     if zone_codes:
         zones = dict(Place.objects.zones().filter(code__in=[c.upper() for c in zone_codes]).values_list("code", "pk"))
@@ -62,7 +63,8 @@ def summary_refresh(zone_codes):
               help="Write the rows as CSV to FILE ('-' for stdout).")
 @click.option("--xlsx", "xlsx_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write rows, totals and published totals to an XLSX FILE.")
-def report_quantum(zone_code, calendar, view, as_json, csv_file, xlsx_file):
+def report_quantum(zone_code: str, calendar: str, view: str, as_json: bool, csv_file: str | None,
+                   xlsx_file: Path | None) -> None:
     """The quantum of a zone: every sphere's budgets by financial year and kind.
 
     Government (national, provincial, local, parastatal) and private totals are reported apart and
@@ -95,7 +97,7 @@ def report_quantum(zone_code, calendar, view, as_json, csv_file, xlsx_file):
         _print_table(q)
 
 
-def _write_csv(q, target):
+def _write_csv(q: quantum.Quantum, target: str) -> None:
     data = csv_bytes(ROW_HEADER, quantum_rows(q))
     if target == "-":
         click.echo(data.decode("utf-8-sig"), nl=False)
@@ -104,14 +106,15 @@ def _write_csv(q, target):
         echo_err(f"{len(q.rows)} rows written to {target}")
 
 
-def _write_xlsx(q, target):
-    sheets = [("rows", ROW_HEADER, list(quantum_rows(q)), quantum_notes(q))]
+def _write_xlsx(q: quantum.Quantum, target: Path) -> None:
+    sheets: list[tuple[str, list[str], list[list[Any]], list[str]]] = [
+        ("rows", ROW_HEADER, list(quantum_rows(q)), quantum_notes(q))]
     sheets += [(t.key, t.header, list(t.export_rows()), t.notes) for t in quantum_tables(q)]
     target.write_bytes(xlsx_bytes(sheets))
     echo_err(f"{len(q.rows)} rows written to {target}")
 
 
-def _print_table(q):
+def _print_table(q: quantum.Quantum) -> None:
     click.echo(f"{q.zone.code} {q.zone.name}: {q.calendar_description}, view {q.view}")
     for row in q.rows:
         mark = "*" if row.apportioned else " "

@@ -16,14 +16,16 @@ Rules (stated on the pages that show them):
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Sum
 
 from ddm.investment.calendar import fy_label
 from ddm.investment.models import BudgetKind, BudgetLine, Location, ProgressReport, Project, Stage
+from ddm.places.models import Place
 
 FUNDING_KINDS = (BudgetKind.BUDGET, BudgetKind.ADJUSTED)
 HANDED_OVER = (Stage.HANDOVER, Stage.CLOSE_OUT)
@@ -36,12 +38,12 @@ FUNDED_RULE = ("Funded: a budget or adjusted-budget line (approved: the register
                "covering the current or the next financial year.")
 
 
-def financial_year(day, start_month):
+def financial_year(day: datetime.date, start_month: int) -> int:
     """The financial year (by its starting calendar year) that contains ``day``."""
     return day.year if day.month >= start_month else day.year - 1
 
 
-def planned_progress(project, day):
+def planned_progress(project: Project, day: datetime.date) -> Decimal | None:
     """Per cent of the project planned to be done on ``day`` (None without both planned dates)."""
     start, end = project.start_date, project.end_date
     if start is None or end is None or end <= start:
@@ -56,25 +58,25 @@ def planned_progress(project, day):
 @dataclass
 class ProjectDelivery:
     project: Project
-    lines: list = field(default_factory=list)
+    lines: list[BudgetLine] = field(default_factory=list)
     latest: ProgressReport | None = None
-    funded_years: list = field(default_factory=list)  # labels of the current and next years with funding
+    funded_years: list[str] = field(default_factory=list)  # labels of the current and next years with funding
     unfunded_since: datetime.date | None = None  # the day after the last funded year ended (None: never funded)
     planned: Decimal | None = None  # planned progress at the latest report's quarter end
     late: str | None = None  # the reason, when late
     late_since: datetime.date | None = None
 
     @property
-    def funded(self):
+    def funded(self) -> bool:
         return bool(self.funded_years)
 
 
-def _funding(delivery, today):
+def _funding(delivery: ProjectDelivery, today: datetime.date) -> None:
     years_by_month: defaultdict[int, set[int]] = defaultdict(set)
     for line in delivery.lines:
         if line.kind in FUNDING_KINDS and line.fy_first is not None:
             years_by_month[line.fy_start_month].update(range(line.fy_first, (line.fy_last or line.fy_first) + 1))
-    last_funded_end = None
+    last_funded_end: datetime.date | None = None
     for month, years in years_by_month.items():
         current = financial_year(today, month)
         delivery.funded_years += [fy_label(y, month) for y in (current, current + 1) if y in years]
@@ -85,7 +87,7 @@ def _funding(delivery, today):
     delivery.unfunded_since = None if delivery.funded_years else last_funded_end
 
 
-def _lateness(delivery, today):
+def _lateness(delivery: ProjectDelivery, today: datetime.date) -> None:
     project, latest = delivery.project, delivery.latest
     stage = latest.stage if latest is not None and latest.stage else project.stage
     if stage == Stage.CANCELLED:
@@ -105,19 +107,19 @@ def _lateness(delivery, today):
         delivery.late_since = latest.quarter_end
 
 
-def deliveries(projects, today):
+def deliveries(projects: Iterable[Project], today: datetime.date) -> list[ProjectDelivery]:
     """[ProjectDelivery] of the projects (in their order), in two queries whatever their number."""
-    projects = list(projects)
-    ids = [p.pk for p in projects]
-    lines = defaultdict(list)
+    project_list = list(projects)
+    ids = [p.pk for p in project_list]
+    lines: defaultdict[int, list[BudgetLine]] = defaultdict(list)
     for line in BudgetLine.objects.filter(project_id__in=ids).order_by("project_id", "kind", "fy_first", "pk"):
         lines[line.project_id].append(line)
-    latest = {}
+    latest: dict[int, ProgressReport] = {}
     for report in ProgressReport.objects.filter(project_id__in=ids, quarter_end__lte=today).order_by(
             "project_id", "quarter_end"):
         latest[report.project_id] = report
-    result = []
-    for project in projects:
+    result: list[ProjectDelivery] = []
+    for project in project_list:
         delivery = ProjectDelivery(project, lines[project.pk], latest.get(project.pk))
         _funding(delivery, today)
         _lateness(delivery, today)
@@ -128,7 +130,7 @@ def deliveries(projects, today):
 # ---------------------------------------------------------------------------------------------
 # What links to a project, from the apps above (registered at start-up).
 
-ChainSource = Callable[[Project, datetime.date], list]
+ChainSource = Callable[[Project, datetime.date], list[Any]]
 _chain_sources: list[ChainSource] = []
 
 
@@ -138,8 +140,8 @@ def register_project_chains(source: ChainSource) -> None:
         _chain_sources.append(source)
 
 
-def project_chains(project, today):
-    chains = []
+def project_chains(project: Project, today: datetime.date) -> list[Any]:
+    chains: list[Any] = []
     for source in _chain_sources:
         chains.extend(source(project, today))
     return chains
@@ -159,18 +161,18 @@ class ZoneDelivery:
     quarter_end: datetime.date | None  # the latest quarter any of the zone's projects reported (None: none yet)
     projects: int  # the zone's projects (not aggregate lines)
     reporting: int = 0  # of them, those with a report for that quarter
-    stages: list = field(default_factory=list)  # [(stage label, count)] in the stages' order, "not stated" last
+    stages: list[tuple[str, int]] = field(default_factory=list)  # [(stage label, count)] in the stages' order, "not stated" last
     spent: Decimal = Decimal("0.00")
     budget: Decimal = Decimal("0.00")
     spending: int = 0  # projects giving expenditure to date (whose budget is counted)
     late: int = 0
 
     @property
-    def spent_share(self):
+    def spent_share(self) -> Decimal | None:
         return (self.spent * HUNDRED / self.budget).quantize(Decimal("0.1")) if self.budget else None
 
 
-def zone_delivery(zone, today):
+def zone_delivery(zone: Place, today: datetime.date) -> ZoneDelivery:
     """The zone's latest reported quarter: how many of its projects reported, their stages, spending to date
     against budget, and how many of them are late. Reads the zone's projects only (about six queries)."""
     in_zone = Project.objects.counted().filter(pk__in=Location.objects.filter(zone=zone).values("project_id"))
@@ -187,7 +189,7 @@ def zone_delivery(zone, today):
     return summary
 
 
-def _stage_counts(reports):
+def _stage_counts(reports: Iterable[ProgressReport]) -> list[tuple[str, int]]:
     counts: defaultdict[str, int] = defaultdict(int)
     for report in reports:
         counts[report.stage or report.project.stage] += 1
@@ -196,9 +198,9 @@ def _stage_counts(reports):
     return ordered + ([("not stated", counts[""])] if counts.get("") else [])
 
 
-def _spending(summary, reports):
+def _spending(summary: ZoneDelivery, reports: list[ProgressReport]) -> None:
     """Spent to date (the quarter's figures) against the approved budget of the same projects."""
     summary.spending = len(reports)
-    summary.spent = sum((r.expenditure_to_date for r in reports), Decimal("0.00"))
+    summary.spent = sum((r.expenditure_to_date for r in reports if r.expenditure_to_date is not None), Decimal("0.00"))
     budget = BudgetLine.objects.filter(project_id__in=[r.project_id for r in reports], kind=BudgetKind.BUDGET)
     summary.budget = (budget.aggregate(total=Sum("amount"))["total"] or Decimal("0")).quantize(Decimal("0.01"))

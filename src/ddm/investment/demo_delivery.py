@@ -13,6 +13,7 @@ Idempotent: projects are keyed by reference; a quarter's report is replaced, nev
 """
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.db import transaction
@@ -28,7 +29,12 @@ from ddm.places.models import Place
 DEMO_NOTE = "Demo record (DDM Hub delivery demo), invented to show the commitment-to-delivery chain: "
 
 
-def _specs(today):
+# (zone, reference, title, sector, start, end, [(year offset, Rand)], (stage, progress or None, spent), quarter).
+Spec = tuple[str, str, str, str, datetime.date | None, datetime.date | None, list[tuple[int, str]],
+             tuple[str, Decimal | None, Decimal] | None, datetime.date]
+
+
+def _specs(today: datetime.date) -> list[Spec]:
     """(zone, reference, title, sector, start, end, [(year offset, Rand)], (stage, progress or None, spent))."""
     y = financial_year(today, 7)  # the municipalities' July-June year
     quarter = progress.current_quarter_end(today)
@@ -48,7 +54,7 @@ def _specs(today):
 
 
 @transaction.atomic
-def load(echo, today=None):
+def load(echo: Callable[[str], None], today: datetime.date | None = None) -> None:
     today = today or timezone.localdate()
     made = 0
     for zone_code, reference, title, sector, start, end, lines, report, quarter in _specs(today):
@@ -70,7 +76,9 @@ def load(echo, today=None):
         if report is not None:
             stage, done, spent = report
             if done is None:  # 5 points behind the straight-line plan: no flag
-                done = max(planned_progress(project, quarter) - 5, Decimal("0"))
+                planned = planned_progress(project, quarter)
+                assert planned is not None  # this demo project has both planned dates
+                done = max(planned - 5, Decimal("0"))
             progress.record(project, quarter, stage=stage, progress=done, expenditure_to_date=Decimal(spent),
                             note="Demo report (illustrative).")
         made += 1

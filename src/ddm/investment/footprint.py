@@ -9,19 +9,21 @@
 """
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from ddm.accounts.models import Organisation, Sphere
 from ddm.investment.models import Location, Project, Submission
-from ddm.investment.quantum import grouped_amounts
+from ddm.investment.quantum import Quantum, grouped_amounts
 from ddm.places.models import Place
 
 ZERO = Decimal("0.00")
 
 
-def _counts(zone_ids=None):
+def _counts(zone_ids: Iterable[int] | None = None) -> dict[tuple[int, int], int]:
     """{(organisation_id, zone_id): number of counted projects located there}."""
     # The few duplicates and demo projects are left out through their own indexes: filtering on the joined
     # project made PostgreSQL read every project of the national register for one zone's counts.
@@ -33,55 +35,58 @@ def _counts(zone_ids=None):
     return {(r["project__organisation_id"], r["zone_id"]): r["n"] for r in rows}
 
 
-def _amounts(zone_ids, kind):
+def _amounts(zone_ids: Iterable[int] | None, kind: str | None) -> defaultdict[tuple[int, int], Decimal]:
     totals: defaultdict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
     for key, amount in grouped_amounts(zone_ids, [kind] if kind else None).items():
         totals[(key[1], key[0])] += amount
     return totals
 
 
-def national_footprint(kind="budget"):
+def national_footprint(kind: str | None = "budget") -> dict[str, Any]:
     """{"zones": [Place], "rows": [{"organisation", "cells": [{"count", "amount"} per zone], totals}]}"""
     zones = list(Place.objects.zones().without_geometry().order_by("province__code", "code"))
     counts, amounts = _counts(), _amounts(None, kind)
     org_ids = {org for org, _zone in counts}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for organisation in Organisation.objects.filter(pk__in=org_ids).order_by("sphere", "name"):
-        cells = [{"count": counts.get((organisation.pk, z.pk), 0), "amount": amounts.get((organisation.pk, z.pk), ZERO)}
-                 for z in zones]
+        cells: list[dict[str, Any]] = [
+            {"count": counts.get((organisation.pk, z.pk), 0), "amount": amounts.get((organisation.pk, z.pk), ZERO)}
+            for z in zones]
         rows.append({"organisation": organisation, "cells": cells,
                      "zones_present": sum(1 for c in cells if c["count"]),
                      "count": sum(c["count"] for c in cells), "amount": sum((c["amount"] for c in cells), ZERO)})
     return {"zones": zones, "rows": rows, "kind": kind}
 
 
-def expected_departments(zone):
+def expected_departments(zone: Place) -> QuerySet[Organisation]:
     """Reference departments that could have projects in a zone: national, and its province's."""
     return Organisation.objects.filter(is_reference=True).filter(
         Q(sphere=Sphere.NATIONAL) | Q(sphere=Sphere.PROVINCIAL, province_id=zone.province_id))
 
 
-def zone_footprint(zone, kind="budget", quantum=None):
+def zone_footprint(zone: Place, kind: str | None = "budget", quantum: Quantum | None = None) -> dict[str, Any]:
     """quantum: the zone's (every kind, private included, as shared_zone_quantum gives it), when the
     caller has it: the amounts are its rows added up per organisation (the same cents as the zone
     summary's groups: a group's parts over its years add up to it), not the summary read again."""
     counts = _counts([zone.pk])
     present_ids = {org for org, _zone in counts}
     organisations = list(Organisation.objects.filter(pk__in=present_ids))
+    amounts: dict[tuple[int, int], Decimal]
     if quantum is None:
         amounts = _amounts([zone.pk], kind)
     else:
         by_code = quantum.by("organisation", kinds=kind)
         amounts = {(o.pk, zone.pk): by_code[o.code] for o in organisations if o.code in by_code}
-    present = [{"organisation": o, "count": counts[(o.pk, zone.pk)], "amount": amounts.get((o.pk, zone.pk), ZERO)}
-               for o in organisations]
+    present: list[dict[str, Any]] = [
+        {"organisation": o, "count": counts[(o.pk, zone.pk)], "amount": amounts.get((o.pk, zone.pk), ZERO)}
+        for o in organisations]
     present.sort(key=lambda r: (-r["amount"], r["organisation"].name))
     absent = list(expected_departments(zone).exclude(pk__in=present_ids).select_related("province")
                   .order_by("sphere", "name"))
     return {"present": present, "absent": absent, "kind": kind}
 
 
-def silent_organisations():
+def silent_organisations() -> QuerySet[Organisation]:
     """Reference organisations with no project and no submission at all."""
     submitted = Submission.objects.values("organisation_id")
     return (Organisation.objects.filter(is_reference=True, projects__isnull=True)
@@ -91,7 +96,7 @@ def silent_organisations():
 HEAT_LEVELS = ((Decimal("0.5"), 4), (Decimal("0.2"), 3), (Decimal("0.05"), 2))
 
 
-def heat_level(part, whole):
+def heat_level(part: Decimal, whole: Decimal) -> int:
     """How much of an organisation's located budget a cell holds: 4 (half or more), 3 (a fifth),
     2 (a twentieth), 1 (less), 0 (none)."""
     if not part or not whole:
@@ -100,7 +105,7 @@ def heat_level(part, whole):
     return next((level for floor, level in HEAT_LEVELS if share >= floor), 1)
 
 
-def folded(data, provinces, province=None):
+def folded(data: dict[str, Any], provinces: Sequence[Place], province: Place | None = None) -> dict[str, Any]:
     """The national matrix as a page shows it: one column per province (the sum of its zones' Rand),
     or, for one province, one column per zone of it; rows largest located budget first.
 
@@ -117,7 +122,7 @@ def folded(data, provinces, province=None):
         column_of = [None] * len(data["zones"])
         for n, (i, _z) in enumerate(zones):
             column_of[i] = n
-    rows = []
+    rows: list[dict[str, Any]] = []
     for row in data["rows"]:
         amounts, present = [ZERO] * len(columns), False
         for i, cell in enumerate(row["cells"]):

@@ -9,20 +9,23 @@ organisation, sector, status, the budget as stated (all years, the whole project
 Cost: the zone's point locations and their projects' budget lines (two queries), never the register.
 """
 
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Max, Min, Sum
+from django.db.models import Max, Min, QuerySet, Sum
 
 from ddm import numbers
 from ddm.investment.calendar import span_label
 from ddm.investment.models import BudgetKind, BudgetLine, Location
+from ddm.places.models import Place
 
 CENT = Decimal("0.01")
 BUDGET_NOTE = ("Budget: the project's budget lines added as stated (all years, the whole project, not its share "
                "of this zone); projects located only to a ward, municipality or the whole zone have no point.")
 
 
-def _point_locations(zone):
+def _point_locations(zone: Place) -> QuerySet[Location]:
     return (Location.objects.filter(zone=zone, latitude__isnull=False, longitude__isnull=False,
                                     project__duplicate_of__isnull=True)
             .select_related("project__organisation__province", "municipality")
@@ -31,7 +34,11 @@ def _point_locations(zone):
             .order_by("project_id", "pk"))
 
 
-def _budgets(project_ids):
+# A project's budget: (total, first year, last year, first month of its financial year).
+Budget = tuple[Decimal | None, int | None, int | None, int]
+
+
+def _budgets(project_ids: Iterable[int]) -> dict[int, Budget]:
     """{project id: (total budget, first year, last year, calendar month)} of the projects' budget lines."""
     rows = (BudgetLine.objects.filter(project_id__in=project_ids, kind=BudgetKind.BUDGET).values("project_id")
             .annotate(total=Sum("amount"), first=Min("fy_first"), last=Max("fy_last"), last_first=Max("fy_first"),
@@ -40,7 +47,7 @@ def _budgets(project_ids):
                                                                  default=None), row["month"]) for row in rows}
 
 
-def _properties(location, budget):
+def _properties(location: Location, budget: Budget | None) -> dict[str, Any]:
     project = location.project
     total, first, last, month = budget if budget else (None, None, None, 4)
     return {
@@ -52,12 +59,12 @@ def _properties(location, budget):
         "budget_display": numbers.rand_short(total) if total is not None else "no budget line",
         "budget_exact": numbers.rand_exact(total) if total is not None else "",
         "budget_years": span_label(first, last, month) if first is not None else None,
-        "place": location.name, "municipality": location.municipality.code if location.municipality_id else None,
+        "place": location.name, "municipality": location.municipality.code if location.municipality is not None else None,
         "url": project.get_absolute_url(),
     }
 
 
-def zone_projects(zone):
+def zone_projects(zone: Place) -> dict[str, Any]:
     """GeoJSON FeatureCollection of the zone's projects located at a point (one feature per point)."""
     locations = list(_point_locations(zone))
     budgets = _budgets({location.project_id for location in locations})

@@ -21,8 +21,9 @@ INTEGER_LIMIT) by calendar.split_locations, with one more query for them all.
 """
 
 from collections import defaultdict
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple, overload
 
 from django.db import connection
 
@@ -65,7 +66,7 @@ class Located(NamedTuple):
     cents: int | None
 
     @classmethod
-    def from_row(cls, row) -> "Located":
+    def from_row(cls, row: Sequence[Any]) -> "Located":
         """A database row: the group's fields, location, split and the sum in Rand."""
         fields = list(row[:len(GROUP_FIELDS)])
         fields[GROUP_FIELDS.index("is_aggregate")] = bool(fields[GROUP_FIELDS.index("is_aggregate")])  # SQLite: 0/1
@@ -102,15 +103,16 @@ GROUP BY l.zone_id, p.organisation_id, b.kind, b.fy_first, b.fy_last, b.fy_start
 """
 
 
-def _placeholders(values):
+def _placeholders(values: Collection[object]) -> str:
     return ", ".join(["%s"] * len(values))
 
 
-def located_query(zone_ids, kinds, demo=False):
+def located_query(zone_ids: Collection[int] | None, kinds: Collection[str] | None, demo: bool = False
+                  ) -> tuple[str, list[Any]]:
     """(sql, params) of the located query for these zones (None: every zone) and kinds (None: all):
     real projects only, or (demo=True) only the invented demo projects (Project.is_demo)."""
     if zone_ids is None:
-        zones, params = "loc.zone_id IS NOT NULL", []
+        zones, params = "loc.zone_id IS NOT NULL", list[Any]()
     else:
         zones, params = f"loc.zone_id IN ({_placeholders(zone_ids) or 'NULL'})", list(zone_ids)
     if demo:
@@ -122,7 +124,8 @@ def located_query(zone_ids, kinds, demo=False):
     return LOCATED_SQL.format(zones=zones, kinds=kind_condition, demo="p.is_demo" if demo else "NOT p.is_demo"), params
 
 
-def located_rows(zone_ids=None, kinds=None, demo=False) -> list[Located]:
+def located_rows(zone_ids: Collection[int] | None = None, kinds: Collection[str] | None = None, demo: bool = False
+                 ) -> list[Located]:
     """The located query's rows, their sums in integer cents."""
     sql, params = located_query(zone_ids, kinds, demo)
     with connection.cursor() as cursor:
@@ -130,7 +133,11 @@ def located_rows(zone_ids=None, kinds=None, demo=False) -> list[Located]:
         return [Located.from_row(row) for row in cursor.fetchall()]
 
 
-def cents(value):
+@overload
+def cents(value: None) -> None: ...
+@overload
+def cents(value: Decimal | float) -> Decimal: ...
+def cents(value: Decimal | float | None) -> Decimal | None:
     """A database sum as exact Rand: SQLite adds decimals as floating point, so sums are brought back
     to the cent (amounts are stored to the cent, so this only undoes float noise). PostgreSQL's
     numeric sums are exact already."""
@@ -139,7 +146,11 @@ def cents(value):
     return Decimal(value).quantize(CENT)
 
 
-def to_cents(value) -> int | None:
+@overload
+def to_cents(value: None) -> None: ...
+@overload
+def to_cents(value: Decimal | float) -> int: ...
+def to_cents(value: Decimal | float | None) -> int | None:
     """A database sum (Decimal, or float/int on SQLite) as exact integer cents; None stays None."""
     if value is None:
         return None
@@ -151,7 +162,7 @@ def from_cents(amount: int) -> Decimal:
     return Decimal(amount).scaleb(-2)
 
 
-def _location_shares(project_ids):
+def _location_shares(project_ids: Iterable[int]) -> defaultdict[int, tuple[list[int], list[Decimal | None]]]:
     """{project_id: ([location ids], [shares])} in a stable order, for exact splits."""
     shares: defaultdict[int, tuple[list[int], list[Decimal | None]]] = defaultdict(lambda: ([], []))
     query = Location.objects.filter(project_id__in=project_ids).order_by("project_id", "pk")
@@ -161,7 +172,7 @@ def _location_shares(project_ids):
     return shares
 
 
-def _equal_part(split, amount):
+def _equal_part(split: int, amount: int) -> int:
     """A location's part in cents of its project's amount in cents when all shares are blank (split:
     the number of locations, negative for the project's last location): as calendar.split_locations,
     every part but the last is cut down to the cent (toward zero) and the last takes the rest."""
@@ -170,27 +181,29 @@ def _equal_part(split, amount):
     return amount - part * (n - 1) if split < 0 else part
 
 
-def _resolve_splits(rows):
+def _resolve_splits(rows: list[Located]) -> list[Located]:
     """The located rows whose location's part needs calendar.split_locations (explicit shares, or
     amounts beyond INTEGER_LIMIT), with the part (cents) as amount and no split left to make."""
     if not rows:
         return []
     projects = dict(Location.objects.filter(pk__in={row.location_id for row in rows}).values_list("pk", "project_id"))
     shares = _location_shares(set(projects.values()))
-    resolved = []
+    resolved: list[Located] = []
     for row in rows:
+        # A row to split names its location and has an amount (located_parts).
+        assert row.location_id is not None and row.cents is not None
         location_ids, weights = shares[projects[row.location_id]]
         part = fy.split_locations(from_cents(row.cents), weights)[location_ids.index(row.location_id)]
         resolved.append(row._replace(location_id=None, split=None, cents=int(part.scaleb(2))))
     return resolved
 
 
-def located_parts(located):
+def located_parts(located: list[Located]) -> Iterator[tuple[Located, int]]:
     """(located row, its cents) for every row with an amount; a location of a project with several
     locations gets its part of the project (see the module docstring)."""
     batch = located
     while batch:
-        later = []
+        later: list[Located] = []
         for row in batch:
             amount, split = row.cents, row.split
             if amount is None:
@@ -204,7 +217,8 @@ def located_parts(located):
         batch = _resolve_splits(later)
 
 
-def grouped_cents(zone_ids=None, kinds=None, demo=False) -> dict[Group, int]:
+def grouped_cents(zone_ids: Collection[int] | None = None, kinds: Collection[str] | None = None, demo: bool = False
+                  ) -> dict[Group, int]:
     """{Group: integer cents} of the located amounts in the given zones (None: every zone), straight
     from the register; real projects only, or (demo=True) the invented demo projects only."""
     totals: dict[Group, int] = {}

@@ -111,11 +111,11 @@ class Submission(models.Model):
         ordering = ["-created"]
         indexes = [models.Index(fields=["status", "organisation"], name="submission_review_queue")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Submission {self.pk} {self.filename or self.channel} ({self.status})"
 
     @property
-    def committable(self):
+    def committable(self) -> bool:
         """A preview can be committed when it has valid rows; with errors, only those rows are written."""
         if not self.dry_run:
             return False
@@ -124,7 +124,7 @@ class Submission(models.Model):
         return self.status == SubmissionStatus.REJECTED and self.rows_read > self.rows_rejected
 
     @property
-    def status_text(self):
+    def status_text(self) -> str:
         """The status as the submitter needs to read it: a preview says whether it was committed and
         whether its valid rows can still be written (the stored status alone says "rejected")."""
         if not self.dry_run:
@@ -165,7 +165,7 @@ class ConsolidatedUpload(models.Model):
     class Meta:
         ordering = ["-created"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Consolidated file {self.pk} {self.filename} ({self.status})"
 
 
@@ -212,19 +212,19 @@ class ReviewDecision(models.Model):
         ordering = ["created", "pk"]
         indexes = [models.Index(fields=["submission", "created"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_action_display()}: submission {self.submission_id}"
 
 
-class ProjectQuerySet(models.QuerySet):
-    def counted(self):
+class ProjectQuerySet(models.QuerySet["Project"]):
+    def counted(self) -> "ProjectQuerySet":
         """Projects that count in totals: not a confirmed duplicate of another, not invented demo data."""
         return self.filter(duplicate_of__isnull=True, is_demo=False)
 
-    def demo(self):
+    def demo(self) -> "ProjectQuerySet":
         return self.filter(is_demo=True)
 
-    def unmapped(self):
+    def unmapped(self) -> "ProjectQuerySet":
         return self.filter(locations__isnull=True)
 
 
@@ -275,10 +275,10 @@ class Project(models.Model):
         ]
         ordering = ["organisation", "reference"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.reference}: {self.title}"
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("investment:project", args=[self.pk])
 
 
@@ -311,7 +311,7 @@ class Location(models.Model):
                          name="location_quantum_zone_cover"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_precision_display()}: {self.name or self.place or (self.latitude, self.longitude)}"
 
 
@@ -338,17 +338,17 @@ class BudgetLine(models.Model):
         ]
         ordering = ["project", "fy_first", "kind"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.project_id} {self.kind} {self.stated_as or 'years not stated'}: R{self.amount}"
 
     @property
-    def year_count(self):
+    def year_count(self) -> int | None:
         if self.fy_first is None:
             return None
         return (self.fy_last or self.fy_first) - self.fy_first + 1
 
     @property
-    def is_multi_year(self):
+    def is_multi_year(self) -> bool:
         return (self.year_count or 1) > 1
 
 
@@ -377,7 +377,7 @@ class PublishedTotal(models.Model):
     class Meta:
         ordering = ["zone", "key"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.zone.code}: {self.stated_as} {self.label}"
 
 
@@ -392,7 +392,7 @@ class ProjectNote(models.Model):
     class Meta:
         ordering = ["created"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Note {self.pk} on project {self.project_id}"
 
 
@@ -425,7 +425,7 @@ class ProgressReport(models.Model):
         indexes = [models.Index(fields=["quarter_end", "project"])]
         ordering = ["project", "quarter_end"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.project_id} {self.quarter_end}: {self.stage} {self.progress}%"
 
 

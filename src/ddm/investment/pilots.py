@@ -9,11 +9,13 @@ lines and the figure disagree.
 """
 
 import csv
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, Literal, TypedDict
 
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
 from ddm import caching
@@ -40,18 +42,43 @@ AGGREGATE_NOTE = "aggregate line, no project detail"
 GOVERNMENT = {Sphere.NATIONAL, Sphere.PROVINCIAL, Sphere.LOCAL, Sphere.PARASTATAL}
 
 
-def _rows(name):
+class LineDict(TypedDict):
+    """A component line of a published total."""
+
+    project: Project
+    reference: str
+    organisation: str
+    sphere: str
+    kind: str
+    amount: Decimal
+    financial_years: str
+    multi_year: bool
+    years_stated: bool
+
+
+class OtherGroup(TypedDict):
+    """The zone's lines a published total leaves out, added up per organisation, kind and years as stated."""
+
+    organisation: str
+    sphere: str
+    kind: str
+    amount: Decimal
+    count: int
+    financial_years: str
+
+
+def _rows(name: str) -> list[dict[str, str]]:
     with open(DATA_DIR / name, newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 
-def _year(value):
+def _year(value: str) -> int | None:
     return int(value) if value.strip() else None
 
 
-def load_aggregate_organisations():
+def load_aggregate_organisations() -> dict[str, Organisation]:
     provinces = {p.code: p for p in Place.objects.provinces().without_geometry()}
-    result = {}
+    result: dict[str, Organisation] = {}
     for row in _rows("organisations_aggregate.csv"):
         result[row["code"]], _ = Organisation.objects.update_or_create(code=row["code"], defaults=dict(
             name=row["name"], sphere=row["sphere"], kind=row["kind"], fy_start_month=int(row["fy_start_month"]),
@@ -60,7 +87,7 @@ def load_aggregate_organisations():
     return result
 
 
-def _submission(organisation):
+def _submission(organisation: Organisation) -> Submission:
     submission, _ = Submission.objects.get_or_create(
         organisation=organisation, channel="demo", filename="pilots.csv",
         defaults=dict(status=SubmissionStatus.COMMITTED, finished=timezone.now(),
@@ -69,7 +96,7 @@ def _submission(organisation):
     return submission
 
 
-def _load_line(row, organisation, zone, submission):
+def _load_line(row: dict[str, str], organisation: Organisation, zone: Place, submission: Submission) -> Project:
     first, last = _year(row["fy_first"]), _year(row["fy_last"])
     project, _ = Project.objects.update_or_create(organisation=organisation, reference=row["reference"], defaults=dict(
         title=f"{row['title']} ({AGGREGATE_NOTE})", is_aggregate=True, submission=submission,
@@ -89,11 +116,11 @@ def _load_line(row, organisation, zone, submission):
 
 
 @transaction.atomic
-def load_pilots():
+def load_pilots() -> int:
     """Create or refresh the pilot lines and published totals; idempotent. Returns the line count."""
     organisations = load_aggregate_organisations()
     zones = {z.code: z for z in Place.objects.zones().without_geometry()}
-    projects = {}
+    projects: dict[str, Project] = {}
     for row in _rows("pilots.csv"):
         organisation = organisations[row["organisation"]]
         projects[row["reference"]] = _load_line(row, organisation, zones[row["zone"]], _submission(organisation))
@@ -110,7 +137,7 @@ def load_pilots():
 # ---------------------------------------------------------------------------------------------
 # Reconciliation of a published total with its lines.
 
-def _line_dict(line):
+def _line_dict(line: BudgetLine) -> LineDict:
     organisation = line.project.organisation
     return {
         "project": line.project, "reference": line.project.reference, "organisation": organisation.name,
@@ -120,18 +147,18 @@ def _line_dict(line):
     }
 
 
-def _zone_project_ids(zone):
+def _zone_project_ids(zone: Place) -> QuerySet[Location, Any]:
     """The zone's counted projects, as a subquery (a project with several locations in the zone once)."""
     return Location.objects.filter(zone=zone, project__duplicate_of__isnull=True,
                                    project__is_demo=False).values("project_id")
 
 
-def _component_lines(published):
+def _component_lines(published: PublishedTotal) -> QuerySet[BudgetLine]:
     return (BudgetLine.objects.filter(project__in=published.components.all())
             .select_related("project__organisation").order_by("project__organisation__sphere", "pk"))
 
 
-def _other_groups(published):
+def _other_groups(published: PublishedTotal) -> list[OtherGroup]:
     """The zone's lines a published total leaves out, added up per organisation, kind and years as
     stated (the zone's register can hold tens of thousands of lines: none is built as an object): from
     the zone summary's line totals less the published total's own lines, or added up in SQL when the
@@ -144,7 +171,8 @@ def _other_groups(published):
     return _named_groups(stored, BudgetLine.objects.filter(project__in=in_zone).select_related("project"))
 
 
-def _named_groups(stored, component_lines):
+def _named_groups(stored: dict[tuple[int, str, int | None, int | None, int], tuple[int, int]],
+                  component_lines: Iterable[BudgetLine]) -> list[OtherGroup]:
     """The stored line totals less the component lines, per organisation name and sphere, kind and
     years, in the order of the direct query (years not stated last)."""
     totals = dict(stored)
@@ -154,7 +182,7 @@ def _named_groups(stored, component_lines):
         totals[key] = (amount - int(line.amount.scaleb(2)), count - 1)
     organisations = {pk: (name, sphere) for pk, name, sphere in Organisation.objects.filter(
         pk__in={key[0] for key in totals}).values_list("pk", "name", "sphere")}
-    merged: dict[tuple, list[int]] = {}
+    merged: dict[tuple[str, str, str, int | None, int | None, int], list[int]] = {}
     for (org_id, kind, first, last, month), (amount, count) in totals.items():
         if count:
             sums = merged.setdefault((*organisations[org_id], kind, first, last, month), [0, 0])
@@ -167,11 +195,11 @@ def _named_groups(stored, component_lines):
     } for key in order for name, sphere, kind, first, last, month in [key]]
 
 
-def _nulls_last(year):
+def _nulls_last(year: int | None) -> tuple[bool, int]:
     return (year is None, year or 0)
 
 
-def _other_groups_direct(published):
+def _other_groups_direct(published: PublishedTotal) -> list[OtherGroup]:
     """_other_groups added up in SQL from the register."""
     rows = (BudgetLine.objects.filter(project__in=_zone_project_ids(published.zone))
             .exclude(project__in=published.components.all())
@@ -186,7 +214,7 @@ def _other_groups_direct(published):
     } for r in rows]
 
 
-def reconcile(published):
+def reconcile(published: PublishedTotal) -> dict[str, Any]:
     """What a published total adds up, checked against the register. Amounts are Decimal.
 
     Returns lines (its components' lines), lines_sum, difference (published - lines), government and
@@ -195,7 +223,7 @@ def reconcile(published):
     """
     lines = [_line_dict(line) for line in _component_lines(published)]
     total = sum((line["amount"] for line in lines), Decimal("0.00"))
-    result = {
+    result: dict[str, Any] = {
         "published": published, "lines": lines, "lines_sum": total,
         "difference": published.amount - total if published.breakdown_published else None,
         "government": sum((l["amount"] for l in lines if l["sphere"] in GOVERNMENT), Decimal("0.00")),
@@ -206,14 +234,14 @@ def reconcile(published):
     return result
 
 
-def _by(lines, field):
+def _by(lines: list[LineDict], field: Literal["kind", "sphere", "organisation"]) -> dict[str, Decimal]:
     totals: dict[str, Decimal] = {}
     for line in lines:
         totals[line[field]] = totals.get(line[field], Decimal("0.00")) + line["amount"]
     return totals
 
 
-def _findings(published, r):
+def _findings(published: PublishedTotal, r: dict[str, Any]) -> list[str]:
     if not published.breakdown_published:
         return ["Only the total was published, with no breakdown by sphere, organisation or year: the register "
                 "holds no lines for it, so it is not in the quantum table or any total above."]
@@ -235,12 +263,12 @@ def _findings(published, r):
     return findings
 
 
-def _not_included(lines):
+def _not_included(lines: list[OtherGroup]) -> list[str]:
     """One finding per organisation and kind among the zone's lines the published total leaves out."""
-    groups: dict[tuple[str, str], list[dict]] = {}
+    groups: dict[tuple[str, str], list[OtherGroup]] = {}
     for line in lines:
         groups.setdefault((line["organisation"], line["kind"]), []).append(line)
-    findings = []
+    findings: list[str] = []
     for (organisation, kind), group in groups.items():
         total = sum((l["amount"] for l in group), Decimal("0.00"))
         years = sorted({l["financial_years"] for l in group})
@@ -252,14 +280,14 @@ def _not_included(lines):
     return findings
 
 
-def _sum_finding(published, r):
+def _sum_finding(published: PublishedTotal, r: dict[str, Any]) -> str:
     if r["difference"] == 0:
         return f"Its lines add up exactly to the published {published.stated_as}."
     return (f"Its lines add up to {rand_short(r['lines_sum'], 2)} ({rand_exact(r['lines_sum'])}), not the published "
             f"{published.stated_as}: a difference of {rand_short(abs(r['difference']), 2)} the lines do not explain.")
 
 
-def published_for_zone(zone):
+def published_for_zone(zone: Place) -> list[dict[str, Any]]:
     """Reconciliations of every published total of a zone (two queries each, none per line), computed
     once per data version and shared by every process (ddm.caching): a metro's other lines are
     hundreds of thousands on a national register."""
@@ -267,7 +295,7 @@ def published_for_zone(zone):
         reconcile(t) for t in PublishedTotal.objects.filter(zone=zone).select_related("zone")], zone=zone.code)
 
 
-def published_json(reconciliation):
+def published_json(reconciliation: dict[str, Any]) -> dict[str, Any]:
     p = reconciliation["published"]
     return {
         "key": p.key, "amount": str(p.amount), "stated_as": p.stated_as, "label": p.label, "source": p.source,

@@ -49,10 +49,12 @@ row's cents may differ by rounding from adding per-line splits, never its totals
 Decimal Rand only in the rows. The national views add up the summary's year totals per zone.
 """
 
+import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
 from operator import attrgetter
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypedDict, overload
 
 from django.db import connection
 from django.db.models import Count, Sum
@@ -99,7 +101,7 @@ class QRow(NamedTuple):
     year: int | None = None  # start year of financial_year, for sorting (None: not stated / a span)
     demo: bool = False  # a line of an invented demo project: shown apart, never in a real total
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         return {
             "sphere": self.sphere, "organisation": self.organisation, "organisation_name": self.organisation_name,
             "financial_year": self.financial_year, "kind": self.kind, "amount": str(self.amount),
@@ -109,7 +111,12 @@ class QRow(NamedTuple):
         }
 
 
-def _matches(row, spheres, kinds, years, filters):
+# What select, total and by filter on: one value or several (None: any).
+Choice = str | Iterable[str | None] | None
+
+
+def _matches(row: QRow, spheres: set[Any] | None, kinds: set[Any] | None, years: set[Any] | None,
+             filters: dict[str, Any]) -> bool:
     if spheres is not None and row.sphere not in spheres:
         return False
     if kinds is not None and row.kind not in kinds:
@@ -119,11 +126,15 @@ def _matches(row, spheres, kinds, years, filters):
     return all(getattr(row, name) == value for name, value in filters.items())
 
 
-def _frozen(value):
+def _frozen(value: Choice) -> str | frozenset[str | None] | None:
     return value if value is None or isinstance(value, str) else frozenset(value)
 
 
-def _as_set(value):
+@overload
+def _as_set(value: None) -> None: ...
+@overload
+def _as_set(value: str | Iterable[str | None]) -> set[Any]: ...
+def _as_set(value: Choice) -> set[Any] | None:
     if value is None:
         return None
     if isinstance(value, str):
@@ -135,17 +146,20 @@ class Quantum:
     """Rows and totals of real figures; the lines of invented demo projects (Project.is_demo) are kept
     apart in demo_rows and demo_totals(), never in rows, total(), by() or totals()."""
 
-    def __init__(self, zone, calendar, view, rows, demo_rows=()):
+    def __init__(self, zone: Place, calendar: str, view: str, rows: Iterable[QRow], demo_rows: Iterable[QRow] = ()
+                 ) -> None:
         self.zone, self.calendar, self.view = zone, calendar, view
         self.demo_rows = sorted(demo_rows, key=_row_order)
-        self._rows, self._sorted, self._totals = list(rows), None, None
-        self._by: dict[tuple, dict[Any, Decimal]] = {}  # by()'s answers: the page's tables ask some twice
+        self._rows = list(rows)
+        self._sorted: list[QRow] | None = None
+        self._totals: Totals | None = None
+        self._by: dict[tuple[Any, ...], dict[Any, Decimal]] = {}  # by()'s answers: the page's tables ask some twice
         self._kind_rows: dict[str, list[QRow]] | None = None
         self._kinds: list[str] | None = None
         self._years: list[str | None] | None = None
 
     @property
-    def rows(self):
+    def rows(self) -> list[QRow]:
         """The rows in display order (sphere, organisation, year, kind, ...), sorted on first use:
         totals and by() do not need the order."""
         if self._sorted is None:
@@ -153,26 +167,26 @@ class Quantum:
         return self._sorted
 
     @property
-    def calendar_description(self):
+    def calendar_description(self) -> str:
         return fy.CALENDAR_DESCRIPTIONS[self.calendar]
 
-    def select(self, spheres=None, kinds=None, years=None, **filters):
+    def select(self, spheres: Choice = None, kinds: Choice = None, years: Choice = None, **filters: Any) -> list[QRow]:
         """The rows matching the filters, in display order."""
         return self._filter(self.rows, spheres, kinds, years, filters)
 
     @staticmethod
-    def _filter(rows, spheres, kinds, years, filters):
-        spheres, kinds, years = _as_set(spheres), _as_set(kinds), _as_set(years)
+    def _filter(rows: list[QRow], spheres: Choice, kinds: Choice, years: Choice, filters: dict[str, Any]) -> list[QRow]:
+        sphere_set, kind_set, year_set = _as_set(spheres), _as_set(kinds), _as_set(years)
         if filters:
-            return [r for r in rows if _matches(r, spheres, kinds, years, filters)]
+            return [r for r in rows if _matches(r, sphere_set, kind_set, year_set, filters)]
         # The common cases without a function call per row: a metro's cold page filters its thousands of
         # rows a few dozen times.
-        if spheres is None and years is None:
-            return list(rows) if kinds is None else [r for r in rows if r.kind in kinds]
-        return [r for r in rows if (spheres is None or r.sphere in spheres) and (kinds is None or r.kind in kinds)
-                and (years is None or r.financial_year in years)]
+        if sphere_set is None and year_set is None:
+            return list(rows) if kind_set is None else [r for r in rows if r.kind in kind_set]
+        return [r for r in rows if (sphere_set is None or r.sphere in sphere_set)
+                and (kind_set is None or r.kind in kind_set) and (year_set is None or r.financial_year in year_set)]
 
-    def _of_kinds(self, kinds):
+    def _of_kinds(self, kinds: Choice) -> list[QRow]:
         """The rows of these kinds (None: all), in no particular order: the rows are split by kind once
         per quantum, since the page's totals and tables ask kind by kind."""
         if kinds is None:
@@ -185,10 +199,12 @@ class Quantum:
             self._kind_rows = split
         return [row for kind in _as_set(kinds) for row in split.get(kind, ())]
 
-    def total(self, spheres=None, kinds=None, years=None, **filters):
+    def total(self, spheres: Choice = None, kinds: Choice = None, years: Choice = None, **filters: Any) -> Decimal:
         return sum((r.amount for r in self._filter(self._of_kinds(kinds), spheres, None, years, filters)), ZERO)
 
-    def by(self, *fields, spheres=None, kinds=None, years=None, **filters):
+    def by(self, *fields: str, spheres: Choice = None, kinds: Choice = None, years: Choice = None,
+           **filters: Any) -> dict[Any, Decimal]:
+        """Amounts added up per value of ``fields`` (one field: its value; several: a tuple of them)."""
         asked = (fields, _frozen(spheres), _frozen(kinds), _frozen(years), tuple(sorted(filters.items())))
         memo = getattr(self, "_by", None)  # a quantum cached before the memo existed has none
         if memo is None:
@@ -202,21 +218,21 @@ class Quantum:
             memo[asked] = result
         return dict(memo[asked])  # a copy: the caller may change it
 
-    def government(self, kind=None):
+    def government(self, kind: Choice = None) -> Decimal:
         return self.total(spheres=GOVERNMENT, kinds=kind)
 
-    def private(self, kind=None):
+    def private(self, kind: Choice = None) -> Decimal:
         return self.total(spheres=PRIVATE, kinds=kind)
 
     @property
-    def kinds(self):
+    def kinds(self) -> list[str]:
         kinds = getattr(self, "_kinds", None)  # asked for by every table: worked out once per quantum
         if kinds is None:
             kinds = self._kinds = sorted({r.kind for r in self._rows}, key=_kind_order)
         return list(kinds)
 
     @property
-    def years(self):
+    def years(self) -> list[str | None]:
         years = getattr(self, "_years", None)
         if years is None:
             labels = {(r.year if r.year is not None else 10**6, r.financial_year or "") for r in self._rows}
@@ -224,16 +240,16 @@ class Quantum:
         return list(years)
 
     @property
-    def apportioned(self):
+    def apportioned(self) -> bool:
         return any(r.apportioned for r in self._rows)
 
-    def totals(self):
+    def totals(self) -> "Totals":
         """Totals for JSON/exports: each says what it includes; kinds are never added together."""
         if self._totals is None:
             self._totals = self._compute_totals()
         return self._totals
 
-    def _compute_totals(self):
+    def _compute_totals(self) -> "Totals":
         by_sphere: defaultdict[str, dict[str, Decimal]] = defaultdict(dict)
         for (sphere, kind), amount in self.by("sphere", "kind").items():
             by_sphere[sphere][kind] = amount
@@ -249,12 +265,29 @@ class Quantum:
             "demo": self.demo_totals(),
         }
 
-    def demo_totals(self):
+    def demo_totals(self) -> "DemoTotals":
         """The demo lines' own totals ({"government": {kind: Decimal}, "private": {...}}), labelled and
         never added to the real ones."""
         demo = Quantum(self.zone, self.calendar, self.view, self.demo_rows)
         return {"government": {k: demo.government(k) for k in demo.kinds},
                 "private": {k: demo.private(k) for k in demo.kinds}, "note": DEMO_NOTE}
+
+
+class DemoTotals(TypedDict):
+    government: dict[str, Decimal]  # kind -> amount
+    private: dict[str, Decimal]
+    note: str
+
+
+class Totals(TypedDict):
+    """Quantum.totals(): amounts per kind, never added across kinds; government and private apart."""
+
+    government: dict[str, Decimal]
+    private: dict[str, Decimal]
+    by_sphere: dict[str, dict[str, Decimal]]
+    by_precision: dict[str, dict[str, Decimal]]
+    includes: dict[str, str]
+    demo: DemoTotals
 
 
 DEMO_NOTE = ("Invented demo projects loaded with the demo data: not real figures, not included in the "
@@ -263,11 +296,11 @@ KIND_ORDER = {"budget": 0, "adjusted": 1, "actual": 2, "planned": 3}
 SPHERE_RANK = {sphere: i for i, sphere in enumerate(SPHERE_ORDER)}
 
 
-def _kind_order(kind):
+def _kind_order(kind: str) -> int:
     return KIND_ORDER.get(kind, 9)
 
 
-def _row_order(row):
+def _row_order(row: QRow) -> tuple[int, str, int, str, int, str, str]:
     return (SPHERE_RANK.get(row.sphere, 99), row.organisation_name, row.year if row.year is not None else 10**6,
             row.financial_year or "", KIND_ORDER.get(row.kind, 9), row.municipality or "", row.sector or "")
 
@@ -276,22 +309,23 @@ def _row_order(row):
 # Located amounts per group, in integer cents: from the zone summary (ddm.investment.summary), which
 # stores exactly what the direct computation (ddm.investment.located) gives.
 
-def grouped_amounts(zone_ids=None, kinds=None):
+def grouped_amounts(zone_ids: Iterable[int] | None = None, kinds: Iterable[str] | None = None
+                    ) -> defaultdict[Group, Decimal]:
     """{group key (GROUP_FIELDS): Decimal} of located amounts in the given zones (None: all zones).
 
     A project with several locations is split exactly by Location.share (blank: equal shares) over
     all its locations, the same way whichever zone is asked for, so its parts add up to its amount.
     """
-    kinds = list(kinds) if kinds is not None else None
-    totals = defaultdict(lambda: ZERO)
-    for key, amount in summary.zone_groups(zone_ids, kinds).items():
+    kind_list = list(kinds) if kinds is not None else None
+    totals: defaultdict[Group, Decimal] = defaultdict(lambda: ZERO)
+    for key, amount in summary.zone_groups(zone_ids, kind_list).items():
         totals[key] = from_cents(amount)
     return totals
 
 # ---------------------------------------------------------------------------------------------
 # Rows in a calendar and view.
 
-def check_view(calendar, view):
+def check_view(calendar: str, view: str) -> int:
     """The calendar's first month; ValueError for an unknown calendar or view."""
     month = fy.calendar_month(calendar)
     if view not in VIEWS:
@@ -306,17 +340,18 @@ SELECT 1, id, code, NULL, NULL FROM places_place WHERE id IN ({places})
 """
 
 
-def _lookups(org_ids, place_ids) -> tuple[dict[int, tuple[str, str, str]], dict[int | None, str | None]]:
+def _lookups(org_ids: Iterable[int], place_ids: Iterable[int | None]
+             ) -> tuple[dict[int, tuple[str, str, str]], dict[int | None, str | None]]:
     """({organisation pk: (sphere, code, name)}, {place pk: code, None: None}) in one query."""
-    org_ids, place_ids = list(org_ids), [pk for pk in place_ids if pk is not None]
+    org_list, place_list = list(org_ids), [pk for pk in place_ids if pk is not None]
     organisations: dict[int, tuple[str, str, str]] = {}
     places: dict[int | None, str | None] = {None: None}
-    if not org_ids:
+    if not org_list:
         return organisations, places
-    sql = LOOKUP_SQL.format(organisations=", ".join(["%s"] * len(org_ids)),
-                            places=", ".join(["%s"] * len(place_ids)) or "NULL")
+    sql = LOOKUP_SQL.format(organisations=", ".join(["%s"] * len(org_list)),
+                            places=", ".join(["%s"] * len(place_list)) or "NULL")
     with connection.cursor() as cursor:
-        cursor.execute(sql, org_ids + place_ids)
+        cursor.execute(sql, org_list + place_list)
         for table, pk, code, name, sphere in cursor.fetchall():
             if table == 0:
                 organisations[pk] = (sphere, code, name)
@@ -325,7 +360,12 @@ def _lookups(org_ids, place_ids) -> tuple[dict[int, tuple[str, str, str]], dict[
     return organisations, places
 
 
-def _schedule(first, last, month, view, target_month):
+# How a group lands in one year of a view: (label, year, apportioned, weight: months of overlap or None).
+Landing = tuple[str | None, int | None, bool, int | None]
+
+
+def _schedule(first: int | None, last: int | None, month: int, view: str, target_month: int
+              ) -> tuple[tuple[Landing, ...], int | None]:
     """How a group with these stated years lands in the view: ((label, year, apportioned, weight), ...)
     and the weights' total (months of overlap, as calendar.to_calendar; None: one year, the whole amount)."""
     single = first is not None and (last is None or last == first)
@@ -334,7 +374,7 @@ def _schedule(first, last, month, view, target_month):
     if first is None:
         return ((None, None, False, None),), None
     start, end = fy.months_of(first, last, month)
-    years = []
+    years: list[tuple[int, int]] = []
     for year in range((start - (target_month - 1)) // 12, (end - 1 - (target_month - 1)) // 12 + 1):
         y_start, y_end = fy.months_of(year, year, target_month)
         overlap = min(end, y_end) - max(start, y_start)
@@ -345,16 +385,19 @@ def _schedule(first, last, month, view, target_month):
     return tuple((fy.fy_label(y, target_month), y, True, w) for y, w in years), sum(w for _y, w in years)
 
 
-def _spread(amount, schedule, total, first, last, month, target_month):
+def _spread(amount: int, schedule: tuple[Landing, ...], total: int, first: int | None, last: int | None, month: int,
+            target_month: int) -> list[tuple[str | None, int | None, bool, int]]:
     """[(label, year, apportioned, cents)] of a group's amount in cents: calendar.to_calendar's split
     (every share but the last cut down to the cent, toward zero; the last takes the rest), in integers."""
     if not -located.INTEGER_LIMIT < amount < located.INTEGER_LIMIT:
         shares = fy.to_calendar(from_cents(amount), first, last, month, target_month)
         return [(label, year, apportioned, int(s.amount.scaleb(2)))
                 for (label, year, apportioned, _w), s in zip(schedule, shares, strict=True)]
-    parts, given = [], 0
+    parts: list[tuple[str | None, int | None, bool, int]] = []
+    given = 0
     magnitude, negative = (-amount, True) if amount < 0 else (amount, False)
     for label, year, apportioned, weight in schedule[:-1]:
+        assert weight is not None  # a spread schedule weighs every year
         part = magnitude * weight // total
         part = -part if negative else part
         given += part
@@ -379,7 +422,7 @@ class Cell(NamedTuple):
     year: int | None
 
 
-def _rows(groups, calendar, view, include_private, demo=False):
+def _rows(groups: dict[Group, int], calendar: str, view: str, include_private: bool, demo: bool = False) -> list[QRow]:
     """The quantum's rows from {Group: integer cents}.
 
     Each group lands in the view's years as its schedule says: whole in one year, or split over
@@ -390,7 +433,7 @@ def _rows(groups, calendar, view, include_private, demo=False):
     organisations, places = _lookups({group.organisation_id for group in groups},
                                      {group.municipality_id for group in groups})
     private = set() if include_private else {pk for pk, o in organisations.items() if o[0] == Sphere.PRIVATE}
-    schedules = {}
+    schedules: dict[tuple[int | None, int | None, int], tuple[tuple[Landing, ...], int | None]] = {}
     cells: dict[Cell, int] = {}
     for group, amount in groups.items():
         if group.organisation_id in private:
@@ -418,10 +461,11 @@ def _rows(groups, calendar, view, include_private, demo=False):
             for cell, amount in cells.items()]
 
 
-def rows_from_groups(groups, calendar="april", view="annual", include_private=True):
+def rows_from_groups(groups: dict[tuple[Any, ...], Decimal], calendar: str = "april", view: str = "annual",
+                     include_private: bool = True) -> list[QRow]:
     """The quantum's rows from {group key (GROUP_FIELDS): Decimal} (amounts to the cent, as
     grouped_amounts gives them)."""
-    in_cents = {}
+    in_cents: dict[Group, int] = {}
     for key, amount in groups.items():
         scaled = Decimal(amount).scaleb(2)
         if scaled != scaled.to_integral_value():
@@ -430,22 +474,23 @@ def rows_from_groups(groups, calendar="april", view="annual", include_private=Tr
     return _rows(in_cents, calendar, view, include_private)
 
 
-def zone_quantum(zone_code, calendar="april", view="annual", kinds=None, include_private=True, direct=False):
+def zone_quantum(zone_code: str, calendar: str = "april", view: str = "annual", kinds: Iterable[str] | None = None,
+                 include_private: bool = True, direct: bool = False) -> Quantum:
     """The quantum of a zone (see the module docstring); direct=True adds it up from the register
     instead of reading the zone summary (the same figures: tests and benchmarks compare the two)."""
     check_view(calendar, view)
     zone = (Place.objects.zones().select_related("province")
             .defer("geometry", "svg_path", "province__geometry", "province__svg_path")
             .get(code=str(zone_code).upper()))
-    kinds = list(kinds) if kinds is not None else None
-    groups = located.grouped_cents([zone.pk], kinds) if direct else summary.zone_groups([zone.pk], kinds)
+    kind_list = list(kinds) if kinds is not None else None
+    groups = located.grouped_cents([zone.pk], kind_list) if direct else summary.zone_groups([zone.pk], kind_list)
     # Demo lines are never in the summary: asked for apart (their projects are few, found by their index).
-    demo = located.grouped_cents([zone.pk], kinds, demo=True)
+    demo = located.grouped_cents([zone.pk], kind_list, demo=True)
     demo_rows = _rows(demo, calendar, view, include_private, demo=True) if demo else []
     return Quantum(zone, calendar, view, _rows(groups, calendar, view, include_private), demo_rows)
 
 
-def shared_zone_quantum(zone_code, calendar="april", view="annual"):
+def shared_zone_quantum(zone_code: str, calendar: str = "april", view: str = "annual") -> Quantum:
     """zone_quantum of every kind, computed once per data version and shared by every process
     (ddm.caching): pages and the API ask for it on every visit."""
     from ddm import caching
@@ -458,7 +503,7 @@ def shared_zone_quantum(zone_code, calendar="april", view="annual"):
                             view, zone=code)
 
 
-def _prepared(quantum):
+def _prepared(quantum: Quantum) -> Quantum:
     """The quantum with its display order and totals worked out, so that every process reading it from
     the cache gets them with it."""
     quantum.rows, quantum.totals(), quantum.years
@@ -469,13 +514,14 @@ def _prepared(quantum):
 # ---------------------------------------------------------------------------------------------
 # National views.
 
-def _zone_year_totals(kinds, calendar, years, direct=False):
+def _zone_year_totals(kinds: list[str] | None, calendar: str, years: set[int] | None, direct: bool = False
+                      ) -> dict[tuple[int, str, str | None], Decimal]:
     """{(zone_id, sphere, sector): Decimal} over the chosen years (None: every year, as stated), from
     the zone summary's year totals (each group spread as calendar.to_calendar spreads it)."""
     return {key: from_cents(amount) for key, amount in summary.year_totals(kinds, calendar, years, direct).items()}
 
 
-def _years_arg(years):
+def _years_arg(years: str | int | Iterable[str | int] | None) -> set[int] | None:
     if years is None:
         return None
     if isinstance(years, (str, int)):
@@ -483,11 +529,23 @@ def _years_arg(years):
     return {y if isinstance(y, int) else fy.parse_fy_label(y) for y in years}
 
 
-def national_ranking(calendar="april", kind="budget", year=None, direct=False):
+class RankingRow(TypedDict):
+    zone: str
+    name: str
+    province: str
+    government: Decimal
+    private: Decimal
+    population: int | None
+    population_source: str | None
+    government_per_capita: Decimal | None
+
+
+def national_ranking(calendar: str = "april", kind: str | None = "budget", year: str | int | None = None,
+                     direct: bool = False) -> list[RankingRow]:
     """See the module docstring; direct=True adds every zone up from the register (the same figures)."""
     totals = _zone_year_totals([kind] if kind else None, calendar, _years_arg(year), direct)
     population = population_of_zones()
-    ranking = []
+    ranking: list[RankingRow] = []
     for zone in Place.objects.zones().without_geometry().select_related("province"):
         assert zone.province is not None  # every zone lies in a province
         government = sum((v for (z, s, _), v in totals.items() if z == zone.pk and s in GOVERNMENT), ZERO)
@@ -502,7 +560,12 @@ def national_ranking(calendar="april", kind="budget", year=None, direct=False):
     return ranking
 
 
-def shared_national_ranking(calendar="april", kind="budget", year=None):
+class SharedRanking(TypedDict):
+    rows: list[RankingRow]
+    computed: datetime.datetime
+
+
+def shared_national_ranking(calendar: str = "april", kind: str = "budget", year: str | None = None) -> SharedRanking:
     """national_ranking with when it was computed ({"rows", "computed"}): it adds up every zone
     (seconds with hundreds of thousands of projects), so it is computed once per data version and
     shared by every process (ddm.caching); the job worker computes the default one after each import."""
@@ -510,11 +573,11 @@ def shared_national_ranking(calendar="april", kind="budget", year=None):
 
     from ddm import caching
 
-    return caching.remember("investment:ranking", lambda: {
-        "rows": national_ranking(calendar, kind, year), "computed": timezone.now()}, calendar, kind, year)
+    return caching.remember("investment:ranking", lambda: SharedRanking(
+        rows=national_ranking(calendar, kind, year), computed=timezone.now()), calendar, kind, year)
 
 
-def shared_unmapped_count():
+def shared_unmapped_count() -> int:
     """Counted projects with no location in any zone, nationally (one count per data version, shared)."""
     from ddm import caching
 
@@ -522,18 +585,20 @@ def shared_unmapped_count():
                             lambda: Project.objects.counted().exclude(locations__zone__isnull=False).count())
 
 
-def spend_by_zone_and_sector(kind="budget", years=None, calendar="april", include_private=False):
+def spend_by_zone_and_sector(kind: str | None = "budget", years: str | int | Iterable[str | int] | None = None,
+                             calendar: str = "april", include_private: bool = False
+                             ) -> dict[tuple[str, str | None], Decimal]:
     totals = _zone_year_totals([kind] if kind else None, calendar, _years_arg(years))
     codes = dict(Place.objects.zones().values_list("pk", "code"))
     spheres = SPHERE_ORDER if include_private else GOVERNMENT
-    result: defaultdict[Any, Decimal] = defaultdict(lambda: ZERO)
+    result: defaultdict[tuple[str, str | None], Decimal] = defaultdict(lambda: ZERO)
     for (zone_id, sphere, sector), amount in totals.items():
         if sphere in spheres:
             result[(codes[zone_id], sector)] += amount
     return dict(result)
 
 
-def per_capita(amount, people):
+def per_capita(amount: Decimal | int, people: int | None) -> Decimal | None:
     if not people:
         return None
     return (Decimal(amount) / Decimal(people)).quantize(Decimal("0.01"))
@@ -542,7 +607,7 @@ def per_capita(amount, people):
 # ---------------------------------------------------------------------------------------------
 # Quality: how much is located, and what belongs to no zone.
 
-def located_and_unmapped(kind=None):
+def located_and_unmapped(kind: str | None = None) -> dict[str, Any]:
     """Per organisation and kind: total Rand of counted projects, Rand located in zones, Rand not
     located (no zone-level location: unmapped, or only province/national). Returns
     {"rows": [...], "total": {kind: {...}}} with Decimal amounts."""
@@ -554,12 +619,12 @@ def located_and_unmapped(kind=None):
         "project__organisation_id", "kind").annotate(total=Sum("amount")).order_by()}
     located_by_key = {key: from_cents(amount) for key, amount in summary.organisation_totals(kinds).items()}
     organisations = {o.pk: o for o in Organisation.objects.filter(pk__in={k[0] for k in totals})}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for (org_id, kind_), total in sorted(totals.items(), key=lambda kv: (organisations[kv[0][0]].name, kv[0][1])):
         in_zones = located_by_key.get((org_id, kind_), ZERO)
         rows.append({"organisation": organisations[org_id], "kind": kind_, "total": total, "located": in_zones,
                      "unmapped": total - in_zones, "unmapped_share": _share(total - in_zones, total)})
-    overall: defaultdict[str, dict[str, Decimal]] = defaultdict(lambda: {"total": ZERO, "located": ZERO, "unmapped": ZERO})
+    overall: defaultdict[str, dict[str, Any]] = defaultdict(lambda: {"total": ZERO, "located": ZERO, "unmapped": ZERO})
     for row in rows:
         for field in ("total", "located", "unmapped"):
             overall[row["kind"]][field] += row[field]
@@ -568,15 +633,15 @@ def located_and_unmapped(kind=None):
     return {"rows": rows, "total": dict(overall)}
 
 
-def _share(part, whole):
+def _share(part: Decimal | int, whole: Decimal | int | None) -> Decimal | None:
     if not whole:
         return None
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
 
 
-def unmapped_projects(organisation=None):
+def unmapped_projects(organisation: Organisation | None = None) -> list[Any]:
     """Counted projects with no zone-level location (they belong to no zone), with their lines' totals
-    per kind in `totals_by_kind`."""
+    per kind in `totals_by_kind` (Projects with location_count and totals_by_kind added: Any to the checker)."""
     query = Project.objects.counted().exclude(locations__zone__isnull=False).select_related("organisation")
     if organisation is not None:
         query = query.filter(organisation=organisation)
@@ -587,13 +652,13 @@ def unmapped_projects(organisation=None):
             total=Sum("amount")).order_by():
         sums[row["project_id"]][row["kind"]] = cents(row["total"])
     for project in projects:
-        project.totals_by_kind = sums.get(project.pk, {})
+        project.totals_by_kind = sums.get(project.pk, {})  # type: ignore[attr-defined]  # read by the unmapped page
     return projects
 
 
 # ---------------------------------------------------------------------------------------------
 # Population (for per-capita figures) comes from the profiles indicator store.
 
-def population_of_zones():
+def population_of_zones() -> dict[str, tuple[int, str]]:
     """{place code: (people, source)} for zones and municipalities where population is known."""
     return population.population_by_code()  # the profiles indicator store, registered at start-up

@@ -30,21 +30,26 @@ The API pages the rows (a large zone has ~10,000): `?limit=` (default 1000, at m
 (null on the last page)}; totals and published_totals are always the whole zone's.
 """
 
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from typing import Any
+
 from ddm.investment.pilots import published_for_zone, published_json
+from ddm.investment.quantum import Quantum
 
 ROW_HEADER = ["zone", "calendar", "view", "sphere", "organisation", "organisation_name", "financial_year", "kind",
               "amount_rand", "apportioned", "sector", "municipality", "precision", "aggregate_line", "stated_calendar", "demo"]
 
 
-def _amounts(mapping):
+def _amounts(mapping: Mapping[str, Decimal]) -> dict[str, str]:
     return {key: str(value) for key, value in mapping.items()}
 
 
-def quantum_json(quantum, offset=0, limit=None):
+def quantum_json(quantum: Quantum, offset: int = 0, limit: int | None = None) -> dict[str, Any]:
     """The JSON shape above; with a limit (the API), rows are one page and "page" says which."""
     totals = quantum.totals()
     rows = quantum.rows if limit is None else quantum.rows[offset:offset + limit]
-    body = {
+    body: dict[str, Any] = {
         "zone": {"code": quantum.zone.code, "name": quantum.zone.name},
         "calendar": quantum.calendar,
         "calendar_description": quantum.calendar_description,
@@ -68,7 +73,7 @@ def quantum_json(quantum, offset=0, limit=None):
     return body
 
 
-def quantum_rows(quantum):
+def quantum_rows(quantum: Quantum) -> Iterator[list[Any]]:
     """The real rows, then the demo rows (last column "demo": not counted in any total)."""
     for r in [*quantum.rows, *quantum.demo_rows]:
         yield [quantum.zone.code, quantum.calendar, quantum.view, r.sphere, r.organisation, r.organisation_name,
@@ -78,7 +83,7 @@ def quantum_rows(quantum):
                "demo (not in any total)" if r.demo else ""]
 
 
-def quantum_notes(quantum):
+def quantum_notes(quantum: Quantum) -> list[str]:
     notes = [f"Zone {quantum.zone.code} {quantum.zone.name}; {quantum.calendar_description}; view: {quantum.view}.",
              "Apportioned rows are shares of multi-year lines spread evenly, or of lines stated in another "
              "calendar, by month overlap."]

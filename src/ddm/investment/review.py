@@ -25,17 +25,20 @@ tasks_for(user) (the "my tasks" page), pending_changes(user, project).
 """
 
 import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from ddm.accounts.access import can_approve_for, can_submit_for, organisations_for
+from ddm.accounts.access import Visitor, can_approve_for, can_submit_for, organisations_for
 from ddm.accounts.audit import is_cli_user
+from ddm.accounts.models import Organisation
 from ddm.investment import progress
 from ddm.investment.intake import tasks
-from ddm.investment.intake.options import restated
-from ddm.investment.intake.pipeline import run_import, start_submission
-from ddm.investment.models import ReviewAction, ReviewDecision, Submission, SubmissionStatus
+from ddm.investment.intake.options import StatedOptions, restated
+from ddm.investment.intake.pipeline import ProgressReporter, Source, run_import, start_submission
+from ddm.investment.models import Project, ReviewAction, ReviewDecision, Submission, SubmissionStatus
 from ddm.investment.progress import import_progress
 
 WRITTEN = (SubmissionStatus.COMMITTED, SubmissionStatus.PARTIAL)
@@ -47,25 +50,41 @@ class ReviewError(ValidationError):
     """The step does not apply to the submission in its present state (message says why)."""
 
 
-def can_be_submitted(submission):
+class RowComment(TypedDict):
+    """A reviewer's comment on a row (by sheet and row number) or on a project (by reference)."""
+
+    sheet: str
+    row: int | None
+    reference: str
+    comment: str
+
+
+# Runs a commit (a new Submission with the approved file): inline, or in the job worker.
+Runner = Callable[[Submission], object]
+
+
+def can_be_submitted(submission: Submission) -> bool:
     """A preview (dry run) with valid rows; with errors, only its valid rows would be written."""
     return submission.committable and submission.rows_read > submission.rows_rejected
 
 
-def _decide(submission, action, user, comment="", row_comments=(), how="", commit=None):
+def _decide(submission: Submission, action: str, user: Visitor, comment: str = "",
+            row_comments: Iterable[Mapping[str, Any]] = (), how: str = "", commit: Submission | None = None
+            ) -> ReviewDecision:
     return ReviewDecision.objects.create(
         submission=submission, action=action, user=user if getattr(user, "pk", None) else None,
         comment=comment, row_comments=list(row_comments), how=how[:200], commit=commit)
 
 
-def _set_status(submission, status):
+def _set_status(submission: Submission, status: str) -> None:
     submission.status = status
     submission.save(update_fields=["status"])
 
 
 # -- submitting --------------------------------------------------------------------------------
 
-def submit(preview, user, how="", resubmission_of=None, run=None):
+def submit(preview: Submission, user: Visitor, how: str = "", resubmission_of: Submission | None = None,
+           run: Runner | None = None) -> Submission | None:
     """Submit a checked preview for review, or publish it at once when the organisation publishes
     on submit. Returns the commit (a new Submission) when published, else None."""
     if not can_submit_for(user, preview.organisation) and not _is_operator(user):
@@ -84,7 +103,7 @@ def submit(preview, user, how="", resubmission_of=None, run=None):
     return _publish(preview, user, "published on submit (organisation setting)", run=run)
 
 
-def _link_resubmission(preview, returned, user):
+def _link_resubmission(preview: Submission, returned: Submission, user: Visitor) -> None:
     if returned.organisation_id != preview.organisation_id or returned.status != SubmissionStatus.RETURNED:
         raise ReviewError(f"submission {returned.pk} is not a returned submission of {preview.organisation.name}")
     preview.resubmission_of = returned
@@ -92,8 +111,10 @@ def _link_resubmission(preview, returned, user):
     _decide(returned, ReviewAction.RESUBMITTED, user, comment=f"corrected as submission {preview.pk}")
 
 
-def submit_file(source, organisation, user, channel, accept_valid=False, sheet=None, filename=None,
-                publish=False, progress=None, options=None, submission=None, content="projects"):
+def submit_file(source: Source | None, organisation: Organisation, user: Visitor, channel: str, accept_valid: bool = False,
+                sheet: str | None = None, filename: str | None = None, publish: bool = False,
+                progress: ProgressReporter | None = None, options: StatedOptions | None = None,
+                submission: Submission | None = None, content: str = "projects") -> Submission:
     """The CLI's and API's intake: check the file and submit it for review, or with `publish`
     (approvers and administrators; user None is the command-line operator) write it at once,
     recorded as approved in the same step. Returns the submission that says what happened.
@@ -105,7 +126,7 @@ def submit_file(source, organisation, user, channel, accept_valid=False, sheet=N
     if submission is not None:
         content = submission.content
 
-    def read(dry_run):
+    def read(dry_run: bool) -> Submission:
         if content == "progress":
             return import_progress(source, organisation, user, channel, filename=filename, dry_run=dry_run,
                                    accept_valid=accept_valid, sheet=sheet, submission=submission)
@@ -128,7 +149,8 @@ def submit_file(source, organisation, user, channel, accept_valid=False, sheet=N
     return preview
 
 
-def submit_progress(project, data, user, channel, publish=False):
+def submit_progress(project: Project, data: Mapping[str, Any], user: Visitor, channel: str, publish: bool = False
+                    ) -> Submission:
     """One quarter of one project's progress from the project page's form or the API (``data``: the typed
     texts). The same rule as a file: only approved figures count in public totals, so the report is kept
     as a one-row progress file and submitted for review (the returned submission is ``submitted``), or
@@ -146,7 +168,7 @@ def submit_progress(project, data, user, channel, publish=False):
     return submission
 
 
-def _is_operator(user):
+def _is_operator(user: Visitor) -> bool:
     """The command-line operator (no user named) has the database: they act as administrator. They are
     recorded as their operating-system user (ddm.accounts.audit), which can never sign in."""
     return user is None or is_cli_user(user)
@@ -154,7 +176,7 @@ def _is_operator(user):
 
 # -- deciding ----------------------------------------------------------------------------------
 
-def _reviewable(submission, user):
+def _reviewable(submission: Submission, user: Visitor) -> None:
     if not (can_approve_for(user, submission.organisation) or _is_operator(user)):
         raise PermissionDenied(f"You may not review {submission.organisation.name}'s submissions.")
     if submission.status != SubmissionStatus.SUBMITTED:
@@ -162,7 +184,7 @@ def _reviewable(submission, user):
                           "submission awaiting review can be approved or returned")
 
 
-def approve(submission, user, comment="", run=None):
+def approve(submission: Submission, user: Visitor, comment: str = "", run: Runner | None = None) -> Submission:
     """Approve: the file is written to the register by a new submission (returned). `run(commit)`
     runs it (default: inline or in the background by size, as the upload page does)."""
     with transaction.atomic():
@@ -171,7 +193,8 @@ def approve(submission, user, comment="", run=None):
     return _publish(submission, user, "", comment=comment, run=run)
 
 
-def _publish(submission, user, how, comment="", run=None):
+def _publish(submission: Submission, user: Visitor, how: str, comment: str = "", run: Runner | None = None
+             ) -> Submission:
     with submission.source_file.open("rb") as handle:
         commit = start_submission(handle, submission.organisation, submission.user, submission.channel,
                                   submission.filename, submission.sheet, dry_run=False,
@@ -192,10 +215,10 @@ def _publish(submission, user, how, comment="", run=None):
 ROW_COMMENT = re.compile(r"^\s*(?:(?P<sheet>[^!:]+)!)?(?P<where>[^:]+?)\s*:\s*(?P<text>.+)$")
 
 
-def parse_row_comments(text):
+def parse_row_comments(text: str | None) -> list[RowComment]:
     """Comments per row or project, one per line: "12: amount doubled", "Sheet1!12: ...",
     "DWS-001: wrong municipality". A line without "where:" is refused (nothing silently dropped)."""
-    comments = []
+    comments: list[RowComment] = []
     for number, line in enumerate((text or "").splitlines(), 1):
         if not line.strip():
             continue
@@ -210,7 +233,8 @@ def parse_row_comments(text):
     return comments
 
 
-def return_submission(submission, user, comment, row_comments=()):
+def return_submission(submission: Submission, user: Visitor, comment: str,
+                      row_comments: Iterable[Mapping[str, Any]] = ()) -> Submission:
     """Return the submission to its submitter with a comment (required) and comments per row."""
     if not (comment or "").strip():
         raise ReviewError("say why the submission is returned (a comment is required)")
@@ -224,11 +248,11 @@ def return_submission(submission, user, comment, row_comments=()):
 
 # -- what users see ----------------------------------------------------------------------------
 
-def latest_return(submission):
+def latest_return(submission: Submission) -> ReviewDecision | None:
     return submission.decisions.filter(action=ReviewAction.RETURNED).order_by("-created", "-pk").first()
 
 
-def tasks_for(user):
+def tasks_for(user: Visitor) -> dict[str, list[Submission]]:
     """{"to_review": submissions awaiting this user's review, "returned": this user's organisations'
     returned submissions not yet corrected (each with .returned_by: the ReviewDecision with the
     comments)}; oldest first, at most MAX_TASKS each."""
@@ -245,14 +269,14 @@ def tasks_for(user):
     return {"to_review": to_review, "returned": returned}
 
 
-def pending_changes(user, project):
+def pending_changes(user: Visitor, project: Project) -> list[tuple[Submission, dict[str, Any]]]:
     """[(submission, diff entry)] of the submissions awaiting review (or returned) that would change
     this project (its budget or its quarterly progress), for users who may see them (its organisation's
     submitters and its reviewers)."""
     organisation = project.organisation
     if not (can_submit_for(user, organisation) or can_approve_for(user, organisation)):
         return []
-    found = []
+    found: list[tuple[Submission, dict[str, Any]]] = []
     for submission in Submission.objects.filter(organisation=organisation, status__in=PENDING_REVIEW).only(
             "pk", "status", "diff", "created", "organisation"):
         diff = submission.diff or {}

@@ -29,10 +29,12 @@ meanwhile bumps the generation again, so the zone stays stale until the next ref
 """
 
 import logging
+from collections.abc import Collection, Iterable, Iterator
 from functools import partial
+from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F, Model, Q, Sum
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 from django_tasks import task
@@ -66,7 +68,7 @@ _pending: dict[str, set[int]] = {}  # per database alias: zones touched in the o
 # ---------------------------------------------------------------------------------------------
 # Reading.
 
-def built_zones(zone_ids=None) -> set[int]:
+def built_zones(zone_ids: Iterable[int] | None = None) -> set[int]:
     """The zones (of zone_ids; None: all) whose stored summary is current."""
     states = ZoneSummaryState.objects.filter(built=F("generation"))
     if zone_ids is not None:
@@ -74,18 +76,18 @@ def built_zones(zone_ids=None) -> set[int]:
     return set(states.values_list("zone_id", flat=True))
 
 
-def _all_zone_ids():
+def _all_zone_ids() -> set[int]:
     return set(Place.objects.filter(level=Level.ZONE).values_list("pk", flat=True))
 
 
-def zone_groups(zone_ids=None, kinds=None) -> dict[Group, int]:
+def zone_groups(zone_ids: Iterable[int] | None = None, kinds: Collection[str] | None = None) -> dict[Group, int]:
     """{Group: integer cents} of the zones (None: every zone): stored for current zones, added up
     directly for the others (in one query for them all)."""
-    zone_ids = None if zone_ids is None else list(zone_ids)
-    built = built_zones(zone_ids)
-    wanted = _all_zone_ids() if zone_ids is None else set(zone_ids)
+    zone_list = None if zone_ids is None else list(zone_ids)
+    built = built_zones(zone_list)
+    wanted = _all_zone_ids() if zone_list is None else set(zone_list)
     rest = wanted - built
-    groups = {}
+    groups: dict[Group, int] = {}
     if built:
         rows = ZoneSummary.objects.filter(zone_id__in=built)
         if kinds is not None:
@@ -94,16 +96,17 @@ def zone_groups(zone_ids=None, kinds=None) -> dict[Group, int]:
                                     "sector", "is_aggregate", "municipality", "precision", "cents"):
             groups[Group._make(row[:-1])] = row[-1]
     if rest:
-        groups.update(located.grouped_cents(None if zone_ids is None and not built else sorted(rest), kinds))
+        groups.update(located.grouped_cents(None if zone_list is None and not built else sorted(rest), kinds))
     return groups
 
 
-def year_totals(kinds, calendar, years, direct=False) -> dict[tuple[int, str, str | None], int]:
+def year_totals(kinds: Collection[str] | None, calendar: str, years: Collection[int] | None, direct: bool = False
+                ) -> dict[tuple[int, str, str | None], int]:
     """{(zone_id, sphere, sector): integer cents} of the chosen kinds (None: all) over the chosen
     financial years of the calendar (a set of start years; None: every year, and lines whose years
     are not stated). Sector is None for aggregate lines. direct: add every zone up from the register."""
     month = fy.calendar_month(calendar)
-    built = set() if direct else built_zones()
+    built: set[int] = set() if direct else built_zones()
     totals: dict[tuple[int, str, str | None], int] = {}
     rows = ZoneYearTotal.objects.filter(zone_id__in=built, calendar_month=month)
     if kinds is not None:
@@ -121,11 +124,15 @@ def year_totals(kinds, calendar, years, direct=False) -> dict[tuple[int, str, st
     return totals
 
 
-def _spheres(organisation_ids):
+def _spheres(organisation_ids: Iterable[int]) -> dict[int, str]:
     return dict(Organisation.objects.filter(pk__in=organisation_ids).values_list("pk", "sphere"))
 
 
-def _spread_by_year(groups, months):
+# (zone, sphere, sector, kind, calendar month, year: None when not stated)
+YearKey = tuple[int, str, str | None, str, int, int | None]
+
+
+def _spread_by_year(groups: dict[Group, int], months: Iterable[int]) -> Iterator[tuple[YearKey, int]]:
     """((zone, sphere, sector, kind, calendar month, year), cents) of every group spread over the
     financial years of each calendar as calendar.to_calendar spreads it (year None: not stated)."""
     spheres = _spheres({group.organisation_id for group in groups})
@@ -138,7 +145,7 @@ def _spread_by_year(groups, months):
                        int(share.amount.scaleb(2)))
 
 
-def line_totals(zone_id) -> dict[tuple[int, str, int | None, int | None, int], tuple[int, int]] | None:
+def line_totals(zone_id: int) -> dict[tuple[int, str, int | None, int | None, int], tuple[int, int]] | None:
     """{(organisation_id, kind, fy_first, fy_last, fy_start_month): (cents, number of lines)} of the
     zone's budget lines as stated (see ZoneLineTotal), or None when the zone has no current summary."""
     if zone_id not in built_zones([zone_id]):
@@ -160,38 +167,38 @@ GROUP BY l.zone_id, p.organisation_id, b.kind, b.fy_first, b.fy_last, b.fy_start
 """
 
 
-def _line_totals(zone_ids):
+def _line_totals(zone_ids: list[int]) -> dict[tuple[Any, ...], tuple[int, int]]:
     with connection.cursor() as cursor:
         cursor.execute(LINE_TOTALS_SQL.format(zones=", ".join(["%s"] * len(zone_ids))), list(zone_ids))
         return {tuple(row[:6]): (located.to_cents(row[6]), row[7]) for row in cursor.fetchall()}
 
-def _year_rows(groups):
-    totals: dict[tuple, int] = {}
+def _year_rows(groups: dict[Group, int]) -> dict[YearKey, int]:
+    totals: dict[YearKey, int] = {}
     for key, amount in _spread_by_year(groups, CALENDAR_MONTHS):
         totals[key] = totals.get(key, 0) + amount
     return totals
 
 
-def _fits(amounts):
+def _fits(amounts: Iterable[int]) -> bool:
     return all(-BIGINT < amount < BIGINT for amount in amounts)
 
 
 @transaction.atomic
-def refresh(zone_ids) -> int:
+def refresh(zone_ids: Iterable[int | None]) -> int:
     """Add the zones up again from the register and store them; returns the number of zones stored
     (a zone with a sum beyond 64-bit cents is left to the direct computation)."""
-    zone_ids = sorted({int(z) for z in zone_ids if z is not None})
-    if not zone_ids:
+    zone_list = sorted({int(z) for z in zone_ids if z is not None})
+    if not zone_list:
         return 0
-    ZoneSummaryState.objects.bulk_create([ZoneSummaryState(zone_id=z) for z in zone_ids], ignore_conflicts=True)
-    ZoneSummaryState.objects.filter(zone_id__in=zone_ids).update(generation=F("generation") + 1)  # locks them
-    groups = located.grouped_cents(zone_ids)
+    ZoneSummaryState.objects.bulk_create([ZoneSummaryState(zone_id=z) for z in zone_list], ignore_conflicts=True)
+    ZoneSummaryState.objects.filter(zone_id__in=zone_list).update(generation=F("generation") + 1)  # locks them
+    groups = located.grouped_cents(zone_list)
     years = _year_rows(groups)
-    lines = _line_totals(zone_ids)
+    lines = _line_totals(zone_list)
     too_large = ({g.zone_id for g, c in groups.items() if not _fits([c])}
                  | {k[0] for k, c in years.items() if not _fits([c])} | {k[0] for k, (c, _n) in lines.items() if not _fits([c])})
     for model in (ZoneSummary, ZoneYearTotal, ZoneLineTotal):
-        stale = model.objects.filter(zone_id__in=zone_ids)
+        stale = model.objects.filter(zone_id__in=zone_list)
         stale._raw_delete(stale.db)  # derived rows: no signals, no history
     ZoneSummary.objects.bulk_create([
         ZoneSummary(**dict(zip(STORED, (*group, amount), strict=True)))
@@ -206,7 +213,7 @@ def refresh(zone_ids) -> int:
                       fy_start_month=month, cents=amount, lines=count)
         for (zone_id, org_id, kind, first, last, month), (amount, count) in lines.items() if zone_id not in too_large],
         batch_size=5000)
-    stored = [z for z in zone_ids if z not in too_large]
+    stored = [z for z in zone_list if z not in too_large]
     ZoneSummaryState.objects.filter(zone_id__in=stored).update(built=F("generation"), refreshed=timezone.now())
     return len(stored)
 
@@ -217,7 +224,7 @@ def refresh_all() -> int:
 
 
 @task()
-def refresh_task(zone_ids):
+def refresh_task(zone_ids: list[int]) -> int:
     """Refresh zones touched by a change (the job worker runs it after the change commits)."""
     return refresh(zone_ids)
 
@@ -225,14 +232,14 @@ def refresh_task(zone_ids):
 # ---------------------------------------------------------------------------------------------
 # Touching: a change marks its zones stale in its own transaction; they are refreshed after it.
 
-def touch(zone_ids, using=DEFAULT_DB_ALIAS):
+def touch(zone_ids: Iterable[int | None], using: str = DEFAULT_DB_ALIAS) -> None:
     """The zones' data changed: stale from this transaction's commit on, refreshed after it. Zones
     never stored are added up directly anyway: nothing to do for them."""
-    zone_ids = {int(z) for z in zone_ids if z is not None}
-    if not zone_ids or not ZoneSummaryState.objects.using(using).filter(zone_id__in=zone_ids).update(
+    zone_set = {int(z) for z in zone_ids if z is not None}
+    if not zone_set or not ZoneSummaryState.objects.using(using).filter(zone_id__in=zone_set).update(
             generation=F("generation") + 1):
         return
-    _pending.setdefault(using, set()).update(zone_ids)
+    _pending.setdefault(using, set()).update(zone_set)
     connection = connections[using]
     if not connection.in_atomic_block:
         _flush(using)
@@ -240,16 +247,16 @@ def touch(zone_ids, using=DEFAULT_DB_ALIAS):
         transaction.on_commit(partial(_flush, using), using=using)
 
 
-def zones_of(project_ids, using=DEFAULT_DB_ALIAS) -> set[int]:
+def zones_of(project_ids: Iterable[int | None], using: str = DEFAULT_DB_ALIAS) -> set[int]:
     """The zones the projects are located in."""
-    project_ids = [pk for pk in project_ids if pk is not None]
-    if not project_ids:
+    ids = [pk for pk in project_ids if pk is not None]
+    if not ids:
         return set()
-    return set(Location.objects.using(using).filter(project_id__in=project_ids, zone__isnull=False)
+    return set(Location.objects.using(using).filter(project_id__in=ids, zone__isnull=False)
                .values_list("zone_id", flat=True).distinct())
 
 
-def zones_of_staged(submission_id) -> set[int]:
+def zones_of_staged(submission_id: int) -> set[int]:
     """The zones an import's staged changes touch (ddm.investment.intake.staging): where its new
     locations are, and every zone of each register project whose details, lines or places it changes
     (a project given a new place, or losing one, is split differently over its other places too);
@@ -269,18 +276,18 @@ def zones_of_staged(submission_id) -> set[int]:
     return zones
 
 
-def touch_projects(project_ids, using=DEFAULT_DB_ALIAS):
+def touch_projects(project_ids: Iterable[int | None], using: str = DEFAULT_DB_ALIAS) -> None:
     """The projects' lines, locations or attributes changed: touch the zones they are located in."""
     touch(zones_of(project_ids, using), using)
 
 
-def refresh_with_touched(zone_ids, using=DEFAULT_DB_ALIAS) -> int:
+def refresh_with_touched(zone_ids: Iterable[int], using: str = DEFAULT_DB_ALIAS) -> int:
     """Refresh, now and in the open transaction, these zones and the ones touched so far (an import's
     last step, so that its commit carries a current summary)."""
     return refresh(set(zone_ids) | _pending.pop(using, set()))
 
 
-def _flush(using):
+def _flush(using: str) -> None:
     """After a commit: hand the touched zones to the job worker."""
     zone_ids = sorted(_pending.pop(using, set()))
     if not zone_ids:
@@ -294,27 +301,29 @@ def _flush(using):
 # ---------------------------------------------------------------------------------------------
 # Signals: single saves and deletes (bulk writes send none; their callers touch).
 
-def _project_changed(sender, instance, using=DEFAULT_DB_ALIAS, **kwargs):
+def _project_changed(sender: type[Model], instance: Project, using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
     touch_projects([instance.pk], using)
 
 
-def _location_before(sender, instance, using=DEFAULT_DB_ALIAS, **kwargs):
+def _location_before(sender: type[Model], instance: Location, using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
     if instance.pk is not None:
-        instance._summary_zone_before = (Location.objects.using(using).filter(pk=instance.pk)
-                                         .values_list("zone_id", flat=True).first())
+        # Read by _location_changed.
+        instance._summary_zone_before = (  # type: ignore[attr-defined]
+            Location.objects.using(using).filter(pk=instance.pk).values_list("zone_id", flat=True).first())
 
 
-def _location_changed(sender, instance, using=DEFAULT_DB_ALIAS, **kwargs):
+def _location_changed(sender: type[Model], instance: Location, using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
     # The project's other locations too: its split over them changes with this one.
     touch([instance.zone_id, getattr(instance, "_summary_zone_before", None)], using)
     touch_projects([instance.project_id], using)
 
 
-def _line_changed(sender, instance, using=DEFAULT_DB_ALIAS, **kwargs):
+def _line_changed(sender: type[Model], instance: BudgetLine, using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
     touch_projects([instance.project_id], using)
 
 
-def _organisation_before(sender, instance, using=DEFAULT_DB_ALIAS, **kwargs):
+def _organisation_before(sender: type[Model], instance: Organisation, using: str = DEFAULT_DB_ALIAS,
+                         **kwargs: Any) -> None:
     if instance.pk is None:
         return
     before = Organisation.objects.using(using).filter(pk=instance.pk).values_list("sphere", flat=True).first()
@@ -323,7 +332,7 @@ def _organisation_before(sender, instance, using=DEFAULT_DB_ALIAS, **kwargs):
               .values_list("zone_id", flat=True).distinct(), using)
 
 
-def connect_signals():
+def connect_signals() -> None:
     """Called once from InvestmentConfig.ready."""
     post_save.connect(_project_changed, sender=Project, dispatch_uid="summary.project")
     pre_save.connect(_location_before, sender=Location, dispatch_uid="summary.location.before")
@@ -333,7 +342,7 @@ def connect_signals():
     pre_save.connect(_organisation_before, sender=Organisation, dispatch_uid="summary.organisation")
 
 
-def organisation_totals(kinds=None) -> dict[tuple[int, str], int]:
+def organisation_totals(kinds: Collection[str] | None = None) -> dict[tuple[int, str], int]:
     """{(organisation_id, kind): integer cents} located in any zone (None kinds: all)."""
     built = built_zones()
     rows = ZoneSummary.objects.filter(zone_id__in=built)

@@ -5,9 +5,10 @@ flag). Pages render Money as Rand with a footnote mark; exports write the Decima
 """
 
 from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import F, OuterRef, Subquery, Sum
 
@@ -31,7 +32,7 @@ class Money:
     amount: Decimal
     apportioned: bool = False
 
-    def __add__(self, other):
+    def __add__(self, other: "Money") -> "Money":
         return Money(self.amount + other.amount, self.apportioned or other.apportioned)
 
 
@@ -39,7 +40,7 @@ class Money:
 class Percent:
     value: Decimal
 
-    def __str__(self):
+    def __str__(self) -> str:
         return percent(self.value, 1)
 
 
@@ -47,25 +48,25 @@ class Percent:
 class Table:
     key: str
     title: str
-    header: list
-    rows: list
-    notes: list = field(default_factory=list)
-    css: list = field(default_factory=list)  # per-row CSS class ("subtotal", ...)
+    header: list[str]
+    rows: list[list[Any]]  # plain values, Money and Percent cells
+    notes: list[str] = field(default_factory=list)
+    css: list[str] = field(default_factory=list)  # per-row CSS class ("subtotal", ...)
 
-    def export_rows(self):
+    def export_rows(self) -> Iterator[list[Any]]:
         for row in self.rows:
             yield [c.amount if isinstance(c, Money) else c.value if isinstance(c, Percent) else c for c in row]
 
     @property
-    def rows_with_css(self):
+    def rows_with_css(self) -> list[tuple[str, list[Any]]]:
         return [(self.css[i] if i < len(self.css) else "", row) for i, row in enumerate(self.rows)]
 
     @property
-    def has_apportioned(self):
+    def has_apportioned(self) -> bool:
         return any(isinstance(c, Money) and c.apportioned for row in self.rows for c in row)
 
 
-def _cells(rows, key):
+def _cells(rows: Iterable[q.QRow], key: Callable[[q.QRow], Hashable]) -> defaultdict[Any, Money]:
     # Added up as Decimals, one Money per cell (not one per row: a metro's cold page adds up its
     # thousands of rows several times).
     amounts: dict[Any, Decimal] = {}
@@ -80,20 +81,21 @@ def _cells(rows, key):
     return cells
 
 
-def _year_label(label):
+def _year_label(label: str | None) -> str:
     return label or "years not stated"
 
 
-def quantum_tables(quantum, population=None):
+def quantum_tables(quantum: q.Quantum, population: tuple[int, str] | None = None) -> list["Table"]:
     """One sphere x financial-year table per kind; government and private subtotals, never a sum of both."""
-    tables = []
+    tables: list[Table] = []
     for kind in quantum.kinds:
         rows = quantum.select(kinds=kind)
         present = {r.financial_year for r in rows}
         years = [y for y in quantum.years if y in present]
         cells = _cells(rows, lambda r: (r.sphere, r.financial_year))
         sphere_totals = _cells(rows, lambda r: r.sphere)
-        body, css = [], []
+        body: list[list[Any]] = []
+        css: list[str] = []
         for sphere in q.SPHERE_ORDER:
             if sphere in sphere_totals:
                 body.append([SPHERE_LABELS[sphere]] + [cells.get((sphere, y), "") for y in years]
@@ -119,7 +121,7 @@ def quantum_tables(quantum, population=None):
     return tables
 
 
-def organisation_table(quantum):
+def organisation_table(quantum: q.Quantum) -> Table:
     totals = quantum.by("sphere", "organisation", "organisation_name", "kind")
     kinds = quantum.kinds
     orgs = sorted({k[:3] for k in totals}, key=lambda k: (q.SPHERE_ORDER.index(k[0]), k[2]))
@@ -129,12 +131,13 @@ def organisation_table(quantum):
                  + [KIND_LABELS.get(k, k) for k in kinds], rows, ["Amounts in Rand over all years, as stated."])
 
 
-def municipality_table(quantum, municipalities, population):
+def municipality_table(quantum: q.Quantum, municipalities: Sequence[Place],
+                       population: dict[str, tuple[int, str]]) -> Table:
     """Government and private per local municipality, per kind; per person for government budgets."""
     kinds = quantum.kinds
     gov = quantum.by("municipality", "kind", spheres=q.GOVERNMENT)
     private = quantum.by("municipality", "kind", spheres=q.PRIVATE)
-    rows = []
+    rows: list[list[Any]] = []
     for code, name in [(m.code, m.name) for m in municipalities] + [(None, "Located only to the zone as a whole")]:
         people = population.get(code, (None, None))[0] if code else None
         budget = gov.get((code, BudgetKind.BUDGET), ZERO)
@@ -147,13 +150,13 @@ def municipality_table(quantum, municipalities, population):
                  ["Each project's share of each municipality; projects located only to the zone are shown apart."])
 
 
-def sector_table(quantum):
+def sector_table(quantum: q.Quantum) -> Table:
     kinds = quantum.kinds
     gov = quantum.by("sector", "kind", spheres=q.GOVERNMENT)
     private = quantum.by("sector", "kind", spheres=q.PRIVATE)
     sectors = [s for s in SECTOR_LABELS if any((s, k) in gov or (s, k) in private for k in kinds)]
-    rows = []
-    for sector in sectors + [None]:
+    rows: list[list[Any]] = []
+    for sector in [*sectors, None]:
         if sector is None and not any((None, k) in gov or (None, k) in private for k in kinds):
             continue
         label = SECTOR_LABELS[sector] if sector else "No sector (aggregate lines)"
@@ -163,17 +166,18 @@ def sector_table(quantum):
     return Table("sectors", "By sector (all years)", header, rows)
 
 
-def quality_table(quantum):
+def quality_table(quantum: q.Quantum) -> Table:
     """How precisely each kind's Rand is located: point, ward, municipality, only the zone."""
     kinds = quantum.kinds
     by = quantum.by("precision", "kind")
     kind_totals = quantum.by("kind")
-    rows = []
+    rows: list[list[Any]] = []
     for precision in (Precision.POINT, Precision.WARD, Precision.MUNICIPALITY, Precision.ZONE):
         row: list[Any] = [PRECISION_LABELS[precision]]
         for kind in kinds:
             amount = by.get((precision, kind), ZERO)
-            row += [amount, Percent(q._share(amount, kind_totals[kind])) if kind_totals.get(kind) else ""]
+            # A kind with a total has a share (None only for a zero whole).
+            row += [amount, Percent(cast(Decimal, q._share(amount, kind_totals[kind]))) if kind_totals.get(kind) else ""]
         rows.append(row)
     header = ["Located to"] + [h for k in kinds for h in (f"{KIND_LABELS.get(k, k)} (Rand)", "%")]
     return Table("quality", "Quality-adjusted totals: how precisely the Rand is located", header, rows,
@@ -198,10 +202,11 @@ def zone_projects(zone: Place, limit: int = 100, offset: int = 0) -> tuple[list[
     return [projects[pk] for pk in totals], located.values("project_id").distinct().count()
 
 
-def zone_project_table(projects):
+def zone_project_table(projects: list[Project]) -> Table:
     rows = [[p.reference, f"{p.title} (demo, not counted)" if p.is_demo else p.title, p.organisation.name,
              SPHERE_LABELS.get(p.organisation.sphere, ""),
-             SECTOR_LABELS.get(p.sector, "") if not p.is_aggregate else "aggregate line", p.total if p.total is not None else ""]
+             SECTOR_LABELS.get(p.sector, "") if not p.is_aggregate else "aggregate line",
+             p.total if p.total is not None else ""]  # type: ignore[attr-defined]  # set by zone_projects
             for p in projects]
     return Table("projects", "Projects located in the zone", ["Reference", "Title", "Organisation", "Sphere", "Sector",
                  "Budget, all years (Rand, as stated)"], rows,

@@ -173,7 +173,7 @@ def _line_amount(line: BudgetLine, financial_year: int | None) -> Decimal | None
     last = line.fy_last or line.fy_first
     if not line.fy_first <= financial_year <= last:
         return None
-    return line.amount / line.year_count
+    return line.amount / (last - line.fy_first + 1)  # the line's year_count
 
 
 def _zone_shares(zone: Place) -> dict[int, Decimal]:

@@ -1,3 +1,4 @@
+from collections.abc import Mapping
 from decimal import Decimal
 
 from django import template
@@ -10,7 +11,7 @@ register = template.Library()
 
 
 @register.filter
-def get_item(mapping, key):
+def get_item(mapping: Mapping[object, object] | None, key: object) -> object:
     """{{ dict|get_item:key }}: a cell of a pivot table (empty when absent)."""
     if mapping is None:
         return None
@@ -18,7 +19,7 @@ def get_item(mapping, key):
 
 
 @register.filter
-def cell(value):
+def cell(value: object) -> object:
     """A table cell: Money and Decimal as Rand (Money marked * when apportioned), other values escaped."""
     if isinstance(value, Percent):
         return str(value)
@@ -33,5 +34,5 @@ def cell(value):
 
 
 @register.filter
-def is_number(value):
+def is_number(value: object) -> bool:
     return isinstance(value, (Money, Percent, Decimal, int)) and not isinstance(value, bool)
