@@ -63,5 +63,6 @@ def project_map(zone: Place, municipalities: list[Place], points: list[PointRow]
                             title=f"{p['project__title']}: {rand_short(p['budget']) if p['budget'] else 'no budget line'}",
                             weight=float(p["budget"] or 0), href=f"/investment/projects/{p['project_id']}/")
             for p in points]
+    assert zone.shape is not None  # the zone has a geometry (above)
     return charts.place_map(svgmap.view_box(zone.shape.bounds), areas, points=dots,
                             title=f"Located projects in {zone.name}")

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 from rapidfuzz import process
 
 from ddm.investment.models import Precision
@@ -163,7 +164,8 @@ class Resolver:
 
     # -- points --------------------------------------------------------------------------------
 
-    def locate_many(self, lats: Sequence[float], lons: Sequence[float]) -> list[str | None]:
+    def locate_many(self, lats: Sequence[float], lons: Sequence[float]) -> npt.NDArray[np.object_]:
+        """Municipality code of each point (None outside South Africa)."""
         return get_locator().locate_many(np.asarray(lats, dtype=float), np.asarray(lons, dtype=float))
 
     def describe_point(self, lat: float, lon: float) -> str | None:
