@@ -107,3 +107,16 @@ def test_same_named_towns_resolved_with_the_submitters_province(organisation):
     assert chose and "chose Middelburg" in chose[0] and "EC131" in chose[0]
     national = run_import(csv_file(csv), organisation("nat-water-and-sanitation"), None, "cli")
     assert national.status == "rejected" and "ambiguous" in national.errors[0]["message"]
+
+
+def test_a_name_of_places_in_one_zone_is_placed_on_that_zone_with_a_warning(organisation):
+    """Bakaneni is a village in two municipalities of Amathole (EC121 Mbhashe and EC122 Mnquma, as much
+    evidence in each): the zone is known, the municipality is not. The project is placed on the zone (its
+    figures count in DC12's quantum), never on one municipality by guess, and the warning says so."""
+    csv = "Project,Town,Province,Budget 2019/20\nBorehole,Bakaneni,Eastern Cape,100\n"
+    submission = run_import(csv_file(csv), organisation("nat-water-and-sanitation"), None, "cli")
+    assert submission.status == "committed", submission.errors
+    (location,) = Project.objects.get(title="Borehole").locations.all()
+    assert (location.zone.code, location.municipality, location.precision) == ("DC12", None, "zone")
+    (warning,) = [w["message"] for w in submission.warnings if "several municipalities" in w["message"]]
+    assert "EC121" in warning and "EC122" in warning and "placed on the whole zone" in warning

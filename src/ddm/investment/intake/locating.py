@@ -285,8 +285,9 @@ class Resolver:
             best = self._in_home_area(result.candidates)
             if best is None:
                 names = "; ".join(_candidate_label(c) for c in result.candidates[:6])
-                zone = f" (all in zone {result.zone})" if result.zone else ""  # the zone is known: say so
-                raise PlaceError(f"{raw!r} is ambiguous: {names}{zone}; give the municipality code or a province")
+                if result.zone:  # every place of the name is in one zone: the zone is known, only the municipality is not
+                    return self._on_the_zone(raw, result.zone, names)
+                raise PlaceError(f"{raw!r} is ambiguous: {names}; give the municipality code or a province")
             others = [c for c in others if c is not best]
             why = "the one in the submitter's own area"
         else:
@@ -307,6 +308,17 @@ class Resolver:
         suggestions = [f"{c.name} ({c.municipality})" for c in result.candidates[:5]] or suggestions
         hint = f" (close: {', '.join(suggestions)})" if suggestions else ""
         raise PlaceError(f"{raw!r} is not a known {kind} name or code{hint}")
+
+    def _on_the_zone(self, raw: str, zone_code: str, names: str) -> Spot:
+        """A name of places in several municipalities of one zone is placed on that zone (as a project on a whole
+        district), with a warning naming the places; the municipality code places it on one of them."""
+        zone = self.by_level_code.get((Level.ZONE, zone_code))
+        if zone is None:
+            raise PlaceError(f"{raw!r} is ambiguous: {names}; give the municipality code or a province")
+        self.notes[raw.strip()] = (f"{raw!r} names places in several municipalities of {zone.code} "
+                                   f"{zone.display_name} ({names}): placed on the whole zone; give the municipality "
+                                   "code to place it on one")
+        return self.spot_for_place(zone, Precision.ZONE, raw)
 
     def _in_home_area(self, candidates: list[Candidate]) -> Candidate | None:
         """The one candidate inside the submitter's own municipality or zone, else None."""
