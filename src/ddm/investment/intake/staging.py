@@ -291,15 +291,7 @@ class Publisher:
             self._execute(f"SET LOCAL enable_nestloop TO {'DEFAULT' if enabled else 'OFF'}", [])
 
     def _lines(self) -> None:
-        line = self._table(BudgetLine)
-        columns = ", ".join(self.quote(c) for c in LINE_COLUMNS)
-        picked = ", ".join(f"s.{self.quote(c)}" for c in LINE_COLUMNS)
-        self._no_nested_loops()
-        self._execute(f"INSERT INTO {line} (project_id, {columns}, submission_id) "
-                      f"SELECT COALESCE(s.project, p.id), {picked}, %s FROM {self._with_project(StagedLine)} "
-                      "WHERE s.submission_id = %s AND s.target IS NULL ORDER BY s.id",
-                      [self.submission_id, self.organisation_id, self.submission_id])
-        self._no_nested_loops(enabled=True)
+        self._insert_new(BudgetLine, StagedLine, LINE_COLUMNS, with_submission=True)
         self._update(BudgetLine, StagedLine, ["amount", "fy_start_month", "stated_as", "phase"],
                      {"submission_id": self.submission_id})
 
@@ -308,13 +300,21 @@ class Publisher:
         removed = f"id IN (SELECT target FROM {staged} WHERE submission_id = %s AND target IS NOT NULL)"
         self._history(Location, "-", removed, [self.submission_id])
         self._execute(f"DELETE FROM {location} WHERE {removed}", [self.submission_id])
-        columns = ", ".join(self.quote(c) for c in LOCATION_COLUMNS)
-        picked = ", ".join(f"s.{self.quote(c)}" for c in LOCATION_COLUMNS)
+        self._insert_new(Location, StagedLocation, LOCATION_COLUMNS, with_submission=False)
+
+    def _insert_new(self, model: type[models.Model], staged_model: type[models.Model], columns: list[str],
+                    with_submission: bool) -> None:
+        """Insert the staged rows that replace nothing (target NULL) into model's table, in staging order, each
+        on its project: an existing one, or the one this import created (_with_project); budget lines also
+        record the submission that wrote them."""
+        names = ", ".join(self.quote(c) for c in columns)
+        picked = ", ".join(f"s.{self.quote(c)}" for c in columns)
+        into, value, params = (", submission_id", ", %s", [self.submission_id]) if with_submission else ("", "", [])
         self._no_nested_loops()
-        self._execute(f"INSERT INTO {location} (project_id, {columns}) "
-                      f"SELECT COALESCE(s.project, p.id), {picked} FROM {self._with_project(StagedLocation)} "
+        self._execute(f"INSERT INTO {self._table(model)} (project_id, {names}{into}) "
+                      f"SELECT COALESCE(s.project, p.id), {picked}{value} FROM {self._with_project(staged_model)} "
                       "WHERE s.submission_id = %s AND s.target IS NULL ORDER BY s.id",
-                      [self.organisation_id, self.submission_id])
+                      [*params, self.organisation_id, self.submission_id])
         self._no_nested_loops(enabled=True)
 
     def _history(self, model: type[Project] | type[BudgetLine] | type[Location], kind: str, where: str,
