@@ -238,35 +238,22 @@ class ProgressOut(Schema):
     note: str
 
 
-class ProgressJson(TypedDict):
-    """A ProgressOut as an operation answers it."""
-
-    quarter_end: str
-    quarter: str
-    stage: str
-    progress: str | None
-    expenditure_to_date: str | None
-    actual_start: str | None
-    actual_completion: str | None
-    note: str
-
-
-def progress_json(report: ProgressReport) -> ProgressJson:
+def progress_json(report: ProgressReport) -> ProgressOut:
     def text(value: object) -> str | None:
         return None if value is None else str(value)
 
-    return {"quarter_end": report.quarter_end.isoformat(),
-            "quarter": quarter_label(report.quarter_end, report.project.organisation.fy_start_month),
-            "stage": report.stage, "progress": text(report.progress),
-            "expenditure_to_date": text(report.expenditure_to_date),
-            "actual_start": report.actual_start.isoformat() if report.actual_start else None,
-            "actual_completion": report.actual_completion.isoformat() if report.actual_completion else None,
-            "note": report.note}
+    return ProgressOut(
+        quarter_end=report.quarter_end.isoformat(),
+        quarter=quarter_label(report.quarter_end, report.project.organisation.fy_start_month),
+        stage=report.stage, progress=text(report.progress), expenditure_to_date=text(report.expenditure_to_date),
+        actual_start=report.actual_start.isoformat() if report.actual_start else None,
+        actual_completion=report.actual_completion.isoformat() if report.actual_completion else None,
+        note=report.note)
 
 
 @router.get("/projects/{project_id}/progress", response={200: list[ProgressOut], 404: Message},
             url_name="project_progress", summary="A project's quarterly progress reports, oldest first")
-def project_progress(request: HttpRequest, project_id: int) -> tuple[int, list[ProgressJson] | MessageJson]:
+def project_progress(request: HttpRequest, project_id: int) -> tuple[int, list[ProgressOut] | MessageJson]:
     project = get_object_or_404(Project.objects.select_related("organisation"), pk=project_id)
     return 200, [progress_json(r) for r in project.progress.select_related("project__organisation")]
 
@@ -275,7 +262,7 @@ def project_progress(request: HttpRequest, project_id: int) -> tuple[int, list[P
              response={201: ProgressOut, 202: SubmissionOut, 403: Message, 404: Message, 422: InvalidRequest},
              summary="Report a quarter's progress for one project, reviewed like a progress file")
 def report_progress(request: HttpRequest, project_id: int, payload: ProgressIn
-                    ) -> tuple[int, ProgressJson | SubmissionJson | MessageJson]:
+                    ) -> tuple[int, ProgressOut | SubmissionJson | MessageJson]:
     """Submitted for review like a file (202: the submission, nothing published until approved), or
     published at once (201: the quarter's report as written) when the organisation publishes on submit
     or with publish (its approvers, its coordinator, administrators). A published report replaces that
